@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/** Ids are lowercase slugs (CONFIG.md). */
+export const Slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a lowercase slug (a-z, 0-9, "-", "_")')
+  .max(64);
+export type Slug = z.infer<typeof Slug>;
+
+/** `30s`, `5m`, `2h`, `3d` (CONFIG.md). */
+export const Duration = z.string().regex(/^\d+(s|m|h|d)$/, 'must be a duration such as 30s, 5m, 2h or 3d');
+export type Duration = z.infer<typeof Duration>;
+
+export const ChannelType = z.enum(['chat', 'email', 'in_app', 'api']);
+export type ChannelType = z.infer<typeof ChannelType>;
+
+export const Role = z.enum(['admin', 'agent']);
+export type Role = z.infer<typeof Role>;
+
+export const Availability = z.enum(['available', 'away', 'offline']);
+export type Availability = z.infer<typeof Availability>;
+
+export const Strategy = z.enum(['round_robin', 'least_busy', 'manual']);
+export type Strategy = z.infer<typeof Strategy>;
+
+export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+export type Priority = z.infer<typeof Priority>;
+
+export const ConversationStatus = z.enum(['bot', 'queued', 'assigned', 'waiting_on_customer', 'resolved', 'closed']);
+export type ConversationStatus = z.infer<typeof ConversationStatus>;
+
+export const Trigger = z.enum([
+  'customer_requested_human',
+  'unsupported_topic',
+  'intent_or_keyword',
+  'workflow_flag',
+  'negative_sentiment',
+  'sla_breach',
+  'no_assistant',
+]);
+export type Trigger = z.infer<typeof Trigger>;
+
+export const AssignmentBehaviour = z.enum(['keep_owner_and_alert', 'reassign', 'unassign_to_queue']);
+export type AssignmentBehaviour = z.infer<typeof AssignmentBehaviour>;
+
+export const NotifyChannel = z.enum(['in_app', 'email', 'slack', 'webhook']);
+export type NotifyChannel = z.infer<typeof NotifyChannel>;
+
+export const TaskType = z.enum(['callback', 'internal_note', 'check_in']);
+export type TaskType = z.infer<typeof TaskType>;
+
+export const TaskStatus = z.enum(['open', 'done', 'cancelled']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const MessageAuthor = z.enum(['contact', 'assistant', 'user', 'system']);
+export type MessageAuthor = z.infer<typeof MessageAuthor>;
+
+/** Language tag as written by people: `en`, `es`, `pt-BR`. Compared by primary subtag. */
+export const LanguageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or pt-BR');
+export type LanguageTag = z.infer<typeof LanguageTag>;
+
+export const ErrorCode = z.enum([
+  'invalid',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'over_capacity',
+  'unavailable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorDetail = z.object({ path: z.string(), message: z.string() });
+export type ErrorDetail = z.infer<typeof ErrorDetail>;
+
+export const ErrorBody = z.object({
+  error: z.object({ code: ErrorCode, message: z.string(), details: z.array(ErrorDetail).optional() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

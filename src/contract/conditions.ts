@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/**
+ * Rule conditions (PRODUCT.md §3, CONFIG.md "Reading values in conditions").
+ *
+ *   { all: [...] } | { any: [...] } | { not: {...} }
+ *   { <field>: { <operator>: value, ... } }      several operators on one field must all hold
+ *   { businessHours: { open: <schedule> } }       or { closed: <schedule> }
+ */
+export const OPERATORS = ['eq', 'neq', 'in', 'nin', 'contains', 'matches', 'exists', 'gt', 'gte', 'lt', 'lte'] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type Scalar = z.infer<typeof Scalar>;
+
+/** Fields a condition may read; `contact.<x>` and `conversation.<x>` take any property name. */
+export const PLAIN_FIELDS = [
+  'channel',
+  'priority',
+  'tags',
+  'language',
+  'intent',
+  'trigger',
+  'message.text',
+  'time',
+  'weekday',
+  'businessHours',
+] as const;
+
+const PROPERTY_FIELD = /^(contact|conversation)\.[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function isKnownField(field: string): boolean {
+  return (PLAIN_FIELDS as readonly string[]).includes(field) || PROPERTY_FIELD.test(field);
+}
+
+export const OperatorSpec = z
+  .strictObject({
+    eq: Scalar.optional(),
+    neq: Scalar.optional(),
+    in: z.array(Scalar).optional(),
+    nin: z.array(Scalar).optional(),
+    contains: Scalar.optional(),
+    matches: z.string().optional(),
+    exists: z.boolean().optional(),
+    gt: z.union([z.number(), z.string()]).optional(),
+    gte: z.union([z.number(), z.string()]).optional(),
+    lt: z.union([z.number(), z.string()]).optional(),
+    lte: z.union([z.number(), z.string()]).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    if (Object.keys(spec).length === 0) {
+      ctx.addIssue({ code: 'custom', message: `needs an operator: one of ${OPERATORS.join(', ')}` });
+    }
+    if (spec.matches !== undefined) {
+      try {
+        new RegExp(spec.matches, 'i');
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['matches'],
+          message: `invalid regular expression: ${(error as Error).message}`,
+        });
+      }
+    }
+  });
+export type OperatorSpec = z.infer<typeof OperatorSpec>;
+
+export const BusinessHoursSpec = z.union([
+  z.strictObject({ open: z.string() }),
+  z.strictObject({ closed: z.string() }),
+]);
+export type BusinessHoursSpec = z.infer<typeof BusinessHoursSpec>;
+
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | { businessHours: BusinessHoursSpec }
+  | { [field: string]: OperatorSpec };
+
+const FieldCondition = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const keys = Object.keys(value);
+  if (keys.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `a condition names exactly one field, or is one of all/any/not (found ${keys.length === 0 ? 'none' : keys.join(', ')})`,
+    });
+    return;
+  }
+  const field = keys[0]!;
+  if (!isKnownField(field)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [field],
+      message: `unknown field "${field}": use ${PLAIN_FIELDS.join(', ')}, contact.<property> or conversation.<property>`,
+    });
+    return;
+  }
+  const schema = field === 'businessHours' ? BusinessHoursSpec : OperatorSpec;
+  const parsed = schema.safeParse(value[field]);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      ctx.addIssue({ code: 'custom', path: [field, ...issue.path], message: issue.message });
+    }
+  }
+});
+
+export const Condition: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ all: z.array(Condition).min(1) }),
+    z.strictObject({ any: z.array(Condition).min(1) }),
+    z.strictObject({ not: Condition }),
+    FieldCondition,
+  ]),
+) as z.ZodType<Condition>;

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import {
+  AssignmentBehaviour,
+  Availability,
+  NotifyChannel,
+  Priority,
+  TaskType,
+  Trigger,
+} from './common.js';
+import { Destination, SetSpec } from './config.js';
+
+/** For each rule tried before the winner: did it match, and if not the first condition that failed. */
+export const RuleEvaluation = z.object({
+  rule: z.string(),
+  matched: z.boolean(),
+  failed: z.string().nullable(),
+});
+export type RuleEvaluation = z.infer<typeof RuleEvaluation>;
+
+/** Why each candidate agent could or could not take the conversation. */
+export const CandidateTrace = z.object({
+  user: z.string(),
+  eligible: z.boolean(),
+  reason: z.string().nullable(),
+  load: z.number().int(),
+  capacity: z.number().int().nullable(),
+});
+export type CandidateTrace = z.infer<typeof CandidateTrace>;
+
+export const PlannedNotification = z.object({
+  channel: NotifyChannel,
+  recipients: z.array(z.string()),
+  reason: z.enum(['assigned', 'queued', 'alert', 'sla_breach']),
+});
+export type PlannedNotification = z.infer<typeof PlannedNotification>;
+
+export const PlannedTask = z.object({
+  type: TaskType,
+  assignee: z.string().nullable(),
+  team: z.string().nullable(),
+  /** ISO instant; null for check_in, which falls due after resolution. */
+  dueAt: z.string().nullable(),
+  dueAfterResolutionSeconds: z.number().int().nullable(),
+  note: z.string().nullable(),
+});
+export type PlannedTask = z.infer<typeof PlannedTask>;
+
+export const PlannedTimer = z.object({
+  kind: z.enum(['sla.first_response', 'queue.overflow']),
+  dueAt: z.string(),
+  queue: z.string(),
+});
+export type PlannedTimer = z.infer<typeof PlannedTimer>;
+
+export const CustomerMessageOut = z.object({ language: z.string(), body: z.string() });
+export type CustomerMessageOut = z.infer<typeof CustomerMessageOut>;
+
+/**
+ * The plan `decideHandoff` returns, stored on the conversation as its handoff record and
+ * returned by the simulator. Everything "why this came to me" needs is here.
+ */
+export const HandoffTrace = z.object({
+  trigger: Trigger,
+  rule: z.string(),
+  ruleVersion: z.number().int().nullable(),
+  evaluated: z.array(RuleEvaluation),
+  destination: Destination,
+  assignment: AssignmentBehaviour,
+  outcome: z.enum(['assigned', 'queued', 'kept_owner']),
+  assignee: z.string().nullable(),
+  previousOwner: z.string().nullable(),
+  team: z.string().nullable(),
+  queue: z.string().nullable(),
+  followers: z.array(z.string()),
+  strategy: z.string().nullable(),
+  sticky: z.boolean(),
+  candidates: z.array(CandidateTrace),
+  routingNotes: z.array(z.string()),
+  outOfHours: z.boolean(),
+  nextOpenAt: z.string().nullable(),
+  queuePosition: z.number().int().nullable(),
+  expectedWaitSeconds: z.number().int().nullable(),
+  customerMessages: z.array(CustomerMessageOut),
+  notifications: z.array(PlannedNotification),
+  tasks: z.array(PlannedTask),
+  set: SetSpec,
+  priority: Priority,
+  tags: z.array(z.string()),
+  timers: z.array(PlannedTimer),
+  language: z.string().nullable(),
+  intent: z.string().nullable(),
+  note: z.string().nullable(),
+  decidedAt: z.string(),
+});
+export type HandoffTrace = z.infer<typeof HandoffTrace>;
+
+export const AgentOverride = z.strictObject({
+  status: Availability.optional(),
+  load: z.record(z.string(), z.number().int().min(0)).optional(),
+});
+export type AgentOverride = z.infer<typeof AgentOverride>;
