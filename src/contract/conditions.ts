@@ -27,7 +27,7 @@ export const PLAIN_FIELDS = [
   'businessHours',
 ] as const;
 
-const PROPERTY_FIELD = /^(contact|conversation)\.[A-Za-z_][A-Za-z0-9_]*$/;
+export const PROPERTY_FIELD = /^(contact|conversation)\.[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function isKnownField(field: string): boolean {
   return (PLAIN_FIELDS as readonly string[]).includes(field) || PROPERTY_FIELD.test(field);
@@ -78,6 +78,8 @@ export type Condition =
   | { businessHours: BusinessHoursSpec }
   | { [field: string]: OperatorSpec };
 
+const COMBINATORS: ReadonlySet<string> = new Set(['all', 'any', 'not']);
+
 const FieldCondition = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
   const keys = Object.keys(value);
   if (keys.length !== 1) {
@@ -93,6 +95,10 @@ const FieldCondition = z.record(z.string(), z.unknown()).superRefine((value, ctx
       code: 'custom',
       path: [field],
       message: `unknown field "${field}": use ${PLAIN_FIELDS.join(', ')}, contact.<property> or conversation.<property>`,
+      // For all/any/not the combinator branch holds the real problem. A non-aborting issue here
+      // would make this the union's only non-aborted branch, so zod would report "unknown field
+      // all" instead of the nested mistake.
+      continue: !COMBINATORS.has(field),
     });
     return;
   }

@@ -1,0 +1,342 @@
+import { z } from 'zod';
+import {
+  Availability,
+  ChannelType,
+  ConversationStatus,
+  LanguageTag,
+  MessageAuthor,
+  Priority,
+  Role,
+  TaskStatus,
+  TaskType,
+  Trigger,
+} from './common.js';
+import { Scalar } from './conditions.js';
+import { Destination, Ruleset, WorkspaceConfig } from './config.js';
+import { AgentOverride, HandoffTrace } from './trace.js';
+
+/** REST bodies and responses (API.md). One schema = validator + type + OpenAPI. */
+
+export const IdParams = z.object({ id: z.string().min(1) });
+export type IdParams = z.infer<typeof IdParams>;
+
+export const Ok = z.object({ ok: z.literal(true) });
+
+// ── auth ────────────────────────────────────────────────────────────────────────────────────────
+export const LoginInput = z.strictObject({ email: z.email(), password: z.string().min(1) });
+export type LoginInput = z.infer<typeof LoginInput>;
+
+export const Me = z.object({ id: z.string(), name: z.string(), email: z.string(), role: Role });
+export type Me = z.infer<typeof Me>;
+
+export const TokenScope = z.enum(['read', 'write', 'admin']);
+export type TokenScope = z.infer<typeof TokenScope>;
+
+export const CreateTokenInput = z.strictObject({
+  name: z.string().min(1).max(100),
+  scopes: z.array(TokenScope).min(1).default(['read', 'write']),
+});
+export type CreateTokenInput = z.infer<typeof CreateTokenInput>;
+
+export const CreatedToken = z.object({
+  id: z.string(),
+  name: z.string(),
+  userId: z.string(),
+  scopes: z.array(TokenScope),
+  /** Shown once; only its hash is stored. */
+  token: z.string(),
+});
+
+export const StatusInput = z.strictObject({ status: Availability });
+export type StatusInput = z.infer<typeof StatusInput>;
+
+// ── contacts & conversations ────────────────────────────────────────────────────────────────────
+export const Properties = z.record(z.string(), Scalar);
+
+export const ContactInput = z.strictObject({
+  name: z.string().max(200).optional(),
+  email: z.email().optional(),
+  language: LanguageTag.optional(),
+  timezone: z.string().optional(),
+  externalId: z.string().max(200).optional(),
+  owner: z.string().nullable().optional(),
+  properties: Properties.optional(),
+  test: z.boolean().optional(),
+});
+export type ContactInput = z.infer<typeof ContactInput>;
+
+export const Contact = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  language: z.string().nullable(),
+  timezone: z.string().nullable(),
+  owner: z.string().nullable(),
+  properties: Properties,
+  test: z.boolean(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const Message = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  seq: z.number().int(),
+  author: MessageAuthor,
+  authorId: z.string().nullable(),
+  authorName: z.string().nullable(),
+  body: z.string(),
+  private: z.boolean(),
+  createdAt: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const Conversation = z.object({
+  id: z.string(),
+  channel: z.string(),
+  channelType: ChannelType,
+  contact: Contact,
+  status: ConversationStatus,
+  owner: z.string().nullable(),
+  team: z.string().nullable(),
+  queue: z.string().nullable(),
+  priority: Priority,
+  tags: z.array(z.string()),
+  properties: Properties,
+  language: z.string().nullable(),
+  intent: z.string().nullable(),
+  handoff: HandoffTrace.nullable(),
+  handedOffAt: z.string().nullable(),
+  firstResponseDueAt: z.string().nullable(),
+  firstHumanResponseAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastActivityAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  rating: z.object({ score: z.number().int(), comment: z.string().nullable() }).nullable(),
+  version: z.number().int(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const ConversationList = z.object({
+  items: z.array(Conversation),
+  nextCursor: z.string().nullable(),
+});
+
+export const ListConversationsQuery = z.object({
+  status: ConversationStatus.optional(),
+  queue: z.string().optional(),
+  owner: z.string().optional(),
+  team: z.string().optional(),
+  channel: z.string().optional(),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>;
+
+export const StartConversationInput = z.strictObject({
+  channel: z.string().min(1),
+  contact: ContactInput,
+  message: z.string().min(1).max(20_000),
+});
+export type StartConversationInput = z.infer<typeof StartConversationInput>;
+
+/** The customer's message is answered (or handed off) synchronously; this says what happened. */
+export const TurnResult = z.object({
+  conversation: Conversation,
+  messages: z.array(Message),
+  handoff: HandoffTrace.nullable(),
+});
+export type TurnResult = z.infer<typeof TurnResult>;
+
+export const PostMessageInput = z.strictObject({
+  body: z.string().min(1).max(20_000),
+  private: z.boolean().default(false),
+});
+export type PostMessageInput = z.infer<typeof PostMessageInput>;
+
+export const MessagesQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
+
+export const HandoffInput = z.strictObject({
+  reason: z.string().max(500).optional(),
+  note: z.string().max(5_000).optional(),
+  trigger: Trigger.optional(),
+});
+export type HandoffInput = z.infer<typeof HandoffInput>;
+
+export const AssignInput = z
+  .union([
+    z.strictObject({ user: z.string().min(1), override: z.boolean().optional(), note: z.string().optional() }),
+    z.strictObject({ team: z.string().min(1), note: z.string().optional() }),
+    z.strictObject({ queue: z.string().min(1), note: z.string().optional() }),
+  ])
+  .describe('Transfer to a user, a team or a queue. `override: true` lets an admin exceed a capacity cap (audited).');
+export type AssignInput = z.infer<typeof AssignInput>;
+
+export const PatchConversationInput = z.strictObject({
+  priority: Priority.optional(),
+  tags: z.array(z.string().min(1)).optional(),
+  properties: Properties.optional(),
+});
+export type PatchConversationInput = z.infer<typeof PatchConversationInput>;
+
+export const RatingInput = z.strictObject({
+  score: z.number().int().min(1).max(5),
+  comment: z.string().max(2_000).optional(),
+});
+export type RatingInput = z.infer<typeof RatingInput>;
+
+export const ConversationEvent = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  type: z.string(),
+  actor: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  owner: z.string().nullable(),
+  team: z.string().nullable(),
+  queue: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ConversationEvent = z.infer<typeof ConversationEvent>;
+
+// ── widget ──────────────────────────────────────────────────────────────────────────────────────
+export const WidgetSessionInput = z.strictObject({
+  channel: z.string().min(1),
+  contact: ContactInput.default({}),
+});
+export type WidgetSessionInput = z.infer<typeof WidgetSessionInput>;
+
+export const WidgetSession = z.object({ token: z.string(), contactId: z.string() });
+
+export const WidgetStartInput = z.strictObject({ message: z.string().min(1).max(20_000).optional() });
+
+export const WidgetMessageInput = z.strictObject({ body: z.string().min(1).max(20_000) });
+
+// ── rules & simulation ──────────────────────────────────────────────────────────────────────────
+export const RulesetVersion = z.object({
+  version: z.number().int(),
+  summary: z.string().nullable(),
+  author: z.string().nullable(),
+  createdAt: z.string(),
+  reviewedAt: z.string().nullable(),
+  ruleset: Ruleset,
+});
+export type RulesetVersion = z.infer<typeof RulesetVersion>;
+
+export const PublishInput = z.strictObject({ summary: z.string().min(1).max(500) });
+
+export const Scenario = z.strictObject({
+  name: z.string().optional(),
+  channel: z.string().min(1),
+  at: z.union([z.string(), z.date()]).optional(),
+  contact: z
+    .strictObject({
+      name: z.string().nullable().optional(),
+      email: z.string().nullable().optional(),
+      language: LanguageTag.nullable().optional(),
+      timezone: z.string().nullable().optional(),
+      owner: z.string().nullable().optional(),
+      properties: Properties.optional(),
+    })
+    .default({}),
+  conversation: z
+    .strictObject({
+      priority: Priority.optional(),
+      tags: z.array(z.string()).optional(),
+      owner: z.string().nullable().optional(),
+      properties: Properties.optional(),
+    })
+    .optional(),
+  messages: z.array(z.string().min(1)).min(1),
+  ruleset: z.union([z.literal('draft'), z.literal('active'), z.number().int().min(1)]).default('active'),
+  agents: z.record(z.string(), AgentOverride).optional(),
+  /** Workflow trigger instead of customer messages deciding (e.g. workflow_flag, sla_breach). */
+  trigger: Trigger.optional(),
+  expect: z
+    .strictObject({
+      trigger: Trigger.nullable().optional(),
+      rule: z.string().optional(),
+      destination: Destination.optional(),
+      assignee: z.string().nullable().optional(),
+      queue: z.string().nullable().optional(),
+      outcome: z.enum(['assigned', 'queued', 'kept_owner', 'answered']).optional(),
+      language: z.string().optional(),
+    })
+    .optional(),
+});
+export type Scenario = z.infer<typeof Scenario>;
+
+export const SimulationResult = z.object({
+  at: z.string(),
+  ruleset: z.union([z.literal('draft'), z.number().int()]),
+  language: z.string().nullable(),
+  transcript: z.array(z.object({ author: MessageAuthor, body: z.string() })),
+  trace: HandoffTrace.nullable(),
+  expectations: z.array(z.object({ field: z.string(), expected: z.unknown(), actual: z.unknown(), ok: z.boolean() })),
+  passed: z.boolean(),
+});
+export type SimulationResult = z.infer<typeof SimulationResult>;
+
+// ── tasks, notifications, audit ─────────────────────────────────────────────────────────────────
+export const Task = z.object({
+  id: z.string(),
+  conversationId: z.string().nullable(),
+  type: TaskType,
+  assignee: z.string().nullable(),
+  team: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  status: TaskStatus,
+  note: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Task = z.infer<typeof Task>;
+
+export const TasksQuery = z.object({
+  assignee: z.string().optional(),
+  status: TaskStatus.optional(),
+  due_before: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const PatchTaskInput = z.strictObject({
+  status: TaskStatus.optional(),
+  assignee: z.string().nullable().optional(),
+  dueAt: z.iso.datetime({ offset: true }).optional(),
+  note: z.string().max(5_000).optional(),
+});
+
+export const Notification = z.object({
+  id: z.string(),
+  type: z.string(),
+  title: z.string(),
+  body: z.string(),
+  conversationId: z.string().nullable(),
+  read: z.boolean(),
+  createdAt: z.string(),
+});
+
+export const NotificationList = z.object({ items: z.array(Notification), unread: z.number().int() });
+
+export const ReadNotificationsInput = z.strictObject({
+  ids: z.array(z.string()).optional(),
+  all: z.boolean().optional(),
+});
+
+export const AuditEntry = z.object({
+  id: z.string(),
+  actor: z.string().nullable(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+
+export const AuditQuery = z.object({ entity: z.string().optional(), actor: z.string().optional() });
+
+export const ConfigApplyResult = z.object({
+  applied: z.boolean(),
+  revision: z.number().int(),
+  rulesetVersion: z.number().int().nullable(),
+  warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+
+export const WorkspaceDocument = WorkspaceConfig;

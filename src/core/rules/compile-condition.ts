@@ -1,0 +1,376 @@
+/**
+ * A rule condition compiled once into closures (PRODUCT.md §3, CONFIG.md "Reading values in
+ * conditions"). Evaluating a compiled condition walks no YAML, compiles no regex and builds no
+ * string: it returns null when the condition holds, or the precomputed trace entry naming the
+ * FIRST condition that failed.
+ *
+ * Semantics (the property test's reference interpreter states the same in plain code):
+ * - Text comparisons ignore case. `eq`/`neq`/`in`/`nin` compare two texts, or two numbers, or
+ *   two booleans; a number or boolean against a text compares their written forms
+ *   (property "10" eq 10). `eq: null` holds when the value is missing.
+ * - `contains`: the value's text contains the literal's text; on a list, some element eq it.
+ * - `matches`: JavaScript regular expression, case-insensitive, compiled at compile time.
+ * - `exists: true`: the value is not null, missing, '' or an empty list.
+ * - `gt`/`gte`/`lt`/`lte`: numbers compare as numbers (a text of digits counts as a number
+ *   against a number literal), two texts in code-unit order (ISO dates, "HH:MM" times);
+ *   anything else does not hold. `priority` orders low < normal < high < urgent.
+ * - Lists (tags, and channel = its id and its type): an operator holds when some element
+ *   satisfies it; `neq` and `nin` hold when no element is `eq`/`in`.
+ * - `language` (and `contact.language`): a literal without a region (`pt`) matches any tag of
+ *   that language (`pt`, `pt-BR`); a literal with one (`pt-BR`) only that tag.
+ * - Several operators on one field must all hold; `all`/`any`/`not` combine.
+ */
+import type { BusinessHoursSpec, Condition, Operator, OperatorSpec, Scalar } from '../../contract/conditions.js';
+import type { RuleEvaluation } from '../../contract/trace.js';
+import type { RuleFacts, Schedule } from '../model.js';
+import { isOpenAt } from '../schedule/schedule.js';
+import { fieldReader, type FieldReader, type Flavour, type LocalClock } from './read-field.js';
+
+/** null when the condition holds, else the trace entry of the first failed condition. */
+export type Check = (facts: RuleFacts) => RuleEvaluation | null;
+
+export interface ConditionContext {
+  readonly ruleId: string;
+  readonly schedules: ReadonlyMap<string, Schedule>;
+  readonly clock: LocalClock;
+}
+
+type ElementTest = (value: Scalar | undefined) => boolean;
+type FactsTest = (facts: RuleFacts) => boolean;
+
+const OPERATOR_NAMES: ReadonlySet<string> = new Set<Operator>([
+  'eq',
+  'neq',
+  'in',
+  'nin',
+  'contains',
+  'matches',
+  'exists',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+]);
+const PRIORITY_RANK: Readonly<Record<string, number>> = { low: 0, normal: 1, high: 2, urgent: 3 };
+const NUMBER_TEXT = /^-?\d+(\.\d+)?$/;
+
+/** One-entry memo: consecutive rules often lower-case the same message text or language. */
+let lastRaw = '';
+let lastLower = '';
+function lower(text: string): string {
+  if (text !== lastRaw) {
+    lastRaw = text;
+    lastLower = text.toLowerCase();
+  }
+  return lastLower;
+}
+
+function textOf(value: string | number | boolean): string {
+  return typeof value === 'string' ? lower(value) : String(value).toLowerCase();
+}
+
+export class ConditionError extends Error {}
+
+// ---------------------------------------------------------------------------------------------
+// Element tests
+
+function equalsTest(literal: Scalar, flavour: Flavour): ElementTest {
+  if (literal === null) return (value) => value === null || value === undefined;
+  const literalText = String(literal).toLowerCase();
+  if (typeof literal === 'string') {
+    if (flavour === 'language' && !literalText.includes('-')) {
+      const prefix = `${literalText}-`;
+      return (value) => {
+        if (value === null || value === undefined) return false;
+        const text = textOf(value);
+        return text === literalText || text.startsWith(prefix);
+      };
+    }
+    return (value) => value !== null && value !== undefined && (value === literalText || textOf(value) === literalText);
+  }
+  const type = typeof literal;
+  return (value) => {
+    if (value === null || value === undefined) return false;
+    return typeof value === type ? value === literal : textOf(value) === literalText;
+  };
+}
+
+function inTest(literals: readonly Scalar[], flavour: Flavour): ElementTest {
+  const tests = literals.map((literal) => equalsTest(literal, flavour));
+  return (value) => {
+    for (const test of tests) if (test(value)) return true;
+    return false;
+  };
+}
+
+function containsTest(literal: Scalar): ElementTest {
+  if (literal === null) return () => false;
+  const literalText = String(literal).toLowerCase();
+  return (value) => value !== null && value !== undefined && textOf(value).includes(literalText);
+}
+
+function matchesTest(source: string): ElementTest {
+  const pattern = new RegExp(source, 'i');
+  return (value) =>
+    value !== null && value !== undefined && pattern.test(typeof value === 'string' ? value : String(value));
+}
+
+function compareHolds(operator: 'gt' | 'gte' | 'lt' | 'lte', a: number | string, b: number | string): boolean {
+  switch (operator) {
+    case 'gt':
+      return a > b;
+    case 'gte':
+      return a >= b;
+    case 'lt':
+      return a < b;
+    case 'lte':
+      return a <= b;
+  }
+}
+
+function orderTest(operator: 'gt' | 'gte' | 'lt' | 'lte', literal: number | string, flavour: Flavour): ElementTest {
+  if (flavour === 'priority' && typeof literal === 'string') {
+    const rank = PRIORITY_RANK[literal.toLowerCase()];
+    if (rank !== undefined) {
+      return (value) => {
+        if (typeof value !== 'string') return false;
+        const valueRank = PRIORITY_RANK[lower(value)];
+        return valueRank !== undefined && compareHolds(operator, valueRank, rank);
+      };
+    }
+  }
+  if (typeof literal === 'number') {
+    return (value) => {
+      if (typeof value === 'number') return compareHolds(operator, value, literal);
+      if (typeof value === 'string' && NUMBER_TEXT.test(value)) return compareHolds(operator, Number(value), literal);
+      return false;
+    };
+  }
+  const literalNumber = NUMBER_TEXT.test(literal) ? Number(literal) : null;
+  return (value) => {
+    if (typeof value === 'string') return compareHolds(operator, value, literal);
+    if (typeof value === 'number' && literalNumber !== null) return compareHolds(operator, value, literalNumber);
+    return false;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field tests
+
+/** Applies an element test to a field: some element for lists; `negated` flips the answer. */
+function fieldTest(reader: FieldReader, test: ElementTest, negated: boolean): FactsTest {
+  switch (reader.kind) {
+    case 'scalar': {
+      const read = reader.read;
+      return (facts) => test(read(facts)) !== negated;
+    }
+    case 'list': {
+      const read = reader.read;
+      return (facts) => {
+        const values = read(facts);
+        for (let index = 0; index < values.length; index += 1) if (test(values[index])) return !negated;
+        return negated;
+      };
+    }
+    case 'channel':
+      return (facts) => (test(facts.channel.id) || test(facts.channel.type)) !== negated;
+  }
+}
+
+function existsTest(reader: FieldReader, expected: boolean): FactsTest {
+  switch (reader.kind) {
+    case 'scalar': {
+      const read = reader.read;
+      return (facts) => {
+        const value = read(facts);
+        return (value !== null && value !== undefined && value !== '') === expected;
+      };
+    }
+    case 'list': {
+      const read = reader.read;
+      return (facts) => read(facts).length > 0 === expected;
+    }
+    case 'channel':
+      return () => expected;
+  }
+}
+
+function scalarOf(value: unknown, where: string): Scalar {
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return value;
+  }
+  throw new ConditionError(`${where} needs a text, number, boolean or null`);
+}
+
+function listOf(value: unknown, where: string): Scalar[] {
+  if (!Array.isArray(value)) throw new ConditionError(`${where} needs a list`);
+  return value.map((item) => scalarOf(item, where));
+}
+
+function operatorTest(reader: FieldReader, operator: string, literal: unknown, where: string): FactsTest {
+  const flavour = reader.flavour;
+  const isList = reader.kind !== 'scalar';
+  switch (operator) {
+    case 'eq':
+      return fieldTest(reader, equalsTest(scalarOf(literal, where), flavour), false);
+    case 'neq':
+      return fieldTest(reader, equalsTest(scalarOf(literal, where), flavour), true);
+    case 'in':
+      return fieldTest(reader, inTest(listOf(literal, where), flavour), false);
+    case 'nin':
+      return fieldTest(reader, inTest(listOf(literal, where), flavour), true);
+    case 'contains': {
+      const scalar = scalarOf(literal, where);
+      return fieldTest(reader, isList ? equalsTest(scalar, flavour) : containsTest(scalar), false);
+    }
+    case 'matches':
+      if (typeof literal !== 'string') throw new ConditionError(`${where} needs a regular expression`);
+      try {
+        return fieldTest(reader, matchesTest(literal), false);
+      } catch (error) {
+        throw new ConditionError(`${where}: invalid regular expression: ${(error as Error).message}`);
+      }
+    case 'exists':
+      if (typeof literal !== 'boolean') throw new ConditionError(`${where} needs true or false`);
+      return existsTest(reader, literal);
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      if (typeof literal !== 'number' && typeof literal !== 'string') {
+        throw new ConditionError(`${where} needs a number or a text`);
+      }
+      return fieldTest(reader, orderTest(operator, literal, flavour), false);
+    default:
+      throw new ConditionError(`${where}: unknown operator (use ${[...OPERATOR_NAMES].join(', ')})`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Descriptions (the trace texts), built at compile time
+
+/** `language eq "es"`, `contact.plan in ["enterprise"]`, `businessHours open office`. */
+export function describeOperator(field: string, operator: string, literal: unknown): string {
+  return `${field} ${operator} ${JSON.stringify(literal)}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Readable text of a whole condition, for `any` ("none of: …") and `not` ("not (…)"). */
+export function describeCondition(condition: Condition): string {
+  const record = condition as Record<string, unknown>;
+  const [key] = Object.keys(record);
+  const value = key === undefined ? undefined : record[key];
+  if (key === 'all' && Array.isArray(value)) return (value as Condition[]).map(describeNested).join(' and ');
+  if (key === 'any' && Array.isArray(value)) return (value as Condition[]).map(describeNested).join(' or ');
+  if (key === 'not' && isRecord(value)) return `not (${describeCondition(value as Condition)})`;
+  if (key === 'businessHours' && isRecord(value)) {
+    return Object.entries(value)
+      .map(([state, schedule]) => `businessHours ${state} ${String(schedule)}`)
+      .join(' and ');
+  }
+  if (key !== undefined && isRecord(value)) {
+    return Object.entries(value)
+      .map(([operator, literal]) => describeOperator(key, operator, literal))
+      .join(' and ');
+  }
+  return JSON.stringify(condition);
+}
+
+function describeNested(condition: Condition): string {
+  const text = describeCondition(condition);
+  const record = condition as Record<string, unknown>;
+  const [key] = Object.keys(record);
+  const value = key === undefined ? undefined : record[key];
+  const compound =
+    key === 'all' || key === 'any' || (isRecord(value) && Object.keys(value).length > 1 && key !== 'not');
+  return compound ? `(${text})` : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiling
+
+function failure(context: ConditionContext, text: string): RuleEvaluation {
+  return Object.freeze({ rule: context.ruleId, matched: false, failed: text });
+}
+
+function compileLeaf(field: string, spec: OperatorSpec, context: ConditionContext): Check {
+  const reader = fieldReader(field, context.clock);
+  if (reader === null) throw new ConditionError(`unknown field "${field}"`);
+  if (!isRecord(spec)) throw new ConditionError(`${field} needs operators such as { eq: value }`);
+  const parts: { test: FactsTest; entry: RuleEvaluation }[] = [];
+  for (const [operator, literal] of Object.entries(spec)) {
+    if (literal === undefined) continue;
+    parts.push({
+      test: operatorTest(reader, operator, literal, `${field}.${operator}`),
+      entry: failure(context, describeOperator(field, operator, literal)),
+    });
+  }
+  const [only] = parts;
+  if (only === undefined) throw new ConditionError(`${field} needs an operator`);
+  if (parts.length === 1) {
+    const { test, entry } = only;
+    return (facts) => (test(facts) ? null : entry);
+  }
+  return (facts) => {
+    for (const part of parts) if (!part.test(facts)) return part.entry;
+    return null;
+  };
+}
+
+function compileBusinessHours(spec: BusinessHoursSpec, context: ConditionContext): Check {
+  const wantOpen = 'open' in spec;
+  const scheduleId = 'open' in spec ? spec.open : spec.closed;
+  const schedule = context.schedules.get(scheduleId);
+  if (schedule === undefined) throw new ConditionError(`businessHours: unknown schedule "${scheduleId}"`);
+  const entry = failure(context, `businessHours ${wantOpen ? 'open' : 'closed'} ${scheduleId}`);
+  return (facts) => (isOpenAt(schedule, facts.now) === wantOpen ? null : entry);
+}
+
+export function compileCondition(condition: Condition, context: ConditionContext): Check {
+  if (!isRecord(condition)) throw new ConditionError('a condition is an object such as { language: { eq: es } }');
+  const keys = Object.keys(condition);
+  const [key] = keys;
+  if (key === undefined || keys.length !== 1) {
+    throw new ConditionError(`a condition names exactly one field, or is one of all/any/not (found ${keys.join(', ') || 'none'})`);
+  }
+  const value: unknown = (condition as Record<string, unknown>)[key];
+  if (key === 'all' || key === 'any') {
+    if (!Array.isArray(value) || value.length === 0) throw new ConditionError(`${key} needs a non-empty list`);
+    const children = (value as Condition[]).map((child) => compileCondition(child, context));
+    if (key === 'all') {
+      const [first] = children;
+      if (children.length === 1 && first !== undefined) return first;
+      return (facts) => {
+        for (const child of children) {
+          const failed = child(facts);
+          if (failed !== null) return failed;
+        }
+        return null;
+      };
+    }
+    const entry = failure(context, `none of: ${(value as Condition[]).map(describeNested).join(', ')}`);
+    return (facts) => {
+      for (const child of children) if (child(facts) === null) return null;
+      return entry;
+    };
+  }
+  if (key === 'not') {
+    if (!isRecord(value)) throw new ConditionError('not needs a condition');
+    const child = compileCondition(value as Condition, context);
+    const entry = failure(context, `not (${describeCondition(value as Condition)})`);
+    return (facts) => (child(facts) === null ? entry : null);
+  }
+  if (key === 'businessHours') {
+    if (!isRecord(value)) throw new ConditionError('businessHours needs { open: <schedule> } or { closed: <schedule> }');
+    const states = Object.keys(value);
+    const [state] = states;
+    if (states.length !== 1 || (state !== 'open' && state !== 'closed') || typeof value[state] !== 'string') {
+      throw new ConditionError('businessHours needs { open: <schedule> } or { closed: <schedule> }');
+    }
+    return compileBusinessHours(value as BusinessHoursSpec, context);
+  }
+  return compileLeaf(key, value as OperatorSpec, context);
+}

@@ -1,0 +1,140 @@
+/**
+ * The handoff ruleset, compiled once per version into closures, evaluated per handoff
+ * (PRODUCT.md §3): rules are ordered, the first enabled rule whose `when` lists the trigger
+ * (absent `when` = every trigger) and whose `if` holds wins; otherwise the fallback, which always
+ * exists, so a handoff always names a destination (CW #4271/#4977 flipped a status with none).
+ *
+ * The trace: `evaluated` lists every enabled rule tried before the winner, and the winner, with
+ * the first condition that failed (`trigger customer_requested_human not in [workflow_flag]`,
+ * `language eq "es"`, `none of: …`, `not (…)`, `businessHours open office`). Every entry is a
+ * frozen object built at compile time, so evaluating 500 rules allocates one array and builds
+ * no string. Disabled rules are left out: of the trace and of `ruleIds`.
+ */
+import type { Trigger } from '../../contract/common.js';
+import type { RuleAction, Ruleset } from '../../contract/config.js';
+import type { RuleEvaluation } from '../../contract/trace.js';
+import type { RuleFacts, Schedule } from '../model.js';
+import { compileCondition, ConditionError, type Check } from './compile-condition.js';
+import { localClockFor } from './read-field.js';
+
+export interface RulesEnvironment {
+  readonly schedules: ReadonlyMap<string, Schedule>;
+  /** Workspace zone, for `time` and `weekday` conditions. */
+  readonly timezone: string;
+}
+
+export interface CompiledRuleset {
+  readonly version: number | null;
+  readonly ruleIds: readonly string[];
+  readonly fallback: RuleAction;
+}
+
+export interface RuleMatch {
+  /** The winning rule's id, or 'fallback'. */
+  readonly rule: string;
+  readonly action: RuleAction;
+  readonly evaluated: RuleEvaluation[];
+}
+
+/** Trigger → slot in a rule's per-trigger table; the Record type makes a new trigger a type error here. */
+const TRIGGER_SLOT: Readonly<Record<Trigger, number>> = {
+  customer_requested_human: 0,
+  unsupported_topic: 1,
+  intent_or_keyword: 2,
+  workflow_flag: 3,
+  negative_sentiment: 4,
+  sla_breach: 5,
+  no_assistant: 6,
+};
+const TRIGGERS = Object.keys(TRIGGER_SLOT) as Trigger[];
+/** Slot for a trigger this build does not know (facts from a newer peer): no `when` matches it. */
+const UNKNOWN_TRIGGER_SLOT = TRIGGERS.length;
+
+interface CompiledRule {
+  readonly id: string;
+  readonly action: RuleAction;
+  /** Per trigger slot: null when `when` admits the trigger, else the trace entry saying why not. */
+  readonly triggerFailure: readonly (RuleEvaluation | null)[];
+  readonly condition: Check | null;
+  readonly matched: RuleEvaluation;
+}
+
+const RULES = Symbol('baton.rules.compiled');
+type CompiledRulesetValue = CompiledRuleset & { readonly [RULES]: readonly CompiledRule[] };
+
+function compileRule(rule: Ruleset['rules'][number], env: RulesEnvironment, clock: ReturnType<typeof localClockFor>): CompiledRule {
+  const when = rule.when;
+  const triggerFailure: (RuleEvaluation | null)[] = [];
+  for (let slot = 0; slot <= UNKNOWN_TRIGGER_SLOT; slot += 1) {
+    const trigger = TRIGGERS[slot];
+    if (when === undefined || (trigger !== undefined && when.includes(trigger))) {
+      triggerFailure.push(null);
+    } else {
+      const text = `trigger ${trigger ?? '(unknown)'} not in [${when.join(', ')}]`;
+      triggerFailure.push(Object.freeze({ rule: rule.id, matched: false, failed: text }));
+    }
+  }
+  let condition: Check | null = null;
+  if (rule.if !== undefined) {
+    try {
+      condition = compileCondition(rule.if, { ruleId: rule.id, schedules: env.schedules, clock });
+    } catch (error) {
+      if (error instanceof ConditionError) throw new Error(`rule "${rule.id}": ${error.message}`, { cause: error });
+      throw error;
+    }
+  }
+  return {
+    id: rule.id,
+    action: rule.then,
+    triggerFailure,
+    condition,
+    matched: Object.freeze({ rule: rule.id, matched: true, failed: null }),
+  };
+}
+
+/**
+ * Compile every enabled rule once. Throws an Error naming the rule for what validation should
+ * have caught: an unknown schedule in `businessHours`, an unknown field or operator, a bad regex.
+ */
+export function compileRuleset(ruleset: Ruleset, env: RulesEnvironment, version: number | null): CompiledRuleset {
+  const clock = localClockFor(env.timezone);
+  const rules = ruleset.rules.filter((rule) => rule.enabled !== false).map((rule) => compileRule(rule, env, clock));
+  const compiled: CompiledRulesetValue = {
+    version,
+    ruleIds: Object.freeze(rules.map((rule) => rule.id)),
+    fallback: ruleset.fallback,
+    [RULES]: rules,
+  };
+  return Object.freeze(compiled);
+}
+
+/**
+ * First match wins. With `useFallback: false` (soft triggers: intent_or_keyword, negative_sentiment)
+ * returns null when no explicit rule matched.
+ */
+export function evaluateRuleset(
+  compiled: CompiledRuleset,
+  facts: RuleFacts,
+  options: { useFallback: boolean },
+): RuleMatch | null {
+  const rules = (compiled as Partial<CompiledRulesetValue>)[RULES];
+  if (rules === undefined) throw new Error('evaluateRuleset needs a ruleset built by compileRuleset');
+  const slot = (TRIGGER_SLOT as Partial<Record<string, number>>)[facts.trigger] ?? UNKNOWN_TRIGGER_SLOT;
+  const evaluated: RuleEvaluation[] = [];
+  for (const rule of rules) {
+    const wrongTrigger = rule.triggerFailure[slot];
+    if (wrongTrigger !== null && wrongTrigger !== undefined) {
+      evaluated.push(wrongTrigger);
+      continue;
+    }
+    const failed = rule.condition === null ? null : rule.condition(facts);
+    if (failed !== null) {
+      evaluated.push(failed);
+      continue;
+    }
+    evaluated.push(rule.matched);
+    return { rule: rule.id, action: rule.action, evaluated };
+  }
+  if (!options.useFallback) return null;
+  return { rule: 'fallback', action: compiled.fallback, evaluated };
+}

@@ -1,0 +1,35 @@
+import { DateTime } from 'luxon';
+import type { Instant } from '../model.js';
+import { isValidTimezone } from './zone-clock.js';
+
+const CUSTOMER_FORMAT = {
+  weekday: 'short',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+} as const;
+
+/**
+ * An instant as a customer reads it in their own zone and language, e.g. the next opening:
+ * "Mon, Nov 30, 9:00 AM" (en), "lun, 30 nov, 9:00" (es).
+ *
+ * The customer's zone and language come from what they (or their browser) sent, so both may be
+ * wrong: an unknown zone formats in UTC and says so ("… UTC"); an unusable language tag falls
+ * back to English. Never throws for such input.
+ */
+export function formatInstant(at: Instant, timezone: string, language: string): string {
+  const zoneKnown = isValidTimezone(timezone);
+  const dateTime = DateTime.fromMillis(at, { zone: zoneKnown ? timezone : 'UTC' });
+  let text: string;
+  try {
+    text = dateTime.setLocale(language).toLocaleString(CUSTOMER_FORMAT);
+  } catch {
+    // Intl throws RangeError on a malformed language tag (e.g. "en_US").
+    text = dateTime.setLocale('en').toLocaleString(CUSTOMER_FORMAT);
+  }
+  // ICU ≥ 72 puts a narrow no-break space before "AM"; older ICU a plain space. Plain spaces
+  // keep the text identical across Node builds and safe in plain-text email and Slack.
+  text = text.replace(/[\u202f\u00a0]/g, ' ');
+  return zoneKnown ? text : `${text} UTC`;
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import type { Database, Executor } from '../store/database.js';
+import { withTransaction } from '../store/database.js';
+import { claimDue, markDone, markFailed, nextDueAt, type OutboxItem, type RetryPolicy } from '../store/repositories/outbox.js';
+import { createNotification } from '../store/repositories/notifications.js';
+import type { Clock } from '../platform/runtime.js';
+
+/**
+ * After-commit work. A job definition is data (Documenso's job definitions): its kind, the
+ * schema of its payload (outbox payloads are a boundary: parsed, not trusted), its retry
+ * policy and what it does. `run` gets a transaction when the job writes to the database, so the
+ * write and "done" commit together: a crash in between re-runs a job whose effect is
+ * idempotent (keys on the notification rows), never loses it.
+ */
+export interface JobDefinition<S extends z.ZodType> {
+  readonly kind: string;
+  readonly payload: S;
+  readonly retry: RetryPolicy;
+  run(trx: Executor, payload: z.output<S>, item: OutboxItem, now: number): Promise<void>;
+}
+
+function defineJob<S extends z.ZodType>(job: JobDefinition<S>): JobDefinition<z.ZodType> {
+  return job;
+}
+
+export const InAppNotificationPayload = z.object({
+  conversationId: z.string().nullable(),
+  recipients: z.array(z.string()),
+  type: z.string(),
+  title: z.string(),
+  body: z.string(),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+export type InAppNotificationPayload = z.infer<typeof InAppNotificationPayload>;
+
+export const notifyInApp = defineJob({
+  kind: 'notify.in_app',
+  payload: InAppNotificationPayload,
+  retry: { attempts: 8, backoffMs: 1_000 },
+  async run(trx, payload, item, now) {
+    for (const userId of payload.recipients) {
+      await createNotification(trx, {
+        userId,
+        conversationId: payload.conversationId,
+        type: payload.type,
+        title: payload.title,
+        body: payload.body,
+        data: payload.data,
+        idempotencyKey: `${item.idempotencyKey}:${userId}`,
+        now,
+      });
+    }
+  },
+});
+
+export const DEFAULT_JOBS: readonly JobDefinition<z.ZodType>[] = [notifyInApp];
+
+export interface OutboxWorker {
+  /** Process everything due now; returns how many rows were settled. */
+  drain(): Promise<number>;
+  /** Ask for a drain soon (after a commit). */
+  kick(): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createOutboxWorker(options: {
+  database: Database;
+  clock: Clock;
+  jobs?: readonly JobDefinition<z.ZodType>[];
+  pollMs?: number;
+  onError?: (error: unknown) => void;
+}): OutboxWorker {
+  const jobs = new Map((options.jobs ?? DEFAULT_JOBS).map((job) => [job.kind, job]));
+  const kinds = [...jobs.keys()];
+  const pollMs = options.pollMs ?? 1_000;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  let again = false;
+  let stopped = true;
+
+  async function processOne(item: OutboxItem): Promise<void> {
+    const job = jobs.get(item.kind);
+    const now = options.clock.now();
+    if (!job) return;
+    const parsed = job.payload.safeParse(item.payload);
+    if (!parsed.success) {
+      await markFailed(options.database.db, { id: item.id, error: `invalid payload: ${parsed.error.message}`, now, retry: job.retry, permanent: true, attempt: item.attempts });
+      return;
+    }
+    try {
+      await withTransaction(options.database, async (trx) => {
+        await job.run(trx, parsed.data, item, now);
+        await markDone(trx, item.id, now, item.attempts);
+      });
+    } catch (error) {
+      await markFailed(options.database.db, { id: item.id, error: String(error), now: options.clock.now(), retry: job.retry, attempt: item.attempts });
+    }
+  }
+
+  async function drainOnce(): Promise<number> {
+    let settled = 0;
+    for (;;) {
+      const items = await withTransaction(options.database, (trx) =>
+        claimDue(trx, { now: options.clock.now(), limit: 50, leaseMs: 30_000, kinds }),
+      );
+      if (items.length === 0) return settled;
+      for (const item of items) await processOne(item);
+      settled += items.length;
+    }
+  }
+
+  function drain(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let total = 0;
+      do {
+        again = false;
+        total += await drainOnce();
+      } while (again);
+      return total;
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  function schedule(delayMs: number): void {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      drain()
+        .catch((error: unknown) => options.onError?.(error))
+        .then(async () => {
+          // Sleep until the next due row (a timer) or the poll period, whichever comes first.
+          const next = await nextDueAt(options.database.db).catch(() => null);
+          const wait = next === null ? pollMs : Math.max(10, Math.min(pollMs, next - options.clock.now()));
+          schedule(wait);
+        })
+        .catch((error: unknown) => options.onError?.(error));
+    }, delayMs);
+    timer.unref();
+  }
+
+  return {
+    drain,
+    kick() {
+      schedule(0);
+    },
+    start() {
+      stopped = false;
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (running) await running.catch(() => undefined);
+    },
+  };
+}

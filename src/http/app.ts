@@ -1,0 +1,196 @@
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { ErrorBody, ErrorDetail } from '../contract/common.js';
+import { flattenIssues } from '../contract/issues.js';
+import { BatonError, statusByCode } from '../platform/errors.js';
+import type { AnyRoute, Principal } from './route.js';
+
+export const SESSION_COOKIE = 'baton_session';
+
+export interface Credentials {
+  bearer: string | null;
+  session: string | null;
+}
+
+export interface HttpOptions {
+  routes: AnyRoute[];
+  authenticate: (credentials: Credentials) => Promise<Principal | null>;
+  logLevel: string;
+  /** Called for each finished request (metrics). */
+  onResponse?: (route: string, method: string, status: number, seconds: number) => void;
+}
+
+function errorBody(code: BatonError['code'], message: string, details?: ErrorDetail[]): ErrorBody {
+  return { error: { code, message, ...(details && details.length > 0 ? { details } : {}) } };
+}
+
+function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const details = flattenIssues(parsed.error.issues, where === 'body' ? [] : [where]);
+  throw new BatonError('invalid', `invalid ${where}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, {
+    details,
+  });
+}
+
+export function credentialsOf(request: FastifyRequest): Credentials {
+  const header = request.headers.authorization;
+  const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
+  const session = request.cookies[SESSION_COOKIE] ?? null;
+  return { bearer: bearer || null, session };
+}
+
+function checkAccess(route: AnyRoute, principal: Principal | null): void {
+  if (route.access === 'public') return;
+  if (!principal) throw new BatonError('unauthorized', 'sign in or send a bearer token');
+  if (route.access === 'customer') {
+    if (principal.kind !== 'customer') throw new BatonError('forbidden', 'this endpoint takes a customer session token');
+    return;
+  }
+  if (principal.kind === 'customer') throw new BatonError('forbidden', 'customer tokens reach only the widget API');
+  if (principal.kind === 'admin_token') return;
+  const scopes = principal.scopes;
+  const has = (scope: 'read' | 'write' | 'admin') => scopes === 'all' || scopes.includes(scope) || scopes.includes('admin');
+  if (route.access === 'admin' && (principal.role !== 'admin' || !has('admin'))) {
+    throw new BatonError('forbidden', 'admins only');
+  }
+  if (route.writes && !has('write')) throw new BatonError('forbidden', 'this token lacks the write scope');
+  if (!route.writes && !has('read')) throw new BatonError('forbidden', 'this token lacks the read scope');
+}
+
+export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
+    bodyLimit: 2 * 1024 * 1024,
+  });
+  await app.register(cookie);
+
+  for (const type of ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain']) {
+    app.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  }
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof BatonError) {
+      void reply.status(statusByCode[error.code]).send(errorBody(error.code, error.message, error.details));
+      return;
+    }
+    const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+    if (fastifyError.statusCode && fastifyError.statusCode < 500) {
+      const code = fastifyError.statusCode === 404 ? 'not_found' : fastifyError.statusCode === 413 ? 'invalid' : 'invalid';
+      void reply.status(fastifyError.statusCode === 404 ? 404 : 422).send(errorBody(code, fastifyError.message ?? 'bad request'));
+      return;
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    void reply.status(500).send(errorBody('internal', 'internal error'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  if (options.onResponse) {
+    const onResponse = options.onResponse;
+    app.addHook('onResponse', async (request, reply) => {
+      onResponse(request.routeOptions.url ?? 'unknown', request.method, reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
+
+  for (const route of options.routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      handler: async (request, reply) => {
+        const principal = route.access === 'public' ? null : await options.authenticate(credentialsOf(request));
+        checkAccess(route, principal);
+        const params = route.params ? parseOrThrow(route.params, request.params, 'params') : {};
+        const query = route.query ? parseOrThrow(route.query, request.query ?? {}, 'query') : {};
+        let rawBody: unknown = request.body;
+        const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
+        const isRaw = route.rawBody?.includes(contentType) ?? false;
+        if (route.body && !isRaw && (rawBody === undefined || rawBody === null)) rawBody = {};
+        const body = isRaw ? rawBody : route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
+        const result = await route.handler({ params, query, body, principal, request, reply });
+        if (reply.sent) return reply;
+        if (result === undefined) return reply.status(route.status ?? 204).send();
+        return reply.status(route.status ?? 200).send(result);
+      },
+    });
+  }
+  return app;
+}
+
+// ── OpenAPI 3.1 from the same schemas ───────────────────────────────────────────────────────────
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', cycles: 'ref', reused: 'inline' }) as Record<
+    string,
+    unknown
+  >;
+  delete out.$schema;
+  return out;
+}
+
+export function buildOpenApi(routes: AnyRoute[], info: { title: string; version: string }): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const errorSchema = {
+    type: 'object',
+    properties: {
+      error: {
+        type: 'object',
+        properties: {
+          code: { type: 'string' },
+          message: { type: 'string' },
+          details: { type: 'array', items: { type: 'object' } },
+        },
+        required: ['code', 'message'],
+      },
+    },
+  };
+  for (const route of routes) {
+    if (!route.url.startsWith('/api')) continue;
+    const path = route.url.replace(/:([A-Za-z_]+)/g, '{$1}');
+    const parameters: unknown[] = [];
+    for (const match of route.url.matchAll(/:([A-Za-z_]+)/g)) {
+      parameters.push({ name: match[1], in: 'path', required: true, schema: { type: 'string' } });
+    }
+    if (route.query) {
+      const schema = jsonSchema(route.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+        parameters.push({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: prop });
+      }
+    }
+    const operation: Record<string, unknown> = {
+      summary: route.summary,
+      tags: route.tags,
+      operationId: `${route.method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      parameters,
+      responses: {
+        [String(route.status ?? (route.response ? 200 : 204))]: route.response
+          ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } }
+          : { description: 'No content' },
+        default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } },
+      },
+    };
+    if (route.access !== 'public') {
+      operation.security = route.access === 'customer' ? [{ customerToken: [] }] : [{ bearer: [] }, { session: [] }];
+    }
+    if (route.body) {
+      const content: Record<string, unknown> = { 'application/json': { schema: jsonSchema(route.body, 'input') } };
+      for (const type of route.rawBody ?? []) content[type] = { schema: { type: 'string' } };
+      operation.requestBody = { required: true, content };
+    }
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation };
+  }
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'API token, or BATON_ADMIN_TOKEN' },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        customerToken: { type: 'http', scheme: 'bearer', description: 'widget session token' },
+      },
+    },
+  };
+}

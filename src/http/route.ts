@@ -1,0 +1,59 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+
+/** Who is calling. Resolved once per request by http/auth.ts. */
+export type Principal =
+  | { kind: 'user'; userId: string; role: 'admin' | 'agent'; scopes: readonly ('read' | 'write' | 'admin')[] | 'all' }
+  | { kind: 'admin_token' }
+  | { kind: 'customer'; contactId: string; channelId: string };
+
+/**
+ * Who may call a route:
+ * - `public`: anyone
+ * - `user`: a signed-in user or a user token (any role), or the bootstrap admin token
+ * - `admin`: role admin (or token with admin scope), or the bootstrap admin token
+ * - `customer`: a widget/customer session token
+ */
+export type Access = 'public' | 'user' | 'admin' | 'customer';
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: Principal | null;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export interface RouteDefinition<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  summary: string;
+  tags: string[];
+  access: Access;
+  /** Needs write scope (token scopes); reads need `read`. */
+  writes?: boolean;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Extra request content types accepted as raw text (e.g. application/yaml). */
+  rawBody?: string[];
+  response?: R;
+  status?: number;
+  // A method signature (bivariant parameters) so a list of differently typed routes is one type.
+  handler(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R> | undefined> | z.input<R> | undefined;
+}
+
+/** A route of any shape; each route is type-checked where it is defined with `defineRoute`. */
+export type AnyRoute = RouteDefinition;
+
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+  route: RouteDefinition<P, Q, B, R>,
+): AnyRoute {
+  return route;
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { flattenIssues } from '../contract/issues.js';
+
+/** The process environment, parsed once (STYLE.md "Values, not globals"). Nothing else reads process.env. */
+export const Env = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
+    .default('sqlite:./data/baton.db'),
+  REDIS_URL: z.string().optional(),
+  BATON_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  BATON_DEMO: z.enum(['0', '1']).default('1'),
+  BATON_PUBLIC_URL: z.string().optional(),
+  BATON_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof Env>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = Env.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const lines = flattenIssues(parsed.error.issues).map((d) => `  ${d.path}: ${d.message}`);
+  throw new Error(`invalid environment:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { Database } from '../store/database.js';
+import type { Env } from '../platform/env.js';
+import type { Clock, CreateId } from '../platform/runtime.js';
+import type { WorkspaceCache } from './workspace-cache.js';
+
+/**
+ * What every use case is handed: the database, the clock, id generation, the environment and the
+ * cache of the compiled workspace. Nothing here is a global; tests build their own.
+ */
+export interface ServiceContext {
+  readonly database: Database;
+  readonly clock: Clock;
+  readonly createId: CreateId;
+  readonly env: Env;
+  readonly workspace: WorkspaceCache;
+  readonly logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  /** Wake the after-commit workers (outbox, waiting-conversation assignment). Never throws. */
+  readonly afterCommit: (work: AfterCommitWork) => void;
+}
+
+export type AfterCommitWork = { kind: 'outbox' } | { kind: 'assign_waiting' };

@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-25-initial.js';
+
+/**
+ * Every migration, by name, in the order they apply (names sort by date). A static object of
+ * imports rather than a folder scan, so the same list runs from dist/ and under tsx.
+ * Append only: a released migration is never edited or removed.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '2026-11-25-initial': initial,
+};

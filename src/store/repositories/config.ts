@@ -1,0 +1,77 @@
+import type { Executor } from '../database.js';
+import { fromJson, toJson } from '../json.js';
+import type { ConfigRevisionRow } from '../schema.js';
+
+/**
+ * The workspace configuration (users, teams, queues, schedules, channels, knowledge, assistant,
+ * notifications) is one versioned JSON document; the newest revision is current. Applying
+ * baton.yaml or editing one object appends a revision, so every configuration change is kept.
+ */
+export interface ConfigRevision {
+  readonly id: number;
+  /** The document as stored. Parse it with `WorkspaceConfig` (src/contract) before use: older
+   * revisions lack fields added since, and the parser fills their defaults. */
+  readonly document: unknown;
+  readonly actor: string | null;
+  readonly summary: string | null;
+  readonly createdAt: number;
+}
+
+export function rowToConfigRevision(row: ConfigRevisionRow): ConfigRevision {
+  return {
+    id: row.id,
+    document: fromJson<unknown>(row.document),
+    actor: row.actor,
+    summary: row.summary,
+    createdAt: row.created_at,
+  };
+}
+
+export async function getCurrentConfig(ex: Executor): Promise<ConfigRevision | null> {
+  const row = await ex.selectFrom('config_revisions').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row === undefined ? null : rowToConfigRevision(row);
+}
+
+export async function getConfigRevision(ex: Executor, id: number): Promise<ConfigRevision | null> {
+  const row = await ex.selectFrom('config_revisions').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? null : rowToConfigRevision(row);
+}
+
+export interface ConfigRevisionSummary {
+  readonly id: number;
+  readonly actor: string | null;
+  readonly summary: string | null;
+  readonly createdAt: number;
+}
+
+/** Newest first, without the documents. */
+export async function listConfigRevisions(
+  ex: Executor,
+  options: { readonly limit?: number; readonly beforeId?: number } = {},
+): Promise<ConfigRevisionSummary[]> {
+  let query = ex
+    .selectFrom('config_revisions')
+    .select(['id', 'actor', 'summary', 'created_at'])
+    .orderBy('id', 'desc')
+    .limit(options.limit ?? 50);
+  if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
+  const rows = await query.execute();
+  return rows.map((r) => ({ id: r.id, actor: r.actor, summary: r.summary, createdAt: r.created_at }));
+}
+
+export interface AppendConfigRevision {
+  readonly document: unknown;
+  readonly actor: string | null;
+  readonly summary: string | null;
+  readonly now: number;
+}
+
+/** Make `document` the current configuration. */
+export async function appendConfigRevision(ex: Executor, input: AppendConfigRevision): Promise<ConfigRevision> {
+  const row = await ex
+    .insertInto('config_revisions')
+    .values({ document: toJson(input.document), actor: input.actor, summary: input.summary, created_at: input.now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return rowToConfigRevision(row);
+}

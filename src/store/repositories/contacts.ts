@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Scalar } from '../../contract/conditions.js';
+import type { Executor } from '../database.js';
+import { fromIntBool, fromJsonOr, toIntBool, toJson } from '../json.js';
+import type { ContactRow } from '../schema.js';
+
+export type Properties = Readonly<Record<string, Scalar>>;
+
+export interface ContactRecord {
+  readonly id: string;
+  readonly externalId: string | null;
+  readonly name: string | null;
+  readonly email: string | null;
+  readonly language: string | null;
+  readonly timezone: string | null;
+  /** Account manager. */
+  readonly ownerId: string | null;
+  /** Last human owner of one of the contact's conversations (written by assignments only). */
+  readonly lastOwnerId: string | null;
+  readonly properties: Properties;
+  /** Test contacts' conversations are left out of reports. */
+  readonly isTest: boolean;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export function rowToContact(row: ContactRow): ContactRecord {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    name: row.name,
+    email: row.email,
+    language: row.language,
+    timezone: row.timezone,
+    ownerId: row.owner_id,
+    lastOwnerId: row.last_owner_id,
+    properties: fromJsonOr<Properties>(row.properties, {}),
+    isTest: fromIntBool(row.is_test),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface NewContact {
+  readonly id?: string;
+  readonly externalId?: string | null;
+  readonly name?: string | null;
+  readonly email?: string | null;
+  readonly language?: string | null;
+  readonly timezone?: string | null;
+  readonly ownerId?: string | null;
+  readonly properties?: Properties;
+  readonly isTest?: boolean;
+  readonly now: number;
+}
+
+function newContactRow(input: NewContact): ContactRow {
+  return {
+    id: input.id ?? randomUUID(),
+    external_id: input.externalId ?? null,
+    name: input.name ?? null,
+    email: input.email ?? null,
+    language: input.language ?? null,
+    timezone: input.timezone ?? null,
+    owner_id: input.ownerId ?? null,
+    last_owner_id: null,
+    properties: toJson(input.properties ?? {}),
+    is_test: toIntBool(input.isTest ?? false),
+    created_at: input.now,
+    updated_at: input.now,
+  };
+}
+
+export async function createContact(ex: Executor, input: NewContact): Promise<ContactRecord> {
+  const row = await ex.insertInto('contacts').values(newContactRow(input)).returningAll().executeTakeFirstOrThrow();
+  return rowToContact(row);
+}
+
+/**
+ * The contact with `externalId`, created from `input` when there is none. Two requests for the
+ * same customer at once get the same contact: the unique external id decides, the loser
+ * reads the winner's row.
+ */
+export async function findOrCreateContactByExternalId(
+  ex: Executor,
+  input: NewContact & { readonly externalId: string },
+): Promise<{ readonly contact: ContactRecord; readonly created: boolean }> {
+  const inserted = await ex
+    .insertInto('contacts')
+    .values(newContactRow(input))
+    .onConflict((oc) => oc.column('external_id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted !== undefined) return { contact: rowToContact(inserted), created: true };
+  const existing = await findContactByExternalId(ex, input.externalId);
+  if (existing === null) throw new Error(`contact with external id "${input.externalId}" vanished`);
+  return { contact: existing, created: false };
+}
+
+export async function getContact(ex: Executor, id: string): Promise<ContactRecord | null> {
+  const row = await ex.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? null : rowToContact(row);
+}
+
+export async function findContactByExternalId(ex: Executor, externalId: string): Promise<ContactRecord | null> {
+  const row = await ex.selectFrom('contacts').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+  return row === undefined ? null : rowToContact(row);
+}
+
+/** Case-insensitive; the oldest contact when several share the address. */
+export async function findContactByEmail(ex: Executor, email: string): Promise<ContactRecord | null> {
+  const row = await ex
+    .selectFrom('contacts')
+    .selectAll()
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? null : rowToContact(row);
+}
+
+export interface ContactPatch {
+  readonly externalId?: string | null;
+  readonly name?: string | null;
+  readonly email?: string | null;
+  readonly language?: string | null;
+  readonly timezone?: string | null;
+  readonly ownerId?: string | null;
+  /** Replaces the whole property map (merge before calling to update one). */
+  readonly properties?: Properties;
+  readonly isTest?: boolean;
+}
+
+export async function updateContact(ex: Executor, id: string, patch: ContactPatch, now: number): Promise<ContactRecord | null> {
+  const row = await ex
+    .updateTable('contacts')
+    .set({
+      updated_at: now,
+      ...(patch.externalId !== undefined && { external_id: patch.externalId }),
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.email !== undefined && { email: patch.email }),
+      ...(patch.language !== undefined && { language: patch.language }),
+      ...(patch.timezone !== undefined && { timezone: patch.timezone }),
+      ...(patch.ownerId !== undefined && { owner_id: patch.ownerId }),
+      ...(patch.properties !== undefined && { properties: toJson(patch.properties) }),
+      ...(patch.isTest !== undefined && { is_test: toIntBool(patch.isTest) }),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row === undefined ? null : rowToContact(row);
+}

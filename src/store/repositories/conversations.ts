@@ -1,0 +1,320 @@
+import { randomUUID } from 'node:crypto';
+import type { ChannelType, ConversationStatus, Priority } from '../../contract/common.js';
+import type { HandoffTrace } from '../../contract/trace.js';
+import type { Executor } from '../database.js';
+import { fromJson, fromJsonOr, toJson } from '../json.js';
+import type { ConversationRow, ConversationUpdate } from '../schema.js';
+import type { Properties } from './contacts.js';
+
+/**
+ * Conversations: creation, reads, the inbox list and updates of everything that is *not*
+ * routing state. Status, owner, team and queue are written only by ./assignments.ts
+ * (the one writer, STYLE.md) — `ConversationFieldsPatch` has no such fields on purpose.
+ */
+
+export interface ConversationRecord {
+  readonly id: string;
+  readonly channelId: string;
+  readonly channelType: ChannelType;
+  readonly contactId: string;
+  readonly status: ConversationStatus;
+  readonly ownerId: string | null;
+  readonly teamId: string | null;
+  readonly queueId: string | null;
+  readonly priority: Priority;
+  readonly tags: readonly string[];
+  readonly properties: Properties;
+  readonly language: string | null;
+  readonly intent: string | null;
+  readonly subject: string | null;
+  /** The latest handoff trace; earlier ones are on `handoff.*` events. */
+  readonly handoff: HandoffTrace | null;
+  readonly followers: readonly string[];
+  readonly handedOffAt: number | null;
+  readonly queuedAt: number | null;
+  readonly firstResponseDueAt: number | null;
+  /** First public reply by a user since the latest handoff (reset at each handoff). */
+  readonly firstHumanResponseAt: number | null;
+  readonly slaBreaches: number;
+  readonly turnsWithoutProgress: number;
+  readonly lastArticleId: string | null;
+  /** Bumped by every change of status, owner, team or queue. */
+  readonly version: number;
+  readonly lastMessageSeq: number;
+  readonly lastEventSeq: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly lastActivityAt: number;
+  readonly resolvedAt: number | null;
+  readonly csatScore: number | null;
+  readonly csatComment: string | null;
+}
+
+/** Statuses in which a conversation counts toward its owner's load (capacity, least busy). */
+export const OPEN_STATUSES = ['assigned', 'waiting_on_customer'] as const satisfies readonly ConversationStatus[];
+
+export function rowToConversation(row: ConversationRow): ConversationRecord {
+  return {
+    id: row.id,
+    channelId: row.channel_id,
+    channelType: row.channel_type as ChannelType,
+    contactId: row.contact_id,
+    status: row.status as ConversationStatus,
+    ownerId: row.owner_id,
+    teamId: row.team_id,
+    queueId: row.queue_id,
+    priority: row.priority as Priority,
+    tags: fromJsonOr<string[]>(row.tags, []),
+    properties: fromJsonOr<Properties>(row.properties, {}),
+    language: row.language,
+    intent: row.intent,
+    subject: row.subject,
+    handoff: fromJson<HandoffTrace>(row.handoff),
+    followers: fromJsonOr<string[]>(row.followers, []),
+    handedOffAt: row.handed_off_at,
+    queuedAt: row.queued_at,
+    firstResponseDueAt: row.first_response_due_at,
+    firstHumanResponseAt: row.first_human_response_at,
+    slaBreaches: row.sla_breaches,
+    turnsWithoutProgress: row.turns_without_progress,
+    lastArticleId: row.last_article_id,
+    version: row.version,
+    lastMessageSeq: row.last_message_seq,
+    lastEventSeq: row.last_event_seq,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastActivityAt: row.last_activity_at,
+    resolvedAt: row.resolved_at,
+    csatScore: row.csat_score,
+    csatComment: row.csat_comment,
+  };
+}
+
+export interface NewConversation {
+  readonly id?: string;
+  readonly channelId: string;
+  readonly channelType: ChannelType;
+  readonly contactId: string;
+  readonly priority?: Priority;
+  readonly tags?: readonly string[];
+  readonly properties?: Properties;
+  readonly language?: string | null;
+  readonly intent?: string | null;
+  readonly subject?: string | null;
+  readonly now: number;
+}
+
+/**
+ * A new conversation, with the AI agent (`bot`), no owner, no queue, version 1. Handing it to
+ * people — even at once, on a channel without an assistant — goes through ./assignments.ts.
+ */
+export async function createConversation(ex: Executor, input: NewConversation): Promise<ConversationRecord> {
+  const row = await ex
+    .insertInto('conversations')
+    .values({
+      id: input.id ?? randomUUID(),
+      channel_id: input.channelId,
+      channel_type: input.channelType,
+      contact_id: input.contactId,
+      status: 'bot',
+      owner_id: null,
+      team_id: null,
+      queue_id: null,
+      priority: input.priority ?? 'normal',
+      tags: toJson(input.tags ?? []),
+      properties: toJson(input.properties ?? {}),
+      language: input.language ?? null,
+      intent: input.intent ?? null,
+      subject: input.subject ?? null,
+      handoff: null,
+      followers: '[]',
+      handed_off_at: null,
+      queued_at: null,
+      first_response_due_at: null,
+      first_human_response_at: null,
+      last_article_id: null,
+      version: 1,
+      created_at: input.now,
+      updated_at: input.now,
+      last_activity_at: input.now,
+      resolved_at: null,
+      csat_score: null,
+      csat_comment: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return rowToConversation(row);
+}
+
+export async function getConversation(ex: Executor, id: string): Promise<ConversationRecord | null> {
+  const row = await ex.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? null : rowToConversation(row);
+}
+
+/**
+ * Read the conversation and hold its row until the transaction ends (PostgreSQL
+ * `FOR UPDATE`; SQLite's single writer already excludes everyone else). Use it at the top of a
+ * use case that decides from the conversation and then writes, so that no other writer
+ * changes it in between (CW PR #15524). Outside a transaction the lock ends with the statement.
+ */
+export async function getConversationForUpdate(ex: Executor, id: string): Promise<ConversationRecord | null> {
+  const row = await ex.selectFrom('conversations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return row === undefined ? null : rowToConversation(row);
+}
+
+export async function getConversations(ex: Executor, ids: readonly string[]): Promise<ConversationRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await ex.selectFrom('conversations').selectAll().where('id', 'in', ids).execute();
+  return rows.map(rowToConversation);
+}
+
+// ── the inbox list ──────────────────────────────────────────────────────────────────────────────
+
+/** Position after the last item of a page: newest activity first, ties by id (descending). */
+export interface ConversationCursor {
+  readonly lastActivityAt: number;
+  readonly id: string;
+}
+
+export function encodeConversationCursor(cursor: ConversationCursor): string {
+  return Buffer.from(JSON.stringify([cursor.lastActivityAt, cursor.id]), 'utf8').toString('base64url');
+}
+
+/** null when `text` is not a cursor this module wrote (the HTTP layer answers 422). */
+export function decodeConversationCursor(text: string): ConversationCursor | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [at, id] = value as unknown[];
+    if (typeof at !== 'number' || !Number.isSafeInteger(at) || typeof id !== 'string' || id === '') return null;
+    return { lastActivityAt: at, id };
+  } catch {
+    return null;
+  }
+}
+
+export interface ConversationFilter {
+  readonly status?: ConversationStatus | readonly ConversationStatus[];
+  readonly queueId?: string;
+  readonly teamId?: string;
+  /** A user id, or null for conversations without an owner. */
+  readonly ownerId?: string | null;
+  readonly channelId?: string;
+  readonly contactId?: string;
+  readonly after?: ConversationCursor;
+  /** Default 50. */
+  readonly limit?: number;
+}
+
+export interface ConversationPage {
+  readonly items: ConversationRecord[];
+  /** null on the last page. */
+  readonly nextCursor: ConversationCursor | null;
+}
+
+/** Newest activity first, keyset-paginated on (last_activity_at, id). */
+export async function listConversations(ex: Executor, filter: ConversationFilter = {}): Promise<ConversationPage> {
+  const limit = Math.max(1, Math.min(filter.limit ?? 50, 500));
+  let query = ex
+    .selectFrom('conversations')
+    .selectAll()
+    .orderBy('last_activity_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (filter.status !== undefined) {
+    const statuses: readonly ConversationStatus[] = typeof filter.status === 'string' ? [filter.status] : filter.status;
+    if (statuses.length === 0) return { items: [], nextCursor: null };
+    query = query.where('status', 'in', statuses);
+  }
+  if (filter.queueId !== undefined) query = query.where('queue_id', '=', filter.queueId);
+  if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
+  if (filter.ownerId !== undefined) {
+    query = filter.ownerId === null ? query.where('owner_id', 'is', null) : query.where('owner_id', '=', filter.ownerId);
+  }
+  if (filter.channelId !== undefined) query = query.where('channel_id', '=', filter.channelId);
+  if (filter.contactId !== undefined) query = query.where('contact_id', '=', filter.contactId);
+  const after = filter.after;
+  if (after !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('last_activity_at', '<', after.lastActivityAt),
+        eb.and([eb('last_activity_at', '=', after.lastActivityAt), eb('id', '<', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query.execute();
+  const items = rows.slice(0, limit).map(rowToConversation);
+  const last = items[items.length - 1];
+  const nextCursor = rows.length > limit && last !== undefined ? { lastActivityAt: last.lastActivityAt, id: last.id } : null;
+  return { items, nextCursor };
+}
+
+// ── updates of non-routing fields ───────────────────────────────────────────────────────────────
+
+export interface ConversationFieldsPatch {
+  readonly priority?: Priority;
+  readonly tags?: readonly string[];
+  /** Replaces the whole property map. */
+  readonly properties?: Properties;
+  readonly language?: string | null;
+  readonly intent?: string | null;
+  readonly subject?: string | null;
+  readonly handoff?: HandoffTrace | null;
+  readonly followers?: readonly string[];
+  readonly handedOffAt?: number | null;
+  /** Normally set by ./assignments.ts when the conversation enters a queue. */
+  readonly queuedAt?: number | null;
+  readonly firstResponseDueAt?: number | null;
+  readonly firstHumanResponseAt?: number | null;
+  readonly slaBreaches?: number;
+  readonly turnsWithoutProgress?: number;
+  readonly lastArticleId?: string | null;
+  readonly lastActivityAt?: number;
+  readonly csatScore?: number | null;
+  readonly csatComment?: string | null;
+}
+
+/** The column values for a patch (also used by ./assignments.ts to write them in its one UPDATE). */
+export function patchToColumns(patch: ConversationFieldsPatch): ConversationUpdate {
+  const set: ConversationUpdate = {};
+  if (patch.priority !== undefined) set.priority = patch.priority;
+  if (patch.tags !== undefined) set.tags = toJson(patch.tags);
+  if (patch.properties !== undefined) set.properties = toJson(patch.properties);
+  if (patch.language !== undefined) set.language = patch.language;
+  if (patch.intent !== undefined) set.intent = patch.intent;
+  if (patch.subject !== undefined) set.subject = patch.subject;
+  if (patch.handoff !== undefined) set.handoff = patch.handoff === null ? null : toJson(patch.handoff);
+  if (patch.followers !== undefined) set.followers = toJson(patch.followers);
+  if (patch.handedOffAt !== undefined) set.handed_off_at = patch.handedOffAt;
+  if (patch.queuedAt !== undefined) set.queued_at = patch.queuedAt;
+  if (patch.firstResponseDueAt !== undefined) set.first_response_due_at = patch.firstResponseDueAt;
+  if (patch.firstHumanResponseAt !== undefined) set.first_human_response_at = patch.firstHumanResponseAt;
+  if (patch.slaBreaches !== undefined) set.sla_breaches = patch.slaBreaches;
+  if (patch.turnsWithoutProgress !== undefined) set.turns_without_progress = patch.turnsWithoutProgress;
+  if (patch.lastArticleId !== undefined) set.last_article_id = patch.lastArticleId;
+  if (patch.lastActivityAt !== undefined) set.last_activity_at = patch.lastActivityAt;
+  if (patch.csatScore !== undefined) set.csat_score = patch.csatScore;
+  if (patch.csatComment !== undefined) set.csat_comment = patch.csatComment;
+  return set;
+}
+
+/**
+ * Update fields other than routing state. Does not bump `version`: a message or a tag does not
+ * invalidate an assignment decided meanwhile (a routing-relevant change such as priority
+ * `urgent` fires its own `workflow_flag` handoff, which is decided afresh).
+ * Returns null when the conversation does not exist.
+ */
+export async function updateConversation(
+  ex: Executor,
+  id: string,
+  patch: ConversationFieldsPatch,
+  now: number,
+): Promise<ConversationRecord | null> {
+  const row = await ex
+    .updateTable('conversations')
+    .set({ ...patchToColumns(patch), updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row === undefined ? null : rowToConversation(row);
+}

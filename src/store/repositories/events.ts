@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import type { Executor } from '../database.js';
+import { withTransaction } from '../database.js';
+import { fromJsonOr, toJson } from '../json.js';
+import type { ConversationEventRow } from '../schema.js';
+
+/**
+ * The append-only log of a conversation: status changes, handoffs with their full trace,
+ * assignments (by, from, to, reason), notifications, ratings. Each event carries the owner,
+ * team and queue *as they were when it happened*, so a report never credits the person who
+ * holds the conversation later (CW #14872: CSAT credited to "no agent").
+ */
+export interface ConversationEventRecord {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly seq: number;
+  readonly type: string;
+  readonly actor: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly ownerId: string | null;
+  readonly teamId: string | null;
+  readonly queueId: string | null;
+  readonly createdAt: number;
+}
+
+export function rowToEvent(row: ConversationEventRow): ConversationEventRecord {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    type: row.type,
+    actor: row.actor,
+    data: fromJsonOr<Record<string, unknown>>(row.data, {}),
+    ownerId: row.owner_id,
+    teamId: row.team_id,
+    queueId: row.queue_id,
+    createdAt: row.created_at,
+  };
+}
+
+export interface NewEvent {
+  readonly id?: string;
+  readonly conversationId: string;
+  /** Dotted, past tense: `conversation.assigned`, `handoff.started`, `notification.sent`. */
+  readonly type: string;
+  /** `user:<id>`, `contact:<id>`, `system`, `assistant` — or a bare user id. */
+  readonly actor: string | null;
+  readonly data?: Readonly<Record<string, unknown>>;
+  readonly now: number;
+}
+
+/**
+ * Append an event with the conversation's next sequence number and a snapshot of its current
+ * owner, team and queue — read by the same UPDATE that hands out the number, so the snapshot is
+ * the state the writing transaction sees (after its own changes). Returns null when the
+ * conversation does not exist.
+ */
+export async function appendEvent(ex: Executor, input: NewEvent): Promise<ConversationEventRecord | null> {
+  return withTransaction(ex, async (trx) => {
+    const state = await trx
+      .updateTable('conversations')
+      .set((eb) => ({ last_event_seq: eb('last_event_seq', '+', 1) }))
+      .where('id', '=', input.conversationId)
+      .returning(['last_event_seq', 'owner_id', 'team_id', 'queue_id'])
+      .executeTakeFirst();
+    if (state === undefined) return null;
+    const row = await trx
+      .insertInto('conversation_events')
+      .values({
+        id: input.id ?? randomUUID(),
+        conversation_id: input.conversationId,
+        seq: state.last_event_seq,
+        type: input.type,
+        actor: input.actor,
+        data: toJson(input.data ?? {}),
+        owner_id: state.owner_id,
+        team_id: state.team_id,
+        queue_id: state.queue_id,
+        created_at: input.now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return rowToEvent(row);
+  });
+}
+
+/** In sequence order. */
+export async function listEvents(
+  ex: Executor,
+  conversationId: string,
+  options: { readonly afterSeq?: number; readonly limit?: number; readonly types?: readonly string[] } = {},
+): Promise<ConversationEventRecord[]> {
+  let q = ex
+    .selectFrom('conversation_events')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('seq', '>', options.afterSeq ?? 0)
+    .orderBy('seq')
+    .limit(Math.max(1, Math.min(options.limit ?? 500, 5_000)));
+  if (options.types !== undefined) {
+    if (options.types.length === 0) return [];
+    q = q.where('type', 'in', options.types);
+  }
+  return (await q.execute()).map(rowToEvent);
+}
+
+/**
+ * Events of the given types across conversations in [from, to), oldest first — for reports
+ * and replay. Page with `after` (the last event's createdAt and id).
+ */
+export async function listEventsByType(
+  ex: Executor,
+  options: {
+    readonly types: readonly string[];
+    readonly from: number;
+    readonly to: number;
+    readonly limit?: number;
+    readonly after?: { readonly createdAt: number; readonly id: string };
+  },
+): Promise<ConversationEventRecord[]> {
+  if (options.types.length === 0) return [];
+  let q = ex
+    .selectFrom('conversation_events')
+    .selectAll()
+    .where('type', 'in', options.types)
+    .where('created_at', '>=', options.from)
+    .where('created_at', '<', options.to)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(Math.max(1, Math.min(options.limit ?? 1_000, 10_000)));
+  const after = options.after;
+  if (after !== undefined) {
+    q = q.where((eb) =>
+      eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]),
+    );
+  }
+  return (await q.execute()).map(rowToEvent);
+}

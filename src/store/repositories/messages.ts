@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { MessageAuthor } from '../../contract/common.js';
+import type { Executor } from '../database.js';
+import { withTransaction } from '../database.js';
+import { fromIntBool, fromJsonOr, toIntBool, toJson } from '../json.js';
+import type { MessageRow } from '../schema.js';
+
+export interface MessageRecord {
+  readonly id: string;
+  readonly conversationId: string;
+  /** 1, 2, 3 … per conversation, in the order written; clients resume with `after=<seq>`. */
+  readonly seq: number;
+  readonly author: MessageAuthor;
+  readonly authorId: string | null;
+  readonly body: string;
+  /** An internal note: never shown to the customer. */
+  readonly private: boolean;
+  readonly externalId: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly createdAt: number;
+}
+
+export function rowToMessage(row: MessageRow): MessageRecord {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    author: row.author as MessageAuthor,
+    authorId: row.author_id,
+    body: row.body,
+    private: fromIntBool(row.private),
+    externalId: row.external_id,
+    data: fromJsonOr<Record<string, unknown>>(row.data, {}),
+    createdAt: row.created_at,
+  };
+}
+
+export interface NewMessage {
+  readonly id?: string;
+  readonly conversationId: string;
+  readonly author: MessageAuthor;
+  readonly authorId?: string | null;
+  readonly body: string;
+  readonly private?: boolean;
+  readonly externalId?: string | null;
+  readonly data?: Readonly<Record<string, unknown>>;
+  readonly now: number;
+}
+
+/**
+ * Append a message with the conversation's next sequence number. The number comes from a
+ * counter on the conversation row, incremented by an UPDATE that holds the row until commit,
+ * so two writers never get the same number and numbers follow commit order per conversation
+ * (CW PR #13713: clients apply in order and resume by sequence).
+ *
+ * The same UPDATE moves `last_activity_at` and, for the first public reply by a user since the
+ * latest handoff, sets `first_human_response_at` — every reply path measures the human clock
+ * (CW #8477, PR #12058). Returns null when the conversation does not exist.
+ */
+export async function appendMessage(ex: Executor, input: NewMessage): Promise<MessageRecord | null> {
+  const isPrivate = input.private ?? false;
+  const humanReply = input.author === 'user' && !isPrivate;
+  return withTransaction(ex, async (trx) => {
+    const counter = await trx
+      .updateTable('conversations')
+      .set((eb) => ({
+        last_message_seq: eb('last_message_seq', '+', 1),
+        last_activity_at: input.now,
+        updated_at: input.now,
+        ...(humanReply && {
+          first_human_response_at: sql<number | null>`coalesce(first_human_response_at, case when handed_off_at is not null then cast(${input.now} as bigint) else null end)`,
+        }),
+      }))
+      .where('id', '=', input.conversationId)
+      .returning('last_message_seq')
+      .executeTakeFirst();
+    if (counter === undefined) return null;
+    const row = await trx
+      .insertInto('messages')
+      .values({
+        id: input.id ?? randomUUID(),
+        conversation_id: input.conversationId,
+        seq: counter.last_message_seq,
+        author: input.author,
+        author_id: input.authorId ?? null,
+        body: input.body,
+        private: toIntBool(isPrivate),
+        external_id: input.externalId ?? null,
+        data: toJson(input.data ?? {}),
+        created_at: input.now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return rowToMessage(row);
+  });
+}
+
+export interface MessageQuery {
+  /** Only messages with seq greater than this (default 0: from the start). */
+  readonly afterSeq?: number;
+  /** Default 200. */
+  readonly limit?: number;
+  /** Internal notes are left out unless asked for: customer-facing reads must never see them. */
+  readonly includePrivate?: boolean;
+}
+
+/** In sequence order. */
+export async function listMessages(ex: Executor, conversationId: string, query: MessageQuery = {}): Promise<MessageRecord[]> {
+  let q = ex
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('seq', '>', query.afterSeq ?? 0)
+    .orderBy('seq')
+    .limit(Math.max(1, Math.min(query.limit ?? 200, 1_000)));
+  if (query.includePrivate !== true) q = q.where('private', '=', 0);
+  return (await q.execute()).map(rowToMessage);
+}
+
+/** The latest `limit` messages, oldest first (the transcript shown with a handoff). */
+export async function listRecentMessages(
+  ex: Executor,
+  conversationId: string,
+  options: { readonly limit: number; readonly includePrivate?: boolean },
+): Promise<MessageRecord[]> {
+  let q = ex
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .orderBy('seq', 'desc')
+    .limit(Math.max(1, options.limit));
+  if (options.includePrivate !== true) q = q.where('private', '=', 0);
+  return (await q.execute()).map(rowToMessage).reverse();
+}
+
+/** For e-mail threading (In-Reply-To / References) and Bot Framework activity ids. */
+export async function findMessageByExternalId(ex: Executor, externalId: string): Promise<MessageRecord | null> {
+  const row = await ex
+    .selectFrom('messages')
+    .selectAll()
+    .where('external_id', '=', externalId)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? null : rowToMessage(row);
+}

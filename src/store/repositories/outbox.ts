@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import type { Executor } from '../database.js';
+import { fromJson, toJson } from '../json.js';
+import type { OutboxRow } from '../schema.js';
+
+/**
+ * Work that happens later is a row first (STYLE.md): notifications, timers and webhooks are
+ * outbox rows written in the state change's transaction, so a crash between "committed" and
+ * "enqueued" cannot lose them (Outline enqueues after commit, Documenso outside the
+ * transaction; CW #15920 sent webhooks once without retry; RC retried in memory).
+ *
+ * Lifecycle: `pending` → claimed (`processing`, with a lease until `available_at`) → `done`;
+ * or, on failure, `failed` (retried at `available_at`, exponential backoff) until the attempts
+ * run out → `dead` (the dead-letter list; a person may retry it). A `processing` row whose
+ * lease ended (its worker died) is claimable again: delivery is at least once.
+ */
+export type OutboxStatus = 'pending' | 'processing' | 'done' | 'failed' | 'dead';
+
+export interface OutboxItem {
+  readonly id: string;
+  readonly kind: string;
+  readonly idempotencyKey: string;
+  /** As stored; the job definition parses it with its own schema. */
+  readonly payload: unknown;
+  readonly status: OutboxStatus;
+  /** Attempts started so far (incremented by each claim). */
+  readonly attempts: number;
+  readonly availableAt: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly lastError: string | null;
+}
+
+export function rowToOutboxItem(row: OutboxRow): OutboxItem {
+  return {
+    id: row.id,
+    kind: row.kind,
+    idempotencyKey: row.idempotency_key,
+    payload: fromJson<unknown>(row.payload),
+    status: row.status as OutboxStatus,
+    attempts: row.attempts,
+    availableAt: row.available_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastError: row.last_error,
+  };
+}
+
+export interface NewOutboxItem {
+  readonly id?: string;
+  /** Dotted: `deliver.webhook`, `notify.email`, `timer.sla`. */
+  readonly kind: string;
+  /** Deterministic, e.g. `${conversationId}:${kind}:${eventSeq}`: the same fact enqueues once. */
+  readonly idempotencyKey: string;
+  readonly payload: unknown;
+  /** Not before this instant (timers); default `now`. */
+  readonly availableAt?: number;
+  readonly now: number;
+}
+
+/**
+ * Enqueue unless a row with the same idempotency key exists (then nothing changes and
+ * `inserted` is false). Call it inside the transaction of the state change it follows from.
+ */
+export async function enqueue(ex: Executor, input: NewOutboxItem): Promise<{ readonly inserted: boolean; readonly id: string | null }> {
+  const row = await ex
+    .insertInto('outbox')
+    .values({
+      id: input.id ?? randomUUID(),
+      kind: input.kind,
+      idempotency_key: input.idempotencyKey,
+      payload: toJson(input.payload),
+      status: 'pending',
+      attempts: 0,
+      available_at: input.availableAt ?? input.now,
+      created_at: input.now,
+      updated_at: input.now,
+      last_error: null,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row === undefined ? { inserted: false, id: null } : { inserted: true, id: row.id };
+}
+
+export interface ClaimOptions {
+  readonly now: number;
+  /** Rows to claim at most. */
+  readonly limit: number;
+  /** How long the claiming worker owns the rows before another may take them over (ms). */
+  readonly leaseMs: number;
+  readonly kinds?: readonly string[];
+}
+
+/**
+ * Claim due rows for one worker: marks them `processing`, counts the attempt and sets the
+ * lease. One statement; on PostgreSQL the inner select takes the rows `FOR UPDATE SKIP LOCKED`,
+ * so concurrent workers (several processes) claim disjoint rows without waiting for each other.
+ * On SQLite the single writer gives the same exclusion. Oldest due first.
+ */
+export async function claimDue(ex: Executor, options: ClaimOptions): Promise<OutboxItem[]> {
+  if (options.limit <= 0) return [];
+  const kinds = options.kinds;
+  if (kinds !== undefined && kinds.length === 0) return [];
+  const due = ex
+    .selectFrom('outbox')
+    .select('id')
+    .where('status', 'in', ['pending', 'failed', 'processing'])
+    .where('available_at', '<=', options.now)
+    .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds ?? []))
+    .orderBy('available_at')
+    .orderBy('id')
+    .limit(options.limit)
+    .forUpdate()
+    .skipLocked();
+  const rows = await ex
+    .updateTable('outbox')
+    .set((eb) => ({
+      status: 'processing',
+      attempts: eb('attempts', '+', 1),
+      available_at: options.now + options.leaseMs,
+      updated_at: options.now,
+    }))
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+  return rows.map(rowToOutboxItem).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+}
+
+/**
+ * Delivered. Only a row still `processing` changes; pass the claimed item's `attempts` as
+ * `attempt` so that a worker whose lease ran out (and whose row another worker took over)
+ * does not settle the other worker's attempt.
+ */
+export async function markDone(ex: Executor, id: string, now: number, attempt?: number): Promise<boolean> {
+  const result = await ex
+    .updateTable('outbox')
+    .set({ status: 'done', updated_at: now, last_error: null })
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .$if(attempt !== undefined, (q) => q.where('attempts', '=', attempt ?? 0))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly attempts: number;
+  /** Delay before the 2nd attempt; doubled for each further one. */
+  readonly backoffMs: number;
+  /** Ceiling for one delay (default 1 hour). */
+  readonly maxBackoffMs?: number;
+}
+
+/** Delay after the `attempt`-th failed attempt (1-based): backoffMs · 2^(attempt-1), capped. */
+export function backoffDelayMs(policy: RetryPolicy, attempt: number): number {
+  const delay = policy.backoffMs * 2 ** Math.max(0, attempt - 1);
+  return Math.min(delay, policy.maxBackoffMs ?? 3_600_000);
+}
+
+/**
+ * A delivery attempt failed: retry later (`failed`) or, when the policy's attempts are used up
+ * or the error is permanent, dead-letter the row (`dead`). Returns the new status, or null when
+ * the row was not `processing` any more.
+ */
+export async function markFailed(
+  ex: Executor,
+  input: {
+    readonly id: string;
+    readonly error: string;
+    readonly now: number;
+    readonly retry: RetryPolicy;
+    /** Dead-letter at once (a 4xx answer, an invalid payload). */
+    readonly permanent?: boolean;
+    /** The claimed item's `attempts` (see markDone). */
+    readonly attempt?: number;
+  },
+): Promise<Extract<OutboxStatus, 'failed' | 'dead'> | null> {
+  const current = await ex
+    .selectFrom('outbox')
+    .select(['attempts', 'status'])
+    .where('id', '=', input.id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (current === undefined || current.status !== 'processing') return null;
+  if (input.attempt !== undefined && current.attempts !== input.attempt) return null;
+  const dead = input.permanent === true || current.attempts >= input.retry.attempts;
+  const status = dead ? 'dead' : 'failed';
+  const result = await ex
+    .updateTable('outbox')
+    .set({
+      status,
+      last_error: input.error.slice(0, 2_000),
+      updated_at: input.now,
+      available_at: dead ? input.now : input.now + backoffDelayMs(input.retry, current.attempts),
+    })
+    .where('id', '=', input.id)
+    .where('status', '=', 'processing')
+    .where('attempts', '=', current.attempts)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n ? status : null;
+}
+
+/** A person retries a dead letter: a fresh set of attempts, due now. */
+export async function retryDead(ex: Executor, id: string, now: number): Promise<boolean> {
+  const result = await ex
+    .updateTable('outbox')
+    .set({ status: 'pending', attempts: 0, available_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('status', 'in', ['dead', 'failed'])
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function getOutboxItem(ex: Executor, id: string): Promise<OutboxItem | null> {
+  const row = await ex.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? null : rowToOutboxItem(row);
+}
+
+export async function getOutboxItemByKey(ex: Executor, idempotencyKey: string): Promise<OutboxItem | null> {
+  const row = await ex.selectFrom('outbox').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+  return row === undefined ? null : rowToOutboxItem(row);
+}
+
+/** Newest first; page with `before` (the last item's createdAt and id). */
+export async function listOutbox(
+  ex: Executor,
+  options: {
+    readonly status?: OutboxStatus | readonly OutboxStatus[];
+    readonly kind?: string;
+    readonly limit?: number;
+    readonly before?: { readonly createdAt: number; readonly id: string };
+  } = {},
+): Promise<OutboxItem[]> {
+  let q = ex
+    .selectFrom('outbox')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(Math.max(1, Math.min(options.limit ?? 50, 500)));
+  if (options.status !== undefined) {
+    const statuses: readonly OutboxStatus[] = typeof options.status === 'string' ? [options.status] : options.status;
+    if (statuses.length === 0) return [];
+    q = q.where('status', 'in', statuses);
+  }
+  if (options.kind !== undefined) q = q.where('kind', '=', options.kind);
+  const before = options.before;
+  if (before !== undefined) {
+    q = q.where((eb) =>
+      eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
+    );
+  }
+  return (await q.execute()).map(rowToOutboxItem);
+}
+
+/** Rows per status (for /metrics). */
+export async function countOutboxByStatus(ex: Executor): Promise<Record<OutboxStatus, number>> {
+  const rows = await ex
+    .selectFrom('outbox')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
+    .groupBy('status')
+    .execute();
+  const counts: Record<OutboxStatus, number> = { pending: 0, processing: 0, done: 0, failed: 0, dead: 0 };
+  for (const row of rows) counts[row.status as OutboxStatus] = Number(row.count);
+  return counts;
+}
+
+/** The earliest instant at which a row becomes claimable (for a worker to sleep until), or null. */
+export async function nextDueAt(ex: Executor): Promise<number | null> {
+  const row = await ex
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.min('available_at').as('at'))
+    .where('status', 'in', ['pending', 'failed', 'processing'])
+    .executeTakeFirst();
+  return row?.at === null || row?.at === undefined ? null : Number(row.at);
+}

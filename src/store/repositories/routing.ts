@@ -1,0 +1,202 @@
+import { sql } from 'kysely';
+import type { Availability, ChannelType } from '../../contract/common.js';
+import type { AgentState, QueueStats } from '../../core/model.js';
+import type { Executor } from '../database.js';
+import type { ConversationRecord } from './conversations.js';
+import { OPEN_STATUSES, rowToConversation } from './conversations.js';
+
+/**
+ * The live state the router decides on: agents' status and open load, queue statistics, and
+ * the backlog of waiting conversations.
+ */
+
+/** Urgent first (PEERS "oldest or highest priority first"). */
+const priorityRank = sql<number>`case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
+
+/** SQLite's parameter limit is 32766 and PostgreSQL's 65535; stay well below both. */
+const CHUNK = 1_000;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * For each user: availability (their `user_state` row, else `initialStatus` — the workspace
+ * document's `status`), open load per channel type — conversations they own *now* in
+ * `assigned` or `waiting_on_customer`, not conversations ever routed to them (RC #13134) — and
+ * when they were last assigned (ties in least busy go to whoever waited longest).
+ * Every requested user is in the map.
+ */
+export async function loadAgentStates(
+  ex: Executor,
+  userIds: readonly string[],
+  options: { readonly initialStatus?: (userId: string) => Availability } = {},
+): Promise<Map<string, AgentState>> {
+  const initialStatus = options.initialStatus ?? ((): Availability => 'available');
+  const states = new Map<string, { status: Availability; load: Partial<Record<ChannelType, number>>; lastAssignedAt: number | null }>();
+  const unique = [...new Set(userIds)];
+  for (const id of unique) states.set(id, { status: initialStatus(id), load: {}, lastAssignedAt: null });
+
+  for (const ids of chunks(unique)) {
+    const rows = await ex
+      .selectFrom('user_state')
+      .select(['user_id', 'status', 'last_assigned_at'])
+      .where('user_id', 'in', ids)
+      .execute();
+    for (const row of rows) {
+      const state = states.get(row.user_id);
+      if (state === undefined) continue;
+      if (row.status !== null) state.status = row.status as Availability;
+      state.lastAssignedAt = row.last_assigned_at;
+    }
+    const loads = await ex
+      .selectFrom('conversations')
+      .select((eb) => ['owner_id', 'channel_type', eb.fn.countAll<number>().as('count')])
+      .where('owner_id', 'in', ids)
+      .where('status', 'in', OPEN_STATUSES)
+      .groupBy(['owner_id', 'channel_type'])
+      .execute();
+    for (const row of loads) {
+      const state = row.owner_id === null ? undefined : states.get(row.owner_id);
+      if (state === undefined) continue;
+      state.load[row.channel_type as ChannelType] = Number(row.count);
+    }
+  }
+  return new Map([...states].map(([userId, s]) => [userId, { userId, status: s.status, load: s.load, lastAssignedAt: s.lastAssignedAt }]));
+}
+
+/** Open conversations `userId` owns on `channelType`, optionally not counting one of them. */
+export async function countOpenLoad(
+  ex: Executor,
+  userId: string,
+  channelType: ChannelType,
+  options: { readonly excludeConversationId?: string } = {},
+): Promise<number> {
+  let q = ex
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('owner_id', '=', userId)
+    .where('channel_type', '=', channelType)
+    .where('status', 'in', OPEN_STATUSES);
+  if (options.excludeConversationId !== undefined) q = q.where('id', '<>', options.excludeConversationId);
+  const row = await q.executeTakeFirst();
+  return Number(row?.count ?? 0);
+}
+
+export type QueueTarget = { readonly queueId: string } | { readonly teamId: string };
+
+function targetFilter(target: QueueTarget): ['queue_id' | 'team_id', string] {
+  return 'queueId' in target ? ['queue_id', target.queueId] : ['team_id', target.teamId];
+}
+
+/**
+ * Waiting conversations in a queue (or on a team) and the median first response after handoff
+ * over its most recent `sampleSize` answered handoffs (default 50), for the expected wait.
+ */
+export async function queueStats(
+  ex: Executor,
+  target: QueueTarget,
+  options: { readonly excludeConversationId?: string; readonly sampleSize?: number } = {},
+): Promise<QueueStats> {
+  const [column, id] = targetFilter(target);
+  let waitingQuery = ex
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('status', '=', 'queued')
+    .where(column, '=', id);
+  if (options.excludeConversationId !== undefined) waitingQuery = waitingQuery.where('id', '<>', options.excludeConversationId);
+  const waiting = Number((await waitingQuery.executeTakeFirst())?.count ?? 0);
+
+  const samples = await ex
+    .selectFrom('conversations')
+    .select(['handed_off_at', 'first_human_response_at'])
+    .where(column, '=', id)
+    .where('handed_off_at', 'is not', null)
+    .where('first_human_response_at', 'is not', null)
+    .orderBy('first_human_response_at', 'desc')
+    .limit(Math.max(1, options.sampleSize ?? 50))
+    .execute();
+  const seconds = samples
+    .map((s) => ((s.first_human_response_at ?? 0) - (s.handed_off_at ?? 0)) / 1000)
+    .filter((v) => v >= 0)
+    .sort((a, b) => a - b);
+  return { waiting, recentFirstResponseSeconds: median(seconds) };
+}
+
+function median(sorted: readonly number[]): number | null {
+  if (sorted.length === 0) return null;
+  const mid = Math.floor(sorted.length / 2);
+  const value = sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return value === undefined ? null : Math.round(value);
+}
+
+/**
+ * Conversations waiting for an owner (`queued`), urgent first, then oldest in the queue — the
+ * order in which the backlog sweep and "an agent became available" assign them (CW #10583).
+ */
+export async function listWaiting(
+  ex: Executor,
+  options: { readonly limit: number; readonly queueIds?: readonly string[]; readonly teamIds?: readonly string[] },
+): Promise<ConversationRecord[]> {
+  let q = ex
+    .selectFrom('conversations')
+    .selectAll()
+    .where('status', '=', 'queued')
+    .orderBy(priorityRank)
+    .orderBy('queued_at')
+    .orderBy('id')
+    .limit(Math.max(1, options.limit));
+  const { queueIds, teamIds } = options;
+  if (queueIds !== undefined && teamIds !== undefined) {
+    if (queueIds.length === 0 && teamIds.length === 0) return [];
+    q = q.where((eb) =>
+      eb.or([
+        ...(queueIds.length > 0 ? [eb('queue_id', 'in', queueIds)] : []),
+        ...(teamIds.length > 0 ? [eb('team_id', 'in', teamIds)] : []),
+      ]),
+    );
+  } else if (queueIds !== undefined) {
+    if (queueIds.length === 0) return [];
+    q = q.where('queue_id', 'in', queueIds);
+  } else if (teamIds !== undefined) {
+    if (teamIds.length === 0) return [];
+    q = q.where('team_id', 'in', teamIds);
+  }
+  return (await q.execute()).map(rowToConversation);
+}
+
+/**
+ * 1-based place of a queued conversation in its queue (or team, when it has no queue) in
+ * assignment order; null when it is not waiting.
+ */
+export async function queuePosition(ex: Executor, conversation: ConversationRecord): Promise<number | null> {
+  if (conversation.status !== 'queued') return null;
+  const target: QueueTarget | null =
+    conversation.queueId !== null ? { queueId: conversation.queueId } : conversation.teamId !== null ? { teamId: conversation.teamId } : null;
+  if (target === null) return null;
+  const [column, id] = targetFilter(target);
+  const rank = { urgent: 0, high: 1, normal: 2, low: 3 }[conversation.priority];
+  const queuedAt = conversation.queuedAt ?? 0;
+  const row = await ex
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('status', '=', 'queued')
+    .where(column, '=', id)
+    .where('id', '<>', conversation.id)
+    .where((eb) =>
+      eb.or([
+        eb(priorityRank, '<', rank),
+        eb.and([
+          eb(priorityRank, '=', rank),
+          eb.or([
+            eb('queued_at', '<', queuedAt),
+            eb.and([eb('queued_at', '=', queuedAt), eb('id', '<', conversation.id)]),
+          ]),
+        ]),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(row?.count ?? 0) + 1;
+}

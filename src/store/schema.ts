@@ -1,0 +1,256 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The database as Kysely sees it. Conventions, identical on SQLite and PostgreSQL:
+ * - instants are epoch milliseconds in `bigint` columns (the pg pool parses int8 as number);
+ * - JSON is `text` (mappers parse and serialize);
+ * - booleans are integer 0/1;
+ * - ids are text, per-conversation sequences are integers.
+ *
+ * This file describes the *current* schema. Migrations never import it: they are frozen in
+ * time and speak `Kysely<any>` (STYLE.md "Migrations are frozen").
+ */
+
+/** Text holding JSON. A type alias only, so that column declarations say what the text holds. */
+export type JsonText = string;
+/** 0 or 1. */
+export type IntBool = number;
+/** Epoch milliseconds. */
+export type EpochMs = number;
+
+export interface ConfigRevisionTable {
+  id: Generated<number>;
+  document: JsonText;
+  actor: string | null;
+  summary: string | null;
+  created_at: EpochMs;
+}
+
+export interface RulesetVersionTable {
+  version: number;
+  ruleset: JsonText;
+  summary: string | null;
+  author: string | null;
+  created_at: EpochMs;
+  reviewed_at: EpochMs | null;
+}
+
+export interface RulesetDraftTable {
+  /** Always 1: there is one draft. */
+  id: number;
+  ruleset: JsonText;
+  updated_by: string | null;
+  updated_at: EpochMs;
+}
+
+export interface UserStateTable {
+  user_id: string;
+  /** null: the user's initial status from the workspace document applies. */
+  status: string | null;
+  status_changed_at: EpochMs | null;
+  last_assigned_at: EpochMs | null;
+  password_hash: string | null;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  /** null: a workspace-level integration token acting as nobody in particular. */
+  user_id: string | null;
+  name: string;
+  token_hash: string;
+  scopes: JsonText;
+  created_at: EpochMs;
+  last_used_at: EpochMs | null;
+  revoked_at: EpochMs | null;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+}
+
+/** Customer (widget / in-app) sessions: reach only their contact's conversations. */
+export interface WidgetSessionTable {
+  id: string;
+  contact_id: string;
+  channel_id: string;
+  token_hash: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+}
+
+export interface ContactTable {
+  id: string;
+  external_id: string | null;
+  name: string | null;
+  email: string | null;
+  language: string | null;
+  timezone: string | null;
+  /** Account manager. */
+  owner_id: string | null;
+  /** Last human owner of one of the contact's conversations, for stickiness. */
+  last_owner_id: string | null;
+  properties: JsonText;
+  is_test: IntBool;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface ConversationTable {
+  id: string;
+  channel_id: string;
+  channel_type: string;
+  contact_id: string;
+  status: string;
+  owner_id: string | null;
+  team_id: string | null;
+  queue_id: string | null;
+  priority: string;
+  tags: JsonText;
+  properties: JsonText;
+  language: string | null;
+  intent: string | null;
+  subject: string | null;
+  /** The latest handoff trace (JSON), null before the first handoff. */
+  handoff: JsonText | null;
+  /** Users alerted by `keep_owner_and_alert` who follow the conversation (JSON array). */
+  followers: JsonText;
+  handed_off_at: EpochMs | null;
+  queued_at: EpochMs | null;
+  first_response_due_at: EpochMs | null;
+  first_human_response_at: EpochMs | null;
+  sla_breaches: Generated<number>;
+  turns_without_progress: Generated<number>;
+  last_article_id: string | null;
+  /** Bumped by every change of status, owner, team or queue (optimistic concurrency). */
+  version: number;
+  /** Counters handing out message and event sequence numbers under the row's lock. */
+  last_message_seq: Generated<number>;
+  last_event_seq: Generated<number>;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+  last_activity_at: EpochMs;
+  resolved_at: EpochMs | null;
+  csat_score: number | null;
+  csat_comment: string | null;
+}
+
+export interface MessageTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  author: string;
+  author_id: string | null;
+  body: string;
+  private: IntBool;
+  /** Channel-side id (e-mail Message-ID, Bot Framework activity id) for threading. */
+  external_id: string | null;
+  data: JsonText;
+  created_at: EpochMs;
+}
+
+export interface ConversationEventTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  type: string;
+  actor: string | null;
+  data: JsonText;
+  /** Owner, team and queue as they were when the event happened (CW #14872). */
+  owner_id: string | null;
+  team_id: string | null;
+  queue_id: string | null;
+  created_at: EpochMs;
+}
+
+export interface OutboxTable {
+  id: string;
+  kind: string;
+  idempotency_key: string;
+  payload: JsonText;
+  status: string;
+  attempts: number;
+  /** When the row may be claimed; for `processing` rows, when the worker's lease ends. */
+  available_at: EpochMs;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+  last_error: string | null;
+}
+
+export interface NotificationTable {
+  id: string;
+  user_id: string;
+  conversation_id: string | null;
+  type: string;
+  title: string;
+  body: string;
+  data: JsonText;
+  read_at: EpochMs | null;
+  created_at: EpochMs;
+  idempotency_key: string | null;
+}
+
+export interface TaskTable {
+  id: string;
+  conversation_id: string | null;
+  type: string;
+  assignee_id: string | null;
+  team_id: string | null;
+  due_at: EpochMs | null;
+  due_after_resolution_seconds: number | null;
+  status: string;
+  note: string | null;
+  created_by: string | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+  reminded_at: EpochMs | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  actor: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  data: JsonText;
+  created_at: EpochMs;
+}
+
+export interface DB {
+  config_revisions: ConfigRevisionTable;
+  ruleset_versions: RulesetVersionTable;
+  ruleset_draft: RulesetDraftTable;
+  user_state: UserStateTable;
+  api_tokens: ApiTokenTable;
+  sessions: SessionTable;
+  widget_sessions: WidgetSessionTable;
+  contacts: ContactTable;
+  conversations: ConversationTable;
+  messages: MessageTable;
+  conversation_events: ConversationEventTable;
+  outbox: OutboxTable;
+  notifications: NotificationTable;
+  tasks: TaskTable;
+  audit_log: AuditLogTable;
+}
+
+export type ConfigRevisionRow = Selectable<ConfigRevisionTable>;
+export type RulesetVersionRow = Selectable<RulesetVersionTable>;
+export type RulesetDraftRow = Selectable<RulesetDraftTable>;
+export type UserStateRow = Selectable<UserStateTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type WidgetSessionRow = Selectable<WidgetSessionTable>;
+export type ContactRow = Selectable<ContactTable>;
+export type ConversationRow = Selectable<ConversationTable>;
+export type NewConversationRow = Insertable<ConversationTable>;
+export type ConversationUpdate = Updateable<ConversationTable>;
+export type MessageRow = Selectable<MessageTable>;
+export type ConversationEventRow = Selectable<ConversationEventTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type NotificationRow = Selectable<NotificationTable>;
+export type TaskRow = Selectable<TaskTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
