@@ -1,0 +1,6 @@
+import type { AnyRoute } from '../route.js';
+import type { RouteDeps } from './deps.js';
+
+export function conversationRoutes(_deps: RouteDeps): AnyRoute[] {
+  return [];
+}

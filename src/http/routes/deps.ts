@@ -1,0 +1,12 @@
+import type { Registry } from 'prom-client';
+import type { OutboxWorker } from '../../delivery/outbox-worker.js';
+import type { WaitingAssigner } from '../../services/assign-waiting.js';
+import type { ServiceContext } from '../../services/context.js';
+
+/** What route modules are handed. */
+export interface RouteDeps {
+  readonly ctx: ServiceContext;
+  readonly metrics: Registry;
+  readonly outbox: OutboxWorker;
+  readonly assigner: WaitingAssigner;
+}

@@ -1,0 +1,31 @@
+import type { AnyRoute } from '../route.js';
+import { auditRoutes } from './audit.js';
+import { authRoutes } from './auth.js';
+import { configRoutes } from './config.js';
+import { conversationRoutes } from './conversations.js';
+import type { RouteDeps } from './deps.js';
+import { directoryRoutes } from './directory.js';
+import { notificationRoutes } from './notifications.js';
+import { rulesetRoutes } from './ruleset.js';
+import { simulateRoutes } from './simulate.js';
+import { systemRoutes } from './system.js';
+import { taskRoutes } from './tasks.js';
+import { widgetRoutes } from './widget.js';
+
+/** Every route of the server, grouped by resource (one module each). */
+export function allRoutes(deps: RouteDeps): AnyRoute[] {
+  const routes = [
+    ...authRoutes(deps),
+    ...configRoutes(deps),
+    ...directoryRoutes(deps),
+    ...rulesetRoutes(deps),
+    ...simulateRoutes(deps),
+    ...conversationRoutes(deps),
+    ...widgetRoutes(deps),
+    ...taskRoutes(deps),
+    ...notificationRoutes(deps),
+    ...auditRoutes(deps),
+  ];
+  // System routes last: they serve the OpenAPI document of all the others.
+  return [...routes, ...systemRoutes(deps, routes)];
+}

@@ -1,0 +1,139 @@
+/**
+ * The Baton process: opens the store (migrations run here), builds the service context, seeds
+ * the demo workspace into an empty store, serves HTTP and runs the after-commit workers.
+ * `baton serve` and the tests both start Baton through `createBaton`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
+import { parseConfigText } from './config/parse-config-text.js';
+import { createOutboxWorker, type OutboxWorker } from './delivery/outbox-worker.js';
+import { buildHttpApp } from './http/app.js';
+import { allRoutes } from './http/routes/index.js';
+import type { Env } from './platform/env.js';
+import { hashPassword } from './platform/secrets.js';
+import { packageRoot } from './platform/package-root.js';
+import { createId as defaultCreateId, systemClock, type Clock, type CreateId } from './platform/runtime.js';
+import { applyConfig } from './services/apply-config.js';
+import { authenticate } from './services/authenticate.js';
+import type { AfterCommitWork, ServiceContext } from './services/context.js';
+import { createWaitingAssigner, type WaitingAssigner } from './services/assign-waiting.js';
+import { createWorkspaceCache } from './services/workspace-cache.js';
+import { openDatabase, type Database } from './store/database.js';
+import { getCurrentConfig } from './store/repositories/config.js';
+import { setPasswordHash } from './store/repositories/users.js';
+
+export const DEMO_PASSWORD = 'baton-demo';
+export const demoConfigPath = (): string => join(packageRoot(), 'demo', 'baton.yaml');
+
+export interface BatonOptions {
+  readonly env: Env;
+  /** The raw process environment, for `${VAR}` in the workspace document. */
+  readonly processEnv: Readonly<Record<string, string | undefined>>;
+  /** An open database (tests); otherwise `env.DATABASE_URL` is opened and migrated. */
+  readonly database?: Database;
+  readonly clock?: Clock;
+  readonly createId?: CreateId;
+  /** Start the outbox worker and the backlog sweep (default true). Tests drain by hand. */
+  readonly workers?: boolean;
+}
+
+export interface Baton {
+  readonly app: FastifyInstance;
+  readonly ctx: ServiceContext;
+  readonly outbox: OutboxWorker;
+  readonly assigner: WaitingAssigner;
+  readonly metrics: Registry;
+  close(): Promise<void>;
+}
+
+export async function createBaton(options: BatonOptions): Promise<Baton> {
+  const { env } = options;
+  const logger = pino({ level: env.LOG_LEVEL });
+  const ownsDatabase = options.database === undefined;
+  const database = options.database ?? (await openDatabase(env.DATABASE_URL, { migrate: true }));
+  const clock = options.clock ?? systemClock;
+
+  let outbox: OutboxWorker | null = null;
+  let assigner: WaitingAssigner | null = null;
+  const afterCommit = (work: AfterCommitWork): void => {
+    if (work.kind === 'outbox') outbox?.kick();
+    else assigner?.kick();
+  };
+
+  const ctx: ServiceContext = {
+    database,
+    clock,
+    createId: options.createId ?? defaultCreateId,
+    env,
+    workspace: createWorkspaceCache({ executor: database.db, processEnv: options.processEnv }),
+    logger,
+    afterCommit,
+  };
+
+  outbox = createOutboxWorker({
+    database,
+    clock,
+    onError: (error) => logger.error({ err: error }, 'outbox worker failed'),
+  });
+  assigner = createWaitingAssigner(ctx, { sweepMs: env.BATON_SWEEP_MS });
+
+  if (env.BATON_DEMO === '1') await seedDemo(ctx, options.processEnv);
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const httpDuration = new Histogram({
+    name: 'baton_http_request_duration_seconds',
+    help: 'HTTP request duration by route, method and status',
+    labelNames: ['route', 'method', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [metrics],
+  });
+
+  const routes = allRoutes({ ctx, metrics, outbox, assigner });
+  const app = await buildHttpApp({
+    routes,
+    authenticate: (credentials) => authenticate(ctx, credentials),
+    logLevel: env.LOG_LEVEL,
+    onResponse: (route, method, status, seconds) => httpDuration.observe({ route, method, status: String(status) }, seconds),
+  });
+
+  if (options.workers !== false) {
+    outbox.start();
+    assigner.start();
+  }
+
+  return {
+    app,
+    ctx,
+    outbox,
+    assigner,
+    metrics,
+    async close() {
+      await app.close();
+      await assigner?.stop();
+      await outbox?.stop();
+      if (ownsDatabase) await database.close();
+    },
+  };
+}
+
+/**
+ * An empty store gets the demo workspace (BATON_DEMO=1, the default) so `npm start` shows a
+ * working help desk at once; every demo user signs in with DEMO_PASSWORD.
+ */
+export async function seedDemo(ctx: ServiceContext, processEnv: Readonly<Record<string, string | undefined>>): Promise<boolean> {
+  if ((await getCurrentConfig(ctx.database.db)) !== null) return false;
+  const text = await readFile(demoConfigPath(), 'utf8');
+  const parsed = parseConfigText(text, 'yaml', processEnv);
+  if (!parsed.ok) {
+    throw new Error(`demo/baton.yaml is invalid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  }
+  await applyConfig(ctx, { raw: parsed.raw, actor: 'system', summary: 'demo workspace' });
+  const hash = await hashPassword(DEMO_PASSWORD);
+  for (const user of parsed.config.users) await setPasswordHash(ctx.database.db, user.id, hash);
+  ctx.logger.info({ users: parsed.config.users.map((u) => u.email) }, `demo workspace seeded; password "${DEMO_PASSWORD}"`);
+  return true;
+}
