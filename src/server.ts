@@ -68,6 +68,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     clock,
     createId: options.createId ?? defaultCreateId,
     env,
+    processEnv: options.processEnv,
     workspace: createWorkspaceCache({ executor: database.db, processEnv: options.processEnv }),
     logger,
     afterCommit,

@@ -13,6 +13,8 @@ export interface ServiceContext {
   readonly clock: Clock;
   readonly createId: CreateId;
   readonly env: Env;
+  /** The raw process environment: what `${VAR}` in the workspace document reads (CONFIG.md). */
+  readonly processEnv: Readonly<Record<string, string | undefined>>;
   readonly workspace: WorkspaceCache;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   /** Wake the after-commit workers (outbox, waiting-conversation assignment). Never throws. */
