@@ -1,6 +1,41 @@
-import type { AnyRoute } from '../route.js';
+import { IdParams, PatchTaskInput, Task, TasksQuery } from '../../contract/api.js';
+import { TaskList } from '../../contract/people-api.js';
+import { listVisibleTasks } from '../../services/list-visible-tasks.js';
+import { updateTask } from '../../services/update-task.js';
+import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
-export function taskRoutes(_deps: RouteDeps): AnyRoute[] {
-  return [];
+/** Follow-ups (PRODUCT §7): the caller's list, and changing one. */
+export function taskRoutes(deps: RouteDeps): AnyRoute[] {
+  const { ctx } = deps;
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/tasks',
+      summary: "Tasks, soonest due first: an agent's own and their teams', or every task for admins",
+      tags: ['tasks'],
+      access: 'user',
+      query: TasksQuery,
+      response: TaskList,
+      handler: async ({ query, principal }) => ({
+        items: await listVisibleTasks(ctx, principal!, {
+          ...(query.assignee === undefined ? {} : { assignee: query.assignee }),
+          ...(query.status === undefined ? {} : { status: query.status }),
+          ...(query.due_before === undefined ? {} : { dueBefore: Date.parse(query.due_before) }),
+        }),
+      }),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/tasks/:id',
+      summary: 'Change a task: status, assignee, due time, note',
+      tags: ['tasks'],
+      access: 'user',
+      writes: true,
+      params: IdParams,
+      body: PatchTaskInput,
+      response: Task,
+      handler: ({ params, body, principal }) => updateTask(ctx, principal!, { taskId: params.id, patch: body }),
+    }),
+  ];
 }
