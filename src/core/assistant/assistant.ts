@@ -9,7 +9,15 @@
  */
 import type { Trigger } from '../../contract/common.js';
 import type { AssistantConfig, KnowledgeConfig } from '../../contract/config.js';
+import { cannedReply } from './canned-replies.js';
+import { detectFrustration } from './detect-frustration.js';
 import { detectHumanRequest } from './detect-human-request.js';
+import { detectLanguage } from './detect-language.js';
+import { detectSmallTalk, type SmallTalk } from './detect-small-talk.js';
+import { detectUnhelpfulAnswer, isRepeatedMessage } from './detect-unhelpful-answer.js';
+import { createKnowledgeIndex } from './knowledge-index.js';
+import { createIntentMatcher } from './match-intent.js';
+import { createTopicMatcher } from './match-topic.js';
 
 export interface AssistantOptions {
   readonly knowledge: readonly KnowledgeConfig[];
@@ -66,35 +74,183 @@ export interface AssistantTurn {
   readonly reply: string | null;
   /** The counter to store for the next turn. */
   readonly turnsWithoutProgress: number;
+  /** The best article found even below the threshold (for the trace); null when none matched. */
+  readonly bestMatch?: KnowledgeAnswer | null;
+  /** Set when the message was only a greeting, thanks, acknowledgement or goodbye. */
+  readonly smallTalk?: SmallTalk | null;
 }
 
 export interface Assistant {
   respond(input: AssistantTurnInput): AssistantTurn;
 }
 
+/**
+ * One turn, in order:
+ * 1. language: `knownLanguage`, else detected from this message plus the customer's last few
+ *    messages (detect-language.ts: cue words, accents, franc);
+ * 2. detectors on the message alone: a request for a person, a never-automate topic, frustration,
+ *    the closest admin intent, small talk;
+ * 3. unless it is small talk: knowledge retrieval with a 0…1 confidence (knowledge-index.ts).
+ *    When the customer says the previous answer did not help (or repeats their message), the
+ *    search runs on their previous question plus this message and skips the article already
+ *    sent, and the turn counts as one without progress;
+ * 4. triggers in precedence order. `unsupported_topic` carries one reason: the never-automate
+ *    topic, else "no progress after N turns", else "no knowledge match above the threshold".
+ *
+ * Progress counter: an answer resets it to 0, an answer after "that didn't help" adds 1, small
+ * talk and hard-handoff turns leave it as it was (the handoff, not the counter, ends the bot's
+ * part; hand-back starts a fresh count in the service). `reply` is null exactly when a hard
+ * trigger is present.
+ */
 export function createAssistant(options: AssistantOptions): Assistant {
-  const neverAutomate = options.assistant.neverAutomate.map((topic) => topic.toLowerCase());
+  const config = options.assistant;
+  const knowledge = createKnowledgeIndex(options.knowledge);
+  const matchIntent = createIntentMatcher(config.intents);
+  const matchTopic = createTopicMatcher(config.neverAutomate);
+  const threshold = config.confidenceThreshold;
+
   return {
     respond(input) {
-      const triggers: TriggerCandidate[] = [];
+      const contactLines = input.history.filter((line) => line.author === 'contact');
+      const language = nonEmpty(input.knownLanguage) ?? detectLanguage(languageSample(input.text, contactLines));
+      const frustrated = detectFrustration(input.text);
+      const intent = matchIntent(input.text);
+      const smallTalk = detectSmallTalk(input.text);
+
+      const hard: TriggerCandidate[] = [];
       if (detectHumanRequest(input.text)) {
-        triggers.push({ trigger: 'customer_requested_human', soft: false, reason: `asked for a person ("${input.text}")` });
+        hard.push({ trigger: 'customer_requested_human', soft: false, reason: `asked for a person (${quote(input.text)})` });
       }
-      const lower = input.text.toLowerCase();
-      const topic = neverAutomate.find((word) => lower.includes(word));
-      if (topic !== undefined) {
-        triggers.push({ trigger: 'unsupported_topic', soft: false, reason: `never-automate topic "${topic}"` });
+      const topic = matchTopic(input.text);
+      let unsupported: string | null =
+        topic === null ? null : `never-automate topic "${topic.topic}" (${quote(topic.matched)})`;
+
+      let best: KnowledgeAnswer | null = null;
+      let answer: KnowledgeAnswer | null = null;
+      let unhelpful = false;
+      let counter = input.turnsWithoutProgress;
+      if (smallTalk === null) {
+        const lastReply = lastOf(input.history, 'assistant');
+        const previousQuestion = findPreviousQuestion(contactLines);
+        const feedback = lastReply !== undefined && detectUnhelpfulAnswer(input.text);
+        const repeated =
+          lastReply !== undefined && previousQuestion !== undefined && isRepeatedMessage(input.text, previousQuestion);
+        unhelpful = feedback || repeated;
+        const previousArticle = unhelpful && lastReply !== undefined ? knowledge.articleIn(lastReply.body) : null;
+        const query = feedback && previousQuestion !== undefined ? `${previousQuestion}\n${input.text}` : input.text;
+        const match = knowledge.search(query, {
+          language,
+          threshold,
+          ...(previousArticle === null ? {} : { exclude: new Set([previousArticle]) }),
+        });
+        if (match !== null) {
+          best = {
+            articleId: match.article.id,
+            title: match.article.title,
+            text: match.article.body.trim(),
+            confidence: match.confidence,
+          };
+        }
+        const stalled = unhelpful ? input.turnsWithoutProgress + 1 : 0;
+        if (unhelpful && stalled >= config.maxTurnsWithoutProgress) {
+          unsupported ??= `no progress after ${stalled} turns (max ${config.maxTurnsWithoutProgress})`;
+        } else if (best === null || best.confidence < threshold) {
+          unsupported ??=
+            best === null
+              ? `no knowledge match above ${threshold} (no article matched)`
+              : `no knowledge match above ${threshold} (best ${round(best.confidence)} "${best.articleId}")`;
+        } else {
+          answer = best;
+          counter = stalled;
+        }
       }
-      triggers.push({ trigger: 'intent_or_keyword', soft: true, reason: 'message text' });
+      if (unsupported !== null) hard.push({ trigger: 'unsupported_topic', soft: false, reason: unsupported });
+
+      const triggers: TriggerCandidate[] = [
+        ...hard,
+        {
+          trigger: 'intent_or_keyword',
+          soft: true,
+          reason:
+            intent === null
+              ? 'message text (no intent matched)'
+              : `intent "${intent.intent}" (${round(intent.score)}, like ${quote(intent.example)})`,
+        },
+      ];
+      if (frustrated) {
+        triggers.push({ trigger: 'negative_sentiment', soft: true, reason: `frustrated (${quote(input.text)})` });
+      }
+
+      const handedOff = hard.length > 0;
+      let reply: string | null = null;
+      if (!handedOff && smallTalk !== null) reply = cannedReply(smallTalk, language);
+      else if (!handedOff && answer !== null) {
+        const intro = cannedReply(unhelpful ? 'retry_intro' : 'answer_intro', language ?? articleLanguage(options, answer));
+        reply = `${intro}\n\n${answer.text}`;
+      }
+      // Unreachable by construction (no small talk and no answer means `unsupported`), kept so a
+      // future edit cannot send a turn with neither a reply nor a hard trigger.
+      if (!handedOff && reply === null) {
+        hard.push({ trigger: 'unsupported_topic', soft: false, reason: 'no reply available' });
+        triggers.unshift(hard[hard.length - 1] as TriggerCandidate);
+      }
+
       return {
-        language: input.knownLanguage,
-        intent: null,
-        frustrated: false,
+        language,
+        intent: intent?.intent ?? null,
+        frustrated,
         triggers,
-        answer: null,
-        reply: triggers.some((t) => !t.soft) ? null : "I'm not sure I can help with that.",
-        turnsWithoutProgress: input.turnsWithoutProgress,
+        answer: hard.length > 0 ? null : answer,
+        reply: hard.length > 0 ? null : reply,
+        turnsWithoutProgress: hard.length > 0 ? input.turnsWithoutProgress : counter,
+        bestMatch: best,
+        smallTalk,
       };
     },
   };
+}
+
+/** How many of the customer's earlier messages help detect the language of a short one. */
+const LANGUAGE_HISTORY = 4;
+
+function languageSample(text: string, contactLines: readonly TranscriptLine[]): string {
+  const earlier = contactLines.slice(-LANGUAGE_HISTORY).map((line) => line.body);
+  return [...earlier, text].join('\n');
+}
+
+function nonEmpty(value: string | null): string | null {
+  return value === null || value.trim() === '' ? null : value;
+}
+
+function lastOf(history: readonly TranscriptLine[], author: TranscriptLine['author']): TranscriptLine | undefined {
+  for (let i = history.length - 1; i >= 0; i -= 1) {
+    const line = history[i];
+    if (line?.author === author) return line;
+  }
+  return undefined;
+}
+
+/** The customer's last real question: not small talk, not "that didn't help". */
+function findPreviousQuestion(contactLines: readonly TranscriptLine[]): string | undefined {
+  for (let i = contactLines.length - 1; i >= 0; i -= 1) {
+    const body = contactLines[i]?.body ?? '';
+    if (detectSmallTalk(body) === null && !detectUnhelpfulAnswer(body)) return body;
+  }
+  return undefined;
+}
+
+function articleLanguage(options: AssistantOptions, answer: KnowledgeAnswer): string {
+  return options.knowledge.find((article) => article.id === answer.articleId)?.language ?? 'en';
+}
+
+const QUOTE_LENGTH = 80;
+
+/** A message quoted in a reason: one line, at most 80 characters. */
+function quote(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return `"${line.length > QUOTE_LENGTH ? `${line.slice(0, QUOTE_LENGTH - 1)}…` : line}"`;
+}
+
+function round(value: number): string {
+  return value.toFixed(2);
 }

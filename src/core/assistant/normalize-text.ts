@@ -122,6 +122,46 @@ export function contentTerms(text: string): string[] {
   return out;
 }
 
+/**
+ * Conversational filler that carries no topic: "I need help, I was wondering how to…". Dropped
+ * (on top of STOP_WORDS) from retrieval, intent and repetition terms, so that a polite long question
+ * and a terse one about the same thing get the same confidence. Not used by the human-request,
+ * frustration or small-talk detectors, which need these words.
+ */
+export const FILLER_WORDS: ReadonlySet<string> = new Set(
+  [
+    // en
+    'help helping need needs want wanted know tell wondering wonder trying try able way like would',
+    'question questions quick also really possible anyone someone something one cannot could sure thing',
+    'things now today again let see yes go going ok okay thx',
+    // es
+    'ayuda ayudar ayudame ayudarme necesito necesita quiero queria quisiera saber puedo puede podria',
+    'podrias favor gracias pregunta hacer hago tengo tiene algo alguien buenas buenos dias tardes tambien',
+    'ahora hoy otra vez sobre',
+    // fr
+    'aide aider aidez besoin veux voudrais savoir peux pouvez pourriez question faire fais avoir quelque',
+    'chose aussi maintenant svp plait sil salut',
+    // de
+    'hilfe helfen brauche mochte mochten will wissen frage konnen konnte konnten machen mache etwas',
+    'jemand auch jetzt heute gern gerne wurde',
+    // pt
+    'ajuda ajudar preciso precisa quero queria consigo saber posso pode poderia pergunta fazer faco tenho algo alguem',
+    'tambem agora hoje',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+/** Topic terms of a text: content terms without conversational filler, stemmed, de-duplicated. */
+export function topicTerms(text: string): string[] {
+  const out = new Set<string>();
+  for (const word of words(text)) {
+    if (STOP_WORDS.has(word) || FILLER_WORDS.has(word)) continue;
+    out.add(stem(word));
+  }
+  return [...out];
+}
+
 /** True when `a` and `b` differ by at most one insertion, deletion or substitution. */
 export function withinOneEdit(a: string, b: string): boolean {
   if (a === b) return true;

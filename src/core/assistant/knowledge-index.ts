@@ -1,0 +1,175 @@
+/**
+ * Knowledge retrieval for the built-in AI agent (PRODUCT.md §10): which article answers the
+ * customer's question, and how sure we are, as a number an admin can set a threshold on.
+ *
+ * MiniSearch (BM25 over title ×3, tags ×2, body; prefix and fuzzy matching; our folding and
+ * stemming as its term pipeline) finds and orders the candidates. Its raw score is not
+ * comparable across queries (it grows with the number and rarity of query words), so the
+ * confidence is computed separately, from what the query asked and what the article covers:
+ *
+ *   w(q)          = ln(1 + N / df(q))     per topic term q of the query (N articles; df = number of
+ *                                          articles containing q or its closest form; a word no
+ *                                          article contains gets the maximum ln(1 + N))
+ *   m(q, A)       = termSimilarity(q, t) for the best term t of article A (1 exact, 0.85 prefix/
+ *                   derivation, 0.7 typo), × 0.8 when t is only in the body, not the title/tags
+ *   coverage(A)   = Σ w(q)·m(q, A) / Σ w(q)
+ *   margin(A)     = 1 − (best coverage of another article in A's language) / coverage(A), ≥ 0
+ *   confidence(A) = coverage(A) × (0.75 + 0.25 × margin(A))
+ *
+ * So confidence is 1 when every topic word of the question is in one article's title and no other
+ * article competes; a question whose words are mostly unknown to the knowledge base scores low
+ * however high its BM25 score ("do you sell gift cards?" matching only "card" gets ≤ 1/3); two
+ * articles that answer equally well cost a quarter. A translation of the same article is not a
+ * competitor (margin is within one language). Stop words and conversational filler ("I was
+ * wondering if you could help me…") are not topic terms, so politeness does not lower confidence.
+ *
+ * Built once per workspace revision; a search is one MiniSearch query plus a pass over the
+ * vocabulary for each query term.
+ */
+import MiniSearch from 'minisearch';
+import type { KnowledgeConfig } from '../../contract/config.js';
+import { FILLER_WORDS, primaryLanguage, STOP_WORDS, stem, topicTerms, words } from './normalize-text.js';
+import { termSimilarity } from './term-similarity.js';
+
+export interface KnowledgeMatch {
+  readonly article: KnowledgeConfig;
+  /** 0…1, see the formula above. */
+  readonly confidence: number;
+  readonly coverage: number;
+}
+
+export interface KnowledgeSearchOptions {
+  /** The conversation's language: among articles above the threshold, one in it is preferred. */
+  readonly language: string | null;
+  readonly threshold: number;
+  /** Articles not to offer again (the one the customer said did not help). */
+  readonly exclude?: ReadonlySet<string>;
+}
+
+export interface KnowledgeIndex {
+  /** The best article for `text` (null when no article shares a topic term with it). */
+  search(text: string, options: KnowledgeSearchOptions): KnowledgeMatch | null;
+  /** The id of the article whose body `reply` contains (to know what was answered before). */
+  articleIn(reply: string): string | null;
+}
+
+interface IndexedArticle {
+  readonly article: KnowledgeConfig;
+  readonly language: string;
+  readonly headTerms: ReadonlySet<string>;
+  readonly allTerms: ReadonlySet<string>;
+  readonly body: string;
+}
+
+const BODY_ONLY = 0.8;
+const CANDIDATES = 12;
+
+function processTerm(term: string): string | null {
+  if (STOP_WORDS.has(term) || FILLER_WORDS.has(term)) return null;
+  return stem(term);
+}
+
+export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): KnowledgeIndex {
+  const indexed = new Map<string, IndexedArticle>();
+  const documentFrequency = new Map<string, number>();
+  for (const article of articles) {
+    const headTerms = new Set([...topicTerms(article.title), ...topicTerms(article.tags.join(' '))]);
+    const allTerms = new Set([...headTerms, ...topicTerms(article.body)]);
+    for (const term of allTerms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    indexed.set(article.id, {
+      article,
+      language: primaryLanguage(article.language),
+      headTerms,
+      allTerms,
+      body: article.body.trim(),
+    });
+  }
+  const vocabulary = [...documentFrequency.keys()];
+  const articleCount = indexed.size;
+  const unknownWeight = Math.log(1 + articleCount);
+
+  const search = new MiniSearch<{ id: string; title: string; body: string; tags: string }>({
+    fields: ['title', 'tags', 'body'],
+    tokenize: (text) => words(text),
+    processTerm,
+    searchOptions: {
+      boost: { title: 3, tags: 2 },
+      prefix: (term) => term.length >= 4,
+      fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+      combineWith: 'OR',
+    },
+  });
+  search.addAll(articles.map((a) => ({ id: a.id, title: a.title, body: a.body, tags: a.tags.join(' ') })));
+
+  /** For each query term: its weight and the vocabulary terms it matches, with similarity. */
+  function expand(queryTerms: readonly string[]): { weight: number; matches: Map<string, number> }[] {
+    return queryTerms.map((query) => {
+      const matches = new Map<string, number>();
+      let df = 0;
+      for (const term of vocabulary) {
+        const similarity = termSimilarity(query, term);
+        if (similarity === 0) continue;
+        matches.set(term, similarity);
+        df = Math.max(df, documentFrequency.get(term) ?? 0);
+      }
+      return { weight: df === 0 ? unknownWeight : Math.log(1 + articleCount / df), matches };
+    });
+  }
+
+  function coverage(entry: IndexedArticle, expanded: ReturnType<typeof expand>): number {
+    let matched = 0;
+    let total = 0;
+    for (const { weight, matches } of expanded) {
+      total += weight;
+      let best = 0;
+      for (const [term, similarity] of matches) {
+        if (!entry.allTerms.has(term)) continue;
+        best = Math.max(best, entry.headTerms.has(term) ? similarity : similarity * BODY_ONLY);
+      }
+      matched += weight * best;
+    }
+    return total === 0 ? 0 : matched / total;
+  }
+
+  return {
+    search(text, options) {
+      const queryTerms = topicTerms(text);
+      if (queryTerms.length === 0 || articleCount === 0) return null;
+      const expanded = expand(queryTerms);
+      const scored: { entry: IndexedArticle; coverage: number; score: number }[] = [];
+      for (const result of search.search(text).slice(0, CANDIDATES)) {
+        const entry = indexed.get(String(result.id));
+        if (entry === undefined || options.exclude?.has(entry.article.id) === true) continue;
+        const value = coverage(entry, expanded);
+        if (value > 0) scored.push({ entry, coverage: value, score: result.score });
+      }
+      if (scored.length === 0) return null;
+      scored.sort((a, b) => b.coverage - a.coverage || b.score - a.score);
+
+      const matches = scored.map(({ entry, coverage: value }) => {
+        let rival = 0;
+        for (const other of scored) {
+          if (other.entry !== entry && other.entry.language === entry.language) rival = Math.max(rival, other.coverage);
+        }
+        const margin = Math.max(0, 1 - rival / value);
+        const confidence = Math.min(1, Math.max(0, value * (0.75 + 0.25 * margin)));
+        return { article: entry.article, language: entry.language, confidence, coverage: value };
+      });
+      matches.sort((a, b) => b.confidence - a.confidence);
+      const best = matches[0];
+      if (best === undefined) return null;
+      const wanted = options.language === null ? null : primaryLanguage(options.language);
+      const preferred =
+        wanted === null || best.language === wanted
+          ? undefined
+          : matches.find((m) => m.language === wanted && m.confidence >= options.threshold);
+      const chosen = preferred ?? best;
+      return { article: chosen.article, confidence: chosen.confidence, coverage: chosen.coverage };
+    },
+
+    articleIn(reply) {
+      for (const entry of indexed.values()) if (entry.body !== '' && reply.includes(entry.body)) return entry.article.id;
+      return null;
+    },
+  };
+}
