@@ -23,7 +23,7 @@ const PHRASES: Readonly<Record<string, readonly string[]>> = {
     'useless', 'ridiculous', 'pathetic', 'absurd', 'unacceptable', 'outrageous', 'disgraceful', 'shameful',
     'terrible service', 'awful service', 'horrible service', 'worst (?:service|support|company|app|experience|product)',
     'a joke', 'is a scam', 'scammers?', 'rip ?off', 'idiots?', 'morons?',
-    '(?:so|this is|that s|thats|you re|youre|are) (?:so )?(?:stupid|dumb)', '(?:stupid|dumb) (?:app|service|company|bot|system|thing|website|site|product)',
+    '(?:so|this is|that s|thats|you re|youre|you are|are you|is this) (?:so |really )?(?:stupid|dumb)', '(?:stupid|dumb) (?:app|service|company|bot|system|thing|website|site|product)',
     'incompetent', 'wtf', 'ffs', 'omfg', 'damn', 'goddamn', 'shit\\w*', 'bullshit', 'fuck\\w*', 'crap', 'crappy',
     'sucks?', 'garbage', 'rubbish', 'fed up', 'sick (?:and tired )?of', 'furious', 'livid', 'pissed',
     'so (?:angry|annoyed|frustrated|mad)', 'really (?:angry|annoyed|frustrated|mad)', 'very (?:angry|annoyed|frustrated)',

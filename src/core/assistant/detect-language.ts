@@ -11,7 +11,7 @@
  * - marks: letters typed with their accents that only one language uses (ñ ¿ ¡ → es, ã õ → pt,
  *   ä ö ü ß → de, è ê ù û œ î → fr): 1.5 once per language.
  * - franc, restricted to the languages a help desk sees (`only`), when there are ≥ 20 letters:
- *   its best language gets 10 × (1 − the second's relative score) points, capped at 1.5 under 40
+ *   its best language gets 10 × (1 − the second's relative score) points, capped at 1 under 40
  *   letters, 2.5 under 60 and 3.75 above, so it breaks ties on short text and dominates on long.
  *
  * The best language wins when it has ≥ 1 point and strictly more than the next; otherwise null
@@ -35,7 +35,8 @@ const FRANC_ONLY = Object.keys(LANGUAGES);
 const CUE_WORDS: Readonly<Record<string, string>> = {
   en: `the i you my me is are was how what why where when can cant cannot dont doesnt didnt do does
     to with and have has it this that please hello hi hey thanks thank not get got would could
-    should will im ive of for on in your there want need help work working`,
+    should will im ive of for on in your there want need help work working
+    yesterday today tomorrow after before since from but just only some any more which who been`,
   es: `el los las la mi mis tu yo no puedo quiero necesito tengo hola gracias favor por para con
     una un y que pero esta estoy es son como cuenta contrasena ayuda hacer puede usted se hay del al
     lo le me muy ya mas de en funciona sesion cuando donde porque buenos buenas dias tardes pago factura
@@ -104,7 +105,7 @@ export function detectLanguage(text: string): string | null {
     const language = best === undefined ? undefined : LANGUAGES[best[0]];
     if (best !== undefined && language !== undefined) {
       const second = ranked[1]?.[1] ?? 0;
-      const cap = letters < FRANC_MEDIUM_LETTERS ? 1.5 : letters < FRANC_LONG_LETTERS ? 2.5 : 3.75;
+      const cap = letters < FRANC_MEDIUM_LETTERS ? 1 : letters < FRANC_LONG_LETTERS ? 2.5 : 3.75;
       add(language, Math.min(cap, 10 * (best[1] - second)));
     }
   }

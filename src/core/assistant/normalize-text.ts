@@ -133,7 +133,7 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set(
     // en
     'help helping need needs want wanted know tell wondering wonder trying try able way like would',
     'question questions quick also really possible anyone someone something one cannot could sure thing',
-    'things now today again let see yes go going ok okay thx',
+    'things now today again let see yes go going ok okay thx figure out find understand explain wanting',
     // es
     'ayuda ayudar ayudame ayudarme necesito necesita quiero queria quisiera saber puedo puede podria',
     'podrias favor gracias pregunta hacer hago tengo tiene algo alguien buenas buenos dias tardes tambien',
