@@ -1,6 +1,145 @@
-import type { AnyRoute } from '../route.js';
+import {
+  DiffQuery,
+  RestoreInput,
+  RulesetDraftView,
+  RulesetInput,
+  RulesetVersionDiff,
+  RulesetVersionList,
+  RulesetVersionView,
+  VersionParams,
+} from '../../contract/admin-api.js';
+import { PublishInput } from '../../contract/api.js';
+import { BatonError } from '../../platform/errors.js';
+import { actorOf } from '../../services/authenticate.js';
+import { diffRulesetVersions } from '../../services/diff-ruleset-versions.js';
+import { presentRulesetSummary, presentRulesetVersion } from '../../services/present-admin.js';
+import { publishRulesetDraft } from '../../services/publish-ruleset-draft.js';
+import { readRulesetDraft } from '../../services/read-ruleset-draft.js';
+import { restoreRulesetVersion } from '../../services/restore-ruleset-version.js';
+import { reviewRuleset } from '../../services/review-ruleset.js';
+import { saveRulesetDraft } from '../../services/save-ruleset-draft.js';
+import { getActiveRuleset, getRulesetVersion, listRulesetVersions } from '../../store/repositories/rulesets.js';
+import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
-export function rulesetRoutes(_deps: RouteDeps): AnyRoute[] {
-  return [];
+/**
+ * Rules (API.md "Rules"): a draft, published as numbered immutable versions; rollback publishes
+ * an old version again. Reads are for every signed-in user (agents may ask why something was
+ * routed); the draft and every change are for admins.
+ */
+export function rulesetRoutes(deps: RouteDeps): AnyRoute[] {
+  const { ctx } = deps;
+  const db = ctx.database.db;
+  const tags = ['rules'];
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/ruleset',
+      summary: 'The active ruleset version',
+      tags,
+      access: 'user',
+      response: RulesetVersionView,
+      handler: async () => {
+        const active = await getActiveRuleset(db);
+        if (active === null) throw new BatonError('not_found', 'no ruleset has been published yet');
+        return presentRulesetVersion(active, active.version);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/ruleset/draft',
+      summary: 'The draft (the active rules when no draft was saved)',
+      tags,
+      access: 'admin',
+      response: RulesetDraftView,
+      handler: async () => readRulesetDraft(db),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/ruleset/draft',
+      summary: 'Replace the draft; checked against the current workspace (every problem, paths relative to the ruleset)',
+      tags,
+      access: 'admin',
+      writes: true,
+      body: RulesetInput,
+      response: RulesetDraftView,
+      handler: async ({ body, principal }) => saveRulesetDraft(ctx, { ruleset: body, actor: actorOf(principal) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/ruleset/publish',
+      summary: 'Publish the draft as the next version (409 when it equals the active version)',
+      tags,
+      access: 'admin',
+      writes: true,
+      body: PublishInput,
+      response: RulesetVersionView,
+      status: 201,
+      handler: async ({ body, principal }) => publishRulesetDraft(ctx, { summary: body.summary, actor: actorOf(principal) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/ruleset/review',
+      summary: 'Mark the active version reviewed now (the review reminder counts from here)',
+      tags,
+      access: 'admin',
+      writes: true,
+      response: RulesetVersionView,
+      handler: async ({ principal }) => reviewRuleset(ctx, { actor: actorOf(principal) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/ruleset/versions',
+      summary: 'Every published version, newest first',
+      tags,
+      access: 'user',
+      response: RulesetVersionList,
+      handler: async () => {
+        const records = await listRulesetVersions(db, { limit: 1000 });
+        const activeVersion = records[0]?.version ?? null;
+        return { items: records.map((record) => presentRulesetSummary(record, activeVersion)) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/ruleset/versions/:n',
+      summary: 'One version',
+      tags,
+      access: 'user',
+      params: VersionParams,
+      response: RulesetVersionView,
+      handler: async ({ params }) => {
+        const record = await getRulesetVersion(db, params.n);
+        if (record === null) throw new BatonError('not_found', `ruleset version ${params.n} not found`);
+        const active = await getActiveRuleset(db);
+        return presentRulesetVersion(record, active?.version ?? null);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/ruleset/versions/:n/diff',
+      summary: 'What changed in version n against another (default the one before): rules added, removed, changed, moved',
+      tags,
+      access: 'user',
+      params: VersionParams,
+      query: DiffQuery,
+      response: RulesetVersionDiff,
+      handler: async ({ params, query }) => diffRulesetVersions(db, { version: params.n, ...(query.against === undefined ? {} : { against: query.against }) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/ruleset/versions/:n/restore',
+      summary: "Publish version n's rules again as a new version (rollback)",
+      tags,
+      access: 'admin',
+      writes: true,
+      params: VersionParams,
+      body: RestoreInput,
+      response: RulesetVersionView,
+      status: 201,
+      handler: async ({ params, body, principal }) =>
+        restoreRulesetVersion(ctx, { version: params.n, actor: actorOf(principal), ...(body.summary === undefined ? {} : { summary: body.summary }) }),
+    }),
+  ];
 }
+
