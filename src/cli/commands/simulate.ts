@@ -1,6 +1,155 @@
+/**
+ * `baton simulate <scenario.yaml> [--json]` (PRODUCT.md §8, CONFIG.md "Simulation scenarios"):
+ * the routing trace of a test conversation against the workspace in DATABASE_URL, changing
+ * nothing. Exit 0 when every expectation holds (or none is written), 1 when one differs, 2 when
+ * the scenario is invalid — so a CI job can run a folder of scenarios before publishing rules.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { pino } from 'pino';
+import type { SimulationResult } from '../../contract/api.js';
+import type { HandoffTrace } from '../../contract/trace.js';
 import { BatonError } from '../../platform/errors.js';
-import type { CliIo } from '../io.js';
+import { createId, systemClock } from '../../platform/runtime.js';
+import type { ServiceContext } from '../../services/context.js';
+import { parseScenarioText, simulateScenario } from '../../services/simulate-scenario.js';
+import { createWorkspaceCache } from '../../services/workspace-cache.js';
+import { commandEnv, openCommandDatabase, parseArgs, type CliIo } from '../io.js';
 
-export async function run(_args: string[], _io: CliIo): Promise<number> {
-  throw new BatonError('unavailable', 'baton simulate is not built yet');
+const USAGE = 'usage: baton simulate <scenario.yaml> [--json]\n';
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { flags, positional } = parseArgs(args, ['json']);
+  const file = positional[0];
+  const unknown = [...flags.keys()].filter((name) => name !== 'json');
+  if (file === undefined || positional.length > 1 || unknown.length > 0) {
+    io.err(USAGE);
+    return 2;
+  }
+  const path = resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new BatonError('not_found', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+
+  const env = commandEnv(io);
+  let result: SimulationResult;
+  try {
+    const scenario = parseScenarioText(text);
+    const database = await openCommandDatabase(env);
+    try {
+      const ctx: ServiceContext = {
+        database,
+        clock: systemClock,
+        createId,
+        env,
+        processEnv: io.env,
+        workspace: createWorkspaceCache({ executor: database.db, processEnv: io.env }),
+        // The output is the trace; log lines would only get in its way.
+        logger: pino({ level: 'silent' }),
+        // A simulation commits nothing, so there is never work to wake.
+        afterCommit: () => undefined,
+      };
+      result = await simulateScenario(ctx, scenario);
+    } finally {
+      await database.close();
+    }
+  } catch (error) {
+    if (error instanceof BatonError && error.code === 'invalid') {
+      io.err(`${file} is not a valid scenario:\n`);
+      for (const detail of error.details ?? [{ path: '(root)', message: error.message }]) io.err(`  ${detail.path}: ${detail.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  io.out(flags.has('json') ? `${JSON.stringify(result, null, 2)}\n` : formatResult(basename(file), result));
+  return result.passed ? 0 : 1;
+}
+
+const AUTHOR: Readonly<Record<string, string>> = { contact: 'customer', assistant: 'AI agent', user: 'agent', system: 'Baton' };
+
+/** The trace as a person reads it: the conversation, then the decision, then the verdict. */
+export function formatResult(name: string, result: SimulationResult): string {
+  const lines: string[] = [];
+  const ruleset = result.ruleset === 'draft' ? 'the draft ruleset' : `ruleset version ${result.ruleset}`;
+  lines.push(`${name}: simulated at ${result.at} with ${ruleset}; language ${result.language ?? 'unknown'}`);
+  lines.push('', 'Conversation');
+  for (const line of result.transcript) lines.push(`  ${(AUTHOR[line.author] ?? line.author).padEnd(9)} ${line.body}`);
+
+  lines.push('');
+  if (result.trace === null) lines.push('No handoff: the AI agent answered every message (outcome: answered).');
+  else lines.push(...formatTrace(result.trace));
+
+  if (result.expectations.length > 0) {
+    lines.push('', 'Expectations');
+    for (const e of result.expectations) {
+      lines.push(e.ok ? `  ✓ ${e.field}: ${show(e.expected)}` : `  ✗ ${e.field}: expected ${show(e.expected)}, got ${show(e.actual)}`);
+    }
+    const failed = result.expectations.filter((e) => !e.ok).length;
+    lines.push('', failed === 0 ? 'PASSED' : `FAILED: ${failed} of ${result.expectations.length} expectations differ`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function formatTrace(trace: HandoffTrace): string[] {
+  const lines = ['Handoff', `  trigger          ${trace.trigger}${trace.note === null ? '' : ` (${trace.note})`}`];
+  lines.push('  rules evaluated');
+  for (const e of trace.evaluated) lines.push(e.matched ? `    ✓ ${e.rule}: matched` : `    ✗ ${e.rule}: ${e.failed ?? 'did not match'}`);
+  if (trace.rule === 'fallback') lines.push('    ✓ fallback: no rule matched');
+  lines.push(`  rule             ${trace.rule}${trace.ruleVersion === null ? '' : ` (version ${trace.ruleVersion})`}`);
+  lines.push(`  destination      ${destinationText(trace.destination)}`);
+  lines.push(`  assignment       ${trace.assignment}`);
+  const who = trace.outcome === 'queued' ? 'nobody yet' : (trace.assignee ?? 'nobody');
+  lines.push(`  outcome          ${trace.outcome}: ${trace.outcome === 'queued' ? `waits in ${placeText(trace)}` : `owner ${who}`}`);
+  lines.push(`  assignee         ${trace.assignee ?? '—'}`);
+  lines.push(`  queue            ${trace.queue ?? '—'}${trace.team === null ? '' : ` (team ${trace.team})`}`);
+  if (trace.followers.length > 0) lines.push(`  followers        ${trace.followers.join(', ')}`);
+  if (trace.strategy !== null) lines.push(`  strategy         ${trace.strategy}${trace.sticky ? ' (sticky: previous owner)' : ''}`);
+  if (trace.outOfHours) lines.push(`  out of hours     next opening ${trace.nextOpenAt ?? 'unknown'}`);
+  if (trace.queuePosition !== null) lines.push(`  queue position   ${trace.queuePosition}`);
+  lines.push(`  expected wait    ${trace.expectedWaitSeconds === null ? 'unknown' : `${trace.expectedWaitSeconds}s`}`);
+  if (trace.candidates.length > 0) {
+    lines.push('  candidates');
+    for (const c of trace.candidates) {
+      const load = `load ${c.load}${c.capacity === null ? '' : `/${c.capacity}`}`;
+      lines.push(`    ${c.eligible ? '✓' : '✗'} ${c.user}: ${c.eligible ? 'eligible' : (c.reason ?? 'not eligible')} (${load})`);
+    }
+  }
+  lines.push('  customer messages');
+  if (trace.customerMessages.length === 0) lines.push('    (none)');
+  for (const m of trace.customerMessages) lines.push(`    [${m.language}] ${m.body}`);
+  lines.push('  notifications');
+  if (trace.notifications.length === 0) lines.push('    (none)');
+  for (const n of trace.notifications) lines.push(`    ${n.channel} → ${n.recipients.length === 0 ? 'nobody' : n.recipients.join(', ')} (${n.reason})`);
+  lines.push('  tasks');
+  if (trace.tasks.length === 0) lines.push('    (none)');
+  for (const t of trace.tasks) {
+    const to = t.assignee ?? (t.team === null ? 'nobody' : `team ${t.team}`);
+    const due = t.dueAt ?? (t.dueAfterResolutionSeconds === null ? 'no due time' : `${t.dueAfterResolutionSeconds}s after resolution`);
+    lines.push(`    ${t.type} → ${to}, due ${due}`);
+  }
+  if (Object.keys(trace.set).length > 0) lines.push(`  set              priority ${trace.priority}, tags [${trace.tags.join(', ')}]`);
+  if (trace.routingNotes.length > 0) {
+    lines.push('  routing notes');
+    for (const note of trace.routingNotes) lines.push(`    ${note}`);
+  }
+  return lines;
+}
+
+function destinationText(destination: HandoffTrace['destination']): string {
+  if ('user' in destination) return `user ${destination.user}`;
+  if ('team' in destination) return `team ${destination.team}`;
+  return `queue ${destination.queue}`;
+}
+
+function placeText(trace: HandoffTrace): string {
+  if (trace.queue !== null) return `queue ${trace.queue}`;
+  return trace.team === null ? 'no place' : `team ${trace.team}`;
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
