@@ -39,15 +39,21 @@ export type TaskList = z.infer<typeof TaskList>;
 
 export const NotificationsQuery = z.object({
   /** `unread=true` lists only unread ones; the `unread` count is always of all unread. */
-  unread: z.stringbool().default(false),
+  unread: z.stringbool().default(false).describe('true lists only unread notifications (also 1/0, yes/no, on/off)'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type NotificationsQuery = z.infer<typeof NotificationsQuery>;
+
+const MAX_READ_IDS = 1_000;
 
 /** Exactly one of `ids` (those) or `all: true` (every unread one of the caller's). */
 export const MarkNotificationsReadInput = ReadNotificationsInput.superRefine((input, issue) => {
   const hasIds = input.ids !== undefined;
   const all = input.all === true;
+  // Bounded so one request stays one statement under SQLite's parameter limit (32766).
+  if (input.ids !== undefined && input.ids.length > MAX_READ_IDS) {
+    issue.addIssue({ code: 'custom', path: ['ids'], message: `at most ${MAX_READ_IDS} ids at once; use all: true for everything` });
+  }
   if (hasIds === all) {
     issue.addIssue({
       code: 'custom',
@@ -55,7 +61,7 @@ export const MarkNotificationsReadInput = ReadNotificationsInput.superRefine((in
       message: hasIds ? 'give either ids or all: true, not both' : 'give the ids to mark read, or all: true',
     });
   }
-});
+}).describe('Either `ids` (those of the caller\'s notifications) or `all: true`.');
 export type MarkNotificationsReadInput = z.infer<typeof MarkNotificationsReadInput>;
 
 export const MarkedRead = z.object({

@@ -104,6 +104,9 @@ eachDialect('notifications API', (dialect) => {
       const wrong = await read({ ids: 'ana1', all: 'yes' }, ana);
       expect(wrong.statusCode).toBe(422);
       expect(wrong.data.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['all', 'ids']);
+      const tooMany = await read({ ids: Array.from({ length: 1_001 }, (_, i) => `n${i}`) }, ana);
+      expect(tooMany.statusCode).toBe(422);
+      expect(tooMany.data.error.details).toEqual([{ path: 'ids', message: 'at most 1000 ids at once; use all: true for everything' }]);
     });
 
     it("marks the given ids read, and never another user's", async () => {
