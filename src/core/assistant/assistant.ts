@@ -12,10 +12,10 @@ import type { AssistantConfig, KnowledgeConfig } from '../../contract/config.js'
 import { cannedReply } from './canned-replies.js';
 import { detectFrustration } from './detect-frustration.js';
 import { detectHumanRequest } from './detect-human-request.js';
-import { detectLanguage } from './detect-language.js';
+import { detectConversationLanguage } from './detect-language.js';
 import { detectSmallTalk, type SmallTalk } from './detect-small-talk.js';
-import { detectUnhelpfulAnswer, isRepeatedMessage } from './detect-unhelpful-answer.js';
-import { createKnowledgeIndex } from './knowledge-index.js';
+import { detectUnhelpfulAnswer, isRepeatedMessage, withoutFeedback } from './detect-unhelpful-answer.js';
+import { createKnowledgeIndex, type KnowledgeIndex } from './knowledge-index.js';
 import { createIntentMatcher } from './match-intent.js';
 import { createTopicMatcher } from './match-topic.js';
 
@@ -92,8 +92,8 @@ export interface Assistant {
  *    the closest admin intent, small talk;
  * 3. unless it is small talk: knowledge retrieval with a 0…1 confidence (knowledge-index.ts).
  *    When the customer says the previous answer did not help (or repeats their message), the
- *    search runs on their previous question plus this message and skips the article already
- *    sent, and the turn counts as one without progress;
+ *    search runs on their previous question plus whatever this message adds beyond the feedback
+ *    phrase, skips the articles already sent, and the turn counts as one without progress;
  * 4. triggers in precedence order. `unsupported_topic` carries one reason: the never-automate
  *    topic, else "no progress after N turns", else "no knowledge match above the threshold".
  *
@@ -112,7 +112,12 @@ export function createAssistant(options: AssistantOptions): Assistant {
   return {
     respond(input) {
       const contactLines = input.history.filter((line) => line.author === 'contact');
-      const language = nonEmpty(input.knownLanguage) ?? detectLanguage(languageSample(input.text, contactLines));
+      const language =
+        nonEmpty(input.knownLanguage) ??
+        detectConversationLanguage(
+          input.text,
+          contactLines.slice(-LANGUAGE_HISTORY).map((line) => line.body),
+        );
       const frustrated = detectFrustration(input.text);
       const intent = matchIntent(input.text);
       const smallTalk = detectSmallTalk(input.text);
@@ -136,12 +141,12 @@ export function createAssistant(options: AssistantOptions): Assistant {
         const repeated =
           lastReply !== undefined && previousQuestion !== undefined && isRepeatedMessage(input.text, previousQuestion);
         unhelpful = feedback || repeated;
-        const previousArticle = unhelpful && lastReply !== undefined ? knowledge.articleIn(lastReply.body) : null;
-        const query = feedback && previousQuestion !== undefined ? `${previousQuestion}\n${input.text}` : input.text;
+        const query =
+          feedback && previousQuestion !== undefined ? `${previousQuestion}\n${withoutFeedback(input.text)}` : input.text;
         const match = knowledge.search(query, {
           language,
           threshold,
-          ...(previousArticle === null ? {} : { exclude: new Set([previousArticle]) }),
+          ...(unhelpful ? { exclude: articlesSent(input.history, knowledge) } : {}),
         });
         if (match !== null) {
           best = {
@@ -213,11 +218,6 @@ export function createAssistant(options: AssistantOptions): Assistant {
 /** How many of the customer's earlier messages help detect the language of a short one. */
 const LANGUAGE_HISTORY = 4;
 
-function languageSample(text: string, contactLines: readonly TranscriptLine[]): string {
-  const earlier = contactLines.slice(-LANGUAGE_HISTORY).map((line) => line.body);
-  return [...earlier, text].join('\n');
-}
-
 function nonEmpty(value: string | null): string | null {
   return value === null || value.trim() === '' ? null : value;
 }
@@ -228,6 +228,17 @@ function lastOf(history: readonly TranscriptLine[], author: TranscriptLine['auth
     if (line?.author === author) return line;
   }
   return undefined;
+}
+
+/** Articles the assistant already sent in this conversation: not offered again after "didn't help". */
+function articlesSent(history: readonly TranscriptLine[], knowledge: KnowledgeIndex): Set<string> {
+  const sent = new Set<string>();
+  for (const line of history) {
+    if (line.author !== 'assistant') continue;
+    const id = knowledge.articleIn(line.body);
+    if (id !== null) sent.add(id);
+  }
+  return sent;
 }
 
 /** The customer's last real question: not small talk, not "that didn't help". */

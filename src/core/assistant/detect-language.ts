@@ -9,7 +9,7 @@
  *   ("the", "how", "my" / "quiero", "necesito", "hola" / "je", "vous" / "ich", "nicht" / "não",
  *   "você"). A word listed for several languages is split between them (1/n each).
  * - marks: letters typed with their accents that only one language uses (ñ ¿ ¡ → es, ã õ → pt,
- *   ä ö ü ß → de, è ê ù û œ î → fr): 1.5 once per language.
+ *   ä ö ü ß → de, è ù û œ î → fr; not ê, which Portuguese has too): 1.5 once per language.
  * - franc, restricted to the languages a help desk sees (`only`), when there are ≥ 20 letters:
  *   its best language gets 10 × (1 − the second's relative score) points, capped at 1 under 40
  *   letters, 2.5 under 60 and 3.75 above, so it breaks ties on short text and dominates on long.
@@ -43,14 +43,15 @@ const CUE_WORDS: Readonly<Record<string, string>> = {
     este estos dos veces mes cobraron cobro intento sigue todavia aun despues antes desde hasta`,
   fr: `je j vous nous le les des du est pas ne n mon ma mes bonjour bonsoir salut merci comment pour
     avec une un et c ca suis ai au aux sur dans qui que mot passe compte aide facture fonctionne
-    marche peux veux voudrais besoin il y svp cette votre vos me se la de en`,
+    marche peux veux voudrais besoin il y svp cette votre vos me se la de en
+    quel quelle quels fait avez puis chez tres alors toujours encore depuis hier aujourd hui`,
   de: `ich nicht mein meine meinen der die das und ist wie kann bitte danke hallo mit ein eine einen
     kein keine auf fur zu es sie wir habe hat mich mir was warum wo wenn aber noch schon passwort
     konto rechnung anmelden funktioniert geht guten tag morgen in im`,
   pt: `nao voce minha meu obrigado obrigada ola oi consigo preciso quero fazer esta e um uma com do
     da dos das ao na no em isso isto senha conta ajuda tenho pode posso meus minhas muito bom dia
     boa tarde por para que como quando onde porque mas ja fatura pagamento se me de
-    este duas vezes mes fui foi estou ainda depois antes desde ate tento`,
+    este duas vezes mes fui foi estou ainda depois antes desde ate tento voces tem sao estao`,
   it: `non il mio mia sono ciao grazie come posso della che riesco di per e un una ho mi accedere
     buongiorno aiuto fattura perche funziona questo la in`,
   nl: `ik niet mijn het een kan hoe dank wat dat op de en van is te met je u inloggen wachtwoord
@@ -75,7 +76,7 @@ const MARKS: readonly (readonly [string, RegExp])[] = [
   ['es', /[ñÑ¿¡]/u],
   ['pt', /[ãõÃÕ]/u],
   ['de', /[äöüßÄÖÜ]/u],
-  ['fr', /[èêùûœîÈÊÙÛŒÎ]/u],
+  ['fr', /[èùûœîÈÙÛŒÎ]/u],
 ];
 const MARK_POINTS = 1.5;
 
@@ -84,8 +85,30 @@ const FRANC_MIN_LETTERS = 20;
 const FRANC_MEDIUM_LETTERS = 40;
 const FRANC_LONG_LETTERS = 60;
 
+interface LanguageGuess {
+  readonly language: string | null;
+  /** Points of the winner over the runner-up (0 when there is no winner). */
+  readonly lead: number;
+}
+
 /** The language of `text` (one or more of the customer's messages joined), or null. */
 export function detectLanguage(text: string): string | null {
+  return guessLanguage(text).language;
+}
+
+/**
+ * The language of a conversation's newest message. The message decides alone when it carries a
+ * clear lead of ≥ 1 point ("bonjour", a full sentence); otherwise ("ok", "Slack", "no funciona")
+ * it is read together with the customer's earlier messages, which is what short lines need.
+ */
+export function detectConversationLanguage(text: string, earlier: readonly string[]): string | null {
+  const alone = guessLanguage(text);
+  if (alone.language !== null && alone.lead >= 1) return alone.language;
+  if (earlier.length === 0) return alone.language;
+  return guessLanguage([...earlier, text].join('\n')).language ?? alone.language;
+}
+
+function guessLanguage(text: string): LanguageGuess {
   const scores = new Map<string, number>();
   const add = (language: string, points: number): void => {
     scores.set(language, (scores.get(language) ?? 0) + points);
@@ -122,6 +145,6 @@ export function detectLanguage(text: string): string | null {
       runnerUp = score;
     }
   }
-  if (winner === null || top < 1 || top === runnerUp) return null;
-  return winner;
+  if (winner === null || top < 1 || top === runnerUp) return { language: null, lead: 0 };
+  return { language: winner, lead: top - runnerUp };
 }

@@ -13,9 +13,9 @@ import { matchText, topicTerms } from './normalize-text.js';
 
 const PATTERNS: readonly string[] = [
   // en
-  '(?:that|this|it|which|thats|your answer|the answer|the article|the link|the steps|those steps) (?:did ?nt|does ?nt|didnt|doesnt|did not|does not|is not|isnt|was not|wasnt|will not|wont) (?:help|work|fix|solve|answer|resolve|apply|helpful|useful|it)',
+  '(?:that|this|it|which|thats|your answer|the answer|the article|the link|the steps|those steps) (?:still |just |really |also )?(?:did ?nt|does ?nt|didnt|doesnt|did not|does not|is not|isnt|was not|wasnt|will not|wont) (?:help|work|fix|solve|answer|resolve|apply|helpful|useful|it)',
   '^(?:nope |no |sorry |but )?(?:did ?nt|didnt|does ?nt|doesnt|not) (?:help|work|helpful|useful|fix it|solve it)',
-  '(?:still|stil) (?:not|doesnt|dont|didnt|cant|isnt|wont|broken|the same|failing|no luck|having|getting|happening|not working|same)',
+  '(?:still|stil) (?:not|doesnt|dont|didnt|cant|isnt|wont|does not|do not|did not|can not|cannot|is not|broken|the same|failing|no luck|having|getting|happening|same)',
   'not (?:helpful|what i (?:asked|meant|need|needed|was asking))', 'no luck', 'same (?:problem|issue|error|thing) (?:again|as before)',
   '(?:already|i ve|ive) tried (?:that|this|it|those)', 'tried (?:that|this|it|those) already', 'that s not it', 'thats not it',
   'doesnt answer my question', 'didnt answer my question', 'not my question',
@@ -40,11 +40,22 @@ const PATTERNS: readonly string[] = [
 ];
 
 const FEEDBACK = new RegExp(`(?:^| )(?:${PATTERNS.join('|')})(?= |$)`);
+const FEEDBACK_ALL = new RegExp(FEEDBACK.source, 'g');
 
 /** Does the customer say the previous answer did not help (any supported language)? */
 export function detectUnhelpfulAnswer(text: string): boolean {
   const folded = matchText(text);
   return folded !== '' && FEEDBACK.test(folded);
+}
+
+/**
+ * The message without its feedback phrases ("that didn't help, I'm on Android" → "i m on
+ * android"), folded: what it adds to the previous question when searching again. The phrase
+ * itself ("marche", "toujours", "funktioniert", "immer") is about the answer, not the topic, and
+ * would only dilute the search.
+ */
+export function withoutFeedback(text: string): string {
+  return matchText(text).replace(FEEDBACK_ALL, ' ').trim();
 }
 
 /**

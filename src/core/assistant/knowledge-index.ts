@@ -14,13 +14,17 @@
  *                   derivation, 0.7 typo), × 0.8 when t is only in the body, not the title/tags
  *   coverage(A)   = Σ w(q)·m(q, A) / Σ w(q)
  *   margin(A)     = 1 − (best coverage of another article in A's language) / coverage(A), ≥ 0
- *   confidence(A) = coverage(A) × (0.75 + 0.25 × margin(A))
+ *   confidence(A) = coverage(A) × (0.75 + 0.25 × margin(A)) × (0.8 if the conversation's language
+ *                   is known and A is in another language, else 1)
  *
  * So confidence is 1 when every topic word of the question is in one article's title and no other
  * article competes; a question whose words are mostly unknown to the knowledge base scores low
  * however high its BM25 score ("do you sell gift cards?" matching only "card" gets ≤ 1/3); two
  * articles that answer equally well cost a quarter. A translation of the same article is not a
- * competitor (margin is within one language). Stop words and conversational filler ("I was
+ * competitor (margin is within one language), and an article in another language than the
+ * customer's must match clearly better to be sent (the German article must not answer an English
+ * question just because "Passwort" is one letter from "password"); among articles above the
+ * threshold, one in the customer's language is chosen first. Stop words and conversational filler ("I was
  * wondering if you could help me…") are not topic terms, so politeness does not lower confidence.
  *
  * Built once per workspace revision; a search is one MiniSearch query plus a pass over the
@@ -62,6 +66,7 @@ interface IndexedArticle {
 }
 
 const BODY_ONLY = 0.8;
+const FOREIGN_LANGUAGE = 0.8;
 const CANDIDATES = 12;
 
 function processTerm(term: string): string | null {
@@ -145,6 +150,7 @@ export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): Know
       }
       if (scored.length === 0) return null;
       scored.sort((a, b) => b.coverage - a.coverage || b.score - a.score);
+      const wanted = options.language === null ? null : primaryLanguage(options.language);
 
       const matches = scored.map(({ entry, coverage: value }) => {
         let rival = 0;
@@ -152,13 +158,13 @@ export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): Know
           if (other.entry !== entry && other.entry.language === entry.language) rival = Math.max(rival, other.coverage);
         }
         const margin = Math.max(0, 1 - rival / value);
-        const confidence = Math.min(1, Math.max(0, value * (0.75 + 0.25 * margin)));
+        const foreign = wanted !== null && entry.language !== wanted ? FOREIGN_LANGUAGE : 1;
+        const confidence = Math.min(1, Math.max(0, value * (0.75 + 0.25 * margin) * foreign));
         return { article: entry.article, language: entry.language, confidence, coverage: value };
       });
       matches.sort((a, b) => b.confidence - a.confidence);
       const best = matches[0];
       if (best === undefined) return null;
-      const wanted = options.language === null ? null : primaryLanguage(options.language);
       const preferred =
         wanted === null || best.language === wanted
           ? undefined
