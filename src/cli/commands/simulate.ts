@@ -77,7 +77,11 @@ export function formatResult(name: string, result: SimulationResult): string {
   const ruleset = result.ruleset === 'draft' ? 'the draft ruleset' : `ruleset version ${result.ruleset}`;
   lines.push(`${name}: simulated at ${result.at} with ${ruleset}; language ${result.language ?? 'unknown'}`);
   lines.push('', 'Conversation');
-  for (const line of result.transcript) lines.push(`  ${(AUTHOR[line.author] ?? line.author).padEnd(9)} ${line.body}`);
+  for (const line of result.transcript) {
+    // Continuation lines of a multi-line reply stay under its first line.
+    const body = line.body.replace(/\n/g, `\n${' '.repeat(12)}`);
+    lines.push(`  ${(AUTHOR[line.author] ?? line.author).padEnd(9)} ${body}`);
+  }
 
   lines.push('');
   if (result.trace === null) lines.push('No handoff: the AI agent answered every message (outcome: answered).');
@@ -110,7 +114,7 @@ function formatTrace(trace: HandoffTrace): string[] {
   if (trace.strategy !== null) lines.push(`  strategy         ${trace.strategy}${trace.sticky ? ' (sticky: previous owner)' : ''}`);
   if (trace.outOfHours) lines.push(`  out of hours     next opening ${trace.nextOpenAt ?? 'unknown'}`);
   if (trace.queuePosition !== null) lines.push(`  queue position   ${trace.queuePosition}`);
-  lines.push(`  expected wait    ${trace.expectedWaitSeconds === null ? 'unknown' : `${trace.expectedWaitSeconds}s`}`);
+  lines.push(`  expected wait    ${trace.expectedWaitSeconds === null ? 'unknown' : durationText(trace.expectedWaitSeconds)}`);
   if (trace.candidates.length > 0) {
     lines.push('  candidates');
     for (const c of trace.candidates) {
@@ -148,6 +152,14 @@ function destinationText(destination: HandoffTrace['destination']): string {
 function placeText(trace: HandoffTrace): string {
   if (trace.queue !== null) return `queue ${trace.queue}`;
   return trace.team === null ? 'no place' : `team ${trace.team}`;
+}
+
+/** `165900s (46h 5m)`: the exact figure, and one a person reads. */
+function durationText(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  const h = Math.floor(seconds / 3600);
+  const m = Math.round((seconds % 3600) / 60);
+  return `${seconds}s (${h > 0 ? `${h}h ${m}m` : `${m}m`})`;
 }
 
 function show(value: unknown): string {
