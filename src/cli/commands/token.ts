@@ -1,6 +1,42 @@
+import { CreateTokenInput } from '../../contract/api.js';
+import { flattenIssues } from '../../contract/issues.js';
 import { BatonError } from '../../platform/errors.js';
+import { createUserToken } from '../../services/authenticate.js';
+import { createStandaloneContext } from '../../services/create-standalone-context.js';
 import type { CliIo } from '../io.js';
+import { commandEnv, openCommandDatabase, parseArgs } from '../io.js';
+import { cliActor } from './apply.js';
 
-export async function run(_args: string[], _io: CliIo): Promise<number> {
-  throw new BatonError('unavailable', 'baton token is not built yet');
+const USAGE = 'usage: baton token create --user <id> [--name n] [--scopes read,write]';
+
+/**
+ * An API token acting as a workspace user (API.md "Acting as a user"), for automation. The
+ * token is printed once, on stdout alone so scripts can capture it; only its hash is stored.
+ */
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { flags, positional } = parseArgs(args);
+  if (positional[0] !== 'create') throw new BatonError('invalid', USAGE, { details: [{ path: 'command', message: 'only "create" is supported' }] });
+  const user = flags.get('user');
+  if (typeof user !== 'string') throw new BatonError('invalid', `name the user\n${USAGE}`, { details: [{ path: '--user', message: 'required' }] });
+  const scopes = flags.get('scopes');
+  const name = flags.get('name');
+  const input = CreateTokenInput.safeParse({
+    name: typeof name === 'string' ? name : 'cli',
+    ...(typeof scopes === 'string' ? { scopes: scopes.split(',').map((s) => s.trim()).filter((s) => s !== '') } : {}),
+  });
+  if (!input.success) {
+    const details = flattenIssues(input.error.issues).map((d) => ({ ...d, path: `--${d.path.replace(/\[\d+\]$/, '')}` }));
+    throw new BatonError('invalid', `invalid options\n${USAGE}`, { details });
+  }
+  const env = commandEnv(io);
+  const database = await openCommandDatabase(env);
+  try {
+    const ctx = createStandaloneContext({ database, env, processEnv: io.env });
+    const created = await createUserToken(ctx, user, input.data, cliActor(io));
+    io.err(`token "${created.name}" for ${created.userId} (scopes ${created.scopes.join(', ')}); shown once:\n`);
+    io.out(`${created.token}\n`);
+    return 0;
+  } finally {
+    await database.close();
+  }
 }
