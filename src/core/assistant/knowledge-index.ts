@@ -15,7 +15,7 @@
  *   coverage(A)   = Σ w(q)·m(q, A) / Σ w(q)
  *   margin(A)     = 1 − (best coverage of another article in A's language) / coverage(A), ≥ 0
  *   confidence(A) = coverage(A) × (0.75 + 0.25 × margin(A)) × (0.8 if the conversation's language
- *                   is known and A is in another language, else 1)
+ *                   is known, some article is in it, and A is in another language; else 1)
  *
  * So confidence is 1 when every topic word of the question is in one article's title and no other
  * article competes; a question whose words are mostly unknown to the knowledge base scores low
@@ -90,6 +90,7 @@ export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): Know
     });
   }
   const vocabulary = [...documentFrequency.keys()];
+  const languages = new Set([...indexed.values()].map((entry) => entry.language));
   const articleCount = indexed.size;
   const unknownWeight = Math.log(1 + articleCount);
 
@@ -150,7 +151,9 @@ export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): Know
       }
       if (scored.length === 0) return null;
       scored.sort((a, b) => b.coverage - a.coverage || b.score - a.score);
-      const wanted = options.language === null ? null : primaryLanguage(options.language);
+      // With no article in the customer's language there is nothing to prefer: no penalty.
+      const requested = options.language === null ? null : primaryLanguage(options.language);
+      const wanted = requested !== null && languages.has(requested) ? requested : null;
 
       const matches = scored.map(({ entry, coverage: value }) => {
         let rival = 0;
