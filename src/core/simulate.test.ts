@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Scenario, SimulationResult } from '../contract/api.js';
-import type { Assistant, AssistantTurn } from './assistant/assistant.js';
-import { createAssistant } from './assistant/assistant.js';
+import type { Assistant, AssistantTurn, TriggerCandidate } from './assistant/assistant.js';
+import { detectHumanRequest } from './assistant/detect-human-request.js';
 import type { AgentState } from './model.js';
 import { applyAgentOverrides, simulateScenario, type SimulationWorld } from './simulate.js';
 import { aWorkspace, statsOf, type BuiltWorkspace } from './testing/factories.js';
@@ -61,21 +61,27 @@ function acme(): BuiltWorkspace {
 }
 
 /**
- * The built-in agent's human-request detection, with a scripted intent and knowledge answer so
- * these tests pin the simulator's plumbing, not the assistant's retrieval.
+ * A scripted AI agent: the built-in person-request detector, a never-automate word, and scripted
+ * intents and answers (anything else gets a clarifying question), so these tests pin the
+ * simulator's plumbing and not the assistant's retrieval, which evolves on its own.
  */
-function scriptedAssistant(world: BuiltWorkspace, script: { intents?: Record<string, string>; answers?: Record<string, string> } = {}): Assistant {
-  const builtin = createAssistant({ knowledge: [], assistant: { ...world.config.assistant, neverAutomate: ['refund'] } });
+function scriptedAssistant(script: { intents?: Record<string, string>; answers?: Record<string, string> } = {}): Assistant {
   return {
     respond(input): AssistantTurn {
-      const turn = builtin.respond(input);
+      const triggers: TriggerCandidate[] = [];
+      if (detectHumanRequest(input.text)) triggers.push({ trigger: 'customer_requested_human', soft: false, reason: 'asked for a person' });
+      if (input.text.toLowerCase().includes('refund')) triggers.push({ trigger: 'unsupported_topic', soft: false, reason: 'never-automate topic "refund"' });
+      triggers.push({ trigger: 'intent_or_keyword', soft: true, reason: 'message text' });
       const answer = script.answers?.[input.text];
-      const hard = turn.triggers.some((t) => !t.soft);
+      const hard = triggers.some((t) => !t.soft);
       return {
-        ...turn,
+        language: input.knownLanguage,
         intent: script.intents?.[input.text] ?? null,
-        answer: answer === undefined ? null : { articleId: 'kb', title: 'kb', text: answer, confidence: 0.9 },
+        frustrated: false,
+        triggers,
+        answer: answer === undefined || hard ? null : { articleId: 'kb', title: 'kb', text: answer, confidence: 0.9 },
         reply: hard ? null : (answer ?? 'Could you tell me more?'),
+        turnsWithoutProgress: input.turnsWithoutProgress,
       };
     },
   };
@@ -88,7 +94,7 @@ function run(input: unknown, options: { now?: number; agents?: ReadonlyMap<strin
     workspace: built.workspace,
     ruleset: built.ruleset(),
     rulesetLabel: 1,
-    assistant: options.assistant ?? scriptedAssistant(built),
+    assistant: options.assistant ?? scriptedAssistant(),
     agents: options.agents ?? built.agents,
     queueStats: statsOf(),
   };
@@ -147,7 +153,7 @@ describe('simulateScenario', () => {
 
   it('shows an answered conversation with no trace when the AI helps with everything', () => {
     const built = acme();
-    const assistant = scriptedAssistant(built, { answers: { 'How do I reset my password?': 'Open Settings → Security.' } });
+    const assistant = scriptedAssistant({ answers: { 'How do I reset my password?': 'Open Settings → Security.' } });
     const result = run(
       { channel: 'web-chat', contact: { language: 'en' }, messages: ['How do I reset my password?'], expect: { outcome: 'answered', trigger: null, language: 'en' } },
       { world: built, assistant },
@@ -190,7 +196,7 @@ describe('simulateScenario', () => {
 
   it('keeps the owner and alerts when the account owner rule matches a conversation Ana already owns', () => {
     const built = acme();
-    const assistant = scriptedAssistant(built, { intents: { 'I was charged twice': 'billing_dispute' } });
+    const assistant = scriptedAssistant({ intents: { 'I was charged twice': 'billing_dispute' } });
     const result = run(
       { channel: 'web-chat', contact: { owner: 'ana', language: 'en' }, conversation: { owner: 'ana' }, messages: ['I was charged twice'], trigger: 'intent_or_keyword', expect: { rule: 'account-owner', outcome: 'kept_owner', assignee: 'ana' } },
       { world: built, assistant },
@@ -201,7 +207,7 @@ describe('simulateScenario', () => {
 
   it('routes a billing dispute to the account owner when nobody owns the conversation yet', () => {
     const built = acme();
-    const assistant = scriptedAssistant(built, { intents: { 'I was charged twice': 'billing_dispute' } });
+    const assistant = scriptedAssistant({ intents: { 'I was charged twice': 'billing_dispute' } });
     const result = run(
       { channel: 'web-chat', contact: { owner: 'ana', language: 'en' }, messages: ['I was charged twice'], expect: { trigger: 'intent_or_keyword', rule: 'account-owner', outcome: 'assigned', assignee: 'ana' } },
       { world: built, assistant },
