@@ -169,6 +169,15 @@ export function createAssistant(options: AssistantOptions): Assistant {
           counter = stalled;
         }
       }
+      let reply: string | null = null;
+      if (smallTalk !== null) reply = cannedReply(smallTalk, language);
+      else if (answer !== null) {
+        const intro = cannedReply(unhelpful ? 'retry_intro' : 'answer_intro', language ?? articleLanguage(options, answer));
+        reply = `${intro}\n\n${answer.text}`;
+      }
+      // Unreachable by construction (no small talk and no answer means `unsupported` is set); kept
+      // so that no future edit can produce a turn with neither a reply nor a hard trigger.
+      if (reply === null) unsupported ??= 'no reply available';
       if (unsupported !== null) hard.push({ trigger: 'unsupported_topic', soft: false, reason: unsupported });
 
       const triggers: TriggerCandidate[] = [
@@ -184,20 +193,6 @@ export function createAssistant(options: AssistantOptions): Assistant {
       ];
       if (frustrated) {
         triggers.push({ trigger: 'negative_sentiment', soft: true, reason: `frustrated (${quote(input.text)})` });
-      }
-
-      const handedOff = hard.length > 0;
-      let reply: string | null = null;
-      if (!handedOff && smallTalk !== null) reply = cannedReply(smallTalk, language);
-      else if (!handedOff && answer !== null) {
-        const intro = cannedReply(unhelpful ? 'retry_intro' : 'answer_intro', language ?? articleLanguage(options, answer));
-        reply = `${intro}\n\n${answer.text}`;
-      }
-      // Unreachable by construction (no small talk and no answer means `unsupported`), kept so a
-      // future edit cannot send a turn with neither a reply nor a hard trigger.
-      if (!handedOff && reply === null) {
-        hard.push({ trigger: 'unsupported_topic', soft: false, reason: 'no reply available' });
-        triggers.unshift(hard[hard.length - 1] as TriggerCandidate);
       }
 
       return {
