@@ -113,6 +113,11 @@ export const RulesetDraftView = z.object({
   activeVersion: z.number().int().nullable(),
   /** The draft differs from the active rules, so publishing it makes a new version. */
   changed: z.boolean(),
+  /**
+   * A version was published after this draft was saved (a restore, an apply of baton.yaml):
+   * publishing the draft would undo that version's changes. Check the diff first.
+   */
+  outdated: z.boolean(),
   warnings: z.array(ConfigProblem),
 });
 export type RulesetDraftView = z.infer<typeof RulesetDraftView>;

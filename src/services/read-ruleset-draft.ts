@@ -12,15 +12,17 @@ export async function readRulesetDraft(ex: Executor): Promise<RulesetDraftView> 
   const draft = await getRulesetDraft(ex);
   if (draft === null) {
     if (active === null) throw new BatonError('not_found', 'no ruleset yet: apply a workspace document or save a draft');
-    return { ruleset: storedRuleset(active.ruleset), saved: false, updatedBy: null, updatedAt: null, activeVersion: active.version, changed: false, warnings: [] };
+    return { ruleset: storedRuleset(active.ruleset), saved: false, updatedBy: null, updatedAt: null, activeVersion: active.version, changed: false, outdated: false, warnings: [] };
   }
+  const changed = active === null || !sameRuleset(draft.ruleset, active.ruleset);
   return {
     ruleset: storedRuleset(draft.ruleset),
     saved: true,
     updatedBy: draft.updatedBy,
     updatedAt: iso(draft.updatedAt),
     activeVersion: active?.version ?? null,
-    changed: active === null || !sameRuleset(draft.ruleset, active.ruleset),
+    changed,
+    outdated: changed && active !== null && active.createdAt > draft.updatedAt,
     warnings: [],
   };
 }

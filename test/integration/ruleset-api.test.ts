@@ -197,6 +197,34 @@ eachDialect('rules API', (dialect) => {
     });
   });
 
+  describe('draft after other changes', () => {
+    it('accepts the handoff section as YAML and says when a newer version makes the draft outdated', async () => {
+      const yamlDraft = [
+        'rules:',
+        '  - id: urgent-flag',
+        '    when: [workflow_flag]',
+        '    if: { priority: { eq: urgent } }',
+        '    then: { destination: { queue: general } }',
+        'fallback:',
+        '  destination: { queue: general }',
+      ].join('\n');
+      const saved = await t.request({ method: 'PUT', url: '/api/ruleset/draft', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: yamlDraft });
+      expect(saved.statusCode).toBe(200);
+      expect(saved.data).toMatchObject({ saved: true, changed: true, outdated: false });
+      expect(saved.data.ruleset.rules[0].then).toMatchObject({ destination: { queue: 'general' }, assignment: 'reassign' });
+      const broken = await t.request({ method: 'PUT', url: '/api/ruleset/draft', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: 'rules: [\n' });
+      expect(broken.statusCode).toBe(422);
+      t.clock.advance(1_000);
+      // Someone applies baton.yaml with other rules: a new version the draft does not include.
+      const document = (await t.request({ method: 'GET', url: '/api/config', headers: t.admin })).data;
+      document.handoff.rules[0].description = 'edited in baton.yaml';
+      const applied = await t.request({ method: 'PUT', url: '/api/config', headers: t.admin, payload: document });
+      expect(applied.data.publishedVersion).toEqual(expect.any(Number));
+      const draft = await t.request({ method: 'GET', url: '/api/ruleset/draft', headers: t.admin });
+      expect(draft.data).toMatchObject({ saved: true, changed: true, outdated: true });
+    });
+  });
+
   describe('POST /api/ruleset/review', () => {
     it('refuses without credentials (401) and agents (403)', async () => {
       expect((await t.request({ method: 'POST', url: '/api/ruleset/review' })).statusCode).toBe(401);

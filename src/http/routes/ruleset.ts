@@ -8,6 +8,7 @@ import {
   RulesetVersionView,
   VersionParams,
 } from '../../contract/admin-api.js';
+import { parseDocument } from 'yaml';
 import { PublishInput } from '../../contract/api.js';
 import { BatonError } from '../../platform/errors.js';
 import { actorOf } from '../../services/authenticate.js';
@@ -21,6 +22,19 @@ import { saveRulesetDraft } from '../../services/save-ruleset-draft.js';
 import { getActiveRuleset, getRulesetVersion, listRulesetVersions } from '../../store/repositories/rulesets.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
+
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
+/** The `handoff` section as YAML text; syntax errors are reported like any other problem. */
+function parseYamlRuleset(text: string): unknown {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new BatonError('invalid', 'the ruleset is not valid YAML; nothing was changed', {
+      details: doc.errors.map((error) => ({ path: '(document)', message: error.message })),
+    });
+  }
+  return doc.toJS({ maxAliasCount: 100 }) as unknown;
+}
 
 /**
  * Rules (API.md "Rules"): a draft, published as numbered immutable versions; rollback publishes
@@ -57,13 +71,15 @@ export function rulesetRoutes(deps: RouteDeps): AnyRoute[] {
     defineRoute({
       method: 'PUT',
       url: '/api/ruleset/draft',
-      summary: 'Replace the draft; checked against the current workspace (every problem, paths relative to the ruleset)',
+      summary: 'Replace the draft (JSON, or the handoff section as YAML); checked against the current workspace, every problem with its path in the ruleset',
       tags,
       access: 'admin',
       writes: true,
       body: RulesetInput,
+      rawBody: YAML_TYPES,
       response: RulesetDraftView,
-      handler: async ({ body, principal }) => saveRulesetDraft(ctx, { ruleset: body, actor: actorOf(principal) }),
+      handler: async ({ body, principal }) =>
+        saveRulesetDraft(ctx, { ruleset: typeof body === 'string' ? parseYamlRuleset(body) : body, actor: actorOf(principal) }),
     }),
     defineRoute({
       method: 'POST',
