@@ -1,6 +1,252 @@
-import type { AnyRoute } from '../route.js';
+/** Conversations for people and integrations (API.md "Conversations"). */
+import { z } from 'zod';
+import {
+  AssignInput,
+  Conversation,
+  ConversationEvent,
+  ConversationList,
+  HandoffInput,
+  IdParams,
+  ListConversationsQuery,
+  Message,
+  MessagesQuery,
+  PatchConversationInput,
+  PostMessageInput,
+  RatingInput,
+  StartConversationInput,
+  TurnResult,
+} from '../../contract/api.js';
+import { HandoffTrace } from '../../contract/trace.js';
+import { actorOf } from '../../services/authenticate.js';
+import { changeConversationStatus, type StatusAction } from '../../services/change-conversation-status.js';
+import { claimConversation } from '../../services/claim-conversation.js';
+import { actingUser } from '../../services/conversation-guards.js';
+import { handOffConversation } from '../../services/hand-off-conversation.js';
+import { patchConversation } from '../../services/patch-conversation.js';
+import { postAgentMessage } from '../../services/post-agent-message.js';
+import { rateConversation } from '../../services/rate-conversation.js';
+import { releaseConversation } from '../../services/release-conversation.js';
+import {
+  listConversationsView,
+  presentConversationRecord,
+  presentMessages,
+  readConversationView,
+  readEvents,
+  readMessages,
+} from '../../services/read-conversations.js';
+import { startConversation } from '../../services/start-conversation.js';
+import { transferConversation } from '../../services/transfer-conversation.js';
+import { BatonError } from '../../platform/errors.js';
+import { defineRoute, type AnyRoute, type Principal } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
-export function conversationRoutes(_deps: RouteDeps): AnyRoute[] {
-  return [];
+const ListQuery = ListConversationsQuery.extend({
+  status: z.string().optional().describe('one status or several separated by commas'),
+  owner: z.string().optional().describe('a user id, `me`, or `none` for unowned'),
+});
+const EventsQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
+const ConversationWithTrace = z.object({ conversation: Conversation, handoff: HandoffTrace.nullable() });
+
+function requireUser(principal: Principal | null): Principal {
+  if (principal === null) throw new BatonError('unauthorized', 'sign in or send a bearer token');
+  return principal;
+}
+
+export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
+  const db = () => ctx.database.db;
+  const present = async (conversation: Parameters<typeof presentConversationRecord>[1]) => presentConversationRecord(db(), conversation);
+
+  const statusRoute = (action: StatusAction, url: string, summary: string) =>
+    defineRoute({
+      method: 'POST',
+      url: `/api/conversations/:id/${url}`,
+      summary,
+      tags: ['conversations'],
+      access: 'user',
+      writes: true,
+      params: IdParams,
+      response: Conversation,
+      handler: async ({ params, principal }) =>
+        present(await changeConversationStatus(ctx, { conversationId: params.id, action, actor: actorOf(principal) })),
+    });
+
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/conversations',
+      summary: 'List conversations, newest activity first (cursor-paginated)',
+      tags: ['conversations'],
+      access: 'user',
+      query: ListQuery,
+      response: ConversationList,
+      handler: async ({ query, principal }) => {
+        const viewer = principal?.kind === 'user' ? principal.userId : null;
+        return listConversationsView(ctx, query as ListConversationsQuery, viewer);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/conversations',
+      summary: 'Start a conversation for a contact (in_app and api channels)',
+      tags: ['conversations'],
+      access: 'user',
+      writes: true,
+      body: StartConversationInput,
+      response: TurnResult,
+      status: 201,
+      handler: async ({ body, principal }) => {
+        const loaded = await ctx.workspace.current();
+        const outcome = await startConversation(ctx, { channelId: body.channel, contact: body.contact, message: body.message, actor: actorOf(principal) });
+        return {
+          conversation: await presentConversationRecord(db(), outcome.conversation, outcome.contact),
+          messages: presentMessages(loaded, outcome.contact, outcome.messages),
+          handoff: outcome.handoff,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/conversations/:id',
+      summary: 'One conversation with its handoff record and trace',
+      tags: ['conversations'],
+      access: 'user',
+      params: IdParams,
+      response: Conversation,
+      handler: async ({ params }) => readConversationView(ctx, params.id),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/conversations/:id/messages',
+      summary: 'Messages and internal notes, in order (`after` = last seq seen)',
+      tags: ['conversations'],
+      access: 'user',
+      params: IdParams,
+      query: MessagesQuery,
+      response: z.array(Message),
+      handler: async ({ params, query }) => readMessages(ctx, params.id, { after: query.after, includePrivate: true }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/conversations/:id/messages',
+      summary: 'Reply to the customer, or add an internal note (`private: true`)',
+      tags: ['conversations'],
+      access: 'user',
+      writes: true,
+      params: IdParams,
+      body: PostMessageInput,
+      response: Message,
+      status: 201,
+      handler: async ({ params, body, principal }) => {
+        const { userId } = actingUser(requireUser(principal));
+        const { message } = await postAgentMessage(ctx, { conversationId: params.id, userId, body: body.body, private: body.private });
+        const loaded = await ctx.workspace.current();
+        const [presented] = presentMessages(loaded, null, [message]);
+        return presented;
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/conversations/:id/handoff',
+      summary: 'Hand off now (workflow_flag unless another trigger is given)',
+      tags: ['conversations'],
+      access: 'user',
+      writes: true,
+      params: IdParams,
+      body: HandoffInput,
+      response: ConversationWithTrace,
+      handler: async ({ params, body, principal }) => {
+        const note = [body.reason, body.note].filter((s) => s !== undefined && s !== '').join(' — ') || null;
+        const outcome = await handOffConversation(ctx, { conversationId: params.id, trigger: body.trigger ?? 'workflow_flag', note, actor: actorOf(principal) });
+        return { conversation: await present(outcome.conversation), handoff: outcome.handoff };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/conversations/:id/claim',
+      summary: 'The caller takes it; 409 when someone else holds it',
+      tags: ['conversations'],
+      access: 'user',
+      writes: true,
+      params: IdParams,
+      response: Conversation,
+      handler: async ({ params, principal }) => {
+        const { userId } = actingUser(requireUser(principal));
+        if (userId === null) throw new BatonError('forbidden', 'the bootstrap admin token is not a person and cannot claim; use a user token');
+        return present(await claimConversation(ctx, { conversationId: params.id, userId }));
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/conversations/:id/assign',
+      summary: 'Transfer to a user, a team or a queue',
+      tags: ['conversations'],
+      access: 'user',
+      writes: true,
+      params: IdParams,
+      body: AssignInput,
+      response: ConversationWithTrace,
+      handler: async ({ params, body, principal }) => {
+        const { isAdmin } = actingUser(requireUser(principal));
+        const result = await transferConversation(ctx, { conversationId: params.id, to: body, actor: actorOf(principal), isAdmin });
+        return { conversation: await present(result.conversation), handoff: result.trace };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/conversations/:id/release',
+      summary: 'Back to its queue',
+      tags: ['conversations'],
+      access: 'user',
+      writes: true,
+      params: IdParams,
+      response: Conversation,
+      handler: async ({ params, principal }) => {
+        const { userId, isAdmin } = actingUser(requireUser(principal));
+        return present(await releaseConversation(ctx, { conversationId: params.id, actor: actorOf(principal), userId, isAdmin }));
+      },
+    }),
+    statusRoute('handback', 'handback', 'Back to the AI agent'),
+    statusRoute('resolve', 'resolve', 'Resolve'),
+    statusRoute('reopen', 'reopen', 'Reopen a resolved conversation'),
+    statusRoute('wait', 'wait', 'Waiting on the customer'),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/conversations/:id',
+      summary: 'Priority, tags, properties (may fire workflow_flag)',
+      tags: ['conversations'],
+      access: 'user',
+      writes: true,
+      params: IdParams,
+      body: PatchConversationInput,
+      response: ConversationWithTrace,
+      handler: async ({ params, body, principal }) => {
+        const result = await patchConversation(ctx, { conversationId: params.id, patch: body, actor: actorOf(principal) });
+        return { conversation: await present(result.conversation), handoff: result.handoff };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/conversations/:id/rating',
+      summary: 'CSAT 1–5 after resolution',
+      tags: ['conversations'],
+      access: 'user',
+      writes: true,
+      params: IdParams,
+      body: RatingInput,
+      response: Conversation,
+      handler: async ({ params, body, principal }) =>
+        present(await rateConversation(ctx, { conversationId: params.id, score: body.score, comment: body.comment ?? null, actor: actorOf(principal) })),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/conversations/:id/events',
+      summary: 'Every status change, assignment, handoff and notification, in order',
+      tags: ['conversations'],
+      access: 'user',
+      params: IdParams,
+      query: EventsQuery,
+      response: z.array(ConversationEvent),
+      handler: async ({ params, query }) => readEvents(ctx, params.id, query.after),
+    }),
+  ];
 }

@@ -286,8 +286,12 @@ function settle<R, T extends TransitionResult<R>>(
       return result as Extract<T, NotFound | OverCapacity | Conflict>;
     case 'refused':
       return (result as { readonly value: R }).value;
-    case 'applied':
-      return applied(result);
+    case 'applied': {
+      // Hand over the Applied fields only: spreading the transition's own `outcome: 'applied'`
+      // into the caller's value would overwrite the caller's outcome ('assigned', 'claimed' …).
+      const { conversation, previous, changed, events } = result as unknown as Applied;
+      return applied({ conversation, previous, changed, events });
+    }
   }
 }
 

@@ -1,0 +1,258 @@
+/**
+ * Hand a conversation to people, inside the caller's transaction: decide on live state, write the
+ * decision through the one writer of assignments, and record in the same transaction everything
+ * that follows from it — the handoff events with the full trace, the customer's messages, the
+ * follow-up tasks, and the notifications and timers as outbox rows (STYLE.md: work that happens
+ * later is a row first; Outline enqueues after commit and a crash in between loses the job).
+ *
+ * Every path that hands off — a customer message, the "Talk to a person" button, the handoff API,
+ * a workflow flag, a transfer — goes through here, so all of them notify the same way
+ * (CW #15678, #5654: assignment notifications missing on some paths).
+ */
+import type { Trigger } from '../contract/common.js';
+import type { HandoffTrace, PlannedNotification } from '../contract/trace.js';
+import type { CompiledRuleset } from '../core/rules/compile.js';
+import type { Executor } from '../store/database.js';
+import { assign } from '../store/repositories/assignments.js';
+import { getContact, type ContactRecord } from '../store/repositories/contacts.js';
+import { getConversationForUpdate, type ConversationRecord } from '../store/repositories/conversations.js';
+import { appendEvent } from '../store/repositories/events.js';
+import { appendMessage, type MessageRecord } from '../store/repositories/messages.js';
+import { enqueue } from '../store/repositories/outbox.js';
+import { createTask } from '../store/repositories/tasks.js';
+import type { ServiceContext } from './context.js';
+import { contactFacts, conversationFacts, decideWithStats, loadAgents } from './decision-state.js';
+import type { LoadedWorkspace } from './workspace-cache.js';
+
+export interface ApplyHandoffInput {
+  readonly conversationId: string;
+  readonly trigger: Trigger;
+  /** Soft triggers hand off only when an explicit rule matches. */
+  readonly soft: boolean;
+  readonly note: string | null;
+  readonly messageText: string;
+  /** `system`, `assistant`, a user id, `contact:<id>`. */
+  readonly actor: string;
+  /** What the assistant detected this turn (kept when null). */
+  readonly language?: string | null;
+  readonly intent?: string | null;
+  /** A one-destination ruleset (transfers); default the active rules. */
+  readonly ruleset?: CompiledRuleset;
+  /** Shown as the trace's rule (e.g. `transfer`); default the matched rule. */
+  readonly ruleLabel?: string;
+  /** Reason on the `conversation.assigned` event; default `handoff`. */
+  readonly reason?: string;
+}
+
+export type ApplyHandoffResult =
+  | {
+      readonly outcome: 'handed_off';
+      readonly trace: HandoffTrace;
+      readonly conversation: ConversationRecord;
+      readonly contact: ContactRecord;
+      readonly messages: readonly MessageRecord[];
+    }
+  | { readonly outcome: 'no_rule' }
+  | { readonly outcome: 'not_found' };
+
+/** Automatic assignment retries when a capacity check inside the writer refuses (a race lost). */
+const MAX_ATTEMPTS = 5;
+
+export async function applyHandoff(
+  trx: Executor,
+  ctx: ServiceContext,
+  loaded: LoadedWorkspace,
+  input: ApplyHandoffInput,
+): Promise<ApplyHandoffResult> {
+  const now = ctx.clock.now();
+  const locked = await getConversationForUpdate(trx, input.conversationId);
+  if (locked === null) return { outcome: 'not_found' };
+  const contact = await getContact(trx, locked.contactId);
+  if (contact === null) throw new Error(`conversation ${locked.id} has no contact ${locked.contactId}`);
+  const agents = await loadAgents(trx, loaded);
+  const baseFacts = conversationFacts(locked, contact);
+  const facts = {
+    ...baseFacts,
+    language: input.language ?? baseFacts.language,
+    intent: input.intent ?? baseFacts.intent,
+  };
+
+  let trace: HandoffTrace | null = null;
+  let conversation: ConversationRecord | null = null;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS && conversation === null; attempt++) {
+    trace = await decideWithStats(trx, {
+      loaded,
+      conversation: facts,
+      contact: contactFacts(contact),
+      agents,
+      trigger: input.trigger,
+      soft: input.soft,
+      messageText: input.messageText,
+      note: input.note,
+      now,
+      ...(input.ruleset === undefined ? {} : { ruleset: input.ruleset }),
+    });
+    if (trace === null) return { outcome: 'no_rule' };
+    if (input.ruleLabel !== undefined) trace = { ...trace, rule: input.ruleLabel };
+
+    const keptOwner = trace.outcome === 'kept_owner';
+    const toUserId = trace.outcome === 'assigned' ? trace.assignee : keptOwner ? locked.ownerId : null;
+    const capacity = toUserId === null ? null : (loaded.model.users.get(toUserId)?.capacity[locked.channelType] ?? null);
+    const written = await assign(trx, {
+      conversationId: locked.id,
+      expectedVersion: locked.version,
+      toUserId,
+      teamId: trace.team,
+      queueId: trace.queue,
+      ...(keptOwner ? { status: locked.status } : {}),
+      capacity,
+      // Automatic assignment never exceeds a cap (PEERS: HS/ZD caps are advisory; ours are not).
+      enforceCapacity: trace.outcome === 'assigned',
+      reason: input.reason ?? 'handoff',
+      actor: input.actor,
+      now,
+      set: {
+        handoff: trace,
+        handedOffAt: now,
+        priority: trace.priority,
+        tags: trace.tags,
+        ...(trace.set.properties === undefined ? {} : { properties: { ...locked.properties, ...trace.set.properties } }),
+        language: facts.language,
+        intent: facts.intent,
+        followers: [...new Set([...locked.followers, ...trace.followers])],
+        firstResponseDueAt: slaDueAt(trace),
+        // The human clock starts at each handoff (CW #8477, PR #12058).
+        firstHumanResponseAt: null,
+        turnsWithoutProgress: 0,
+      },
+      eventData: { trigger: trace.trigger, rule: trace.rule, ruleVersion: trace.ruleVersion },
+    });
+    switch (written.outcome) {
+      case 'assigned':
+        conversation = written.conversation;
+        break;
+      case 'over_capacity': {
+        // Someone else's assignment to this agent committed first: they are full now; decide again.
+        const full = toUserId === null ? undefined : agents.get(toUserId);
+        if (full !== undefined && toUserId !== null) {
+          agents.set(toUserId, { ...full, load: { ...full.load, [locked.channelType]: written.load } });
+        }
+        break;
+      }
+      case 'conflict':
+      case 'not_found':
+        // Impossible under the row lock taken above; a bug if it happens.
+        throw new Error(`handoff of ${locked.id}: the conversation changed under its row lock (${written.outcome})`);
+    }
+  }
+  if (trace === null || conversation === null) throw new Error(`handoff of ${locked.id}: no assignment after ${MAX_ATTEMPTS} attempts`);
+
+  const started = await appendEvent(trx, {
+    conversationId: locked.id,
+    type: 'handoff.started',
+    actor: input.actor,
+    data: { trigger: trace.trigger, note: input.note },
+    now,
+  });
+  const completed = await appendEvent(trx, {
+    conversationId: locked.id,
+    type: 'handoff.completed',
+    actor: input.actor,
+    data: { trace },
+    now,
+  });
+  const seq = completed?.seq ?? started?.seq ?? 0;
+
+  const messages: MessageRecord[] = [];
+  for (const out of trace.customerMessages) {
+    const message = await appendMessage(trx, {
+      conversationId: locked.id,
+      author: 'system',
+      body: out.body,
+      data: { kind: 'handoff', language: out.language },
+      now,
+    });
+    if (message !== null) messages.push(message);
+  }
+
+  for (const task of trace.tasks) {
+    await createTask(trx, {
+      conversationId: locked.id,
+      type: task.type,
+      assigneeId: task.assignee,
+      teamId: task.team,
+      dueAt: task.dueAt === null ? null : Date.parse(task.dueAt),
+      dueAfterResolutionSeconds: task.dueAfterResolutionSeconds,
+      note: task.note,
+      createdBy: `rule:${trace.rule}`,
+      now,
+    });
+    if (task.type === 'internal_note' && task.note !== null) {
+      const note = await appendMessage(trx, { conversationId: locked.id, author: 'system', body: task.note, private: true, data: { kind: 'task_note' }, now });
+      if (note !== null) messages.push(note);
+    }
+  }
+
+  const contactName = contact.name ?? contact.email ?? 'A customer';
+  for (const notification of trace.notifications) {
+    if (notification.recipients.length === 0) continue;
+    const text = notificationText(notification, trace, contactName, loaded);
+    await enqueue(trx, {
+      kind: `notify.${notification.channel}`,
+      idempotencyKey: `${locked.id}:notify.${notification.channel}:${notification.reason}:${seq}`,
+      payload: {
+        conversationId: locked.id,
+        recipients: notification.recipients,
+        type: `handoff.${notification.reason}`,
+        title: text.title,
+        body: text.body,
+        data: { trigger: trace.trigger, rule: trace.rule, queue: trace.queue, team: trace.team, owner: trace.assignee },
+      },
+      now,
+    });
+  }
+
+  for (const timer of trace.timers) {
+    await enqueue(trx, {
+      kind: `timer.${timer.kind}`,
+      idempotencyKey: `${locked.id}:timer.${timer.kind}:${seq}`,
+      payload: { conversationId: locked.id, queue: timer.queue, handoffSeq: seq },
+      availableAt: Date.parse(timer.dueAt),
+      now,
+    });
+  }
+
+  return { outcome: 'handed_off', trace, conversation, contact, messages };
+}
+
+function slaDueAt(trace: HandoffTrace): number | null {
+  const timer = trace.timers.find((t) => t.kind === 'sla.first_response');
+  return timer === undefined ? null : Date.parse(timer.dueAt);
+}
+
+function notificationText(
+  notification: PlannedNotification,
+  trace: HandoffTrace,
+  contactName: string,
+  loaded: LoadedWorkspace,
+): { title: string; body: string } {
+  const why = `${trace.trigger.replace(/_/g, ' ')} · rule ${trace.rule}`;
+  const place =
+    trace.queue !== null
+      ? (loaded.model.queues.get(trace.queue)?.name ?? trace.queue)
+      : trace.team !== null
+        ? (loaded.model.teams.get(trace.team)?.name ?? trace.team)
+        : null;
+  switch (notification.reason) {
+    case 'assigned':
+      return { title: `New conversation: ${contactName}`, body: `Assigned to you (${why}).` };
+    case 'queued':
+      return { title: `Waiting in ${place ?? 'the queue'}: ${contactName}`, body: `Nobody owns it yet — claim it (${why}).` };
+    case 'alert': {
+      const owner = trace.assignee === null ? 'its owner' : (loaded.model.users.get(trace.assignee)?.name ?? trace.assignee);
+      return { title: `Heads-up: ${contactName}`, body: `${owner} keeps the conversation; you are following it (${why}).` };
+    }
+    case 'sla_breach':
+      return { title: `SLA breached: ${contactName}`, body: `No first response within the target of ${place ?? 'the queue'} (${why}).` };
+  }
+}

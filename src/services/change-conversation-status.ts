@@ -1,0 +1,80 @@
+/**
+ * Lifecycle actions of PRODUCT §1 through the one writer: resolve, reopen, hand back to the AI
+ * agent, wait on the customer. Each frees or takes capacity, so waiting conversations are offered
+ * again after commit (CW #10583: capacity freed but nobody was assigned).
+ */
+import { BatonError } from '../platform/errors.js';
+import { withTransaction } from '../store/database.js';
+import { handBack, releaseToQueue, reopen, resolve, setWaiting, type StatusOutcome } from '../store/repositories/assignments.js';
+import type { ConversationRecord } from '../store/repositories/conversations.js';
+import { appendMessage } from '../store/repositories/messages.js';
+import { scheduleCheckIns } from '../store/repositories/tasks.js';
+import type { ServiceContext } from './context.js';
+import { loadAgents } from './decision-state.js';
+import { lockConversation } from './conversation-guards.js';
+
+export type StatusAction = 'resolve' | 'reopen' | 'handback' | 'wait' | 'resume';
+
+const BACK_TO_AI: Readonly<Record<string, string>> = {
+  en: "You're chatting with our AI assistant again. Ask for a person at any time.",
+  es: 'Vuelves a hablar con nuestro asistente de IA. Puedes pedir una persona cuando quieras.',
+  fr: 'Vous discutez à nouveau avec notre assistant IA. Demandez un conseiller à tout moment.',
+  de: 'Sie chatten wieder mit unserem KI-Assistenten. Sie können jederzeit nach einer Person fragen.',
+  pt: 'Você está conversando novamente com nosso assistente de IA. Peça um atendente quando quiser.',
+};
+
+export async function changeConversationStatus(
+  ctx: ServiceContext,
+  input: { readonly conversationId: string; readonly action: StatusAction; readonly actor: string },
+): Promise<ConversationRecord> {
+  const conversation = await withTransaction(ctx.database, async (trx) => {
+    const current = await lockConversation(trx, input.conversationId);
+    const now = ctx.clock.now();
+    const common = { conversationId: current.id, actor: input.actor, now };
+    let outcome: StatusOutcome;
+    switch (input.action) {
+      case 'resolve':
+        outcome = await resolve(trx, { ...common, reason: 'resolve' });
+        if (outcome.outcome === 'changed') await scheduleCheckIns(trx, current.id, now);
+        break;
+      case 'reopen': {
+        outcome = await reopen(trx, { ...common, reason: 'reopen' });
+        // Back to its owner only when the owner could take it now (CW #9587: a reopened
+        // conversation went to its offline previous owner); otherwise back to its queue.
+        if (outcome.outcome === 'changed' && outcome.conversation.ownerId !== null) {
+          const loaded = await ctx.workspace.current(trx);
+          const owner = (await loadAgents(trx, loaded)).get(outcome.conversation.ownerId);
+          if (owner?.status !== 'available' && (outcome.conversation.queueId !== null || outcome.conversation.teamId !== null)) {
+            const released = await releaseToQueue(trx, { ...common, reason: 'owner_unavailable' });
+            if (released.outcome === 'released') return released.conversation;
+          }
+        }
+        break;
+      }
+      case 'handback':
+        outcome = await handBack(trx, { ...common, reason: 'handback' });
+        if (outcome.outcome === 'changed') {
+          const language = (current.language ?? 'en').split('-')[0] ?? 'en';
+          await appendMessage(trx, { conversationId: current.id, author: 'system', body: BACK_TO_AI[language] ?? BACK_TO_AI.en ?? '', data: { kind: 'handback' }, now });
+        }
+        break;
+      case 'wait':
+        outcome = await setWaiting(trx, { ...common, reason: 'waiting_on_customer', waiting: true });
+        break;
+      case 'resume':
+        outcome = await setWaiting(trx, { ...common, reason: 'resumed', waiting: false });
+        break;
+    }
+    switch (outcome.outcome) {
+      case 'changed':
+        return outcome.conversation;
+      case 'conflict':
+        throw new BatonError('conflict', `cannot ${input.action} a conversation in status ${outcome.conversation.status}`);
+      case 'not_found':
+        throw new BatonError('not_found', `conversation "${current.id}" not found`);
+    }
+  });
+  ctx.afterCommit({ kind: 'outbox' });
+  ctx.afterCommit({ kind: 'assign_waiting' });
+  return conversation;
+}

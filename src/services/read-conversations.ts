@@ -1,0 +1,165 @@
+/** Reads for the inbox, the conversation view and the widget, presented as API.md shapes. */
+import { z } from 'zod';
+import type { Conversation, ConversationEvent, ListConversationsQuery, Message } from '../contract/api.js';
+import { ConversationStatus } from '../contract/common.js';
+import { BatonError, notFound } from '../platform/errors.js';
+import type { Executor } from '../store/database.js';
+import { getContact, rowToContact, type ContactRecord } from '../store/repositories/contacts.js';
+import {
+  decodeConversationCursor,
+  encodeConversationCursor,
+  getConversation,
+  listConversations,
+  type ConversationRecord,
+} from '../store/repositories/conversations.js';
+import { listEvents, type ConversationEventRecord } from '../store/repositories/events.js';
+import { listMessages, type MessageRecord } from '../store/repositories/messages.js';
+import { queuePosition } from '../store/repositories/routing.js';
+import type { ServiceContext } from './context.js';
+import { iso, presentConversation, presentMessage } from './present.js';
+import type { LoadedWorkspace } from './workspace-cache.js';
+
+async function contactsOf(ex: Executor, conversations: readonly ConversationRecord[]): Promise<Map<string, ContactRecord>> {
+  const ids = [...new Set(conversations.map((c) => c.contactId))];
+  const out = new Map<string, ContactRecord>();
+  if (ids.length === 0) return out;
+  const rows = await ex.selectFrom('contacts').selectAll().where('id', 'in', ids).execute();
+  for (const row of rows) out.set(row.id, rowToContact(row));
+  return out;
+}
+
+export async function presentConversationRecord(ex: Executor, conversation: ConversationRecord, contact?: ContactRecord | null): Promise<Conversation> {
+  const who = contact ?? (await getContact(ex, conversation.contactId));
+  if (who === null) throw new Error(`conversation ${conversation.id} has no contact`);
+  return presentConversation(conversation, who);
+}
+
+export async function readConversation(ctx: ServiceContext, id: string, options: { readonly contactId?: string } = {}): Promise<ConversationRecord> {
+  const conversation = await getConversation(ctx.database.db, id);
+  if (conversation === null || (options.contactId !== undefined && conversation.contactId !== options.contactId)) throw notFound('conversation', id);
+  return conversation;
+}
+
+export async function readConversationView(ctx: ServiceContext, id: string): Promise<Conversation> {
+  return presentConversationRecord(ctx.database.db, await readConversation(ctx, id));
+}
+
+const StatusList = z.array(ConversationStatus);
+
+/** Newest activity first, cursor-paginated; `owner=me` and `owner=none` work, `status=a,b` too. */
+export async function listConversationsView(
+  ctx: ServiceContext,
+  query: ListConversationsQuery,
+  viewerId: string | null,
+): Promise<{ items: Conversation[]; nextCursor: string | null }> {
+  const after = query.cursor === undefined ? undefined : decodeConversationCursor(query.cursor);
+  if (after === null) throw new BatonError('invalid', 'cursor is not one this API returned', { details: [{ path: 'cursor', message: 'unknown cursor' }] });
+  let statuses: ConversationStatus[] | undefined;
+  if (query.status !== undefined) {
+    const parsed = StatusList.safeParse(String(query.status).split(','));
+    if (!parsed.success) throw new BatonError('invalid', 'unknown status', { details: [{ path: 'status', message: 'one or more of bot, queued, assigned, waiting_on_customer, resolved, closed' }] });
+    statuses = parsed.data;
+  }
+  const owner = query.owner === 'me' ? viewerId : query.owner === 'none' ? null : query.owner;
+  const page = await listConversations(ctx.database.db, {
+    ...(statuses !== undefined && { status: statuses }),
+    ...(query.queue !== undefined && { queueId: query.queue }),
+    ...(query.team !== undefined && { teamId: query.team }),
+    ...(owner !== undefined && { ownerId: owner }),
+    ...(query.channel !== undefined && { channelId: query.channel }),
+    ...(after !== undefined && { after }),
+    limit: query.limit,
+  });
+  const contacts = await contactsOf(ctx.database.db, page.items);
+  return {
+    items: page.items.map((c) => {
+      const contact = contacts.get(c.contactId);
+      if (contact === undefined) throw new Error(`conversation ${c.id} has no contact`);
+      return presentConversation(c, contact);
+    }),
+    nextCursor: page.nextCursor === null ? null : encodeConversationCursor(page.nextCursor),
+  };
+}
+
+/** Author names: users from the workspace, the contact's name, the AI agent. */
+export function presentMessages(loaded: LoadedWorkspace, contact: ContactRecord | null, messages: readonly MessageRecord[]): Message[] {
+  return messages.map((m) => {
+    const name =
+      m.author === 'user' && m.authorId !== null
+        ? (loaded.model.users.get(m.authorId)?.name ?? m.authorId)
+        : m.author === 'contact'
+          ? (contact?.name ?? null)
+          : m.author === 'assistant'
+            ? 'AI assistant'
+            : null;
+    return presentMessage({ ...m, isPrivate: m.private }, name);
+  });
+}
+
+export async function readMessages(
+  ctx: ServiceContext,
+  id: string,
+  options: { readonly after: number; readonly includePrivate: boolean; readonly contactId?: string },
+): Promise<Message[]> {
+  const conversation = await readConversation(ctx, id, options.contactId === undefined ? {} : { contactId: options.contactId });
+  const [loaded, contact, messages] = await Promise.all([
+    ctx.workspace.current(),
+    getContact(ctx.database.db, conversation.contactId),
+    listMessages(ctx.database.db, id, { afterSeq: options.after, includePrivate: options.includePrivate, limit: 1_000 }),
+  ]);
+  return presentMessages(loaded, contact, messages);
+}
+
+export function presentEvent(event: ConversationEventRecord): ConversationEvent {
+  return {
+    id: event.id,
+    seq: event.seq,
+    type: event.type,
+    actor: event.actor,
+    data: { ...event.data },
+    owner: event.ownerId,
+    team: event.teamId,
+    queue: event.queueId,
+    createdAt: iso(event.createdAt),
+  };
+}
+
+export async function readEvents(ctx: ServiceContext, id: string, after: number): Promise<ConversationEvent[]> {
+  await readConversation(ctx, id);
+  return (await listEvents(ctx.database.db, id, { afterSeq: after, limit: 5_000 })).map(presentEvent);
+}
+
+/** What the customer may see of their conversation: where it stands, never the routing trace. */
+export const CustomerConversation = z.object({
+  id: z.string(),
+  channel: z.string(),
+  status: ConversationStatus,
+  language: z.string().nullable(),
+  owner: z.object({ name: z.string() }).nullable(),
+  queuePosition: z.number().int().nullable(),
+  expectedWaitSeconds: z.number().int().nullable(),
+  nextOpenAt: z.string().nullable(),
+  lastMessageSeq: z.number().int(),
+  createdAt: z.string(),
+  rating: z.number().int().nullable(),
+});
+export type CustomerConversation = z.infer<typeof CustomerConversation>;
+
+export async function presentCustomerConversation(ctx: ServiceContext, conversation: ConversationRecord): Promise<CustomerConversation> {
+  const loaded = await ctx.workspace.current();
+  const owner = conversation.ownerId === null ? undefined : loaded.model.users.get(conversation.ownerId);
+  const position = await queuePosition(ctx.database.db, conversation);
+  return {
+    id: conversation.id,
+    channel: conversation.channelId,
+    status: conversation.status,
+    language: conversation.language,
+    owner: owner === undefined ? null : { name: owner.name.split(' ')[0] ?? owner.name },
+    queuePosition: position,
+    expectedWaitSeconds: conversation.status === 'queued' ? (conversation.handoff?.expectedWaitSeconds ?? null) : conversation.status === 'assigned' ? 0 : null,
+    nextOpenAt: conversation.status === 'queued' ? (conversation.handoff?.nextOpenAt ?? null) : null,
+    lastMessageSeq: conversation.lastMessageSeq,
+    createdAt: iso(conversation.createdAt),
+    rating: conversation.csatScore,
+  };
+}
