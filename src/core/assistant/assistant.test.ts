@@ -214,6 +214,30 @@ describe('small talk', () => {
   });
 });
 
+describe('a message with no topic', () => {
+  it('asks what it is about instead of handing off, in the conversation language', () => {
+    for (const [text, reply] of [
+      ['I need help', /^Sure! What do you need help with\?/],
+      ['Can you help me?', /^Sure!/],
+      ['necesito ayuda', /^¡Claro! ¿Con qué necesitas ayuda\?/],
+      ["j'ai besoin d'aide", /^Bien sûr !/],
+      ['ich brauche Hilfe', /^Gern! Wobei brauchen Sie Hilfe\?/],
+      ['preciso de ajuda', /^Claro! Com o que você precisa de ajuda\?/],
+    ] as const) {
+      const result = turn(text);
+      expect(hardTriggers(result), text).toEqual([]);
+      expect(result.reply, text).toMatch(reply);
+      expect(result.turnsWithoutProgress, text).toBe(1);
+    }
+  });
+
+  it('hands off when the customer never says more', () => {
+    const result = turn('I need help', { turnsWithoutProgress: ASSISTANT_CONFIG.maxTurnsWithoutProgress - 1 });
+    expect(reasonOf(result, 'unsupported_topic')).toBe('no progress after 3 turns (max 3)');
+    expect(result.reply).toBeNull();
+  });
+});
+
 describe('language', () => {
   it('uses the known language over detection', () => {
     const result = turn('How do I reset my password?', { knownLanguage: 'de' });

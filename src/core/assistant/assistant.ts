@@ -14,6 +14,7 @@ import { detectFrustration } from './detect-frustration.js';
 import { detectHumanRequest } from './detect-human-request.js';
 import { detectConversationLanguage } from './detect-language.js';
 import { detectSmallTalk, type SmallTalk } from './detect-small-talk.js';
+import { topicTerms } from './normalize-text.js';
 import { detectUnhelpfulAnswer, isRepeatedMessage, withoutFeedback } from './detect-unhelpful-answer.js';
 import { createKnowledgeIndex, type KnowledgeIndex } from './knowledge-index.js';
 import { createIntentMatcher } from './match-intent.js';
@@ -90,15 +91,16 @@ export interface Assistant {
  *    messages (detect-language.ts: cue words, accents, franc);
  * 2. detectors on the message alone: a request for a person, a never-automate topic, frustration,
  *    the closest admin intent, small talk;
- * 3. unless it is small talk: knowledge retrieval with a 0…1 confidence (knowledge-index.ts).
+ * 3. unless it is small talk: knowledge retrieval with a 0…1 confidence (knowledge-index.ts);
+ *    a message with no topic word at all ("I need help") gets a question back instead.
  *    When the customer says the previous answer did not help (or repeats their message), the
  *    search runs on their previous question plus whatever this message adds beyond the feedback
  *    phrase, skips the articles already sent, and the turn counts as one without progress;
  * 4. triggers in precedence order. `unsupported_topic` carries one reason: the never-automate
  *    topic, else "no progress after N turns", else "no knowledge match above the threshold".
  *
- * Progress counter: an answer resets it to 0, an answer after "that didn't help" adds 1, small
- * talk and hard-handoff turns leave it as it was (the handoff, not the counter, ends the bot's
+ * Progress counter: an answer resets it to 0; an answer after "that didn't help" and a question
+ * back add 1; small talk and hard-handoff turns leave it as it was (the handoff, not the counter, ends the bot's
  * part; hand-back starts a fresh count in the service). `reply` is null exactly when a hard
  * trigger is present.
  */
@@ -133,6 +135,7 @@ export function createAssistant(options: AssistantOptions): Assistant {
       let best: KnowledgeAnswer | null = null;
       let answer: KnowledgeAnswer | null = null;
       let unhelpful = false;
+      let clarify = false;
       let counter = input.turnsWithoutProgress;
       if (smallTalk === null) {
         const lastReply = lastOf(input.history, 'assistant');
@@ -143,34 +146,47 @@ export function createAssistant(options: AssistantOptions): Assistant {
         unhelpful = feedback || repeated;
         const query =
           feedback && previousQuestion !== undefined ? `${previousQuestion}\n${withoutFeedback(input.text)}` : input.text;
-        const match = knowledge.search(query, {
-          language,
-          threshold,
-          ...(unhelpful ? { exclude: articlesSent(input.history, knowledge) } : {}),
-        });
-        if (match !== null) {
-          best = {
-            articleId: match.article.id,
-            title: match.article.title,
-            text: match.article.body.trim(),
-            confidence: match.confidence,
-          };
-        }
-        const stalled = unhelpful ? input.turnsWithoutProgress + 1 : 0;
-        if (unhelpful && stalled >= config.maxTurnsWithoutProgress) {
-          unsupported ??= `no progress after ${stalled} turns (max ${config.maxTurnsWithoutProgress})`;
-        } else if (best === null || best.confidence < threshold) {
-          unsupported ??=
-            best === null
-              ? `no knowledge match above ${threshold} (no article matched)`
-              : `no knowledge match above ${threshold} (best ${round(best.confidence)} "${best.articleId}")`;
+        if (topicTerms(query).length === 0) {
+          // Nothing to search for ("I need help", "can you help me?"): ask what it is about. It
+          // counts as a turn without progress, so a customer who never says more reaches a person.
+          const stalled = input.turnsWithoutProgress + 1;
+          if (stalled >= config.maxTurnsWithoutProgress) {
+            unsupported ??= `no progress after ${stalled} turns (max ${config.maxTurnsWithoutProgress})`;
+          } else {
+            clarify = true;
+            counter = stalled;
+          }
         } else {
-          answer = best;
-          counter = stalled;
+          const match = knowledge.search(query, {
+            language,
+            threshold,
+            ...(unhelpful ? { exclude: articlesSent(input.history, knowledge) } : {}),
+          });
+          if (match !== null) {
+            best = {
+              articleId: match.article.id,
+              title: match.article.title,
+              text: match.article.body.trim(),
+              confidence: match.confidence,
+            };
+          }
+          const stalled = unhelpful ? input.turnsWithoutProgress + 1 : 0;
+          if (unhelpful && stalled >= config.maxTurnsWithoutProgress) {
+            unsupported ??= `no progress after ${stalled} turns (max ${config.maxTurnsWithoutProgress})`;
+          } else if (best === null || best.confidence < threshold) {
+            unsupported ??=
+              best === null
+                ? `no knowledge match above ${threshold} (no article matched)`
+                : `no knowledge match above ${threshold} (best ${round(best.confidence)} "${best.articleId}")`;
+          } else {
+            answer = best;
+            counter = stalled;
+          }
         }
       }
       let reply: string | null = null;
       if (smallTalk !== null) reply = cannedReply(smallTalk, language);
+      else if (clarify) reply = cannedReply('clarify', language);
       else if (answer !== null) {
         const intro = cannedReply(unhelpful ? 'retry_intro' : 'answer_intro', language ?? articleLanguage(options, answer));
         reply = `${intro}\n\n${answer.text}`;

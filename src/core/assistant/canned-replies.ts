@@ -1,12 +1,13 @@
 /**
  * The AI agent's own sentences, per language (en/es/fr/de/pt; anything else gets English): the
- * answer to small talk and the line that introduces an article. Handoff messages are not here:
+ * answer to small talk, the question back when a message names no topic ("I need help"), and
+ * the line that introduces an article. Handoff messages are not here:
  * they are per rule and per language in baton.yaml (PEERS.md, "one global handoff sentence").
  */
 import { primaryLanguage } from './normalize-text.js';
 import type { SmallTalk } from './detect-small-talk.js';
 
-export type CannedReply = SmallTalk | 'answer_intro' | 'retry_intro';
+export type CannedReply = SmallTalk | 'clarify' | 'answer_intro' | 'retry_intro';
 
 const TEXTS: Readonly<Record<CannedReply, Readonly<Record<string, string>>>> = {
   greeting: {
@@ -36,6 +37,13 @@ const TEXTS: Readonly<Record<CannedReply, Readonly<Record<string, string>>>> = {
     fr: 'Au revoir ! Écrivez-nous quand vous voulez.',
     de: 'Auf Wiedersehen! Schreiben Sie uns jederzeit wieder.',
     pt: 'Até logo! Escreva para nós quando precisar de ajuda.',
+  },
+  clarify: {
+    en: 'Sure! What do you need help with? Tell me a bit more, for example which feature or page it is about.',
+    es: '¡Claro! ¿Con qué necesitas ayuda? Cuéntame un poco más, por ejemplo de qué función o página se trata.',
+    fr: 'Bien sûr ! De quoi avez-vous besoin ? Donnez-moi un peu plus de détails, par exemple la fonction ou la page concernée.',
+    de: 'Gern! Wobei brauchen Sie Hilfe? Erzählen Sie mir etwas mehr, zum Beispiel um welche Funktion oder Seite es geht.',
+    pt: 'Claro! Com o que você precisa de ajuda? Conte um pouco mais, por exemplo qual função ou página.',
   },
   answer_intro: {
     en: "Here's what I found that should help:",

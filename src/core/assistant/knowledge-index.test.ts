@@ -23,6 +23,8 @@ describe('knowledge retrieval confidence', () => {
     expect(search('pasword reset')?.article.id).toBe('reset-password');
     expect(search('downloading invoice')?.article.id).toBe('download-invoices');
     expect(search('exporting projects')?.article.id).toBe('export-data');
+    // Three letters from "export": beyond MiniSearch's fuzzy distance, within our derivation rule.
+    expect(search('Wie exportiere ich meine Daten?')?.article.id).toBe('export-data');
   });
 
   it('drops as the question strays from what the article covers', () => {

@@ -3,7 +3,8 @@
  * customer's question, and how sure we are, as a number an admin can set a threshold on.
  *
  * MiniSearch (BM25 over title ×3, tags ×2, body; prefix and fuzzy matching; our folding and
- * stemming as its term pipeline) finds and orders the candidates. Its raw score is not
+ * stemming as its term pipeline) finds candidates and breaks ties between equally covering
+ * articles; articles sharing a term with the query by `termSimilarity` are candidates too. Its raw score is not
  * comparable across queries (it grows with the number and rarity of query words), so the
  * confidence is computed separately, from what the query asked and what the article covers:
  *
@@ -77,10 +78,16 @@ function processTerm(term: string): string | null {
 export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): KnowledgeIndex {
   const indexed = new Map<string, IndexedArticle>();
   const documentFrequency = new Map<string, number>();
+  const postings = new Map<string, string[]>();
   for (const article of articles) {
     const headTerms = new Set([...topicTerms(article.title), ...topicTerms(article.tags.join(' '))]);
     const allTerms = new Set([...headTerms, ...topicTerms(article.body)]);
-    for (const term of allTerms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    for (const term of allTerms) {
+      documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+      const holders = postings.get(term) ?? [];
+      holders.push(article.id);
+      postings.set(term, holders);
+    }
     indexed.set(article.id, {
       article,
       language: primaryLanguage(article.language),
@@ -142,12 +149,21 @@ export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): Know
       const queryTerms = topicTerms(text);
       if (queryTerms.length === 0 || articleCount === 0) return null;
       const expanded = expand(queryTerms);
+      // Candidates: MiniSearch's best, plus any article holding a term the query matched by our
+      // own similarity (MiniSearch's fuzzy distance misses "exportiere" → "export").
+      const candidates = new Map<string, number>();
+      for (const result of search.search(text).slice(0, CANDIDATES)) candidates.set(String(result.id), result.score);
+      for (const { matches } of expanded) {
+        for (const term of matches.keys()) {
+          for (const id of postings.get(term) ?? []) if (!candidates.has(id)) candidates.set(id, 0);
+        }
+      }
       const scored: { entry: IndexedArticle; coverage: number; score: number }[] = [];
-      for (const result of search.search(text).slice(0, CANDIDATES)) {
-        const entry = indexed.get(String(result.id));
+      for (const [id, score] of candidates) {
+        const entry = indexed.get(id);
         if (entry === undefined || options.exclude?.has(entry.article.id) === true) continue;
         const value = coverage(entry, expanded);
-        if (value > 0) scored.push({ entry, coverage: value, score: result.score });
+        if (value > 0) scored.push({ entry, coverage: value, score });
       }
       if (scored.length === 0) return null;
       scored.sort((a, b) => b.coverage - a.coverage || b.score - a.score);

@@ -134,19 +134,20 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set(
     'help helping need needs want wanted know tell wondering wonder trying try able way like would',
     'question questions quick also really possible anyone someone something one cannot could sure thing',
     'things now today again let see yes go going ok okay thx figure out find understand explain wanting',
+    'problem problems issue issues trouble didnt doesnt isnt wasnt arent havent',
     // es
     'ayuda ayudar ayudame ayudarme necesito necesita quiero queria quisiera saber puedo puede podria',
     'podrias favor gracias pregunta hacer hago tengo tiene algo alguien buenas buenos dias tardes tambien',
-    'ahora hoy otra vez sobre',
+    'ahora hoy otra vez sobre problema problemas duda dudas',
     // fr
     'aide aider aidez besoin veux voudrais savoir peux pouvez pourriez question faire fais avoir quelque',
-    'chose aussi maintenant svp plait sil salut',
+    'chose aussi maintenant svp plait sil salut probleme problemes souci soucis',
     // de
     'hilfe helfen brauche mochte mochten will wissen frage konnen konnte konnten machen mache etwas',
-    'jemand auch jetzt heute gern gerne wurde',
+    'jemand auch jetzt heute gern gerne wurde problem probleme fragen',
     // pt
     'ajuda ajudar preciso precisa quero queria consigo saber posso pode poderia pergunta fazer faco tenho algo alguem',
-    'tambem agora hoje',
+    'tambem agora hoje problema problemas duvida duvidas',
   ]
     .join(' ')
     .split(' '),
