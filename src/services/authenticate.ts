@@ -2,7 +2,7 @@ import type { CreateTokenInput, LoginInput, Me, TokenScope } from '../contract/a
 import type { Credentials } from '../http/app.js';
 import type { Principal } from '../http/route.js';
 import { BatonError, notFound } from '../platform/errors.js';
-import { hashToken, newToken, safeEqual, verifyPassword } from '../platform/secrets.js';
+import { hashPassword, hashToken, newToken, safeEqual, verifyPassword } from '../platform/secrets.js';
 import {
   createApiToken,
   createSession,
@@ -53,13 +53,18 @@ export async function authenticate(ctx: ServiceContext, credentials: Credentials
   return null;
 }
 
+let decoy: Promise<string> | null = null;
+const decoyHash = (): Promise<string> => (decoy ??= hashPassword(newToken('bs')));
+
 /** Password sign-in. The same answer for an unknown email and a wrong password. */
 export async function logIn(ctx: ServiceContext, input: LoginInput): Promise<{ token: string; me: Me; expiresAt: number }> {
   const { model } = await ctx.workspace.current();
   const email = input.email.toLowerCase();
   const user = [...model.users.values()].find((u) => u.email.toLowerCase() === email);
   const stored = user ? await getPasswordHash(ctx.database.db, user.id) : null;
-  const ok = stored !== null && (await verifyPassword(input.password, stored));
+  // Verify against a decoy hash when there is no account, so an unknown email takes as long as
+  // a wrong password and the answer time does not reveal which emails exist.
+  const ok = (await verifyPassword(input.password, stored ?? (await decoyHash()))) && stored !== null;
   if (!user || !ok) throw new BatonError('unauthorized', 'wrong email or password');
   const token = newToken('bs');
   const now = ctx.clock.now();

@@ -2,8 +2,6 @@
  * The default customer-facing sentences and formatting the handoff decision uses. They belong
  * to the assistant module (texts, wait phrasing) and the schedule module (instants in a zone);
  * this adapter is the one place handoff code reaches them.
- *
- * TEMPORARY: local stand-ins for the texts until core/assistant exports them.
  */
 import { formatInstant } from '../schedule/schedule.js';
 import { primarySubtag } from './render-template.js';
@@ -11,14 +9,30 @@ import { primarySubtag } from './render-template.js';
 const HANDOFF: Record<string, string> = {
   en: "I'm connecting you to a support specialist.",
   es: 'Te estoy poniendo en contacto con un especialista de soporte.',
+  fr: 'Je vous mets en relation avec un conseiller.',
+  de: 'Ich verbinde Sie mit einer Mitarbeiterin oder einem Mitarbeiter unseres Supports.',
+  pt: 'Estou transferindo você para um especialista do suporte.',
 };
 const EXPECTATION: Record<string, string> = {
   en: 'Expected wait: {{expected_wait}}.',
   es: 'Tiempo estimado de espera: {{expected_wait}}.',
+  fr: 'Attente estimée : {{expected_wait}}.',
+  de: 'Voraussichtliche Wartezeit: {{expected_wait}}.',
+  pt: 'Tempo estimado de espera: {{expected_wait}}.',
 };
 const OUT_OF_HOURS: Record<string, string> = {
   en: "We're closed right now; we'll be back {{business_hours.next_open}}.",
   es: 'Ahora estamos cerrados; volvemos {{business_hours.next_open}}.',
+  fr: 'Nous sommes fermés pour le moment ; nous serons de retour {{business_hours.next_open}}.',
+  de: 'Wir sind gerade nicht erreichbar; wir sind {{business_hours.next_open}} wieder da.',
+  pt: 'Estamos fechados agora; voltamos {{business_hours.next_open}}.',
+};
+const UNDER_A_MINUTE: Record<string, string> = {
+  en: 'less than a minute',
+  es: 'menos de un minuto',
+  fr: "moins d'une minute",
+  de: 'weniger als eine Minute',
+  pt: 'menos de um minuto',
 };
 
 function pick(table: Record<string, string>, lang: string): string {
@@ -37,9 +51,31 @@ export function outOfHoursText(lang: string): string {
   return pick(OUT_OF_HOURS, lang);
 }
 
-export function waitText(seconds: number, _lang: string): string {
-  const minutes = Math.max(1, Math.round(seconds / 60));
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+/** Intl formatters cost tens of microseconds to build: one per language and unit, built once. */
+const unitFormats = new Map<string, Intl.NumberFormat>();
+
+function unitFormat(lang: string, unit: 'minute' | 'hour'): Intl.NumberFormat {
+  const key = `${lang}:${unit}`;
+  let format = unitFormats.get(key);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 });
+    } catch {
+      // A malformed language tag from a customer's browser: English rather than a failed handoff.
+      format = new Intl.NumberFormat('en', { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 });
+    }
+    unitFormats.set(key, format);
+  }
+  return format;
+}
+
+/** "5 minutos", "2 Stunden", "less than a minute": the expected wait in the customer's language. */
+export function waitText(seconds: number, lang: string): string {
+  const primary = primarySubtag(lang);
+  if (seconds < 60) return pick(UNDER_A_MINUTE, primary);
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return unitFormat(primary, 'minute').format(minutes);
+  return unitFormat(primary, 'hour').format(Math.round(minutes / 60));
 }
 
 /** In the customer's zone and language (schedule module; never throws on a bad zone or tag). */
