@@ -1,0 +1,138 @@
+/**
+ * What every benchmark program shares: a seeded PRNG (runs are repeatable, no Math.random),
+ * latency summaries, the machine description and the result file writer.
+ *
+ * A result file is `bench/results/<name>.json`, pretty-printed with a stable key order so that a
+ * person can diff two commits' numbers. Timings vary between runs; parameters and workload
+ * facts (winning-rule spread, mismatches) must not.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+/** mulberry32: small, fast, good enough to shape a workload; the same seed gives the same run. */
+export class Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** Integer in [min, max], both included. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  chance(probability: number): boolean {
+    return this.next() < probability;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new Error('pick from an empty list');
+    return items[Math.floor(this.next() * items.length)]!;
+  }
+
+  /** `[[value, weight], …]`: weights need not add up to anything in particular. */
+  weighted<T>(items: readonly (readonly [T, number])[]): T {
+    const total = items.reduce((sum, [, weight]) => sum + weight, 0);
+    let roll = this.next() * total;
+    for (const [value, weight] of items) {
+      roll -= weight;
+      if (roll < 0) return value;
+    }
+    return items[items.length - 1]![0];
+  }
+
+  /** `count` distinct items, in a random order. */
+  sample<T>(items: readonly T[], count: number): T[] {
+    const pool = [...items];
+    const out: T[] = [];
+    while (out.length < count && pool.length > 0) {
+      const index = Math.floor(this.next() * pool.length);
+      out.push(pool[index]!);
+      pool.splice(index, 1);
+    }
+    return out;
+  }
+}
+
+export interface LatencySummary {
+  readonly samples: number;
+  readonly p50Us: number;
+  readonly p90Us: number;
+  readonly p99Us: number;
+  readonly maxUs: number;
+  readonly meanUs: number;
+}
+
+/** Nanosecond samples → microseconds, nearest-rank percentiles. */
+export function summarise(nanoseconds: Float64Array): LatencySummary {
+  const sorted = Float64Array.from(nanoseconds).sort();
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  return {
+    samples: sorted.length,
+    p50Us: us(at(0.5)),
+    p90Us: us(at(0.9)),
+    p99Us: us(at(0.99)),
+    maxUs: us(sorted[sorted.length - 1] ?? 0),
+    meanUs: us(sorted.length === 0 ? 0 : sum / sorted.length),
+  };
+}
+
+function us(nanoseconds: number): number {
+  return round(nanoseconds / 1000, 2);
+}
+
+export function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+export interface Machine {
+  readonly node: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+}
+
+export function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    arch: os.arch(),
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+  };
+}
+
+export const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+/** Writes `bench/results/<name>.json` (date and machine first) and returns its path. */
+export function writeResult(name: string, body: Record<string, unknown>): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = `${RESULTS_DIR}${name}.json`;
+  const document = { benchmark: name, date: new Date().toISOString(), machine: machine(), ...body };
+  writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
+  return file;
+}
+
+/** True when this module is the program node was started with (`node --import tsx bench/x.ts`). */
+export function isMain(moduleUrl: string): boolean {
+  const entry = process.argv[1];
+  return entry !== undefined && fileURLToPath(moduleUrl) === entry;
+}
