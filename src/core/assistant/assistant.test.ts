@@ -76,7 +76,8 @@ describe('answers from the knowledge base', () => {
     const lenient = createAssistant({ knowledge: KNOWLEDGE_BASE, assistant: { ...ASSISTANT_CONFIG, confidenceThreshold: 0.1 } });
     const input = { history: [], knownLanguage: null, turnsWithoutProgress: 0 };
 
-    const tooUnsure = strict.respond({ ...input, text: 'my card was declined yesterday' });
+    // A second unanswerable message in a row (the first gets a question back).
+    const tooUnsure = strict.respond({ ...input, turnsWithoutProgress: 1, text: 'my card was declined yesterday' });
     expect(tooUnsure.answer).toBeNull();
     expect(tooUnsure.reply).toBeNull();
     expect(reasonOf(tooUnsure, 'unsupported_topic')).toMatch(/^no knowledge match above 0.99 \(best 0\.\d\d "payment-declined"\)$/);
@@ -132,9 +133,14 @@ describe('triggers', () => {
     pt: ['Como está o tempo em Lisboa?', 'Posso levar meu cachorro ao escritório?', 'Vocês têm desconto para estudantes?'],
   };
   for (const [language, messages] of Object.entries(NO_MATCH)) {
-    it(`hands off instead of guessing when nothing in the knowledge base answers (${language})`, () => {
+    it(`asks once, then hands off instead of guessing when nothing in the knowledge base answers (${language})`, () => {
       for (const text of messages) {
-        const result = turn(text);
+        const first = turn(text);
+        expect(hardTriggers(first), text).toEqual([]);
+        expect(first.answer, text).toBeNull();
+        expect(first.reply, text).toMatch(/\?$/);
+        expect(first.turnsWithoutProgress, text).toBe(1);
+        const result = turn(text, { turnsWithoutProgress: first.turnsWithoutProgress });
         expect(hardTriggers(result), text).toEqual(['unsupported_topic']);
         expect(reasonOf(result, 'unsupported_topic'), text).toMatch(/^no knowledge match above 0.35 \((no article matched|best 0\.\d\d "[a-z0-9-]+")\)$/);
         expect(result.reply).toBeNull();
@@ -371,7 +377,7 @@ describe('built once per workspace', () => {
 
   it('works with an empty knowledge base and no configuration', () => {
     const bare = createAssistant({ knowledge: [], assistant: { confidenceThreshold: 0.35, maxTurnsWithoutProgress: 3, neverAutomate: [], intents: [] } });
-    const result = bare.respond({ text: 'How do I reset my password?', history: [], knownLanguage: null, turnsWithoutProgress: 0 });
+    const result = bare.respond({ text: 'How do I reset my password?', history: [], knownLanguage: null, turnsWithoutProgress: 1 });
     expect(hardTriggers(result)).toEqual(['unsupported_topic']);
     expect(bare.respond({ text: 'hello', history: [], knownLanguage: null, turnsWithoutProgress: 0 }).reply).toMatch(/^Hi!/);
   });

@@ -136,6 +136,7 @@ export function createAssistant(options: AssistantOptions): Assistant {
       let answer: KnowledgeAnswer | null = null;
       let unhelpful = false;
       let clarify = false;
+      let noAnswer = false;
       let counter = input.turnsWithoutProgress;
       if (smallTalk === null) {
         const lastReply = lastOf(input.history, 'assistant');
@@ -174,10 +175,22 @@ export function createAssistant(options: AssistantOptions): Assistant {
           if (unhelpful && stalled >= config.maxTurnsWithoutProgress) {
             unsupported ??= `no progress after ${stalled} turns (max ${config.maxTurnsWithoutProgress})`;
           } else if (best === null || best.confidence < threshold) {
-            unsupported ??=
+            const noMatch =
               best === null
                 ? `no knowledge match above ${threshold} (no article matched)`
                 : `no knowledge match above ${threshold} (best ${round(best.confidence)} "${best.articleId}")`;
+            // The first unanswerable message of a run gets one honest question back — "I found
+            // nothing; say more, or ask for a person" — rather than a guess or an instant
+            // handoff: the CONFIG.md scenario ("no puedo entrar en mi cuenta", then "quiero
+            // hablar con una persona") is a customer who gets that chance. A second one in a row
+            // (or reaching maxTurnsWithoutProgress) hands off as `unsupported_topic`.
+            const stalled = input.turnsWithoutProgress + 1;
+            if (!unhelpful && input.turnsWithoutProgress === 0 && stalled < config.maxTurnsWithoutProgress) {
+              noAnswer = true;
+              counter = stalled;
+            } else {
+              unsupported ??= noMatch;
+            }
           } else {
             answer = best;
             counter = stalled;
@@ -187,6 +200,7 @@ export function createAssistant(options: AssistantOptions): Assistant {
       let reply: string | null = null;
       if (smallTalk !== null) reply = cannedReply(smallTalk, language);
       else if (clarify) reply = cannedReply('clarify', language);
+      else if (noAnswer) reply = cannedReply('no_answer', language);
       else if (answer !== null) {
         const intro = cannedReply(unhelpful ? 'retry_intro' : 'answer_intro', language ?? articleLanguage(options, answer));
         reply = `${intro}\n\n${answer.text}`;

@@ -7,7 +7,7 @@
 import { primaryLanguage } from './normalize-text.js';
 import type { SmallTalk } from './detect-small-talk.js';
 
-export type CannedReply = SmallTalk | 'clarify' | 'answer_intro' | 'retry_intro';
+export type CannedReply = SmallTalk | 'clarify' | 'no_answer' | 'answer_intro' | 'retry_intro';
 
 const TEXTS: Readonly<Record<CannedReply, Readonly<Record<string, string>>>> = {
   greeting: {
@@ -44,6 +44,13 @@ const TEXTS: Readonly<Record<CannedReply, Readonly<Record<string, string>>>> = {
     fr: 'Bien sûr ! De quoi avez-vous besoin ? Donnez-moi un peu plus de détails, par exemple la fonction ou la page concernée.',
     de: 'Gern! Wobei brauchen Sie Hilfe? Erzählen Sie mir etwas mehr, zum Beispiel um welche Funktion oder Seite es geht.',
     pt: 'Claro! Com o que você precisa de ajuda? Conte um pouco mais, por exemplo qual função ou página.',
+  },
+  no_answer: {
+    en: "I couldn't find an answer to that in our help articles. Could you tell me more, or would you like to talk to a person?",
+    es: 'No encontré una respuesta a eso en nuestros artículos de ayuda. ¿Puedes contarme algo más, o prefieres hablar con una persona?',
+    fr: "Je n'ai pas trouvé de réponse dans nos articles d'aide. Pouvez-vous m'en dire plus, ou préférez-vous parler à un conseiller ?",
+    de: 'Dazu habe ich in unseren Hilfeartikeln keine Antwort gefunden. Können Sie mir mehr erzählen, oder möchten Sie mit einer Person sprechen?',
+    pt: 'Não encontrei uma resposta para isso nos nossos artigos de ajuda. Pode me contar mais, ou prefere falar com um atendente?',
   },
   answer_intro: {
     en: "Here's what I found that should help:",
