@@ -44,15 +44,29 @@ const clocks = new Map<string, ZoneClock>();
 
 const NO_ENTRY: OffsetBucket = { before: Number.NaN, after: Number.NaN, switchAt: Number.POSITIVE_INFINITY };
 
+/**
+ * Luxon answers by constructing an `Intl.DateTimeFormat` each time (~150 µs; it was a quarter of
+ * a routing decision's CPU in bench/routing.ts). Zones come from customers too, so the memo is
+ * bounded and restarts when full rather than growing with whatever strings arrive.
+ */
+const validZones = new Map<string, boolean>();
+const MAX_VALID_ZONES = 1_000;
+
 export function isValidTimezone(timezone: string): boolean {
-  return IANAZone.isValidZone(timezone);
+  let valid = validZones.get(timezone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(timezone);
+    if (validZones.size >= MAX_VALID_ZONES) validZones.clear();
+    validZones.set(timezone, valid);
+  }
+  return valid;
 }
 
 /** The (shared) clock of a zone. Throws on a zone the runtime does not know. */
 export function zoneClockFor(timezone: string): ZoneClock {
   let clock = clocks.get(timezone);
   if (clock === undefined) {
-    if (!IANAZone.isValidZone(timezone)) throw new Error(`unknown time zone "${timezone}"`);
+    if (!isValidTimezone(timezone)) throw new Error(`unknown time zone "${timezone}"`);
     clock = { timezone, zone: IANAZone.create(timezone), lastBucket: Number.NaN, lastEntry: NO_ENTRY, buckets: new Map() };
     clocks.set(timezone, clock);
   }
