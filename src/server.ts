@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import { parseConfigText } from './config/parse-config-text.js';
+import { buildJobs } from './delivery/jobs.js';
 import { createOutboxWorker, type OutboxWorker } from './delivery/outbox-worker.js';
 import { buildHttpApp } from './http/app.js';
 import { allRoutes } from './http/routes/index.js';
@@ -77,6 +78,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
   outbox = createOutboxWorker({
     database,
     clock,
+    jobs: buildJobs({ ctx }),
     onError: (error) => logger.error({ err: error }, 'outbox worker failed'),
   });
   assigner = createWaitingAssigner(ctx, { sweepMs: env.BATON_SWEEP_MS });

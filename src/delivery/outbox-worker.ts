@@ -8,18 +8,49 @@ import type { Clock } from '../platform/runtime.js';
 /**
  * After-commit work. A job definition is data (Documenso's job definitions): its kind, the
  * schema of its payload (outbox payloads are a boundary: parsed, not trusted), its retry
- * policy and what it does. `run` gets a transaction when the job writes to the database, so the
- * write and "done" commit together: a crash in between re-runs a job whose effect is
- * idempotent (keys on the notification rows), never loses it.
+ * policy and what it does. Two kinds of job:
+ *
+ * - transactional (`run`): writes to the database; `run` gets a transaction and the row is marked
+ *   done in the same one, so a crash in between re-runs a job whose effect is idempotent (keys on
+ *   the rows it writes), never loses it;
+ * - external (`send`): talks to the outside world (SMTP, Slack, a webhook). Never inside a
+ *   transaction — a slow receiver must not hold SQLite's single writer — so it is delivered at
+ *   least once: a crash after the send and before "done" sends again, which the receiver's
+ *   idempotency key (the row's key) lets it ignore. Throw `PermanentDeliveryError` for an answer
+ *   that no retry will change (HTTP 4xx, a refused address): the row is dead-lettered at once.
  */
-export interface JobDefinition<S extends z.ZodType> {
+export interface JobBase<S extends z.ZodType> {
   readonly kind: string;
   readonly payload: S;
   readonly retry: RetryPolicy;
+  /** Called after the row is settled as done (e.g. wake realtime subscribers). */
+  readonly onDone?: (item: OutboxItem) => void;
+}
+
+export interface TransactionalJob<S extends z.ZodType> extends JobBase<S> {
+  readonly mode?: 'transactional';
   run(trx: Executor, payload: z.output<S>, item: OutboxItem, now: number): Promise<void>;
 }
 
-function defineJob<S extends z.ZodType>(job: JobDefinition<S>): JobDefinition<z.ZodType> {
+export interface ExternalJob<S extends z.ZodType> extends JobBase<S> {
+  readonly mode: 'external';
+  send(payload: z.output<S>, item: OutboxItem, now: number): Promise<void>;
+}
+
+export type JobDefinition<S extends z.ZodType> = TransactionalJob<S> | ExternalJob<S>;
+
+/** A delivery that no retry will fix: dead-letter now. */
+export class PermanentDeliveryError extends Error {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'PermanentDeliveryError';
+  }
+}
+
+/** External sends of one batch run side by side, at most this many at once. */
+const EXTERNAL_CONCURRENCY = 8;
+
+export function defineJob<S extends z.ZodType>(job: JobDefinition<S>): JobDefinition<z.ZodType> {
   return job;
 }
 
@@ -33,7 +64,7 @@ export const InAppNotificationPayload = z.object({
 });
 export type InAppNotificationPayload = z.infer<typeof InAppNotificationPayload>;
 
-export const notifyInApp = defineJob({
+export const notifyInApp: TransactionalJob<typeof InAppNotificationPayload> = {
   kind: 'notify.in_app',
   payload: InAppNotificationPayload,
   retry: { attempts: 8, backoffMs: 1_000 },
@@ -51,9 +82,9 @@ export const notifyInApp = defineJob({
       });
     }
   },
-});
+};
 
-export const DEFAULT_JOBS: readonly JobDefinition<z.ZodType>[] = [notifyInApp];
+export const DEFAULT_JOBS: readonly JobDefinition<z.ZodType>[] = [defineJob(notifyInApp)];
 
 export interface OutboxWorker {
   /** Process everything due now; returns how many rows were settled. */
@@ -88,13 +119,39 @@ export function createOutboxWorker(options: {
       await markFailed(options.database.db, { id: item.id, error: `invalid payload: ${parsed.error.message}`, now, retry: job.retry, permanent: true, attempt: item.attempts });
       return;
     }
+    let done = false;
     try {
-      await withTransaction(options.database, async (trx) => {
-        await job.run(trx, parsed.data, item, now);
-        await markDone(trx, item.id, now, item.attempts);
-      });
+      if (job.mode === 'external') {
+        await job.send(parsed.data, item, now);
+        done = await markDone(options.database.db, item.id, options.clock.now(), item.attempts);
+      } else {
+        done = await withTransaction(options.database, async (trx) => {
+          await job.run(trx, parsed.data, item, now);
+          return markDone(trx, item.id, now, item.attempts);
+        });
+      }
     } catch (error) {
-      await markFailed(options.database.db, { id: item.id, error: String(error), now: options.clock.now(), retry: job.retry, attempt: item.attempts });
+      await markFailed(options.database.db, {
+        id: item.id,
+        error: error instanceof Error ? error.message : String(error),
+        now: options.clock.now(),
+        retry: job.retry,
+        permanent: error instanceof PermanentDeliveryError,
+        attempt: item.attempts,
+      });
+    }
+    if (done) job.onDone?.(item);
+  }
+
+  /** Transactional jobs one by one (one writer anyway); external sends side by side. */
+  async function processBatch(items: readonly OutboxItem[]): Promise<void> {
+    const external: OutboxItem[] = [];
+    for (const item of items) {
+      if (jobs.get(item.kind)?.mode === 'external') external.push(item);
+      else await processOne(item);
+    }
+    for (let i = 0; i < external.length; i += EXTERNAL_CONCURRENCY) {
+      await Promise.all(external.slice(i, i + EXTERNAL_CONCURRENCY).map(processOne));
     }
   }
 
@@ -105,7 +162,7 @@ export function createOutboxWorker(options: {
         claimDue(trx, { now: options.clock.now(), limit: 50, leaseMs: 30_000, kinds }),
       );
       if (items.length === 0) return settled;
-      for (const item of items) await processOne(item);
+      await processBatch(items);
       settled += items.length;
     }
   }
