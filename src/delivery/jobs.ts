@@ -4,12 +4,20 @@
  */
 import type { z } from 'zod';
 import type { ServiceContext } from '../services/context.js';
+import { eventPublishedJob, messagePublishedJob } from './event-jobs.js';
 import { defineJob, notifyInApp, type JobDefinition } from './outbox-worker.js';
+import type { Subscriber } from './subscribers/subscriber.js';
 
 export interface JobDeps {
   readonly ctx: ServiceContext;
 }
 
-export function buildJobs(_deps: JobDeps): JobDefinition<z.ZodType>[] {
-  return [defineJob(notifyInApp)];
+/** Who reacts to conversation events and messages (realtime stream, webhooks …). */
+export function buildSubscribers(_deps: JobDeps): Subscriber[] {
+  return [];
+}
+
+export function buildJobs(deps: JobDeps): JobDefinition<z.ZodType>[] {
+  const subscribers = buildSubscribers(deps);
+  return [defineJob(notifyInApp), defineJob(eventPublishedJob(subscribers)), defineJob(messagePublishedJob(subscribers))];
 }

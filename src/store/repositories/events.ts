@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Executor } from '../database.js';
 import { withTransaction } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
+import { enqueue } from './outbox.js';
 import type { ConversationEventRow } from '../schema.js';
 
 /**
@@ -80,6 +81,15 @@ export async function appendEvent(ex: Executor, input: NewEvent): Promise<Conver
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    // Every event is a row in the outbox too, in the same transaction: realtime, webhooks and
+    // anything else that reacts to events hang off this one row, so no path that writes an event
+    // can forget to notify (CW #15678: assignment notifications missing on some paths).
+    await enqueue(trx, {
+      kind: 'event.published',
+      idempotencyKey: `${input.conversationId}:event:${row.seq}`,
+      payload: { conversationId: input.conversationId, seq: row.seq },
+      now: input.now,
+    });
     return rowToEvent(row);
   });
 }

@@ -5,6 +5,7 @@ import type { Executor } from '../database.js';
 import { withTransaction } from '../database.js';
 import { fromIntBool, fromJsonOr, toIntBool, toJson } from '../json.js';
 import type { MessageRow } from '../schema.js';
+import { enqueue } from './outbox.js';
 
 export interface MessageRecord {
   readonly id: string;
@@ -92,6 +93,13 @@ export async function appendMessage(ex: Executor, input: NewMessage): Promise<Me
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    // As for events: the outbox row that realtime delivery hangs off, committed with the message.
+    await enqueue(trx, {
+      kind: 'message.published',
+      idempotencyKey: `${input.conversationId}:message:${row.seq}`,
+      payload: { conversationId: input.conversationId, seq: row.seq },
+      now: input.now,
+    });
     return rowToMessage(row);
   });
 }
