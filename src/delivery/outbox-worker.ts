@@ -3,6 +3,7 @@ import type { Database, Executor } from '../store/database.js';
 import { withTransaction } from '../store/database.js';
 import { claimDue, markDone, markFailed, nextDueAt, type OutboxItem, type RetryPolicy } from '../store/repositories/outbox.js';
 import { createNotification } from '../store/repositories/notifications.js';
+import { createBackgroundLoop } from '../platform/background-loop.js';
 import type { Clock } from '../platform/runtime.js';
 
 /**
@@ -105,10 +106,6 @@ export function createOutboxWorker(options: {
   const jobs = new Map((options.jobs ?? DEFAULT_JOBS).map((job) => [job.kind, job]));
   const kinds = [...jobs.keys()];
   const pollMs = options.pollMs ?? 1_000;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
-  let again = false;
-  let stopped = true;
 
   async function processOne(item: OutboxItem): Promise<void> {
     const job = jobs.get(item.kind);
@@ -167,56 +164,16 @@ export function createOutboxWorker(options: {
     }
   }
 
-  function drain(): Promise<number> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      let total = 0;
-      do {
-        again = false;
-        total += await drainOnce();
-      } while (again);
-      return total;
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
+  const loop = createBackgroundLoop({
+    work: drainOnce,
+    startDelayMs: 0,
+    onError: (error) => options.onError?.(error),
+    // Sleep until the next due row (a timer) or the poll period, whichever comes first.
+    nextDelayMs: async () => {
+      const next = await nextDueAt(options.database.db).catch(() => null);
+      return next === null ? pollMs : Math.max(10, Math.min(pollMs, next - options.clock.now()));
+    },
+  });
 
-  function schedule(delayMs: number): void {
-    if (stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = null;
-      drain()
-        .catch((error: unknown) => options.onError?.(error))
-        .then(async () => {
-          // Sleep until the next due row (a timer) or the poll period, whichever comes first.
-          const next = await nextDueAt(options.database.db).catch(() => null);
-          const wait = next === null ? pollMs : Math.max(10, Math.min(pollMs, next - options.clock.now()));
-          schedule(wait);
-        })
-        .catch((error: unknown) => options.onError?.(error));
-    }, delayMs);
-    timer.unref();
-  }
-
-  return {
-    drain,
-    kick() {
-      schedule(0);
-    },
-    start() {
-      stopped = false;
-      schedule(0);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      if (running) await running.catch(() => undefined);
-    },
-  };
+  return { drain: loop.run, kick: loop.kick, start: loop.start, stop: loop.stop };
 }

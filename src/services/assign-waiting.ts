@@ -1,4 +1,5 @@
 import { assignWaitingConversations } from './assign-waiting-conversations.js';
+import { createBackgroundLoop } from '../platform/background-loop.js';
 import type { ServiceContext } from './context.js';
 
 /**
@@ -15,58 +16,11 @@ export interface WaitingAssigner {
 }
 
 export function createWaitingAssigner(ctx: ServiceContext, options: { readonly sweepMs: number }): WaitingAssigner {
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
-  let again = false;
-  let stopped = true;
-
-  const assignOnce = (): Promise<number> => assignWaitingConversations(ctx);
-
-  function runOnce(): Promise<number> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      let total = 0;
-      do {
-        again = false;
-        total += await assignOnce();
-      } while (again);
-      return total;
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
-
-  function schedule(delayMs: number): void {
-    if (stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = null;
-      runOnce()
-        .catch((error: unknown) => ctx.logger.error({ err: error }, 'assigning waiting conversations failed'))
-        .finally(() => schedule(options.sweepMs));
-    }, delayMs);
-    timer.unref();
-  }
-
-  return {
-    runOnce,
-    kick() {
-      if (stopped) return;
-      schedule(0);
-    },
-    start() {
-      stopped = false;
-      schedule(options.sweepMs);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      if (running) await running.catch(() => undefined);
-    },
-  };
+  const loop = createBackgroundLoop({
+    work: () => assignWaitingConversations(ctx),
+    startDelayMs: options.sweepMs,
+    nextDelayMs: () => options.sweepMs,
+    onError: (error) => ctx.logger.error({ err: error }, 'assigning waiting conversations failed'),
+  });
+  return { runOnce: loop.run, kick: loop.kick, start: loop.start, stop: loop.stop };
 }
