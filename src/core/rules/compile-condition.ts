@@ -52,6 +52,10 @@ const OPERATOR_NAMES: ReadonlySet<string> = new Set<Operator>([
   'lte',
 ]);
 const PRIORITY_RANK: Readonly<Record<string, number>> = { low: 0, normal: 1, high: 2, urgent: 3 };
+/** `hasOwn`: a literal such as "constructor" or "__proto__" is no priority name (it compares as text). */
+function priorityRank(name: string): number | undefined {
+  return Object.hasOwn(PRIORITY_RANK, name) ? PRIORITY_RANK[name] : undefined;
+}
 const NUMBER_TEXT = /^-?\d+(\.\d+)?$/;
 
 /** One-entry memo: consecutive rules often lower-case the same message text or language. */
@@ -130,11 +134,11 @@ function compareHolds(operator: 'gt' | 'gte' | 'lt' | 'lte', a: number | string,
 
 function orderTest(operator: 'gt' | 'gte' | 'lt' | 'lte', literal: number | string, flavour: Flavour): ElementTest {
   if (flavour === 'priority' && typeof literal === 'string') {
-    const rank = PRIORITY_RANK[literal.toLowerCase()];
+    const rank = priorityRank(literal.toLowerCase());
     if (rank !== undefined) {
       return (value) => {
         if (typeof value !== 'string') return false;
-        const valueRank = PRIORITY_RANK[lower(value)];
+        const valueRank = priorityRank(lower(value));
         return valueRank !== undefined && compareHolds(operator, valueRank, rank);
       };
     }

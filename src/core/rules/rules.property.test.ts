@@ -1,0 +1,417 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { ChannelType, ConversationStatus, Priority, Trigger } from '../../contract/common.js';
+import type { Condition, OperatorSpec, Scalar } from '../../contract/conditions.js';
+import { ScheduleConfig } from '../../contract/config.js';
+import type { RuleFacts, Schedule } from '../model.js';
+import { compileSchedule, isOpenAt } from '../schedule/schedule.js';
+import { compileCondition, type ConditionContext } from './compile-condition.js';
+import { localClockFor } from './read-field.js';
+
+/**
+ * The compiled conditions against a reference interpreter that walks the condition tree for
+ * every evaluation, in plain code, following the semantics stated in compile-condition.ts and
+ * CONFIG.md ("Reading values in conditions"). Business hours are taken from `isOpenAt` (the
+ * schedule has its own property test); `time` and `weekday` are read through Luxon.
+ */
+
+const ZONE = 'Europe/Madrid';
+const SCHEDULE: Schedule = compileSchedule(
+  ScheduleConfig.parse({ id: 'office', timezone: 'Europe/Madrid', hours: { 'mon-fri': ['09:00-13:00', '14:00-18:00'], sat: ['22:00-02:00'] }, holidays: ['2026-12-25'] }),
+);
+const RULE_ID = 'prop-rule';
+
+function contextFor(): ConditionContext {
+  return { ruleId: RULE_ID, schedules: new Map([['office', SCHEDULE]]), clock: localClockFor(ZONE) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference interpreter
+
+type Read = { kind: 'scalar'; value: Scalar | undefined } | { kind: 'list'; values: readonly Scalar[] };
+type Flavour = 'plain' | 'language' | 'priority';
+
+const RANKS = new Map<string, number>([
+  ['low', 0],
+  ['normal', 1],
+  ['high', 2],
+  ['urgent', 3],
+]);
+const WEEKDAYS = ['', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+function property(properties: Readonly<Record<string, Scalar>>, name: string): Scalar | undefined {
+  return Object.prototype.hasOwnProperty.call(properties, name) ? properties[name] : undefined;
+}
+
+function readRef(field: string, facts: RuleFacts): Read {
+  const scalar = (value: Scalar | undefined): Read => ({ kind: 'scalar', value });
+  const local = DateTime.fromMillis(facts.now, { zone: ZONE });
+  switch (field) {
+    case 'channel':
+      return { kind: 'list', values: [facts.channel.id, facts.channel.type] };
+    case 'priority':
+    case 'conversation.priority':
+      return scalar(facts.conversation.priority);
+    case 'tags':
+    case 'conversation.tags':
+      return { kind: 'list', values: facts.conversation.tags };
+    case 'language':
+      return scalar(facts.language);
+    case 'intent':
+      return scalar(facts.intent);
+    case 'trigger':
+      return scalar(facts.trigger);
+    case 'message.text':
+      return scalar(facts.messageText);
+    case 'time':
+      return scalar(local.toFormat('HH:mm'));
+    case 'weekday':
+      return scalar(WEEKDAYS[local.weekday]);
+    case 'contact.name':
+      return scalar(facts.contact.name);
+    case 'contact.email':
+      return scalar(facts.contact.email);
+    case 'contact.language':
+      return scalar(facts.contact.language);
+    case 'contact.timezone':
+      return scalar(facts.contact.timezone);
+    case 'contact.owner':
+      return scalar(facts.contact.ownerId);
+    case 'conversation.owner':
+      return scalar(facts.conversation.ownerId);
+    case 'conversation.status':
+      return scalar(facts.conversation.status);
+    default:
+      break;
+  }
+  const [owner, name] = field.split('.') as [string, string];
+  return scalar(property(owner === 'contact' ? facts.contact.properties : facts.conversation.properties, name));
+}
+
+function flavourOf(field: string): Flavour {
+  if (field === 'language' || field === 'contact.language') return 'language';
+  if (field === 'priority' || field === 'conversation.priority') return 'priority';
+  return 'plain';
+}
+
+function isAbsent(value: Scalar | undefined): value is null | undefined {
+  return value === null || value === undefined;
+}
+
+function eqRef(value: Scalar | undefined, literal: Scalar, flavour: Flavour): boolean {
+  if (literal === null) return isAbsent(value);
+  if (isAbsent(value)) return false;
+  const valueText = String(value).toLowerCase();
+  const literalText = String(literal).toLowerCase();
+  if (flavour === 'language' && typeof literal === 'string' && !literalText.includes('-')) {
+    return valueText === literalText || valueText.startsWith(`${literalText}-`);
+  }
+  if (typeof value !== 'string' && typeof value === typeof literal) return value === literal;
+  return valueText === literalText;
+}
+
+function containsRef(value: Scalar | undefined, literal: Scalar): boolean {
+  if (literal === null || isAbsent(value)) return false;
+  return String(value).toLowerCase().includes(String(literal).toLowerCase());
+}
+
+function compare(operator: string, a: number | string, b: number | string): boolean {
+  if (operator === 'gt') return a > b;
+  if (operator === 'gte') return a >= b;
+  if (operator === 'lt') return a < b;
+  return a <= b;
+}
+
+const isNumberText = (text: string): boolean => /^-?\d+(\.\d+)?$/.test(text);
+
+function orderRef(operator: string, value: Scalar | undefined, literal: number | string, flavour: Flavour): boolean {
+  if (flavour === 'priority' && typeof literal === 'string' && RANKS.has(literal.toLowerCase())) {
+    if (typeof value !== 'string' || !RANKS.has(value.toLowerCase())) return false;
+    return compare(operator, RANKS.get(value.toLowerCase())!, RANKS.get(literal.toLowerCase())!);
+  }
+  if (typeof literal === 'number') {
+    if (typeof value === 'number') return compare(operator, value, literal);
+    if (typeof value === 'string' && isNumberText(value)) return compare(operator, Number(value), literal);
+    return false;
+  }
+  if (typeof value === 'string') return compare(operator, value, literal);
+  if (typeof value === 'number' && isNumberText(literal)) return compare(operator, value, Number(literal));
+  return false;
+}
+
+/** Does one value satisfy `operator literal` (not for neq/nin/exists, which are derived)? */
+function elementRef(operator: string, value: Scalar | undefined, literal: unknown, flavour: Flavour, onList: boolean): boolean {
+  switch (operator) {
+    case 'eq':
+      return eqRef(value, literal as Scalar, flavour);
+    case 'in':
+      return (literal as Scalar[]).some((item) => eqRef(value, item, flavour));
+    case 'contains':
+      return onList ? eqRef(value, literal as Scalar, flavour) : containsRef(value, literal as Scalar);
+    case 'matches':
+      return !isAbsent(value) && new RegExp(literal as string, 'i').test(String(value));
+    default:
+      return orderRef(operator, value, literal as number | string, flavour);
+  }
+}
+
+function operatorRef(field: string, operator: string, literal: unknown, facts: RuleFacts): boolean {
+  const read = readRef(field, facts);
+  const flavour = flavourOf(field);
+  if (operator === 'exists') {
+    const present = read.kind === 'list' ? read.values.length > 0 : !isAbsent(read.value) && read.value !== '';
+    return present === literal;
+  }
+  const negated = operator === 'neq' || operator === 'nin';
+  const positive = operator === 'neq' ? 'eq' : operator === 'nin' ? 'in' : operator;
+  const some =
+    read.kind === 'list'
+      ? read.values.some((value) => elementRef(positive, value, literal, flavour, true))
+      : elementRef(positive, read.value, literal, flavour, false);
+  return negated ? !some : some;
+}
+
+function describeRef(condition: Condition): string {
+  const [key, value] = Object.entries(condition)[0]!;
+  if (key === 'all') return (value as Condition[]).map(nestedRef).join(' and ');
+  if (key === 'any') return (value as Condition[]).map(nestedRef).join(' or ');
+  if (key === 'not') return `not (${describeRef(value as Condition)})`;
+  if (key === 'businessHours') return Object.entries(value as object).map(([state, id]) => `businessHours ${state} ${String(id)}`).join(' and ');
+  return Object.entries(value as object).map(([operator, literal]) => `${key} ${operator} ${JSON.stringify(literal)}`).join(' and ');
+}
+
+function nestedRef(condition: Condition): string {
+  const [key, value] = Object.entries(condition)[0]!;
+  const compound = key === 'all' || key === 'any' || (key !== 'not' && key !== 'businessHours' && Object.keys(value as object).length > 1);
+  return compound ? `(${describeRef(condition)})` : describeRef(condition);
+}
+
+/** null when the condition holds, else the words of the first condition that failed. */
+function evaluateRef(condition: Condition, facts: RuleFacts): string | null {
+  const [key, value] = Object.entries(condition)[0]!;
+  if (key === 'all') {
+    for (const child of value as Condition[]) {
+      const failed = evaluateRef(child, facts);
+      if (failed !== null) return failed;
+    }
+    return null;
+  }
+  if (key === 'any') {
+    const children = value as Condition[];
+    return children.some((child) => evaluateRef(child, facts) === null) ? null : `none of: ${children.map(nestedRef).join(', ')}`;
+  }
+  if (key === 'not') {
+    return evaluateRef(value as Condition, facts) === null ? `not (${describeRef(value as Condition)})` : null;
+  }
+  if (key === 'businessHours') {
+    const wantOpen = 'open' in (value as object);
+    return isOpenAt(SCHEDULE, facts.now) === wantOpen ? null : `businessHours ${wantOpen ? 'open' : 'closed'} office`;
+  }
+  for (const [operator, literal] of Object.entries(value as OperatorSpec)) {
+    if (!operatorRef(key, operator, literal, facts)) return `${key} ${operator} ${JSON.stringify(literal)}`;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arbitraries: small pools, so that values and literals often meet
+
+const TEXTS = ['es', 'ES', 'es-MX', 'pt', 'pt-BR', 'PT-br', 'en', 'vip', 'VIP', 'billing', 'enterprise', 'Enterprise', '10', '5', '-1.5', 'abc', '', 'hello world', '2026-01-01', '2025-12-31', 'low', 'normal', 'high', 'urgent', 'High', 'web-chat', 'chat', 'email', 'true', '09:00', '18:30', 'wed', 'sat', 'constructor', '__proto__'];
+const NUMBERS = [0, 5, 10, -1.5, 2.5, 100];
+
+const text = fc.constantFrom(...TEXTS);
+const scalar: fc.Arbitrary<Scalar> = fc.oneof(
+  { weight: 6, arbitrary: text },
+  { weight: 2, arbitrary: fc.constantFrom(...NUMBERS) },
+  { weight: 1, arbitrary: fc.boolean() },
+  { weight: 1, arbitrary: fc.constant(null) },
+);
+const orderLiteral: fc.Arbitrary<number | string> = fc.oneof(text, fc.constantFrom(...NUMBERS));
+const regex = fc.constantFrom('^es', 'vip', '\\d+', '^$', 'pt-br', 'world$', '^(low|high)$', '.', '^web', ':', '^(mon|wed)$', '^1');
+
+const LANGUAGE_TAGS = ['es', 'ES', 'es-MX', 'pt', 'pt-BR', 'PT-br', 'en', 'en-GB', 'est'];
+const PROPERTY_VALUES: readonly Scalar[] = ['enterprise', 'Enterprise', 'pro', '10', '5', '', 10, 5, 2.5, true, false, null, '2026-01-01', 'true'];
+const OWNERS = ['ana', 'olu', 'ANA'];
+
+/** Each field with literals that often meet its values (any scalar is also tried). */
+const FIELD_LITERALS = {
+  channel: ['web-chat', 'support-email', 'api-in', 'WEB-CHAT', ...ChannelType.options],
+  priority: [...Priority.options, 'HIGH', 'medium', 'constructor', '__proto__'],
+  tags: ['vip', 'Vip', 'billing', 'lang:es', 'complex', '10'],
+  language: [...LANGUAGE_TAGS, 'e', 'PT'],
+  intent: ['billing_dispute', 'refund', 'REFUND'],
+  trigger: [...Trigger.options, 'WORKFLOW_FLAG'],
+  'message.text': ['refund', 'HUMAN', 'hello', 'I want a refund', 'talk to a human', 'es', ''],
+  time: ['00:00', '02:00', '09:00', '12:30', '18:00', '23:59'],
+  weekday: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'WED'],
+  'contact.name': ['Lucía', 'lucía', 'ana', 'VIP', 'lu'],
+  'contact.email': ['lucia@example.test', 'ANA@acme.test', 'acme'],
+  'contact.language': [...LANGUAGE_TAGS, 'PT'],
+  'contact.timezone': ['Europe/Madrid', 'utc', 'europe'],
+  'contact.owner': OWNERS,
+  'contact.plan': PROPERTY_VALUES,
+  'contact.seats': PROPERTY_VALUES,
+  'conversation.priority': [...Priority.options, 'Urgent'],
+  'conversation.tags': ['vip', 'complex', 'URGENT'],
+  'conversation.owner': OWNERS,
+  'conversation.status': [...ConversationStatus.options, 'Queued'],
+  'conversation.order': PROPERTY_VALUES,
+  'conversation.vip': PROPERTY_VALUES,
+} satisfies Record<string, readonly Scalar[]>;
+type Field = keyof typeof FIELD_LITERALS;
+const FIELDS = Object.keys(FIELD_LITERALS) as Field[];
+
+function operatorLiteralFor(field: Field): fc.Arbitrary<[string, unknown]> {
+  const pool: readonly Scalar[] = FIELD_LITERALS[field];
+  const literal: fc.Arbitrary<Scalar> = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: scalar });
+  const ordered = pool.filter((item): item is number | string => typeof item === 'number' || typeof item === 'string');
+  return fc.oneof(
+    fc.tuple(fc.constantFrom('eq', 'neq', 'contains'), literal),
+    fc.tuple(fc.constantFrom('in', 'nin'), fc.array(literal, { maxLength: 3 })),
+    fc.tuple(fc.constant('matches'), regex),
+    fc.tuple(fc.constant('exists'), fc.boolean()),
+    fc.tuple(fc.constantFrom('gt', 'gte', 'lt', 'lte'), fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ordered) }, { weight: 1, arbitrary: orderLiteral })),
+  );
+}
+
+const leaf: fc.Arbitrary<Condition> = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc
+      .constantFrom(...FIELDS)
+      .chain((field) =>
+        fc
+          .uniqueArray(operatorLiteralFor(field), { minLength: 1, maxLength: 2, selector: ([operator]) => operator })
+          .map((operators): Condition => ({ [field]: Object.fromEntries(operators) })),
+      ),
+  },
+  { weight: 1, arbitrary: fc.constantFrom<Condition>({ businessHours: { open: 'office' } }, { businessHours: { closed: 'office' } }) },
+);
+
+const condition: fc.Arbitrary<Condition> = fc.letrec<{ condition: Condition }>((tie) => ({
+  condition: fc.oneof(
+    { maxDepth: 3, depthIdentifier: 'condition' },
+    leaf,
+    fc.array(tie('condition'), { minLength: 1, maxLength: 3 }).map((children) => ({ all: children })),
+    fc.array(tie('condition'), { minLength: 1, maxLength: 3 }).map((children) => ({ any: children })),
+    tie('condition').map((child) => ({ not: child })),
+  ),
+})).condition;
+
+const properties = fc.dictionary(fc.constantFrom('plan', 'seats', 'order', 'vip', 'since'), fc.constantFrom(...PROPERTY_VALUES), { maxKeys: 4 });
+const maybe = <T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.option(arbitrary, { nil: null, freq: 3 });
+const languageTag = fc.constantFrom(...LANGUAGE_TAGS);
+
+const facts: fc.Arbitrary<RuleFacts> = fc.record({
+  trigger: fc.constantFrom(...Trigger.options),
+  channel: fc.record({ id: fc.constantFrom('web-chat', 'support-email', 'api-in'), type: fc.constantFrom(...ChannelType.options) }),
+  contact: fc.record({
+    id: fc.constant('k1'),
+    name: maybe(fc.constantFrom('Lucía', 'Ana', 'VIP', 'enterprise', '')),
+    email: maybe(fc.constantFrom('lucia@example.test', 'ana@acme.test')),
+    language: maybe(languageTag),
+    timezone: maybe(fc.constantFrom('Europe/Madrid', 'UTC')),
+    ownerId: maybe(fc.constantFrom('ana', 'olu')),
+    properties,
+  }),
+  conversation: fc.record({
+    id: fc.constant('c1'),
+    channelId: fc.constant('web-chat'),
+    status: fc.constantFrom(...ConversationStatus.options),
+    ownerId: maybe(fc.constantFrom('ana', 'olu')),
+    teamId: fc.constant(null),
+    queueId: fc.constant(null),
+    priority: fc.constantFrom(...Priority.options),
+    tags: fc.subarray(['vip', 'VIP', 'billing', 'lang:es', 'urgent', 'complex', '10'], { maxLength: 3 }),
+    properties,
+    language: maybe(languageTag),
+    intent: fc.constant(null),
+    previousOwnerId: fc.constant(null),
+  }),
+  language: maybe(languageTag),
+  intent: maybe(fc.constantFrom('billing_dispute', 'refund', 'enterprise')),
+  messageText: fc.constantFrom(...TEXTS, 'I want a refund', 'Hello World', 'talk to a HUMAN'),
+  // 2026, around the Madrid DST changes and office hours.
+  now: fc.oneof(
+    fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2027-01-01T00:00:00Z') }),
+    fc.integer({ min: Date.parse('2026-03-28T20:00:00Z'), max: Date.parse('2026-03-29T06:00:00Z') }),
+    fc.integer({ min: Date.parse('2026-10-24T20:00:00Z'), max: Date.parse('2026-10-25T06:00:00Z') }),
+  ),
+});
+
+const RUNS = { seed: 20_261_125, numRuns: 500 };
+
+/** The condition and every condition nested in it. */
+function partsOf(condition: Condition): Condition[] {
+  const [key, value] = Object.entries(condition)[0]!;
+  if (key === 'all' || key === 'any') return [condition, ...(value as Condition[]).flatMap(partsOf)];
+  if (key === 'not') return [condition, ...partsOf(value as Condition)];
+  return [condition];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('compiled conditions (property)', () => {
+  it('agree with the reference interpreter: whether they hold, and the first failure in words', () => {
+    fc.assert(
+      fc.property(condition, fc.array(facts, { minLength: 1, maxLength: 8 }), (tree, factsList) => {
+        // The whole tree, and each of its parts on its own (so that no leaf is masked by its siblings).
+        for (const part of partsOf(tree)) {
+          const compiled = compileCondition(part, contextFor());
+          for (const one of factsList) {
+            const expected = evaluateRef(part, one);
+            const actual = compiled(one);
+            expect(actual?.failed ?? null).toBe(expected);
+            if (actual !== null) expect(actual).toEqual({ rule: RULE_ID, matched: false, failed: expected });
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('give the same answers whatever the order of evaluation (no state leaks between facts)', () => {
+    fc.assert(
+      fc.property(fc.array(condition, { minLength: 1, maxLength: 4 }), fc.array(facts, { minLength: 2, maxLength: 5 }), (trees, factsList) => {
+        const context = contextFor();
+        const compiled = trees.map((tree) => compileCondition(tree, context));
+        const forward = factsList.map((one) => compiled.map((check) => check(one)?.failed ?? null));
+        const backward = [...factsList]
+          .reverse()
+          .map((one) => [...compiled].reverse().map((check) => check(one)?.failed ?? null).reverse())
+          .reverse();
+        expect(backward).toEqual(forward);
+      }),
+      RUNS,
+    );
+  });
+
+  it('not(c) is the negation of c; all([c]) and any([c]) are c', () => {
+    fc.assert(
+      fc.property(condition, facts, (tree, one) => {
+        const context = contextFor();
+        const holds = compileCondition(tree, context)(one) === null;
+        expect(compileCondition({ not: tree }, context)(one) === null).toBe(!holds);
+        expect(compileCondition({ not: { not: tree } }, context)(one) === null).toBe(holds);
+        expect(compileCondition({ all: [tree] }, context)(one)).toEqual(compileCondition(tree, context)(one));
+        expect(compileCondition({ any: [tree] }, context)(one) === null).toBe(holds);
+      }),
+      RUNS,
+    );
+  });
+
+  it('neq is the negation of eq and nin of in, on every field', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...FIELDS), scalar, fc.array(scalar, { maxLength: 3 }), facts, (field, literal, literals, one) => {
+        const context = contextFor();
+        const holds = (spec: OperatorSpec): boolean => compileCondition({ [field]: spec }, context)(one) === null;
+        expect(holds({ neq: literal })).toBe(!holds({ eq: literal }));
+        expect(holds({ nin: literals })).toBe(!holds({ in: literals }));
+        expect(holds({ in: literals })).toBe(literals.some((item) => holds({ eq: item })));
+        expect(holds({ exists: false })).toBe(!holds({ exists: true }));
+      }),
+      RUNS,
+    );
+  });
+});
