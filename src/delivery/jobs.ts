@@ -5,7 +5,9 @@
 import type { z } from 'zod';
 import type { ServiceContext } from '../services/context.js';
 import { eventPublishedJob, messagePublishedJob } from './event-jobs.js';
-import { defineJob, notifyInApp, type JobDefinition } from './outbox-worker.js';
+import { notificationJobs } from './notification-jobs.js';
+import { defineJob, type JobDefinition } from './outbox-worker.js';
+import { webhookSubscriber } from './subscribers/webhooks.js';
 import type { Subscriber } from './subscribers/subscriber.js';
 
 export interface JobDeps {
@@ -13,11 +15,11 @@ export interface JobDeps {
 }
 
 /** Who reacts to conversation events and messages (realtime stream, webhooks …). */
-export function buildSubscribers(_deps: JobDeps): Subscriber[] {
-  return [];
+export function buildSubscribers(deps: JobDeps): Subscriber[] {
+  return [webhookSubscriber(deps.ctx)];
 }
 
 export function buildJobs(deps: JobDeps): JobDefinition<z.ZodType>[] {
   const subscribers = buildSubscribers(deps);
-  return [defineJob(notifyInApp), defineJob(eventPublishedJob(subscribers)), defineJob(messagePublishedJob(subscribers))];
+  return [...notificationJobs(deps.ctx), defineJob(eventPublishedJob(subscribers)), defineJob(messagePublishedJob(subscribers))];
 }

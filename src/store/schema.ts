@@ -219,6 +219,14 @@ export interface AuditLogTable {
   created_at: EpochMs;
 }
 
+/** Per-user notification preferences (PRODUCT §6); no row: every channel on. */
+export interface NotificationPreferencesTable {
+  user_id: string;
+  /** `{ "<type>": { "<channel>": boolean } }`, only the entries the user set. */
+  preferences: JsonText;
+  updated_at: EpochMs;
+}
+
 export interface DB {
   config_revisions: ConfigRevisionTable;
   ruleset_versions: RulesetVersionTable;
@@ -235,6 +243,7 @@ export interface DB {
   notifications: NotificationTable;
   tasks: TaskTable;
   audit_log: AuditLogTable;
+  notification_preferences: NotificationPreferencesTable;
 }
 
 export type ConfigRevisionRow = Selectable<ConfigRevisionTable>;

@@ -3,6 +3,7 @@ import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { configRoutes } from './config.js';
 import { conversationRoutes } from './conversations.js';
+import { deliveryRoutes } from './deliveries.js';
 import type { RouteDeps } from './deps.js';
 import { directoryRoutes } from './directory.js';
 import { notificationRoutes } from './notifications.js';
@@ -24,6 +25,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...widgetRoutes(deps),
     ...taskRoutes(deps),
     ...notificationRoutes(deps),
+    ...deliveryRoutes(deps),
     ...auditRoutes(deps),
   ];
   // System routes last: they serve the OpenAPI document of all the others.

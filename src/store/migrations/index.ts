@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-25-initial.js';
+import * as notificationPreferences from './2026-11-26-notification-preferences.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -8,4 +9,5 @@ import * as initial from './2026-11-25-initial.js';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '2026-11-25-initial': initial,
+  '2026-11-26-notification-preferences': notificationPreferences,
 };

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Executor } from '../database.js';
 import { fromJson, toJson } from '../json.js';
 import type { OutboxRow } from '../schema.js';
@@ -150,12 +150,26 @@ export interface RetryPolicy {
   readonly backoffMs: number;
   /** Ceiling for one delay (default 1 hour). */
   readonly maxBackoffMs?: number;
+  /**
+   * Fraction (0–1) of each delay that is randomised away: the delay is `d · (1 − jitter · u)`,
+   * u in [0, 1). Spreads the retries of many rows that failed together (one receiver down) so
+   * they do not all come back in the same instant (AWS "Exponential Backoff and Jitter").
+   * Default 0: exactly the exponential delay.
+   */
+  readonly jitter?: number;
 }
 
-/** Delay after the `attempt`-th failed attempt (1-based): backoffMs · 2^(attempt-1), capped. */
-export function backoffDelayMs(policy: RetryPolicy, attempt: number): number {
-  const delay = policy.backoffMs * 2 ** Math.max(0, attempt - 1);
-  return Math.min(delay, policy.maxBackoffMs ?? 3_600_000);
+/**
+ * Delay after the `attempt`-th failed attempt (1-based): backoffMs · 2^(attempt-1), capped, less
+ * the jitter. `seed` (the row id) makes u deterministic — a hash of seed and attempt, not
+ * Math.random — so a test can predict the window and two rows still spread apart.
+ */
+export function backoffDelayMs(policy: RetryPolicy, attempt: number, seed?: string): number {
+  const delay = Math.min(policy.backoffMs * 2 ** Math.max(0, attempt - 1), policy.maxBackoffMs ?? 3_600_000);
+  const jitter = Math.min(1, Math.max(0, policy.jitter ?? 0));
+  if (jitter === 0) return delay;
+  const u = createHash('sha256').update(`${seed ?? ''}:${attempt}`).digest().readUInt32BE(0) / 2 ** 32;
+  return Math.round(delay * (1 - jitter * u));
 }
 
 /**
@@ -192,7 +206,7 @@ export async function markFailed(
       status,
       last_error: input.error.slice(0, 2_000),
       updated_at: input.now,
-      available_at: dead ? input.now : input.now + backoffDelayMs(input.retry, current.attempts),
+      available_at: dead ? input.now : input.now + backoffDelayMs(input.retry, current.attempts, input.id),
     })
     .where('id', '=', input.id)
     .where('status', '=', 'processing')

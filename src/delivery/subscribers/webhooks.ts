@@ -1,0 +1,39 @@
+/**
+ * Outbound webhooks for conversation events (CONFIG.md `notifications.webhooks`): every event
+ * whose type a target subscribes to (`handoff.completed`, `conversation.assigned`, …) becomes a
+ * `deliver.webhook` row, in the same transaction as the `event.published` job's "done" — so an
+ * event is enqueued for each target exactly once, however often the job runs (PEERS: CW #15920
+ * sent account webhooks once, without retry; here every one is a durable, retried row).
+ */
+import type { ServiceContext } from '../../services/context.js';
+import { iso } from '../../services/present.js';
+import { enqueueWebhookDeliveries, webhooksFor } from '../notification-jobs.js';
+import type { Subscriber } from './subscriber.js';
+
+export function webhookSubscriber(ctx: ServiceContext): Subscriber {
+  return {
+    name: 'webhooks',
+    async onEvent(trx, event, now) {
+      const { config } = await ctx.workspace.current(trx);
+      if (webhooksFor(config, event.type).length === 0) return;
+      await enqueueWebhookDeliveries(trx, config, {
+        body: {
+          type: event.type,
+          timestamp: iso(event.createdAt),
+          data: {
+            ...event.data,
+            conversationId: event.conversationId,
+            seq: event.seq,
+            actor: event.actor,
+            // As they were when the event happened (CW #14872), not as they are at delivery.
+            owner: event.ownerId,
+            team: event.teamId,
+            queue: event.queueId,
+          },
+        },
+        keyOf: (urlHash) => `${urlHash}:${event.conversationId}:event:${event.seq}`,
+        now,
+      });
+    },
+  };
+}
