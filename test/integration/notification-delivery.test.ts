@@ -5,7 +5,11 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { closeMailTransports } from '../../src/delivery/channels/email.js';
+import { postJson } from '../../src/delivery/channels/http-post.js';
+import { PermanentDeliveryError } from '../../src/delivery/outbox-worker.js';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../support/loopback-receivers.js';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -50,6 +54,7 @@ notifications:
 }
 
 interface DeliveryView {
+  target: string | null;
   id: string;
   kind: string;
   status: string;
@@ -163,6 +168,7 @@ eachDialect('notification delivery', (dialect) => {
     const assigned = received.find((r) => (JSON.parse(r.body) as { type: string }).type === 'conversation.assigned')!;
     const row = await oneDelivery(t, id, 'deliver.webhook', 'conversation.assigned');
     expect(assigned.headers['webhook-id']).toBe(row.idempotencyKey);
+    expect(row.target).toBe(`${http.url}/hook`);
     expect(JSON.parse(assigned.body)).toMatchObject({ data: { owner: 'ana', to: 'ana', conversationId: id } });
     // Tampering breaks the signature.
     expect(() => verifyWebhook(assigned.body.replace('ana', 'eve'), assigned.headers)).toThrow();
@@ -314,5 +320,42 @@ describe('notification delivery to private addresses', () => {
     expect(hooks).toHaveLength(3);
     for (const hook of hooks) expect(hook).toMatchObject({ status: 'dead', attempts: 1 });
     expect(http.requests).toEqual([]);
+  });
+});
+
+describe('one outbound POST', () => {
+  it('gives up on a receiver that does not answer in time, as a failure worth retrying', async () => {
+    const silent = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/slow`;
+    try {
+      const started = Date.now();
+      const error = await postJson({ url, body: '{}', allowPrivateNetworks: true, timeoutMs: 200 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(error).not.toBeInstanceOf(PermanentDeliveryError);
+      expect((error as Error).message).toBe(`POST ${url}: no answer within 200 ms`);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('does not follow a redirect: it could point anywhere, private addresses included', async () => {
+    const redirecting = createServer((_req, res) => {
+      res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`;
+    try {
+      await expect(postJson({ url, body: '{}', allowPrivateNetworks: true })).rejects.toThrow(PermanentDeliveryError);
+    } finally {
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
+  });
+
+  it('refuses a non-http scheme before any connection', async () => {
+    await expect(postJson({ url: 'ftp://example.test/x', body: '{}', allowPrivateNetworks: true })).rejects.toThrow(/only http and https/);
   });
 });
