@@ -7,6 +7,7 @@ import type { ServiceContext } from '../services/context.js';
 import { eventPublishedJob, messagePublishedJob } from './event-jobs.js';
 import { notificationJobs } from './notification-jobs.js';
 import { defineJob, type JobDefinition } from './outbox-worker.js';
+import { timerJobs } from './timer-jobs.js';
 import { webhookSubscriber } from './subscribers/webhooks.js';
 import type { Subscriber } from './subscribers/subscriber.js';
 
@@ -21,5 +22,10 @@ export function buildSubscribers(deps: JobDeps): Subscriber[] {
 
 export function buildJobs(deps: JobDeps): JobDefinition<z.ZodType>[] {
   const subscribers = buildSubscribers(deps);
-  return [...notificationJobs(deps.ctx), defineJob(eventPublishedJob(subscribers)), defineJob(messagePublishedJob(subscribers))];
+  return [
+    ...notificationJobs(deps.ctx),
+    defineJob(eventPublishedJob(subscribers)),
+    defineJob(messagePublishedJob(subscribers)),
+    ...timerJobs(deps.ctx),
+  ];
 }

@@ -3,7 +3,9 @@ import type { Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { TaskStatus, TaskType } from '../../contract/common.js';
 import type { Executor } from '../database.js';
+import { withTransaction } from '../database.js';
 import type { TaskRow, TaskTable } from '../schema.js';
+import { enqueue } from './outbox.js';
 
 /** Follow-ups created by rules or people (PRODUCT.md §7). */
 export interface TaskRecord {
@@ -55,6 +57,14 @@ export interface NewTask {
 }
 
 export async function createTask(ex: Executor, input: NewTask): Promise<TaskRecord> {
+  return withTransaction(ex, async (trx) => {
+    const task = await insertTask(trx, input);
+    await scheduleTaskTimer(trx, task, input.now);
+    return task;
+  });
+}
+
+async function insertTask(ex: Executor, input: NewTask): Promise<TaskRecord> {
   const row = await ex
     .insertInto('tasks')
     .values({
@@ -137,8 +147,14 @@ export async function updateTask(ex: Executor, id: string, patch: TaskPatch, now
     set.reminded_at = null;
   }
   if (patch.note !== undefined) set.note = patch.note;
-  const row = await ex.updateTable('tasks').set(set).where('id', '=', id).returningAll().executeTakeFirst();
-  return row === undefined ? null : rowToTask(row);
+  return withTransaction(ex, async (trx) => {
+    const row = await trx.updateTable('tasks').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+    if (row === undefined) return null;
+    const task = rowToTask(row);
+    // A new due time, or a task reopened: its timer (the old one found it closed or early).
+    if (patch.dueAt !== undefined || patch.status === 'open') await scheduleTaskTimer(trx, task, now);
+    return task;
+  });
 }
 
 /** Open tasks that fell due and whose assignee has not been reminded yet (oldest due first). */
@@ -173,17 +189,42 @@ export async function markTaskReminded(ex: Executor, id: string, now: number): P
  * `due_after_resolution_seconds` later. Returns the tasks that got a due time.
  */
 export async function scheduleCheckIns(ex: Executor, conversationId: string, resolvedAt: number): Promise<TaskRecord[]> {
-  const rows = await ex
-    .updateTable('tasks')
-    .set({
-      due_at: sql<number>`cast(${resolvedAt} as bigint) + due_after_resolution_seconds * 1000`,
-      updated_at: resolvedAt,
-    })
-    .where('conversation_id', '=', conversationId)
-    .where('status', '=', 'open')
-    .where('due_at', 'is', null)
-    .where('due_after_resolution_seconds', 'is not', null)
-    .returningAll()
-    .execute();
-  return rows.map(rowToTask);
+  return withTransaction(ex, async (trx) => {
+    const rows = await trx
+      .updateTable('tasks')
+      .set({
+        due_at: sql<number>`cast(${resolvedAt} as bigint) + due_after_resolution_seconds * 1000`,
+        updated_at: resolvedAt,
+      })
+      .where('conversation_id', '=', conversationId)
+      .where('status', '=', 'open')
+      .where('due_at', 'is', null)
+      .where('due_after_resolution_seconds', 'is not', null)
+      .returningAll()
+      .execute();
+    const tasks = rows.map(rowToTask);
+    for (const task of tasks) await scheduleTaskTimer(trx, task, resolvedAt);
+    return tasks;
+  });
+}
+
+/** The outbox kind of the timer that fires when a task falls due (delivery/timer-jobs.ts). */
+export const TASK_DUE_TIMER = 'timer.task.due';
+
+/**
+ * Work that happens later is a row first (STYLE.md): every due time a task gets — at creation,
+ * moved by a person, set by a resolution for a check-in — enqueues its timer in the same
+ * transaction, so a restart loses no reminder and no sweep has to poll for them. The key holds
+ * the due time and the instant it was set: a moved task gets a new timer, and the job re-reads
+ * the task, so a stale timer (moved later, closed, reminded) does nothing.
+ */
+export async function scheduleTaskTimer(ex: Executor, task: TaskRecord, now: number): Promise<void> {
+  if (task.dueAt === null || task.status !== 'open') return;
+  await enqueue(ex, {
+    kind: TASK_DUE_TIMER,
+    idempotencyKey: `task:${task.id}:${TASK_DUE_TIMER}:${task.dueAt}:${now}`,
+    payload: { taskId: task.id },
+    availableAt: task.dueAt,
+    now,
+  });
 }
