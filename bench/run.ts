@@ -12,6 +12,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'routing', load: () => import('./routing.js') },
   { name: 'sqlite-floor', load: () => import('./sqlite-floor.js') },
   { name: 'handoff-http', load: () => import('./handoff-http.js') },
+  { name: 'realtime-latency', load: () => import('./realtime-latency.js') },
 ];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');

@@ -11,8 +11,11 @@ import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import { parseConfigText } from './config/parse-config-text.js';
 import { buildJobs } from './delivery/jobs.js';
 import { createOutboxWorker, type OutboxWorker } from './delivery/outbox-worker.js';
+import { createLocalHub, type RealtimeHub } from './delivery/realtime/hub.js';
+import { createRealtimePublisher } from './delivery/subscribers/realtime-stream.js';
 import { buildHttpApp } from './http/app.js';
 import { allRoutes } from './http/routes/index.js';
+import { registerRealtimeSocket } from './http/routes/realtime.js';
 import type { Env } from './platform/env.js';
 import { hashPassword } from './platform/secrets.js';
 import { packageRoot } from './platform/package-root.js';
@@ -47,6 +50,8 @@ export interface Baton {
   readonly outbox: OutboxWorker;
   readonly assigner: WaitingAssigner;
   readonly metrics: Registry;
+  /** Realtime fan-out to the connected WebSockets. */
+  readonly hub: RealtimeHub;
   close(): Promise<void>;
 }
 
@@ -75,10 +80,12 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     afterCommit,
   };
 
+  // In-process fan-out; a Redis hub (REDIS_URL) would replace it behind the same interface.
+  const hub = createLocalHub();
   outbox = createOutboxWorker({
     database,
     clock,
-    jobs: buildJobs({ ctx }),
+    jobs: buildJobs({ ctx, realtime: createRealtimePublisher({ ctx, hub }) }),
     onError: (error) => logger.error({ err: error }, 'outbox worker failed'),
   });
   assigner = createWaitingAssigner(ctx, { sweepMs: env.BATON_SWEEP_MS });
@@ -95,13 +102,14 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     registers: [metrics],
   });
 
-  const routes = allRoutes({ ctx, metrics, outbox, assigner });
+  const routes = allRoutes({ ctx, metrics, outbox, assigner, hub });
   const app = await buildHttpApp({
     routes,
     authenticate: (credentials) => authenticate(ctx, credentials),
     logLevel: env.LOG_LEVEL,
     onResponse: (route, method, status, seconds) => httpDuration.observe({ route, method, status: String(status) }, seconds),
   });
+  await registerRealtimeSocket(app, { ctx, hub, authenticate: (credentials) => authenticate(ctx, credentials) });
 
   if (options.workers !== false) {
     outbox.start();
@@ -114,8 +122,10 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     outbox,
     assigner,
     metrics,
+    hub,
     async close() {
       await app.close();
+      await hub.close();
       await assigner?.stop();
       await outbox?.stop();
       if (ownsDatabase) await database.close();

@@ -9,23 +9,28 @@ import { notificationJobs } from './notification-jobs.js';
 import { defineJob, type JobDefinition } from './outbox-worker.js';
 import { timerJobs } from './timer-jobs.js';
 import { webhookSubscriber } from './subscribers/webhooks.js';
+import type { RealtimePublisher } from './subscribers/realtime-stream.js';
 import type { Subscriber } from './subscribers/subscriber.js';
 
 export interface JobDeps {
   readonly ctx: ServiceContext;
+  /** The realtime stream publisher (a subscriber that also wakes sockets after each job's commit). */
+  readonly realtime?: RealtimePublisher;
 }
 
 /** Who reacts to conversation events and messages (realtime stream, webhooks …). */
 export function buildSubscribers(deps: JobDeps): Subscriber[] {
-  return [webhookSubscriber(deps.ctx)];
+  return [webhookSubscriber(deps.ctx), ...(deps.realtime === undefined ? [] : [deps.realtime])];
 }
 
 export function buildJobs(deps: JobDeps): JobDefinition<z.ZodType>[] {
   const subscribers = buildSubscribers(deps);
-  return [
+  const jobs = [
     ...notificationJobs(deps.ctx),
     defineJob(eventPublishedJob(subscribers)),
     defineJob(messagePublishedJob(subscribers)),
     ...timerJobs(deps.ctx),
   ];
+  const { realtime } = deps;
+  return realtime === undefined ? jobs : jobs.map((job) => realtime.decorate(job));
 }

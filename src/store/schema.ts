@@ -219,6 +219,31 @@ export interface AuditLogTable {
   created_at: EpochMs;
 }
 
+/** The realtime stream (API.md "Realtime"): one row per audience, `seq` global in commit order. */
+export interface StreamEventTable {
+  seq: number;
+  conversation_id: string | null;
+  type: string;
+  data: JsonText;
+  /** `agents`, `user:<id>` or `contact:<id>`. */
+  audience: string;
+  /** Idempotency: a re-run publisher job writes nothing twice. */
+  key: string | null;
+  created_at: EpochMs;
+}
+
+/** Per conversation: what the realtime publisher has already sent. */
+export interface StreamCursorTable {
+  conversation_id: string;
+  last_event_seq: number;
+  last_message_seq: number;
+  /** The status as of the last published event (events carry no status snapshot). */
+  status: string | null;
+  /** The queue position last told to the contact; null when not waiting. */
+  queue_position: number | null;
+  updated_at: EpochMs;
+}
+
 /** Per-user notification preferences (PRODUCT §6); no row: every channel on. */
 export interface NotificationPreferencesTable {
   user_id: string;
@@ -244,6 +269,8 @@ export interface DB {
   tasks: TaskTable;
   audit_log: AuditLogTable;
   notification_preferences: NotificationPreferencesTable;
+  stream_events: StreamEventTable;
+  stream_cursors: StreamCursorTable;
 }
 
 export type ConfigRevisionRow = Selectable<ConfigRevisionTable>;
@@ -263,3 +290,5 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type NotificationRow = Selectable<NotificationTable>;
 export type TaskRow = Selectable<TaskTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+export type StreamEventRow = Selectable<StreamEventTable>;
+export type StreamCursorRow = Selectable<StreamCursorTable>;

@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { OutboxWorker } from '../../delivery/outbox-worker.js';
+import type { RealtimeHub } from '../../delivery/realtime/hub.js';
 import type { WaitingAssigner } from '../../services/assign-waiting.js';
 import type { ServiceContext } from '../../services/context.js';
 
@@ -9,4 +10,6 @@ export interface RouteDeps {
   readonly metrics: Registry;
   readonly outbox: OutboxWorker;
   readonly assigner: WaitingAssigner;
+  /** Realtime fan-out (typing signals; the stream's wake-ups come from the publisher). */
+  readonly hub: RealtimeHub;
 }

@@ -7,6 +7,7 @@ import { deliveryRoutes } from './deliveries.js';
 import type { RouteDeps } from './deps.js';
 import { directoryRoutes } from './directory.js';
 import { notificationRoutes } from './notifications.js';
+import { realtimeRoutes } from './realtime.js';
 import { rulesetRoutes } from './ruleset.js';
 import { simulateRoutes } from './simulate.js';
 import { systemRoutes } from './system.js';
@@ -27,6 +28,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...notificationRoutes(deps),
     ...deliveryRoutes(deps),
     ...auditRoutes(deps),
+    ...realtimeRoutes(deps),
   ];
   // System routes last: they serve the OpenAPI document of all the others.
   return [...routes, ...systemRoutes(deps, routes)];

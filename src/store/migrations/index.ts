@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-25-initial.js';
 import * as notificationPreferences from './2026-11-26-notification-preferences.js';
+import * as realtimeStream from './2026-11-26-realtime-stream.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -10,4 +11,5 @@ import * as notificationPreferences from './2026-11-26-notification-preferences.
 export const migrations: Readonly<Record<string, Migration>> = {
   '2026-11-25-initial': initial,
   '2026-11-26-notification-preferences': notificationPreferences,
+  '2026-11-26-realtime-stream': realtimeStream,
 };

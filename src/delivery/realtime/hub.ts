@@ -1,0 +1,96 @@
+/**
+ * Fan-out of "the stream moved" to the connected sockets. The stream itself is durable
+ * (`stream_events`); the hub carries only wake-ups and ephemeral frames (typing), so losing a
+ * notice costs latency, never data: a connection reads the database after its own last seq, and
+ * its heartbeat reads once more anyway.
+ *
+ * One interface, two implementations in time: `createLocalHub` (in-process, one Baton process —
+ * the embedded default) and, for scale-out (`REDIS_URL`, API.md "Running"), a Redis pub/sub hub
+ * that PUBLISHes each notice and ephemeral frame and hands what it receives to a local hub's
+ * `notify`/`broadcast` — connections and the publisher only ever see `RealtimeHub`.
+ */
+
+export interface StreamNotice {
+  /** The audiences that got rows (`agents`, `user:<id>`, `contact:<id>`). */
+  readonly audiences: readonly string[];
+  /** The highest seq committed with this notice. */
+  readonly seq: number;
+}
+
+export interface EphemeralFrame {
+  readonly audiences: readonly string[];
+  readonly type: 'typing';
+  readonly conversationId: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface HubListener {
+  readonly audiences: readonly string[];
+  onNotice(notice: StreamNotice): void;
+  onEphemeral(frame: EphemeralFrame): void;
+}
+
+export interface RealtimeHub {
+  /** After a commit that wrote stream rows: wake the listeners of those audiences (every process). */
+  notify(notice: StreamNotice): void;
+  /** A frame that is not stored (typing), to the listeners of its audiences (every process). */
+  broadcast(frame: EphemeralFrame): void;
+  /** Returns the unsubscribe function. */
+  subscribe(listener: HubListener): () => void;
+  /** Listeners now (for /metrics and tests). */
+  size(): number;
+  close(): Promise<void>;
+}
+
+/** The in-process hub: listeners indexed by audience. */
+export function createLocalHub(): RealtimeHub {
+  const byAudience = new Map<string, Set<HubListener>>();
+  let count = 0;
+
+  function listenersOf(audiences: readonly string[]): Set<HubListener> {
+    const out = new Set<HubListener>();
+    for (const audience of audiences) for (const listener of byAudience.get(audience) ?? []) out.add(listener);
+    return out;
+  }
+
+  function safely(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      // A listener's failure is its own connection's business (it closes itself); others go on.
+    }
+  }
+
+  return {
+    notify(notice) {
+      for (const listener of listenersOf(notice.audiences)) safely(() => listener.onNotice(notice));
+    },
+    broadcast(frame) {
+      for (const listener of listenersOf(frame.audiences)) safely(() => listener.onEphemeral(frame));
+    },
+    subscribe(listener) {
+      for (const audience of listener.audiences) {
+        let set = byAudience.get(audience);
+        if (set === undefined) byAudience.set(audience, (set = new Set()));
+        set.add(listener);
+      }
+      count += 1;
+      let subscribed = true;
+      return () => {
+        if (!subscribed) return;
+        subscribed = false;
+        count -= 1;
+        for (const audience of listener.audiences) {
+          const set = byAudience.get(audience);
+          set?.delete(listener);
+          if (set?.size === 0) byAudience.delete(audience);
+        }
+      };
+    },
+    size: () => count,
+    async close() {
+      byAudience.clear();
+      count = 0;
+    },
+  };
+}

@@ -1,0 +1,265 @@
+/**
+ * The realtime publisher: turns conversation events, messages and in-app notifications into
+ * rows of the durable stream (`stream_events`) and, after the job's commit, wakes the sockets.
+ *
+ * Ordering, the whole point (CW PR #13713: out-of-order realtime events duplicated rows):
+ * - Global: this is the only writer of `stream_events`, and it holds the stream lock from
+ *   "read max(seq)" to commit (store/repositories/stream.ts), so seq order is commit order and a
+ *   reader never sees seq 11 before seq 10.
+ * - Per conversation: the outbox claims oldest first, but records written in one millisecond
+ *   (random ids) can come out in any order. So whichever record of a conversation arrives, the
+ *   publisher sends *everything of that conversation after its cursor* — every committed event
+ *   and message it has not sent yet, each sequence in its own order — and moves the cursor. The
+ *   later records of the batch then find nothing to do; a re-run job too (idempotent).
+ *   Events and messages have separate per-conversation counters; they are merged by time, and
+ *   within one instant (one transaction) events come first. Messages are read before events: on
+ *   PostgreSQL (read committed) a transaction committing between the two reads then shows up as
+ *   its events now and its messages next time, which is that same order.
+ */
+import type { Message } from '../../contract/api.js';
+import type { ServiceContext } from '../../services/context.js';
+import { presentNotification } from '../../services/present-notification.js';
+import { presentMessages } from '../../services/read-conversations.js';
+import type { Executor } from '../../store/database.js';
+import { getContact } from '../../store/repositories/contacts.js';
+import { getConversation, type ConversationRecord } from '../../store/repositories/conversations.js';
+import { listEvents, type ConversationEventRecord } from '../../store/repositories/events.js';
+import { listMessages, type MessageRecord } from '../../store/repositories/messages.js';
+import { rowToNotification } from '../../store/repositories/notifications.js';
+import { listWaiting, queuePosition } from '../../store/repositories/routing.js';
+import {
+  appendStreamEvents,
+  getStreamCursor,
+  getStreamCursors,
+  lockStream,
+  saveQueuePosition,
+  saveStreamCursor,
+  type StreamEventRecord,
+} from '../../store/repositories/stream.js';
+import type { OutboxItem } from '../../store/repositories/outbox.js';
+import { InAppNotificationPayload, type JobDefinition } from '../outbox-worker.js';
+import { contactAudience, userAudience } from '../realtime/frames.js';
+import type { RealtimeHub } from '../realtime/hub.js';
+import {
+  presentEventForStream,
+  presentMessageForStream,
+  queuesTouchedBy,
+  statusAfter,
+  targetKey,
+  type QueueTarget,
+  type StreamDraft,
+} from '../realtime/present-stream.js';
+import type { z } from 'zod';
+import type { Subscriber } from './subscriber.js';
+
+export interface RealtimePublisher extends Subscriber {
+  /**
+   * The job as the server should run it: `event.published`/`message.published` wake the sockets
+   * after their commit (`JobBase.onDone`); `notify.in_app` also publishes each notification it
+   * created to its user's stream, in its own transaction; other jobs are returned unchanged.
+   */
+  decorate(job: JobDefinition<z.ZodType>): JobDefinition<z.ZodType>;
+}
+
+/** Jobs whose transaction may write stream rows (through this subscriber). */
+const PUBLISHING_KINDS = new Set(['event.published', 'message.published']);
+
+/** Records read per page when a conversation has a long backlog (first publish after an upgrade). */
+const PAGE = 1_000;
+/** Waiting conversations whose position is recomputed per queue at most (a longer line updates as it moves). */
+const MAX_QUEUE = 5_000;
+
+type Item = { readonly kind: 'event'; readonly event: ConversationEventRecord } | { readonly kind: 'message'; readonly message: MessageRecord };
+
+export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; readonly hub: RealtimeHub }): RealtimePublisher {
+  const { ctx, hub } = deps;
+  /**
+   * What the running job wrote, told to the hub after its commit. Transactional jobs run one at a
+   * time in the worker, so one accumulator suffices; a rolled-back job leaves a wake-up for rows
+   * that do not exist, which costs one empty read.
+   */
+  let pending: { audiences: Set<string>; seq: number } | null = null;
+
+  function remember(written: readonly StreamEventRecord[]): void {
+    for (const row of written) {
+      pending ??= { audiences: new Set(), seq: 0 };
+      pending.audiences.add(row.audience);
+      pending.seq = Math.max(pending.seq, row.seq);
+    }
+  }
+
+  function flush(): void {
+    const notice = pending;
+    pending = null;
+    if (notice !== null) hub.notify({ audiences: [...notice.audiences], seq: notice.seq });
+  }
+
+  async function readAll<T>(page: (after: number) => Promise<T[]>, seqOf: (item: T) => number, after: number): Promise<T[]> {
+    const out: T[] = [];
+    let from = after;
+    for (;;) {
+      const items = await page(from);
+      out.push(...items);
+      const last = items[items.length - 1];
+      if (items.length < PAGE || last === undefined) return out;
+      from = seqOf(last);
+    }
+  }
+
+  async function publishConversation(trx: Executor, conversationId: string, now: number): Promise<void> {
+    await lockStream(trx);
+    const cursor = await getStreamCursor(trx, conversationId);
+    const messages = await readAll((after) => listMessages(trx, conversationId, { afterSeq: after, includePrivate: true, limit: PAGE }), (m) => m.seq, cursor.lastMessageSeq);
+    const events = await readAll((after) => listEvents(trx, conversationId, { afterSeq: after, limit: PAGE }), (e) => e.seq, cursor.lastEventSeq);
+    if (messages.length === 0 && events.length === 0) return;
+    const conversation = await getConversation(trx, conversationId);
+    if (conversation === null) return;
+    const loaded = await ctx.workspace.current(trx);
+    const contact = messages.length === 0 ? null : await getContact(trx, conversation.contactId);
+    const firstNameOf = (userId: string): string | null => {
+      const name = loaded.model.users.get(userId)?.name;
+      return name === undefined ? null : (name.split(' ')[0] ?? name);
+    };
+
+    // The status before this batch: as last published; for a conversation never published, the
+    // `from` of its first status change here, else what the row says now.
+    const firstChange = events.find((e) => e.type === 'conversation.status_changed');
+    let status: string | null = cursor.status ?? (typeof firstChange?.data.from === 'string' ? firstChange.data.from : conversation.status);
+
+    const drafts: StreamDraft[] = [];
+    const touched = new Map<string, QueueTarget>();
+    for (const item of mergeInOrder(events, messages)) {
+      if (item.kind === 'event') {
+        status = statusAfter(item.event, status);
+        drafts.push(...presentEventForStream(item.event, { status, contactId: conversation.contactId, firstNameOf }));
+        for (const target of queuesTouchedBy(item.event)) touched.set(targetKey(target), target);
+      } else {
+        const [presented] = presentMessages(loaded, contact, [item.message]) as [Message];
+        drafts.push(...presentMessageForStream(presented, conversation.contactId));
+      }
+    }
+    remember(await appendStreamEvents(trx, drafts, now));
+    await saveStreamCursor(
+      trx,
+      {
+        conversationId,
+        lastEventSeq: events[events.length - 1]?.seq ?? cursor.lastEventSeq,
+        lastMessageSeq: messages[messages.length - 1]?.seq ?? cursor.lastMessageSeq,
+        status,
+        queuePosition: cursor.queuePosition,
+      },
+      now,
+    );
+    if (touched.size > 0) {
+      const trigger = `${conversationId}:e${events[events.length - 1]?.seq ?? 0}`;
+      await publishQueuePositions(trx, [...touched.values()], conversation, trigger, now);
+    }
+  }
+
+  /**
+   * `queue.position` to every contact whose place in a touched line changed — including the
+   * conversation that just left it (position null) — so the widget shows "you are number 3".
+   */
+  async function publishQueuePositions(trx: Executor, targets: readonly QueueTarget[], origin: ConversationRecord, trigger: string, now: number): Promise<void> {
+    const positions = new Map<string, { conversation: ConversationRecord; position: number | null }>();
+    for (const target of targets) {
+      if ('queueId' in target) {
+        // listWaiting orders exactly as queuePosition counts (urgent first, then oldest, then id).
+        const line = await listWaiting(trx, { queueIds: [target.queueId], limit: MAX_QUEUE });
+        line.forEach((conversation, i) => positions.set(conversation.id, { conversation, position: i + 1 }));
+      } else {
+        const line = (await listWaiting(trx, { teamIds: [target.teamId], limit: MAX_QUEUE })).filter((c) => c.queueId === null);
+        for (const conversation of line) positions.set(conversation.id, { conversation, position: await queuePosition(trx, conversation) });
+      }
+    }
+    if (!positions.has(origin.id)) positions.set(origin.id, { conversation: origin, position: await queuePosition(trx, origin) });
+
+    const cursors = await getStreamCursors(trx, [...positions.keys()]);
+    const drafts: StreamDraft[] = [];
+    for (const [id, { conversation, position }] of positions) {
+      const before = cursors.get(id)?.queuePosition ?? null;
+      if (before === position) continue;
+      await saveQueuePosition(trx, id, position, now);
+      drafts.push({
+        conversationId: id,
+        type: 'queue.position',
+        audience: contactAudience(conversation.contactId),
+        data: { position, expectedWaitSeconds: expectedWait(conversation, position) },
+        key: `${id}:q:${trigger}`,
+      });
+    }
+    remember(await appendStreamEvents(trx, drafts, now));
+  }
+
+  async function publishNotifications(trx: Executor, payload: InAppNotificationPayload, idempotencyKey: string, now: number): Promise<void> {
+    await lockStream(trx);
+    const drafts: StreamDraft[] = [];
+    for (const userId of payload.recipients) {
+      // notifyInApp keys each notification `${item key}:${recipient}` (delivery/outbox-worker.ts).
+      const row = await trx.selectFrom('notifications').selectAll().where('idempotency_key', '=', `${idempotencyKey}:${userId}`).executeTakeFirst();
+      if (row === undefined) continue;
+      const notification = presentNotification(rowToNotification(row));
+      drafts.push({ conversationId: row.conversation_id, type: 'notification.created', audience: userAudience(userId), data: notification, key: `notification:${row.id}` });
+    }
+    remember(await appendStreamEvents(trx, drafts, now));
+  }
+
+  return {
+    name: 'realtime-stream',
+    async onEvent(trx, event, now) {
+      await publishConversation(trx, event.conversationId, now);
+    },
+    async onMessage(trx, message, now) {
+      await publishConversation(trx, message.conversationId, now);
+    },
+    decorate(job) {
+      const previous = job.onDone;
+      const onDone = (item: OutboxItem): void => {
+        previous?.(item);
+        flush();
+      };
+      if (job.mode === 'external') return job;
+      if (PUBLISHING_KINDS.has(job.kind)) return { ...job, onDone };
+      if (job.kind !== 'notify.in_app') return job;
+      return {
+        ...job,
+        async run(trx, payload, item, now) {
+          await job.run(trx, payload, item, now);
+          const parsed = InAppNotificationPayload.safeParse(payload);
+          if (parsed.success) await publishNotifications(trx, parsed.data, item.idempotencyKey, now);
+        },
+        onDone,
+      };
+    },
+  };
+}
+
+/**
+ * Merge a conversation's events and messages, each already in its own seq order (never reordered:
+ * a clock that stepped back must not swap two events), by time; events first within an instant.
+ */
+function mergeInOrder(events: readonly ConversationEventRecord[], messages: readonly MessageRecord[]): Item[] {
+  const out: Item[] = [];
+  let e = 0;
+  let m = 0;
+  while (e < events.length || m < messages.length) {
+    const event = events[e];
+    const message = messages[m];
+    if (event !== undefined && (message === undefined || event.createdAt <= message.createdAt)) {
+      out.push({ kind: 'event', event });
+      e += 1;
+    } else if (message !== undefined) {
+      out.push({ kind: 'message', message });
+      m += 1;
+    }
+  }
+  return out;
+}
+
+/** The wait promised at handoff, scaled to the place the customer has now (null when not waiting). */
+function expectedWait(conversation: ConversationRecord, position: number | null): number | null {
+  const promised = conversation.handoff?.expectedWaitSeconds ?? null;
+  if (position === null || promised === null) return null;
+  const at = conversation.handoff?.queuePosition ?? position;
+  return Math.round((promised * position) / Math.max(1, at));
+}

@@ -1,0 +1,145 @@
+/**
+ * Realtime (API.md "Realtime"): `GET /api/realtime` upgrades to a WebSocket that streams
+ * `{seq, type, conversationId, data}` frames — replay after `?after=<seq>`, then live — and the
+ * typing signals, `POST /api/conversations/:id/typing` (agents) and
+ * `POST /api/widget/conversations/:id/typing` (customers).
+ *
+ * Credentials for the socket: the session cookie, `Authorization: Bearer`, or `?token=` (a
+ * browser cannot set headers on a WebSocket). They are checked before the upgrade: without valid
+ * ones the answer is a plain HTTP 401 and no socket is opened. A user sees the agents' stream and
+ * their own notifications; a customer token only its own contact's stream.
+ */
+import websocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { IdParams } from '../../contract/api.js';
+import { AGENTS, contactAudience, RealtimeQuery, userAudience } from '../../delivery/realtime/frames.js';
+import { openStreamConnection } from '../../delivery/realtime/connection.js';
+import type { RealtimeHub } from '../../delivery/realtime/hub.js';
+import { createRateLimiter, relayTyping, TYPING_INTERVAL_MS } from '../../delivery/realtime/typing.js';
+import { BatonError } from '../../platform/errors.js';
+import type { ServiceContext } from '../../services/context.js';
+import { lastStreamSeq, readStream } from '../../store/repositories/stream.js';
+import { credentialsOf, type Credentials } from '../app.js';
+import { defineRoute, type AnyRoute, type Principal } from '../route.js';
+import type { RouteDeps } from './deps.js';
+
+const TypingInput = z.object({ private: z.boolean().optional() });
+
+/** The typing endpoints (ordinary routes: in the OpenAPI document). */
+export function realtimeRoutes({ ctx, hub }: RouteDeps): AnyRoute[] {
+  // Per sender and conversation (an HTTP request has no lasting connection to limit).
+  const limiter = createRateLimiter(TYPING_INTERVAL_MS);
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/api/conversations/:id/typing',
+      summary: 'The agent is typing (ephemeral, to the realtime stream; `private` for a note: agents only)',
+      tags: ['realtime'],
+      access: 'user',
+      writes: true,
+      params: IdParams,
+      body: TypingInput,
+      handler: async ({ params, body, principal }) => {
+        if (principal === null) throw new BatonError('unauthorized', 'sign in or send a bearer token');
+        await relayTyping({ ctx, hub, limiter }, principal, { conversationId: params.id, ...(body.private === undefined ? {} : { private: body.private }) });
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/widget/conversations/:id/typing',
+      summary: 'The customer is typing (ephemeral, to the agents)',
+      tags: ['widget'],
+      access: 'customer',
+      writes: true,
+      params: IdParams,
+      handler: async ({ params, principal }) => {
+        if (principal?.kind !== 'customer') throw new BatonError('forbidden', 'this endpoint takes a customer session token');
+        await relayTyping({ ctx, hub, limiter }, principal, { conversationId: params.id });
+        return undefined;
+      },
+    }),
+  ];
+}
+
+/** The streams a principal reads. */
+export function audiencesOf(principal: Principal): string[] {
+  switch (principal.kind) {
+    case 'user':
+      return [AGENTS, userAudience(principal.userId)];
+    case 'admin_token':
+      return [AGENTS];
+    case 'customer':
+      return [contactAudience(principal.contactId)];
+  }
+}
+
+function canRead(principal: Principal): boolean {
+  if (principal.kind !== 'user' || principal.scopes === 'all') return true;
+  return principal.scopes.includes('read') || principal.scopes.includes('admin');
+}
+
+export interface RealtimeSocketOptions {
+  readonly ctx: ServiceContext;
+  readonly hub: RealtimeHub;
+  readonly authenticate: (credentials: Credentials) => Promise<Principal | null>;
+  /** Ping period; a socket silent for two periods is closed (default 30 s). */
+  readonly heartbeatMs?: number;
+}
+
+/**
+ * Register the WebSocket plugin and `GET /api/realtime` on the built app. A route of its own
+ * (not an `AnyRoute`): the handler gets a socket, not a reply.
+ */
+export async function registerRealtimeSocket(app: FastifyInstance, options: RealtimeSocketOptions): Promise<void> {
+  const { ctx, hub } = options;
+  await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
+  const admitted = new WeakMap<FastifyRequest, { readonly principal: Principal; readonly after: number }>();
+
+  app.get(
+    '/api/realtime',
+    {
+      websocket: true,
+      // Before the upgrade: a refusal is an ordinary HTTP answer (401/403/422), no socket opens.
+      preValidation: async (request) => {
+        const query = RealtimeQuery.safeParse(request.query ?? {});
+        if (!query.success) {
+          throw new BatonError('invalid', 'after must be a non-negative integer', { details: [{ path: 'after', message: 'a seq from this stream' }] });
+        }
+        const credentials = credentialsOf(request);
+        const principal = await options.authenticate(query.data.token === undefined || credentials.bearer !== null ? credentials : { ...credentials, bearer: query.data.token });
+        if (principal === null) throw new BatonError('unauthorized', 'sign in, send a bearer token, or pass ?token=');
+        if (!canRead(principal)) throw new BatonError('forbidden', 'this token lacks the read scope');
+        // Without `after`: live from now. The last seq is read before the socket registers with
+        // the hub, and the connection reads once right after registering, so a row committed in
+        // between is sent, not lost.
+        const after = query.data.after ?? (await lastStreamSeq(ctx.database.db));
+        admitted.set(request, { principal, after });
+      },
+    },
+    (socket, request) => {
+      const admission = admitted.get(request);
+      if (admission === undefined) {
+        socket.close(1008, 'not admitted');
+        return;
+      }
+      const { principal } = admission;
+      const audiences = audiencesOf(principal);
+      // Typing over the socket: rate-limited per connection.
+      const limiter = createRateLimiter(TYPING_INTERVAL_MS);
+      openStreamConnection({
+        socket,
+        hub,
+        audiences,
+        after: admission.after,
+        read: (after, limit) => readStream(ctx.database.db, { audiences, after, limit }),
+        heartbeatMs: options.heartbeatMs ?? 30_000,
+        onClientFrame: (frame) => {
+          relayTyping({ ctx, hub, limiter }, principal, { conversationId: frame.conversationId, ...(frame.private === undefined ? {} : { private: frame.private }) }).catch(() => undefined);
+        },
+        onError: (error) => ctx.logger.error({ err: error }, 'realtime stream read failed'),
+      });
+    },
+  );
+}

@@ -1,0 +1,173 @@
+import { PostgresAdapter, sql } from 'kysely';
+import type { Executor } from '../database.js';
+import { fromJsonOr, toJson } from '../json.js';
+import type { StreamCursorRow, StreamEventRow } from '../schema.js';
+
+/**
+ * The durable realtime stream (API.md "Realtime"). One writer — the realtime publisher — hands
+ * out `seq`; readers (the WebSocket connections) read rows after the last seq they sent.
+ *
+ * Why one writer under a lock: with `seq` from a sequence or an autoincrement, two concurrent
+ * PostgreSQL transactions can commit 11 before 10; a reader that saw 11 and resumes `after=11`
+ * never gets 10 (CW PR #13713: out-of-order realtime events duplicated and lost rows). Holding a
+ * transaction-scoped advisory lock from "read max(seq)" to commit makes seq order commit order.
+ */
+export interface StreamEventRecord {
+  readonly seq: number;
+  readonly conversationId: string | null;
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly audience: string;
+  readonly createdAt: number;
+}
+
+export function rowToStreamEvent(row: StreamEventRow): StreamEventRecord {
+  return {
+    seq: Number(row.seq),
+    conversationId: row.conversation_id,
+    type: row.type,
+    data: fromJsonOr<Record<string, unknown>>(row.data, {}),
+    audience: row.audience,
+    createdAt: Number(row.created_at),
+  };
+}
+
+/** Any constant shared by every Baton process on the database (below 2^53, so a plain number). */
+const STREAM_LOCK_KEY = 6_258_890_531_116_912;
+
+/**
+ * Become the single writer of `stream_events` until the transaction ends. PostgreSQL: a
+ * transaction-scoped advisory lock (released by commit or rollback, so a crash cannot leak it).
+ * SQLite: nothing to do — the transaction already holds the one write lock (`BEGIN IMMEDIATE`).
+ */
+export async function lockStream(trx: Executor): Promise<void> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await sql`select pg_advisory_xact_lock(${sql.lit(STREAM_LOCK_KEY)})`.execute(trx);
+}
+
+export interface NewStreamEvent {
+  readonly conversationId: string | null;
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly audience: string;
+  /** Deterministic: a re-run job inserts nothing for a key already written. */
+  readonly key: string;
+}
+
+/**
+ * Append rows with the next seqs, in the given order. Call `lockStream` first in the same
+ * transaction. Returns the rows written (a row whose key exists is skipped; its seq stays unused,
+ * which readers do not mind: they ask for "after", never for "the next one").
+ */
+export async function appendStreamEvents(trx: Executor, rows: readonly NewStreamEvent[], now: number): Promise<StreamEventRecord[]> {
+  if (rows.length === 0) return [];
+  const last = await lastStreamSeq(trx);
+  const values = rows.map((row, i) => ({
+    seq: last + 1 + i,
+    conversation_id: row.conversationId,
+    type: row.type,
+    data: toJson(row.data),
+    audience: row.audience,
+    key: row.key,
+    created_at: now,
+  }));
+  const written: StreamEventRecord[] = [];
+  // SQLite's parameter limit (32766) is far away, but a queue recompute can fan out to many contacts.
+  for (let i = 0; i < values.length; i += 500) {
+    const inserted = await trx
+      .insertInto('stream_events')
+      .values(values.slice(i, i + 500))
+      .onConflict((oc) => oc.column('key').doNothing())
+      .returningAll()
+      .execute();
+    written.push(...inserted.map(rowToStreamEvent));
+  }
+  return written.sort((a, b) => a.seq - b.seq);
+}
+
+/** The highest seq written so far (0 for an empty stream). */
+export async function lastStreamSeq(ex: Executor): Promise<number> {
+  const row = await ex
+    .selectFrom('stream_events')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
+  return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
+}
+
+/** Rows for any of `audiences` with seq > `after`, oldest first; page with the last seq returned. */
+export async function readStream(
+  ex: Executor,
+  options: { readonly audiences: readonly string[]; readonly after: number; readonly limit?: number },
+): Promise<StreamEventRecord[]> {
+  if (options.audiences.length === 0) return [];
+  const rows = await ex
+    .selectFrom('stream_events')
+    .selectAll()
+    .where('audience', 'in', options.audiences)
+    .where('seq', '>', options.after)
+    .orderBy('seq')
+    .limit(Math.max(1, Math.min(options.limit ?? 500, 5_000)))
+    .execute();
+  return rows.map(rowToStreamEvent);
+}
+
+// ── per-conversation cursors ────────────────────────────────────────────────────────────────────
+
+export interface StreamCursor {
+  readonly conversationId: string;
+  readonly lastEventSeq: number;
+  readonly lastMessageSeq: number;
+  readonly status: string | null;
+  readonly queuePosition: number | null;
+}
+
+function rowToCursor(row: StreamCursorRow): StreamCursor {
+  return {
+    conversationId: row.conversation_id,
+    lastEventSeq: row.last_event_seq,
+    lastMessageSeq: row.last_message_seq,
+    status: row.status,
+    queuePosition: row.queue_position,
+  };
+}
+
+/** The cursor of a conversation; a fresh one (nothing published) when it has none yet. */
+export async function getStreamCursor(ex: Executor, conversationId: string): Promise<StreamCursor> {
+  const row = await ex.selectFrom('stream_cursors').selectAll().where('conversation_id', '=', conversationId).executeTakeFirst();
+  return row === undefined ? { conversationId, lastEventSeq: 0, lastMessageSeq: 0, status: null, queuePosition: null } : rowToCursor(row);
+}
+
+export async function getStreamCursors(ex: Executor, conversationIds: readonly string[]): Promise<Map<string, StreamCursor>> {
+  const out = new Map<string, StreamCursor>();
+  for (let i = 0; i < conversationIds.length; i += 1_000) {
+    const ids = conversationIds.slice(i, i + 1_000);
+    if (ids.length === 0) continue;
+    const rows = await ex.selectFrom('stream_cursors').selectAll().where('conversation_id', 'in', ids).execute();
+    for (const row of rows) out.set(row.conversation_id, rowToCursor(row));
+  }
+  return out;
+}
+
+export async function saveStreamCursor(ex: Executor, cursor: StreamCursor, now: number): Promise<void> {
+  const values = {
+    last_event_seq: cursor.lastEventSeq,
+    last_message_seq: cursor.lastMessageSeq,
+    status: cursor.status,
+    queue_position: cursor.queuePosition,
+    updated_at: now,
+  };
+  await ex
+    .insertInto('stream_cursors')
+    .values({ conversation_id: cursor.conversationId, ...values })
+    .onConflict((oc) => oc.column('conversation_id').doUpdateSet(values))
+    .execute();
+}
+
+/** Only the queue position (a conversation whose place moved because another one left or joined). */
+export async function saveQueuePosition(ex: Executor, conversationId: string, position: number | null, now: number): Promise<void> {
+  await ex
+    .insertInto('stream_cursors')
+    .values({ conversation_id: conversationId, last_event_seq: 0, last_message_seq: 0, status: null, queue_position: position, updated_at: now })
+    .onConflict((oc) => oc.column('conversation_id').doUpdateSet({ queue_position: position, updated_at: now }))
+    .execute();
+}
