@@ -1,0 +1,570 @@
+/**
+ * Handoff end-to-end over HTTP on SQLite: the real server (`createBaton`, outbox worker and
+ * backlog assigner running as in production) on a fresh database file, driven over loopback
+ * sockets from the same process with `fetch` and a fixed number of requests in flight.
+ *
+ * Goal (the issue): "Handoff end-to-end over HTTP on SQLite (claim/handoff requests → committed):
+ * throughput and p99, beside the raw durable-insert rate of the same database file measured in
+ * the same run. Goal: ≥ 2,000 handoffs/s and ≥ 50% of that floor."
+ *
+ * 1. Handoffs: `POST /api/conversations` on an `api` channel with `assistant: none`, so every new
+ *    conversation is handed off as it arrives (`no_assistant`) and assigned by the queue's
+ *    strategy (least_busy) in one committed transaction; 201 means committed. Afterwards the
+ *    same file is opened read-only and every conversation the benchmark created is checked: it
+ *    exists, is `assigned` (or `queued`) and has exactly one `handoff.completed` event.
+ * 2. Claims: all agents are set `away`, conversations are created (they end `queued`), then each
+ *    is claimed by one agent with that agent's own API token; one in CONTENDED_EVERY also gets a
+ *    simultaneous claim by another agent, so exactly one of the two must get 409. Agents stay
+ *    away while claiming: claiming does not look at availability, and bringing them back first
+ *    would let the backlog assigner (CW #10583) hand the queue out before anyone claims.
+ * 3. Floor: after the server is closed, `measureSqliteFloor` on the very same file with
+ *    `synchronous = FULL` — what the store opens with (src/store/database.ts) — and the ratio
+ *    handoffs/s ÷ single-row durable INSERT transactions/s.
+ *
+ * Client and server share one process (and its event loop): the client's cost (fetch, JSON) is
+ * inside the measured numbers, so they are a lower bound for a separate client.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { parseConfigText } from '../src/config/parse-config-text.js';
+import { parseEnv } from '../src/platform/env.js';
+import { createBaton, type Baton } from '../src/server.js';
+import { applyConfig } from '../src/services/apply-config.js';
+import { createUserToken } from '../src/services/authenticate.js';
+import { isMain, Rng, round, summarise, writeResult, type LatencySummary } from './lib.js';
+import { measureSqliteFloor, type FloorMode } from './sqlite-floor.js';
+
+const SEED = 20_260_102;
+const AGENTS = 50;
+/** Requests in flight at any moment (one keep-alive connection each, at most). */
+const CONCURRENCY = 32;
+const WARMUP_HANDOFFS = 500;
+/** The timed handoff phase runs until both are reached. */
+const MIN_HANDOFFS = 5_000;
+const MIN_HANDOFF_SECONDS = 15;
+const CLAIM_CONVERSATIONS = 1_000;
+/** Every n-th queued conversation is claimed by two agents at once (exactly one 409 expected). */
+const CONTENDED_EVERY = 10;
+const FLOOR_SECONDS = 5;
+const OUTBOX_DRAIN_TIMEOUT_MS = 60_000;
+const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const GOALS = { handoffsPerSecond: 2_000, ratioOfFloor: 0.5 } as const;
+const TMPFS_MAGIC = 0x01021994;
+
+const FIRST_NAMES = ['Lucía', 'Tom', 'Aiko', 'Bruno', 'Fatima', 'Olu', 'Marta', 'Jonas', 'Priya', 'Chen', 'Sofia', 'Diego'] as const;
+const MESSAGES = [
+  'My invoice shows the wrong amount',
+  'I cannot log in since this morning',
+  'How do I export all my data?',
+  'The API returns 500 when I create an order',
+  'Please cancel my subscription at the end of the month',
+  'Our SSO login loops back to the sign-in page',
+  'I was charged twice for order',
+  'Where can I change the billing address?',
+] as const;
+
+/** The workspace: one always-open schedule, AGENTS available agents that never hit a cap, one least_busy team and queue, one API channel without an AI agent. */
+function workspaceYaml(): string {
+  const ids = agentIds();
+  const users = ids
+    .map((id, i) =>
+      [
+        `  - id: ${id}`,
+        `    name: Agent ${i + 1}`,
+        `    email: ${id}@bench.test`,
+        `    role: agent`,
+        `    schedule: always`,
+        `    status: available`,
+        `    capacity: { api: 100000 }`,
+      ].join('\n'),
+    )
+    .join('\n');
+  return `workspace:
+  name: Handoff bench
+  timezone: UTC
+
+schedules:
+  - id: always
+    timezone: UTC
+    hours:
+      mon-sun: ["00:00-24:00"]
+
+users:
+${users}
+
+teams:
+  - id: desk
+    name: Desk
+    members: [${ids.join(', ')}]
+    strategy: least_busy
+
+queues:
+  - id: general
+    name: General
+    team: desk
+
+channels:
+  - id: api-in
+    type: api
+    assistant: none
+    defaultRoute: { queue: general }
+
+handoff:
+  rules: []
+  fallback:
+    destination: { queue: general }
+    assignment: unassign_to_queue
+    message: false
+    notify: [in_app]
+`;
+}
+
+function agentIds(): string[] {
+  return Array.from({ length: AGENTS }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A tiny load driver: `total` jobs (or until `until()` says stop), CONCURRENCY at a time.
+
+interface Sample {
+  readonly status: number;
+  readonly ns: number;
+  readonly body: unknown;
+}
+
+interface PhaseResult {
+  readonly samples: Sample[];
+  readonly seconds: number;
+}
+
+async function drive(concurrency: number, next: (index: number) => (() => Promise<Sample>) | null): Promise<PhaseResult> {
+  const samples: Sample[] = [];
+  let index = 0;
+  const start = process.hrtime.bigint();
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      const job = next(index);
+      if (job === null) return;
+      index += 1;
+      samples.push(await job());
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return { samples, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+async function request(base: string, method: string, url: string, token: string, body?: unknown): Promise<Sample> {
+  const before = process.hrtime.bigint();
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const ns = Number(process.hrtime.bigint() - before);
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Kept as text: reported if the status is unexpected.
+  }
+  return { status: response.status, ns, body: parsed };
+}
+
+function conversationIdOf(body: unknown): string {
+  const id = (body as { conversation?: { id?: unknown } } | null)?.conversation?.id;
+  if (typeof id !== 'string') throw new Error(`no conversation id in ${JSON.stringify(body).slice(0, 300)}`);
+  return id;
+}
+
+function statusCounts(samples: readonly Sample[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const sample of samples) counts[String(sample.status)] = (counts[String(sample.status)] ?? 0) + 1;
+  return counts;
+}
+
+function firstUnexpected(samples: readonly Sample[], expected: readonly number[]): Sample | undefined {
+  return samples.find((sample) => !expected.includes(sample.status));
+}
+
+function latencyMs(samples: readonly Sample[]): LatencyMs {
+  return toMs(summarise(Float64Array.from(samples.map((sample) => sample.ns))));
+}
+
+interface LatencyMs {
+  readonly samples: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly meanMs: number;
+}
+
+function toMs(summary: LatencySummary): LatencyMs {
+  return {
+    samples: summary.samples,
+    p50Ms: round(summary.p50Us / 1000, 2),
+    p90Ms: round(summary.p90Us / 1000, 2),
+    p99Ms: round(summary.p99Us / 1000, 2),
+    maxMs: round(summary.maxUs / 1000, 2),
+    meanMs: round(summary.meanUs / 1000, 2),
+  };
+}
+
+/** Requests per second over a slice of the run (completion order), to show drift as the tables grow. */
+function sliceRate(completedAtNs: readonly number[], from: number, to: number): number {
+  const first = completedAtNs[from];
+  const last = completedAtNs[to - 1];
+  if (first === undefined || last === undefined || last <= first) return 0;
+  return Math.round((to - from - 1) / ((last - first) / 1e9));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function waitForOutbox(file: string, timeoutMs: number): Promise<{ drainedInMs: number | null; byKindAndStatus: Record<string, number> }> {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const pending = db.prepare(`SELECT count(*) FROM outbox WHERE kind = 'notify.in_app' AND status IN ('pending', 'processing', 'failed')`).pluck();
+    const started = Date.now();
+    let drainedInMs: number | null = null;
+    while (Date.now() - started < timeoutMs) {
+      if (Number(pending.get()) === 0) {
+        drainedInMs = Date.now() - started;
+        break;
+      }
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    const rows = db.prepare('SELECT kind, status, count(*) AS n FROM outbox GROUP BY kind, status ORDER BY kind, status').all() as { kind: string; status: string; n: number }[];
+    return { drainedInMs, byKindAndStatus: Object.fromEntries(rows.map((row) => [`${row.kind} ${row.status}`, row.n])) };
+  } finally {
+    db.close();
+  }
+}
+
+interface Verification {
+  readonly checked: number;
+  readonly found: number;
+  readonly assigned: number;
+  readonly queued: number;
+  readonly otherStatus: number;
+  readonly withOneHandoffCompleted: number;
+  readonly ok: boolean;
+}
+
+function verifyHandoffs(db: Database.Database, ids: readonly string[]): Verification {
+  const conversation = db.prepare('SELECT status, owner_id FROM conversations WHERE id = ?');
+  const completed = db.prepare(`SELECT count(*) FROM conversation_events WHERE conversation_id = ? AND type = 'handoff.completed'`).pluck();
+  let found = 0;
+  let assigned = 0;
+  let queued = 0;
+  let otherStatus = 0;
+  let withOneHandoffCompleted = 0;
+  for (const id of ids) {
+    const row = conversation.get(id) as { status: string; owner_id: string | null } | undefined;
+    if (row === undefined) continue;
+    found += 1;
+    if (row.status === 'assigned' && row.owner_id !== null) assigned += 1;
+    else if (row.status === 'queued' && row.owner_id === null) queued += 1;
+    else otherStatus += 1;
+    if (Number(completed.get(id)) === 1) withOneHandoffCompleted += 1;
+  }
+  return {
+    checked: ids.length,
+    found,
+    assigned,
+    queued,
+    otherStatus,
+    withOneHandoffCompleted,
+    ok: found === ids.length && otherStatus === 0 && withOneHandoffCompleted === ids.length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'baton-bench-handoff-http-'));
+  const file = path.join(dir, 'baton.db');
+  const rng = new Rng(SEED);
+  // Before anything runs: the code loaded is the code of this moment (others may commit meanwhile).
+  const code = codeRevision();
+  let baton: Baton | null = null;
+  try {
+    const processEnv = { DATABASE_URL: `sqlite:${file}`, BATON_DEMO: '0', LOG_LEVEL: 'silent', BATON_ADMIN_TOKEN: ADMIN_TOKEN };
+    const env = parseEnv(processEnv);
+    baton = await createBaton({ env, processEnv, workers: true });
+    const parsed = parseConfigText(workspaceYaml(), 'yaml', processEnv);
+    if (!parsed.ok) throw new Error(`bench workspace is invalid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    await applyConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
+    await baton.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = baton.app.server.address();
+    if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
+    const base = `http://127.0.0.1:${address.port}`;
+
+    const handoffBody = (i: number): unknown => ({
+      channel: 'api-in',
+      contact: { name: `${rng.pick(FIRST_NAMES)} ${i}` },
+      message: `${rng.pick(MESSAGES)} #${100_000 + rng.int(0, 899_999)}`,
+    });
+    const startOne = (i: number) => (): Promise<Sample> => request(base, 'POST', '/api/conversations', ADMIN_TOKEN, handoffBody(i));
+
+    // ── 1. handoffs ───────────────────────────────────────────────────────────────────────────
+    const warmup = await drive(CONCURRENCY, (i) => (i < WARMUP_HANDOFFS ? startOne(i) : null));
+    const warmupBad = firstUnexpected(warmup.samples, [201]);
+    if (warmupBad !== undefined) throw new Error(`warm-up handoff answered ${warmupBad.status}: ${JSON.stringify(warmupBad.body).slice(0, 500)}`);
+    await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
+
+    const completedAt: number[] = [];
+    const phaseStart = process.hrtime.bigint();
+    const budgetNs = BigInt(MIN_HANDOFF_SECONDS * 1e9);
+    const handoffs = await drive(CONCURRENCY, (i) => {
+      if (i >= MIN_HANDOFFS && process.hrtime.bigint() - phaseStart >= budgetNs) return null;
+      const job = startOne(WARMUP_HANDOFFS + i);
+      return async () => {
+        const sample = await job();
+        completedAt.push(Number(process.hrtime.bigint() - phaseStart));
+        return sample;
+      };
+    });
+    const handoffStatuses = statusCounts(handoffs.samples);
+    const handoffBad = firstUnexpected(handoffs.samples, [201]);
+    const handoffsPerSecond = Math.round(handoffs.samples.length / handoffs.seconds);
+    const handoffLatency = latencyMs(handoffs.samples);
+    const fifth = Math.floor(completedAt.length / 5);
+    const drift = {
+      firstFifthPerSecond: sliceRate(completedAt, 0, fifth),
+      lastFifthPerSecond: sliceRate(completedAt, completedAt.length - fifth, completedAt.length),
+    };
+    const handoffIds = [...warmup.samples, ...handoffs.samples].filter((s) => s.status === 201).map((s) => conversationIdOf(s.body));
+    const outboxAfterHandoffs = await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
+
+    // ── 2. claims ─────────────────────────────────────────────────────────────────────────────
+    const agents = agentIds();
+    const tokens = new Map<string, string>();
+    for (const id of agents) {
+      tokens.set(id, (await createUserToken(baton.ctx, id, { name: 'bench', scopes: ['read', 'write'] }, 'bench')).token);
+    }
+    const setStatus = async (status: 'away' | 'available'): Promise<void> => {
+      const done = await drive(8, (i) => {
+        const id = agents[i];
+        return id === undefined ? null : () => request(base, 'PATCH', `/api/users/${id}/status`, ADMIN_TOKEN, { status });
+      });
+      const bad = firstUnexpected(done.samples, [200]);
+      if (bad !== undefined) throw new Error(`PATCH status ${status} answered ${bad.status}: ${JSON.stringify(bad.body).slice(0, 500)}`);
+    };
+    await setStatus('away');
+    const queuedPhase = await drive(CONCURRENCY, (i) => (i < CLAIM_CONVERSATIONS ? startOne(1_000_000 + i) : null));
+    const queuedBad = firstUnexpected(queuedPhase.samples, [201]);
+    if (queuedBad !== undefined) throw new Error(`creating a queued conversation answered ${queuedBad.status}: ${JSON.stringify(queuedBad.body).slice(0, 500)}`);
+    const queuedIds = queuedPhase.samples.map((s) => conversationIdOf(s.body));
+    const notQueued = queuedPhase.samples.filter((s) => (s.body as { conversation?: { status?: unknown } }).conversation?.status !== 'queued').length;
+    // Nobody is eligible, so each queued handoff notifies all AGENTS members: let the worker
+    // finish those notifications before claims are timed, so the two do not share the window.
+    const outboxBeforeClaims = await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
+
+    interface Claim {
+      readonly conversationId: string;
+      readonly agent: string;
+    }
+    const claims: Claim[] = [];
+    queuedIds.forEach((conversationId, i) => {
+      const agent = agents[i % AGENTS]!;
+      claims.push({ conversationId, agent });
+      if (i % CONTENDED_EVERY === 0) claims.push({ conversationId, agent: agents[(i + 1 + rng.int(0, AGENTS - 2)) % AGENTS]! });
+    });
+    const claimOutcomes: { claim: Claim; sample: Sample }[] = [];
+    const claimPhase = await drive(CONCURRENCY, (i) => {
+      const claim = claims[i];
+      if (claim === undefined) return null;
+      return async () => {
+        const sample = await request(base, 'POST', `/api/conversations/${claim.conversationId}/claim`, tokens.get(claim.agent)!);
+        claimOutcomes.push({ claim, sample });
+        return sample;
+      };
+    });
+    const claimStatuses = statusCounts(claimPhase.samples);
+    const claimBad = firstUnexpected(claimPhase.samples, [200, 409]);
+    const claimsPerSecond = Math.round(claimPhase.samples.length / claimPhase.seconds);
+    const claimLatency = latencyMs(claimPhase.samples);
+    const winners = new Map<string, string[]>();
+    for (const { claim, sample } of claimOutcomes) {
+      if (sample.status === 200) winners.set(claim.conversationId, [...(winners.get(claim.conversationId) ?? []), claim.agent]);
+    }
+    await setStatus('available');
+    const outboxAtEnd = await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
+
+    await baton.close();
+    baton = null;
+
+    // ── verification, on the same file, read-only ─────────────────────────────────────────────
+    const readonlyDb = new Database(file, { readonly: true, fileMustExist: true });
+    let handoffCheck: Verification;
+    let claimCheck: { conversations: number; exactlyOneWinner: number; ownerIsWinner: number; ok: boolean };
+    let totals: Record<string, number>;
+    try {
+      handoffCheck = verifyHandoffs(readonlyDb, handoffIds);
+      const owner = readonlyDb.prepare('SELECT owner_id, status FROM conversations WHERE id = ?');
+      let exactlyOneWinner = 0;
+      let ownerIsWinner = 0;
+      for (const id of queuedIds) {
+        const won = winners.get(id) ?? [];
+        if (won.length === 1) exactlyOneWinner += 1;
+        const row = owner.get(id) as { owner_id: string | null; status: string } | undefined;
+        if (row !== undefined && won.length === 1 && row.owner_id === won[0] && row.status === 'assigned') ownerIsWinner += 1;
+      }
+      claimCheck = { conversations: queuedIds.length, exactlyOneWinner, ownerIsWinner, ok: exactlyOneWinner === queuedIds.length && ownerIsWinner === queuedIds.length };
+      const count = (sql: string): number => Number(readonlyDb.prepare(sql).pluck().get());
+      totals = {
+        conversations: count('SELECT count(*) FROM conversations'),
+        conversationEvents: count('SELECT count(*) FROM conversation_events'),
+        handoffCompletedEvents: count(`SELECT count(*) FROM conversation_events WHERE type = 'handoff.completed'`),
+        messages: count('SELECT count(*) FROM messages'),
+        contacts: count('SELECT count(*) FROM contacts'),
+        outboxRows: count('SELECT count(*) FROM outbox'),
+        notifications: count('SELECT count(*) FROM notifications'),
+      };
+    } finally {
+      readonlyDb.close();
+    }
+    const ownersSpread = spreadOfOwners(file, handoffIds);
+
+    // ── 3. floor, same file, server closed ────────────────────────────────────────────────────
+    const floor = measureSqliteFloor({ file, seconds: FLOOR_SECONDS, modes: ['FULL', 'NORMAL'] });
+    const full = floor.modes.find((mode) => mode.synchronous === 'FULL');
+    const normal = floor.modes.find((mode) => mode.synchronous === 'NORMAL');
+    if (full === undefined) throw new Error('floor did not measure synchronous=FULL');
+    const ratio = round(handoffsPerSecond / full.transactionsPerSecond, 4);
+
+    const goals = {
+      handoffsPerSecond: { goal: `≥ ${GOALS.handoffsPerSecond}`, measured: handoffsPerSecond, met: handoffsPerSecond >= GOALS.handoffsPerSecond },
+      ratioOfDurableInsertFloor: { goal: `≥ ${GOALS.ratioOfFloor} (handoffs/s ÷ synchronous=FULL inserts/s)`, measured: ratio, met: ratio >= GOALS.ratioOfFloor },
+    };
+
+    const written = writeResult('handoff-http', {
+      parameters: {
+        seed: SEED,
+        code,
+        server: 'createBaton in-process, workers: true (outbox worker + backlog assigner running), LOG_LEVEL silent, listening on 127.0.0.1',
+        client: `fetch (Node's built-in undici, keep-alive) in the same process, ${CONCURRENCY} requests in flight`,
+        store: {
+          database: 'a fresh SQLite file in a mkdtemp directory under os.tmpdir()',
+          tmpfs: statfsSync(dir).type === TMPFS_MAGIC,
+          journalMode: 'WAL',
+          synchronous: 'FULL (the store default, src/store/database.ts): the WAL is fsynced at every commit',
+        },
+        workspace: {
+          agents: AGENTS,
+          capacity: '{ api: 100000 } each (never binding)',
+          team: 'one team with every agent, least_busy',
+          queue: 'general',
+          channel: 'api-in: type api, assistant none, defaultRoute general',
+          fallback: 'queue general, unassign_to_queue, no customer message, notify [in_app]',
+        },
+        handoffs: {
+          request: 'POST /api/conversations {channel: api-in, contact: {name}, message} with the admin token; 201 = committed',
+          warmup: WARMUP_HANDOFFS,
+          stop: `at least ${MIN_HANDOFFS} requests and at least ${MIN_HANDOFF_SECONDS} s`,
+        },
+        claims: {
+          request: "POST /api/conversations/:id/claim with the claiming agent's own API token (createUserToken)",
+          conversations: CLAIM_CONVERSATIONS,
+          setup: 'all agents away (PATCH /api/users/:id/status), conversations created (they end queued); agents stay away while claiming, then come back',
+          contention: `every ${CONTENDED_EVERY}th conversation also claimed by a second agent at the same time`,
+        },
+        floorSecondsPerMode: FLOOR_SECONDS,
+        timing: 'process.hrtime around fetch + reading the body; throughput = completed requests ÷ wall time of the phase',
+      },
+      results: {
+        handoffs: {
+          requests: handoffs.samples.length,
+          seconds: round(handoffs.seconds, 3),
+          requestsPerSecond: handoffsPerSecond,
+          statuses: handoffStatuses,
+          latency: handoffLatency,
+          drift,
+          outboxAfterPhase: outboxAfterHandoffs,
+          assigneeSpread: ownersSpread,
+          verification: handoffCheck,
+        },
+        claims: {
+          requests: claimPhase.samples.length,
+          seconds: round(claimPhase.seconds, 3),
+          requestsPerSecond: claimsPerSecond,
+          statuses: claimStatuses,
+          expected409: claims.length - queuedIds.length,
+          latency: claimLatency,
+          setupConversationsNotQueued: notQueued,
+          outboxBeforeClaims,
+          verification: claimCheck,
+        },
+        outboxAtEnd,
+        databaseTotals: totals,
+        floor: {
+          file: 'the benchmark database file itself, after the server closed',
+          payloadBytes: floor.payloadBytes,
+          synchronousFull: summariseFloor(full),
+          ...(normal === undefined ? {} : { synchronousNormal: summariseFloor(normal) }),
+        },
+        ratioHandoffsToDurableInserts: ratio,
+      },
+      goals,
+    });
+
+    console.log(`handoff-http: real server over loopback, SQLite WAL synchronous=FULL, ${CONCURRENCY} in flight, ${AGENTS} agents`);
+    console.log(
+      `  handoffs  ${String(handoffsPerSecond).padStart(6)} req/s  p50 ${handoffLatency.p50Ms} ms  p90 ${handoffLatency.p90Ms} ms  p99 ${handoffLatency.p99Ms} ms  max ${handoffLatency.maxMs} ms` +
+        `  (${handoffs.samples.length} in ${round(handoffs.seconds, 1)} s; first/last fifth ${drift.firstFifthPerSecond}/${drift.lastFifthPerSecond} req/s)`,
+    );
+    console.log(`            statuses ${JSON.stringify(handoffStatuses)}; verified ${handoffCheck.found}/${handoffCheck.checked} found, ${handoffCheck.assigned} assigned, ${handoffCheck.queued} queued, ${handoffCheck.withOneHandoffCompleted} with handoff.completed → ${handoffCheck.ok ? 'OK' : 'MISMATCH'}`);
+    console.log(
+      `  claims    ${String(claimsPerSecond).padStart(6)} req/s  p50 ${claimLatency.p50Ms} ms  p90 ${claimLatency.p90Ms} ms  p99 ${claimLatency.p99Ms} ms  max ${claimLatency.maxMs} ms` +
+        `  (${claimPhase.samples.length} requests, statuses ${JSON.stringify(claimStatuses)}, one winner each: ${claimCheck.ok ? 'OK' : 'MISMATCH'})`,
+    );
+    console.log(`  floor     ${String(full.transactionsPerSecond).padStart(6)} tx/s   synchronous=FULL on the same file (p99 ${full.latency.p99Us} µs)${normal === undefined ? '' : `; NORMAL ${normal.transactionsPerSecond} tx/s`}`);
+    console.log(`  ratio     ${ratio} of the durable-insert floor`);
+    console.log(`  goals     ≥ ${GOALS.handoffsPerSecond} handoffs/s: ${goals.handoffsPerSecond.met ? 'met' : 'NOT met'}; ≥ ${GOALS.ratioOfFloor * 100}% of floor: ${goals.ratioOfDurableInsertFloor.met ? 'met' : 'NOT met'}`);
+    console.log(`  → ${path.relative(process.cwd(), written)}`);
+
+    if (handoffBad !== undefined) console.log(`  ! a handoff answered ${handoffBad.status}: ${JSON.stringify(handoffBad.body).slice(0, 300)}`);
+    if (claimBad !== undefined) console.log(`  ! a claim answered ${claimBad.status}: ${JSON.stringify(claimBad.body).slice(0, 300)}`);
+  } finally {
+    if (baton !== null) await baton.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The commit measured, and whether src/ had uncommitted changes (other work in progress) at the time. */
+function codeRevision(): { commit: string; srcHadUncommittedChanges: boolean } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() !== '';
+    return { commit, srcHadUncommittedChanges: dirty };
+  } catch {
+    return { commit: 'unknown (no git)', srcHadUncommittedChanges: false };
+  }
+}
+
+function summariseFloor(mode: FloorMode): { transactions: number; seconds: number; transactionsPerSecond: number; latency: LatencySummary } {
+  return { transactions: mode.transactions, seconds: mode.seconds, transactionsPerSecond: mode.transactionsPerSecond, latency: mode.latency };
+}
+
+/** How evenly least_busy spread the handoff conversations over the agents (min/max per agent). */
+function spreadOfOwners(file: string, ids: readonly string[]): { agentsUsed: number; minPerAgent: number; maxPerAgent: number } {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const owner = db.prepare('SELECT owner_id FROM conversations WHERE id = ?').pluck();
+    const counts = new Map<string, number>();
+    for (const id of ids) {
+      const value = owner.get(id);
+      if (typeof value === 'string') counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+    const values = [...counts.values()];
+    return { agentsUsed: counts.size, minPerAgent: values.length === 0 ? 0 : Math.min(...values), maxPerAgent: values.length === 0 ? 0 : Math.max(...values) };
+  } finally {
+    db.close();
+  }
+}
+
+if (isMain(import.meta.url)) await run();
