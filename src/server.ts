@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import { parseConfigText } from './config/parse-config-text.js';
+import { closeMailTransports } from './delivery/channels/email.js';
 import { buildJobs } from './delivery/jobs.js';
 import { createOutboxWorker, type OutboxWorker } from './delivery/outbox-worker.js';
 import { createLocalHub, type RealtimeHub } from './delivery/realtime/hub.js';
@@ -128,6 +129,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
       await hub.close();
       await assigner?.stop();
       await outbox?.stop();
+      closeMailTransports();
       if (ownsDatabase) await database.close();
     },
   };

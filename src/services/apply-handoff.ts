@@ -69,7 +69,7 @@ export async function applyHandoff(
   if (locked === null) return { outcome: 'not_found' };
   const contact = await getContact(trx, locked.contactId);
   if (contact === null) throw new Error(`conversation ${locked.id} has no contact ${locked.contactId}`);
-  const agents = await loadAgents(trx, loaded);
+  let agents = await loadAgents(trx, loaded);
   const baseFacts = conversationFacts(locked, contact);
   const facts = {
     ...baseFacts,
@@ -132,11 +132,16 @@ export async function applyHandoff(
         conversation = written.conversation;
         break;
       case 'over_capacity': {
-        // Someone else's assignment to this agent committed first: they are full now; decide again.
-        const full = toUserId === null ? undefined : agents.get(toUserId);
+        // Others' assignments committed since the agents were read: read everyone's load again
+        // (not just this agent's — several may have filled at once) and decide again. On the
+        // last attempt nobody is offered, so the conversation waits in its queue: a handoff is
+        // never dropped (PRODUCT §3), and the backlog assigner takes it when someone frees up.
+        const fresh = await loadAgents(trx, loaded);
+        const full = toUserId === null ? undefined : fresh.get(toUserId);
         if (full !== undefined && toUserId !== null) {
-          agents.set(toUserId, { ...full, load: { ...full.load, [locked.channelType]: written.load } });
+          fresh.set(toUserId, { ...full, load: { ...full.load, [locked.channelType]: Math.max(written.load, full.load[locked.channelType] ?? 0) } });
         }
+        agents = attempt + 1 >= MAX_ATTEMPTS ? new Map([...fresh].map(([id, state]) => [id, { ...state, status: 'offline' as const }])) : fresh;
         break;
       }
       case 'conflict':

@@ -4,7 +4,7 @@
  * again after commit (CW #10583: capacity freed but nobody was assigned).
  */
 import { BatonError } from '../platform/errors.js';
-import { withTransaction } from '../store/database.js';
+import { withTransaction, type Executor } from '../store/database.js';
 import { handBack, releaseToQueue, reopen, resolve, setWaiting, type StatusOutcome } from '../store/repositories/assignments.js';
 import type { ConversationRecord } from '../store/repositories/conversations.js';
 import { appendMessage } from '../store/repositories/messages.js';
@@ -23,6 +23,31 @@ const BACK_TO_AI: Readonly<Record<string, string>> = {
   pt: 'Você está conversando novamente com nosso assistente de IA. Peça um atendente quando quiser.',
 };
 
+/**
+ * Reopen a resolved conversation: back to its owner only when the owner could take it now (CW
+ * #9587: a reopened conversation went to its offline previous owner); otherwise back to its
+ * queue. Used by an agent's reopen and by a customer's reply alike.
+ */
+export async function reopenToAvailableOwner(
+  trx: Executor,
+  ctx: ServiceContext,
+  input: { readonly conversationId: string; readonly actor: string; readonly now: number; readonly reason: string },
+): Promise<StatusOutcome> {
+  const outcome = await reopen(trx, input);
+  if (outcome.outcome === 'changed' && outcome.conversation.ownerId !== null) {
+    const loaded = await ctx.workspace.current(trx);
+    const owner = (await loadAgents(trx, loaded)).get(outcome.conversation.ownerId);
+    if (owner?.status !== 'available' && (outcome.conversation.queueId !== null || outcome.conversation.teamId !== null)) {
+      const released = await releaseToQueue(trx, { ...input, reason: 'owner_unavailable' });
+      if (released.outcome === 'released') {
+        ctx.afterCommit({ kind: 'assign_waiting' });
+        return { ...released, outcome: 'changed' };
+      }
+    }
+  }
+  return outcome;
+}
+
 export async function changeConversationStatus(
   ctx: ServiceContext,
   input: { readonly conversationId: string; readonly action: StatusAction; readonly actor: string },
@@ -37,20 +62,9 @@ export async function changeConversationStatus(
         outcome = await resolve(trx, { ...common, reason: 'resolve' });
         if (outcome.outcome === 'changed') await scheduleCheckIns(trx, current.id, now);
         break;
-      case 'reopen': {
-        outcome = await reopen(trx, { ...common, reason: 'reopen' });
-        // Back to its owner only when the owner could take it now (CW #9587: a reopened
-        // conversation went to its offline previous owner); otherwise back to its queue.
-        if (outcome.outcome === 'changed' && outcome.conversation.ownerId !== null) {
-          const loaded = await ctx.workspace.current(trx);
-          const owner = (await loadAgents(trx, loaded)).get(outcome.conversation.ownerId);
-          if (owner?.status !== 'available' && (outcome.conversation.queueId !== null || outcome.conversation.teamId !== null)) {
-            const released = await releaseToQueue(trx, { ...common, reason: 'owner_unavailable' });
-            if (released.outcome === 'released') return released.conversation;
-          }
-        }
+      case 'reopen':
+        outcome = await reopenToAvailableOwner(trx, ctx, { ...common, reason: 'reopen' });
         break;
-      }
       case 'handback':
         outcome = await handBack(trx, { ...common, reason: 'handback' });
         if (outcome.outcome === 'changed') {

@@ -13,7 +13,7 @@ export async function rateConversation(
   ctx: ServiceContext,
   input: { readonly conversationId: string; readonly score: number; readonly comment: string | null; readonly actor: string; readonly contactId?: string },
 ): Promise<ConversationRecord> {
-  return withTransaction(ctx.database, async (trx) => {
+  const rated = await withTransaction(ctx.database, async (trx) => {
     const current = await lockConversation(trx, input.conversationId);
     if (input.contactId !== undefined && current.contactId !== input.contactId) throw notFound('conversation', input.conversationId);
     if (current.status !== 'resolved' && current.status !== 'closed') {
@@ -31,4 +31,6 @@ export async function rateConversation(
     });
     return updated;
   });
+  ctx.afterCommit({ kind: 'outbox' });
+  return rated;
 }

@@ -9,7 +9,8 @@ import { decideTurn } from '../core/decide-turn.js';
 import type { TranscriptLine } from '../core/assistant/assistant.js';
 import type { Executor } from '../store/database.js';
 import { withTransaction } from '../store/database.js';
-import { reopen, setWaiting } from '../store/repositories/assignments.js';
+import { setWaiting } from '../store/repositories/assignments.js';
+import { reopenToAvailableOwner } from './change-conversation-status.js';
 import type { ContactRecord } from '../store/repositories/contacts.js';
 import { getContact } from '../store/repositories/contacts.js';
 import { getConversationForUpdate, updateConversation, type ConversationRecord } from '../store/repositories/conversations.js';
@@ -75,7 +76,7 @@ export async function customerTurn(
 
   let conversation = locked;
   if (conversation.status === 'resolved') {
-    const reopened = await reopen(trx, { conversationId: conversation.id, reason: 'customer_reply', actor, now });
+    const reopened = await reopenToAvailableOwner(trx, ctx, { conversationId: conversation.id, reason: 'customer_reply', actor, now });
     if (reopened.outcome === 'changed') conversation = reopened.conversation;
   } else if (conversation.status === 'waiting_on_customer') {
     const resumed = await setWaiting(trx, { conversationId: conversation.id, waiting: false, reason: 'customer_reply', actor, now });

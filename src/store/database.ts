@@ -183,6 +183,9 @@ const pgTypes = {
 
 function openPostgres(connectionString: string, options: OpenDatabaseOptions): Database {
   const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, types: pgTypes });
+  // An idle client's connection can die (server restart, admin kill): without a listener that
+  // error is unhandled and ends the process. The pool drops the client; the next query reconnects.
+  pool.on('error', () => undefined);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

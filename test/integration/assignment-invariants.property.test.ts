@@ -555,14 +555,10 @@ eachDialect('assignment invariants', (dialect) => {
       expect((await allConversations(t)).find((r) => r.id === id)).toMatchObject({ status: 'queued', owner_id: null, queue_id: 'qa' });
     });
 
-    // PRODUCT BUG (kept failing on purpose): a customer's reply reopens a resolved conversation
-    // straight back to its previous owner even when that owner is offline — the CW #9587 bug
-    // PEERS.md says we avoid. Counterexample: a1 owns a web-chat conversation, resolves it, sets
-    // themself offline; the customer writes "one more question" → the conversation is `assigned`
-    // to offline a1 instead of `queued` in qa. `customerTurn` (receive-customer-message.ts) calls
-    // the repository's `reopen` directly, without the owner check that the agent's reopen
-    // (change-conversation-status.ts) performs and that `reopen`'s own comment asks services for.
-    it.fails('sends a conversation a customer reopens back to its queue when its owner is offline (CW #9587)', async () => {
+    // Regression (found by this file): a customer's reply reopened a resolved conversation
+    // straight back to its offline previous owner (CW #9587); customerTurn now reopens through the
+    // same owner check as an agent's reopen.
+    it('sends a conversation a customer reopens back to its queue when its owner is offline (CW #9587)', async () => {
       const { id, customer } = await resolvedByAnOwnerNowOffline();
       const reply = await t.request({ method: 'POST', url: `/api/widget/conversations/${id}/messages`, headers: customer.headers, payload: { body: 'one more question' } });
       expect(reply.statusCode).toBe(201);
@@ -582,16 +578,12 @@ eachDialect('assignment invariants with more eligible agents than handoff attemp
     await closeApp(w);
   });
 
-  // PRODUCT BUG on PostgreSQL (kept failing on purpose there): of 30 simultaneous "Talk to a
-  // person" presses with six available agents of chat cap 1, about ten answer 500 and their
-  // conversations stay with the AI agent (`bot`) — a dropped handoff (PRODUCT §3: never dropped;
-  // §4: nobody eligible → it waits in the queue). The server logs "handoff of <id>: no assignment
-  // after 5 attempts": applyHandoff decides on an agent snapshot taken once; each `over_capacity`
-  // refusal from the writer marks only the refused agent full, so when five or more eligible agents
-  // filled up concurrently all five attempts are refused and it throws instead of queueing. SQLite
-  // serialises the transactions, never refuses, and passes; with four agents it passes too (four
-  // refusals, then the fifth attempt queues).
-  (dialect === 'postgres' ? it.fails : it)('hands every one of 30 simultaneous requests to a person or the queue when six agents fill at once', async () => {
+  // Regression (found by this file, on PostgreSQL): of 30 simultaneous "Talk to a person"
+  // presses with six agents of chat cap 1, about ten answered 500 and stayed with the AI agent —
+  // applyHandoff decided on one snapshot and marked only the refused agent full, so five refusals
+  // in a row threw. It now re-reads every agent's load after a refusal and, on its last attempt,
+  // queues the conversation: a handoff is never dropped (PRODUCT §3).
+  it('hands every one of 30 simultaneous requests to a person or the queue when six agents fill at once', async () => {
     const customers = await Promise.all(Array.from({ length: 30 }, (_, i) => widgetConversation(w, `S${i}`)));
     const handed = await Promise.all(customers.map((c) => pressHuman(w, c)));
     const rows = await allConversations(w);
