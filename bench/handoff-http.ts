@@ -34,7 +34,7 @@ import { parseEnv } from '../src/platform/env.js';
 import { createBaton, type Baton } from '../src/server.js';
 import { applyConfig } from '../src/services/apply-config.js';
 import { createUserToken } from '../src/services/authenticate.js';
-import { isMain, Rng, round, summarise, writeResult, type LatencySummary } from './lib.js';
+import { apiDeskAgentIds, apiDeskWorkspaceYaml, isMain, Rng, round, summarise, writeResult, type LatencySummary } from './lib.js';
 import { measureSqliteFloor, type FloorMode } from './sqlite-floor.js';
 
 const SEED = 20_260_102;
@@ -65,66 +65,6 @@ const MESSAGES = [
   'I was charged twice for order',
   'Where can I change the billing address?',
 ] as const;
-
-/** The workspace: one always-open schedule, AGENTS available agents that never hit a cap, one least_busy team and queue, one API channel without an AI agent. */
-function workspaceYaml(): string {
-  const ids = agentIds();
-  const users = ids
-    .map((id, i) =>
-      [
-        `  - id: ${id}`,
-        `    name: Agent ${i + 1}`,
-        `    email: ${id}@bench.test`,
-        `    role: agent`,
-        `    schedule: always`,
-        `    status: available`,
-        `    capacity: { api: 100000 }`,
-      ].join('\n'),
-    )
-    .join('\n');
-  return `workspace:
-  name: Handoff bench
-  timezone: UTC
-
-schedules:
-  - id: always
-    timezone: UTC
-    hours:
-      mon-sun: ["00:00-24:00"]
-
-users:
-${users}
-
-teams:
-  - id: desk
-    name: Desk
-    members: [${ids.join(', ')}]
-    strategy: least_busy
-
-queues:
-  - id: general
-    name: General
-    team: desk
-
-channels:
-  - id: api-in
-    type: api
-    assistant: none
-    defaultRoute: { queue: general }
-
-handoff:
-  rules: []
-  fallback:
-    destination: { queue: general }
-    assignment: unassign_to_queue
-    message: false
-    notify: [in_app]
-`;
-}
-
-function agentIds(): string[] {
-  return Array.from({ length: AGENTS }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // A tiny load driver: `total` jobs (or until `until()` says stop), CONCURRENCY at a time.
@@ -295,7 +235,7 @@ export async function run(): Promise<void> {
     const processEnv = { DATABASE_URL: `sqlite:${file}`, BATON_DEMO: '0', LOG_LEVEL: 'silent', BATON_ADMIN_TOKEN: ADMIN_TOKEN };
     const env = parseEnv(processEnv);
     baton = await createBaton({ env, processEnv, workers: true });
-    const parsed = parseConfigText(workspaceYaml(), 'yaml', processEnv);
+    const parsed = parseConfigText(apiDeskWorkspaceYaml('Handoff bench', AGENTS), 'yaml', processEnv);
     if (!parsed.ok) throw new Error(`bench workspace is invalid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     await applyConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
     await baton.app.listen({ host: '127.0.0.1', port: 0 });
@@ -341,7 +281,7 @@ export async function run(): Promise<void> {
     const outboxAfterHandoffs = await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
 
     // ── 2. claims ─────────────────────────────────────────────────────────────────────────────
-    const agents = agentIds();
+    const agents = apiDeskAgentIds(AGENTS);
     const tokens = new Map<string, string>();
     for (const id of agents) {
       tokens.set(id, (await createUserToken(baton.ctx, id, { name: 'bench', scopes: ['read', 'write'] }, 'bench')).token);

@@ -136,3 +136,60 @@ export function isMain(moduleUrl: string): boolean {
   const entry = process.argv[1];
   return entry !== undefined && fileURLToPath(moduleUrl) === entry;
 }
+
+/** Agent ids of the API-desk workspace: agent-01, agent-02, … */
+export function apiDeskAgentIds(agents: number): string[] {
+  return Array.from({ length: agents }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);
+}
+
+/**
+ * The benchmarks' workspace: one always-open schedule, `agents` available agents that never hit
+ * a cap, one least_busy team and queue, one API channel without an AI agent — so every new
+ * conversation is handed off as it arrives.
+ */
+export function apiDeskWorkspaceYaml(name: string, agents: number): string {
+  const ids = apiDeskAgentIds(agents);
+  const users = ids
+    .map((id, i) =>
+      [`  - id: ${id}`, `    name: Agent ${i + 1}`, `    email: ${id}@bench.test`, '    role: agent', '    schedule: always', '    status: available', '    capacity: { api: 100000 }'].join('\n'),
+    )
+    .join('\n');
+  return `workspace:
+  name: ${name}
+  timezone: UTC
+
+schedules:
+  - id: always
+    timezone: UTC
+    hours:
+      mon-sun: ["00:00-24:00"]
+
+users:
+${users}
+
+teams:
+  - id: desk
+    name: Desk
+    members: [${ids.join(', ')}]
+    strategy: least_busy
+
+queues:
+  - id: general
+    name: General
+    team: desk
+
+channels:
+  - id: api-in
+    type: api
+    assistant: none
+    defaultRoute: { queue: general }
+
+handoff:
+  rules: []
+  fallback:
+    destination: { queue: general }
+    assignment: unassign_to_queue
+    message: false
+    notify: [in_app]
+`;
+}

@@ -36,7 +36,7 @@ import { parseEnv } from '../src/platform/env.js';
 import { createBaton, type Baton } from '../src/server.js';
 import { applyConfig } from '../src/services/apply-config.js';
 import { createUserToken } from '../src/services/authenticate.js';
-import { isMain, round, writeResult } from './lib.js';
+import { apiDeskWorkspaceYaml, isMain, round, writeResult } from './lib.js';
 
 const AGENTS = 10;
 const WARMUP = 100;
@@ -45,51 +45,6 @@ const CONCURRENCY = 16;
 const FRAME_TIMEOUT_MS = 30_000;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
-function workspaceYaml(): string {
-  const users = Array.from({ length: AGENTS }, (_, i) => {
-    const id = `agent-${String(i + 1).padStart(2, '0')}`;
-    return [`  - id: ${id}`, `    name: Agent ${i + 1}`, `    email: ${id}@bench.test`, '    role: agent', '    schedule: always', '    status: available', '    capacity: { api: 100000 }'].join('\n');
-  });
-  const ids = Array.from({ length: AGENTS }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);
-  return `workspace:
-  name: Realtime bench
-  timezone: UTC
-
-schedules:
-  - id: always
-    timezone: UTC
-    hours:
-      mon-sun: ["00:00-24:00"]
-
-users:
-${users.join('\n')}
-
-teams:
-  - id: desk
-    name: Desk
-    members: [${ids.join(', ')}]
-    strategy: least_busy
-
-queues:
-  - id: general
-    name: General
-    team: desk
-
-channels:
-  - id: api-in
-    type: api
-    assistant: none
-    defaultRoute: { queue: general }
-
-handoff:
-  rules: []
-  fallback:
-    destination: { queue: general }
-    assignment: unassign_to_queue
-    message: false
-    notify: [in_app]
-`;
-}
 
 interface Summary {
   readonly samples: number;
@@ -267,7 +222,7 @@ async function measure(root: string): Promise<StoreResult> {
   try {
     const processEnv = { DATABASE_URL: `sqlite:${file}`, BATON_DEMO: '0', LOG_LEVEL: 'silent', BATON_ADMIN_TOKEN: ADMIN_TOKEN };
     baton = await createBaton({ env: parseEnv(processEnv), processEnv, workers: true });
-    const parsed = parseConfigText(workspaceYaml(), 'yaml', processEnv);
+    const parsed = parseConfigText(apiDeskWorkspaceYaml('Realtime bench', AGENTS), 'yaml', processEnv);
     if (!parsed.ok) throw new Error(`bench workspace is invalid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     await applyConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
     await baton.app.listen({ host: '127.0.0.1', port: 0 });
