@@ -170,7 +170,7 @@ export function createOutboxWorker(options: {
     onError: (error) => options.onError?.(error),
     // Sleep until the next due row (a timer) or the poll period, whichever comes first.
     nextDelayMs: async () => {
-      const next = await nextDueAt(options.database.db).catch(() => null);
+      const next = await nextDueAt(options.database.db, kinds).catch(() => null);
       return next === null ? pollMs : Math.max(10, Math.min(pollMs, next - options.clock.now()));
     },
   });

@@ -280,11 +280,15 @@ export async function countOutboxByStatus(ex: Executor): Promise<Record<OutboxSt
 }
 
 /** The earliest instant at which a row becomes claimable (for a worker to sleep until), or null. */
-export async function nextDueAt(ex: Executor): Promise<number | null> {
+export async function nextDueAt(ex: Executor, kinds?: readonly string[]): Promise<number | null> {
+  if (kinds !== undefined && kinds.length === 0) return null;
+  // Only kinds this worker runs: a row nobody handles would otherwise look due forever and wake
+  // the worker every few milliseconds.
   const row = await ex
     .selectFrom('outbox')
     .select((eb) => eb.fn.min('available_at').as('at'))
     .where('status', 'in', ['pending', 'failed', 'processing'])
+    .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds ?? []))
     .executeTakeFirst();
   return row?.at === null || row?.at === undefined ? null : Number(row.at);
 }
