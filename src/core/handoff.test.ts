@@ -19,6 +19,7 @@ interface Decide {
   stats?: Parameters<typeof statsOf>[0];
   soft?: boolean;
   messageText?: string;
+  exclude?: HandoffInput['exclude'];
 }
 
 function decide(args: Decide): HandoffTrace {
@@ -39,6 +40,7 @@ function tryDecide(args: Decide): HandoffTrace | null {
     agents: args.agents ?? args.world.agents,
     queueStats: statsOf(args.stats),
     soft: args.soft,
+    ...(args.exclude === undefined ? {} : { exclude: args.exclude }),
   };
   const plan = decideHandoff(input);
   // Every plan is a valid stored handoff record.
@@ -171,6 +173,27 @@ describe('stickiness', () => {
     const world = spanishDesk().build();
     const plan = decide({ world, conversation: { previousOwnerId: 'ana' } });
     expect(plan).toMatchObject({ assignee: 'bea', sticky: false });
+  });
+});
+
+describe('excluding people from a decision', () => {
+  it('skips an excluded agent (an SLA re-route passes over whoever did not answer) and says why', () => {
+    const world = spanishDesk()
+      .withRule('spanish', { if: { language: { eq: 'es' } }, then: { destination: { queue: 'es-support' }, assignment: 'unassign_to_queue' } })
+      .build();
+    const normal = decide({ world, conversation: { language: 'es' } });
+    expect(normal.assignee).toBe('bea');
+    const plan = decide({ world, conversation: { language: 'es' }, exclude: { userIds: new Set(['bea']), reason: 'missed the first-response target' } });
+    expect(plan).toMatchObject({ outcome: 'assigned', assignee: 'ana' });
+    expect(plan.candidates.find((c) => c.user === 'bea')).toMatchObject({ eligible: false, reason: 'missed the first-response target' });
+  });
+
+  it('queues rather than hand back to the only agent, who was excluded', () => {
+    const world = spanishDesk()
+      .withRule('spanish', { if: { language: { eq: 'es' } }, then: { destination: { queue: 'es-support' }, assignment: 'unassign_to_queue' } })
+      .build();
+    const plan = decide({ world, conversation: { language: 'es' }, exclude: { userIds: new Set(['ana', 'bea']), reason: 'missed the first-response target' } });
+    expect(plan).toMatchObject({ outcome: 'queued', assignee: null, queue: 'es-support' });
   });
 });
 

@@ -60,6 +60,8 @@ export interface HandoffInput {
    */
   readonly soft?: boolean;
   readonly note?: string | null;
+  /** People not to assign, with the reason the trace shows (SLA re-routes skip the silent owner). */
+  readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
 }
 
 /** Returns null only for a soft trigger that no rule answered. */
@@ -443,6 +445,7 @@ class Router {
       now: this.input.now,
       channelType: this.channelType,
       requiredSkills,
+      ...(this.input.exclude === undefined ? {} : { exclude: this.input.exclude }),
     };
   }
 

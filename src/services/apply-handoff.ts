@@ -42,6 +42,8 @@ export interface ApplyHandoffInput {
   readonly ruleLabel?: string;
   /** Reason on the `conversation.assigned` event; default `handoff`. */
   readonly reason?: string;
+  /** People not to assign (an SLA re-route skips the owner who did not answer). */
+  readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
 }
 
 export type ApplyHandoffResult =
@@ -91,6 +93,7 @@ export async function applyHandoff(
       note: input.note,
       now,
       ...(input.ruleset === undefined ? {} : { ruleset: input.ruleset }),
+      ...(input.exclude === undefined ? {} : { exclude: input.exclude }),
     });
     if (trace === null) return { outcome: 'no_rule' };
     if (input.ruleLabel !== undefined) trace = { ...trace, rule: input.ruleLabel };

@@ -135,6 +135,8 @@ export async function breachSla(trx: Executor, ctx: ServiceContext, timer: Hando
       messageText: '',
       actor: 'system',
       reason: 'sla_breach',
+      // Re-routing to whoever let the SLA lapse would escalate nothing (CW #13515, RC #12579).
+      ...(conversation.ownerId === null ? {} : { exclude: { userIds: new Set([conversation.ownerId]), reason: 'missed the first-response target' } }),
     });
     if (handed.outcome !== 'handed_off') throw new Error(`SLA re-route of ${conversation.id}: ${handed.outcome}`);
   }

@@ -62,6 +62,7 @@ export interface DecideInput {
   readonly now: number;
   /** Replaces the active rules (a transfer decides against a one-destination ruleset). */
   readonly ruleset?: LoadedWorkspace['ruleset'];
+  readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
 }
 
 /**
@@ -83,6 +84,7 @@ export async function decideWithStats(ex: Executor, input: DecideInput): Promise
       queueStats: stats,
       soft: input.soft,
       note: input.note,
+      ...(input.exclude === undefined ? {} : { exclude: input.exclude }),
     });
   const first = decide(() => NO_STATS);
   if (first === null || first.outcome !== 'queued') return first;

@@ -149,6 +149,9 @@ eachDialect('timers: SLA first response', (dialect) => {
     expect(await events(lucia.id, 'sla.breached')).toEqual([expect.objectContaining({ queue: 'es-support', owner: 'ana', rerouted: true })]);
     const seen = await t.request({ method: 'GET', url: `/api/conversations/${lucia.id}`, headers: olu });
     expect(seen.data.handoff).toMatchObject({ trigger: 'sla_breach', previousOwner: 'ana' });
+    // Not straight back to the agent who let it lapse: ana is the only billing agent, so it waits.
+    expect(seen.data.owner).not.toBe('ana');
+    expect(seen.data.handoff.candidates).toContainEqual(expect.objectContaining({ user: 'ana', eligible: false, reason: 'missed the first-response target' }));
   });
 
   it('does not breach a conversation resolved before the target', async () => {

@@ -10,6 +10,8 @@ export interface EligibilityContext {
   /** Capacity is per channel type (CONFIG.md `capacity: { chat: 3 }`). */
   readonly channelType: ChannelType;
   readonly requiredSkills: readonly string[];
+  /** People this decision must not pick, and why (an SLA re-route skips whoever did not answer). */
+  readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
 }
 
 export interface Eligibility {
@@ -48,6 +50,8 @@ export function findEligibleAgents(candidateIds: readonly string[], ctx: Eligibi
 
     if (user === undefined) {
       reason = 'unknown user';
+    } else if (ctx.exclude?.userIds.has(id) === true) {
+      reason = ctx.exclude.reason;
     } else if (state === undefined || state.status !== 'available') {
       // No live state loaded for this user: nobody has seen them come online.
       reason = state?.status ?? 'offline';
