@@ -11,6 +11,7 @@
  */
 import type { Trigger } from '../contract/common.js';
 import type { HandoffTrace, PlannedNotification } from '../contract/trace.js';
+import type { AgentState } from '../core/model.js';
 import type { CompiledRuleset } from '../core/rules/compile.js';
 import type { Executor } from '../store/database.js';
 import { assign } from '../store/repositories/assignments.js';
@@ -42,6 +43,11 @@ export interface ApplyHandoffInput {
   readonly ruleLabel?: string;
   /** Reason on the `conversation.assigned` event; default `handoff`. */
   readonly reason?: string;
+  /**
+   * Agent states the caller already read in this transaction after locking the conversation
+   * (a customer turn decides on them first): reused rather than read twice per handoff.
+   */
+  readonly agents?: ReadonlyMap<string, AgentState>;
   /** People not to assign (an SLA re-route skips the owner who did not answer). */
   readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
 }
@@ -71,7 +77,7 @@ export async function applyHandoff(
   if (locked === null) return { outcome: 'not_found' };
   const contact = await getContact(trx, locked.contactId);
   if (contact === null) throw new Error(`conversation ${locked.id} has no contact ${locked.contactId}`);
-  let agents = await loadAgents(trx, loaded);
+  let agents: ReadonlyMap<string, AgentState> = input.agents ?? (await loadAgents(trx, loaded));
   const baseFacts = conversationFacts(locked, contact);
   const facts = {
     ...baseFacts,

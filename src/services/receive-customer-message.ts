@@ -138,6 +138,7 @@ export async function customerTurn(
         actor: decision.turn === null ? 'system' : 'assistant',
         language: decision.turn?.language ?? null,
         intent: decision.turn?.intent ?? null,
+        agents,
       });
       if (handed.outcome !== 'handed_off') throw new Error(`the turn's handoff could not be applied: ${handed.outcome}`);
       return { conversation: handed.conversation, contact: handed.contact, messages: [...messages, ...handed.messages], handoff: handed.trace };
