@@ -140,16 +140,50 @@ export function createOutboxWorker(options: {
     if (done) job.onDone?.(item);
   }
 
-  /** Transactional jobs one by one (one writer anyway); external sends side by side. */
+  /**
+   * Transactional jobs of a batch run in ONE transaction, in claim order, each marked done in it:
+   * one commit (one fsync on SQLite) settles the batch instead of one per row. If any of them
+   * throws, that transaction rolls back as a whole and the batch runs again row by row, so the
+   * failure is retried or dead-lettered alone and the others still commit. External sends run
+   * side by side and their "done" marks commit together.
+   */
   async function processBatch(items: readonly OutboxItem[]): Promise<void> {
     const external: OutboxItem[] = [];
+    const transactional: OutboxItem[] = [];
     for (const item of items) {
-      if (jobs.get(item.kind)?.mode === 'external') external.push(item);
-      else await processOne(item);
+      const job = jobs.get(item.kind);
+      if (job === undefined) continue;
+      if (job.mode === 'external') external.push(item);
+      else transactional.push(item);
     }
+    if (transactional.length === 1) await processOne(transactional[0]!);
+    else if (transactional.length > 1) await runTogether(transactional);
     for (let i = 0; i < external.length; i += EXTERNAL_CONCURRENCY) {
       await Promise.all(external.slice(i, i + EXTERNAL_CONCURRENCY).map(processOne));
     }
+  }
+
+  async function runTogether(items: readonly OutboxItem[]): Promise<void> {
+    const now = options.clock.now();
+    let settled: { item: OutboxItem; job: JobDefinition<z.ZodType> }[];
+    try {
+      settled = await withTransaction(options.database, async (trx) => {
+        const done: { item: OutboxItem; job: JobDefinition<z.ZodType> }[] = [];
+        for (const item of items) {
+          const job = jobs.get(item.kind);
+          if (job === undefined || job.mode === 'external') continue;
+          const parsed = job.payload.safeParse(item.payload);
+          if (!parsed.success) throw new Error('invalid payload: settled alone');
+          await job.run(trx, parsed.data, item, now);
+          if (await markDone(trx, item.id, now, item.attempts)) done.push({ item, job });
+        }
+        return done;
+      });
+    } catch {
+      for (const item of items) await processOne(item);
+      return;
+    }
+    for (const { item, job } of settled) job.onDone?.(item);
   }
 
   async function drainOnce(): Promise<number> {

@@ -103,10 +103,40 @@ function openSqlite(filename: string, options: OpenDatabaseOptions): Database {
     throw error;
   }
   const db = new Kysely<DB>({
-    dialect: new ImmediateSqliteDialect({ database: sqlite }),
+    dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }),
     plugins: [new SqliteRowLocks()],
   });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/** Distinct SQL texts kept prepared; `in (?, ?, …)` lists of many lengths make the set grow. */
+const STATEMENT_CACHE_SIZE = 1_000;
+
+/**
+ * Kysely's SQLite driver calls `prepare` for every query it runs. Preparing costs more than
+ * running most of our statements (bench/results: ~105 prepares per handoff were 12% of the
+ * server's CPU), so the driver gets a facade that keeps prepared statements by SQL text.
+ * better-sqlite3 statements are reusable and every call on them is synchronous, so the single
+ * connection never runs one statement twice at once; SQLite re-prepares a cached statement by
+ * itself after a schema change (migrations). Oldest-first eviction bounds the cache.
+ */
+function cachingStatements(sqlite: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement === undefined) {
+        statement = sqlite.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+    close() {
+      cache.clear();
+      sqlite.close();
+    },
+  };
 }
 
 /**
@@ -146,6 +176,19 @@ class DropRowLocks extends OperationNodeTransformer {
   }
 }
 
+/** Whether a lock modifier appears anywhere in the query tree (subqueries included). A read-only walk. */
+function hasRowLock(node: unknown): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(hasRowLock);
+  const record = node as Record<string, unknown>;
+  if (record.kind === 'SelectModifierNode' && typeof record.modifier === 'string' && ROW_LOCKS.has(record.modifier)) return true;
+  for (const key in record) {
+    const value = record[key];
+    if (value !== null && typeof value === 'object' && hasRowLock(value)) return true;
+  }
+  return false;
+}
+
 /**
  * Repositories write one query for both dialects and mark the reads a decision depends on
  * with `.forUpdate()` (and the outbox claim with `.skipLocked()`). PostgreSQL needs those row
@@ -156,6 +199,8 @@ class DropRowLocks extends OperationNodeTransformer {
 class SqliteRowLocks implements KyselyPlugin {
   readonly #transformer = new DropRowLocks();
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    // Rebuilding the tree costs on every query; most queries carry no lock clause at all.
+    if (!hasRowLock(args.node)) return args.node;
     return this.#transformer.transformNode(args.node, args.queryId);
   }
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {

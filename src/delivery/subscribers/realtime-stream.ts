@@ -34,6 +34,7 @@ import {
   lockStream,
   saveQueuePosition,
   saveStreamCursor,
+  type StreamCursor,
   type StreamEventRecord,
 } from '../../store/repositories/stream.js';
 import type { OutboxItem } from '../../store/repositories/outbox.js';
@@ -106,9 +107,15 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
     }
   }
 
-  async function publishConversation(trx: Executor, conversationId: string, now: number): Promise<void> {
+  /**
+   * Everything of the conversation not yet on the stream, in order. `alreadyOut` lets the caller
+   * stop early: a handoff writes several events and a message, each with its own outbox row, and
+   * the first of them publishes them all — the others only need the cursor to see that.
+   */
+  async function publishConversation(trx: Executor, conversationId: string, now: number, alreadyOut: (cursor: StreamCursor) => boolean): Promise<void> {
     await lockStream(trx);
     const cursor = await getStreamCursor(trx, conversationId);
+    if (alreadyOut(cursor)) return;
     const messages = await readAll((after) => listMessages(trx, conversationId, { afterSeq: after, includePrivate: true, limit: PAGE }), (m) => m.seq, cursor.lastMessageSeq);
     const events = await readAll((after) => listEvents(trx, conversationId, { afterSeq: after, limit: PAGE }), (e) => e.seq, cursor.lastEventSeq);
     if (messages.length === 0 && events.length === 0) return;
@@ -207,10 +214,10 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
   return {
     name: 'realtime-stream',
     async onEvent(trx, event, now) {
-      await publishConversation(trx, event.conversationId, now);
+      await publishConversation(trx, event.conversationId, now, (cursor) => cursor.lastEventSeq >= event.seq);
     },
     async onMessage(trx, message, now) {
-      await publishConversation(trx, message.conversationId, now);
+      await publishConversation(trx, message.conversationId, now, (cursor) => cursor.lastMessageSeq >= message.seq);
     },
     decorate(job) {
       const previous = job.onDone;
