@@ -345,7 +345,7 @@ class Router {
     const teamId = place.kind === 'team' ? place.team.id : (place.team?.id ?? null);
     const queueId = place.kind === 'queue' ? place.queue.id : null;
 
-    const check = findEligibleAgents(members, this.eligibilityContext(requiredSkills));
+    const check = findEligibleAgents(members, this.eligibilityContext(requiredSkills), index.candidateUsers.get(members));
     const base = {
       team: teamId,
       queue: queueId,

@@ -111,6 +111,11 @@ export interface WorkspaceIndex {
    * skills — listing the whole staff in each trace would be noise and cost.
    */
   readonly queueCandidates: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The user models of each candidate list above, in the same order (keyed by the list itself):
+   * eligibility reads them by position instead of looking 2,000 users up by id per decision.
+   */
+  readonly candidateUsers: WeakMap<readonly string[], readonly UserModel[]>;
 }
 
 const indexes = new WeakMap<WorkspaceModel, WorkspaceIndex>();
@@ -146,7 +151,12 @@ function buildIndex(workspace: WorkspaceModel): WorkspaceIndex {
       queueCandidates.set(queue.id, ids);
     }
   }
-  return { teamCandidates, queueCandidates };
+  const candidateUsers = new WeakMap<readonly string[], readonly UserModel[]>();
+  for (const ids of [...teamCandidates.values(), ...queueCandidates.values()]) {
+    if (candidateUsers.has(ids)) continue;
+    candidateUsers.set(ids, ids.map((id) => workspace.users.get(id)!));
+  }
+  return { teamCandidates, queueCandidates, candidateUsers };
 }
 
 function dedupe(ids: readonly string[]): string[] {

@@ -1,6 +1,6 @@
 import type { ChannelType } from '../../contract/common.js';
 import type { CandidateTrace } from '../../contract/trace.js';
-import type { AgentState, Instant, WorkspaceModel } from '../model.js';
+import type { AgentState, Instant, UserModel, WorkspaceModel } from '../model.js';
 import { isOpenAt } from '../schedule/schedule.js';
 
 export interface EligibilityContext {
@@ -33,15 +33,21 @@ export interface Eligibility {
  * (CW #5672, #10685); "on duty" is computed from the schedule at read time, never flipped by a
  * job (RC #4898).
  */
-export function findEligibleAgents(candidateIds: readonly string[], ctx: EligibilityContext): Eligibility {
+export function findEligibleAgents(
+  candidateIds: readonly string[],
+  ctx: EligibilityContext,
+  /** The candidates' user models in the same order, when the caller has them (workspaceIndex). */
+  users?: readonly (UserModel | undefined)[],
+): Eligibility {
   const eligible: string[] = [];
   const candidates: CandidateTrace[] = [];
   let staffed = 0;
   // Agents share a handful of schedules: ask each schedule once per decision.
   let openBySchedule: Map<string, boolean> | null = null;
 
-  for (const id of candidateIds) {
-    const user = ctx.workspace.users.get(id);
+  for (let index = 0; index < candidateIds.length; index += 1) {
+    const id = candidateIds[index]!;
+    const user = users === undefined ? ctx.workspace.users.get(id) : users[index];
     const state = ctx.agents.get(id);
     const load = state?.load[ctx.channelType] ?? 0;
     const cap = user?.capacity[ctx.channelType];

@@ -333,6 +333,53 @@ function compileBusinessHours(spec: BusinessHoursSpec, context: ConditionContext
   return (facts) => (isOpenAt(schedule, facts.now) === wantOpen ? null : entry);
 }
 
+/**
+ * A condition's first test, when its failure alone decides the outcome: the first operator of the
+ * first leaf reached through `all` (a bare leaf is its own first leaf). If that test fails, the
+ * compiled condition returns exactly `entry` — `all` stops at its first failed child and a leaf
+ * at its first failed operator — so an evaluator may run `test` alone and skip the rest.
+ * `signature` is equal for tests that give the same answer on the same facts (field, operator
+ * and literal under one ruleset's clock), so one decision can answer each distinct test once.
+ * Call only on a condition that `compileCondition` accepted.
+ */
+export interface Guard {
+  readonly signature: string;
+  readonly test: (facts: RuleFacts) => boolean;
+  readonly entry: RuleEvaluation;
+}
+
+export function conditionGuard(condition: Condition, context: ConditionContext): Guard | null {
+  if (!isRecord(condition)) return null;
+  const keys = Object.keys(condition);
+  const [key] = keys;
+  if (key === undefined || keys.length !== 1) return null;
+  const value: unknown = (condition as Record<string, unknown>)[key];
+  if (key === 'all') {
+    const first: unknown = Array.isArray(value) ? value[0] : undefined;
+    return first === undefined ? null : conditionGuard(first as Condition, context);
+  }
+  if (key === 'any' || key === 'not' || !isRecord(value)) return null;
+  if (key === 'businessHours') {
+    const wantOpen = 'open' in value;
+    const scheduleId = String(wantOpen ? value.open : value.closed);
+    const schedule = context.schedules.get(scheduleId);
+    if (schedule === undefined) return null;
+    const text = `businessHours ${wantOpen ? 'open' : 'closed'} ${scheduleId}`;
+    return { signature: text, test: (facts) => isOpenAt(schedule, facts.now) === wantOpen, entry: failure(context, text) };
+  }
+  const reader = fieldReader(key, context.clock);
+  if (reader === null) return null;
+  for (const [operator, literal] of Object.entries(value)) {
+    if (literal === undefined) continue;
+    return {
+      signature: `${key}\u0000${operator}\u0000${JSON.stringify(literal)}`,
+      test: operatorTest(reader, operator, literal, `${key}.${operator}`),
+      entry: failure(context, describeOperator(key, operator, literal)),
+    };
+  }
+  return null;
+}
+
 export function compileCondition(condition: Condition, context: ConditionContext): Check {
   if (!isRecord(condition)) throw new ConditionError('a condition is an object such as { language: { eq: es } }');
   const keys = Object.keys(condition);

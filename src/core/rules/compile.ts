@@ -14,7 +14,7 @@ import type { Trigger } from '../../contract/common.js';
 import type { RuleAction, Ruleset } from '../../contract/config.js';
 import type { RuleEvaluation } from '../../contract/trace.js';
 import type { RuleFacts, Schedule } from '../model.js';
-import { compileCondition, ConditionError, type Check } from './compile-condition.js';
+import { compileCondition, conditionGuard, ConditionError, type Check, type Guard } from './compile-condition.js';
 import { localClockFor } from './read-field.js';
 
 export interface RulesEnvironment {
@@ -56,13 +56,33 @@ interface CompiledRule {
   /** Per trigger slot: null when `when` admits the trigger, else the trace entry saying why not. */
   readonly triggerFailure: readonly (RuleEvaluation | null)[];
   readonly condition: Check | null;
+  /** Index into the ruleset's shared guard tests, or -1; see `conditionGuard`. */
+  readonly guardSlot: number;
+  /** This rule's trace entry when its guard fails. */
+  readonly guardEntry: RuleEvaluation | null;
   readonly matched: RuleEvaluation;
 }
 
 const RULES = Symbol('baton.rules.compiled');
-type CompiledRulesetValue = CompiledRuleset & { readonly [RULES]: readonly CompiledRule[] };
+const GUARDS = Symbol('baton.rules.guards');
+type CompiledRulesetValue = CompiledRuleset & {
+  readonly [RULES]: readonly CompiledRule[];
+  /** Distinct first tests of the rules' conditions, each asked at most once per evaluation. */
+  readonly [GUARDS]: readonly Guard['test'][];
+};
 
-function compileRule(rule: Ruleset['rules'][number], env: RulesEnvironment, clock: ReturnType<typeof localClockFor>): CompiledRule {
+/** Shares guard tests between rules by signature while a ruleset compiles. */
+interface GuardTable {
+  readonly slots: Map<string, number>;
+  readonly tests: Guard['test'][];
+}
+
+function compileRule(
+  rule: Ruleset['rules'][number],
+  env: RulesEnvironment,
+  clock: ReturnType<typeof localClockFor>,
+  guards: GuardTable,
+): CompiledRule {
   const when = rule.when;
   const triggerFailure: (RuleEvaluation | null)[] = [];
   for (let slot = 0; slot <= UNKNOWN_TRIGGER_SLOT; slot += 1) {
@@ -75,12 +95,26 @@ function compileRule(rule: Ruleset['rules'][number], env: RulesEnvironment, cloc
     }
   }
   let condition: Check | null = null;
+  let guardSlot = -1;
+  let guardEntry: RuleEvaluation | null = null;
   if (rule.if !== undefined) {
+    const context = { ruleId: rule.id, schedules: env.schedules, clock };
     try {
-      condition = compileCondition(rule.if, { ruleId: rule.id, schedules: env.schedules, clock });
+      condition = compileCondition(rule.if, context);
     } catch (error) {
       if (error instanceof ConditionError) throw new Error(`rule "${rule.id}": ${error.message}`, { cause: error });
       throw error;
+    }
+    const guard = conditionGuard(rule.if, context);
+    if (guard !== null) {
+      let slot = guards.slots.get(guard.signature);
+      if (slot === undefined) {
+        slot = guards.tests.length;
+        guards.tests.push(guard.test);
+        guards.slots.set(guard.signature, slot);
+      }
+      guardSlot = slot;
+      guardEntry = guard.entry;
     }
   }
   return {
@@ -88,9 +122,16 @@ function compileRule(rule: Ruleset['rules'][number], env: RulesEnvironment, cloc
     action: rule.then,
     triggerFailure,
     condition,
+    guardSlot,
+    guardEntry,
     matched: Object.freeze({ rule: rule.id, matched: true, failed: null }),
   };
 }
+
+/** Guard answers of the running evaluation: `stamp[slot] === epoch` means `passed[slot]` is current. */
+let guardStamp = new Uint32Array(0);
+let guardPassed = new Uint8Array(0);
+let epoch = 0;
 
 /**
  * Compile every enabled rule once. Throws an Error naming the rule for what validation should
@@ -98,12 +139,14 @@ function compileRule(rule: Ruleset['rules'][number], env: RulesEnvironment, cloc
  */
 export function compileRuleset(ruleset: Ruleset, env: RulesEnvironment, version: number | null): CompiledRuleset {
   const clock = localClockFor(env.timezone);
-  const rules = ruleset.rules.filter((rule) => rule.enabled !== false).map((rule) => compileRule(rule, env, clock));
+  const guards: GuardTable = { slots: new Map(), tests: [] };
+  const rules = ruleset.rules.filter((rule) => rule.enabled !== false).map((rule) => compileRule(rule, env, clock, guards));
   const compiled: CompiledRulesetValue = {
     version,
     ruleIds: Object.freeze(rules.map((rule) => rule.id)),
     fallback: ruleset.fallback,
     [RULES]: rules,
+    [GUARDS]: guards.tests,
   };
   return Object.freeze(compiled);
 }
@@ -117,15 +160,35 @@ export function evaluateRuleset(
   facts: RuleFacts,
   options: { useFallback: boolean },
 ): RuleMatch | null {
-  const rules = (compiled as Partial<CompiledRulesetValue>)[RULES];
-  if (rules === undefined) throw new Error('evaluateRuleset needs a ruleset built by compileRuleset');
+  const value = compiled as Partial<CompiledRulesetValue>;
+  const rules = value[RULES];
+  const guards = value[GUARDS];
+  if (rules === undefined || guards === undefined) throw new Error('evaluateRuleset needs a ruleset built by compileRuleset');
   const slot = (TRIGGER_SLOT as Partial<Record<string, number>>)[facts.trigger] ?? UNKNOWN_TRIGGER_SLOT;
+  // Evaluation is synchronous and not re-entrant: one shared memo, invalidated by a new epoch.
+  if (guardStamp.length < guards.length) {
+    guardStamp = new Uint32Array(guards.length * 2);
+    guardPassed = new Uint8Array(guards.length * 2);
+  }
+  epoch = epoch === 0xffffffff ? 1 : epoch + 1;
+  if (epoch === 1) guardStamp.fill(0);
   const evaluated: RuleEvaluation[] = [];
   for (const rule of rules) {
     const wrongTrigger = rule.triggerFailure[slot];
     if (wrongTrigger !== null && wrongTrigger !== undefined) {
       evaluated.push(wrongTrigger);
       continue;
+    }
+    const guardSlot = rule.guardSlot;
+    if (guardSlot >= 0) {
+      if (guardStamp[guardSlot] !== epoch) {
+        guardStamp[guardSlot] = epoch;
+        guardPassed[guardSlot] = guards[guardSlot]!(facts) ? 1 : 0;
+      }
+      if (guardPassed[guardSlot] === 0) {
+        evaluated.push(rule.guardEntry!);
+        continue;
+      }
     }
     const failed = rule.condition === null ? null : rule.condition(facts);
     if (failed !== null) {

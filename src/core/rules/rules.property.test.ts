@@ -3,10 +3,11 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { ChannelType, ConversationStatus, Priority, Trigger } from '../../contract/common.js';
 import type { Condition, OperatorSpec, Scalar } from '../../contract/conditions.js';
-import { ScheduleConfig } from '../../contract/config.js';
+import { Ruleset, ScheduleConfig } from '../../contract/config.js';
 import type { RuleFacts, Schedule } from '../model.js';
 import { compileSchedule, isOpenAt } from '../schedule/schedule.js';
 import { compileCondition, type ConditionContext } from './compile-condition.js';
+import { compileRuleset, evaluateRuleset } from './compile.js';
 import { localClockFor } from './read-field.js';
 
 /**
@@ -410,6 +411,58 @@ describe('compiled conditions (property)', () => {
         expect(holds({ nin: literals })).toBe(!holds({ in: literals }));
         expect(holds({ in: literals })).toBe(literals.some((item) => holds({ eq: item })));
         expect(holds({ exists: false })).toBe(!holds({ exists: true }));
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('compiled rulesets (property)', () => {
+  /**
+   * evaluateRuleset answers each distinct first test once per decision and skips a rule whose
+   * first test failed (conditionGuard). The trace must still be exactly what evaluating every
+   * rule's whole condition in order gives: rules drawn from a small pool share first leaves.
+   */
+  it('give the trace of evaluating every rule in order, with shared first tests', () => {
+    const ruleArbitrary = fc.record({
+      when: fc.option(fc.subarray([...Trigger.options], { minLength: 1, maxLength: 3 }), { nil: undefined }),
+      if: fc.option(condition, { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(ruleArbitrary, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(5), { minLength: 1, maxLength: 20 }), fc.array(facts, { minLength: 1, maxLength: 4 }), (pool, picks, factsList) => {
+        const rules = picks.map((pick, index) => {
+          const template = pool[pick % pool.length]!;
+          return {
+            id: `r${index}`,
+            ...(template.when === undefined ? {} : { when: template.when }),
+            ...(template.if === undefined ? {} : { if: template.if }),
+            then: { destination: { queue: 'general' }, assignment: 'unassign_to_queue' as const },
+          };
+        });
+        const ruleset = Ruleset.parse({ rules, fallback: { destination: { queue: 'general' } } });
+        const compiled = compileRuleset(ruleset, { schedules: new Map([['office', SCHEDULE]]), timezone: ZONE }, 1);
+        const whole = ruleset.rules.map((rule) => (rule.if === undefined ? null : compileCondition(rule.if, { ...contextFor(), ruleId: rule.id })));
+        for (const one of factsList) {
+          const expected: { rule: string; matched: boolean; failed: string | null }[] = [];
+          let winner = 'fallback';
+          for (const [index, rule] of ruleset.rules.entries()) {
+            if (rule.when !== undefined && !rule.when.includes(one.trigger)) {
+              expected.push({ rule: rule.id, matched: false, failed: `trigger ${one.trigger} not in [${rule.when.join(', ')}]` });
+              continue;
+            }
+            const failed = whole[index]?.(one) ?? null;
+            if (failed !== null) {
+              expected.push(failed);
+              continue;
+            }
+            expected.push({ rule: rule.id, matched: true, failed: null });
+            winner = rule.id;
+            break;
+          }
+          const match = evaluateRuleset(compiled, one, { useFallback: true });
+          expect(match?.rule).toBe(winner);
+          expect(match?.evaluated).toEqual(expected);
+        }
       }),
       RUNS,
     );

@@ -19,6 +19,21 @@ const CUSTOMER_FORMAT = {
  * back to English. Never throws for such input.
  */
 export function formatInstant(at: Instant, timezone: string, language: string): string {
+  // Queued conversations are all told the same next opening: format each (instant, zone,
+  // language) once. A pure function's answer, so the memo cannot change what callers see.
+  const key = `${at}|${timezone}|${language}`;
+  const known = formatted.get(key);
+  if (known !== undefined) return known;
+  const text = formatUncached(at, timezone, language);
+  if (formatted.size >= FORMATTED_MAX) formatted.delete(formatted.keys().next().value as string);
+  formatted.set(key, text);
+  return text;
+}
+
+const FORMATTED_MAX = 512;
+const formatted = new Map<string, string>();
+
+function formatUncached(at: Instant, timezone: string, language: string): string {
   const zoneKnown = isValidTimezone(timezone);
   const dateTime = DateTime.fromMillis(at, { zone: zoneKnown ? timezone : 'UTC' });
   let text: string;
