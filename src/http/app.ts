@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import { redactUrl } from './redact-url.js';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ErrorBody, ErrorDetail } from '../contract/common.js';
@@ -61,7 +62,21 @@ function checkAccess(route: AnyRoute, principal: Principal | null): void {
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
+    logger:
+      options.logLevel === 'silent'
+        ? false
+        : {
+            level: options.logLevel,
+            // Fastify's own request line, minus secrets in the query string (`?token=` on the WebSocket).
+            serializers: {
+              req: (request: { method: string; url: string; hostname?: string; ip?: string }) => ({
+                method: request.method,
+                url: redactUrl(request.url),
+                hostname: request.hostname,
+                remoteAddress: request.ip,
+              }),
+            },
+          },
     bodyLimit: 2 * 1024 * 1024,
   });
   await app.register(cookie);
