@@ -12,6 +12,7 @@ import { parseConfigText } from './config/parse-config-text.js';
 import { closeMailTransports } from './delivery/channels/email.js';
 import { buildJobs } from './delivery/jobs.js';
 import { createOutboxWorker, type OutboxWorker } from './delivery/outbox-worker.js';
+import { createStreamPruner } from './services/prune-stream.js';
 import { createLocalHub, type RealtimeHub } from './delivery/realtime/hub.js';
 import { createRealtimePublisher } from './delivery/subscribers/realtime-stream.js';
 import { buildHttpApp } from './http/app.js';
@@ -90,6 +91,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     onError: (error) => logger.error({ err: error }, 'outbox worker failed'),
   });
   assigner = createWaitingAssigner(ctx, { sweepMs: env.BATON_SWEEP_MS });
+  const streamPruner = createStreamPruner(ctx);
 
   if (env.BATON_DEMO === '1') await seedDemo(ctx, options.processEnv);
 
@@ -115,6 +117,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
   if (options.workers !== false) {
     outbox.start();
     assigner.start();
+    streamPruner.start();
   }
 
   return {
@@ -128,6 +131,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
       await app.close();
       await hub.close();
       await assigner?.stop();
+      await streamPruner.stop();
       await outbox?.stop();
       closeMailTransports();
       if (ownsDatabase) await database.close();

@@ -14,6 +14,8 @@ export const Env = z.object({
   BATON_DEMO: z.enum(['0', '1']).default('1'),
   BATON_PUBLIC_URL: z.string().optional(),
   BATON_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
+  /** How long realtime frames stay replayable with `?after=` (hours); older ones are pruned. */
+  BATON_STREAM_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStream } from '../../src/store/repositories/stream.js';
+import { firstStreamSeq, lastStreamSeq, readStream } from '../../src/store/repositories/stream.js';
+import { pruneRealtimeStream } from '../../src/services/prune-stream.js';
 import { EXAMPLE_CONFIG, eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 interface Frame {
@@ -337,6 +338,41 @@ eachDialect('realtime', (dialect) => {
       await new Promise((done) => setTimeout(done, 100));
       expect(replay.frames.some((f) => f.type === 'typing')).toBe(false);
       await Promise.all([agent.close(), customerSocket.close(), replay.close()]);
+    });
+  });
+  // Last: pruning empties the stream that the tests above replay.
+  describe('retention', () => {
+    it('prunes frames past BATON_STREAM_RETENTION_HOURS, keeps the newest, and tells a client that asks for pruned ones', async () => {
+      await anAssignedConversation('Retained');
+      await t.baton.outbox.drain();
+      const ready = (client: Client) => client.frames.find((f) => f.type === 'stream.ready')!.data;
+      const total = (await t.baton.ctx.database.db.selectFrom('stream_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+      const last = await lastStreamSeq(t.baton.ctx.database.db);
+      expect(Number(total)).toBeGreaterThan(1);
+
+      // Within retention: nothing goes.
+      expect(await pruneRealtimeStream(t.baton.ctx)).toBe(0);
+      const before = await connect('?after=0', ana);
+      expect(ready(before)).toEqual({ after: 0, truncated: false });
+      await before.close();
+
+      // A week and a bit later everything but the newest row is past retention.
+      t.clock.advance((t.baton.ctx.env.BATON_STREAM_RETENTION_HOURS + 1) * 3_600_000);
+      expect(await pruneRealtimeStream(t.baton.ctx)).toBe(Number(total) - 1);
+      expect(await firstStreamSeq(t.baton.ctx.database.db)).toBe(last);
+      expect(await lastStreamSeq(t.baton.ctx.database.db)).toBe(last);
+
+      const stale = await connect('?after=0', ana);
+      expect(ready(stale)).toEqual({ after: 0, truncated: true });
+      const current = await connect(`?after=${last}`, ana);
+      expect(ready(current)).toEqual({ after: last, truncated: false });
+      await Promise.all([stale.close(), current.close()]);
+
+      // Seqs go on from the newest row: nothing handed out twice.
+      await anAssignedConversation('After pruning');
+      await t.baton.outbox.drain();
+      expect(await firstStreamSeq(t.baton.ctx.database.db)).toBe(last);
+      expect(await lastStreamSeq(t.baton.ctx.database.db)).toBeGreaterThan(last);
     });
   });
 });

@@ -26,6 +26,8 @@ export interface StreamConnectionOptions {
   readonly audiences: readonly string[];
   /** Send stored rows with seq greater than this. */
   readonly after: number;
+  /** Some frames after `after` were pruned: the client must reload its state over REST. */
+  readonly truncated?: boolean;
   readonly read: (after: number, limit: number) => Promise<readonly StreamEventRecord[]>;
   /** Ping period; a socket that has not answered the previous ping by the next one is closed. */
   readonly heartbeatMs: number;
@@ -145,7 +147,7 @@ export function openStreamConnection(options: StreamConnectionOptions): StreamCo
     cleanup();
   });
 
-  send({ seq: lastSeq, type: 'stream.ready', conversationId: null, data: { after: lastSeq } });
+  send({ seq: lastSeq, type: 'stream.ready', conversationId: null, data: { after: lastSeq, truncated: options.truncated === true } });
   void pump();
 
   return { lastSeq: () => lastSeq, close };

@@ -19,7 +19,7 @@ import type { RealtimeHub } from '../../delivery/realtime/hub.js';
 import { createRateLimiter, relayTyping, TYPING_INTERVAL_MS } from '../../delivery/realtime/typing.js';
 import { BatonError } from '../../platform/errors.js';
 import type { ServiceContext } from '../../services/context.js';
-import { lastStreamSeq, readStream } from '../../store/repositories/stream.js';
+import { firstStreamSeq, lastStreamSeq, readStream } from '../../store/repositories/stream.js';
 import { credentialsOf, type Credentials } from '../app.js';
 import { defineRoute, type AnyRoute, type Principal } from '../route.js';
 import type { RouteDeps } from './deps.js';
@@ -95,7 +95,7 @@ export interface RealtimeSocketOptions {
 export async function registerRealtimeSocket(app: FastifyInstance, options: RealtimeSocketOptions): Promise<void> {
   const { ctx, hub } = options;
   await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
-  const admitted = new WeakMap<FastifyRequest, { readonly principal: Principal; readonly after: number }>();
+  const admitted = new WeakMap<FastifyRequest, { readonly principal: Principal; readonly after: number; readonly truncated: boolean }>();
 
   app.get(
     '/api/realtime',
@@ -115,7 +115,9 @@ export async function registerRealtimeSocket(app: FastifyInstance, options: Real
         // the hub, and the connection reads once right after registering, so a row committed in
         // between is sent, not lost.
         const after = query.data.after ?? (await lastStreamSeq(ctx.database.db));
-        admitted.set(request, { principal, after });
+        // Frames between `after` and the oldest one kept were pruned (BATON_STREAM_RETENTION_HOURS).
+        const first = query.data.after === undefined ? null : await firstStreamSeq(ctx.database.db);
+        admitted.set(request, { principal, after, truncated: first !== null && after < first - 1 });
       },
     },
     (socket, request) => {
@@ -133,6 +135,7 @@ export async function registerRealtimeSocket(app: FastifyInstance, options: Real
         hub,
         audiences,
         after: admission.after,
+        truncated: admission.truncated,
         read: (after, limit) => readStream(ctx.database.db, { audiences, after, limit }),
         heartbeatMs: options.heartbeatMs ?? 30_000,
         onClientFrame: (frame) => {

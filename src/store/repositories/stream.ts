@@ -94,6 +94,33 @@ export async function lastStreamSeq(ex: Executor): Promise<number> {
   return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
 }
 
+/** The lowest seq still stored (null for an empty stream): older rows were pruned. */
+export async function firstStreamSeq(ex: Executor): Promise<number | null> {
+  const row = await ex
+    .selectFrom('stream_events')
+    .select((eb) => eb.fn.min('seq').as('seq'))
+    .executeTakeFirst();
+  return row?.seq === null || row?.seq === undefined ? null : Number(row.seq);
+}
+
+/**
+ * Delete stream rows written before `before`, oldest first, at most `limit` per call (short
+ * write transactions). The newest row always stays: seqs continue from it, so a client's
+ * `after` never points past a seq that could be handed out again. Returns how many went.
+ */
+export async function pruneStream(ex: Executor, options: { readonly before: number; readonly limit?: number }): Promise<number> {
+  const last = await lastStreamSeq(ex);
+  const doomed = ex
+    .selectFrom('stream_events')
+    .select('seq')
+    .where('created_at', '<', options.before)
+    .where('seq', '<', last)
+    .orderBy('seq')
+    .limit(Math.max(1, options.limit ?? 5_000));
+  const result = await ex.deleteFrom('stream_events').where('seq', 'in', doomed).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Rows for any of `audiences` with seq > `after`, oldest first; page with the last seq returned. */
 export async function readStream(
   ex: Executor,
