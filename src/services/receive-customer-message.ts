@@ -64,13 +64,15 @@ export async function customerTurn(
   locked: ConversationRecord,
   body: string,
   externalId: string | null,
+  /** Channel details kept with the customer's message (an email's headers). */
+  data?: Readonly<Record<string, unknown>>,
 ): Promise<TurnOutcome> {
   const now = ctx.clock.now();
   const contact = await getContact(trx, locked.contactId);
   if (contact === null) throw new Error(`conversation ${locked.id} has no contact`);
   const actor = `contact:${contact.id}`;
   const history = await listRecentMessages(trx, locked.id, { limit: HISTORY });
-  const customerMessage = await appendMessage(trx, { conversationId: locked.id, author: 'contact', authorId: contact.id, body, externalId, now });
+  const customerMessage = await appendMessage(trx, { conversationId: locked.id, author: 'contact', authorId: contact.id, body, externalId, ...(data === undefined ? {} : { data }), now });
   if (customerMessage === null) throw notFound('conversation', locked.id);
   const messages: MessageRecord[] = [customerMessage];
 
