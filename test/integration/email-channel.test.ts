@@ -253,6 +253,18 @@ eachDialect('email channel', (dialect) => {
       expect(a.data.outcome).toBe('created');
     });
 
+    it('stores one of two simultaneous deliveries of the same email and names it to the other', async () => {
+      const post = () =>
+        t.request({ method: 'POST', url: '/api/channels/support-email/inbound', headers: t.admin, payload: { from: 'race@example.test', subject: 'Race', text: 'Twice at once', messageId: '<race-1@example.test>' } });
+      const answers = await Promise.all([post(), post()]);
+      expect(answers.map((a) => a.data.outcome as string).sort()).toEqual(['created', 'duplicate']);
+      expect(answers[0]!.data.conversation.id).toBe(answers[1]!.data.conversation.id);
+      const stored = await db().selectFrom('messages').select('id').where('external_id', '=', '<race-1@example.test>').execute();
+      expect(stored).toHaveLength(1);
+      const conversations = await db().selectFrom('conversations').innerJoin('contacts', 'contacts.id', 'conversations.contact_id').select('conversations.id').where('contacts.email', '=', 'race@example.test').execute();
+      expect(conversations).toHaveLength(1);
+    });
+
     it('refuses mail from a channel address (a loop)', async () => {
       const loop = await t.request({ method: 'POST', url: '/api/channels/support-email/inbound', headers: t.admin, payload: { from: 'support@acme.test', subject: 'x', text: 'x', messageId: '<loop-1@acme.test>' } });
       expect(loop.statusCode).toBe(422);
