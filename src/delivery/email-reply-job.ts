@@ -1,5 +1,5 @@
 /**
- * `channel.email.reply`: one message of an email conversation, sent to the customer over SMTP
+ * `deliver.email_reply`: one message of an email conversation, sent to the customer over SMTP
  * (PRODUCT §11). appendMessage enqueues it in the message's own transaction for every public
  * message the customer should read — an agent's reply, the AI agent's answer, the handoff's
  * message, a check-in — and never for internal notes (store/repositories/messages.ts).

@@ -152,6 +152,12 @@ eachDialect('email channel', (dialect) => {
       expect(mail.messageId).toMatch(/^<baton\.[0-9a-f-]+@acme\.test>$/);
       expect(stored?.external_id).toBe(mail.messageId);
       replyMessageId = mail.messageId!;
+
+      // Each reply is a delivery people can see (and retry when it fails).
+      const listed = await t.request({ method: 'GET', url: '/api/deliveries?kind=deliver.email_reply&limit=100', headers: t.admin });
+      expect(listed.statusCode).toBe(200);
+      const ours = (listed.data.items as { conversationId: string | null; status: string }[]).filter((d) => d.conversationId === conversationId);
+      expect(ours.map((d) => d.status)).toEqual(['done', 'done']);
     });
 
     it('sends a retried reply with the same Message-ID', async () => {
@@ -160,7 +166,7 @@ eachDialect('email channel', (dialect) => {
       const reset = await db()
         .updateTable('outbox')
         .set({ status: 'pending', available_at: 0 })
-        .where('idempotency_key', '=', `${conversationId}:channel.email.reply:${stored.seq}`)
+        .where('idempotency_key', '=', `${conversationId}:deliver.email_reply:${stored.seq}`)
         .executeTakeFirst();
       expect(reset.numUpdatedRows).toBe(1n);
       const count = relay.mails.length;
@@ -258,7 +264,7 @@ eachDialect('email channel', (dialect) => {
         t.request({ method: 'POST', url: '/api/channels/support-email/inbound', headers: t.admin, payload: { from: 'race@example.test', subject: 'Race', text: 'Twice at once', messageId: '<race-1@example.test>' } });
       const answers = await Promise.all([post(), post()]);
       expect(answers.map((a) => a.data.outcome as string).sort()).toEqual(['created', 'duplicate']);
-      expect(answers[0]!.data.conversation.id).toBe(answers[1]!.data.conversation.id);
+      expect(answers[0].data.conversation.id).toBe(answers[1].data.conversation.id);
       const stored = await db().selectFrom('messages').select('id').where('external_id', '=', '<race-1@example.test>').execute();
       expect(stored).toHaveLength(1);
       const conversations = await db().selectFrom('conversations').innerJoin('contacts', 'contacts.id', 'conversations.contact_id').select('conversations.id').where('contacts.email', '=', 'race@example.test').execute();

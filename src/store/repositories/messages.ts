@@ -115,8 +115,12 @@ export async function appendMessage(ex: Executor, input: NewMessage): Promise<Me
   });
 }
 
-/** The outbox kind that sends one message of an email conversation to the customer (delivery/email-reply-job.ts). */
-export const EMAIL_REPLY_JOB = 'channel.email.reply';
+/**
+ * The outbox kind that sends one message of an email conversation to the customer
+ * (delivery/email-reply-job.ts). A `deliver.*` kind, so a reply that failed is in the deliveries
+ * list for a person to see and retry (repositories/deliveries.ts).
+ */
+export const EMAIL_REPLY_JOB = 'deliver.email_reply';
 
 /**
  * System notices that make sense in a chat window but not as an email of their own: "Ana joined",
