@@ -120,6 +120,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
   if (env.BATON_SMTP_PORT !== undefined) {
     try {
       smtp = await startSmtpListener(ctx, { host: env.BATON_SMTP_HOST, port: env.BATON_SMTP_PORT, maxBytes: env.BATON_SMTP_MAX_BYTES });
+      logger.info({ host: smtp.host, port: smtp.port }, 'listening for inbound email over SMTP');
     } catch (error) {
       // The port is taken (or not ours to bind): fail the start without leaking what is open.
       await app.close();

@@ -44,44 +44,42 @@ export async function startConversationIn(
   loaded: LoadedWorkspace,
   input: StartConversationInput,
 ): Promise<TurnOutcome> {
-  {
-    const channel = loaded.model.channels.get(input.channelId);
-    if (channel === undefined) {
-      throw new BatonError('invalid', `unknown channel "${input.channelId}"`, { details: [{ path: 'channel', message: `unknown channel "${input.channelId}"` }] });
-    }
-    const now = ctx.clock.now();
-    const contact = 'id' in input.contact ? await getContact(trx, input.contact.id) : await upsertContact(trx, loaded, input.contact, now);
-    if (contact === null) throw notFound('contact', 'id' in input.contact ? input.contact.id : '');
-
-    const created = await createConversation(trx, {
-      channelId: channel.id,
-      channelType: channel.type,
-      contactId: contact.id,
-      language: contact.language,
-      subject: input.subject ?? null,
-      now,
-    });
-    await appendEvent(trx, { conversationId: created.id, type: 'conversation.created', actor: input.actor, data: { channel: channel.id }, now });
-
-    if (input.message !== undefined) {
-      const locked = await getConversationForUpdate(trx, created.id);
-      if (locked === null) throw new Error('conversation vanished inside its transaction');
-      return customerTurn(trx, ctx, loaded, locked, input.message, input.externalId ?? null, input.messageData);
-    }
-    if (channel.assistant === 'none') {
-      const handed = await applyHandoff(trx, ctx, loaded, {
-        conversationId: created.id,
-        trigger: 'no_assistant',
-        soft: false,
-        note: `channel ${channel.id} has no AI agent`,
-        messageText: '',
-        actor: 'system',
-      });
-      if (handed.outcome !== 'handed_off') throw new Error(`no_assistant handoff failed: ${handed.outcome}`);
-      return { conversation: handed.conversation, contact: handed.contact, messages: handed.messages, handoff: handed.trace };
-    }
-    return { conversation: created, contact, messages: [], handoff: null };
+  const channel = loaded.model.channels.get(input.channelId);
+  if (channel === undefined) {
+    throw new BatonError('invalid', `unknown channel "${input.channelId}"`, { details: [{ path: 'channel', message: `unknown channel "${input.channelId}"` }] });
   }
+  const now = ctx.clock.now();
+  const contact = 'id' in input.contact ? await getContact(trx, input.contact.id) : await upsertContact(trx, loaded, input.contact, now);
+  if (contact === null) throw notFound('contact', 'id' in input.contact ? input.contact.id : '');
+
+  const created = await createConversation(trx, {
+    channelId: channel.id,
+    channelType: channel.type,
+    contactId: contact.id,
+    language: contact.language,
+    subject: input.subject ?? null,
+    now,
+  });
+  await appendEvent(trx, { conversationId: created.id, type: 'conversation.created', actor: input.actor, data: { channel: channel.id }, now });
+
+  if (input.message !== undefined) {
+    const locked = await getConversationForUpdate(trx, created.id);
+    if (locked === null) throw new Error('conversation vanished inside its transaction');
+    return customerTurn(trx, ctx, loaded, locked, input.message, input.externalId ?? null, input.messageData);
+  }
+  if (channel.assistant === 'none') {
+    const handed = await applyHandoff(trx, ctx, loaded, {
+      conversationId: created.id,
+      trigger: 'no_assistant',
+      soft: false,
+      note: `channel ${channel.id} has no AI agent`,
+      messageText: '',
+      actor: 'system',
+    });
+    if (handed.outcome !== 'handed_off') throw new Error(`no_assistant handoff failed: ${handed.outcome}`);
+    return { conversation: handed.conversation, contact: handed.contact, messages: handed.messages, handoff: handed.trace };
+  }
+  return { conversation: created, contact, messages: [], handoff: null };
 }
 
 /** The contact for `input`: by external id when given (the same customer twice is one contact), else new. */

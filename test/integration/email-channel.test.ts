@@ -219,6 +219,28 @@ eachDialect('email channel', (dialect) => {
     });
   });
 
+  it("never auto-answers an automated email (an out-of-office), but an agent's reply still goes out", async () => {
+    await customer.sendMail({
+      from: '"Out of office" <ooo@example.test>',
+      to: 'support@acme.test',
+      subject: 'Automatic reply: holidays',
+      text: 'I am away until Monday.',
+      messageId: '<ooo-1@example.test>',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    const conversation = await conversationWith('<ooo-1@example.test>');
+    await t.baton.outbox.drain();
+    expect(relay.mails.filter((m) => m.envelopeTo.includes('ooo@example.test'))).toHaveLength(0);
+    const skipped = await db().selectFrom('outbox').select('status').where('idempotency_key', 'like', `${conversation.id}:deliver.email_reply:%`).execute();
+    expect(skipped.map((r) => r.status)).toEqual(['done']);
+
+    const count = relay.mails.length;
+    await t.request({ method: 'POST', url: `/api/conversations/${conversation.id}/messages`, headers: ana, payload: { body: 'Noted, thanks.' } });
+    await t.baton.outbox.drain();
+    await relay.waitFor(count + 1);
+    expect(mailsTo('ooo@example.test', 'Noted, thanks.')).toHaveLength(1);
+  });
+
   describe('the inbound HTTP hook', () => {
     it('takes raw MIME, with the text made from an HTML-only body, and then a JSON reply into the same conversation', async () => {
       const raw = [
