@@ -8,7 +8,9 @@
  *    or sent: a reply lands in THAT conversation through the customer path (customerTurn), so it
  *    reopens a resolved conversation, resumes one waiting on the customer, reaches the AI agent
  *    while it is with the bot — exactly like a chat message. A closed conversation is final: the
- *    reply starts a new one.
+ *    reply starts a new one. A reply from another address (the customer's second mailbox, a
+ *    colleague in the thread) is still the conversation contact's turn; its From is kept on the
+ *    message (`data.email.from`).
  * 3. Otherwise a new conversation on the channel, with the email's subject, for the contact with
  *    the sender's address (created, named after the From display name, when there is none).
  *
