@@ -73,7 +73,6 @@ export async function startSmtpListener(ctx: ServiceContext, options: SmtpListen
   }
 
   const server = new SMTPServer({
-    name: options.host === '0.0.0.0' || options.host === '::' ? undefined : options.host,
     banner: 'Baton',
     disabledCommands: ['AUTH', 'STARTTLS'],
     authOptional: true,
