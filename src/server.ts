@@ -17,6 +17,7 @@ import { createLocalHub, type RealtimeHub } from './delivery/realtime/hub.js';
 import { createRealtimePublisher } from './delivery/subscribers/realtime-stream.js';
 import { buildHttpApp } from './http/app.js';
 import { allRoutes } from './http/routes/index.js';
+import { startSmtpListener, type SmtpListener } from './inbound/smtp-listener.js';
 import { registerRealtimeSocket } from './http/routes/realtime.js';
 import type { Env } from './platform/env.js';
 import { hashPassword } from './platform/secrets.js';
@@ -54,6 +55,8 @@ export interface Baton {
   readonly metrics: Registry;
   /** Realtime fan-out to the connected WebSockets. */
   readonly hub: RealtimeHub;
+  /** Inbound email over SMTP, when `BATON_SMTP_PORT` is set (its bound port, for port 0). */
+  readonly smtp: SmtpListener | null;
   close(): Promise<void>;
 }
 
@@ -111,8 +114,23 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     authenticate: (credentials) => authenticate(ctx, credentials),
     logLevel: env.LOG_LEVEL,
     onResponse: (route, method, status, seconds) => httpDuration.observe({ route, method, status: String(status) }, seconds),
+    emailBodyLimit: env.BATON_SMTP_MAX_BYTES,
   });
   await registerRealtimeSocket(app, { ctx, hub, authenticate: (credentials) => authenticate(ctx, credentials) });
+
+  let smtp: SmtpListener | null = null;
+  if (env.BATON_SMTP_PORT !== undefined) {
+    try {
+      smtp = await startSmtpListener(ctx, { host: env.BATON_SMTP_HOST, port: env.BATON_SMTP_PORT, maxBytes: env.BATON_SMTP_MAX_BYTES });
+      logger.info({ host: smtp.host, port: smtp.port }, 'listening for inbound email over SMTP');
+    } catch (error) {
+      // The port is taken (or not ours to bind): fail the start without leaking what is open.
+      await app.close();
+      await hub.close();
+      if (ownsDatabase) await database.close();
+      throw error;
+    }
+  }
 
   if (options.workers !== false) {
     outbox.start();
@@ -127,7 +145,9 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     assigner,
     metrics,
     hub,
+    smtp,
     async close() {
+      await smtp?.close();
       await app.close();
       await hub.close();
       await assigner?.stop();

@@ -104,6 +104,8 @@ export const Conversation = z.object({
   properties: Properties,
   language: z.string().nullable(),
   intent: z.string().nullable(),
+  /** The email's subject on email channels; null elsewhere. */
+  subject: z.string().nullable(),
   handoff: HandoffTrace.nullable(),
   handedOffAt: z.string().nullable(),
   firstResponseDueAt: z.string().nullable(),

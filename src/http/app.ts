@@ -20,6 +20,8 @@ export interface HttpOptions {
   logLevel: string;
   /** Called for each finished request (metrics). */
   onResponse?: (route: string, method: string, status: number, seconds: number) => void;
+  /** Largest raw email (`message/rfc822`) body, bytes; default the general limit. */
+  emailBodyLimit?: number;
 }
 
 function errorBody(code: BatonError['code'], message: string, details?: ErrorDetail[]): ErrorBody {
@@ -84,6 +86,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   for (const type of ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => done(null, body));
   }
+  // A raw email (inbound hook) stays bytes: its charsets are declared inside, per MIME part.
+  app.addContentTypeParser('message/rfc822', { parseAs: 'buffer', bodyLimit: options.emailBodyLimit ?? 2 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof BatonError) {

@@ -16,6 +16,11 @@ export const Env = z.object({
   BATON_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
   /** How long realtime frames stay replayable with `?after=` (hours); older ones are pruned. */
   BATON_STREAM_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
+  /** Inbound email over SMTP: listen on this port when set (0: any free port, for tests). */
+  BATON_SMTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  BATON_SMTP_HOST: z.string().default('127.0.0.1'),
+  /** Largest inbound email, SMTP and HTTP hook (bytes); Postfix's default message_size_limit. */
+  BATON_SMTP_MAX_BYTES: z.coerce.number().int().min(1_024).default(10_240_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

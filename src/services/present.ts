@@ -35,6 +35,7 @@ export function presentConversation(conversation: ConversationRecord, contact: C
     properties: { ...conversation.properties },
     language: conversation.language,
     intent: conversation.intent,
+    subject: conversation.subject,
     handoff: conversation.handoff,
     handedOffAt: isoOrNull(conversation.handedOffAt),
     firstResponseDueAt: isoOrNull(conversation.firstResponseDueAt),

@@ -1,5 +1,5 @@
 /**
- * The customer writes (widget, in-app API, email later). In one transaction: store the message,
+ * The customer writes (widget, in-app API, email through receive-email.ts). In one transaction: store the message,
  * reopen a resolved conversation (PRODUCT §1: a customer reply reopens it), and — while the
  * conversation is with the AI agent — decide the turn (`decideTurn`, the simulator's code):
  * the AI answers, or the conversation is handed off through `applyHandoff`.
@@ -64,13 +64,15 @@ export async function customerTurn(
   locked: ConversationRecord,
   body: string,
   externalId: string | null,
+  /** Channel details kept with the customer's message (an email's headers). */
+  data?: Readonly<Record<string, unknown>>,
 ): Promise<TurnOutcome> {
   const now = ctx.clock.now();
   const contact = await getContact(trx, locked.contactId);
   if (contact === null) throw new Error(`conversation ${locked.id} has no contact`);
   const actor = `contact:${contact.id}`;
   const history = await listRecentMessages(trx, locked.id, { limit: HISTORY });
-  const customerMessage = await appendMessage(trx, { conversationId: locked.id, author: 'contact', authorId: contact.id, body, externalId, now });
+  const customerMessage = await appendMessage(trx, { conversationId: locked.id, author: 'contact', authorId: contact.id, body, externalId, ...(data === undefined ? {} : { data }), now });
   if (customerMessage === null) throw notFound('conversation', locked.id);
   const messages: MessageRecord[] = [customerMessage];
 

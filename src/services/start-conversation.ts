@@ -6,7 +6,7 @@
 import type { ContactInput } from '../contract/api.js';
 import { isValidTimezone } from '../core/schedule/zone-clock.js';
 import { BatonError, notFound } from '../platform/errors.js';
-import { withTransaction } from '../store/database.js';
+import { withTransaction, type Executor } from '../store/database.js';
 import { createContact, findOrCreateContactByExternalId, getContact, type ContactRecord } from '../store/repositories/contacts.js';
 import { createConversation, getConversationForUpdate } from '../store/repositories/conversations.js';
 import { appendEvent } from '../store/repositories/events.js';
@@ -21,49 +21,65 @@ export interface StartConversationInput {
   readonly contact: { readonly id: string } | ContactInput;
   readonly message?: string;
   readonly actor: string;
+  /** The email's subject (email channel). */
+  readonly subject?: string | null;
+  /** The first message's channel-side id and details (an email's Message-ID and headers). */
+  readonly externalId?: string | null;
+  readonly messageData?: Readonly<Record<string, unknown>>;
 }
 
 export async function startConversation(ctx: ServiceContext, input: StartConversationInput): Promise<TurnOutcome> {
   const outcome = await withTransaction(ctx.database, async (trx) => {
     const loaded = await ctx.workspace.current(trx);
-    const channel = loaded.model.channels.get(input.channelId);
-    if (channel === undefined) {
-      throw new BatonError('invalid', `unknown channel "${input.channelId}"`, { details: [{ path: 'channel', message: `unknown channel "${input.channelId}"` }] });
-    }
-    const now = ctx.clock.now();
-    const contact = 'id' in input.contact ? await getContact(trx, input.contact.id) : await upsertContact(trx, loaded, input.contact, now);
-    if (contact === null) throw notFound('contact', 'id' in input.contact ? input.contact.id : '');
-
-    const created = await createConversation(trx, {
-      channelId: channel.id,
-      channelType: channel.type,
-      contactId: contact.id,
-      language: contact.language,
-      now,
-    });
-    await appendEvent(trx, { conversationId: created.id, type: 'conversation.created', actor: input.actor, data: { channel: channel.id }, now });
-
-    if (input.message !== undefined) {
-      const locked = await getConversationForUpdate(trx, created.id);
-      if (locked === null) throw new Error('conversation vanished inside its transaction');
-      return customerTurn(trx, ctx, loaded, locked, input.message, null);
-    }
-    if (channel.assistant === 'none') {
-      const handed = await applyHandoff(trx, ctx, loaded, {
-        conversationId: created.id,
-        trigger: 'no_assistant',
-        soft: false,
-        note: `channel ${channel.id} has no AI agent`,
-        messageText: '',
-        actor: 'system',
-      });
-      if (handed.outcome !== 'handed_off') throw new Error(`no_assistant handoff failed: ${handed.outcome}`);
-      return { conversation: handed.conversation, contact: handed.contact, messages: handed.messages, handoff: handed.trace };
-    }
-    return { conversation: created, contact, messages: [], handoff: null };
+    return startConversationIn(trx, ctx, loaded, input);
   });
   ctx.afterCommit({ kind: 'outbox' });
   return outcome;
+}
+
+/** `startConversation` inside the caller's transaction (receive-email.ts de-duplicates in the same one). */
+export async function startConversationIn(
+  trx: Executor,
+  ctx: ServiceContext,
+  loaded: LoadedWorkspace,
+  input: StartConversationInput,
+): Promise<TurnOutcome> {
+  const channel = loaded.model.channels.get(input.channelId);
+  if (channel === undefined) {
+    throw new BatonError('invalid', `unknown channel "${input.channelId}"`, { details: [{ path: 'channel', message: `unknown channel "${input.channelId}"` }] });
+  }
+  const now = ctx.clock.now();
+  const contact = 'id' in input.contact ? await getContact(trx, input.contact.id) : await upsertContact(trx, loaded, input.contact, now);
+  if (contact === null) throw notFound('contact', 'id' in input.contact ? input.contact.id : '');
+
+  const created = await createConversation(trx, {
+    channelId: channel.id,
+    channelType: channel.type,
+    contactId: contact.id,
+    language: contact.language,
+    subject: input.subject ?? null,
+    now,
+  });
+  await appendEvent(trx, { conversationId: created.id, type: 'conversation.created', actor: input.actor, data: { channel: channel.id }, now });
+
+  if (input.message !== undefined) {
+    const locked = await getConversationForUpdate(trx, created.id);
+    if (locked === null) throw new Error('conversation vanished inside its transaction');
+    return customerTurn(trx, ctx, loaded, locked, input.message, input.externalId ?? null, input.messageData);
+  }
+  if (channel.assistant === 'none') {
+    const handed = await applyHandoff(trx, ctx, loaded, {
+      conversationId: created.id,
+      trigger: 'no_assistant',
+      soft: false,
+      note: `channel ${channel.id} has no AI agent`,
+      messageText: '',
+      actor: 'system',
+    });
+    if (handed.outcome !== 'handed_off') throw new Error(`no_assistant handoff failed: ${handed.outcome}`);
+    return { conversation: handed.conversation, contact: handed.contact, messages: handed.messages, handoff: handed.trace };
+  }
+  return { conversation: created, contact, messages: [], handoff: null };
 }
 
 /** The contact for `input`: by external id when given (the same customer twice is one contact), else new. */

@@ -252,6 +252,18 @@ export interface NotificationPreferencesTable {
   updated_at: EpochMs;
 }
 
+/** Every e-mail Message-ID received or sent (threading, de-duplication of redeliveries). */
+export interface EmailMessageTable {
+  /** `<id-left@id-right>` as in the header. */
+  message_id: string;
+  conversation_id: string;
+  /** messages.id */
+  message_row_id: string;
+  /** `inbound` | `outbound` */
+  direction: string;
+  created_at: EpochMs;
+}
+
 export interface DB {
   config_revisions: ConfigRevisionTable;
   ruleset_versions: RulesetVersionTable;
@@ -271,6 +283,7 @@ export interface DB {
   notification_preferences: NotificationPreferencesTable;
   stream_events: StreamEventTable;
   stream_cursors: StreamCursorTable;
+  email_messages: EmailMessageTable;
 }
 
 export type ConfigRevisionRow = Selectable<ConfigRevisionTable>;
@@ -292,3 +305,4 @@ export type TaskRow = Selectable<TaskTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type StreamEventRow = Selectable<StreamEventTable>;
 export type StreamCursorRow = Selectable<StreamCursorTable>;
+export type EmailMessageRow = Selectable<EmailMessageTable>;

@@ -105,9 +105,13 @@ export function renderNotificationEmail(mail: NotificationEmail): RenderedEmail 
 
 export interface SendEmailInput {
   readonly smtpUrl: string;
-  readonly from: string;
+  /** `Name <address>` text, or the parts (nodemailer quotes and encodes the name). */
+  readonly from: string | { readonly name: string; readonly address: string };
   readonly to: string;
   readonly messageId: string;
+  /** Threading of a reply (RFC 5322 §3.6.4). */
+  readonly inReplyTo?: string;
+  readonly references?: readonly string[];
   readonly rendered: RenderedEmail;
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -119,8 +123,10 @@ export interface SendEmailInput {
 export async function sendEmail(input: SendEmailInput): Promise<void> {
   try {
     await transportFor(input.smtpUrl).sendMail({
-      from: input.from,
+      from: typeof input.from === 'string' ? input.from : { name: input.from.name, address: input.from.address },
       to: input.to,
+      ...(input.inReplyTo === undefined ? {} : { inReplyTo: input.inReplyTo }),
+      ...(input.references === undefined || input.references.length === 0 ? {} : { references: [...input.references] }),
       subject: input.rendered.subject,
       text: input.rendered.text,
       html: input.rendered.html,

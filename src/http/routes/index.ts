@@ -6,6 +6,7 @@ import { conversationRoutes } from './conversations.js';
 import { deliveryRoutes } from './deliveries.js';
 import type { RouteDeps } from './deps.js';
 import { directoryRoutes } from './directory.js';
+import { emailInboundRoutes } from './email-inbound.js';
 import { notificationRoutes } from './notifications.js';
 import { realtimeRoutes } from './realtime.js';
 import { rulesetRoutes } from './ruleset.js';
@@ -29,6 +30,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...deliveryRoutes(deps),
     ...auditRoutes(deps),
     ...realtimeRoutes(deps),
+    ...emailInboundRoutes(deps),
   ];
   // System routes last: they serve the OpenAPI document of all the others.
   return [...routes, ...systemRoutes(deps, routes)];

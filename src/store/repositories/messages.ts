@@ -74,7 +74,7 @@ export async function appendMessage(ex: Executor, input: NewMessage): Promise<Me
         }),
       }))
       .where('id', '=', input.conversationId)
-      .returning('last_message_seq')
+      .returning(['last_message_seq', 'channel_type'])
       .executeTakeFirst();
     if (counter === undefined) return null;
     const row = await trx
@@ -100,8 +100,39 @@ export async function appendMessage(ex: Executor, input: NewMessage): Promise<Me
       payload: { conversationId: input.conversationId, seq: row.seq },
       now: input.now,
     });
+    // On an email conversation what the customer should read goes out as an email reply: enqueued
+    // here, in the message's transaction, so every path that speaks to the customer (an agent's
+    // reply, the AI agent's answer, the handoff's message, a check-in) sends it, and none twice.
+    if (counter.channel_type === 'email' && isEmailedToCustomer(input.author, isPrivate, input.data)) {
+      await enqueue(trx, {
+        kind: EMAIL_REPLY_JOB,
+        idempotencyKey: `${input.conversationId}:${EMAIL_REPLY_JOB}:${row.seq}`,
+        payload: { conversationId: input.conversationId, seq: row.seq },
+        now: input.now,
+      });
+    }
     return rowToMessage(row);
   });
+}
+
+/**
+ * The outbox kind that sends one message of an email conversation to the customer
+ * (delivery/email-reply-job.ts). A `deliver.*` kind, so a reply that failed is in the deliveries
+ * list for a person to see and retry (repositories/deliveries.ts).
+ */
+export const EMAIL_REPLY_JOB = 'deliver.email_reply';
+
+/**
+ * System notices that make sense in a chat window but not as an email of their own: "Ana joined",
+ * "you are with the assistant again", and the SLA's offer to follow up by email — which, on email,
+ * is what is happening anyway.
+ */
+const CHAT_ONLY_NOTICES: ReadonlySet<unknown> = new Set(['joined', 'handback', 'sla_follow_up_offer']);
+
+/** Internal notes never leave; the customer's own messages are not sent back to them. */
+export function isEmailedToCustomer(author: MessageAuthor, isPrivate: boolean, data: Readonly<Record<string, unknown>> | undefined): boolean {
+  if (isPrivate || author === 'contact') return false;
+  return !(author === 'system' && CHAT_ONLY_NOTICES.has(data?.kind));
 }
 
 export interface MessageQuery {
