@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as initial from './2026-11-25-initial.js';
 import * as notificationPreferences from './2026-11-26-notification-preferences.js';
 import * as realtimeStream from './2026-11-26-realtime-stream.js';
+import * as botframework from './2026-11-27-botframework.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -12,4 +13,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-11-25-initial': initial,
   '2026-11-26-notification-preferences': notificationPreferences,
   '2026-11-26-realtime-stream': realtimeStream,
+  '2026-11-27-botframework': botframework,
 };
