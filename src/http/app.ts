@@ -41,9 +41,15 @@ export function credentialsOf(request: FastifyRequest): Credentials {
   return { bearer: bearer || null, session };
 }
 
-function checkAccess(route: AnyRoute, principal: Principal | null): void {
+function checkAccess(route: AnyRoute, principal: Principal | null, credentials: Credentials): void {
   if (route.access === 'public') return;
   if (!principal) throw new BatonError('unauthorized', 'sign in or send a bearer token');
+  if (route.access === 'bot') {
+    if (principal.kind === 'admin_token') return;
+    const isToken = credentials.bearer !== null && principal.kind === 'user' && principal.scopes !== 'all';
+    if (!isToken || !principal.scopes.includes('bots')) throw new BatonError('forbidden', 'this endpoint takes an API token with the bots scope');
+    return;
+  }
   if (route.access === 'customer') {
     if (principal.kind !== 'customer') throw new BatonError('forbidden', 'this endpoint takes a customer session token');
     return;
@@ -51,7 +57,7 @@ function checkAccess(route: AnyRoute, principal: Principal | null): void {
   if (principal.kind === 'customer') throw new BatonError('forbidden', 'customer tokens reach only the widget API');
   if (principal.kind === 'admin_token') return;
   const scopes = principal.scopes;
-  const has = (scope: 'read' | 'write' | 'admin') => scopes === 'all' || scopes.includes(scope) || scopes.includes('admin');
+  const has = (scope: 'read' | 'write' | 'admin' | 'bots') => scopes === 'all' || scopes.includes(scope) || scopes.includes('admin');
   if (route.access === 'admin' && (principal.role !== 'admin' || !has('admin'))) {
     throw new BatonError('forbidden', 'admins only');
   }
@@ -101,15 +107,22 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
       method: route.method,
       url: route.url,
       handler: async (request, reply) => {
-        const principal = route.access === 'public' ? null : await options.authenticate(credentialsOf(request));
-        checkAccess(route, principal);
-        const params = route.params ? parseOrThrow(route.params, request.params, 'params') : {};
-        const query = route.query ? parseOrThrow(route.query, request.query ?? {}, 'query') : {};
-        let rawBody: unknown = request.body;
-        const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
-        const isRaw = route.rawBody?.includes(contentType) ?? false;
-        if (route.body && !isRaw && (rawBody === undefined || rawBody === null)) rawBody = {};
-        const body = isRaw ? rawBody : route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
+        const credentials = credentialsOf(request);
+        const principal = route.access === 'public' ? null : await options.authenticate(credentials);
+        checkAccess(route, principal, credentials);
+        let params: unknown, query: unknown, body: unknown;
+        try {
+          params = route.params ? parseOrThrow(route.params, request.params, 'params') : {};
+          query = route.query ? parseOrThrow(route.query, request.query ?? {}, 'query') : {};
+          let rawBody: unknown = request.body;
+          const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
+          const isRaw = route.rawBody?.includes(contentType) ?? false;
+          if (route.body && !isRaw && (rawBody === undefined || rawBody === null)) rawBody = {};
+          body = isRaw ? rawBody : route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
+        } catch (error) {
+          if (route.invalidInputStatus === undefined || !(error instanceof BatonError)) throw error;
+          return reply.status(route.invalidInputStatus).send(errorBody(error.code, error.message, error.details));
+        }
         const result = await route.handler({ params, query, body, principal, request, reply });
         if (reply.sent) return reply;
         if (result === undefined) return reply.status(route.status ?? 204).send();
@@ -172,7 +185,8 @@ export function buildOpenApi(routes: AnyRoute[], info: { title: string; version:
       },
     };
     if (route.access !== 'public') {
-      operation.security = route.access === 'customer' ? [{ customerToken: [] }] : [{ bearer: [] }, { session: [] }];
+      operation.security =
+        route.access === 'customer' ? [{ customerToken: [] }] : route.access === 'bot' ? [{ bearer: [] }] : [{ bearer: [] }, { session: [] }];
     }
     if (route.body) {
       const content: Record<string, unknown> = { 'application/json': { schema: jsonSchema(route.body, 'input') } };
