@@ -1,6 +1,7 @@
 import type { AnyRoute } from '../route.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { botRoutes } from './bots.js';
 import { configRoutes } from './config.js';
 import { conversationRoutes } from './conversations.js';
 import { deliveryRoutes } from './deliveries.js';
@@ -29,6 +30,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...deliveryRoutes(deps),
     ...auditRoutes(deps),
     ...realtimeRoutes(deps),
+    ...botRoutes(deps),
   ];
   // System routes last: they serve the OpenAPI document of all the others.
   return [...routes, ...systemRoutes(deps, routes)];
