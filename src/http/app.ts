@@ -77,14 +77,16 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   }
 
   app.setErrorHandler((error, request, reply) => {
+    // A route may answer `invalid` with another status (RouteDefinition.invalidInputStatus).
+    const invalidStatus = (request.routeOptions.config as { invalidInputStatus?: number } | undefined)?.invalidInputStatus ?? statusByCode.invalid;
     if (error instanceof BatonError) {
-      void reply.status(statusByCode[error.code]).send(errorBody(error.code, error.message, error.details));
+      void reply.status(error.code === 'invalid' ? invalidStatus : statusByCode[error.code]).send(errorBody(error.code, error.message, error.details));
       return;
     }
     const fastifyError = error as { statusCode?: number; code?: string; message?: string };
     if (fastifyError.statusCode && fastifyError.statusCode < 500) {
       const code = fastifyError.statusCode === 404 ? 'not_found' : fastifyError.statusCode === 413 ? 'invalid' : 'invalid';
-      void reply.status(fastifyError.statusCode === 404 ? 404 : 422).send(errorBody(code, fastifyError.message ?? 'bad request'));
+      void reply.status(fastifyError.statusCode === 404 ? 404 : invalidStatus).send(errorBody(code, fastifyError.message ?? 'bad request'));
       return;
     }
     request.log.error({ err: error }, 'unhandled error');
@@ -106,23 +108,18 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     app.route({
       method: route.method,
       url: route.url,
+      config: { invalidInputStatus: route.invalidInputStatus },
       handler: async (request, reply) => {
         const credentials = credentialsOf(request);
         const principal = route.access === 'public' ? null : await options.authenticate(credentials);
         checkAccess(route, principal, credentials);
-        let params: unknown, query: unknown, body: unknown;
-        try {
-          params = route.params ? parseOrThrow(route.params, request.params, 'params') : {};
-          query = route.query ? parseOrThrow(route.query, request.query ?? {}, 'query') : {};
-          let rawBody: unknown = request.body;
-          const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
-          const isRaw = route.rawBody?.includes(contentType) ?? false;
-          if (route.body && !isRaw && (rawBody === undefined || rawBody === null)) rawBody = {};
-          body = isRaw ? rawBody : route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
-        } catch (error) {
-          if (route.invalidInputStatus === undefined || !(error instanceof BatonError)) throw error;
-          return reply.status(route.invalidInputStatus).send(errorBody(error.code, error.message, error.details));
-        }
+        const params = route.params ? parseOrThrow(route.params, request.params, 'params') : {};
+        const query = route.query ? parseOrThrow(route.query, request.query ?? {}, 'query') : {};
+        let rawBody: unknown = request.body;
+        const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
+        const isRaw = route.rawBody?.includes(contentType) ?? false;
+        if (route.body && !isRaw && (rawBody === undefined || rawBody === null)) rawBody = {};
+        const body = isRaw ? rawBody : route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
         const result = await route.handler({ params, query, body, principal, request, reply });
         if (reply.sent) return reply;
         if (result === undefined) return reply.status(route.status ?? 204).send();

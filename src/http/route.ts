@@ -44,8 +44,9 @@ export interface RouteDefinition<
   query?: Q;
   body?: B;
   /**
-   * Status of an answer to invalid params/query/body (same error body); default 422 (`invalid`).
-   * Bot Framework senders expect 400 for a malformed activity, as the Bot Connector answers.
+   * Status of this route's `invalid` answers (bad params, query or body, malformed JSON; same
+   * error body); default 422. Bot Framework senders expect 400 for a malformed activity, as the
+   * Bot Connector answers.
    */
   invalidInputStatus?: 400;
   /** Extra request content types accepted as raw text (e.g. application/yaml). */

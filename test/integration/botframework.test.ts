@@ -176,6 +176,9 @@ eachDialect('Bot Framework handoff', (dialect) => {
       expect(bad.data.error.code).toBe('invalid');
       const paths = (bad.data.error.details as { path: string }[]).map((d) => d.path);
       expect(paths).toEqual(expect.arrayContaining(['serviceUrl', 'from.id', 'conversation']));
+      const notJson = await t.request({ method: 'POST', url: '/api/bots/botframework/bot-chat', headers: { ...bot, 'content-type': 'application/json' }, payload: '{"type": "event",' });
+      expect(notJson.statusCode).toBe(400);
+      expect(notJson.data.error.code).toBe('invalid');
     });
   });
 
