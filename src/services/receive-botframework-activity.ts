@@ -82,9 +82,12 @@ function botAccountOf(activity: BotActivity): ChannelAccountRecord | null {
   return account === undefined ? null : { id: account.id, ...(account.name === undefined ? {} : { name: account.name }), ...(account.role === undefined ? {} : { role: account.role }) };
 }
 
-/** The id of the status answering one initiate: fixed, so the HTTP answer and every delivery attempt agree. */
-function statusId(initiateId: string, state: 'accepted' | 'failed'): string {
-  return `baton-${state}-${createHash('sha256').update(initiateId).digest('hex').slice(0, 24)}`;
+/**
+ * The id of the status answering one initiate: fixed, so the HTTP answer and every delivery
+ * attempt agree. Activity ids are unique within a conversation only, so the conversation is in it.
+ */
+function statusId(activity: BotActivity, state: 'accepted' | 'failed'): string {
+  return `baton-${state}-${createHash('sha256').update(`${activity.conversation.id}\n${activity.id}`).digest('hex').slice(0, 24)}`;
 }
 
 async function initiateHandoff(ctx: ServiceContext, channelId: string, activity: BotActivity): Promise<BotframeworkAnswer> {
@@ -101,7 +104,7 @@ async function initiateHandoff(ctx: ServiceContext, channelId: string, activity:
     if (!(error instanceof HandoffRefused)) throw error;
     // Nothing was stored; the bot still hears it on its Connector, like every other status.
     const now = ctx.clock.now();
-    const failed = handoffStatusActivity(address, { id: statusId(activity.id, 'failed'), state: 'failed', message: error.message, replyToId: activity.id, now });
+    const failed = handoffStatusActivity(address, { id: statusId(activity, 'failed'), state: 'failed', message: error.message, replyToId: activity.id, now });
     await withTransaction(ctx.database, (trx) =>
       enqueueBotframeworkActivity(trx, {
         address,
@@ -170,7 +173,7 @@ async function handOffInTransaction(trx: Executor, ctx: ServiceContext, input: H
     botAccount: address.botAccount,
     now,
   });
-  const accepted = handoffStatusActivity(address, { id: statusId(activity.id, 'accepted'), state: 'accepted', replyToId: activity.id, now });
+  const accepted = handoffStatusActivity(address, { id: statusId(activity, 'accepted'), state: 'accepted', replyToId: activity.id, now });
 
   let link = claimed.link;
   let conversation: ConversationRecord;
