@@ -375,6 +375,22 @@ eachDialect('Bot Framework handoff', (dialect) => {
       ]);
     });
 
+    it('hands the same conversation off again when the bot initiates after it was resolved', async () => {
+      const customer = aCustomer('Returning Customer');
+      const bfConversationId = `bf-${randomUUID()}`;
+      const context = { skill: 'billing', properties: { plan: 'enterprise' } };
+      await post('bot-chat', simpleInitiation(bfConversationId, customer, context));
+      const link = await linkOf(bfConversationId);
+      expect((await t.request({ method: 'POST', url: `/api/conversations/${link.conversationId}/resolve`, headers: t.admin })).statusCode).toBe(200);
+      const again = await post('bot-chat', simpleInitiation(bfConversationId, customer, { ...context, summary: 'back with another question' }));
+      expect(again.data.value).toEqual({ state: 'accepted' });
+      expect((await linkOf(bfConversationId)).conversationId).toBe(link.conversationId);
+      const conversation = await t.request({ method: 'GET', url: `/api/conversations/${link.conversationId}`, headers: t.admin });
+      expect(conversation.data).toMatchObject({ status: 'assigned', owner: 'ana', queue: 'billing' });
+      const events = await t.request({ method: 'GET', url: `/api/conversations/${link.conversationId}/events`, headers: t.admin });
+      expect((events.data as { type: string }[]).filter((e) => e.type === 'handoff.completed')).toHaveLength(2);
+    });
+
     it('sends completed when an agent hands the conversation back to the bot', async () => {
       const bfConversationId = `bf-${randomUUID()}`;
       await post('bot-chat', simpleInitiation(bfConversationId, aCustomer('Back To Bot')));
