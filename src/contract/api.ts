@@ -29,7 +29,8 @@ export type LoginInput = z.infer<typeof LoginInput>;
 export const Me = z.object({ id: z.string(), name: z.string(), email: z.string(), role: Role });
 export type Me = z.infer<typeof Me>;
 
-export const TokenScope = z.enum(['read', 'write', 'admin']);
+/** `bots`: only the bot endpoints (`/api/bots/…`), nothing else — the token a bot connector holds. */
+export const TokenScope = z.enum(['read', 'write', 'admin', 'bots']);
 export type TokenScope = z.infer<typeof TokenScope>;
 
 export const CreateTokenInput = z.strictObject({

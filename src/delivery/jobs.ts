@@ -5,11 +5,13 @@
 import type { z } from 'zod';
 import type { ServiceContext } from '../services/context.js';
 import { emailReplyJob } from './email-reply-job.js';
+import { deliverBotframeworkJob } from './botframework-jobs.js';
 import { eventPublishedJob, messagePublishedJob } from './event-jobs.js';
 import { notificationJobs } from './notification-jobs.js';
 import { defineJob, type JobDefinition } from './outbox-worker.js';
 import { timerJobs } from './timer-jobs.js';
 import { webhookSubscriber } from './subscribers/webhooks.js';
+import { botframeworkSubscriber } from './subscribers/botframework.js';
 import type { RealtimePublisher } from './subscribers/realtime-stream.js';
 import type { Subscriber } from './subscribers/subscriber.js';
 
@@ -21,7 +23,7 @@ export interface JobDeps {
 
 /** Who reacts to conversation events and messages (realtime stream, webhooks …). */
 export function buildSubscribers(deps: JobDeps): Subscriber[] {
-  return [webhookSubscriber(deps.ctx), ...(deps.realtime === undefined ? [] : [deps.realtime])];
+  return [webhookSubscriber(deps.ctx), botframeworkSubscriber(deps.ctx), ...(deps.realtime === undefined ? [] : [deps.realtime])];
 }
 
 export function buildJobs(deps: JobDeps): JobDefinition<z.ZodType>[] {
@@ -32,6 +34,7 @@ export function buildJobs(deps: JobDeps): JobDefinition<z.ZodType>[] {
     defineJob(messagePublishedJob(subscribers)),
     ...timerJobs(deps.ctx),
     defineJob(emailReplyJob(deps.ctx)),
+    defineJob(deliverBotframeworkJob(deps.ctx)),
   ];
   const { realtime } = deps;
   return realtime === undefined ? jobs : jobs.map((job) => realtime.decorate(job));

@@ -44,9 +44,15 @@ export function credentialsOf(request: FastifyRequest): Credentials {
   return { bearer: bearer || null, session };
 }
 
-function checkAccess(route: AnyRoute, principal: Principal | null): void {
+function checkAccess(route: AnyRoute, principal: Principal | null, credentials: Credentials): void {
   if (route.access === 'public') return;
   if (!principal) throw new BatonError('unauthorized', 'sign in or send a bearer token');
+  if (route.access === 'bot') {
+    if (principal.kind === 'admin_token') return;
+    const isToken = credentials.bearer !== null && principal.kind === 'user' && principal.scopes !== 'all';
+    if (!isToken || !principal.scopes.includes('bots')) throw new BatonError('forbidden', 'this endpoint takes an API token with the bots scope');
+    return;
+  }
   if (route.access === 'customer') {
     if (principal.kind !== 'customer') throw new BatonError('forbidden', 'this endpoint takes a customer session token');
     return;
@@ -54,7 +60,7 @@ function checkAccess(route: AnyRoute, principal: Principal | null): void {
   if (principal.kind === 'customer') throw new BatonError('forbidden', 'customer tokens reach only the widget API');
   if (principal.kind === 'admin_token') return;
   const scopes = principal.scopes;
-  const has = (scope: 'read' | 'write' | 'admin') => scopes === 'all' || scopes.includes(scope) || scopes.includes('admin');
+  const has = (scope: 'read' | 'write' | 'admin' | 'bots') => scopes === 'all' || scopes.includes(scope) || scopes.includes('admin');
   if (route.access === 'admin' && (principal.role !== 'admin' || !has('admin'))) {
     throw new BatonError('forbidden', 'admins only');
   }
@@ -90,14 +96,16 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   app.addContentTypeParser('message/rfc822', { parseAs: 'buffer', bodyLimit: options.emailBodyLimit ?? 2 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler((error, request, reply) => {
+    // A route may answer `invalid` with another status (RouteDefinition.invalidInputStatus).
+    const invalidStatus = (request.routeOptions.config as { invalidInputStatus?: number } | undefined)?.invalidInputStatus ?? statusByCode.invalid;
     if (error instanceof BatonError) {
-      void reply.status(statusByCode[error.code]).send(errorBody(error.code, error.message, error.details));
+      void reply.status(error.code === 'invalid' ? invalidStatus : statusByCode[error.code]).send(errorBody(error.code, error.message, error.details));
       return;
     }
     const fastifyError = error as { statusCode?: number; code?: string; message?: string };
     if (fastifyError.statusCode && fastifyError.statusCode < 500) {
       const code = fastifyError.statusCode === 404 ? 'not_found' : fastifyError.statusCode === 413 ? 'invalid' : 'invalid';
-      void reply.status(fastifyError.statusCode === 404 ? 404 : 422).send(errorBody(code, fastifyError.message ?? 'bad request'));
+      void reply.status(fastifyError.statusCode === 404 ? 404 : invalidStatus).send(errorBody(code, fastifyError.message ?? 'bad request'));
       return;
     }
     request.log.error({ err: error }, 'unhandled error');
@@ -119,9 +127,11 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     app.route({
       method: route.method,
       url: route.url,
+      config: { invalidInputStatus: route.invalidInputStatus },
       handler: async (request, reply) => {
-        const principal = route.access === 'public' ? null : await options.authenticate(credentialsOf(request));
-        checkAccess(route, principal);
+        const credentials = credentialsOf(request);
+        const principal = route.access === 'public' ? null : await options.authenticate(credentials);
+        checkAccess(route, principal, credentials);
         const params = route.params ? parseOrThrow(route.params, request.params, 'params') : {};
         const query = route.query ? parseOrThrow(route.query, request.query ?? {}, 'query') : {};
         let rawBody: unknown = request.body;
@@ -191,7 +201,8 @@ export function buildOpenApi(routes: AnyRoute[], info: { title: string; version:
       },
     };
     if (route.access !== 'public') {
-      operation.security = route.access === 'customer' ? [{ customerToken: [] }] : [{ bearer: [] }, { session: [] }];
+      operation.security =
+        route.access === 'customer' ? [{ customerToken: [] }] : route.access === 'bot' ? [{ bearer: [] }] : [{ bearer: [] }, { session: [] }];
     }
     if (route.body) {
       const content: Record<string, unknown> = { 'application/json': { schema: jsonSchema(route.body, 'input') } };

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 
 /** Who is calling. Resolved once per request by http/auth.ts. */
 export type Principal =
-  | { kind: 'user'; userId: string; role: 'admin' | 'agent'; scopes: readonly ('read' | 'write' | 'admin')[] | 'all' }
+  | { kind: 'user'; userId: string; role: 'admin' | 'agent'; scopes: readonly ('read' | 'write' | 'admin' | 'bots')[] | 'all' }
   | { kind: 'admin_token' }
   | { kind: 'customer'; contactId: string; channelId: string };
 
@@ -13,8 +13,10 @@ export type Principal =
  * - `user`: a signed-in user or a user token (any role), or the bootstrap admin token
  * - `admin`: role admin (or token with admin scope), or the bootstrap admin token
  * - `customer`: a widget/customer session token
+ * - `bot`: an API token with the `bots` scope, or the bootstrap admin token (never a session:
+ *   a bot endpoint is called by a machine)
  */
-export type Access = 'public' | 'user' | 'admin' | 'customer';
+export type Access = 'public' | 'user' | 'admin' | 'customer' | 'bot';
 
 export interface RouteContext<P, Q, B> {
   params: P;
@@ -41,6 +43,12 @@ export interface RouteDefinition<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * Status of this route's `invalid` answers (bad params, query or body, malformed JSON; same
+   * error body); default 422. Bot Framework senders expect 400 for a malformed activity, as the
+   * Bot Connector answers.
+   */
+  invalidInputStatus?: 400;
   /** Extra request content types accepted as raw text (e.g. application/yaml). */
   rawBody?: string[];
   response?: R;

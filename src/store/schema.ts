@@ -264,6 +264,21 @@ export interface EmailMessageTable {
   created_at: EpochMs;
 }
 
+/** Which Baton conversation a Bot Framework conversation was handed off into, and where to answer it. */
+export interface BotframeworkConversationTable {
+  conversation_id: string;
+  channel_id: string;
+  bf_conversation_id: string;
+  bf_channel_id: string | null;
+  service_url: string;
+  /** JSON ChannelAccount of the bot, or null. */
+  bot_account: JsonText | null;
+  /** JSON array of the `handoff.initiate` activity ids already answered. */
+  initiate_activity_ids: Generated<JsonText>;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
 export interface DB {
   config_revisions: ConfigRevisionTable;
   ruleset_versions: RulesetVersionTable;
@@ -284,6 +299,7 @@ export interface DB {
   stream_events: StreamEventTable;
   stream_cursors: StreamCursorTable;
   email_messages: EmailMessageTable;
+  botframework_conversations: BotframeworkConversationTable;
 }
 
 export type ConfigRevisionRow = Selectable<ConfigRevisionTable>;
@@ -306,3 +322,4 @@ export type AuditLogRow = Selectable<AuditLogTable>;
 export type StreamEventRow = Selectable<StreamEventTable>;
 export type StreamCursorRow = Selectable<StreamCursorTable>;
 export type EmailMessageRow = Selectable<EmailMessageTable>;
+export type BotframeworkConversationRow = Selectable<BotframeworkConversationTable>;

@@ -1,6 +1,7 @@
 import type { AnyRoute } from '../route.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { botRoutes } from './bots.js';
 import { configRoutes } from './config.js';
 import { conversationRoutes } from './conversations.js';
 import { deliveryRoutes } from './deliveries.js';
@@ -31,6 +32,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...auditRoutes(deps),
     ...realtimeRoutes(deps),
     ...emailInboundRoutes(deps),
+    ...botRoutes(deps),
   ];
   // System routes last: they serve the OpenAPI document of all the others.
   return [...routes, ...systemRoutes(deps, routes)];

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as initial from './2026-11-25-initial.js';
 import * as notificationPreferences from './2026-11-26-notification-preferences.js';
 import * as realtimeStream from './2026-11-26-realtime-stream.js';
+import * as botframework from './2026-11-27-botframework.js';
 import * as emailChannel from './2026-11-27-email-channel.js';
 import * as ownerLoadIndex from './2026-11-27-owner-load-index.js';
 
@@ -14,6 +15,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-11-25-initial': initial,
   '2026-11-26-notification-preferences': notificationPreferences,
   '2026-11-26-realtime-stream': realtimeStream,
+  '2026-11-27-botframework': botframework,
   '2026-11-27-email-channel': emailChannel,
   '2026-11-27-owner-load-index': ownerLoadIndex,
 };
