@@ -17,6 +17,7 @@ import { createRealtimePublisher } from './delivery/subscribers/realtime-stream.
 import { buildHttpApp } from './http/app.js';
 import { allRoutes } from './http/routes/index.js';
 import { registerRealtimeSocket } from './http/routes/realtime.js';
+import { registerWidgetCors } from './http/routes/web.js';
 import type { Env } from './platform/env.js';
 import { hashPassword } from './platform/secrets.js';
 import { packageRoot } from './platform/package-root.js';
@@ -111,6 +112,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     onResponse: (route, method, status, seconds) => httpDuration.observe({ route, method, status: String(status) }, seconds),
   });
   await registerRealtimeSocket(app, { ctx, hub, authenticate: (credentials) => authenticate(ctx, credentials) });
+  registerWidgetCors(app);
 
   if (options.workers !== false) {
     outbox.start();
