@@ -1,0 +1,257 @@
+/**
+ * The chat widget in real Chromium against a real Baton (issue 4): one tag on /demo, the AI's
+ * answer, "Talk to a person" with the queue position updating live, "<Name> joined" and the
+ * agent's reply without a reload, hostile text shown as text, a server restart caught up with
+ * nothing lost or doubled, and the CSAT prompt after resolution. Screenshots go to
+ * test-artifacts/ for people to look at.
+ */
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, newPage, screenshot, startE2eServer, type E2eServer } from './support.js';
+
+const E2E_TIMEOUT = 90_000;
+
+// The browser globals the page functions below touch (this program has no DOM lib).
+declare const window: object;
+declare const localStorage: { getItem(key: string): string | null };
+declare const document: { documentElement: { scrollWidth: number } };
+interface BubbleNode {
+  dataset: Record<string, string | undefined>;
+  lastChild: { textContent: string | null } | null;
+}
+
+interface Turn {
+  conversation: { id: string; status: string; queuePosition: number | null };
+}
+interface MessageOut {
+  id: string;
+  seq: number;
+  body: string;
+  private: boolean;
+}
+
+describe('chat widget (e2e, chromium)', () => {
+  let server: E2eServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let widget: Locator;
+  let sam: string;
+  /** The widget customer's conversation. */
+  let conversationId = '';
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    server = await startE2eServer();
+    browser = await launchChromium();
+    ({ context, page } = await newPage(browser));
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    widget = page.locator('[data-baton-widget]');
+    // Nobody available: a handoff waits in the queue, so the customer sees their place in line.
+    for (const user of ['olu', 'ana', 'maria', 'sam']) {
+      expect((await server.api('PATCH', `/api/users/${user}/status`, { status: 'away' })).status).toBe(200);
+    }
+    sam = await server.tokenFor('sam');
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  const bubbles = (kind: string): Locator => widget.locator(`.msg.${kind}[data-id]`);
+  const status = (): Locator => widget.getByRole('status');
+
+  /** What the customer is shown, in order, as the server has it (public messages by seq). */
+  async function serverTranscript(): Promise<string[]> {
+    const all = await server.api<MessageOut[]>('GET', `/api/conversations/${conversationId}/messages`);
+    return all.data.filter((m) => !m.private).sort((a, b) => a.seq - b.seq).map((m) => m.body);
+  }
+  async function widgetTranscript(): Promise<{ ids: string[]; bodies: string[] }> {
+    return widget.evaluate((host) => {
+      const nodes = [...(host.shadowRoot?.querySelectorAll('.msg[data-id]') ?? [])] as unknown as BubbleNode[];
+      return {
+        ids: nodes.map((n) => String(n.dataset.id)),
+        // The body is the last text node (the author label is a span before it).
+        bodies: nodes.map((n) => String(n.lastChild?.textContent)),
+      };
+    });
+  }
+
+  it(
+    'answers with the AI agent, hands off to a person with the queue position live, and shows who joined and their reply',
+    async () => {
+      // Someone else is already waiting in the general queue.
+      const other = await server.api<{ token: string }>('POST', '/api/widget/sessions', { channel: 'web-chat', contact: { name: 'Other', language: 'en' } }, '');
+      const otherAuth = other.data.token;
+      const otherTurn = await server.api<Turn>('POST', '/api/widget/conversations', { message: 'I want to talk to a person' }, otherAuth);
+      expect(otherTurn.data.conversation.status).toBe('queued');
+
+      await page.goto(`${server.url}/demo`);
+      const launcher = widget.getByRole('button', { name: 'Open chat' });
+      await launcher.waitFor();
+      await screenshot(page, 'widget-closed');
+
+      // No globals but window.Baton (compared with a page of the same origin without the widget).
+      const ours = await page.evaluate(() => Object.getOwnPropertyNames(window));
+      const blank = await context.newPage();
+      await blank.goto(`${server.url}/healthz`);
+      const baseline = new Set(await blank.evaluate(() => Object.getOwnPropertyNames(window)));
+      await blank.close();
+      expect(ours.filter((name) => !baseline.has(name))).toEqual(['Baton']);
+
+      await launcher.click();
+      const input = widget.getByRole('textbox', { name: 'Message' });
+      await expect.poll(() => widget.evaluate((host) => String(host.shadowRoot?.activeElement?.tagName))).toBe('TEXTAREA');
+      await input.fill('How do I reset my password?');
+      await input.press('Enter');
+      await expect.poll(() => bubbles('assistant').count(), { timeout: 10_000 }).toBe(1);
+      expect(await bubbles('assistant').first().textContent()).toContain('Reset password');
+      expect(await bubbles('contact').first().textContent()).toContain('How do I reset my password?');
+      await screenshot(page, 'widget-ai-answer');
+
+      await widget.getByRole('button', { name: 'Talk to a person' }).click();
+      await expect.poll(() => status().textContent(), { timeout: 10_000 }).toContain('You are number 2 in line');
+      expect(await status().textContent()).toMatch(/expected wait/);
+      // The handoff's confirmation, in the customer's language, from the rule.
+      await expect.poll(() => bubbles('system').last().textContent()).toContain('a member of our team will reply soon');
+      expect(await widget.getByRole('button', { name: 'Talk to a person' }).isHidden()).toBe(true);
+      conversationId = (await page.evaluate(() => JSON.parse(localStorage.getItem('baton:widget:web-chat') ?? '{}') as { conversationId: string })).conversationId;
+      expect(conversationId).not.toBe('');
+
+      // The conversation ahead is taken: the customer moves up without a reload (queue.position).
+      expect((await server.api('POST', `/api/conversations/${otherTurn.data.conversation.id}/claim`, {}, sam)).status).toBe(200);
+      await expect.poll(() => status().textContent(), { timeout: 10_000 }).toContain('You are next in line');
+      await screenshot(page, 'widget-handoff-waiting');
+
+      // Sam takes it, types, replies: all live.
+      expect((await server.api('POST', `/api/conversations/${conversationId}/claim`, {}, sam)).status).toBe(200);
+      await expect.poll(() => widget.locator('.note').last().textContent(), { timeout: 10_000 }).toBe('Sam joined the conversation');
+      await expect.poll(() => status().textContent()).toBe('You are chatting with Sam');
+      expect((await server.api('POST', `/api/conversations/${conversationId}/typing`, {}, sam)).status).toBe(204);
+      await expect.poll(() => widget.locator('.typing').textContent(), { timeout: 10_000 }).toBe('Sam is typing…');
+      expect((await server.api('POST', `/api/conversations/${conversationId}/messages`, { body: 'Hi, I am Sam. How can I help?' }, sam)).status).toBe(201);
+      await expect.poll(() => bubbles('user').last().textContent(), { timeout: 10_000 }).toContain('Hi, I am Sam. How can I help?');
+      expect(await widget.locator('.typing').textContent()).toBe('');
+      await screenshot(page, 'widget-agent-joined');
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    'shows hostile text typed by the customer and sent back by the agent literally, running nothing',
+    async () => {
+      const payloads = ['<img src=x onerror=alert(1)>', '<script>alert(1)</script>', '"><svg onload=alert(1)>'];
+      const input = widget.getByRole('textbox', { name: 'Message' });
+      for (const payload of payloads) {
+        await input.fill(payload);
+        await input.press('Enter');
+        await expect.poll(() => bubbles('contact').last().textContent(), { timeout: 10_000 }).toContain(payload);
+      }
+      for (const payload of payloads) {
+        expect((await server.api('POST', `/api/conversations/${conversationId}/messages`, { body: `You wrote: ${payload}` }, sam)).status).toBe(201);
+      }
+      await expect.poll(() => bubbles('user').last().textContent(), { timeout: 10_000 }).toContain(`You wrote: ${payloads[2]}`);
+      const { bodies } = await widgetTranscript();
+      for (const payload of payloads) {
+        expect(bodies).toContain(payload);
+        expect(bodies).toContain(`You wrote: ${payload}`);
+      }
+      const injected = await widget.evaluate((host) => Number(host.shadowRoot?.querySelectorAll('.log img, .log script, .log svg').length ?? -1));
+      expect(injected).toBe(0);
+      await page.waitForTimeout(300);
+      expect(dialogs).toEqual([]);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    'reconnects after a server restart and catches up the message sent meanwhile, nothing lost or doubled',
+    async () => {
+      const before = (await widgetTranscript()).bodies.length;
+      await server.restart(async (baton) => {
+        // The server is back but not listening yet: the widget cannot have this live.
+        const sent = await baton.app.inject({
+          method: 'POST',
+          url: `/api/conversations/${conversationId}/messages`,
+          headers: { authorization: `Bearer ${sam}` },
+          payload: { body: 'Sent while you were disconnected' },
+        });
+        expect(sent.statusCode).toBe(201);
+      });
+      await expect.poll(async () => (await widgetTranscript()).bodies.at(-1), { timeout: 30_000 }).toBe('Sent while you were disconnected');
+      await expect.poll(() => widget.locator('.err').textContent(), { timeout: 10_000 }).toBe('');
+
+      // Live again after the reconnect.
+      expect((await server.api('POST', `/api/conversations/${conversationId}/messages`, { body: 'And this one live' }, sam)).status).toBe(201);
+      await expect.poll(async () => (await widgetTranscript()).bodies.at(-1), { timeout: 10_000 }).toBe('And this one live');
+
+      const after = await widgetTranscript();
+      expect(after.bodies.length).toBe(before + 2);
+      expect(new Set(after.ids).size).toBe(after.ids.length);
+      expect(after.bodies).toEqual(await serverTranscript());
+
+      // A reload resumes the same conversation (the token is kept per channel).
+      await page.reload();
+      await widget.getByRole('button', { name: 'Open chat' }).click();
+      await expect.poll(async () => (await widgetTranscript()).bodies, { timeout: 10_000 }).toEqual(await serverTranscript());
+      await expect.poll(() => status().textContent()).toBe('You are chatting with Sam');
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    'asks for a rating once the conversation is resolved and stores it',
+    async () => {
+      expect((await server.api('POST', `/api/conversations/${conversationId}/resolve`, {}, sam)).status).toBe(200);
+      const five = widget.getByRole('button', { name: 'Rate 5 out of 5' });
+      await five.waitFor({ timeout: 10_000 });
+      expect(await widget.getByText('How did we do?').isVisible()).toBe(true);
+      await screenshot(page, 'widget-csat');
+      await five.click();
+      await expect.poll(() => widget.locator('.note').last().textContent(), { timeout: 10_000 }).toBe('Thank you for your rating!');
+      expect(await five.isHidden()).toBe(true);
+      const stored = await server.api<{ rating: { score: number } | null }>('GET', `/api/conversations/${conversationId}`);
+      expect(stored.data.rating?.score).toBe(5);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    'fits a 390-px phone, speaks the page language and is usable from the keyboard',
+    async () => {
+      const phone = await newPage(browser, { width: 390, height: 844 });
+      try {
+        const w = phone.page.locator('[data-baton-widget]');
+        await phone.page.goto(`${server.url}/demo?lang=es`);
+        const launcher = w.getByRole('button', { name: 'Abrir el chat' });
+        await launcher.focus();
+        await phone.page.keyboard.press('Enter');
+        const human = w.getByRole('button', { name: 'Hablar con una persona' });
+        await human.waitFor();
+        const box = await w.getByRole('dialog', { name: 'Chatea con nosotros' }).boundingBox();
+        expect(box?.width).toBeLessThanOrEqual(390);
+        expect(await phone.page.evaluate(() => Number(document.documentElement.scrollWidth))).toBeLessThanOrEqual(390);
+        const input = w.getByRole('textbox', { name: 'Mensaje' });
+        await input.fill('¿Cómo restablezco mi contraseña?');
+        await input.press('Enter');
+        await expect.poll(() => w.locator('.msg.assistant[data-id]').count(), { timeout: 10_000 }).toBe(1);
+        await screenshot(phone.page, 'widget-phone-390');
+        // The session's contact carries the page's language.
+        const id = (await phone.page.evaluate(() => JSON.parse(localStorage.getItem('baton:widget:web-chat') ?? '{}') as { conversationId: string })).conversationId;
+        const conversation = await server.api<{ language: string | null }>('GET', `/api/conversations/${id}`);
+        expect(conversation.data.language).toBe('es');
+        await phone.page.keyboard.press('Escape');
+        await w.getByRole('dialog').waitFor({ state: 'hidden' });
+        expect(await w.evaluate((host) => String(host.shadowRoot?.activeElement?.getAttribute('aria-label')))).toBe('Abrir el chat');
+      } finally {
+        await phone.context.close();
+      }
+    },
+    E2E_TIMEOUT,
+  );
+});
