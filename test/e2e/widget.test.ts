@@ -130,13 +130,16 @@ describe('chat widget (e2e, chromium)', () => {
 
       // Sam takes it, types, replies: all live.
       expect((await server.api('POST', `/api/conversations/${conversationId}/claim`, {}, sam)).status).toBe(200);
-      await expect.poll(() => widget.locator('.note').last().textContent(), { timeout: 10_000 }).toBe('Sam joined the conversation');
+      await expect.poll(() => widget.getByText(/Sam joined the conversation/).last().textContent(), { timeout: 10_000 }).toContain('Sam joined the conversation');
       await expect.poll(() => status().textContent()).toBe('You are chatting with Sam');
       expect((await server.api('POST', `/api/conversations/${conversationId}/typing`, {}, sam)).status).toBe(204);
       await expect.poll(() => widget.locator('.typing').textContent(), { timeout: 10_000 }).toBe('Sam is typing…');
       expect((await server.api('POST', `/api/conversations/${conversationId}/messages`, { body: 'Hi, I am Sam. How can I help?' }, sam)).status).toBe(201);
       await expect.poll(() => bubbles('user').last().textContent(), { timeout: 10_000 }).toContain('Hi, I am Sam. How can I help?');
       expect(await widget.locator('.typing').textContent()).toBe('');
+      // Said once: the server's join message, not a second line from the widget.
+      await page.waitForTimeout(1_600);
+      expect(await widget.getByText(/Sam joined the conversation/).count()).toBe(1);
       await screenshot(page, 'widget-agent-joined');
     },
     E2E_TIMEOUT,

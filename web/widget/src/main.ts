@@ -167,6 +167,7 @@ function init(): void {
     const later = [...log.querySelectorAll<HTMLElement>('.msg[data-seq]')].find((node) => Number(node.dataset.seq) > message.seq);
     log.insertBefore(bubble, later ?? null);
     if (message.author === 'user') showTyping(null);
+    if (message.author === 'system') systemSeen.push({ body: message.body, at: Date.now() });
     if (!isOpen && message.author !== 'contact') dot.hidden = false;
     if (stick || message.author === 'contact') scrollDown();
   }
@@ -185,6 +186,8 @@ function init(): void {
   }
 
   function renderStatus(): void {
+    // The status line and the rating prompt take room from the transcript: keep its end in view.
+    const stick = nearBottom();
     const c = conversation;
     let text = '';
     if (c !== null) {
@@ -212,9 +215,11 @@ function init(): void {
       }
     }
     status.textContent = text;
-    humanButton.hidden = c !== null && c.status !== 'bot' && c.status !== 'resolved' && c.status !== 'closed';
     const over = c !== null && (c.status === 'resolved' || c.status === 'closed');
     csat.hidden = !(over && c.rating === null && !rated);
+    // Before the first message, with the AI agent, or after a rating (writing again starts anew).
+    humanButton.hidden = c !== null && (over ? !csat.hidden : c.status !== 'bot');
+    if (stick) scrollDown();
   }
 
   function setConversation(next: ConversationState): void {
@@ -226,10 +231,22 @@ function init(): void {
     renderStatus();
   }
 
+  /**
+   * "Ana joined the conversation": the server writes it as a system message when someone claims
+   * or is assigned a waiting conversation; a handoff straight to a person writes none. So the
+   * widget says it itself only when no such message comes with the assignment.
+   */
+  let joinTimer: ReturnType<typeof setTimeout> | undefined;
+  /** System messages as they arrive (the join message may come just before or after the frame). */
+  const systemSeen: { body: string; at: number }[] = [];
   function showJoined(name: string): void {
     if (joinedShownFor === name) return;
     joinedShownFor = name;
-    addNote(s.joined(name));
+    clearTimeout(joinTimer);
+    const since = Date.now() - 5_000;
+    joinTimer = setTimeout(() => {
+      if (!systemSeen.some((m) => m.at >= since && m.body.includes(name))) addNote(s.joined(name));
+    }, 1_500);
   }
 
   function setError(text: string): void {
