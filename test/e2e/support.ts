@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { parseEnv } from '../../src/platform/env.js';
+import type { Clock } from '../../src/platform/runtime.js';
 import { createBaton, type Baton } from '../../src/server.js';
 import { buildWidget } from '../../web/widget/build.js';
 
@@ -51,6 +52,11 @@ export interface E2eServer {
 export interface E2eServerOptions {
   /** Extra environment (e.g. `BATON_DEMO: '0'`). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The server's clock (default the system clock). A moving clock only: the outbox and the sweep
+   * run on it — e.g. `{ now: () => Date.now() + offset }` to be on a Saturday.
+   */
+  readonly clock?: Clock;
   /** Build the widget bundle first (default true, so the test runs the current source). */
   readonly buildWidget?: boolean;
 }
@@ -62,7 +68,7 @@ export async function startE2eServer(options: E2eServerOptions = {}): Promise<E2
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = parseEnv({ DATABASE_URL: databaseUrl, BATON_ADMIN_TOKEN: E2E_ADMIN_TOKEN, BATON_DEMO: '1', LOG_LEVEL: 'silent', BATON_SWEEP_MS: '1000', ...options.env });
-  const start = async (): Promise<Baton> => createBaton({ env, processEnv: {} });
+  const start = async (): Promise<Baton> => createBaton({ env, processEnv: {}, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   const listen = async (baton: Baton): Promise<void> => {
     await baton.app.listen({ host: '127.0.0.1', port });
   };

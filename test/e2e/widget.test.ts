@@ -258,3 +258,43 @@ describe('chat widget (e2e, chromium)', () => {
     E2E_TIMEOUT,
   );
 });
+
+describe('chat widget out of hours (e2e, chromium)', () => {
+  let server: E2eServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // Saturday late morning in Madrid: the Spanish queue (office hours) is closed until Monday 09:00.
+    const offset = Date.parse('2026-11-28T11:00:00+01:00') - Date.now();
+    server = await startE2eServer({ clock: { now: () => Date.now() + offset }, buildWidget: false });
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it(
+    'shows the handoff message with the next opening time to a Spanish enterprise customer set with Baton.setContact',
+    async () => {
+      const { context, page } = await newPage(browser);
+      try {
+        const widget = page.locator('[data-baton-widget]');
+        await page.goto(`${server.url}/demo?lang=es`);
+        await widget.getByRole('button', { name: 'Abrir el chat' }).click();
+        await page.evaluate(() => (window as unknown as { Baton: { setContact(c: object): void } }).Baton.setContact({ name: 'Lucía', properties: { plan: 'enterprise' } }));
+        await widget.getByRole('button', { name: 'Hablar con una persona' }).click();
+        const system = widget.locator('.msg.system[data-id]');
+        await expect.poll(() => system.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+        const said = (await system.allTextContents()).join('\n');
+        console.log(`out-of-hours handoff said: ${said} | status: ${await widget.getByRole('status').textContent()}`);
+        expect(said).toContain('Te paso con un especialista');
+        await expect.poll(() => widget.getByRole('status').textContent()).toContain('El equipo vuelve');
+        await screenshot(page, 'widget-out-of-hours');
+      } finally {
+        await context.close();
+      }
+    },
+    E2E_TIMEOUT,
+  );
+});

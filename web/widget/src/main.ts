@@ -193,12 +193,13 @@ function init(): void {
     if (c !== null) {
       switch (c.status) {
         case 'queued': {
-          const parts = [c.queuePosition === null ? s.connecting : s.position(c.queuePosition)];
-          if (c.expectedWaitSeconds !== null) parts.push(s.waitFor(formatWait(c.expectedWaitSeconds, s)));
-          text = parts.join(' · ');
+          text = c.queuePosition === null ? s.connecting : s.position(c.queuePosition);
           if (c.nextOpenAt !== null) {
+            // Out of hours the opening time says more than a wait of "46 h".
             const when = new Date(c.nextOpenAt).toLocaleString(language, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
-            text += ` ${s.backAt(when)}`;
+            text += `${text.endsWith('…') ? ' ' : '. '}${s.backAt(when)}`;
+          } else if (c.expectedWaitSeconds !== null) {
+            text += ` · ${s.waitFor(formatWait(c.expectedWaitSeconds, s))}`;
           }
           break;
         }
