@@ -6,6 +6,7 @@
  * test-artifacts/ for people to look at.
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newPage, screenshot, startE2eServer, type E2eServer } from './support.js';
 
@@ -141,6 +142,24 @@ describe('chat widget (e2e, chromium)', () => {
       await page.waitForTimeout(1_600);
       expect(await widget.getByText(/Sam joined the conversation/).count()).toBe(1);
       await screenshot(page, 'widget-agent-joined');
+
+      // The customer's typing reaches the agents' stream (over the widget's socket).
+      const agentStream = new WebSocket(`${server.url.replace('http', 'ws')}/api/realtime?token=${sam}`);
+      const typingFrom = new Promise<{ conversationId: string; data: { author: string } }>((resolve, reject) => {
+        agentStream.on('message', (raw) => {
+          const frame = JSON.parse((raw as Buffer).toString('utf8'));
+          if (frame.type === 'stream.ready') void input.fill('I am typing');
+          if (frame.type === 'typing' && frame.data.author === 'contact') resolve(frame);
+        });
+        agentStream.on('error', reject);
+        setTimeout(() => reject(new Error('no typing frame from the customer')), 10_000);
+      });
+      try {
+        expect(await typingFrom).toMatchObject({ conversationId, data: { author: 'contact' } });
+      } finally {
+        agentStream.close();
+      }
+      await input.fill('');
     },
     E2E_TIMEOUT,
   );
