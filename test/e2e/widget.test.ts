@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newPage, screenshot, startE2eServer, type E2eServer } from './support.js';
 
 const E2E_TIMEOUT = 90_000;
+/** How long a live change may take to show (generous: the whole suite shares two cores). */
+const POLL_MS = 20_000;
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: POLL_MS, interval: 100 });
 
 // The browser globals the page functions below touch (this program has no DOM lib).
 declare const window: object;
@@ -107,36 +110,36 @@ describe('chat widget (e2e, chromium)', () => {
 
       await launcher.click();
       const input = widget.getByRole('textbox', { name: 'Message' });
-      await expect.poll(() => widget.evaluate((host) => String(host.shadowRoot?.activeElement?.tagName))).toBe('TEXTAREA');
+      await poll(() => widget.evaluate((host) => String(host.shadowRoot?.activeElement?.tagName))).toBe('TEXTAREA');
       await input.fill('How do I reset my password?');
       await input.press('Enter');
-      await expect.poll(() => bubbles('assistant').count(), { timeout: 10_000 }).toBe(1);
+      await poll(() => bubbles('assistant').count()).toBe(1);
       expect(await bubbles('assistant').first().textContent()).toContain('Reset password');
       expect(await bubbles('contact').first().textContent()).toContain('How do I reset my password?');
       await screenshot(page, 'widget-ai-answer');
 
       await widget.getByRole('button', { name: 'Talk to a person' }).click();
-      await expect.poll(() => status().textContent(), { timeout: 10_000 }).toContain('You are number 2 in line');
+      await poll(() => status().textContent()).toContain('You are number 2 in line');
       expect(await status().textContent()).toMatch(/expected wait/);
       // The handoff's confirmation, in the customer's language, from the rule.
-      await expect.poll(() => bubbles('system').last().textContent()).toContain('a member of our team will reply soon');
+      await poll(() => bubbles('system').last().textContent()).toContain('a member of our team will reply soon');
       expect(await widget.getByRole('button', { name: 'Talk to a person' }).isHidden()).toBe(true);
       conversationId = (await page.evaluate(() => JSON.parse(localStorage.getItem('baton:widget:web-chat') ?? '{}') as { conversationId: string })).conversationId;
       expect(conversationId).not.toBe('');
 
       // The conversation ahead is taken: the customer moves up without a reload (queue.position).
       expect((await server.api('POST', `/api/conversations/${otherTurn.data.conversation.id}/claim`, {}, sam)).status).toBe(200);
-      await expect.poll(() => status().textContent(), { timeout: 10_000 }).toContain('You are next in line');
+      await poll(() => status().textContent()).toContain('You are next in line');
       await screenshot(page, 'widget-handoff-waiting');
 
       // Sam takes it, types, replies: all live.
       expect((await server.api('POST', `/api/conversations/${conversationId}/claim`, {}, sam)).status).toBe(200);
-      await expect.poll(() => widget.getByText(/Sam joined the conversation/).last().textContent(), { timeout: 10_000 }).toContain('Sam joined the conversation');
-      await expect.poll(() => status().textContent()).toBe('You are chatting with Sam');
+      await poll(() => widget.getByText(/Sam joined the conversation/).last().textContent()).toContain('Sam joined the conversation');
+      await poll(() => status().textContent()).toBe('You are chatting with Sam');
       expect((await server.api('POST', `/api/conversations/${conversationId}/typing`, {}, sam)).status).toBe(204);
-      await expect.poll(() => widget.locator('.typing').textContent(), { timeout: 10_000 }).toBe('Sam is typing…');
+      await poll(() => widget.locator('.typing').textContent()).toBe('Sam is typing…');
       expect((await server.api('POST', `/api/conversations/${conversationId}/messages`, { body: 'Hi, I am Sam. How can I help?' }, sam)).status).toBe(201);
-      await expect.poll(() => bubbles('user').last().textContent(), { timeout: 10_000 }).toContain('Hi, I am Sam. How can I help?');
+      await poll(() => bubbles('user').last().textContent()).toContain('Hi, I am Sam. How can I help?');
       expect(await widget.locator('.typing').textContent()).toBe('');
       // Said once: the server's join message, not a second line from the widget.
       await page.waitForTimeout(1_600);
@@ -152,7 +155,7 @@ describe('chat widget (e2e, chromium)', () => {
           if (frame.type === 'typing' && frame.data.author === 'contact') resolve(frame);
         });
         agentStream.on('error', reject);
-        setTimeout(() => reject(new Error('no typing frame from the customer')), 10_000);
+        setTimeout(() => reject(new Error('no typing frame from the customer')), POLL_MS);
       });
       try {
         expect(await typingFrom).toMatchObject({ conversationId, data: { author: 'contact' } });
@@ -172,12 +175,12 @@ describe('chat widget (e2e, chromium)', () => {
       for (const payload of payloads) {
         await input.fill(payload);
         await input.press('Enter');
-        await expect.poll(() => bubbles('contact').last().textContent(), { timeout: 10_000 }).toContain(payload);
+        await poll(() => bubbles('contact').last().textContent()).toContain(payload);
       }
       for (const payload of payloads) {
         expect((await server.api('POST', `/api/conversations/${conversationId}/messages`, { body: `You wrote: ${payload}` }, sam)).status).toBe(201);
       }
-      await expect.poll(() => bubbles('user').last().textContent(), { timeout: 10_000 }).toContain(`You wrote: ${payloads[2]}`);
+      await poll(() => bubbles('user').last().textContent()).toContain(`You wrote: ${payloads[2]}`);
       const { bodies } = await widgetTranscript();
       for (const payload of payloads) {
         expect(bodies).toContain(payload);
@@ -205,12 +208,12 @@ describe('chat widget (e2e, chromium)', () => {
         });
         expect(sent.statusCode).toBe(201);
       });
-      await expect.poll(async () => (await widgetTranscript()).bodies.at(-1), { timeout: 30_000 }).toBe('Sent while you were disconnected');
-      await expect.poll(() => widget.locator('.err').textContent(), { timeout: 10_000 }).toBe('');
+      await poll(async () => (await widgetTranscript()).bodies.at(-1)).toBe('Sent while you were disconnected');
+      await poll(() => widget.locator('.err').textContent()).toBe('');
 
       // Live again after the reconnect.
       expect((await server.api('POST', `/api/conversations/${conversationId}/messages`, { body: 'And this one live' }, sam)).status).toBe(201);
-      await expect.poll(async () => (await widgetTranscript()).bodies.at(-1), { timeout: 10_000 }).toBe('And this one live');
+      await poll(async () => (await widgetTranscript()).bodies.at(-1)).toBe('And this one live');
 
       const after = await widgetTranscript();
       expect(after.bodies.length).toBe(before + 2);
@@ -220,8 +223,8 @@ describe('chat widget (e2e, chromium)', () => {
       // A reload resumes the same conversation (the token is kept per channel).
       await page.reload();
       await widget.getByRole('button', { name: 'Open chat' }).click();
-      await expect.poll(async () => (await widgetTranscript()).bodies, { timeout: 10_000 }).toEqual(await serverTranscript());
-      await expect.poll(() => status().textContent()).toBe('You are chatting with Sam');
+      await poll(async () => (await widgetTranscript()).bodies).toEqual(await serverTranscript());
+      await poll(() => status().textContent()).toBe('You are chatting with Sam');
     },
     E2E_TIMEOUT,
   );
@@ -231,11 +234,11 @@ describe('chat widget (e2e, chromium)', () => {
     async () => {
       expect((await server.api('POST', `/api/conversations/${conversationId}/resolve`, {}, sam)).status).toBe(200);
       const five = widget.getByRole('button', { name: 'Rate 5 out of 5' });
-      await five.waitFor({ timeout: 10_000 });
+      await five.waitFor({ timeout: POLL_MS });
       expect(await widget.getByText('How did we do?').isVisible()).toBe(true);
       await screenshot(page, 'widget-csat');
       await five.click();
-      await expect.poll(() => widget.locator('.note').last().textContent(), { timeout: 10_000 }).toBe('Thank you for your rating!');
+      await poll(() => widget.locator('.note').last().textContent()).toBe('Thank you for your rating!');
       expect(await five.isHidden()).toBe(true);
       const stored = await server.api<{ rating: { score: number } | null }>('GET', `/api/conversations/${conversationId}`);
       expect(stored.data.rating?.score).toBe(5);
@@ -261,7 +264,7 @@ describe('chat widget (e2e, chromium)', () => {
         const input = w.getByRole('textbox', { name: 'Mensaje' });
         await input.fill('¿Cómo restablezco mi contraseña?');
         await input.press('Enter');
-        await expect.poll(() => w.locator('.msg.assistant[data-id]').count(), { timeout: 10_000 }).toBe(1);
+        await poll(() => w.locator('.msg.assistant[data-id]').count()).toBe(1);
         await screenshot(phone.page, 'widget-phone-390');
         // The session's contact carries the page's language.
         const id = (await phone.page.evaluate(() => JSON.parse(localStorage.getItem('baton:widget:web-chat') ?? '{}') as { conversationId: string })).conversationId;
@@ -304,11 +307,11 @@ describe('chat widget out of hours (e2e, chromium)', () => {
         await page.evaluate(() => (window as unknown as { Baton: { setContact(c: object): void } }).Baton.setContact({ name: 'Lucía', properties: { plan: 'enterprise' } }));
         await widget.getByRole('button', { name: 'Hablar con una persona' }).click();
         const system = widget.locator('.msg.system[data-id]');
-        await expect.poll(() => system.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+        await poll(() => system.count()).toBeGreaterThan(0);
         const said = (await system.allTextContents()).join('\n');
         console.log(`out-of-hours handoff said: ${said} | status: ${await widget.getByRole('status').textContent()}`);
         expect(said).toContain('Te paso con un especialista');
-        await expect.poll(() => widget.getByRole('status').textContent()).toContain('El equipo vuelve');
+        await poll(() => widget.getByRole('status').textContent()).toContain('El equipo vuelve');
         await screenshot(page, 'widget-out-of-hours');
       } finally {
         await context.close();

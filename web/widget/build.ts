@@ -4,7 +4,7 @@
  * `npm run build:widget` (part of `npm run build`, so `npm start` builds it) and imported by the
  * size-budget test and the e2e support with the same options.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
@@ -27,11 +27,19 @@ export const widgetBuildOptions: BuildOptions = {
   logLevel: 'warning',
 };
 
-/** Build the bundle to `dist/web/widget.js`; returns its size in bytes. */
+/**
+ * Build the bundle to `dist/web/widget.js`; returns its size in bytes. Written beside it and
+ * renamed into place, so a server reading it (or a parallel test building it) never sees half.
+ */
 export async function buildWidget(outfile = WIDGET_OUTFILE): Promise<number> {
   mkdirSync(dirname(outfile), { recursive: true });
-  const result = await build({ ...widgetBuildOptions, outfile, metafile: true });
-  return Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+  const result = await build({ ...widgetBuildOptions, write: false, outfile });
+  const code = result.outputFiles?.[0]?.contents;
+  if (code === undefined) throw new Error('esbuild produced no widget bundle');
+  const partial = `${outfile}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(partial, code);
+  renameSync(partial, outfile);
+  return code.byteLength;
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
