@@ -6,6 +6,7 @@
  * test-artifacts/ for people to look at.
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { createServer, type Server } from 'node:http';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newPage, screenshot, startE2eServer, type E2eServer } from './support.js';
@@ -19,6 +20,7 @@ const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: POL
 declare const window: object;
 declare const localStorage: { getItem(key: string): string | null };
 declare const document: { documentElement: { scrollWidth: number } };
+declare function getComputedStyle(node: unknown): { color: string; fontSize: string };
 interface BubbleNode {
   dataset: Record<string, string | undefined>;
   lastChild: { textContent: string | null } | null;
@@ -313,6 +315,61 @@ describe('chat widget out of hours (e2e, chromium)', () => {
         expect(said).toContain('Te paso con un especialista');
         await poll(() => widget.getByRole('status').textContent()).toContain('El equipo vuelve');
         await screenshot(page, 'widget-out-of-hours');
+      } finally {
+        await context.close();
+      }
+    },
+    E2E_TIMEOUT,
+  );
+});
+
+describe('chat widget on another site (e2e, chromium)', () => {
+  let server: E2eServer;
+  let browser: Browser;
+  let shop: Server;
+  let shopUrl = '';
+
+  beforeAll(async () => {
+    server = await startE2eServer({ buildWidget: false });
+    browser = await launchChromium();
+    // A customer's site on another origin, with CSS that would wreck anything it reached.
+    const page = `<!doctype html><html lang="en"><head><title>Shop</title>
+<style>* { color: rgb(255, 0, 0) !important; font-size: 40px !important; } button { display: none !important; }</style></head>
+<body><h1>Shop</h1><script src="${server.url}/widget.js" data-channel="web-chat" async></script></body></html>`;
+    shop = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page));
+    await new Promise<void>((resolve) => shop.listen(0, 'localhost', resolve));
+    const address = shop.address();
+    if (address === null || typeof address === 'string') throw new Error('no shop address');
+    shopUrl = `http://localhost:${address.port}/`;
+  }, 120_000);
+  afterAll(async () => {
+    await new Promise((resolve) => shop?.close(resolve));
+    await browser?.close();
+    await server?.close();
+  });
+
+  it(
+    'works from one tag on a page of another origin, untouched by its CSS',
+    async () => {
+      const { context, page } = await newPage(browser);
+      try {
+        const widget = page.locator('[data-baton-widget]');
+        await page.goto(shopUrl);
+        const launcher = widget.getByRole('button', { name: 'Open chat' });
+        await launcher.click();
+        const input = widget.getByRole('textbox', { name: 'Message' });
+        await input.fill('How do I reset my password?');
+        await input.press('Enter');
+        // The API calls crossed origins (CORS): the AI agent answered.
+        await poll(() => widget.locator('.msg.assistant[data-id]').count()).toBe(1);
+        const style = await widget.locator('.msg.contact[data-id]').evaluate((node) => {
+          const computed = getComputedStyle(node);
+          return { color: String(computed.color), fontSize: String(computed.fontSize) };
+        });
+        expect(style).toEqual({ color: 'rgb(255, 255, 255)', fontSize: '15px' });
+        // The page hides every button it can reach: not ours (now labelled to close the chat).
+        expect(await widget.getByRole('button', { name: 'Close chat' }).first().isVisible()).toBe(true);
+        expect(await widget.locator('.launcher').isVisible()).toBe(true);
       } finally {
         await context.close();
       }
