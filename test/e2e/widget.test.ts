@@ -201,6 +201,9 @@ describe('chat widget (e2e, chromium)', () => {
     async () => {
       const before = (await widgetTranscript()).bodies.length;
       await server.restart(async (baton) => {
+        // The widget noticed the socket went down and says so.
+        await poll(() => widget.locator('.err').textContent()).toBe('Connection lost. Reconnecting…');
+        await screenshot(page, 'widget-reconnecting');
         // The server is back but not listening yet: the widget cannot have this live.
         const sent = await baton.app.inject({
           method: 'POST',

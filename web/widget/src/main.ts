@@ -6,7 +6,7 @@
  * the page as text nodes (`textContent`), never parsed as HTML (PRODUCT §13).
  */
 import { createApi, createSocket, HttpError, type ContactDraft, type ConversationState, type Message, type RealtimeFrame } from './api.js';
-import { formatWait, stringsFor } from './strings.js';
+import { formatWait, normaliseLanguage, stringsFor } from './strings.js';
 import { STYLES } from './styles.js';
 
 interface Saved {
@@ -15,15 +15,6 @@ interface Saved {
   /** The last realtime seq applied (resume with `?after=`). */
   streamSeq: number;
 }
-
-/** Tag-like: `es`, `pt-BR`; anything else is ignored. */
-const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
-const normaliseLanguage = (value: string | null | undefined): string | null => {
-  const tag = value?.trim().replace(/_/g, '-') ?? '';
-  const [primary, ...rest] = tag.split('-');
-  const normal = [primary?.toLowerCase() ?? '', ...rest].join('-');
-  return LANGUAGE_TAG.test(normal) ? normal : null;
-};
 
 // Read while this script runs: `document.currentScript` is null in any later callback.
 const currentScript = document.currentScript as HTMLScriptElement | null;

@@ -112,3 +112,12 @@ export function formatWait(seconds: number, s: Strings): string {
   const minutes = Math.round(seconds / 60);
   return minutes < 90 ? s.minutes(minutes) : s.hours(Math.round(minutes / 60));
 }
+
+/** `es_ES`, `EN-us` → `es-ES`, `en-us`; anything that is not a language tag → null. */
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+export function normaliseLanguage(value: string | null | undefined): string | null {
+  const tag = value?.trim().replace(/_/g, '-') ?? '';
+  const [primary, ...rest] = tag.split('-');
+  const normal = [primary?.toLowerCase() ?? '', ...rest].join('-');
+  return LANGUAGE_TAG.test(normal) ? normal : null;
+}
