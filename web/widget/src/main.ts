@@ -217,6 +217,8 @@ function init(): void {
   function setConversation(next: ConversationState): void {
     const before = conversation;
     conversation = next;
+    // Released to the queue or handed back: whoever takes it next joins anew.
+    if (next.owner === null) joinedShownFor = null;
     if (next.owner !== null && (next.status === 'assigned' || next.status === 'waiting_on_customer') && before !== null && before.owner?.name !== next.owner.name) {
       showJoined(next.owner.name);
     }
