@@ -19,6 +19,7 @@ import { buildHttpApp } from './http/app.js';
 import { allRoutes } from './http/routes/index.js';
 import { startSmtpListener, type SmtpListener } from './inbound/smtp-listener.js';
 import { registerRealtimeSocket } from './http/routes/realtime.js';
+import { registerWidgetCors } from './http/routes/web.js';
 import type { Env } from './platform/env.js';
 import { hashPassword } from './platform/secrets.js';
 import { packageRoot } from './platform/package-root.js';
@@ -117,6 +118,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     emailBodyLimit: env.BATON_SMTP_MAX_BYTES,
   });
   await registerRealtimeSocket(app, { ctx, hub, authenticate: (credentials) => authenticate(ctx, credentials) });
+  registerWidgetCors(app);
 
   let smtp: SmtpListener | null = null;
   if (env.BATON_SMTP_PORT !== undefined) {

@@ -14,6 +14,7 @@ import { rulesetRoutes } from './ruleset.js';
 import { simulateRoutes } from './simulate.js';
 import { systemRoutes } from './system.js';
 import { taskRoutes } from './tasks.js';
+import { webRoutes } from './web.js';
 import { widgetRoutes } from './widget.js';
 
 /** Every route of the server, grouped by resource (one module each). */
@@ -33,6 +34,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...realtimeRoutes(deps),
     ...emailInboundRoutes(deps),
     ...botRoutes(deps),
+    ...webRoutes(deps),
   ];
   // System routes last: they serve the OpenAPI document of all the others.
   return [...routes, ...systemRoutes(deps, routes)];
