@@ -258,7 +258,8 @@ export const Scenario = z.strictObject({
       destination: Destination.optional(),
       assignee: z.string().nullable().optional(),
       queue: z.string().nullable().optional(),
-      outcome: z.enum(['assigned', 'queued', 'kept_owner', 'answered']).optional(),
+      /** `deferred`: the last message went to the channel's external assistant (llm, webhook), which the simulator does not call. */
+      outcome: z.enum(['assigned', 'queued', 'kept_owner', 'answered', 'deferred']).optional(),
       language: z.string().optional(),
     })
     .optional(),
@@ -271,6 +272,11 @@ export const SimulationResult = z.object({
   language: z.string().nullable(),
   transcript: z.array(z.object({ author: MessageAuthor, body: z.string() })),
   trace: HandoffTrace.nullable(),
+  /**
+   * Set when no handoff happened and the last message went to the channel's external assistant
+   * (`llm`, `webhook`): its answer is not simulated (the transcript says so instead of making one up).
+   */
+  deferredTo: z.enum(['llm', 'webhook']).nullable(),
   expectations: z.array(z.object({ field: z.string(), expected: z.unknown(), actual: z.unknown(), ok: z.boolean() })),
   passed: z.boolean(),
 });
