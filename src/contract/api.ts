@@ -29,7 +29,12 @@ export type LoginInput = z.infer<typeof LoginInput>;
 export const Me = z.object({ id: z.string(), name: z.string(), email: z.string(), role: Role });
 export type Me = z.infer<typeof Me>;
 
-export const TokenScope = z.enum(['read', 'write', 'admin']);
+/**
+ * `bot`: the token of a webhook bot (channel `assistant: webhook`). It reads a conversation and its
+ * messages, answers as the AI agent (author `assistant`) and hands off — only while the
+ * conversation is with the AI agent (`bot`); nothing else. Not combined with other scopes.
+ */
+export const TokenScope = z.enum(['read', 'write', 'admin', 'bot']);
 export type TokenScope = z.infer<typeof TokenScope>;
 
 export const CreateTokenInput = z.strictObject({
@@ -160,6 +165,8 @@ export const HandoffInput = z.strictObject({
   reason: z.string().max(500).optional(),
   note: z.string().max(5_000).optional(),
   trigger: Trigger.optional(),
+  /** What the customer wants, for the person taking over (a bot's own summary); default extractive. */
+  summary: z.string().min(1).max(2_000).optional(),
 });
 export type HandoffInput = z.infer<typeof HandoffInput>;
 

@@ -57,12 +57,12 @@ export type CustomerMessageOut = z.infer<typeof CustomerMessageOut>;
 
 /**
  * What the customer wants, for the person taking over (PRODUCT §10 "Context for the human"):
- * the language model's or the bot's own summary when it handed off with one, else extractive
+ * the language model's, the bot's (or an API caller's) own summary when it handed off with one, else extractive
  * (the customer's first substantive message and the latest, core/summarize-conversation.ts).
  */
 export const HandoffSummary = z.object({
   text: z.string(),
-  source: z.enum(['llm', 'bot', 'extractive']),
+  source: z.enum(['llm', 'bot', 'api', 'extractive']),
 });
 export type HandoffSummary = z.infer<typeof HandoffSummary>;
 

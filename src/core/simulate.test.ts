@@ -67,6 +67,7 @@ function acme(): BuiltWorkspace {
  */
 function scriptedAssistant(script: { intents?: Record<string, string>; answers?: Record<string, string> } = {}): Assistant {
   return {
+    retrieve: () => [],
     respond(input): AssistantTurn {
       const triggers: TriggerCandidate[] = [];
       if (detectHumanRequest(input.text)) triggers.push({ trigger: 'customer_requested_human', soft: false, reason: 'asked for a person' });
@@ -236,6 +237,7 @@ describe('simulateScenario on a channel with an external assistant', () => {
   function detecting(): Assistant {
     const inner = scriptedAssistant();
     return {
+      retrieve: () => [],
       respond(input) {
         const turn = inner.respond(input);
         return { ...turn, triggers: turn.triggers.map((t) => (t.trigger === 'customer_requested_human' ? { ...t, detector: 'human_request' as const } : t)) };

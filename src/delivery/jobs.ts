@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { ServiceContext } from '../services/context.js';
+import { botJobs } from './bot-jobs.js';
 import { eventPublishedJob, messagePublishedJob } from './event-jobs.js';
 import { notificationJobs } from './notification-jobs.js';
 import { defineJob, type JobDefinition } from './outbox-worker.js';
@@ -30,6 +31,7 @@ export function buildJobs(deps: JobDeps): JobDefinition<z.ZodType>[] {
     defineJob(eventPublishedJob(subscribers)),
     defineJob(messagePublishedJob(subscribers)),
     ...timerJobs(deps.ctx),
+    ...botJobs(deps.ctx),
   ];
   const { realtime } = deps;
   return realtime === undefined ? jobs : jobs.map((job) => realtime.decorate(job));

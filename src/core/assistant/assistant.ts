@@ -90,6 +90,8 @@ export interface AssistantTurn {
 
 export interface Assistant {
   respond(input: AssistantTurnInput): AssistantTurn;
+  /** The `limit` knowledge articles closest to `text`, most confident first (an LLM's grounding). */
+  retrieve(text: string, options: { readonly language: string | null; readonly limit: number }): KnowledgeAnswer[];
 }
 
 /**
@@ -119,6 +121,14 @@ export function createAssistant(options: AssistantOptions): Assistant {
   const threshold = config.confidenceThreshold;
 
   return {
+    retrieve(text, retrieveOptions) {
+      return knowledge.rank(text, retrieveOptions).map((match) => ({
+        articleId: match.article.id,
+        title: match.article.title,
+        text: match.article.body.trim(),
+        confidence: match.confidence,
+      }));
+    },
     respond(input) {
       const contactLines = input.history.filter((line) => line.author === 'contact');
       const language =
