@@ -17,12 +17,15 @@ import {
 } from '../contract/config.js';
 import type { Destination, TaskAssignee } from '../contract/config.js';
 import { formatPath } from '../contract/issues.js';
+import { parseDurationSeconds } from '../core/duration.js';
 import type { ConfigProblem, PathKey } from './config-problem.js';
 import { isPlainObject } from './interpolate-env.js';
 import { didYouMean } from './suggest-closest.js';
 
 /** Rules write `{ user: contact_owner }` for the contact's account owner, so no user may be called that. */
 export const CONTACT_OWNER = 'contact_owner';
+/** Longest `assistant.llm.timeout` (ms): under the outbox worker's 30 s lease. */
+export const MAX_LLM_TIMEOUT_MS = 25_000;
 /** The trace names the fallback rule `fallback` (core/rules), so no rule may be called that. */
 export const FALLBACK_RULE_ID = 'fallback';
 
@@ -295,6 +298,18 @@ export function checkReferences(document: unknown): ReferenceReport {
     if (value.assistant === 'llm' && assistant !== undefined && assistant.llm === undefined) {
       problem([...path, 'assistant'], 'llm needs assistant.llm (baseUrl, model) to be configured');
     }
+    if (value.assistant === 'webhook' && value.botSecret === undefined) {
+      warning([...path, 'botSecret'], 'the bot cannot verify that messages come from Baton: set a whsec_ secret (Standard Webhooks)');
+    }
+    if (value.assistant !== 'webhook' && value.botSecret !== undefined) {
+      warning([...path, 'botSecret'], `ignored: assistant is ${value.assistant} (use assistant: webhook)`);
+    }
+  }
+  const llmTimeout = assistant?.llm?.timeout;
+  if (llmTimeout !== undefined && parseDurationSeconds(llmTimeout) * 1000 > MAX_LLM_TIMEOUT_MS) {
+    // The outbox lease (delivery/outbox-worker.ts) is 30 s: a call running longer could be claimed
+    // again by another worker and answered twice.
+    problem(['assistant', 'llm', 'timeout'], `at most ${MAX_LLM_TIMEOUT_MS / 1000}s (a model call must finish within the outbox lease of 30s)`);
   }
 
   // ── handoff ────────────────────────────────────────────────────────────────────────────────

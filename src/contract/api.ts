@@ -29,8 +29,13 @@ export type LoginInput = z.infer<typeof LoginInput>;
 export const Me = z.object({ id: z.string(), name: z.string(), email: z.string(), role: Role });
 export type Me = z.infer<typeof Me>;
 
-/** `bots`: only the bot endpoints (`/api/bots/…`), nothing else — the token a bot connector holds. */
-export const TokenScope = z.enum(['read', 'write', 'admin', 'bots']);
+/**
+ * `bot`: the token a bot holds, and nothing else (not combined with other scopes). A webhook bot
+ * (channel `assistant: webhook`) reads a conversation and its messages, answers as the AI agent
+ * (author `assistant`) and hands off — only while the conversation is with the AI agent (`bot`);
+ * a Bot Framework bot calls `/api/bots/…`.
+ */
+export const TokenScope = z.enum(['read', 'write', 'admin', 'bot']);
 export type TokenScope = z.infer<typeof TokenScope>;
 
 export const CreateTokenInput = z.strictObject({
@@ -163,6 +168,8 @@ export const HandoffInput = z.strictObject({
   reason: z.string().max(500).optional(),
   note: z.string().max(5_000).optional(),
   trigger: Trigger.optional(),
+  /** What the customer wants, for the person taking over (a bot's own summary); default extractive. */
+  summary: z.string().min(1).max(2_000).optional(),
 });
 export type HandoffInput = z.infer<typeof HandoffInput>;
 
@@ -261,7 +268,8 @@ export const Scenario = z.strictObject({
       destination: Destination.optional(),
       assignee: z.string().nullable().optional(),
       queue: z.string().nullable().optional(),
-      outcome: z.enum(['assigned', 'queued', 'kept_owner', 'answered']).optional(),
+      /** `deferred`: the last message went to the channel's external assistant (llm, webhook), which the simulator does not call. */
+      outcome: z.enum(['assigned', 'queued', 'kept_owner', 'answered', 'deferred']).optional(),
       language: z.string().optional(),
     })
     .optional(),
@@ -274,6 +282,11 @@ export const SimulationResult = z.object({
   language: z.string().nullable(),
   transcript: z.array(z.object({ author: MessageAuthor, body: z.string() })),
   trace: HandoffTrace.nullable(),
+  /**
+   * Set when no handoff happened and the last message went to the channel's external assistant
+   * (`llm`, `webhook`): its answer is not simulated (the transcript says so instead of making one up).
+   */
+  deferredTo: z.enum(['llm', 'webhook']).nullable(),
   expectations: z.array(z.object({ field: z.string(), expected: z.unknown(), actual: z.unknown(), ok: z.boolean() })),
   passed: z.boolean(),
 });

@@ -127,7 +127,13 @@ export const ChannelConfig = z.strictObject({
   assistant: AssistantKind.default('builtin'),
   defaultRoute: Destination,
   address: z.string().optional(),
+  /** `assistant: webhook`: where customer messages are POSTed (`{conversation, message}`). */
   botUrl: z.url().optional(),
+  /** Signs those POSTs per Standard Webhooks (as notifications.webhooks); usually `${BOT_SECRET}`. */
+  botSecret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/, 'must be a Standard Webhooks secret: whsec_ followed by base64')
+    .optional(),
 });
 export type ChannelConfig = z.infer<typeof ChannelConfig>;
 
@@ -151,8 +157,17 @@ export const AssistantConfig = z.strictObject({
   maxTurnsWithoutProgress: z.number().int().min(1).default(3),
   neverAutomate: z.array(z.string().min(1)).default([]),
   intents: z.array(IntentConfig).default([]),
+  /** For channels with `assistant: llm`: an OpenAI-compatible chat-completions endpoint. */
   llm: z
-    .strictObject({ baseUrl: z.url(), model: z.string().min(1), apiKey: z.string().optional() })
+    .strictObject({
+      /** `POST {baseUrl}/chat/completions`, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */
+      baseUrl: z.url(),
+      model: z.string().min(1),
+      /** Sent as `Authorization: Bearer …`; usually `${LLM_API_KEY}`. Local servers may need none. */
+      apiKey: z.string().optional(),
+      /** One call's limit (at most 25s); then retried, then handed off. */
+      timeout: Duration.default('20s'),
+    })
     .optional(),
 });
 export type AssistantConfig = z.infer<typeof AssistantConfig>;

@@ -56,6 +56,17 @@ export const CustomerMessageOut = z.object({ language: z.string(), body: z.strin
 export type CustomerMessageOut = z.infer<typeof CustomerMessageOut>;
 
 /**
+ * What the customer wants, for the person taking over (PRODUCT §10 "Context for the human"):
+ * the language model's, the bot's (or an API caller's) own summary when it handed off with one, else extractive
+ * (the customer's first substantive message and the latest, core/summarize-conversation.ts).
+ */
+export const HandoffSummary = z.object({
+  text: z.string(),
+  source: z.enum(['llm', 'bot', 'api', 'extractive']),
+});
+export type HandoffSummary = z.infer<typeof HandoffSummary>;
+
+/**
  * The plan `decideHandoff` returns, stored on the conversation as its handoff record and
  * returned by the simulator. Everything "why this came to me" needs is here.
  */
@@ -91,6 +102,11 @@ export const HandoffTrace = z.object({
   intent: z.string().nullable(),
   note: z.string().nullable(),
   decidedAt: z.string(),
+  /**
+   * Set when the handoff is applied (not by `decideHandoff`, which sees one message): null when
+   * the customer wrote nothing. Absent on records written before summaries existed.
+   */
+  summary: HandoffSummary.nullable().optional(),
 });
 export type HandoffTrace = z.infer<typeof HandoffTrace>;
 

@@ -16,10 +16,19 @@ export interface TurnInput extends Omit<HandoffInput, 'trigger' | 'soft' | 'note
   readonly turnsWithoutProgress: number;
 }
 
+/** Assistants that answer outside this process: an OpenAI-compatible LLM, or the customer's own bot. */
+export type ExternalAssistant = 'llm' | 'webhook';
+
 export type TurnDecision =
   /** The conversation is with people (not `bot`): the AI agent stays silent (CW rasa-agent-bot-demo #12). */
   | { readonly kind: 'human' }
   | { readonly kind: 'reply'; readonly turn: AssistantTurn; readonly reply: string }
+  /**
+   * The channel's assistant is external (`llm`, `webhook`) and nothing deterministic asked for a
+   * person: the message goes to it. `turn` carries what the built-in detectors saw (language,
+   * intent) for the conversation and for the external assistant's context.
+   */
+  | { readonly kind: 'defer'; readonly to: ExternalAssistant; readonly turn: AssistantTurn }
   | { readonly kind: 'handoff'; readonly turn: AssistantTurn | null; readonly trace: HandoffTrace; readonly reason: string };
 
 /**
@@ -31,8 +40,14 @@ export type TurnDecision =
  *   fallback would take; when no explicit rule matched, the first hard trigger goes to the
  *   fallback (a hard trigger is never dropped, CW #4271); with no hard trigger the AI answers.
  *
- * `llm` and `webhook` assistants run outside this function (their replies come from elsewhere);
- * until then the built-in agent stands in for them.
+ * - A channel whose assistant is external (`llm`, `webhook`) keeps only the hard triggers of the
+ *   deterministic detectors (a request for a person, a never-automate topic: `detector` set) —
+ *   they hand off at once, through the same loop, exactly as on a built-in channel. The built-in
+ *   agent's own "I cannot answer" (no knowledge match, no progress) is not a trigger there: with
+ *   no such hard trigger the message is deferred to the external assistant, which answers or
+ *   hands off itself (its `handoff_to_human` tool, or the handoff API). Soft rules
+ *   (`intent_or_keyword`, `negative_sentiment`) then apply only alongside a hard trigger; on their
+ *   own the external assistant decides.
  */
 export function decideTurn(input: TurnInput): TurnDecision {
   if (input.conversation.status !== 'bot') return { kind: 'human' };
@@ -50,6 +65,9 @@ export function decideTurn(input: TurnInput): TurnDecision {
     knownLanguage: input.conversation.language ?? input.contact.language,
     turnsWithoutProgress: input.turnsWithoutProgress,
   });
+  const external: ExternalAssistant | null = channel?.assistant === 'llm' || channel?.assistant === 'webhook' ? channel.assistant : null;
+  const candidates = external === null ? turn.triggers : turn.triggers.filter((candidate) => candidate.soft || candidate.detector !== undefined);
+  if (external !== null && candidates.every((candidate) => candidate.soft)) return { kind: 'defer', to: external, turn };
   const conversation = {
     ...input.conversation,
     language: input.conversation.language ?? turn.language,
@@ -57,7 +75,7 @@ export function decideTurn(input: TurnInput): TurnDecision {
   };
 
   let firstHard: { candidate: TriggerCandidate; trace: HandoffTrace } | null = null;
-  for (const candidate of turn.triggers) {
+  for (const candidate of candidates) {
     const trace = decideHandoff({
       ...input,
       conversation,

@@ -67,6 +67,7 @@ function acme(): BuiltWorkspace {
  */
 function scriptedAssistant(script: { intents?: Record<string, string>; answers?: Record<string, string> } = {}): Assistant {
   return {
+    retrieve: () => [],
     respond(input): AssistantTurn {
       const triggers: TriggerCandidate[] = [];
       if (detectHumanRequest(input.text)) triggers.push({ trigger: 'customer_requested_human', soft: false, reason: 'asked for a person' });
@@ -228,6 +229,53 @@ describe('simulateScenario', () => {
     expect(result.passed).toBe(true);
     expect(result.trace?.outOfHours).toBe(true);
     expect(result.trace?.nextOpenAt).toBe('2026-11-30T08:00:00.000Z');
+  });
+});
+
+describe('simulateScenario on a channel with an external assistant', () => {
+  /** A scripted assistant marks its person-request trigger as a deterministic detection, as the built-in one does. */
+  function detecting(): Assistant {
+    const inner = scriptedAssistant();
+    return {
+      retrieve: () => [],
+      respond(input) {
+        const turn = inner.respond(input);
+        return { ...turn, triggers: turn.triggers.map((t) => (t.trigger === 'customer_requested_human' ? { ...t, detector: 'human_request' as const } : t)) };
+      },
+    };
+  }
+  function withLlm(): BuiltWorkspace {
+    return aWorkspace()
+      .withSchedule('always', { 'mon-sun': ['00:00-24:00'] })
+      .withAgent('ana', { skills: ['lang:en'], schedule: 'always', teams: ['desk'] })
+      .withTeam('desk')
+      .withQueue('general', { team: 'desk' })
+      .withChannel('llm-chat', { type: 'chat', assistant: 'llm', defaultRoute: { queue: 'general' } })
+      .withFallback({ destination: { queue: 'general' }, assignment: 'unassign_to_queue' })
+      .build();
+  }
+
+  it('says the message goes to the LLM agent instead of making up its answer', () => {
+    const result = run(
+      { channel: 'llm-chat', contact: { language: 'en' }, messages: ['My invoice is wrong'], expect: { outcome: 'deferred' } },
+      { world: withLlm(), assistant: detecting() },
+    );
+    expect(result.passed).toBe(true);
+    expect(result.trace).toBeNull();
+    expect(result.deferredTo).toBe('llm');
+    expect(result.transcript.map((line) => line.author)).toEqual(['contact', 'system']);
+    expect(result.transcript[1]?.body).toMatch(/^→ the LLM agent: this message is sent to it \(not called by the simulator/);
+  });
+
+  it('hands off at once on a request for a person, with an extractive summary', () => {
+    const result = run(
+      { channel: 'llm-chat', contact: { language: 'en' }, messages: ['My invoice is wrong', 'I want to talk to a person'], expect: { trigger: 'customer_requested_human' } },
+      { world: withLlm(), assistant: detecting() },
+    );
+    expect(result.passed).toBe(true);
+    expect(result.deferredTo).toBeNull();
+    expect(result.transcript.map((line) => line.author)).toEqual(['contact', 'system', 'contact', 'system']);
+    expect(result.trace?.summary).toEqual({ text: 'Customer (2 messages): “My invoice is wrong” … latest: “I want to talk to a person”', source: 'extractive' });
   });
 });
 

@@ -9,10 +9,11 @@ import type { ChannelType, MessageAuthor } from '../contract/common.js';
 import type { Scenario, SimulationResult } from '../contract/api.js';
 import type { AgentOverride, HandoffTrace } from '../contract/trace.js';
 import type { Assistant, TranscriptLine } from './assistant/assistant.js';
-import { decideTurn } from './decide-turn.js';
+import { decideTurn, type ExternalAssistant } from './decide-turn.js';
 import { decideHandoff } from './handoff.js';
 import type { AgentState, ContactFacts, ConversationFacts, Instant, QueueStats, WorkspaceModel } from './model.js';
 import type { CompiledRuleset } from './rules/compile.js';
+import { summarizeConversation } from './summarize-conversation.js';
 
 export interface SimulationWorld {
   readonly now: Instant;
@@ -74,6 +75,15 @@ export function simulateScenario(scenario: Scenario, world: SimulationWorld): Si
 
   let trace: HandoffTrace | null = null;
   let turnsWithoutProgress = 0;
+  // An external assistant (llm, webhook) is never called here: the simulator says where a message
+  // would have gone rather than making up that assistant's answer.
+  let deferredTo: ExternalAssistant | null = null;
+  const defer = (to: ExternalAssistant, language: string | null, intent: string | null): void => {
+    deferredTo = to;
+    const detected = [`language ${language ?? 'unknown'}`, `intent ${intent ?? 'none'}`].join(', ');
+    say('system', `→ ${EXTERNAL_NAMES[to]}: this message is sent to it (not called by the simulator; ${detected})`);
+  };
+  const external = externalAssistantOf(world.workspace, scenario.channel);
 
   if (scenario.trigger === undefined) {
     for (const text of scenario.messages) {
@@ -97,8 +107,12 @@ export function simulateScenario(scenario: Scenario, world: SimulationWorld): Si
           turnsWithoutProgress = decision.turn.turnsWithoutProgress;
           say('assistant', decision.reply);
           break;
+        case 'defer':
+          conversation = learn(conversation, decision.turn.language, decision.turn.intent);
+          defer(decision.to, conversation.language ?? contact.language, conversation.intent);
+          break;
         case 'handoff':
-          trace = decision.trace;
+          trace = withSummary(decision.trace, transcript);
           conversation = handedOff(conversation, trace);
           for (const message of trace.customerMessages) say('system', message.body);
           break;
@@ -119,11 +133,18 @@ export function simulateScenario(scenario: Scenario, world: SimulationWorld): Si
       });
       conversation = learn(conversation, turn.language, turn.intent);
       turnsWithoutProgress = turn.turnsWithoutProgress;
-      const answers = conversation.status === 'bot' && !turn.triggers.some((candidate) => !candidate.soft);
+      if (conversation.status !== 'bot') continue;
+      if (external !== null) {
+        // As decideTurn: only the deterministic detectors' hard triggers stop an external assistant.
+        if (!turn.triggers.some((candidate) => !candidate.soft && candidate.detector !== undefined)) defer(external, conversation.language ?? contact.language, conversation.intent);
+        continue;
+      }
+      const answers = !turn.triggers.some((candidate) => !candidate.soft);
       if (answers && turn.reply !== null) say('assistant', turn.reply);
     }
     const last = scenario.messages[scenario.messages.length - 1] ?? '';
-    trace = decideHandoff({ ...base, conversation, trigger: scenario.trigger, messageText: last, note: `simulated ${scenario.trigger}` });
+    const decided = decideHandoff({ ...base, conversation, trigger: scenario.trigger, messageText: last, note: `simulated ${scenario.trigger}` });
+    trace = decided === null ? null : withSummary(decided, transcript);
     if (trace !== null) {
       conversation = handedOff(conversation, trace);
       for (const message of trace.customerMessages) say('system', message.body);
@@ -131,16 +152,32 @@ export function simulateScenario(scenario: Scenario, world: SimulationWorld): Si
   }
 
   const language = trace?.language ?? conversation.language ?? contact.language;
-  const expectations = checkExpectations(scenario.expect, trace, language);
+  // The last word was the external assistant's when no handoff followed its deferral.
+  const pending: ExternalAssistant | null = trace === null ? deferredTo : null;
+  const expectations = checkExpectations(scenario.expect, trace, language, pending);
   return {
     at: new Date(world.now).toISOString(),
     ruleset: world.rulesetLabel,
     language,
     transcript,
     trace,
+    deferredTo: pending,
     expectations,
     passed: expectations.every((e) => e.ok),
   };
+}
+
+const EXTERNAL_NAMES: Record<ExternalAssistant, string> = { llm: 'the LLM agent', webhook: 'the webhook bot' };
+
+function externalAssistantOf(workspace: WorkspaceModel, channelId: string): ExternalAssistant | null {
+  const kind = workspace.channels.get(channelId)?.assistant;
+  return kind === 'llm' || kind === 'webhook' ? kind : null;
+}
+
+/** The handoff record's summary, as apply-handoff writes it when no language model gave one. */
+function withSummary(trace: HandoffTrace, transcript: readonly TranscriptLine[]): HandoffTrace {
+  const text = summarizeConversation(transcript);
+  return { ...trace, summary: text === null ? null : { text, source: 'extractive' } };
 }
 
 /** What the assistant detected sticks to the conversation (language once known, latest intent). */
@@ -165,7 +202,12 @@ function handedOff(conversation: ConversationFacts, trace: HandoffTrace): Conver
 type Expectation = SimulationResult['expectations'][number];
 
 /** One entry per key of `expect`, in the order CONFIG.md lists them. */
-function checkExpectations(expect: Scenario['expect'], trace: HandoffTrace | null, language: string | null): Expectation[] {
+function checkExpectations(
+  expect: Scenario['expect'],
+  trace: HandoffTrace | null,
+  language: string | null,
+  deferredTo: ExternalAssistant | null,
+): Expectation[] {
   if (expect === undefined) return [];
   const out: Expectation[] = [];
   const check = (field: string, expected: unknown, actual: unknown, ok = sameValue(expected, actual)): void => {
@@ -176,7 +218,7 @@ function checkExpectations(expect: Scenario['expect'], trace: HandoffTrace | nul
   if (expect.destination !== undefined) check('destination', expect.destination, trace?.destination ?? null);
   if (expect.assignee !== undefined) check('assignee', expect.assignee, trace?.assignee ?? null);
   if (expect.queue !== undefined) check('queue', expect.queue, trace?.queue ?? null);
-  if (expect.outcome !== undefined) check('outcome', expect.outcome, trace?.outcome ?? 'answered');
+  if (expect.outcome !== undefined) check('outcome', expect.outcome, trace?.outcome ?? (deferredTo === null ? 'answered' : 'deferred'));
   if (expect.language !== undefined) {
     // Language tags compare case-insensitively (`pt-BR` = `pt-br`), as conditions do.
     const ok = language !== null && expect.language.toLowerCase() === language.toLowerCase();

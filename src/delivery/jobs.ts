@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { ServiceContext } from '../services/context.js';
 import { emailReplyJob } from './email-reply-job.js';
 import { deliverBotframeworkJob } from './botframework-jobs.js';
+import { botJobs } from './bot-jobs.js';
 import { eventPublishedJob, messagePublishedJob } from './event-jobs.js';
 import { notificationJobs } from './notification-jobs.js';
 import { defineJob, type JobDefinition } from './outbox-worker.js';
@@ -35,6 +36,7 @@ export function buildJobs(deps: JobDeps): JobDefinition<z.ZodType>[] {
     ...timerJobs(deps.ctx),
     defineJob(emailReplyJob(deps.ctx)),
     defineJob(deliverBotframeworkJob(deps.ctx)),
+    ...botJobs(deps.ctx),
   ];
   const { realtime } = deps;
   return realtime === undefined ? jobs : jobs.map((job) => realtime.decorate(job));

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ErrorBody, ErrorDetail } from '../contract/common.js';
 import { flattenIssues } from '../contract/issues.js';
 import { BatonError, statusByCode } from '../platform/errors.js';
-import type { AnyRoute, Principal } from './route.js';
+import { isBotPrincipal, type AnyRoute, type Principal } from './route.js';
 
 export const SESSION_COOKIE = 'baton_session';
 
@@ -50,7 +50,7 @@ function checkAccess(route: AnyRoute, principal: Principal | null, credentials: 
   if (route.access === 'bot') {
     if (principal.kind === 'admin_token') return;
     const isToken = credentials.bearer !== null && principal.kind === 'user' && principal.scopes !== 'all';
-    if (!isToken || !principal.scopes.includes('bots')) throw new BatonError('forbidden', 'this endpoint takes an API token with the bots scope');
+    if (!isToken || !principal.scopes.includes('bot')) throw new BatonError('forbidden', 'this endpoint takes an API token with the bot scope');
     return;
   }
   if (route.access === 'customer') {
@@ -59,8 +59,12 @@ function checkAccess(route: AnyRoute, principal: Principal | null, credentials: 
   }
   if (principal.kind === 'customer') throw new BatonError('forbidden', 'customer tokens reach only the widget API');
   if (principal.kind === 'admin_token') return;
+  if (isBotPrincipal(principal)) {
+    if (route.bot !== true) throw new BatonError('forbidden', 'a bot token reaches only the bot endpoints: read a conversation, answer, hand off');
+    return;
+  }
   const scopes = principal.scopes;
-  const has = (scope: 'read' | 'write' | 'admin' | 'bots') => scopes === 'all' || scopes.includes(scope) || scopes.includes('admin');
+  const has = (scope: 'read' | 'write' | 'admin') => scopes === 'all' || scopes.includes(scope) || scopes.includes('admin');
   if (route.access === 'admin' && (principal.role !== 'admin' || !has('admin'))) {
     throw new BatonError('forbidden', 'admins only');
   }

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 
 /** Who is calling. Resolved once per request by http/auth.ts. */
 export type Principal =
-  | { kind: 'user'; userId: string; role: 'admin' | 'agent'; scopes: readonly ('read' | 'write' | 'admin' | 'bots')[] | 'all' }
+  | { kind: 'user'; userId: string; role: 'admin' | 'agent'; scopes: readonly ('read' | 'write' | 'admin' | 'bot')[] | 'all' }
   | { kind: 'admin_token' }
   | { kind: 'customer'; contactId: string; channelId: string };
 
@@ -13,7 +13,7 @@ export type Principal =
  * - `user`: a signed-in user or a user token (any role), or the bootstrap admin token
  * - `admin`: role admin (or token with admin scope), or the bootstrap admin token
  * - `customer`: a widget/customer session token
- * - `bot`: an API token with the `bots` scope, or the bootstrap admin token (never a session:
+ * - `bot`: an API token with the `bot` scope, or the bootstrap admin token (never a session:
  *   a bot endpoint is called by a machine)
  */
 export type Access = 'public' | 'user' | 'admin' | 'customer' | 'bot';
@@ -40,6 +40,8 @@ export interface RouteDefinition<
   access: Access;
   /** Needs write scope (token scopes); reads need `read`. */
   writes?: boolean;
+  /** A token with the `bot` scope may call it too (webhook bots: read, answer, hand off). */
+  bot?: boolean;
   params?: P;
   query?: Q;
   body?: B;
@@ -59,6 +61,11 @@ export interface RouteDefinition<
 
 /** A route of any shape; each route is type-checked where it is defined with `defineRoute`. */
 export type AnyRoute = RouteDefinition;
+
+/** A webhook bot's token (the `bot` scope): it speaks as the AI agent, and only while the conversation is in `bot`. */
+export function isBotPrincipal(principal: Principal | null): boolean {
+  return principal?.kind === 'user' && principal.scopes !== 'all' && principal.scopes.includes('bot');
+}
 
 export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
   route: RouteDefinition<P, Q, B, R>,

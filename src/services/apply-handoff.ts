@@ -10,7 +10,9 @@
  * (CW #15678, #5654: assignment notifications missing on some paths).
  */
 import type { Trigger } from '../contract/common.js';
-import type { HandoffTrace, PlannedNotification } from '../contract/trace.js';
+import type { HandoffSummary, HandoffTrace, PlannedNotification } from '../contract/trace.js';
+import type { TranscriptLine } from '../core/assistant/assistant.js';
+import { summarizeConversation } from '../core/summarize-conversation.js';
 import type { AgentState } from '../core/model.js';
 import type { CompiledRuleset } from '../core/rules/compile.js';
 import type { Executor } from '../store/database.js';
@@ -18,7 +20,7 @@ import { assign } from '../store/repositories/assignments.js';
 import { getContact, type ContactRecord } from '../store/repositories/contacts.js';
 import { getConversationForUpdate, type ConversationRecord } from '../store/repositories/conversations.js';
 import { appendEvent } from '../store/repositories/events.js';
-import { appendMessage, type MessageRecord } from '../store/repositories/messages.js';
+import { appendMessage, listMessages, listRecentMessages, type MessageRecord } from '../store/repositories/messages.js';
 import { enqueue } from '../store/repositories/outbox.js';
 import { createTask } from '../store/repositories/tasks.js';
 import type { ServiceContext } from './context.js';
@@ -50,6 +52,8 @@ export interface ApplyHandoffInput {
   readonly agents?: ReadonlyMap<string, AgentState>;
   /** People not to assign (an SLA re-route skips the owner who did not answer). */
   readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
+  /** The language model's or the bot's summary; default extractive, from the customer's messages. */
+  readonly summary?: HandoffSummary;
 }
 
 export type ApplyHandoffResult =
@@ -85,6 +89,8 @@ export async function applyHandoff(
     intent: input.intent ?? baseFacts.intent,
   };
 
+  const summary = input.summary ?? (await extractiveSummary(trx, locked.id));
+
   let trace: HandoffTrace | null = null;
   let conversation: ConversationRecord | null = null;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS && conversation === null; attempt++) {
@@ -103,6 +109,7 @@ export async function applyHandoff(
     });
     if (trace === null) return { outcome: 'no_rule' };
     if (input.ruleLabel !== undefined) trace = { ...trace, rule: input.ruleLabel };
+    trace = { ...trace, summary };
 
     const keptOwner = trace.outcome === 'kept_owner';
     const toUserId = trace.outcome === 'assigned' ? trace.assignee : keptOwner ? locked.ownerId : null;
@@ -237,6 +244,19 @@ export async function applyHandoff(
   }
 
   return { outcome: 'handed_off', trace, conversation, contact, messages };
+}
+
+/** The customer's first messages and their latest ones are enough to find the first substantive and the latest. */
+const SUMMARY_HEAD = 50;
+const SUMMARY_TAIL = 20;
+
+async function extractiveSummary(trx: Executor, conversationId: string): Promise<HandoffSummary | null> {
+  const head = await listMessages(trx, conversationId, { limit: SUMMARY_HEAD });
+  const tail = head.length < SUMMARY_HEAD ? [] : await listRecentMessages(trx, conversationId, { limit: SUMMARY_TAIL });
+  const last = head[head.length - 1]?.seq ?? 0;
+  const lines = [...head, ...tail.filter((m) => m.seq > last)].map((m): TranscriptLine => ({ author: m.author, body: m.body }));
+  const text = summarizeConversation(lines);
+  return text === null ? null : { text, source: 'extractive' };
 }
 
 function slaDueAt(trace: HandoffTrace): number | null {

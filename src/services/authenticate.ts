@@ -96,6 +96,11 @@ export async function createUserToken(
   const { model } = await ctx.workspace.current();
   const user = model.users.get(userId);
   if (!user) throw notFound('user', userId);
+  if (input.scopes.includes('bot') && input.scopes.length > 1) {
+    throw new BatonError('invalid', 'a bot token has only the bot scope: it speaks as the AI agent, not as a person', {
+      details: [{ path: 'scopes', message: 'bot is not combined with other scopes' }],
+    });
+  }
   if (input.scopes.includes('admin') && user.role !== 'admin') {
     throw new BatonError('invalid', `user "${userId}" is not an admin; a token cannot have more rights than its user`, {
       details: [{ path: 'scopes', message: 'admin scope needs an admin user' }],

@@ -5,7 +5,7 @@
  * calling the handoff API means.
  */
 import type { Trigger } from '../contract/common.js';
-import type { HandoffTrace } from '../contract/trace.js';
+import type { HandoffSummary, HandoffTrace } from '../contract/trace.js';
 import { BatonError, notFound } from '../platform/errors.js';
 import { withTransaction } from '../store/database.js';
 import { applyHandoff } from './apply-handoff.js';
@@ -22,6 +22,8 @@ export async function handOffConversation(
     readonly actor: string;
     /** A customer reaches only their own conversation. */
     readonly contactId?: string;
+    /** The caller's summary for the person taking over; default extractive. */
+    readonly summary?: HandoffSummary;
   },
 ): Promise<TurnOutcome & { readonly handoff: HandoffTrace }> {
   const outcome = await withTransaction(ctx.database, async (trx) => {
@@ -36,6 +38,7 @@ export async function handOffConversation(
       note: input.note,
       messageText: '',
       actor: input.actor,
+      ...(input.summary === undefined ? {} : { summary: input.summary }),
     });
     if (handed.outcome !== 'handed_off') throw notFound('conversation', input.conversationId);
     return { conversation: handed.conversation, contact: handed.contact, messages: handed.messages, handoff: handed.trace };

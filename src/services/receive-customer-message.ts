@@ -17,6 +17,7 @@ import { getConversationForUpdate, updateConversation, type ConversationRecord }
 import { appendMessage, listRecentMessages, type MessageRecord } from '../store/repositories/messages.js';
 import { BatonError, notFound } from '../platform/errors.js';
 import { applyHandoff } from './apply-handoff.js';
+import { deferToAssistant } from './defer-to-assistant.js';
 import type { ServiceContext } from './context.js';
 import { contactFacts, conversationFacts, loadAgents } from './decision-state.js';
 import type { LoadedWorkspace } from './workspace-cache.js';
@@ -125,6 +126,17 @@ export async function customerTurn(
           turnsWithoutProgress: decision.turn.turnsWithoutProgress,
           lastArticleId: decision.turn.answer?.articleId ?? conversation.lastArticleId,
         },
+        now,
+      );
+      return { conversation: updated ?? conversation, contact, messages, handoff: null };
+    }
+    case 'defer': {
+      // The external assistant answers after commit; what the detectors saw sticks now.
+      await deferToAssistant(trx, { to: decision.to, conversationId: conversation.id, messageSeq: customerMessage.seq, now });
+      const updated = await updateConversation(
+        trx,
+        conversation.id,
+        { language: conversation.language ?? decision.turn.language, intent: decision.turn.intent ?? conversation.intent },
         now,
       );
       return { conversation: updated ?? conversation, contact, messages, handoff: null };

@@ -111,7 +111,7 @@ eachDialect('Bot Framework handoff', (dialect) => {
   beforeAll(async () => {
     connector = await startHttpReceiver();
     t = await startTestApp(dialect, { config: CONFIG });
-    const created = await t.request({ method: 'POST', url: '/api/users/olu/tokens', headers: t.admin, payload: { name: 'bot connector', scopes: ['bots'] } });
+    const created = await t.request({ method: 'POST', url: '/api/users/olu/tokens', headers: t.admin, payload: { name: 'bot connector', scopes: ['bot'] } });
     expect(created.statusCode).toBe(201);
     bot = { authorization: `Bearer ${created.data.token as string}` };
   });
@@ -161,7 +161,7 @@ eachDialect('Bot Framework handoff', (dialect) => {
       expect(wrong.data.error.code).toBe('unauthorized');
     });
 
-    it('answers 403 to a token without the bots scope, and the bots token reaches nothing else', async () => {
+    it('answers 403 to a token without the bot scope, and the bot token reaches nothing else', async () => {
       const activity = simpleInitiation(`bf-${randomUUID()}`, aCustomer('Nobody'));
       const agent = await post('bot-chat', activity, await t.tokenFor('ana'));
       expect(agent.statusCode).toBe(403);

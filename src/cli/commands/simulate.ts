@@ -84,7 +84,10 @@ export function formatResult(name: string, result: SimulationResult): string {
   }
 
   lines.push('');
-  if (result.trace === null) lines.push('No handoff: the AI agent answered every message (outcome: answered).');
+  if (result.trace === null && result.deferredTo !== null) {
+    const who = result.deferredTo === 'llm' ? 'the LLM agent' : 'the webhook bot';
+    lines.push(`No handoff yet: the last message goes to ${who}, which answers or hands off itself — not simulated (outcome: deferred).`);
+  } else if (result.trace === null) lines.push('No handoff: the AI agent answered every message (outcome: answered).');
   else lines.push(...formatTrace(result.trace));
 
   if (result.expectations.length > 0) {
@@ -106,6 +109,7 @@ function formatTrace(trace: HandoffTrace): string[] {
   lines.push(`  rule             ${trace.rule}${trace.ruleVersion === null ? '' : ` (version ${trace.ruleVersion})`}`);
   lines.push(`  destination      ${destinationText(trace.destination)}`);
   lines.push(`  assignment       ${trace.assignment}`);
+  if (trace.summary !== undefined && trace.summary !== null) lines.push(`  summary          ${trace.summary.text} (${trace.summary.source})`);
   const who = trace.outcome === 'queued' ? 'nobody yet' : (trace.assignee ?? 'nobody');
   lines.push(`  outcome          ${trace.outcome}: ${trace.outcome === 'queued' ? `waits in ${placeText(trace)}` : `owner ${who}`}`);
   lines.push(`  assignee         ${trace.assignee ?? '—'}`);

@@ -55,6 +55,13 @@ export interface TriggerCandidate {
   readonly soft: boolean;
   /** Why, in words, for the trace and the handoff context: `asked for a person ("…")`. */
   readonly reason: string;
+  /**
+   * Set when a deterministic detector fired (a request for a person, a never-automate topic), as
+   * opposed to the built-in agent's own inability to answer (no knowledge match, no progress).
+   * These hand off whichever assistant answers the channel — an LLM or a webhook bot included
+   * (decide-turn.ts).
+   */
+  readonly detector?: 'human_request' | 'never_automate';
 }
 
 export interface AssistantTurn {
@@ -83,6 +90,8 @@ export interface AssistantTurn {
 
 export interface Assistant {
   respond(input: AssistantTurnInput): AssistantTurn;
+  /** The `limit` knowledge articles closest to `text`, most confident first (an LLM's grounding). */
+  retrieve(text: string, options: { readonly language: string | null; readonly limit: number }): KnowledgeAnswer[];
 }
 
 /**
@@ -112,6 +121,14 @@ export function createAssistant(options: AssistantOptions): Assistant {
   const threshold = config.confidenceThreshold;
 
   return {
+    retrieve(text, retrieveOptions) {
+      return knowledge.rank(text, retrieveOptions).map((match) => ({
+        articleId: match.article.id,
+        title: match.article.title,
+        text: match.article.body.trim(),
+        confidence: match.confidence,
+      }));
+    },
     respond(input) {
       const contactLines = input.history.filter((line) => line.author === 'contact');
       const language =
@@ -126,7 +143,7 @@ export function createAssistant(options: AssistantOptions): Assistant {
 
       const hard: TriggerCandidate[] = [];
       if (detectHumanRequest(input.text)) {
-        hard.push({ trigger: 'customer_requested_human', soft: false, reason: `asked for a person (${quote(input.text)})` });
+        hard.push({ trigger: 'customer_requested_human', soft: false, reason: `asked for a person (${quote(input.text)})`, detector: 'human_request' });
       }
       const topic = matchTopic(input.text);
       let unsupported: string | null =
@@ -208,7 +225,10 @@ export function createAssistant(options: AssistantOptions): Assistant {
       // Unreachable by construction (no small talk and no answer means `unsupported` is set); kept
       // so that no future edit can produce a turn with neither a reply nor a hard trigger.
       if (reply === null) unsupported ??= 'no reply available';
-      if (unsupported !== null) hard.push({ trigger: 'unsupported_topic', soft: false, reason: unsupported });
+      if (unsupported !== null) {
+        // `unsupported` holds the topic's reason whenever a never-automate topic matched (set first, `??=` after).
+        hard.push({ trigger: 'unsupported_topic', soft: false, reason: unsupported, ...(topic === null ? {} : { detector: 'never_automate' as const }) });
+      }
 
       const triggers: TriggerCandidate[] = [
         ...hard,

@@ -54,6 +54,11 @@ export interface KnowledgeSearchOptions {
 export interface KnowledgeIndex {
   /** The best article for `text` (null when no article shares a topic term with it). */
   search(text: string, options: KnowledgeSearchOptions): KnowledgeMatch | null;
+  /**
+   * The `limit` best articles for `text`, most confident first (grounding for a language model:
+   * it gets several candidates and decides itself; no threshold).
+   */
+  rank(text: string, options: { readonly language: string | null; readonly limit: number }): KnowledgeMatch[];
   /** The id of the article whose body `reply` contains (to know what was answered before). */
   articleIn(reply: string): string | null;
 }
@@ -144,44 +149,50 @@ export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): Know
     return total === 0 ? 0 : matched / total;
   }
 
+  /** Every article sharing a topic term with `text`, with its confidence, most confident first. */
+  function score(text: string, options: Pick<KnowledgeSearchOptions, 'language' | 'exclude'>): { matches: (KnowledgeMatch & { language: string })[]; wanted: string | null } {
+    const queryTerms = topicTerms(text);
+    if (queryTerms.length === 0 || articleCount === 0) return { matches: [], wanted: null };
+    const expanded = expand(queryTerms);
+    // Candidates: MiniSearch's best, plus any article holding a term the query matched by our
+    // own similarity (MiniSearch's fuzzy distance misses "exportiere" → "export").
+    const candidates = new Map<string, number>();
+    for (const result of search.search(text).slice(0, CANDIDATES)) candidates.set(String(result.id), result.score);
+    for (const { matches } of expanded) {
+      for (const term of matches.keys()) {
+        for (const id of postings.get(term) ?? []) if (!candidates.has(id)) candidates.set(id, 0);
+      }
+    }
+    const scored: { entry: IndexedArticle; coverage: number; score: number }[] = [];
+    for (const [id, score] of candidates) {
+      const entry = indexed.get(id);
+      if (entry === undefined || options.exclude?.has(entry.article.id) === true) continue;
+      const value = coverage(entry, expanded);
+      if (value > 0) scored.push({ entry, coverage: value, score });
+    }
+    if (scored.length === 0) return { matches: [], wanted: null };
+    scored.sort((a, b) => b.coverage - a.coverage || b.score - a.score);
+    // With no article in the customer's language there is nothing to prefer: no penalty.
+    const requested = options.language === null ? null : primaryLanguage(options.language);
+    const wanted = requested !== null && languages.has(requested) ? requested : null;
+
+    const matches = scored.map(({ entry, coverage: value }) => {
+      let rival = 0;
+      for (const other of scored) {
+        if (other.entry !== entry && other.entry.language === entry.language) rival = Math.max(rival, other.coverage);
+      }
+      const margin = Math.max(0, 1 - rival / value);
+      const foreign = wanted !== null && entry.language !== wanted ? FOREIGN_LANGUAGE : 1;
+      const confidence = Math.min(1, Math.max(0, value * (0.75 + 0.25 * margin) * foreign));
+      return { article: entry.article, language: entry.language, confidence, coverage: value };
+    });
+    matches.sort((a, b) => b.confidence - a.confidence);
+    return { matches, wanted };
+  }
+
   return {
     search(text, options) {
-      const queryTerms = topicTerms(text);
-      if (queryTerms.length === 0 || articleCount === 0) return null;
-      const expanded = expand(queryTerms);
-      // Candidates: MiniSearch's best, plus any article holding a term the query matched by our
-      // own similarity (MiniSearch's fuzzy distance misses "exportiere" → "export").
-      const candidates = new Map<string, number>();
-      for (const result of search.search(text).slice(0, CANDIDATES)) candidates.set(String(result.id), result.score);
-      for (const { matches } of expanded) {
-        for (const term of matches.keys()) {
-          for (const id of postings.get(term) ?? []) if (!candidates.has(id)) candidates.set(id, 0);
-        }
-      }
-      const scored: { entry: IndexedArticle; coverage: number; score: number }[] = [];
-      for (const [id, score] of candidates) {
-        const entry = indexed.get(id);
-        if (entry === undefined || options.exclude?.has(entry.article.id) === true) continue;
-        const value = coverage(entry, expanded);
-        if (value > 0) scored.push({ entry, coverage: value, score });
-      }
-      if (scored.length === 0) return null;
-      scored.sort((a, b) => b.coverage - a.coverage || b.score - a.score);
-      // With no article in the customer's language there is nothing to prefer: no penalty.
-      const requested = options.language === null ? null : primaryLanguage(options.language);
-      const wanted = requested !== null && languages.has(requested) ? requested : null;
-
-      const matches = scored.map(({ entry, coverage: value }) => {
-        let rival = 0;
-        for (const other of scored) {
-          if (other.entry !== entry && other.entry.language === entry.language) rival = Math.max(rival, other.coverage);
-        }
-        const margin = Math.max(0, 1 - rival / value);
-        const foreign = wanted !== null && entry.language !== wanted ? FOREIGN_LANGUAGE : 1;
-        const confidence = Math.min(1, Math.max(0, value * (0.75 + 0.25 * margin) * foreign));
-        return { article: entry.article, language: entry.language, confidence, coverage: value };
-      });
-      matches.sort((a, b) => b.confidence - a.confidence);
+      const { matches, wanted } = score(text, options);
       const best = matches[0];
       if (best === undefined) return null;
       const preferred =
@@ -190,6 +201,12 @@ export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): Know
           : matches.find((m) => m.language === wanted && m.confidence >= options.threshold);
       const chosen = preferred ?? best;
       return { article: chosen.article, confidence: chosen.confidence, coverage: chosen.coverage };
+    },
+
+    rank(text, options) {
+      return score(text, { language: options.language })
+        .matches.slice(0, Math.max(0, options.limit))
+        .map(({ article, confidence, coverage: value }) => ({ article, confidence, coverage: value }));
     },
 
     articleIn(reply) {

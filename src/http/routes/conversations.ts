@@ -24,6 +24,8 @@ import { actingUser } from '../../services/conversation-guards.js';
 import { handOffConversation } from '../../services/hand-off-conversation.js';
 import { patchConversation } from '../../services/patch-conversation.js';
 import { postAgentMessage } from '../../services/post-agent-message.js';
+import { postAssistantMessage } from '../../services/post-assistant-message.js';
+import { handOffFromAssistant } from '../../services/hand-off-from-assistant.js';
 import { rateConversation } from '../../services/rate-conversation.js';
 import { releaseConversation } from '../../services/release-conversation.js';
 import {
@@ -37,7 +39,7 @@ import {
 import { startConversation } from '../../services/start-conversation.js';
 import { transferConversation } from '../../services/transfer-conversation.js';
 import { BatonError } from '../../platform/errors.js';
-import { defineRoute, type AnyRoute, type Principal } from '../route.js';
+import { defineRoute, isBotPrincipal, type AnyRoute, type Principal } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
 const ListQuery = ListConversationsQuery.extend({
@@ -112,6 +114,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       access: 'user',
       params: IdParams,
       response: Conversation,
+      bot: true,
       handler: async ({ params }) => readConversationView(ctx, params.id),
     }),
     defineRoute({
@@ -123,20 +126,26 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       params: IdParams,
       query: MessagesQuery,
       response: z.array(Message),
+      bot: true,
       handler: async ({ params, query }) => readMessages(ctx, params.id, { after: query.after, includePrivate: true }),
     }),
     defineRoute({
       method: 'POST',
       url: '/api/conversations/:id/messages',
-      summary: 'Reply to the customer, or add an internal note (`private: true`)',
+      summary: 'Reply to the customer, or add an internal note (`private: true`); a bot token answers as the AI agent (409 once the conversation left `bot`)',
       tags: ['conversations'],
       access: 'user',
       writes: true,
+      bot: true,
       params: IdParams,
       body: PostMessageInput,
       response: Message,
       status: 201,
       handler: async ({ params, body, principal }) => {
+        if (isBotPrincipal(principal)) {
+          const message = await postAssistantMessage(ctx, { conversationId: params.id, body: body.body, private: body.private, data: { source: 'bot' } });
+          return presentMessages(await ctx.workspace.current(), null, [message])[0];
+        }
         const { userId } = actingUser(requireUser(principal));
         const { message } = await postAgentMessage(ctx, { conversationId: params.id, userId, body: body.body, private: body.private });
         const loaded = await ctx.workspace.current();
@@ -147,16 +156,34 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
     defineRoute({
       method: 'POST',
       url: '/api/conversations/:id/handoff',
-      summary: 'Hand off now (workflow_flag unless another trigger is given)',
+      summary: 'Hand off now (workflow_flag unless another trigger is given); a bot token only while the conversation is in `bot` (409 after)',
       tags: ['conversations'],
       access: 'user',
       writes: true,
+      bot: true,
       params: IdParams,
       body: HandoffInput,
       response: ConversationWithTrace,
       handler: async ({ params, body, principal }) => {
         const note = [body.reason, body.note].filter((s) => s !== undefined && s !== '').join(' — ') || null;
-        const outcome = await handOffConversation(ctx, { conversationId: params.id, trigger: body.trigger ?? 'workflow_flag', note, actor: actorOf(principal) });
+        const trigger = body.trigger ?? 'workflow_flag';
+        if (isBotPrincipal(principal)) {
+          const handed = await handOffFromAssistant(ctx, {
+            conversationId: params.id,
+            trigger,
+            note,
+            ...(body.summary === undefined ? {} : { summary: { text: body.summary, source: 'bot' as const } }),
+          });
+          if (handed.outcome === 'not_bot') throw new BatonError('conflict', `the conversation is ${handed.status}, no longer with the AI agent: the bot may not hand it off`);
+          return { conversation: await present(handed.conversation), handoff: handed.trace };
+        }
+        const outcome = await handOffConversation(ctx, {
+          conversationId: params.id,
+          trigger,
+          note,
+          actor: actorOf(principal),
+          ...(body.summary === undefined ? {} : { summary: { text: body.summary, source: 'api' as const } }),
+        });
         return { conversation: await present(outcome.conversation), handoff: outcome.handoff };
       },
     }),

@@ -3,9 +3,10 @@ import { rowToOutboxItem, type OutboxItem, type OutboxStatus } from './outbox.js
 
 /**
  * The outbox rows that are deliveries — to a person (`notify.*`) or to an outside system
- * (`deliver.*`) — as opposed to timers and internal fan-out (`timer.*`, `event.published`).
+ * (`deliver.*`, and `bot.*`: a customer message to a webhook bot or a language model) — as opposed
+ * to timers and internal fan-out (`timer.*`, `event.published`).
  */
-export const DELIVERY_KIND_PREFIXES = ['notify.', 'deliver.'] as const;
+export const DELIVERY_KIND_PREFIXES = ['notify.', 'deliver.', 'bot.'] as const;
 
 export function isDeliveryKind(kind: string): boolean {
   return DELIVERY_KIND_PREFIXES.some((prefix) => kind.startsWith(prefix));
