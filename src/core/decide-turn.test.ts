@@ -101,14 +101,19 @@ describe('decideTurn with an external assistant (llm, webhook)', () => {
     expect(decision.trace.trigger).toBe('intent_or_keyword');
   });
 
-  it('leaves a soft trigger alone to the external assistant when nothing deterministic fired', () => {
+  it("fires an admin's explicit rule for a soft trigger on an external channel too, as on a built-in one", () => {
     const decision = turn('llm-chat', 'I was charged twice', { ownerId: 'ana' });
+    expect(decision.kind === 'handoff' && decision.trace.rule).toBe('account-owner');
+    const builtin = turn('web-chat', 'I was charged twice', { ownerId: 'ana' });
+    expect(builtin.kind === 'handoff' && builtin.trace.rule).toBe('account-owner');
+  });
+
+  it('defers a soft trigger that no explicit rule takes to the external assistant', () => {
+    // Without an account owner the account-owner rule does not match: nothing deterministic fired.
+    const decision = turn('llm-chat', 'I was charged twice');
     expect(decision.kind).toBe('defer');
     if (decision.kind !== 'defer') return;
     expect(decision.turn.intent).toBe('billing_dispute');
-    // The built-in agent hands the same message to the account owner.
-    const builtin = turn('web-chat', 'I was charged twice', { ownerId: 'ana' });
-    expect(builtin.kind === 'handoff' && builtin.trace.rule).toBe('account-owner');
   });
 
   it('stays silent once the conversation is with people', () => {

@@ -45,9 +45,9 @@ export type TurnDecision =
  *   they hand off at once, through the same loop, exactly as on a built-in channel. The built-in
  *   agent's own "I cannot answer" (no knowledge match, no progress) is not a trigger there: with
  *   no such hard trigger the message is deferred to the external assistant, which answers or
- *   hands off itself (its `handoff_to_human` tool, or the handoff API). Soft rules
- *   (`intent_or_keyword`, `negative_sentiment`) then apply only alongside a hard trigger; on their
- *   own the external assistant decides.
+ *   hands off itself (its `handoff_to_human` tool, or the handoff API). An admin's explicit rule
+ *   for a soft trigger (`intent_or_keyword`, `negative_sentiment`) still fires first, as on a
+ *   built-in channel: what the rules say should not depend on which assistant answers.
  */
 export function decideTurn(input: TurnInput): TurnDecision {
   if (input.conversation.status !== 'bot') return { kind: 'human' };
@@ -67,7 +67,6 @@ export function decideTurn(input: TurnInput): TurnDecision {
   });
   const external: ExternalAssistant | null = channel?.assistant === 'llm' || channel?.assistant === 'webhook' ? channel.assistant : null;
   const candidates = external === null ? turn.triggers : turn.triggers.filter((candidate) => candidate.soft || candidate.detector !== undefined);
-  if (external !== null && candidates.every((candidate) => candidate.soft)) return { kind: 'defer', to: external, turn };
   const conversation = {
     ...input.conversation,
     language: input.conversation.language ?? turn.language,
@@ -92,6 +91,7 @@ export function decideTurn(input: TurnInput): TurnDecision {
     }
   }
   if (firstHard !== null) return { kind: 'handoff', turn, trace: firstHard.trace, reason: firstHard.candidate.reason };
+  if (external !== null) return { kind: 'defer', to: external, turn };
   if (turn.reply === null) throw new Error('the assistant gave neither a reply nor a hard trigger');
   return { kind: 'reply', turn, reply: turn.reply };
 }
