@@ -287,8 +287,24 @@ export function checkReferences(document: unknown): ReferenceReport {
   }
 
   // ── channels ───────────────────────────────────────────────────────────────────────────────
+  const channelByAddress = new Map<string, string>();
   for (const { path, value } of channels.valid) {
     checkDestination(value.defaultRoute, [...path, 'defaultRoute'], false);
+    if (value.type === 'email') {
+      // Inbound mail finds its channel by address and replies are sent from it.
+      const address = value.address?.trim().toLowerCase();
+      if (address === undefined || address === '') {
+        problem([...path, 'address'], 'required for an email channel: the address customers write to and replies come from');
+      } else if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address)) {
+        problem([...path, 'address'], `"${value.address}" is not an email address`);
+      } else {
+        const first = channelByAddress.get(address);
+        if (first !== undefined) problem([...path, 'address'], `duplicate address "${value.address}" (also channel ${first})`);
+        else channelByAddress.set(address, value.id);
+      }
+    } else if (value.address !== undefined) {
+      warning([...path, 'address'], `ignored: only email channels have an address (this one is ${value.type})`);
+    }
     if (value.assistant === 'webhook' && value.botUrl === undefined) {
       problem([...path, 'botUrl'], 'required when assistant is webhook: the URL your bot receives messages at');
     }
