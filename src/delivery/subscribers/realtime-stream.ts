@@ -26,7 +26,7 @@ import { getConversation, type ConversationRecord } from '../../store/repositori
 import { listEvents, type ConversationEventRecord } from '../../store/repositories/events.js';
 import { listMessages, type MessageRecord } from '../../store/repositories/messages.js';
 import { rowToNotification } from '../../store/repositories/notifications.js';
-import { listWaiting, queuePosition } from '../../store/repositories/routing.js';
+import { listWaitingLine, promisedWaits, queuePosition } from '../../store/repositories/routing.js';
 import {
   appendStreamEvents,
   getStreamCursor,
@@ -69,6 +69,10 @@ const PUBLISHING_KINDS = new Set(['event.published', 'message.published']);
 const PAGE = 1_000;
 /** Waiting conversations whose position is recomputed per queue at most (a longer line updates as it moves). */
 const MAX_QUEUE = 5_000;
+/** Positions up to this one hear of every move. */
+const LIVE_POSITIONS = 20;
+/** Further back, a frame when the position enters another block of this many places. */
+const POSITION_STEP = 10;
 
 type Item = { readonly kind: 'event'; readonly event: ConversationEventRecord } | { readonly kind: 'message'; readonly message: MessageRecord };
 
@@ -166,32 +170,34 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
   /**
    * `queue.position` to every contact whose place in a touched line changed — including the
    * conversation that just left it (position null) — so the widget shows "you are number 3".
+   * Near the front every move is sent; further back (LIVE_POSITIONS) a contact hears of it when
+   * their position enters another block of POSITION_STEP places, so one claim in a line of
+   * 1,000 writes tens of frames, not a thousand. The line is read without its JSON columns; the
+   * handoff's promise (for the expected wait) only for those who get a frame.
    */
   async function publishQueuePositions(trx: Executor, targets: readonly QueueTarget[], origin: ConversationRecord, trigger: string, now: number): Promise<void> {
-    const positions = new Map<string, { conversation: ConversationRecord; position: number | null }>();
+    const positions = new Map<string, { contactId: string; position: number | null }>();
     for (const target of targets) {
-      if ('queueId' in target) {
-        // listWaiting orders exactly as queuePosition counts (urgent first, then oldest, then id).
-        const line = await listWaiting(trx, { queueIds: [target.queueId], limit: MAX_QUEUE });
-        line.forEach((conversation, i) => positions.set(conversation.id, { conversation, position: i + 1 }));
-      } else {
-        const line = (await listWaiting(trx, { teamIds: [target.teamId], limit: MAX_QUEUE })).filter((c) => c.queueId === null);
-        for (const conversation of line) positions.set(conversation.id, { conversation, position: await queuePosition(trx, conversation) });
-      }
+      const line = await listWaitingLine(trx, target, MAX_QUEUE);
+      line.forEach((place, i) => {
+        // A team's line counts everyone waiting with the team; its own frames go to those queued on it directly.
+        if ('queueId' in target || place.queueId === null) positions.set(place.id, { contactId: place.contactId, position: i + 1 });
+      });
     }
-    if (!positions.has(origin.id)) positions.set(origin.id, { conversation: origin, position: await queuePosition(trx, origin) });
+    if (!positions.has(origin.id)) positions.set(origin.id, { contactId: origin.contactId, position: await queuePosition(trx, origin) });
 
     const cursors = await getStreamCursors(trx, [...positions.keys()]);
+    const moved = [...positions].filter(([id, { position }]) => worthTelling(cursors.get(id)?.queuePosition ?? null, position));
+    if (moved.length === 0) return;
+    const promises = await promisedWaits(trx, moved.filter(([, { position }]) => position !== null).map(([id]) => id));
     const drafts: StreamDraft[] = [];
-    for (const [id, { conversation, position }] of positions) {
-      const before = cursors.get(id)?.queuePosition ?? null;
-      if (before === position) continue;
+    for (const [id, { contactId, position }] of moved) {
       await saveQueuePosition(trx, id, position, now);
       drafts.push({
         conversationId: id,
         type: 'queue.position',
-        audience: contactAudience(conversation.contactId),
-        data: { position, expectedWaitSeconds: expectedWait(conversation, position) },
+        audience: contactAudience(contactId),
+        data: { position, expectedWaitSeconds: expectedWait(promises.get(id), position) },
         key: `${id}:q:${trigger}`,
       });
     }
@@ -264,9 +270,17 @@ function mergeInOrder(events: readonly ConversationEventRecord[], messages: read
 }
 
 /** The wait promised at handoff, scaled to the place the customer has now (null when not waiting). */
-function expectedWait(conversation: ConversationRecord, position: number | null): number | null {
-  const promised = conversation.handoff?.expectedWaitSeconds ?? null;
+/** The promised wait scaled to the new position (the promise was made at `atPosition`). */
+function expectedWait(promise: { readonly seconds: number | null; readonly atPosition: number | null } | undefined, position: number | null): number | null {
+  const promised = promise?.seconds ?? null;
   if (position === null || promised === null) return null;
-  const at = conversation.handoff?.queuePosition ?? position;
+  const at = promise?.atPosition ?? position;
   return Math.round((promised * position) / Math.max(1, at));
+}
+
+/** Every move among the first LIVE_POSITIONS places is sent; further back, entering a new block of POSITION_STEP. */
+export function worthTelling(before: number | null, now: number | null): boolean {
+  if (before === now) return false;
+  if (before === null || now === null || now <= LIVE_POSITIONS) return true;
+  return Math.ceil(now / POSITION_STEP) !== Math.ceil(before / POSITION_STEP);
 }

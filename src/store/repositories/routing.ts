@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Availability, ChannelType } from '../../contract/common.js';
 import type { AgentState, QueueStats } from '../../core/model.js';
+import type { HandoffTrace } from '../../contract/trace.js';
 import type { Executor } from '../database.js';
+import { fromJson } from '../json.js';
 import type { ConversationRecord } from './conversations.js';
 import { OPEN_STATUSES, rowToConversation } from './conversations.js';
 
@@ -171,6 +173,46 @@ export async function listWaiting(
  * 1-based place of a queued conversation in its queue (or team, when it has no queue) in
  * assignment order; null when it is not waiting.
  */
+/** A waiting conversation as the line needs it: no JSON columns read or parsed. */
+export interface WaitingPlace {
+  readonly id: string;
+  readonly contactId: string;
+  readonly queueId: string | null;
+}
+
+/**
+ * The whole line of a queue (or of a team: every conversation waiting with that team, queued in
+ * one of its queues or not), in the order `queuePosition` counts: a conversation's position is
+ * its index + 1. Reads three columns, so recomputing a long line after each claim stays cheap.
+ */
+export async function listWaitingLine(ex: Executor, target: QueueTarget, limit: number): Promise<WaitingPlace[]> {
+  const [column, id] = targetFilter(target);
+  const rows = await ex
+    .selectFrom('conversations')
+    .select(['id', 'contact_id', 'queue_id'])
+    .where('status', '=', 'queued')
+    .where(column, '=', id)
+    .orderBy(priorityRank)
+    .orderBy('queued_at')
+    .orderBy('id')
+    .limit(Math.max(1, limit))
+    .execute();
+  return rows.map((row) => ({ id: row.id, contactId: row.contact_id, queueId: row.queue_id }));
+}
+
+/** What each conversation's latest handoff promised: expected wait (seconds) at which position. */
+export async function promisedWaits(ex: Executor, ids: readonly string[]): Promise<Map<string, { readonly seconds: number | null; readonly atPosition: number | null }>> {
+  const out = new Map<string, { seconds: number | null; atPosition: number | null }>();
+  for (const part of chunks(ids)) {
+    const rows = await ex.selectFrom('conversations').select(['id', 'handoff']).where('id', 'in', part).execute();
+    for (const row of rows) {
+      const handoff = fromJson<HandoffTrace>(row.handoff);
+      out.set(row.id, { seconds: handoff?.expectedWaitSeconds ?? null, atPosition: handoff?.queuePosition ?? null });
+    }
+  }
+  return out;
+}
+
 export async function queuePosition(ex: Executor, conversation: ConversationRecord): Promise<number | null> {
   if (conversation.status !== 'queued') return null;
   const target: QueueTarget | null =
