@@ -62,7 +62,7 @@ export function Composer({ conversationId, disabled, onPosted }: { conversationI
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKey}
         disabled={disabled}
-        rows={3}
+        rows={2}
         maxLength={20_000}
       />
       <div className="composer-foot">

@@ -83,8 +83,8 @@ export function ConversationView({ conversation: c, messages, me, directory, now
             </button>
           )}
           {canRelease && (
-            <button type="button" disabled={busy !== null} onClick={() => void run('release', () => api.release(c.id))}>
-              Release to queue
+            <button type="button" disabled={busy !== null} onClick={() => void run('release', () => api.release(c.id))} title="Back to its queue, without an owner">
+              Release
             </button>
           )}
           {canHandBack && (
@@ -110,7 +110,8 @@ export function ConversationView({ conversation: c, messages, me, directory, now
         </div>
       )}
 
-      <div className="conversation-body">
+      {/* Pinned above the thread: the context stays in view however long the thread grows. */}
+      <div className="conversation-context">
         <HandoffPanel conversation={c} directory={directory} now={now} />
 
         <section className="properties-bar" aria-label="Priority, tags and transfer">
@@ -182,7 +183,9 @@ export function ConversationView({ conversation: c, messages, me, directory, now
             </form>
           )}
         </section>
+      </div>
 
+      <div className="conversation-body">
         <Thread messages={messages} />
       </div>
 

@@ -33,7 +33,10 @@ export function HandoffPanel({ conversation: c, directory, now }: { conversation
         <h3 id="handoff-title">{trace === null ? 'No handoff yet' : 'Handoff'}</h3>
         {sla.state !== 'none' && (
           <span className={`sla sla-${sla.state}${sla.state === 'running' && sla.urgent ? ' sla-urgent' : ''}`} role="status" aria-label={`SLA: ${sla.text}`}>
-            <span aria-hidden="true">⏱</span> {sla.text}
+            <svg viewBox="0 0 24 24" width="13" height="13" aria-hidden="true" className="sla-icon">
+              <path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16Zm-1 3v6l5 3 1-1.7-4-2.3V7Z" />
+            </svg>{' '}
+            {sla.text}
           </span>
         )}
       </div>

@@ -16,7 +16,7 @@ export function Thread({ messages }: { messages: readonly Message[] | undefined 
   const end = useRef<HTMLLIElement>(null);
   const count = messages?.length ?? 0;
   useEffect(() => {
-    end.current?.scrollIntoView({ block: 'end' });
+    end.current?.scrollIntoView({ block: 'nearest' });
   }, [count]);
 
   if (messages === undefined) {

@@ -131,6 +131,9 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
 
   // Conversations a frame changed: read them again (batched, one request each, none twice at once).
   const inFlight = useRef(new Set<string>());
+  // Bumped when a read finishes: a conversation touched again while it was read is still stale
+  // (same list), and must be read once more.
+  const [settled, setSettled] = useState(0);
   useEffect(() => {
     const due = state.stale.filter((id) => !inFlight.current.has(id));
     if (due.length === 0) return;
@@ -145,11 +148,14 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
           .catch((error: unknown) => {
             if (error instanceof ApiError && error.status === 404) dispatch({ type: 'drop', id });
           })
-          .finally(() => inFlight.current.delete(id));
+          .finally(() => {
+            inFlight.current.delete(id);
+            setSettled((n) => n + 1);
+          });
       }
     }, 120);
     return () => clearTimeout(timer);
-  }, [state.stale]);
+  }, [state.stale, settled]);
 
   // The open conversation's thread: read once on opening; message frames keep it current.
   useEffect(() => {
