@@ -30,6 +30,8 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
+    // Fail with Playwright's message (what it waited for) before vitest's 30 s test timeout.
+    page.setDefaultTimeout(10_000);
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
@@ -105,7 +107,7 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
   });
 
   it('claims and replies, and the customer receives the reply', async () => {
-    await page.getByRole('button', { name: 'Claim' }).click();
+    await page.getByRole('button', { name: 'Claim', exact: true }).click();
     await page.getByRole('button', { name: 'Release' }).waitFor();
     await expect.poll(async () => (await running.api<{ owner: string | null }>('GET', `/api/conversations/${customer.id}`)).data.owner).toBe('maria');
 
@@ -128,6 +130,50 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
     expect((await customer.messages()).map((m) => m.body)).not.toContain('Check the invoice from October.');
   });
 
+  it('sets priority and tags, transfers to a queue, resolves and reopens', async () => {
+    const conversation = async () => (await running.api<{ priority: string; tags: string[]; status: string; queue: string | null; owner: string | null }>('GET', `/api/conversations/${customer.id}`)).data;
+    await page.getByLabel('Priority', { exact: true }).selectOption('high');
+    await expect.poll(async () => (await conversation()).priority).toBe('high');
+    await page.getByLabel('Add a tag').fill('invoice');
+    await page.getByLabel('Add a tag').press('Enter');
+    await page.getByRole('button', { name: 'Remove tag invoice' }).waitFor();
+    await expect.poll(async () => (await conversation()).tags).toContain('invoice');
+
+    await page.getByRole('button', { name: 'Resolve', exact: true }).click();
+    await page.getByRole('button', { name: 'Reopen', exact: true }).waitFor();
+    await expect.poll(async () => (await conversation()).status).toBe('resolved');
+    await page.getByRole('button', { name: 'Reopen', exact: true }).click();
+    await page.getByRole('button', { name: 'Resolve', exact: true }).waitFor();
+    await expect.poll(async () => (await conversation()).status).not.toBe('resolved');
+
+    await page.getByLabel('Transfer to').selectOption('queue:general');
+    await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await expect.poll(async () => (await conversation()).owner).toBe(null);
+    await page.getByRole('button', { name: 'Claim', exact: true }).waitFor();
+  });
+
+  it('counts unread notifications and marks them read', async () => {
+    const bell = page.getByRole('button', { name: /^Notifications, \d+ unread$/ });
+    const unread = async () => Number(/(\d+) unread/.exec((await bell.getAttribute('aria-label')) ?? '')?.[1]);
+    await expect.poll(unread).toBeGreaterThan(0);
+    await bell.click();
+    const panel = page.getByRole('region', { name: 'Notifications' });
+    await panel.waitFor();
+    expect(await panel.getByRole('button').count()).toBeGreaterThan(1);
+    await shot('notifications');
+    await panel.getByRole('button', { name: 'Mark all read' }).click();
+    await expect.poll(unread).toBe(0);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+  });
+
+  it('opens a conversation from the keyboard', async () => {
+    await page.getByRole('button', { name: /^All open/ }).click();
+    await page.locator(`[data-conversation-id="${customer.id}"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Lucía Fernández' }).waitFor();
+  });
+
   it('works on a 390-pixel phone screen, one pane at a time', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await context.storageState(), isMobile: true, hasTouch: true });
     const small = await phone.newPage();
@@ -135,8 +181,10 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
+    small.setDefaultTimeout(10_000);
     await small.goto(running.url);
     await small.getByRole('navigation', { name: 'Inbox views' }).waitFor();
+    await small.getByRole('button', { name: /^All open/ }).click();
     await small.locator(`[data-conversation-id="${customer.id}"]`).waitFor();
     // A string, so it runs in the page (this file is type-checked without the DOM library).
     const overflow = await small.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');

@@ -115,15 +115,15 @@ export function ConversationView({ conversation: c, messages, me, directory, now
         <HandoffPanel conversation={c} directory={directory} now={now} />
 
         <section className="properties-bar" aria-label="Priority, tags and transfer">
-          <label className="inline-field">
-            <span>Priority</span>
-            <select value={c.priority} disabled={busy !== null} onChange={(e) => void run('priority', async () => (await api.patch(c.id, { priority: e.target.value as Priority })).conversation)}>
+          <span className="inline-field">
+            <label htmlFor={`priority-${c.id}`}>Priority</label>
+            <select id={`priority-${c.id}`} value={c.priority} disabled={busy !== null} onChange={(e) => void run('priority', async () => (await api.patch(c.id, { priority: e.target.value as Priority })).conversation)}>
               <option value="low">Low</option>
               <option value="normal">Normal</option>
               <option value="high">High</option>
               <option value="urgent">Urgent</option>
             </select>
-          </label>
+          </span>
           <div className="tags" role="group" aria-label="Tags">
             {c.tags.map((t) => (
               <span key={t} className="tag">

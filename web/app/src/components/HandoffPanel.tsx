@@ -83,7 +83,7 @@ export function HandoffPanel({ conversation: c, directory, now }: { conversation
           </dl>
           {trace.note !== null && trace.note !== '' && (
             <div className="summary">
-              <h4>Summary</h4>
+              <h4>Handoff note</h4>
               <p>{trace.note}</p>
             </div>
           )}
