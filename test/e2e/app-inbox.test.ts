@@ -17,6 +17,7 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
   let page: Page;
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
+  const sockets: string[] = [];
   let customer: Awaited<ReturnType<typeof aCustomer>>;
 
   beforeAll(async () => {
@@ -37,6 +38,7 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
       void dialog.dismiss();
     });
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('websocket', (socket) => sockets.push(socket.url()));
   }, 120_000);
 
   afterAll(async () => {
@@ -78,6 +80,7 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
 
     const row = page.locator(`[data-conversation-id="${customer.id}"]`);
     await row.waitFor({ timeout: 15_000 });
+    expect(await row.count()).toBe(1);
     expect(await row.textContent()).toContain('Lucía Fernández');
     expect(await page.getByRole('button', { name: /^Unassigned/ }).textContent()).not.toBe(before);
     await shot('inbox');
@@ -172,6 +175,22 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
     await page.locator(`[data-conversation-id="${customer.id}"]`).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Lucía Fernández' }).waitFor();
+  });
+
+  it('resumes after the socket drops without losing or doubling a message', async () => {
+    await page.getByRole('list', { name: 'Messages' }).waitFor();
+    // Cut every live socket, then have the customer write while the app is reconnecting: the
+    // message must come from the replay after `?after=`, exactly once.
+    for (const client of running.baton.app.websocketServer.clients) client.terminate();
+    expect((await customer.say('Are you still there?')).status).toBeLessThan(300);
+    const thread = page.getByRole('list', { name: 'Messages' });
+    await thread.getByText('Are you still there?', { exact: true }).waitFor();
+    await page.getByText('Live', { exact: true }).waitFor();
+    await customer.say('Hello again');
+    await thread.getByText('Hello again', { exact: true }).waitFor();
+    expect(await thread.getByText('Are you still there?', { exact: true }).count()).toBe(1);
+    expect(sockets.at(-1)).toMatch(/\/api\/realtime\?after=\d+$/);
+    expect(await page.locator(`[data-conversation-id="${customer.id}"]`).count()).toBe(1);
   });
 
   it('works on a 390-pixel phone screen, one pane at a time', async () => {

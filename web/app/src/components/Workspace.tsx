@@ -158,19 +158,23 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
   }, [state.stale, settled]);
 
   // The open conversation's thread: read once on opening; message frames keep it current.
+  const [missing, setMissing] = useState<string | null>(null);
   useEffect(() => {
     if (selected === null) return;
     let live = true;
     const requestedAtSeq = stateRef.current.lastSeq;
+    const notFound = (error: unknown) => {
+      if (live && error instanceof ApiError && error.status === 404) setMissing(selected);
+    };
     api
       .messages(selected)
       .then((messages) => live && dispatch({ type: 'thread', id: selected, messages }))
-      .catch(() => undefined);
+      .catch(notFound);
     if (stateRef.current.conversations[selected] === undefined) {
       api
         .conversation(selected)
         .then((c) => live && dispatch({ type: 'upsert', items: [c], requestedAtSeq }))
-        .catch(() => undefined);
+        .catch(notFound);
     }
     return () => {
       live = false;
@@ -301,7 +305,7 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
             </div>
           ) : current === undefined ? (
             <div className="empty-pane" role="status">
-              <p>Loading conversation…</p>
+              <p>{missing === selected ? 'This conversation does not exist, or was removed.' : 'Loading conversation…'}</p>
             </div>
           ) : (
             <ConversationView
