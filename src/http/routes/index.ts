@@ -1,4 +1,5 @@
 import type { AnyRoute } from '../route.js';
+import { appRoutes } from './app.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { botRoutes } from './bots.js';
@@ -36,6 +37,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...botRoutes(deps),
     ...webRoutes(deps),
   ];
-  // System routes last: they serve the OpenAPI document of all the others.
-  return [...routes, ...systemRoutes(deps, routes)];
+  // System routes after the API: they serve the OpenAPI document of all the others. The agent
+  // app's catch-all GET is not part of the API document.
+  return [...routes, ...systemRoutes(deps, routes), ...appRoutes()];
 }

@@ -1,0 +1,50 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, type MeWithStatus } from './api.js';
+import { SignIn } from './components/SignIn.js';
+import { Workspace } from './components/Workspace.js';
+
+type Session = { state: 'loading' } | { state: 'signed_out'; notice: string | null } | { state: 'signed_in'; me: MeWithStatus };
+
+/** Who is signed in decides the screen: the sign-in form, or the inbox. */
+export function App() {
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+
+  useEffect(() => {
+    let live = true;
+    api
+      .me()
+      .then((me) => live && setSession({ state: 'signed_in', me }))
+      .catch((error: unknown) => {
+        if (!live) return;
+        const notice = error instanceof ApiError && error.status === 401 ? null : 'Baton is not reachable right now.';
+        setSession({ state: 'signed_out', notice });
+      });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.logout();
+    } finally {
+      history.replaceState(null, '', '/');
+      setSession({ state: 'signed_out', notice: 'You are signed out.' });
+    }
+  }, []);
+
+  const sessionEnded = useCallback(() => setSession({ state: 'signed_out', notice: 'Your session ended. Sign in again.' }), []);
+
+  switch (session.state) {
+    case 'loading':
+      return (
+        <div className="splash" role="status">
+          Loading Baton…
+        </div>
+      );
+    case 'signed_out':
+      return <SignIn notice={session.notice} onSignedIn={(me) => setSession({ state: 'signed_in', me })} />;
+    case 'signed_in':
+      return <Workspace me={session.me} onSignOut={signOut} onSessionEnded={sessionEnded} />;
+  }
+}

@@ -1,0 +1,119 @@
+import type { Conversation, Priority } from '../api.js';
+import { formatAgo, initials, STATUS_LABELS, TRIGGER_LABELS } from '../format.js';
+import { VIEW_LABELS, type Filters, type View } from '../state/inbox.js';
+import { channelName, queueName, userName, type Directory } from './directory.js';
+
+const PRIORITIES: readonly Priority[] = ['urgent', 'high', 'normal', 'low'];
+
+interface Props {
+  rows: readonly Conversation[];
+  view: View;
+  loading: boolean;
+  selected: string | null;
+  filters: Filters;
+  onFilters: (filters: Filters) => void;
+  directory: Directory;
+  tags: readonly string[];
+  now: number;
+  onOpen: (id: string) => void;
+}
+
+export function ConversationList({ rows, view, loading, selected, filters, onFilters, directory, tags, now, onOpen }: Props) {
+  const set = (key: keyof Filters, value: string) => onFilters({ ...filters, [key]: value === '' ? undefined : value });
+  const active = Object.values(filters).some((v) => v !== undefined);
+  return (
+    <section className="list" aria-labelledby="list-title">
+      <div className="list-head">
+        <h2 id="list-title">{VIEW_LABELS[view]}</h2>
+        <div className="filters" role="group" aria-label="Filters">
+          <select aria-label="Filter by channel" value={filters.channel ?? ''} onChange={(e) => set('channel', e.target.value)}>
+            <option value="">All channels</option>
+            {directory.channels.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name ?? c.id}
+              </option>
+            ))}
+          </select>
+          <select aria-label="Filter by queue" value={filters.queue ?? ''} onChange={(e) => set('queue', e.target.value)}>
+            <option value="">All queues</option>
+            {directory.queues.map((q) => (
+              <option key={q.id} value={q.id}>
+                {q.name}
+              </option>
+            ))}
+          </select>
+          <select aria-label="Filter by priority" value={filters.priority ?? ''} onChange={(e) => set('priority', e.target.value)}>
+            <option value="">Any priority</option>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {p[0]?.toUpperCase() + p.slice(1)}
+              </option>
+            ))}
+          </select>
+          <select aria-label="Filter by tag" value={filters.tag ?? ''} onChange={(e) => set('tag', e.target.value)}>
+            <option value="">Any tag</option>
+            {tags.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+          {active && (
+            <button type="button" className="link" onClick={() => onFilters({})}>
+              Clear filters
+            </button>
+          )}
+        </div>
+      </div>
+      {loading && rows.length === 0 ? (
+        <p className="list-empty" role="status">
+          Loading conversations…
+        </p>
+      ) : rows.length === 0 ? (
+        <p className="list-empty">Nothing here{active ? ' with these filters' : ''}.</p>
+      ) : (
+        <ul className="rows" aria-label={`${VIEW_LABELS[view]} conversations`}>
+          {rows.map((c) => {
+            const where = c.owner !== null ? userName(directory, c.owner) : queueName(directory, c.queue);
+            return (
+              <li key={c.id}>
+                <a
+                  href={`/conversations/${encodeURIComponent(c.id)}`}
+                  className="row"
+                  aria-current={c.id === selected ? 'true' : undefined}
+                  data-conversation-id={c.id}
+                  onClick={(e) => {
+                    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+                    e.preventDefault();
+                    onOpen(c.id);
+                  }}
+                >
+                  <span className="avatar" aria-hidden="true">
+                    {initials(c.contact.name)}
+                  </span>
+                  <span className="row-main">
+                    <span className="row-top">
+                      <span className="row-name">{c.contact.name ?? c.contact.email ?? 'Anonymous customer'}</span>
+                      <time className="row-time" dateTime={c.lastActivityAt}>
+                        {formatAgo(c.lastActivityAt, now)}
+                      </time>
+                    </span>
+                    <span className="row-sub">
+                      {c.handoff !== null ? TRIGGER_LABELS[c.handoff.trigger] : STATUS_LABELS[c.status]}
+                    </span>
+                    <span className="row-meta">
+                      <span className={`badge status-${c.status}`}>{STATUS_LABELS[c.status]}</span>
+                      {c.priority !== 'normal' && <span className={`badge priority-${c.priority}`}>{c.priority}</span>}
+                      <span className="muted">{channelName(directory, c.channel)}</span>
+                      {where !== null && <span className="muted">· {where}</span>}
+                    </span>
+                  </span>
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,153 @@
+import type { Conversation } from '../api.js';
+import { formatDuration, slaClock, TRIGGER_LABELS } from '../format.js';
+import { queueName, teamName, userName, type Directory } from './directory.js';
+
+function destinationText(c: Conversation, d: Directory): string {
+  const trace = c.handoff;
+  if (trace === null) return '';
+  switch (trace.outcome) {
+    case 'assigned':
+      return `Assigned to ${userName(d, trace.assignee) ?? 'an agent'}${trace.team !== null ? ` (${teamName(d, trace.team)})` : ''}`;
+    case 'queued':
+      return `Queued in ${queueName(d, trace.queue) ?? teamName(d, trace.team) ?? 'a queue'}${trace.queuePosition !== null ? `, position ${trace.queuePosition}` : ''}`;
+    case 'kept_owner':
+      return `Kept with ${userName(d, trace.assignee ?? c.owner) ?? 'its owner'}; followers alerted`;
+  }
+}
+
+/**
+ * Context for the human at the top of the conversation (PRODUCT §3 "why this came to me", §10):
+ * the trigger, the rule and each earlier rule's first failed condition, what the AI agent
+ * detected, the contact, the wait the customer was promised and the SLA clock.
+ */
+export function HandoffPanel({ conversation: c, directory, now }: { conversation: Conversation; directory: Directory; now: number }) {
+  const trace = c.handoff;
+  const sla = slaClock(c, now);
+  const properties = Object.entries(c.contact.properties);
+  const language = c.language ?? trace?.language ?? c.contact.language;
+  const intent = c.intent ?? trace?.intent ?? null;
+
+  return (
+    <section className="handoff" aria-labelledby="handoff-title">
+      <div className="handoff-head">
+        <h3 id="handoff-title">{trace === null ? 'No handoff yet' : 'Handoff'}</h3>
+        {sla.state !== 'none' && (
+          <span className={`sla sla-${sla.state}${sla.state === 'running' && sla.urgent ? ' sla-urgent' : ''}`} role="status" aria-label={`SLA: ${sla.text}`}>
+            <svg viewBox="0 0 24 24" width="13" height="13" aria-hidden="true" className="sla-icon">
+              <path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16Zm-1 3v6l5 3 1-1.7-4-2.3V7Z" />
+            </svg>{' '}
+            {sla.text}
+          </span>
+        )}
+      </div>
+      {trace === null ? (
+        <p className="muted">
+          {c.status === 'bot' ? 'The AI agent is handling this conversation.' : 'This conversation was not handed off by a rule.'}
+        </p>
+      ) : (
+        <>
+          <dl className="facts">
+            <div>
+              <dt>Trigger</dt>
+              <dd>{TRIGGER_LABELS[trace.trigger]}</dd>
+            </div>
+            <div>
+              <dt>Rule</dt>
+              <dd>
+                <code>{trace.rule}</code>
+                {trace.ruleVersion !== null && <span className="muted"> · v{trace.ruleVersion}</span>}
+              </dd>
+            </div>
+            <div>
+              <dt>Routed</dt>
+              <dd>{destinationText(c, directory)}</dd>
+            </div>
+            <div>
+              <dt>Expected wait told to customer</dt>
+              <dd>
+                {trace.outOfHours && trace.nextOpenAt !== null
+                  ? `Out of hours; back ${new Date(trace.nextOpenAt).toLocaleString()}`
+                  : trace.expectedWaitSeconds !== null
+                    ? formatDuration(trace.expectedWaitSeconds)
+                    : 'None promised'}
+              </dd>
+            </div>
+            <div>
+              <dt>Intent</dt>
+              <dd>{intent ?? <span className="muted">none detected</span>}</dd>
+            </div>
+            <div>
+              <dt>Language</dt>
+              <dd>{language ?? <span className="muted">unknown</span>}</dd>
+            </div>
+          </dl>
+          {trace.note !== null && trace.note !== '' && (
+            <div className="summary">
+              <h4>Handoff note</h4>
+              <p>{trace.note}</p>
+            </div>
+          )}
+          <details className="why" open>
+            <summary>Why this came to me</summary>
+            <ol className="trace">
+              {trace.evaluated.map((e) => (
+                <li key={e.rule} className={e.matched ? 'matched' : 'failed'}>
+                  <span className="trace-mark" aria-hidden="true">
+                    {e.matched ? '✓' : '✗'}
+                  </span>
+                  <code>{e.rule}</code>{' '}
+                  {e.matched ? <span>matched</span> : <span className="muted">did not match: {e.failed ?? 'its trigger did not apply'}</span>}
+                </li>
+              ))}
+              {!trace.evaluated.some((e) => e.matched && e.rule === trace.rule) && (
+                <li className="matched">
+                  <span className="trace-mark" aria-hidden="true">
+                    ✓
+                  </span>
+                  <code>{trace.rule}</code> took it
+                </li>
+              )}
+            </ol>
+            {(trace.strategy !== null || trace.routingNotes.length > 0) && (
+              <p className="muted small">
+                {trace.strategy !== null && <>Strategy {trace.strategy.replace('_', ' ')}. </>}
+                {trace.routingNotes.join(' ')}
+              </p>
+            )}
+            {trace.candidates.length > 0 && (
+              <ul className="candidates" aria-label="Candidates">
+                {trace.candidates.map((k) => (
+                  <li key={k.user}>
+                    <span className={k.eligible ? 'ok' : 'muted'}>{userName(directory, k.user)}</span>{' '}
+                    <span className="muted small">
+                      {k.eligible ? 'eligible' : (k.reason ?? 'not eligible')} · load {k.load}
+                      {k.capacity !== null ? `/${k.capacity}` : ''}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </details>
+        </>
+      )}
+      <details className="contact-card" open>
+        <summary>
+          Contact: {c.contact.name ?? 'Anonymous'}
+          {c.contact.email !== null && <span className="muted"> · {c.contact.email}</span>}
+        </summary>
+        {properties.length === 0 ? (
+          <p className="muted small">No properties.</p>
+        ) : (
+          <dl className="properties">
+            {properties.map(([key, value]) => (
+              <div key={key}>
+                <dt>{key}</dt>
+                <dd>{String(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </details>
+    </section>
+  );
+}

@@ -1,0 +1,328 @@
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { api, ApiError, type Availability, type Conversation, type Message, type MeWithStatus } from '../api.js';
+import { openStream, type StreamState } from '../realtime.js';
+import {
+  applyFrames,
+  countViews,
+  dropConversation,
+  emptyInbox,
+  listView,
+  markNotificationsRead,
+  setNotifications,
+  setThread,
+  tagsInUse,
+  upsertConversations,
+  type Filters,
+  type Frame,
+  type InboxNotification,
+  type InboxState,
+  type View,
+  type Viewer,
+} from '../state/inbox.js';
+import { ConversationList } from './ConversationList.js';
+import { ConversationView } from './ConversationView.js';
+import type { Directory } from './directory.js';
+import { NotificationCentre } from './NotificationCentre.js';
+import { ViewNav } from './ViewNav.js';
+
+type Action =
+  | { type: 'frames'; frames: Frame[] }
+  | { type: 'upsert'; items: Conversation[]; requestedAtSeq: number }
+  | { type: 'drop'; id: string }
+  | { type: 'thread'; id: string; messages: Message[] }
+  | { type: 'notifications'; items: InboxNotification[]; unread: number }
+  | { type: 'read'; ids: string[] | 'all'; unread: number };
+
+function reducer(state: InboxState, action: Action): InboxState {
+  switch (action.type) {
+    case 'frames':
+      return applyFrames(state, action.frames);
+    case 'upsert':
+      return upsertConversations(state, action.items, action.requestedAtSeq);
+    case 'drop':
+      return dropConversation(state, action.id);
+    case 'thread':
+      return setThread(state, action.id, action.messages);
+    case 'notifications':
+      return setNotifications(state, action.items, action.unread);
+    case 'read':
+      return markNotificationsRead(state, action.ids, action.unread);
+  }
+}
+
+/** Pages of 200 read at start; the stream keeps them current afterwards. */
+const MAX_PAGES = 10;
+
+const idFromPath = (): string | null => {
+  const match = /^\/conversations\/([^/]+)$/.exec(location.pathname);
+  return match?.[1] === undefined ? null : decodeURIComponent(match[1]);
+};
+
+const STREAM_TEXT: Record<StreamState, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' };
+
+export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus; onSignOut: () => Promise<void>; onSessionEnded: () => void }) {
+  const [state, dispatch] = useReducer(reducer, emptyInbox);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const [directory, setDirectory] = useState<Directory>({ users: [], teams: [], queues: [], channels: [] });
+  const [availability, setAvailability] = useState<Availability | null>(me.status);
+  const [view, setView] = useState<View>('mine');
+  const [filters, setFilters] = useState<Filters>({});
+  const [selected, setSelected] = useState<string | null>(idFromPath);
+  const [stream, setStream] = useState<StreamState>('connecting');
+  const [loading, setLoading] = useState(true);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+
+  // Relative times and the SLA clock move on their own.
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const checkSession = useCallback(() => {
+    api.me().catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 401) onSessionEnded();
+    });
+  }, [onSessionEnded]);
+
+  // The live stream first, then the REST pages: a frame that lands during the load marks its
+  // conversation stale, and the page read before it cannot overwrite it (upsertConversations).
+  useEffect(() => {
+    const close = openStream({
+      lastSeq: () => stateRef.current.lastSeq,
+      onFrames: (frames) => dispatch({ type: 'frames', frames }),
+      onState: setStream,
+      onUnauthorized: checkSession,
+    });
+    return close;
+  }, [checkSession]);
+
+  useEffect(() => {
+    let live = true;
+    const load = async () => {
+      try {
+        const [users, teams, queues, channels, notifications] = await Promise.all([api.users(), api.teams(), api.queues(), api.channels(), api.notifications()]);
+        if (!live) return;
+        setDirectory({ users: users.items, teams: teams.items, queues: queues.items, channels: channels.items });
+        dispatch({ type: 'notifications', items: notifications.items, unread: notifications.unread });
+        let cursor: string | null = null;
+        for (let page = 0; page < MAX_PAGES; page += 1) {
+          const requestedAtSeq = stateRef.current.lastSeq;
+          const result = await api.conversations(cursor);
+          if (!live) return;
+          dispatch({ type: 'upsert', items: result.items, requestedAtSeq });
+          cursor = result.nextCursor;
+          if (cursor === null) break;
+        }
+        setProblem(null);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) onSessionEnded();
+        else setProblem('Could not load the inbox. Reload the page to try again.');
+      } finally {
+        if (live) setLoading(false);
+      }
+    };
+    void load();
+    return () => {
+      live = false;
+    };
+  }, [onSessionEnded]);
+
+  // Conversations a frame changed: read them again (batched, one request each, none twice at once).
+  const inFlight = useRef(new Set<string>());
+  // Bumped when a read finishes: a conversation touched again while it was read is still stale
+  // (same list), and must be read once more.
+  const [settled, setSettled] = useState(0);
+  useEffect(() => {
+    const due = state.stale.filter((id) => !inFlight.current.has(id));
+    if (due.length === 0) return;
+    const timer = setTimeout(() => {
+      for (const id of due) {
+        if (inFlight.current.has(id)) continue;
+        inFlight.current.add(id);
+        const requestedAtSeq = stateRef.current.lastSeq;
+        api
+          .conversation(id)
+          .then((c) => dispatch({ type: 'upsert', items: [c], requestedAtSeq }))
+          .catch((error: unknown) => {
+            if (error instanceof ApiError && error.status === 404) dispatch({ type: 'drop', id });
+          })
+          .finally(() => {
+            inFlight.current.delete(id);
+            setSettled((n) => n + 1);
+          });
+      }
+    }, 120);
+    return () => clearTimeout(timer);
+  }, [state.stale, settled]);
+
+  // The open conversation's thread: read once on opening; message frames keep it current.
+  const [missing, setMissing] = useState<string | null>(null);
+  useEffect(() => {
+    if (selected === null) return;
+    let live = true;
+    const requestedAtSeq = stateRef.current.lastSeq;
+    const notFound = (error: unknown) => {
+      if (live && error instanceof ApiError && error.status === 404) setMissing(selected);
+    };
+    api
+      .messages(selected)
+      .then((messages) => live && dispatch({ type: 'thread', id: selected, messages }))
+      .catch(notFound);
+    if (stateRef.current.conversations[selected] === undefined) {
+      api
+        .conversation(selected)
+        .then((c) => live && dispatch({ type: 'upsert', items: [c], requestedAtSeq }))
+        .catch(notFound);
+    }
+    return () => {
+      live = false;
+    };
+  }, [selected]);
+
+  // The URL names the open conversation, so a reload or a shared link lands on it.
+  const open = useCallback((id: string | null) => {
+    setSelected(id);
+    const path = id === null ? '/' : `/conversations/${encodeURIComponent(id)}`;
+    if (location.pathname !== path) history.pushState(null, '', path);
+  }, []);
+  useEffect(() => {
+    const onPop = () => setSelected(idFromPath());
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
+
+  const viewer: Viewer = useMemo(
+    () => ({ id: me.id, teams: directory.teams.filter((t) => t.members.includes(me.id) || t.leads.includes(me.id)).map((t) => t.id) }),
+    [me.id, directory.teams],
+  );
+  const rows = useMemo(() => listView(state.conversations, view, viewer, filters), [state.conversations, view, viewer, filters]);
+  const counts = useMemo(() => countViews(state.conversations, viewer, filters), [state.conversations, viewer, filters]);
+  const tags = useMemo(() => tagsInUse(state.conversations), [state.conversations]);
+
+  const changeAvailability = async (status: Availability) => {
+    const before = availability;
+    setAvailability(status);
+    try {
+      const result = await api.setStatus(me.id, status);
+      setAvailability(result.status);
+    } catch {
+      setAvailability(before);
+      setProblem('Could not change your availability.');
+    }
+  };
+
+  const upsert = useCallback((c: Conversation, requestedAtSeq: number) => dispatch({ type: 'upsert', items: [c], requestedAtSeq }), []);
+  const addMessage = useCallback((m: Message) => dispatch({ type: 'thread', id: m.conversationId, messages: [m] }), []);
+
+  const readNotifications = async (ids: string[] | 'all') => {
+    try {
+      const result = await api.readNotifications(ids);
+      dispatch({ type: 'read', ids, unread: result.unread });
+    } catch {
+      setProblem('Could not mark notifications read.');
+    }
+  };
+
+  const current = selected === null ? undefined : state.conversations[selected];
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#conversation-pane">
+        Skip to conversation
+      </a>
+      <header className="topbar">
+        <div className="brand" aria-label="Baton">
+          <span className="brand-mark" aria-hidden="true">
+            B
+          </span>
+          <span className="brand-name">Baton</span>
+        </div>
+        <span className={`stream stream-${stream}`} role="status" aria-live="polite">
+          <span className="dot" aria-hidden="true" />
+          <span className="stream-text">{STREAM_TEXT[stream]}</span>
+        </span>
+        <div className="topbar-spacer" />
+        <label className={`availability availability-${availability ?? 'none'}`}>
+          <span className="dot" aria-hidden="true" />
+          <span className="visually-hidden">Your availability</span>
+          <select
+            aria-label="Your availability"
+            value={availability ?? ''}
+            disabled={availability === null}
+            onChange={(e) => void changeAvailability(e.target.value as Availability)}
+          >
+            {availability === null && <option value="">No status</option>}
+            <option value="available">Available</option>
+            <option value="away">Away</option>
+            <option value="offline">Offline</option>
+          </select>
+        </label>
+        <NotificationCentre
+          items={state.notifications}
+          unread={state.unread}
+          now={now}
+          onOpen={(n) => {
+            if (n.conversationId !== null) open(n.conversationId);
+            if (!n.read) void readNotifications([n.id]);
+          }}
+          onReadAll={() => void readNotifications('all')}
+        />
+        <span className="me" title={me.email}>
+          {me.name}
+        </span>
+        <button type="button" className="ghost" onClick={() => void onSignOut()}>
+          Sign out
+        </button>
+      </header>
+      {problem !== null && (
+        <div className="banner" role="alert">
+          {problem}
+          <button type="button" className="link" onClick={() => setProblem(null)} aria-label="Dismiss message">
+            ×
+          </button>
+        </div>
+      )}
+      <div className={`layout ${selected === null ? 'no-selection' : 'has-selection'}`}>
+        <ViewNav view={view} counts={counts} onChange={setView} />
+        <ConversationList
+          rows={rows}
+          view={view}
+          loading={loading}
+          selected={selected}
+          filters={filters}
+          onFilters={setFilters}
+          directory={directory}
+          tags={tags}
+          now={now}
+          onOpen={open}
+        />
+        <main id="conversation-pane" className="pane" tabIndex={-1} aria-label="Conversation">
+          {selected === null ? (
+            <div className="empty-pane">
+              <p>Select a conversation to read it.</p>
+            </div>
+          ) : current === undefined ? (
+            <div className="empty-pane" role="status">
+              <p>{missing === selected ? 'This conversation does not exist, or was removed.' : 'Loading conversation…'}</p>
+            </div>
+          ) : (
+            <ConversationView
+              key={current.id}
+              conversation={current}
+              messages={state.messages[current.id]}
+              me={me}
+              directory={directory}
+              now={now}
+              lastSeq={() => stateRef.current.lastSeq}
+              onConversation={upsert}
+              onMessage={addMessage}
+              onBack={() => open(null)}
+            />
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import type { Conversation, Message } from '../../../../src/contract/api.js';
+import {
+  applyFrames,
+  countViews,
+  emptyInbox,
+  listView,
+  setThread,
+  upsertConversations,
+  type Frame,
+  type InboxState,
+  type Viewer,
+} from './inbox.js';
+
+const T0 = Date.parse('2026-11-25T10:00:00Z');
+const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
+
+function aConversation(id: string, over: Partial<Conversation> = {}): Conversation {
+  return {
+    id,
+    channel: 'web-chat',
+    channelType: 'chat',
+    contact: { id: `ct_${id}`, name: `Customer ${id}`, email: null, language: 'en', timezone: null, owner: null, properties: {}, test: false },
+    status: 'queued',
+    owner: null,
+    team: 'support',
+    queue: 'general',
+    priority: 'normal',
+    tags: [],
+    properties: {},
+    language: 'en',
+    intent: null,
+    handoff: null,
+    handedOffAt: at(0),
+    firstResponseDueAt: null,
+    firstHumanResponseAt: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    lastActivityAt: at(0),
+    resolvedAt: null,
+    rating: null,
+    version: 1,
+    ...over,
+  };
+}
+
+function aMessage(conversationId: string, seq: number, body = `message ${seq}`): Message {
+  return { id: `${conversationId}-m${seq}`, conversationId, seq, author: 'contact', authorId: null, authorName: 'Customer', body, private: false, createdAt: at(seq) };
+}
+
+const frame = (seq: number, type: string, conversationId: string | null, data: Record<string, unknown> = {}): Frame => ({ seq, type, conversationId, data });
+
+const withConversations = (...items: Conversation[]): InboxState => upsertConversations(emptyInbox, items, 0);
+
+const ana: Viewer = { id: 'ana', teams: ['billing', 'support'] };
+
+describe('applying realtime frames', () => {
+  it('applies frames in seq order even when they arrive out of order', () => {
+    const state = withConversations(aConversation('c1'));
+    const next = applyFrames(state, [
+      frame(12, 'conversation.updated', 'c1', { status: 'resolved', owner: 'ana' }),
+      frame(11, 'conversation.assigned', 'c1', { status: 'assigned', owner: 'ana', team: 'support', queue: 'general' }),
+    ]);
+    expect(next.conversations.c1?.status).toBe('resolved');
+    expect(next.lastSeq).toBe(12);
+  });
+
+  it('drops frames at or below the last applied seq (a replay after reconnecting)', () => {
+    let state = withConversations(aConversation('c1'));
+    state = applyFrames(state, [frame(5, 'conversation.updated', 'c1', { status: 'assigned', owner: 'ana' })]);
+    state = applyFrames(state, [frame(6, 'conversation.updated', 'c1', { status: 'resolved', owner: 'ana' })]);
+    // The server replays from an older seq: nothing may go back in time.
+    const replayed = applyFrames(state, [
+      frame(5, 'conversation.updated', 'c1', { status: 'assigned', owner: 'ana' }),
+      frame(6, 'conversation.updated', 'c1', { status: 'resolved', owner: 'ana' }),
+    ]);
+    expect(replayed).toBe(state);
+    expect(replayed.conversations.c1?.status).toBe('resolved');
+  });
+
+  it('never lists a message twice when its frame is replayed or also came back from the POST', () => {
+    let state = setThread(withConversations(aConversation('c1')), 'c1', [aMessage('c1', 1)]);
+    const m2 = aMessage('c1', 2);
+    state = setThread(state, 'c1', [m2]); // the POST's answer
+    state = applyFrames(state, [frame(20, 'message.created', 'c1', { ...m2 })]);
+    state = applyFrames(state, [frame(20, 'message.created', 'c1', { ...m2 }), frame(21, 'message.created', 'c1', { ...aMessage('c1', 3) })]);
+    expect(state.messages.c1?.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps a thread in message order when frames and REST pages interleave', () => {
+    let state = setThread(withConversations(aConversation('c1')), 'c1', []);
+    state = applyFrames(state, [frame(30, 'message.created', 'c1', { ...aMessage('c1', 3) })]);
+    state = setThread(state, 'c1', [aMessage('c1', 1), aMessage('c1', 2), aMessage('c1', 3)]);
+    expect(state.messages.c1?.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('marks an unknown conversation stale so the app reads it, without inventing a row', () => {
+    const state = applyFrames(emptyInbox, [frame(3, 'conversation.updated', 'new', { status: 'queued', owner: null })]);
+    expect(state.conversations.new).toBeUndefined();
+    expect(state.stale).toEqual(['new']);
+  });
+
+  it('ignores typing frames and lets stream.ready move the starting seq forward only', () => {
+    let state = applyFrames(emptyInbox, [frame(40, 'stream.ready', null, { after: 40 })]);
+    expect(state.lastSeq).toBe(40);
+    state = applyFrames(state, [frame(40, 'typing', 'c1', {}), frame(10, 'stream.ready', null, { after: 10 })]);
+    expect(state.lastSeq).toBe(40);
+    expect(state.stale).toEqual([]);
+  });
+
+  it('counts a notification once, however often it is delivered', () => {
+    const n = { id: 'n1', type: 'handoff.queued', title: 'New in General', body: 'Lucía is waiting', conversationId: 'c1', read: false, createdAt: at(1) };
+    let state = applyFrames(emptyInbox, [frame(7, 'notification.created', 'c1', n)]);
+    state = applyFrames({ ...state, lastSeq: 0 }, [frame(7, 'notification.created', 'c1', n)]);
+    expect(state.notifications).toHaveLength(1);
+    expect(state.unread).toBe(1);
+  });
+});
+
+describe('reading conversations over REST', () => {
+  it('keeps a conversation stale when a frame touched it after the request was sent', () => {
+    let state = withConversations(aConversation('c1'));
+    const requestedAtSeq = state.lastSeq; // 0
+    state = applyFrames(state, [frame(9, 'conversation.updated', 'c1', { status: 'assigned', owner: 'ana' })]);
+    state = upsertConversations(state, [aConversation('c1', { version: 2 })], requestedAtSeq);
+    expect(state.stale).toEqual(['c1']);
+    // The next read, sent after seq 9, settles it.
+    state = upsertConversations(state, [aConversation('c1', { version: 3, status: 'assigned', owner: 'ana' })], 9);
+    expect(state.stale).toEqual([]);
+    expect(state.conversations.c1?.owner).toBe('ana');
+  });
+
+  it('never replaces a conversation with an older version', () => {
+    let state = withConversations(aConversation('c1', { version: 5, status: 'resolved' }));
+    state = upsertConversations(state, [aConversation('c1', { version: 4, status: 'queued' })], 0);
+    expect(state.conversations.c1?.status).toBe('resolved');
+  });
+});
+
+describe('views and filters', () => {
+  const conversations = withConversations(
+    aConversation('mine', { status: 'assigned', owner: 'ana', lastActivityAt: at(5) }),
+    aConversation('waiting', { status: 'waiting_on_customer', owner: 'ana', lastActivityAt: at(9) }),
+    aConversation('sams', { status: 'assigned', owner: 'sam', team: 'support' }),
+    aConversation('old-queued', { handedOffAt: at(1) }),
+    aConversation('urgent-queued', { handedOffAt: at(8), priority: 'urgent', tags: ['vip'] }),
+    aConversation('oncall', { status: 'assigned', owner: 'olu', team: 'oncall', queue: null }),
+    aConversation('bot', { status: 'bot', team: null, queue: null, handedOffAt: null, channel: 'mobile-app' }),
+    aConversation('done', { status: 'resolved', owner: 'ana' }),
+  ).conversations;
+
+  const ids = (view: Parameters<typeof listView>[1], filters = {}) => listView(conversations, view, ana, filters).map((c) => c.id);
+
+  it('shows my open conversations, newest activity first', () => {
+    expect(ids('mine')).toEqual(['waiting', 'mine']);
+  });
+
+  it('lines up the unassigned as the assigner takes them: urgent first, then longest waiting', () => {
+    expect(ids('unassigned')).toEqual(['urgent-queued', 'old-queued']);
+  });
+
+  it("shows my teams' conversations with people, not other teams' or the bot's", () => {
+    expect(ids('team').sort()).toEqual(['mine', 'old-queued', 'sams', 'urgent-queued', 'waiting']);
+  });
+
+  it('separates the bot-handled and the resolved from the open ones', () => {
+    expect(ids('bot')).toEqual(['bot']);
+    expect(ids('resolved')).toEqual(['done']);
+    expect(ids('all')).not.toContain('done');
+    expect(ids('all')).toContain('bot');
+  });
+
+  it('filters by channel, queue, priority and tag, and counts each view under the filters', () => {
+    expect(ids('all', { channel: 'mobile-app' })).toEqual(['bot']);
+    expect(ids('all', { queue: 'general', priority: 'urgent' })).toEqual(['urgent-queued']);
+    expect(ids('unassigned', { tag: 'vip' })).toEqual(['urgent-queued']);
+    expect(countViews(conversations, ana, {})).toEqual({ mine: 2, unassigned: 2, team: 5, all: 7, bot: 1, resolved: 1 });
+    expect(countViews(conversations, ana, { tag: 'vip' })).toEqual({ mine: 0, unassigned: 1, team: 1, all: 1, bot: 0, resolved: 0 });
+  });
+
+  it('moves a row between views when a frame changes its owner', () => {
+    const state = applyFrames({ ...emptyInbox, conversations }, [frame(3, 'conversation.assigned', 'old-queued', { status: 'assigned', owner: 'ana', team: 'support', queue: 'general' })]);
+    expect(listView(state.conversations, 'mine', ana, {}).map((c) => c.id)).toContain('old-queued');
+    expect(listView(state.conversations, 'unassigned', ana, {}).map((c) => c.id)).toEqual(['urgent-queued']);
+  });
+});
