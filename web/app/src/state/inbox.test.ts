@@ -20,6 +20,7 @@ function aConversation(id: string, over: Partial<Conversation> = {}): Conversati
     id,
     channel: 'web-chat',
     channelType: 'chat',
+    subject: null,
     contact: { id: `ct_${id}`, name: `Customer ${id}`, email: null, language: 'en', timezone: null, owner: null, properties: {}, test: false },
     status: 'queued',
     owner: null,
