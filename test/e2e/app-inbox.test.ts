@@ -101,6 +101,9 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
     expect(text).toContain('plan');
     expect(text).toContain('pro');
     expect(text).toMatch(/left to first response|Overdue/);
+    // The extractive summary quotes the customer: as text, like the thread.
+    expect(text).toContain("Summary (the customer's own words)");
+    expect(await panel.locator('img').count()).toBe(0);
 
     const thread = page.getByRole('list', { name: 'Messages' });
     await thread.getByText(XSS, { exact: true }).waitFor();

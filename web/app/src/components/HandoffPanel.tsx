@@ -2,6 +2,9 @@ import type { Conversation } from '../api.js';
 import { formatDuration, slaClock, TRIGGER_LABELS } from '../format.js';
 import { queueName, teamName, userName, type Directory } from './directory.js';
 
+/** Where the summary came from, in the panel's words. */
+const SUMMARY_SOURCE = { llm: 'by the AI model', bot: 'by the bot', api: 'from the API', extractive: "the customer's own words" } as const;
+
 function destinationText(c: Conversation, d: Directory): string {
   const trace = c.handoff;
   if (trace === null) return '';
@@ -81,6 +84,12 @@ export function HandoffPanel({ conversation: c, directory, now }: { conversation
               <dd>{language ?? <span className="muted">unknown</span>}</dd>
             </div>
           </dl>
+          {trace.summary != null && trace.summary.text !== '' && (
+            <div className="summary">
+              <h4>Summary ({SUMMARY_SOURCE[trace.summary.source]})</h4>
+              <p>{trace.summary.text}</p>
+            </div>
+          )}
           {trace.note !== null && trace.note !== '' && (
             <div className="summary">
               <h4>Handoff note</h4>
