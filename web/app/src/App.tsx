@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type MeWithStatus } from './api.js';
 import { SignIn } from './components/SignIn.js';
 import { Workspace } from './components/Workspace.js';
+import { Simulator } from './screens/Simulator.js';
+import { WorkspaceSettings } from './screens/WorkspaceSettings.js';
 
 type Session = { state: 'loading' } | { state: 'signed_out'; notice: string | null } | { state: 'signed_in'; me: MeWithStatus };
 
@@ -45,6 +47,9 @@ export function App() {
     case 'signed_out':
       return <SignIn notice={session.notice} onSignedIn={(me) => setSession({ state: 'signed_in', me })} />;
     case 'signed_in':
+      // Each screen is its own URL (the server's SPA fallback serves them all).
+      if (location.pathname === '/simulator') return <Simulator me={session.me} />;
+      if (location.pathname.startsWith('/settings') && session.me.role === 'admin') return <WorkspaceSettings me={session.me} />;
       return <Workspace me={session.me} onSignOut={signOut} onSessionEnded={sessionEnded} />;
   }
 }

@@ -243,6 +243,10 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
           <span className="dot" aria-hidden="true" />
           <span className="stream-text">{STREAM_TEXT[stream]}</span>
         </span>
+        <nav className="screen-links in-inbox" aria-label="Screens">
+          <a href="/simulator">Simulator</a>
+          {me.role === 'admin' && <a href="/settings/workspace">Settings</a>}
+        </nav>
         <div className="topbar-spacer" />
         <label className={`availability availability-${availability ?? 'none'}`}>
           <span className="dot" aria-hidden="true" />
