@@ -3,7 +3,7 @@
  * come from the server's contract (`import type`: nothing of the server is bundled).
  */
 import type { Message } from '../../../src/contract/api.js';
-import type { RealtimeFrame } from '../../../src/delivery/realtime/frames.js';
+import type { RealtimeFrame } from '../../../src/contract/realtime.js';
 
 export type { Message, RealtimeFrame };
 

@@ -14,7 +14,7 @@
 import type { Conversation, Message } from '../../../../src/contract/api.js';
 import type { ConversationStatus, Priority } from '../../../../src/contract/common.js';
 
-/** What `GET /api/realtime` sends (src/delivery/realtime/frames.ts). */
+/** What `GET /api/realtime` sends: `RealtimeFrame` of src/contract/realtime.ts, with `type` widened so frames of newer servers pass through. */
 export interface Frame {
   readonly seq: number;
   readonly type: string;
