@@ -58,6 +58,8 @@ describe.skipIf(!chromiumAvailable())('the simulator screen in Chromium', () => 
     await page.getByLabel('Contact name').fill(XSS);
     await page.getByLabel('Customer message 1').fill('quiero hablar con una persona');
     await page.getByLabel('Ruleset').selectOption('active');
+    // A Wednesday morning, while the Spanish queue's office schedule is open (sent with an offset).
+    await page.getByLabel('Date and time (your local time)').fill('2026-11-25T10:30');
     await page.getByRole('button', { name: 'Run simulation' }).click();
 
     await trace().waitFor();
@@ -80,7 +82,13 @@ describe.skipIf(!chromiumAvailable())('the simulator screen in Chromium', () => 
     expect(overflow).toBeLessThanOrEqual(0);
     const screenOverflow = await page.evaluate<number>("(() => { const s = document.querySelector('.screen'); return s.scrollWidth - s.clientWidth; })()");
     expect(screenOverflow).toBeLessThanOrEqual(0);
+    expect(text).not.toContain('Out of hours');
     await page.screenshot({ path: join(artifactsDir(), 'app-simulator.png'), fullPage: false });
+    await page.mouse.move(860, 500);
+    await page.mouse.wheel(0, 2000);
+    await expect.poll(() => page.evaluate<number>("document.querySelector('.screen').scrollTop")).toBeGreaterThan(0);
+    await page.screenshot({ path: join(artifactsDir(), 'app-simulator-bottom.png'), fullPage: false });
+    await page.getByRole('heading', { name: 'Simulator' }).scrollIntoViewIfNeeded();
   });
 
   it('shows the failed condition when the plan is pro, and changes nothing', async () => {
@@ -114,6 +122,7 @@ describe.skipIf(!chromiumAvailable())('the simulator screen in Chromium', () => 
     expect(yaml).toContain('quiero hablar con una persona');
     expect(yaml).toContain('"channel": "web-chat"');
     expect(yaml).toContain('"plan": "pro"');
+    expect(yaml).toMatch(/"at": "2026-11-25T\d\d:30:00\.000Z"/);
     const link = page.getByRole('link', { name: 'Download scenario.yaml' });
     expect(await link.getAttribute('download')).toBe('scenario.yaml');
     expect(await link.getAttribute('href')).toMatch(/^blob:/);

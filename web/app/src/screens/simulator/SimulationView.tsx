@@ -53,6 +53,13 @@ export function SimulationView({ result, directory: d }: { result: SimulationRes
             )}
           </li>
         ))}
+        {t !== null && (
+          <li className="message message-system sim-handoff-marker">
+            <p className="message-body">
+              Handed off ({TRIGGER_LABELS[t.trigger]}) by rule {t.rule}: {outcomeText(t, d)}
+            </p>
+          </li>
+        )}
       </ol>
 
       {result.deferredTo !== null && (
