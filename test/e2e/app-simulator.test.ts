@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './app-support.js';
+import { artifactsDir, chromiumAvailable, DEMO_PASSWORD, E2E_ADMIN_TOKEN, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './app-support.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -127,9 +127,13 @@ describe.skipIf(!chromiumAvailable())('the simulator screen in Chromium', () => 
     expect(await link.getAttribute('download')).toBe('scenario.yaml');
     expect(await link.getAttribute('href')).toMatch(/^blob:/);
     // The saved text is what the API reads: posted back as YAML it runs the same scenario.
-    const res = await running.api<{ trace: { rule: string } | null }>('POST', '/api/simulate', JSON.parse(yaml.replace(/^#.*\n/, '')));
+    const res = await fetch(`${running.url}/api/simulate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/yaml' },
+      body: yaml,
+    });
     expect(res.status).toBe(200);
-    expect(res.data.trace?.rule).toBe('fallback');
+    expect(((await res.json()) as { trace: { rule: string } | null }).trace?.rule).toBe('fallback');
   });
 
   it('shows a refused scenario with its details inline', async () => {
