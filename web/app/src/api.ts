@@ -3,8 +3,8 @@
  * Shapes are the server's zod contract (src/contract), imported as types only, so the app and
  * the server cannot drift without typecheck noticing.
  */
-import type { AssignInput, Conversation, ConversationList, Message, PatchConversationInput } from '../../../src/contract/api.js';
-import type { Availability, ErrorBody, Priority } from '../../../src/contract/common.js';
+import type { AssignInput, Conversation, ConversationList, Message, PatchConversationInput, Scenario, SimulationResult } from '../../../src/contract/api.js';
+import type { Availability, ErrorBody, ErrorDetail, Priority } from '../../../src/contract/common.js';
 import type { ChannelConfig, QueueConfig, TeamConfig } from '../../../src/contract/config.js';
 import type { UserView } from '../../../src/contract/admin-api.js';
 import type { MeWithStatus, UserStatus } from '../../../src/contract/people-api.js';
@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import type { HandoffTrace } from '../../../src/contract/trace.js';
 import type { InboxNotification } from './state/inbox.js';
 
-export type { Conversation, Message, MeWithStatus, Availability, Priority, HandoffTrace, UserView, TeamConfig, QueueConfig, ChannelConfig };
+export type { Conversation, Message, MeWithStatus, Availability, Priority, HandoffTrace, UserView, TeamConfig, QueueConfig, ChannelConfig, Scenario, SimulationResult, ErrorDetail };
 type ConversationPage = z.infer<typeof ConversationList>;
 
 /** A refusal from the API, with the server's code and message (API.md error shape). */
@@ -50,6 +50,40 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 const enc = encodeURIComponent;
 
+/** A refused simulation: a 422 says, per problem, where in the scenario and what is wrong. */
+export class SimulationRefused extends ApiError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    readonly details: readonly ErrorDetail[],
+  ) {
+    super(status, code, message);
+  }
+}
+
+/** POST /api/simulate (JSON): like `call`, but a refusal keeps the server's `details`. */
+async function simulate(scenario: Scenario): Promise<SimulationResult> {
+  const response = await fetch('/api/simulate', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(scenario),
+  });
+  const text = await response.text();
+  let data: unknown = undefined;
+  try {
+    data = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
+  if (!response.ok) {
+    const error = (data as Partial<ErrorBody> | undefined)?.error;
+    throw new SimulationRefused(response.status, error?.code ?? 'internal', error?.message ?? `The simulation failed (${response.status})`, error?.details ?? []);
+  }
+  return data as SimulationResult;
+}
+
 export const api = {
   me: () => call<MeWithStatus>('GET', '/api/me'),
   login: (email: string, password: string) => call<MeWithStatus>('POST', '/api/auth/login', { email, password }),
@@ -78,4 +112,6 @@ export const api = {
   notifications: () => call<{ items: InboxNotification[]; unread: number }>('GET', '/api/notifications?limit=50'),
   readNotifications: (ids: readonly string[] | 'all') =>
     call<{ marked: number; unread: number }>('POST', '/api/notifications/read', ids === 'all' ? { all: true } : { ids }),
+
+  simulate,
 };

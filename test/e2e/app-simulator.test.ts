@@ -1,0 +1,152 @@
+/**
+ * The simulator screen in real Chromium against a real Baton (demo workspace): a Spanish
+ * enterprise customer on web chat is routed by `enterprise-spanish` to the Spanish queue; a pro
+ * customer is not, and the trace says which condition failed; the scenario saves as YAML; a
+ * refused scenario shows the server's details inline. Nothing is changed by a simulation.
+ */
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactsDir, chromiumAvailable, DEMO_PASSWORD, E2E_ADMIN_TOKEN, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './app-support.js';
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+describe.skipIf(!chromiumAvailable())('the simulator screen in Chromium', () => {
+  let running: RunningBaton;
+  let browser: Browser;
+  let page: Page;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureAppBuilt();
+    running = await startBaton();
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+  });
+
+  const trace = () => page.getByRole('region', { name: 'Handoff trace' });
+  const rule = (id: string) => page.getByRole('list', { name: 'Rules evaluated' }).locator('li', { has: page.locator('code', { hasText: new RegExp(`^${id}$`) }) });
+
+  it('signs in as an admin and opens /simulator', async () => {
+    await page.goto(`${running.url}/simulator`);
+    await page.getByLabel('Email').fill('olu@acme.test');
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Simulator' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/simulator');
+    // The channel list comes from GET /api/channels.
+    await expect.poll(() => page.getByLabel('Channel').locator('option').count()).toBe(3);
+  });
+
+  it('routes a Spanish enterprise customer asking for a person to the Spanish queue', async () => {
+    await page.getByLabel('Channel').selectOption('web-chat');
+    await page.getByLabel('Language').fill('es');
+    await page.getByLabel('Plan').fill('enterprise');
+    await page.getByLabel('Contact name').fill(XSS);
+    await page.getByLabel('Customer message 1').fill('quiero hablar con una persona');
+    await page.getByLabel('Ruleset').selectOption('active');
+    // A Wednesday morning, while the Spanish queue's office schedule is open (sent with an offset).
+    await page.getByLabel('Date and time (your local time)').fill('2026-11-25T10:30');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+
+    await trace().waitFor();
+    const text = (await trace().textContent()) ?? '';
+    expect(text).toContain('customer_requested_human');
+    expect(text).toContain('es-support');
+    expect(text).toContain('Spanish support');
+    expect(text).toMatch(/Queued in Spanish support|Assigned to/);
+    // The rule's message, tasks and notifications are in the trace.
+    expect(text).toContain('Te paso con un especialista');
+    expect(text).toMatch(/callback/);
+    expect(text).toMatch(/in-app to/);
+    expect(await rule('enterprise-spanish').textContent()).toContain('matched');
+    expect(await rule('enterprise-spanish').textContent()).not.toContain('did not match');
+    // The customer's words stay text.
+    await page.getByRole('list', { name: 'Simulated conversation' }).getByText('quiero hablar con una persona').waitFor();
+    expect(await page.locator('.sim-output img').count()).toBe(0);
+
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    const screenOverflow = await page.evaluate<number>("(() => { const s = document.querySelector('.screen'); return s.scrollWidth - s.clientWidth; })()");
+    expect(screenOverflow).toBeLessThanOrEqual(0);
+    expect(text).not.toContain('Out of hours');
+    await page.screenshot({ path: join(artifactsDir(), 'app-simulator.png'), fullPage: false });
+    await page.mouse.move(860, 500);
+    await page.mouse.wheel(0, 2000);
+    await expect.poll(() => page.evaluate<number>("document.querySelector('.screen').scrollTop")).toBeGreaterThan(0);
+    await page.screenshot({ path: join(artifactsDir(), 'app-simulator-bottom.png'), fullPage: false });
+    await page.getByRole('heading', { name: 'Simulator' }).scrollIntoViewIfNeeded();
+  });
+
+  it('shows the failed condition when the plan is pro, and changes nothing', async () => {
+    await page.getByLabel('Plan').fill('pro');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    await expect.poll(async () => (await rule('enterprise-spanish').textContent()) ?? '').toContain('did not match');
+    const failed = (await rule('enterprise-spanish').textContent()) ?? '';
+    expect(failed).toMatch(/plan/);
+    expect(await rule('enterprise-spanish').getAttribute('class')).toBe('failed');
+    expect((await trace().textContent()) ?? '').toContain('General');
+    await page.screenshot({ path: join(artifactsDir(), 'app-simulator-pro.png'), fullPage: false });
+    const conversations = await running.api<{ items: unknown[] }>('GET', '/api/conversations');
+    expect(conversations.data.items).toEqual([]);
+  });
+
+  it('takes agent overrides, run from the keyboard', async () => {
+    await page.getByRole('button', { name: '+ Override an agent' }).click();
+    await page.getByLabel('Override 1: agent').selectOption('sam');
+    await page.getByLabel('Override 1: status').selectOption('offline');
+    await page.getByRole('button', { name: 'Run simulation' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await trace().textContent()) ?? '').not.toContain('Assigned to Sam Carter');
+    const candidates = (await page.getByRole('list', { name: 'Candidates' }).textContent()) ?? '';
+    expect(candidates).toMatch(/Sam Carter\s+(?!eligible)/);
+    await page.getByRole('button', { name: 'Remove override 1' }).click();
+  });
+
+  it('saves the scenario as YAML with the message in it, and a download link', async () => {
+    await page.getByRole('button', { name: 'Save as YAML' }).click();
+    const yaml = await page.getByLabel('Scenario as YAML').inputValue();
+    expect(yaml).toContain('quiero hablar con una persona');
+    expect(yaml).toContain('"channel": "web-chat"');
+    expect(yaml).toContain('"plan": "pro"');
+    expect(yaml).toMatch(/"at": "2026-11-25T\d\d:30:00\.000Z"/);
+    const link = page.getByRole('link', { name: 'Download scenario.yaml' });
+    expect(await link.getAttribute('download')).toBe('scenario.yaml');
+    expect(await link.getAttribute('href')).toMatch(/^blob:/);
+    // The saved text is what the API reads: posted back as YAML it runs the same scenario.
+    const res = await fetch(`${running.url}/api/simulate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/yaml' },
+      body: yaml,
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { trace: { rule: string } | null }).trace?.rule).toBe('fallback');
+  });
+
+  it('shows a refused scenario with its details inline', async () => {
+    await page.getByLabel('Language').fill('Spanish!');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect((await alert.textContent()) ?? '').toMatch(/language/);
+    await page.screenshot({ path: join(artifactsDir(), 'app-simulator-refused.png'), fullPage: false });
+    await page.getByLabel('Language').fill('es');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    await trace().waitFor();
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
