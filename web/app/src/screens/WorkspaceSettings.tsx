@@ -174,7 +174,7 @@ export function WorkspaceSettings({ me }: { me: MeWithStatus }) {
               )}
               {outcome.kind === 'invalid' && (
                 <p className="form-error">
-                  {outcome.action === 'apply' ? 'Not applied. ' : ''}
+                  {outcome.action === 'apply' ? 'Not applied: ' : ''}
                   {outcome.message}
                 </p>
               )}

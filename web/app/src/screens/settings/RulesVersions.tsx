@@ -156,7 +156,14 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
       )}
 
       {confirming !== null && (
-        <div className="restore-confirm" role="group" aria-labelledby="restore-title">
+        <div
+          className="restore-confirm"
+          role="group"
+          aria-labelledby="restore-title"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setConfirming(null);
+          }}
+        >
           <h3 id="restore-title">Restore version {confirming}?</h3>
           <p className="small">
             Its rules become a new active version; the editor above reloads from the workspace.
