@@ -6,7 +6,15 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './app-support.js';
+import {
+  artifactsDir,
+  chromiumAvailable,
+  DEMO_PASSWORD,
+  ensureAppBuilt,
+  launchChromium,
+  startBaton,
+  type RunningBaton,
+} from './app-support.js';
 
 interface Doc {
   handoff: { rules: { id: string; description?: string; then: { destination: Record<string, string> } }[] };
@@ -38,9 +46,13 @@ describe.skipIf(!chromiumAvailable())('Settings: the workspace as YAML in Chromi
     await running?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(artifactsDir(), `app-${name}.png`), fullPage: false });
+  const shot = (name: string) =>
+    page.screenshot({ path: join(artifactsDir(), `app-${name}.png`), fullPage: false });
   const editor = () => page.getByLabel('Workspace YAML');
-  const firstRule = async () => (await running.api<Doc>('GET', '/api/config')).data.handoff.rules.find((r) => r.id === 'enterprise-spanish')!;
+  const firstRule = async () =>
+    (await running.api<Doc>('GET', '/api/config')).data.handoff.rules.find(
+      (r) => r.id === 'enterprise-spanish',
+    )!;
 
   it('signs the admin in on /settings/workspace and shows the workspace as YAML', async () => {
     await page.goto(`${running.url}/settings/workspace`);
@@ -79,7 +91,9 @@ describe.skipIf(!chromiumAvailable())('Settings: the workspace as YAML in Chromi
     await shot('settings');
 
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(async () => (await page.locator('#settings-outcome').textContent()) ?? '').toContain('Not applied');
+    await expect
+      .poll(async () => (await page.locator('#settings-outcome').textContent()) ?? '')
+      .toContain('Not applied');
     expect(await page.getByRole('list', { name: 'Problems' }).textContent()).toContain('handoff.rules[0]');
     expect((await firstRule()).then.destination).toEqual({ queue: 'es-support' });
     expect((await running.api<Versions>('GET', '/api/ruleset/versions')).data.items).toHaveLength(1);
@@ -89,19 +103,30 @@ describe.skipIf(!chromiumAvailable())('Settings: the workspace as YAML in Chromi
     const text = await editor().inputValue();
     const fixed = text
       .replace(/(destination: \{ ?queue: )nowhere/, '$1es-support')
-      .replace('description: Spanish-speaking enterprise customers on chat go to the Spanish queue.', `description: ${NEW_DESCRIPTION}`);
+      .replace(
+        'description: Spanish-speaking enterprise customers on chat go to the Spanish queue.',
+        `description: ${NEW_DESCRIPTION}`,
+      );
     expect(fixed).toContain(NEW_DESCRIPTION);
     await editor().fill(fixed);
     await page.getByRole('button', { name: 'Validate' }).click();
-    await expect.poll(async () => (await page.locator('#settings-outcome').textContent()) ?? '').toContain('The document is valid');
+    await expect
+      .poll(async () => (await page.locator('#settings-outcome').textContent()) ?? '')
+      .toContain('The document is valid');
     expect(await page.getByRole('list', { name: 'Problems' }).count()).toBe(0);
 
     await page.getByLabel('Change summary (optional)').fill('Reword the Spanish enterprise rule');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(async () => (await page.locator('#settings-outcome').textContent()) ?? '').toContain('published as version 2');
+    await expect
+      .poll(async () => (await page.locator('#settings-outcome').textContent()) ?? '')
+      .toContain('published as version 2');
     expect((await firstRule()).description).toBe(NEW_DESCRIPTION);
     const versions = (await running.api<Versions>('GET', '/api/ruleset/versions')).data.items;
-    expect(versions[0]).toMatchObject({ version: 2, active: true, summary: 'Reword the Spanish enterprise rule' });
+    expect(versions[0]).toMatchObject({
+      version: 2,
+      active: true,
+      summary: 'Reword the Spanish enterprise rule',
+    });
 
     const table = page.getByRole('table');
     await table.getByText('Reword the Spanish enterprise rule').waitFor();
@@ -116,7 +141,9 @@ describe.skipIf(!chromiumAvailable())('Settings: the workspace as YAML in Chromi
     expect(text).toContain('description');
     const overflow = {
       doc: await page.evaluate<number>('document.documentElement.scrollWidth'),
-      screen: await page.evaluate<number>("(() => { const s = document.querySelector('.screen'); return s.scrollWidth - s.clientWidth; })()"),
+      screen: await page.evaluate<number>(
+        "(() => { const s = document.querySelector('.screen'); return s.scrollWidth - s.clientWidth; })()",
+      ),
     };
     expect(overflow.doc).toBeLessThanOrEqual(1280);
     expect(overflow.screen).toBeLessThanOrEqual(0);
@@ -134,6 +161,31 @@ describe.skipIf(!chromiumAvailable())('Settings: the workspace as YAML in Chromi
     expect(versions[0]).toMatchObject({ version: 3, active: true });
     const active = (await running.api<{ ruleset: Doc['handoff'] }>('GET', '/api/ruleset')).data.ruleset;
     expect(active.rules.find((r) => r.id === 'enterprise-spanish')!.description).not.toBe(NEW_DESCRIPTION);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('publishes a saved draft with a summary', async () => {
+    const active = (await running.api<{ ruleset: Doc['handoff'] }>('GET', '/api/ruleset')).data.ruleset;
+    const draft = {
+      ...active,
+      rules: active.rules.map((r) =>
+        r.id === 'urgent-flag' ? { ...r, description: 'Urgent goes to on-call (draft).' } : r,
+      ),
+    };
+    const saved = await running.api('PUT', '/api/ruleset/draft', draft);
+    expect(saved.status).toBe(200);
+    await page.reload();
+    const panel = page.getByRole('group', { name: 'Unpublished draft' });
+    await panel.waitFor();
+    expect(await panel.getByRole('button', { name: 'Publish draft' }).isDisabled()).toBe(true);
+    await panel.getByLabel('Publish summary (required)').fill('Clarify the urgent rule');
+    await panel.scrollIntoViewIfNeeded();
+    await shot('settings-draft');
+    await panel.getByRole('button', { name: 'Publish draft' }).click();
+    await page.getByText('The draft was published as version 4.').waitFor();
+    const versions = (await running.api<Versions>('GET', '/api/ruleset/versions')).data.items;
+    expect(versions[0]).toMatchObject({ version: 4, active: true, summary: 'Clarify the urgent rule' });
+    await expect.poll(() => panel.count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, type RulesetVersionDiffView, type RulesetVersionSummary } from '../../api.js';
+import {
+  api,
+  ApiError,
+  type RulesetDraftView,
+  type RulesetVersionDiffView,
+  type RulesetVersionSummary,
+} from '../../api.js';
 
 const json = (value: unknown): string => (value === undefined ? '(none)' : JSON.stringify(value));
 
@@ -31,6 +37,8 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
   const [restoreSummary, setRestoreSummary] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  const [draft, setDraft] = useState<RulesetDraftView | null>(null);
+  const [publishSummary, setPublishSummary] = useState('');
 
   useEffect(() => {
     let live = true;
@@ -41,6 +49,10 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
         (e: unknown) =>
           live && setError(e instanceof ApiError ? e.message : 'The versions could not be loaded.'),
       );
+    api
+      .rulesetDraft()
+      .then((d) => live && setDraft(d))
+      .catch(() => live && setDraft(null));
     return () => {
       live = false;
     };
@@ -78,6 +90,20 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
     }
   };
 
+  const publish = async () => {
+    setError(null);
+    try {
+      const published = await api.publishRuleset(publishSummary.trim());
+      setNotice(`The draft was published as version ${published.version}.`);
+      setPublishSummary('');
+      setDiff(null);
+      setReload((n) => n + 1);
+      onRestored();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'The draft could not be published.');
+    }
+  };
+
   return (
     <section className="settings-section" aria-labelledby="rules-versions-title">
       <h2 id="rules-versions-title">Rules versions</h2>
@@ -94,6 +120,53 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
         <p className="settings-ok" role="status">
           {notice}
         </p>
+      )}
+      {draft !== null && draft.saved && draft.changed && (
+        <div className="rules-draft" role="group" aria-labelledby="rules-draft-title">
+          <h3 id="rules-draft-title">Unpublished draft</h3>
+          <p className="small">
+            Saved by {draft.updatedBy ?? 'someone'}
+            {draft.updatedAt === null ? '' : ` on ${when(draft.updatedAt)}`}; it differs from the active
+            version {draft.activeVersion ?? '—'} ({draft.ruleset.rules.length} rules).
+          </p>
+          {draft.outdated && (
+            <p className="form-error small">
+              A version was published after this draft was saved: publishing it would undo that version&apos;s
+              changes.
+            </p>
+          )}
+          {draft.warnings.length > 0 && (
+            <ul className="problem-list warning-list" aria-label="Draft warnings">
+              {draft.warnings.map((w, i) => (
+                <li key={i}>
+                  <code className="problem-path">{w.path}</code>
+                  <span className="problem-message">{w.message}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <form
+            className="settings-actions"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void publish();
+            }}
+          >
+            <label className="settings-summary">
+              <span>Publish summary (required)</span>
+              <input
+                type="text"
+                required
+                maxLength={500}
+                value={publishSummary}
+                onChange={(e) => setPublishSummary(e.target.value)}
+              />
+            </label>
+            <button type="submit" className="primary" disabled={publishSummary.trim() === ''}>
+              Publish draft
+            </button>
+          </form>
+        </div>
       )}
       {versions === null ? (
         <p className="muted">Loading versions…</p>
