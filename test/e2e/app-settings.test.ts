@@ -157,6 +157,8 @@ describe.skipIf(!chromiumAvailable())('Settings: the workspace as YAML in Chromi
     await page.getByLabel('Restore summary (optional)').fill('Back to the original wording');
     await page.getByRole('button', { name: 'Confirm restore of version 1' }).click();
     await page.getByText('Version 1 was restored as the new version 3.').waitFor();
+    // The editor held no edits, so it shows the restored rules.
+    await expect.poll(() => editor().inputValue()).not.toContain(NEW_DESCRIPTION);
     const versions = (await running.api<Versions>('GET', '/api/ruleset/versions')).data.items;
     expect(versions[0]).toMatchObject({ version: 3, active: true });
     const active = (await running.api<{ ruleset: Doc['handoff'] }>('GET', '/api/ruleset')).data.ruleset;
@@ -178,6 +180,8 @@ describe.skipIf(!chromiumAvailable())('Settings: the workspace as YAML in Chromi
     const panel = page.getByRole('group', { name: 'Unpublished draft' });
     await panel.waitFor();
     expect(await panel.getByRole('button', { name: 'Publish draft' }).isDisabled()).toBe(true);
+    // An edit in the workspace document is kept when the rules change under it, with a notice.
+    await editor().fill(`${await editor().inputValue()}\n# an edit in progress\n`);
     await panel.getByLabel('Publish summary (required)').fill('Clarify the urgent rule');
     await panel.scrollIntoViewIfNeeded();
     await shot('settings-draft');
@@ -186,6 +190,8 @@ describe.skipIf(!chromiumAvailable())('Settings: the workspace as YAML in Chromi
     const versions = (await running.api<Versions>('GET', '/api/ruleset/versions')).data.items;
     expect(versions[0]).toMatchObject({ version: 4, active: true, summary: 'Clarify the urgent rule' });
     await expect.poll(() => panel.count()).toBe(0);
+    await page.getByText('The rules changed after this document was loaded.', { exact: false }).waitFor();
+    expect(await editor().inputValue()).toContain('# an edit in progress');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -32,12 +32,18 @@ export function WorkspaceSettings({ me }: { me: MeWithStatus }) {
   const [summary, setSummary] = useState('');
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'none' });
   const [versionsKey, setVersionsKey] = useState(0);
+  /** The text as last loaded or applied: a restore reloads the editor only when it holds no edits. */
+  const [loaded, setLoaded] = useState<string | null>(null);
+  const [stale, setStale] = useState(false);
   const editor = useRef<HTMLTextAreaElement>(null);
 
   const load = useCallback(async () => {
     setLoadError(null);
     try {
-      setText(await api.configYaml());
+      const current = await api.configYaml();
+      setText(current);
+      setLoaded(current);
+      setStale(false);
       setOutcome({ kind: 'none' });
     } catch (error) {
       setLoadError(error instanceof ApiError ? error.message : 'The workspace could not be loaded.');
@@ -55,6 +61,8 @@ export function WorkspaceSettings({ me }: { me: MeWithStatus }) {
       const result = await api.putConfigYaml(text, { dryRun, summary: summary.trim() });
       setOutcome({ kind: dryRun ? 'valid' : 'applied', outcome: result });
       if (!dryRun) {
+        setLoaded(text);
+        setStale(false);
         setSummary('');
         setVersionsKey((k) => k + 1);
       }
@@ -100,6 +108,12 @@ export function WorkspaceSettings({ me }: { me: MeWithStatus }) {
           document. Validate checks every problem; Apply makes the workspace match it. A document with
           problems is never applied.
         </p>
+        {stale && (
+          <p className="notice" role="status">
+            The rules changed after this document was loaded. Reload to see them (your edits here would be
+            replaced); applying this document as it is would publish its own rules again.
+          </p>
+        )}
         {loadError !== null && (
           <p className="form-error" role="alert">
             {loadError}
@@ -236,7 +250,10 @@ export function WorkspaceSettings({ me }: { me: MeWithStatus }) {
         </div>
       </section>
 
-      <RulesVersions refreshKey={versionsKey} onRestored={() => void load()} />
+      <RulesVersions
+        refreshKey={versionsKey}
+        onRestored={() => (text === loaded ? void load() : setStale(true))}
+      />
     </ScreenFrame>
   );
 }

@@ -239,7 +239,7 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
         >
           <h3 id="restore-title">Restore version {confirming}?</h3>
           <p className="small">
-            Its rules become a new active version; the editor above reloads from the workspace.
+            Its rules become a new active version; the workspace document above reloads unless it holds edits.
           </p>
           <label>
             <span>Restore summary (optional)</span>
