@@ -194,4 +194,20 @@ describe.skipIf(!chromiumAvailable())('Settings: the workspace as YAML in Chromi
     expect(await editor().inputValue()).toContain('# an edit in progress');
     expect(pageErrors).toEqual([]);
   });
+
+  it('lists warnings apart from problems: a valid document with a warning', async () => {
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(() => editor().inputValue()).not.toContain('# an edit in progress');
+    const text = await editor().inputValue();
+    const warned = text.replace('intent: {eq: billing_dispute}', 'intent: {eq: billing_disputes}');
+    expect(warned).not.toBe(text);
+    await editor().fill(warned);
+    await page.getByRole('button', { name: 'Validate' }).click();
+    const warnings = page.getByRole('list', { name: 'Warnings' });
+    await warnings.waitFor();
+    expect(await warnings.textContent()).toContain('intent "billing_disputes" is not defined');
+    expect(await page.getByRole('list', { name: 'Problems' }).count()).toBe(0);
+    expect(await page.locator('#settings-outcome').textContent()).toContain('The document is valid');
+    expect(pageErrors).toEqual([]);
+  });
 });
