@@ -6,13 +6,24 @@
 import type { AssignInput, Conversation, ConversationList, Message, PatchConversationInput, Scenario, SimulationResult } from '../../../src/contract/api.js';
 import type { Availability, ErrorBody, ErrorDetail, Priority } from '../../../src/contract/common.js';
 import type { ChannelConfig, QueueConfig, TeamConfig } from '../../../src/contract/config.js';
-import type { UserView } from '../../../src/contract/admin-api.js';
+import type {
+  ConfigApplyOutcome,
+  ConfigProblem,
+  RulesetDraftView,
+  RulesetVersionList,
+  RulesetVersionDiff,
+  RulesetVersionView,
+  UserView,
+} from '../../../src/contract/admin-api.js';
 import type { MeWithStatus, UserStatus } from '../../../src/contract/people-api.js';
 import type { z } from 'zod';
 import type { HandoffTrace } from '../../../src/contract/trace.js';
 import type { InboxNotification } from './state/inbox.js';
 
 export type { Conversation, Message, MeWithStatus, Availability, Priority, HandoffTrace, UserView, TeamConfig, QueueConfig, ChannelConfig, Scenario, SimulationResult, ErrorDetail };
+export type { ConfigApplyOutcome, ConfigProblem, RulesetDraftView, RulesetVersionView };
+export type RulesetVersionSummary = z.infer<typeof RulesetVersionList>['items'][number];
+export type RulesetVersionDiffView = z.infer<typeof RulesetVersionDiff>;
 type ConversationPage = z.infer<typeof ConversationList>;
 
 /** A refusal from the API, with the server's code and message (API.md error shape). */
@@ -46,6 +57,40 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     throw new ApiError(response.status, error?.code ?? 'internal', error?.message ?? `${method} ${path} failed (${response.status})`);
   }
   return data as T;
+}
+
+/** A refused workspace document: the server's message and every problem (path, line, column). */
+export class DocumentError extends ApiError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(status, code, message);
+  }
+}
+
+/** The workspace document as YAML text, both ways (API.md "Workspace configuration"). */
+async function callYaml<T>(method: 'GET' | 'PUT', path: string, body?: string): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: method === 'GET' ? { accept: 'application/yaml' } : { 'content-type': 'application/yaml', accept: 'application/json' },
+    ...(body === undefined ? {} : { body }),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    let error: (Partial<ErrorBody['error']> & { details?: ConfigProblem[] }) | undefined;
+    try {
+      error = (JSON.parse(text) as { error?: typeof error } | undefined)?.error;
+    } catch {
+      error = undefined;
+    }
+    const message = error?.message ?? `${method} ${path} failed (${response.status})`;
+    throw new DocumentError(response.status, error?.code ?? 'internal', message, error?.details ?? []);
+  }
+  return (method === 'GET' ? text : JSON.parse(text)) as T;
 }
 
 const enc = encodeURIComponent;
@@ -114,4 +159,17 @@ export const api = {
     call<{ marked: number; unread: number }>('POST', '/api/notifications/read', ids === 'all' ? { all: true } : { ids }),
 
   simulate,
+  // Settings (admins): the workspace as YAML, and ruleset versions.
+  configYaml: () => callYaml<string>('GET', '/api/config'),
+  putConfigYaml: (text: string, options: { dryRun: boolean; summary?: string }) => {
+    const summary = options.summary === undefined || options.summary === '' ? '' : `&summary=${enc(options.summary)}`;
+    return callYaml<ConfigApplyOutcome>('PUT', `/api/config?dryRun=${options.dryRun ? 'true' : 'false'}${summary}`, text);
+  },
+  rulesetVersions: () => call<z.infer<typeof RulesetVersionList>>('GET', '/api/ruleset/versions'),
+  rulesetDiff: (version: number, against: number | null) =>
+    call<RulesetVersionDiffView>('GET', `/api/ruleset/versions/${version}/diff${against === null ? '' : `?against=${against}`}`),
+  restoreRuleset: (version: number, summary?: string) =>
+    call<RulesetVersionView>('POST', `/api/ruleset/versions/${version}/restore`, summary === undefined || summary === '' ? {} : { summary }),
+  rulesetDraft: () => call<RulesetDraftView>('GET', '/api/ruleset/draft'),
+  publishRuleset: (summary: string) => call<RulesetVersionView>('POST', '/api/ruleset/publish', { summary }),
 };

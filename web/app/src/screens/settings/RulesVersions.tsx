@@ -1,0 +1,272 @@
+import { useEffect, useState } from 'react';
+import {
+  api,
+  ApiError,
+  type RulesetDraftView,
+  type RulesetVersionDiffView,
+  type RulesetVersionSummary,
+} from '../../api.js';
+
+const json = (value: unknown): string => (value === undefined ? '(none)' : JSON.stringify(value));
+
+/** The diff endpoint's answer as plain text lines: added, removed, changed, moved, fallback, settings. */
+export function diffText(diff: RulesetVersionDiffView): string {
+  if (diff.identical) return `Version ${diff.to} and version ${diff.from} have the same rules.`;
+  const lines: string[] = [`From version ${diff.from} to version ${diff.to}:`];
+  for (const a of diff.added) lines.push(`+ rule ${a.id} added at position ${a.index + 1}`);
+  for (const r of diff.removed) lines.push(`- rule ${r.id} removed (was at position ${r.index + 1})`);
+  for (const c of diff.changed) {
+    lines.push(`~ rule ${c.id} changed:`);
+    for (const f of c.fields) lines.push(`    ${f.field}: ${json(f.before)} → ${json(f.after)}`);
+  }
+  for (const m of diff.moved) lines.push(`↕ rule ${m.id} moved from position ${m.from + 1} to ${m.to + 1}`);
+  for (const f of diff.fallback) lines.push(`~ fallback ${f.field}: ${json(f.before)} → ${json(f.after)}`);
+  for (const f of diff.settings) lines.push(`~ ${f.field}: ${json(f.before)} → ${json(f.after)}`);
+  return lines.join('\n');
+}
+
+const when = (iso: string): string =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Rules versions (issue 4): every published version, a diff against the active one, restore with a confirm step. */
+export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; onRestored: () => void }) {
+  const [versions, setVersions] = useState<RulesetVersionSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [diff, setDiff] = useState<{ title: string; text: string } | null>(null);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [restoreSummary, setRestoreSummary] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+  const [draft, setDraft] = useState<RulesetDraftView | null>(null);
+  const [publishSummary, setPublishSummary] = useState('');
+
+  useEffect(() => {
+    let live = true;
+    api
+      .rulesetVersions()
+      .then((list) => live && setVersions(list.items))
+      .catch(
+        (e: unknown) =>
+          live && setError(e instanceof ApiError ? e.message : 'The versions could not be loaded.'),
+      );
+    api
+      .rulesetDraft()
+      .then((d) => live && setDraft(d))
+      .catch(() => live && setDraft(null));
+    return () => {
+      live = false;
+    };
+  }, [refreshKey, reload]);
+
+  const active = versions?.find((v) => v.active)?.version ?? null;
+
+  const showDiff = async (version: number) => {
+    setError(null);
+    try {
+      const against = version === active ? null : active;
+      const result = await api.rulesetDiff(version, against);
+      const title =
+        against === null
+          ? `Changes in version ${version} (against the one before)`
+          : `Version ${version} against the active version ${against}`;
+      setDiff({ title, text: diffText(result) });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'The diff could not be loaded.');
+    }
+  };
+
+  const restore = async (version: number) => {
+    setError(null);
+    try {
+      const restored = await api.restoreRuleset(version, restoreSummary.trim());
+      setNotice(`Version ${version} was restored as the new version ${restored.version}.`);
+      setConfirming(null);
+      setRestoreSummary('');
+      setDiff(null);
+      setReload((n) => n + 1);
+      onRestored();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'The version could not be restored.');
+    }
+  };
+
+  const publish = async () => {
+    setError(null);
+    try {
+      const published = await api.publishRuleset(publishSummary.trim());
+      setNotice(`The draft was published as version ${published.version}.`);
+      setPublishSummary('');
+      setDiff(null);
+      setReload((n) => n + 1);
+      onRestored();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'The draft could not be published.');
+    }
+  };
+
+  return (
+    <section className="settings-section" aria-labelledby="rules-versions-title">
+      <h2 id="rules-versions-title">Rules versions</h2>
+      <p className="muted small">
+        Every published ruleset, newest first. Restoring publishes an old version&apos;s rules again as a new
+        version.
+      </p>
+      {error !== null && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {notice !== null && (
+        <p className="settings-ok" role="status">
+          {notice}
+        </p>
+      )}
+      {draft !== null && draft.saved && draft.changed && (
+        <div className="rules-draft" role="group" aria-labelledby="rules-draft-title">
+          <h3 id="rules-draft-title">Unpublished draft</h3>
+          <p className="small">
+            Saved by {draft.updatedBy ?? 'someone'}
+            {draft.updatedAt === null ? '' : ` on ${when(draft.updatedAt)}`}; it differs from the active
+            version {draft.activeVersion ?? '—'} ({draft.ruleset.rules.length} rules).
+          </p>
+          {draft.outdated && (
+            <p className="form-error small">
+              A version was published after this draft was saved: publishing it would undo that version&apos;s
+              changes.
+            </p>
+          )}
+          {draft.warnings.length > 0 && (
+            <ul className="problem-list warning-list" aria-label="Draft warnings">
+              {draft.warnings.map((w, i) => (
+                <li key={i}>
+                  <code className="problem-path">{w.path}</code>
+                  <span className="problem-message">{w.message}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <form
+            className="settings-actions"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void publish();
+            }}
+          >
+            <label className="settings-summary">
+              <span>Publish summary (required)</span>
+              <input
+                type="text"
+                required
+                maxLength={500}
+                value={publishSummary}
+                onChange={(e) => setPublishSummary(e.target.value)}
+              />
+            </label>
+            <button type="submit" className="primary" disabled={publishSummary.trim() === ''}>
+              Publish draft
+            </button>
+          </form>
+        </div>
+      )}
+      {versions === null ? (
+        <p className="muted">Loading versions…</p>
+      ) : versions.length === 0 ? (
+        <p className="muted">No ruleset has been published yet.</p>
+      ) : (
+        <table className="versions-table">
+          <caption className="visually-hidden">Ruleset versions</caption>
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Author</th>
+              <th scope="col">Published</th>
+              <th scope="col">Summary</th>
+              <th scope="col">Rules</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.version} aria-current={v.active ? 'true' : undefined}>
+                <td>
+                  v{v.version}
+                  {v.active && <span className="version-active"> active</span>}
+                </td>
+                <td>{v.author ?? '—'}</td>
+                <td>
+                  <time dateTime={v.createdAt}>{when(v.createdAt)}</time>
+                </td>
+                <td className="version-summary">{v.summary ?? '—'}</td>
+                <td>{v.rules}</td>
+                <td>
+                  <div className="version-actions">
+                    <button
+                      type="button"
+                      onClick={() => void showDiff(v.version)}
+                      aria-label={
+                        v.active
+                          ? `Changes in version ${v.version}`
+                          : `Compare version ${v.version} with the active version`
+                      }
+                    >
+                      {v.active ? 'Changes' : 'Compare with active'}
+                    </button>
+                    {!v.active && (
+                      <button
+                        type="button"
+                        onClick={() => setConfirming(v.version)}
+                        aria-label={`Restore version ${v.version}`}
+                      >
+                        Restore…
+                      </button>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {confirming !== null && (
+        <div
+          className="restore-confirm"
+          role="group"
+          aria-labelledby="restore-title"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setConfirming(null);
+          }}
+        >
+          <h3 id="restore-title">Restore version {confirming}?</h3>
+          <p className="small">
+            Its rules become a new active version; the workspace document above reloads unless it holds edits.
+          </p>
+          <label>
+            <span>Restore summary (optional)</span>
+            <input
+              type="text"
+              maxLength={500}
+              value={restoreSummary}
+              onChange={(e) => setRestoreSummary(e.target.value)}
+            />
+          </label>
+          <div className="settings-actions">
+            <button type="button" className="primary" onClick={() => void restore(confirming)}>
+              Confirm restore of version {confirming}
+            </button>
+            <button type="button" onClick={() => setConfirming(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+
+      {diff !== null && (
+        <div className="version-diff" role="region" aria-label="Ruleset diff">
+          <h3>{diff.title}</h3>
+          <pre>{diff.text}</pre>
+        </div>
+      )}
+    </section>
+  );
+}
