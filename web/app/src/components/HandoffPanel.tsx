@@ -1,6 +1,7 @@
 import type { Conversation } from '../api.js';
 import { formatDuration, slaClock, TRIGGER_LABELS } from '../format.js';
 import { queueName, teamName, userName, type Directory } from './directory.js';
+import { TraceReasons } from './TraceReasons.js';
 
 /** Where the summary came from, in the panel's words. */
 const SUMMARY_SOURCE = { llm: 'by the AI model', bot: 'by the bot', api: 'from the API', extractive: "the customer's own words" } as const;
@@ -98,44 +99,7 @@ export function HandoffPanel({ conversation: c, directory, now }: { conversation
           )}
           <details className="why" open>
             <summary>Why this came to me</summary>
-            <ol className="trace">
-              {trace.evaluated.map((e) => (
-                <li key={e.rule} className={e.matched ? 'matched' : 'failed'}>
-                  <span className="trace-mark" aria-hidden="true">
-                    {e.matched ? '✓' : '✗'}
-                  </span>
-                  <code>{e.rule}</code>{' '}
-                  {e.matched ? <span>matched</span> : <span className="muted">did not match: {e.failed ?? 'its trigger did not apply'}</span>}
-                </li>
-              ))}
-              {!trace.evaluated.some((e) => e.matched && e.rule === trace.rule) && (
-                <li className="matched">
-                  <span className="trace-mark" aria-hidden="true">
-                    ✓
-                  </span>
-                  <code>{trace.rule}</code> took it
-                </li>
-              )}
-            </ol>
-            {(trace.strategy !== null || trace.routingNotes.length > 0) && (
-              <p className="muted small">
-                {trace.strategy !== null && <>Strategy {trace.strategy.replace('_', ' ')}. </>}
-                {trace.routingNotes.join(' ')}
-              </p>
-            )}
-            {trace.candidates.length > 0 && (
-              <ul className="candidates" aria-label="Candidates">
-                {trace.candidates.map((k) => (
-                  <li key={k.user}>
-                    <span className={k.eligible ? 'ok' : 'muted'}>{userName(directory, k.user)}</span>{' '}
-                    <span className="muted small">
-                      {k.eligible ? 'eligible' : (k.reason ?? 'not eligible')} · load {k.load}
-                      {k.capacity !== null ? `/${k.capacity}` : ''}
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            )}
+            <TraceReasons trace={trace} directory={directory} />
           </details>
         </>
       )}

@@ -1,6 +1,7 @@
 import type { HandoffTrace, SimulationResult } from '../../api.js';
 import { formatDuration, TRIGGER_LABELS } from '../../format.js';
 import { queueName, teamName, userName, type Directory } from '../../components/directory.js';
+import { TraceReasons } from '../../components/TraceReasons.js';
 
 const AUTHOR_LABEL = { contact: 'Customer', assistant: 'AI agent', user: 'Agent', system: 'System' } as const;
 const NOTIFY_REASON = { assigned: 'assigned', queued: 'queued', alert: 'alert', sla_breach: 'SLA breach' } as const;
@@ -138,43 +139,7 @@ export function SimulationView({ result, directory: d }: { result: SimulationRes
           </dl>
 
           <h4 className="sim-h4">Rules evaluated</h4>
-          <ol className="trace" aria-label="Rules evaluated">
-            {t.evaluated.map((e) => (
-              <li key={e.rule} className={e.matched ? 'matched' : 'failed'}>
-                <span className="trace-mark" aria-hidden="true">
-                  {e.matched ? '✓' : '✗'}
-                </span>
-                <code>{e.rule}</code> {e.matched ? <span>matched</span> : <span className="muted">did not match: {e.failed ?? 'its trigger did not apply'}</span>}
-              </li>
-            ))}
-            {!t.evaluated.some((e) => e.matched && e.rule === t.rule) && (
-              <li className="matched">
-                <span className="trace-mark" aria-hidden="true">
-                  ✓
-                </span>
-                <code>{t.rule}</code> took it
-              </li>
-            )}
-          </ol>
-          {(t.strategy !== null || t.routingNotes.length > 0) && (
-            <p className="muted small">
-              {t.strategy !== null && <>Strategy {t.strategy.replaceAll('_', ' ')}. </>}
-              {t.routingNotes.join(' ')}
-            </p>
-          )}
-          {t.candidates.length > 0 && (
-            <ul className="candidates" aria-label="Candidates">
-              {t.candidates.map((k) => (
-                <li key={k.user}>
-                  <span className={k.eligible ? 'ok' : 'muted'}>{userName(d, k.user)}</span>{' '}
-                  <span className="muted small">
-                    {k.eligible ? 'eligible' : (k.reason ?? 'not eligible')} · load {k.load}
-                    {k.capacity !== null ? `/${k.capacity}` : ''}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
+          <TraceReasons trace={t} directory={d} />
 
           <h4 className="sim-h4">Messages to the customer</h4>
           {t.customerMessages.length === 0 ? (
