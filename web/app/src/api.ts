@@ -32,6 +32,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Per problem, where and what (a 422 names each invalid field). */
+    readonly details: readonly ErrorDetail[] = [],
   ) {
     super(message);
   }
@@ -54,7 +56,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   }
   if (!response.ok) {
     const error = (data as Partial<ErrorBody> | undefined)?.error;
-    throw new ApiError(response.status, error?.code ?? 'internal', error?.message ?? `${method} ${path} failed (${response.status})`);
+    throw new ApiError(response.status, error?.code ?? 'internal', error?.message ?? `${method} ${path} failed (${response.status})`, error?.details ?? []);
   }
   return data as T;
 }
@@ -95,40 +97,6 @@ async function callYaml<T>(method: 'GET' | 'PUT', path: string, body?: string): 
 
 const enc = encodeURIComponent;
 
-/** A refused simulation: a 422 says, per problem, where in the scenario and what is wrong. */
-export class SimulationRefused extends ApiError {
-  constructor(
-    status: number,
-    code: string,
-    message: string,
-    readonly details: readonly ErrorDetail[],
-  ) {
-    super(status, code, message);
-  }
-}
-
-/** POST /api/simulate (JSON): like `call`, but a refusal keeps the server's `details`. */
-async function simulate(scenario: Scenario): Promise<SimulationResult> {
-  const response = await fetch('/api/simulate', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(scenario),
-  });
-  const text = await response.text();
-  let data: unknown = undefined;
-  try {
-    data = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    data = undefined;
-  }
-  if (!response.ok) {
-    const error = (data as Partial<ErrorBody> | undefined)?.error;
-    throw new SimulationRefused(response.status, error?.code ?? 'internal', error?.message ?? `The simulation failed (${response.status})`, error?.details ?? []);
-  }
-  return data as SimulationResult;
-}
-
 export const api = {
   me: () => call<MeWithStatus>('GET', '/api/me'),
   login: (email: string, password: string) => call<MeWithStatus>('POST', '/api/auth/login', { email, password }),
@@ -158,7 +126,8 @@ export const api = {
   readNotifications: (ids: readonly string[] | 'all') =>
     call<{ marked: number; unread: number }>('POST', '/api/notifications/read', ids === 'all' ? { all: true } : { ids }),
 
-  simulate,
+  /** A refusal (422) keeps the server's `details`: per problem, where in the scenario and what is wrong. */
+  simulate: (scenario: Scenario) => call<SimulationResult>('POST', '/api/simulate', scenario),
   // Settings (admins): the workspace as YAML, and ruleset versions.
   configYaml: () => callYaml<string>('GET', '/api/config'),
   putConfigYaml: (text: string, options: { dryRun: boolean; summary?: string }) => {

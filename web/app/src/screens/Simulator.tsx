@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { api, ApiError, SimulationRefused, type Availability, type ErrorDetail, type MeWithStatus, type Scenario, type SimulationResult } from '../api.js';
+import { api, ApiError, type Availability, type ErrorDetail, type MeWithStatus, type Scenario, type SimulationResult } from '../api.js';
 import type { Directory } from '../components/directory.js';
 import { ScreenFrame } from './ScreenFrame.js';
 import { SimulationView } from './simulator/SimulationView.js';
@@ -107,7 +107,7 @@ export function Simulator({ me }: { me: MeWithStatus }) {
     try {
       setOutcome({ state: 'done', result: await api.simulate(scenario) });
     } catch (error) {
-      const details = error instanceof SimulationRefused ? error.details : [];
+      const details = error instanceof ApiError ? error.details : [];
       const message = error instanceof ApiError ? error.message : 'Baton is not reachable right now.';
       setOutcome({ state: 'failed', message, details });
     }
