@@ -22,7 +22,7 @@ export function ScreenFrame({ me, title, children }: { me: MeWithStatus; title: 
             Simulator
           </a>
           {me.role === 'admin' && (
-            <a href="/settings/workspace" aria-current={location.pathname.startsWith('/settings') ? 'page' : undefined}>
+            <a href="/settings/rules" aria-current={location.pathname.startsWith('/settings') ? 'page' : undefined}>
               Settings
             </a>
           )}

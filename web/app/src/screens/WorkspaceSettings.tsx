@@ -5,9 +5,7 @@ import {
   DocumentError,
   type ConfigApplyOutcome,
   type ConfigProblem,
-  type MeWithStatus,
 } from '../api.js';
-import { ScreenFrame } from './ScreenFrame.js';
 import { RulesVersions } from './settings/RulesVersions.js';
 
 type Outcome =
@@ -26,7 +24,7 @@ const where = (p: ConfigProblem): string =>
  * problem listed by path and line, apply (an invalid document changes nothing) — and the ruleset
  * versions with their diffs and restore.
  */
-export function WorkspaceSettings({ me }: { me: MeWithStatus }) {
+export function WorkspaceSettings() {
   const [text, setText] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [summary, setSummary] = useState('');
@@ -100,7 +98,7 @@ export function WorkspaceSettings({ me }: { me: MeWithStatus }) {
   const warnings = outcome.kind === 'valid' || outcome.kind === 'applied' ? outcome.outcome.warnings : [];
 
   return (
-    <ScreenFrame me={me} title="Settings">
+    <>
       <section className="settings-section" aria-labelledby="workspace-yaml-title">
         <h2 id="workspace-yaml-title">Workspace (baton.yaml)</h2>
         <p className="muted small">
@@ -254,6 +252,6 @@ export function WorkspaceSettings({ me }: { me: MeWithStatus }) {
         refreshKey={versionsKey}
         onRestored={() => (text === loaded ? void load() : setStale(true))}
       />
-    </ScreenFrame>
+    </>
   );
 }
