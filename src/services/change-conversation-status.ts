@@ -5,12 +5,12 @@
  */
 import { BatonError } from '../platform/errors.js';
 import { withTransaction, type Executor } from '../store/database.js';
-import { handBack, releaseToQueue, reopen, resolve, setWaiting, type StatusOutcome } from '../store/repositories/assignments.js';
-import type { ConversationRecord } from '../store/repositories/conversations.js';
+import { handBack, reopen, resolve, setWaiting, type OverCapacity, type StatusOutcome } from '../store/repositories/assignments.js';
+import { getConversation, type ConversationRecord } from '../store/repositories/conversations.js';
 import { appendMessage } from '../store/repositories/messages.js';
 import { scheduleCheckIns } from '../store/repositories/tasks.js';
 import type { ServiceContext } from './context.js';
-import { loadAgents } from './decision-state.js';
+import { loadAgentStates } from '../store/repositories/routing.js';
 import { lockConversation } from './conversation-guards.js';
 
 export type StatusAction = 'resolve' | 'reopen' | 'handback' | 'wait' | 'resume';
@@ -24,27 +24,38 @@ const BACK_TO_AI: Readonly<Record<string, string>> = {
 };
 
 /**
- * Reopen a resolved conversation: back to its owner only when the owner could take it now (CW
- * #9587: a reopened conversation went to its offline previous owner); otherwise back to its
- * queue. Used by an agent's reopen and by a customer's reply alike.
+ * Reopen a resolved conversation: back to its owner only when the owner could take it now — not
+ * when they are unavailable (CW #9587: a reopened conversation went to its offline previous
+ * owner), and not past their cap for the channel (counted under their lock by the one writer).
+ * Otherwise it waits in its queue and the backlog assigner is kicked. Used by an agent's reopen
+ * and by a customer's reply alike (the caller holds the conversation's row lock).
  */
 export async function reopenToAvailableOwner(
   trx: Executor,
   ctx: ServiceContext,
   input: { readonly conversationId: string; readonly actor: string; readonly now: number; readonly reason: string },
 ): Promise<StatusOutcome> {
-  const outcome = await reopen(trx, input);
-  if (outcome.outcome === 'changed' && outcome.conversation.ownerId !== null) {
-    const loaded = await ctx.workspace.current(trx);
-    const owner = (await loadAgents(trx, loaded)).get(outcome.conversation.ownerId);
-    if (owner?.status !== 'available' && (outcome.conversation.queueId !== null || outcome.conversation.teamId !== null)) {
-      const released = await releaseToQueue(trx, { ...input, reason: 'owner_unavailable' });
-      if (released.outcome === 'released') {
-        ctx.afterCommit({ kind: 'assign_waiting' });
-        return { ...released, outcome: 'changed' };
-      }
-    }
-  }
+  const current = await getConversation(trx, input.conversationId);
+  const ownerId = current?.status === 'resolved' ? current.ownerId : null;
+  if (current === null || ownerId === null) return settled(await reopen(trx, input));
+  const loaded = await ctx.workspace.current(trx);
+  const owner = loaded.model.users.get(ownerId);
+  const initial = loaded.config.users.find((u) => u.id === ownerId)?.status ?? 'offline';
+  const status = (await loadAgentStates(trx, [ownerId], { initialStatus: () => initial })).get(ownerId)?.status;
+  const toQueue = (reason: string): Promise<StatusOutcome> =>
+    reopen(trx, { ...input, reason, toQueue: true }).then((outcome) => {
+      const result = settled(outcome);
+      if (result.outcome === 'changed' && result.conversation.status === 'queued') ctx.afterCommit({ kind: 'assign_waiting' });
+      return result;
+    });
+  if (owner === undefined || status !== 'available') return toQueue('owner_unavailable');
+  const outcome = await reopen(trx, { ...input, guard: { capacity: owner.capacity[current.channelType] ?? null, enforceCapacity: true } });
+  return outcome.outcome === 'over_capacity' ? toQueue('owner_at_capacity') : outcome;
+}
+
+/** `reopen` without a guard is never refused for capacity. */
+function settled(outcome: StatusOutcome | OverCapacity): StatusOutcome {
+  if (outcome.outcome === 'over_capacity') throw new Error('unreachable: over_capacity without a capacity guard');
   return outcome;
 }
 

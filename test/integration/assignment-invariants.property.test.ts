@@ -564,6 +564,34 @@ eachDialect('assignment invariants', (dialect) => {
       expect(reply.statusCode).toBe(201);
       expect((await allConversations(t)).find((r) => r.id === id)).toMatchObject({ status: 'queued', owner_id: null, queue_id: 'qa' });
     });
+
+    // Regression: a customer's reply reopened a resolved conversation straight back to its owner
+    // even when the owner's chat cap was already full — a reopen is an assignment too.
+    it('sends a conversation a customer reopens back to its queue when its owner is at their chat cap', async () => {
+      const { id, owner, customer } = await resolvedByAnOwnerNowOffline();
+      for (const a of AGENTS) {
+        await t.request({ method: 'PATCH', url: `/api/users/${a}/status`, headers: t.admin, payload: { status: a === owner ? 'available' : 'offline' } });
+      }
+      // Fill the owner's chat cap with new handoffs (nobody else is eligible).
+      for (let i = 0; i < CAPS[owner].chat; i++) {
+        const other = await widgetConversation(t, `Filler ${i}`);
+        expect((await pressHuman(t, other)).data.conversation).toMatchObject({ status: 'assigned' });
+        expect((await allConversations(t)).find((r) => r.id === other.id)).toMatchObject({ owner_id: owner });
+      }
+      const reply = await t.request({ method: 'POST', url: `/api/widget/conversations/${id}/messages`, headers: customer.headers, payload: { body: 'it broke again' } });
+      expect(reply.statusCode).toBe(201);
+      const rows = await allConversations(t);
+      expect(rows.find((r) => r.id === id)).toMatchObject({ status: 'queued', owner_id: null, queue_id: 'qa' });
+      for (const [key, load] of loads(rows)) expect(load, key).toBeLessThanOrEqual(CAPS[key.split(':')[0] as Agent][key.split(':')[1] as ChannelType]);
+    });
+
+    it('sends a reopened conversation back to its owner while they are available and under their cap', async () => {
+      const { id, owner } = await resolvedByAnOwnerNowOffline();
+      await t.request({ method: 'PATCH', url: `/api/users/${owner}/status`, headers: t.admin, payload: { status: 'available' } });
+      const reopened = await t.request({ method: 'POST', url: `/api/conversations/${id}/reopen`, headers: t.admin });
+      expect(reopened.statusCode).toBe(200);
+      expect((await allConversations(t)).find((r) => r.id === id)).toMatchObject({ status: 'assigned', owner_id: owner });
+    });
   });
 });
 

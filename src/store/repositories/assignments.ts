@@ -473,14 +473,28 @@ export async function close(ex: Executor, input: StatusInput): Promise<StatusOut
 
 /**
  * A resolved conversation is open again (an agent's reopen, a customer reply): back to its
- * owner (`assigned`), else to its queue (`queued`), else to the AI agent (`bot`). Not refused for
- * capacity: it returns to where it was. When the previous owner is no longer eligible — offline,
- * say (CW #9587) — the service routes it afresh with `assign` instead.
+ * owner (`assigned`), else to its queue (`queued`), else to the AI agent (`bot`).
+ * - `toQueue`: skip the owner — no longer eligible, offline say (CW #9587) — and wait in the
+ *   queue or team (with neither, back to the owner: there is nowhere else it could wait).
+ * - `guard`: the owner's cap for this channel type. Returning to the owner adds to their open
+ *   load, so with the guard the load is counted under the agent's lock, as for any assignment,
+ *   and `over_capacity` is answered instead of exceeding it (PRODUCT: hard capacity caps).
  */
-export async function reopen(ex: Executor, input: StatusInput): Promise<StatusOutcome> {
-  return lifecycle(ex, input, ['resolved'], (c) =>
-    c.ownerId !== null ? keep(c, 'assigned') : c.queueId !== null || c.teamId !== null ? keep(c, 'queued') : keep(c, 'bot'),
-  );
+export async function reopen(
+  ex: Executor,
+  input: StatusInput & { readonly toQueue?: boolean; readonly guard?: CapacityGuard },
+): Promise<StatusOutcome | OverCapacity> {
+  const statuses = input.expect?.statuses ?? ['resolved'];
+  const result = await transition<Conflict>(ex, {
+    ...input,
+    decide: (current) => {
+      if (!meets(current, { ...input.expect, statuses })) return { refuse: { outcome: 'conflict', conversation: current } };
+      const canWait = current.queueId !== null || current.teamId !== null;
+      if (current.ownerId !== null && !(input.toQueue === true && canWait)) return { write: keep(current, 'assigned') };
+      return { write: canWait ? { ...keep(current, 'queued'), ownerId: null } : keep(current, 'bot') };
+    },
+  });
+  return settle(result, (a): StatusOutcome => ({ outcome: 'changed', ...a }));
 }
 
 /** The owner waits for the customer (`waiting_on_customer`), or resumes (`assigned`). */
