@@ -17,6 +17,9 @@ import { announceJoin } from './announce-join.js';
 import type { ServiceContext } from './context.js';
 import { contactFacts, conversationFacts, decideWithStats, loadAgents } from './decision-state.js';
 
+/** Why the agent who let the first-response SLA lapse is not offered the conversation again. */
+export const SLA_LAPSED = 'missed the first-response target';
+
 /** Conversations looked at per pass; the sweep comes back for the rest. */
 const BATCH = 200;
 
@@ -54,6 +57,9 @@ export async function assignWaitingConversations(ctx: ServiceContext): Promise<n
       );
       const now = ctx.clock.now();
       const agents = await loadAgents(trx, loaded);
+      // Waiting because of an SLA re-route: not back to whoever let it lapse (CW #13515, RC
+      // #12579) while that re-route stands. The next breach re-routes with nobody to exclude.
+      const lapsedBy = conversation.handoff?.trigger === 'sla_breach' ? (conversation.handoff.previousOwner ?? null) : null;
       const trace = await decideWithStats(trx, {
         loaded,
         ruleset,
@@ -65,6 +71,7 @@ export async function assignWaitingConversations(ctx: ServiceContext): Promise<n
         messageText: '',
         note: null,
         now,
+        ...(lapsedBy === null ? {} : { exclude: { userIds: new Set([lapsedBy]), reason: SLA_LAPSED } }),
       });
       // Only an assignment into the place it already waits in: never move it elsewhere here.
       if (trace === null || trace.outcome !== 'assigned' || trace.assignee === null || trace.queue !== conversation.queueId) return 'nobody' as const;

@@ -20,6 +20,7 @@ import { latestEventOfType } from '../store/repositories/latest-event.js';
 import { appendMessage } from '../store/repositories/messages.js';
 import { enqueue } from '../store/repositories/outbox.js';
 import { applyHandoff } from './apply-handoff.js';
+import { SLA_LAPSED } from './assign-waiting-conversations.js';
 import type { ServiceContext } from './context.js';
 
 /** The payload apply-handoff.ts writes on `timer.sla.first_response` rows. */
@@ -136,7 +137,7 @@ export async function breachSla(trx: Executor, ctx: ServiceContext, timer: Hando
       actor: 'system',
       reason: 'sla_breach',
       // Re-routing to whoever let the SLA lapse would escalate nothing (CW #13515, RC #12579).
-      ...(conversation.ownerId === null ? {} : { exclude: { userIds: new Set([conversation.ownerId]), reason: 'missed the first-response target' } }),
+      ...(conversation.ownerId === null ? {} : { exclude: { userIds: new Set([conversation.ownerId]), reason: SLA_LAPSED } }),
     });
     if (handed.outcome !== 'handed_off') throw new Error(`SLA re-route of ${conversation.id}: ${handed.outcome}`);
   }

@@ -9,6 +9,7 @@ import { parseEnv } from '../../src/platform/env.js';
 import { manualClock } from '../../src/platform/runtime.js';
 import { createBaton, type Baton } from '../../src/server.js';
 import { applyConfig } from '../../src/services/apply-config.js';
+import { assignWaitingConversations } from '../../src/services/assign-waiting-conversations.js';
 import { openDatabase } from '../../src/store/database.js';
 import { listEvents } from '../../src/store/repositories/events.js';
 import { listOutbox } from '../../src/store/repositories/outbox.js';
@@ -152,6 +153,14 @@ eachDialect('timers: SLA first response', (dialect) => {
     // Not straight back to the agent who let it lapse: ana is the only billing agent, so it waits.
     expect(seen.data.owner).not.toBe('ana');
     expect(seen.data.handoff.candidates).toContainEqual(expect.objectContaining({ user: 'ana', eligible: false, reason: 'missed the first-response target' }));
+    // Regression: the backlog assigner (kicked by ana coming back, and by the periodic sweep)
+    // handed it straight back to ana, undoing the escalation.
+    await setAna('away');
+    await setAna('available');
+    await assignWaitingConversations(t.baton.ctx);
+    await t.baton.outbox.drain();
+    const after = await t.request({ method: 'GET', url: `/api/conversations/${lucia.id}`, headers: olu });
+    expect(after.data).toMatchObject({ status: 'queued', owner: null });
   });
 
   it('does not breach a conversation resolved before the target', async () => {
