@@ -5,7 +5,9 @@
  * blocks or loses a handoff — it only leaves a failed or dead row in the deliveries list.
  *
  * - `notify.in_app`: the notification centre, minus the recipients who switched it off.
- * - `notify.email`: one mail per recipient who wants it, over the workspace's SMTP server.
+ * - `notify.email`: the mail to one person (services/enqueue-notification.ts writes a row per
+ *   recipient, so one refusing mailbox dead-letters only its own row), if they want it, over the
+ *   workspace's SMTP server.
  * - `notify.slack`: one Block Kit message to the workspace's Slack, when any recipient wants it.
  * - `notify.webhook`: fans out into one `deliver.webhook` row per subscribed target, so each
  *   target retries, dead-letters and is retried by a person on its own — a receiver that is down

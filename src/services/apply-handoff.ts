@@ -24,6 +24,7 @@ import { appendMessage, listMessages, listRecentMessages, type MessageRecord } f
 import { enqueue } from '../store/repositories/outbox.js';
 import { createTask } from '../store/repositories/tasks.js';
 import type { ServiceContext } from './context.js';
+import { enqueueNotification } from './enqueue-notification.js';
 import { contactFacts, conversationFacts, decideWithStats, loadAgents } from './decision-state.js';
 import type { LoadedWorkspace } from './workspace-cache.js';
 
@@ -218,8 +219,8 @@ export async function applyHandoff(
   for (const notification of trace.notifications) {
     if (notification.recipients.length === 0) continue;
     const text = notificationText(notification, trace, contactName, loaded);
-    await enqueue(trx, {
-      kind: `notify.${notification.channel}`,
+    await enqueueNotification(trx, {
+      channel: notification.channel,
       idempotencyKey: `${locked.id}:notify.${notification.channel}:${notification.reason}:${seq}`,
       payload: {
         conversationId: locked.id,

@@ -20,6 +20,7 @@ import { latestEventOfType } from '../store/repositories/latest-event.js';
 import { appendMessage } from '../store/repositories/messages.js';
 import { enqueue } from '../store/repositories/outbox.js';
 import { applyHandoff } from './apply-handoff.js';
+import { enqueueNotification } from './enqueue-notification.js';
 import { SLA_LAPSED } from './assign-waiting-conversations.js';
 import type { ServiceContext } from './context.js';
 
@@ -99,8 +100,8 @@ export async function breachSla(trx: Executor, ctx: ServiceContext, timer: Hando
   const minutes = Math.max(1, Math.round((now - (conversation.handedOffAt ?? dueAt)) / 60_000));
   if (recipients.length > 0) {
     for (const channel of channels) {
-      await enqueue(trx, {
-        kind: `notify.${channel}`,
+      await enqueueNotification(trx, {
+        channel,
         idempotencyKey: `${conversation.id}:notify.${channel}:sla_breach:${timer.handoffSeq}`,
         payload: {
           conversationId: conversation.id,

@@ -17,7 +17,8 @@ const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const PUBLIC_URL = 'https://desk.acme.test';
 
 /** Everyone goes to the general queue, where Ana is the one available agent; every channel notifies. */
-function configFor(options: { allowPrivateNetworks: boolean }): string {
+function configFor(options: { allowPrivateNetworks: boolean; bea?: boolean }): string {
+  const bea = options.bea === true ? '\n  - { id: bea, name: Bea Souza, email: bea@acme.test, role: agent, schedule: always }' : '';
   return `
 workspace: { name: Loopback Support, timezone: UTC }
 schedules:
@@ -26,9 +27,9 @@ schedules:
     hours: { mon-sun: ["00:00-24:00"] }
 users:
   - { id: ana, name: Ana García, email: ana@acme.test, role: agent, schedule: always }
-  - { id: olu, name: Olu Bello, email: olu@acme.test, role: admin, schedule: always, status: away }
+  - { id: olu, name: Olu Bello, email: olu@acme.test, role: admin, schedule: always, status: away }${bea}
 teams:
-  - { id: desk, name: Front desk, members: [ana], leads: [olu], strategy: round_robin }
+  - { id: desk, name: Front desk, members: [ana${options.bea === true ? ', bea' : ''}], leads: [olu], strategy: round_robin }
 queues:
   - { id: general, name: General, team: desk }
 channels:
@@ -357,5 +358,54 @@ describe('one outbound POST', () => {
 
   it('refuses a non-http scheme before any connection', async () => {
     await expect(postJson({ url: 'ftp://example.test/x', body: '{}', allowPrivateNetworks: true })).rejects.toThrow(/only http and https/);
+  });
+});
+
+eachDialect('notification email to several people', (dialect) => {
+  let t: TestApp;
+  let smtp: SmtpReceiver;
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver();
+    const http = await startHttpReceiver();
+    t = await startTestApp(dialect, {
+      config: configFor({ allowPrivateNetworks: true, bea: true }),
+      env: { SMTP_URL: smtp.url, HTTP_URL: http.url, BATON_PUBLIC_URL: PUBLIC_URL },
+    });
+    await http.close();
+  });
+  afterAll(async () => {
+    await t.close();
+    closeMailTransports();
+    await smtp.close();
+  });
+
+  // Regression: the mails of one notification went out in one outbox row, so a mailbox that
+  // refused for good (550) dead-lettered the row before the next recipient was mailed, and a
+  // retry of a transient failure re-sent every earlier recipient's mail.
+  it('mails each person on a row of their own: a refusing mailbox dead-letters only its row', async () => {
+    for (const id of ['ana', 'bea']) {
+      const away = await t.request({ method: 'PATCH', url: `/api/users/${id}/status`, headers: t.admin, payload: { status: 'away' } });
+      expect(away.statusCode).toBe(200);
+    }
+    smtp.refused.add('ana@acme.test');
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/conversations',
+      headers: t.admin,
+      payload: { channel: 'api', contact: { name: 'Queued Customer', email: 'customer@example.test' }, message: 'My invoice is wrong' },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.data.conversation).toMatchObject({ status: 'queued', owner: null });
+    const id = created.data.conversation.id as string;
+    await t.baton.outbox.drain();
+
+    const emails = (await deliveriesOf(t, id)).filter((d) => d.kind === 'notify.email');
+    expect(emails.map((d) => [d.idempotencyKey.split(':').pop(), d.status]).sort()).toEqual([
+      ['ana', 'dead'],
+      ['bea', 'done'],
+    ]);
+    expect(emails.find((d) => d.status === 'dead')?.lastError).toContain('ana@acme.test');
+    const mails = (await smtp.waitFor(1)).filter((m) => m.parsed.text?.includes(id));
+    expect(mails.map((m) => m.envelopeTo)).toEqual([['bea@acme.test']]);
   });
 });

@@ -20,6 +20,8 @@ export interface SmtpReceiver {
   readonly mails: ReceivedMail[];
   /** Resolves once `count` mails have arrived (or rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  /** Answer 550 at RCPT TO for these addresses (a mailbox that does not exist). */
+  readonly refused: Set<string>;
   /** Stop listening (connections refused) until `up()`. */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -29,6 +31,7 @@ export interface SmtpReceiver {
 export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
+  const refused = new Set<string>();
   const make = (): SMTPServer =>
     new SMTPServer({
       // Plain SMTP on loopback: no STARTTLS offer (its self-signed certificate would be refused), no AUTH.
@@ -37,6 +40,10 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
       logger: false,
       // Pooled client connections stay open; don't wait 30 s for them on close.
       closeTimeout: 100,
+      onRcptTo(address, _session, callback) {
+        if (!refused.has(address.address)) return callback();
+        callback(Object.assign(new Error(`<${address.address}>: mailbox unavailable`), { responseCode: 550 }));
+      },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -64,6 +71,7 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     url: `smtp://127.0.0.1:${port}`,
     port,
     mails,
+    refused,
     waitFor(count, timeoutMs = 5_000) {
       if (mails.length >= count) return Promise.resolve(mails);
       return new Promise((resolve, reject) => {
