@@ -41,6 +41,23 @@ export function isRetryableStatus(status: number): boolean {
  * answer, a plain Error for what a retry may fix (network errors, timeouts, 408/429/5xx).
  */
 export async function postJson(options: PostOptions): Promise<PostResult> {
+  const { target, answer } = await postAndRead(options, { keepBytes: ERROR_BODY_BYTES * 4, whole: false });
+  if (answer.status >= 200 && answer.status < 300) return answer;
+  const message = `POST ${target}: HTTP ${answer.status}${answer.body === '' ? '' : ` ${answer.body.slice(0, ERROR_BODY_BYTES)}`}`;
+  if (isRetryableStatus(answer.status)) throw new Error(message);
+  throw new PermanentDeliveryError(message);
+}
+
+/**
+ * POST through the guarded socket and read the answer, whatever its status. `whole`: the caller
+ * reads the answer (an LLM's completion), so one longer than `keepBytes` is an error; otherwise
+ * only its start is kept, for an error message. Throws PermanentDeliveryError for a refused
+ * target, a plain Error for network errors and timeouts.
+ */
+export async function postAndRead(
+  options: PostOptions,
+  answerLimit: { readonly keepBytes: number; readonly whole: boolean },
+): Promise<{ readonly target: string; readonly answer: PostResult }> {
   let url: URL;
   try {
     url = parseTargetUrl(options.url);
@@ -50,18 +67,13 @@ export async function postJson(options: PostOptions): Promise<PostResult> {
   }
   const target = describeTarget(url);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let answer: PostResult;
   try {
-    answer = await send(url, options, timeoutMs);
+    return { target, answer: await send(url, options, timeoutMs, answerLimit) };
   } catch (error) {
     if (error instanceof RefusedTargetError) throw new PermanentDeliveryError(error.message, { cause: error });
     const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
     throw new Error(`POST ${target}: ${reason}`, { cause: error });
   }
-  if (answer.status >= 200 && answer.status < 300) return answer;
-  const message = `POST ${target}: HTTP ${answer.status}${answer.body === '' ? '' : ` ${answer.body.slice(0, ERROR_BODY_BYTES)}`}`;
-  if (isRetryableStatus(answer.status)) throw new Error(message);
-  throw new PermanentDeliveryError(message);
 }
 
 function describeNetworkError(error: unknown): string {
@@ -72,7 +84,12 @@ function describeNetworkError(error: unknown): string {
   return String(error);
 }
 
-function send(url: URL, options: PostOptions, timeoutMs: number): Promise<PostResult> {
+function send(
+  url: URL,
+  options: PostOptions,
+  timeoutMs: number,
+  answerLimit: { readonly keepBytes: number; readonly whole: boolean },
+): Promise<PostResult> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const body = Buffer.from(options.body, 'utf8');
   return new Promise<PostResult>((resolve, reject) => {
@@ -96,9 +113,15 @@ function send(url: URL, options: PostOptions, timeoutMs: number): Promise<PostRe
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
-          // Keep only the start of the answer: it is for an error message, not for reading.
-          if (size < ERROR_BODY_BYTES * 4) chunks.push(chunk);
           size += chunk.length;
+          if (size <= answerLimit.keepBytes) {
+            chunks.push(chunk);
+          } else if (answerLimit.whole) {
+            req.destroy(new Error(`the answer is longer than ${answerLimit.keepBytes} bytes`));
+          } else if (size - chunk.length < answerLimit.keepBytes) {
+            // Keep only the start of the answer: it is for an error message, not for reading.
+            chunks.push(chunk);
+          }
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').trim() }));
         res.on('error', reject);
