@@ -185,7 +185,8 @@ export function ConversationView({ conversation: c, messages, me, directory, now
         </section>
       </div>
 
-      <div className="conversation-body">
+      {/* Scrolls on its own: focusable so the keyboard can scroll it (WCAG 2.1.1). */}
+      <div className="conversation-body" tabIndex={0} role="region" aria-label="Messages">
         <Thread messages={messages} />
       </div>
 

@@ -233,7 +233,7 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
         Skip to conversation
       </a>
       <header className="topbar">
-        <div className="brand" aria-label="Baton">
+        <div className="brand">
           <span className="brand-mark" aria-hidden="true">
             B
           </span>

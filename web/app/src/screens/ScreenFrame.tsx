@@ -10,11 +10,12 @@ export function ScreenFrame({ me, title, children }: { me: MeWithStatus; title: 
   return (
     <div className="app">
       <header className="topbar">
-        <a className="brand" href="/" aria-label="Baton: back to the inbox">
+        <a className="brand" href="/">
           <span className="brand-mark" aria-hidden="true">
             B
           </span>
           <span className="brand-name">Baton</span>
+          <span className="visually-hidden">: back to the inbox</span>
         </a>
         <nav className="screen-links" aria-label="Screens">
           <a href="/">Inbox</a>
