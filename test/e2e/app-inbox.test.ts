@@ -215,6 +215,14 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
     await small.locator(`[data-conversation-id="${customer.id}"]`).click();
     await small.getByRole('region', { name: 'Handoff' }).waitFor();
     expect(await small.getByRole('navigation', { name: 'Inbox views' }).isVisible()).toBe(false);
+    // The first bubble of the thread starts below the handoff panel, never over it.
+    const firstBubble = small.getByRole('list', { name: 'Messages' }).locator('.message').first();
+    await firstBubble.waitFor();
+    const panelBox = await small.getByRole('region', { name: 'Handoff' }).boundingBox();
+    const bubbleBox = await firstBubble.boundingBox();
+    expect(panelBox).not.toBeNull();
+    expect(bubbleBox).not.toBeNull();
+    if (panelBox !== null && bubbleBox !== null) expect(bubbleBox.y).toBeGreaterThanOrEqual(panelBox.y + panelBox.height);
     await shot('phone-conversation', small);
     await small.getByRole('button', { name: 'Back to the list' }).click();
     await small.locator(`[data-conversation-id="${customer.id}"]`).waitFor();
