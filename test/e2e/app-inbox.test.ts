@@ -112,6 +112,32 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
     await shot('conversation');
   });
 
+  it('shows when the customer is typing until their message arrives, and tells others when the agent writes a reply', async () => {
+    const indicator = page.getByRole('status').filter({ hasText: 'is typing' });
+    expect((await customer.typing()).status).toBeLessThan(300);
+    await indicator.waitFor();
+    expect(await indicator.textContent()).toBe('Lucía Fernández is typing…');
+    expect(await indicator.getAttribute('aria-live')).toBe('polite');
+    await shot('conversation-typing');
+    expect((await customer.say('One more detail: it is invoice 1042')).status).toBeLessThan(300);
+    await page.getByRole('list', { name: 'Messages' }).getByText('One more detail: it is invoice 1042').waitFor();
+    await indicator.waitFor({ state: 'detached' });
+
+    // Typing a reply tells the customer (once for a burst of keystrokes); a note never does.
+    const typingRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith(`/api/conversations/${customer.id}/typing`)) typingRequests.push(request.method());
+    });
+    await page.getByRole('button', { name: 'Note' }).click();
+    await page.getByLabel('Internal note (only agents see it)').pressSequentially('draft');
+    await page.getByLabel('Internal note (only agents see it)').fill('');
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    expect(typingRequests).toEqual([]);
+    await page.getByLabel('Reply to the customer').pressSequentially('Hola');
+    await expect.poll(() => typingRequests).toEqual(['POST']);
+    await page.getByLabel('Reply to the customer').fill('');
+  });
+
   it('claims and replies, and the customer receives the reply', async () => {
     await page.getByRole('button', { name: 'Claim', exact: true }).click();
     await page.getByRole('button', { name: 'Release' }).waitFor();

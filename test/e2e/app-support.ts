@@ -157,6 +157,8 @@ export async function aCustomer(running: RunningBaton, contact: Record<string, u
     id,
     say: (body: string) => running.api('POST', `/api/widget/conversations/${id}/messages`, { body }, token),
     askForHuman: () => running.api('POST', `/api/widget/conversations/${id}/human`, {}, token),
+    /** "The customer is typing" (ephemeral; the server relays at most one a second). */
+    typing: () => running.api('POST', `/api/widget/conversations/${id}/typing`, undefined, token),
     messages: async () => (await running.api<{ author: string; body: string }[]>('GET', `/api/widget/conversations/${id}/messages`, undefined, token)).data,
   };
 }

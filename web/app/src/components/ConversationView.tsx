@@ -5,6 +5,7 @@ import { channelName, userName, queueName, teamName, type Directory } from './di
 import { Composer } from './Composer.js';
 import { HandoffPanel } from './HandoffPanel.js';
 import { Thread } from './Thread.js';
+import { useTypingIndicator } from './useTypingIndicator.js';
 
 interface Props {
   conversation: Conversation;
@@ -25,6 +26,8 @@ export function ConversationView({ conversation: c, messages, me, directory, now
   const [error, setError] = useState<string | null>(null);
   const [transferTo, setTransferTo] = useState('');
   const [newTag, setNewTag] = useState('');
+  const customerName = c.contact.name ?? c.contact.email ?? 'The customer';
+  const typing = useTypingIndicator(c.id, me.id, customerName);
 
   /** Run one action; the conversation it answers with replaces ours, a refusal is shown as the server worded it. */
   const run = async (name: string, action: () => Promise<Conversation>) => {
@@ -191,6 +194,11 @@ export function ConversationView({ conversation: c, messages, me, directory, now
           <Thread messages={messages} />
         </div>
       </div>
+
+      {/* Always in the page, so screen readers hear the text when it changes. */}
+      <p className="typing-indicator" role="status" aria-live="polite">
+        {typing}
+      </p>
 
       <Composer conversationId={c.id} disabled={c.status === 'closed'} onPosted={onMessage} />
     </article>

@@ -23,6 +23,7 @@ import { ConversationList } from './ConversationList.js';
 import { ConversationView } from './ConversationView.js';
 import type { Directory } from './directory.js';
 import { NotificationCentre } from './NotificationCentre.js';
+import { publishFrames } from './live-frames.js';
 import { useAssignmentAlerts } from './useAssignmentAlerts.js';
 import { ViewNav } from './ViewNav.js';
 
@@ -94,7 +95,7 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
       lastSeq: () => stateRef.current.lastSeq,
       onFrames: (frames) => {
         dispatch({ type: 'frames', frames });
-        alerts.onFrames(frames);
+        publishFrames(frames);
       },
       onState: setStream,
       onUnauthorized: checkSession,

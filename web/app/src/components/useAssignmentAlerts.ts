@@ -4,10 +4,11 @@
  * choice, kept in localStorage; and `new Notification(...)` with the customer's name and the
  * subject, which focuses this tab and opens the conversation when clicked.
  */
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Conversation } from '../api.js';
 import type { Frame } from '../state/inbox.js';
 import { channelName, type Directory } from './directory.js';
+import { subscribeFrames } from './live-frames.js';
 import { describeAssignmentAlert, desktopAlertsStatus, emptyAlertMemory, findAssignmentAlerts, type AlertMemory, type DesktopAlertsStatus } from './assignment-alerts.js';
 
 const CHOICE_KEY = 'baton.desktopAlerts';
@@ -37,8 +38,6 @@ export interface DesktopAlerts {
   /** From a click: asks the browser's permission when not asked yet, then turns alerts on. */
   readonly enable: () => Promise<void>;
   readonly disable: () => void;
-  /** Every batch of realtime frames, as the stream delivers them (stable across renders). */
-  readonly onFrames: (frames: readonly Frame[]) => void;
 }
 
 export function useAssignmentAlerts(userId: string, directory: Directory, onOpen: (conversationId: string) => void): DesktopAlerts {
@@ -95,5 +94,7 @@ export function useAssignmentAlerts(userId: string, directory: Directory, onOpen
     }
   }, []);
 
-  return { status, enable, disable, onFrames };
+  useEffect(() => subscribeFrames(onFrames), [onFrames]);
+
+  return { status, enable, disable };
 }
