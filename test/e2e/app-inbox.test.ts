@@ -125,8 +125,8 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
 
     // Typing a reply tells the customer (once for a burst of keystrokes); a note never does.
     const typingRequests: string[] = [];
-    page.on('request', (request) => {
-      if (request.url().endsWith(`/api/conversations/${customer.id}/typing`)) typingRequests.push(request.method());
+    page.on('response', (response) => {
+      if (response.url().endsWith(`/api/conversations/${customer.id}/typing`)) typingRequests.push(`${response.request().method()} ${response.status()}`);
     });
     await page.getByRole('button', { name: 'Note' }).click();
     await page.getByLabel('Internal note (only agents see it)').pressSequentially('draft');
@@ -134,7 +134,7 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
     await page.getByRole('button', { name: 'Reply', exact: true }).click();
     expect(typingRequests).toEqual([]);
     await page.getByLabel('Reply to the customer').pressSequentially('Hola');
-    await expect.poll(() => typingRequests).toEqual(['POST']);
+    await expect.poll(() => typingRequests).toEqual(['POST 204']);
     await page.getByLabel('Reply to the customer').fill('');
   });
 
