@@ -112,6 +112,32 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
     await shot('conversation');
   });
 
+  it('shows when the customer is typing until their message arrives, and tells others when the agent writes a reply', async () => {
+    const indicator = page.getByRole('status').filter({ hasText: 'is typing' });
+    expect((await customer.typing()).status).toBeLessThan(300);
+    await indicator.waitFor();
+    expect(await indicator.textContent()).toBe('Lucía Fernández is typing…');
+    expect(await indicator.getAttribute('aria-live')).toBe('polite');
+    await shot('conversation-typing');
+    expect((await customer.say('One more detail: it is invoice 1042')).status).toBeLessThan(300);
+    await page.getByRole('list', { name: 'Messages' }).getByText('One more detail: it is invoice 1042').waitFor();
+    await indicator.waitFor({ state: 'detached' });
+
+    // Typing a reply tells the customer (once for a burst of keystrokes); a note never does.
+    const typingRequests: string[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith(`/api/conversations/${customer.id}/typing`)) typingRequests.push(`${response.request().method()} ${response.status()}`);
+    });
+    await page.getByRole('button', { name: 'Note' }).click();
+    await page.getByLabel('Internal note (only agents see it)').pressSequentially('draft');
+    await page.getByLabel('Internal note (only agents see it)').fill('');
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    expect(typingRequests).toEqual([]);
+    await page.getByLabel('Reply to the customer').pressSequentially('Hola');
+    await expect.poll(() => typingRequests).toEqual(['POST 204']);
+    await page.getByLabel('Reply to the customer').fill('');
+  });
+
   it('claims and replies, and the customer receives the reply', async () => {
     await page.getByRole('button', { name: 'Claim', exact: true }).click();
     await page.getByRole('button', { name: 'Release' }).waitFor();
@@ -215,6 +241,14 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
     await small.locator(`[data-conversation-id="${customer.id}"]`).click();
     await small.getByRole('region', { name: 'Handoff' }).waitFor();
     expect(await small.getByRole('navigation', { name: 'Inbox views' }).isVisible()).toBe(false);
+    // The first bubble of the thread starts below the handoff panel, never over it.
+    const firstBubble = small.getByRole('list', { name: 'Messages' }).locator('.message').first();
+    await firstBubble.waitFor();
+    const panelBox = await small.getByRole('region', { name: 'Handoff' }).boundingBox();
+    const bubbleBox = await firstBubble.boundingBox();
+    expect(panelBox).not.toBeNull();
+    expect(bubbleBox).not.toBeNull();
+    if (panelBox !== null && bubbleBox !== null) expect(bubbleBox.y).toBeGreaterThanOrEqual(panelBox.y + panelBox.height);
     await shot('phone-conversation', small);
     await small.getByRole('button', { name: 'Back to the list' }).click();
     await small.locator(`[data-conversation-id="${customer.id}"]`).waitFor();

@@ -31,7 +31,7 @@ describe.skipIf(!chromiumAvailable())('settings to simulator in Chromium', () =>
     await page.getByRole('heading', { name: 'Simulator' }).waitFor();
     await expect.poll(() => page.getByLabel('Channel').locator('option').count()).toBeGreaterThan(1);
     await page.getByLabel('Channel').selectOption('web-chat');
-    await page.getByLabel('Language').fill('es');
+    await page.getByLabel('Language', { exact: true }).fill('es');
     await page.getByLabel('Plan').fill('enterprise');
     await page.getByLabel('Customer message 1').fill('quiero hablar con una persona');
     await page.getByLabel('Ruleset').selectOption('active');

@@ -53,7 +53,7 @@ describe.skipIf(!chromiumAvailable())('the simulator screen in Chromium', () => 
 
   it('routes a Spanish enterprise customer asking for a person to the Spanish queue', async () => {
     await page.getByLabel('Channel').selectOption('web-chat');
-    await page.getByLabel('Language').fill('es');
+    await page.getByLabel('Language', { exact: true }).fill('es');
     await page.getByLabel('Plan').fill('enterprise');
     await page.getByLabel('Contact name').fill(XSS);
     await page.getByLabel('Customer message 1').fill('quiero hablar con una persona');
@@ -137,15 +137,89 @@ describe.skipIf(!chromiumAvailable())('the simulator screen in Chromium', () => 
   });
 
   it('shows a refused scenario with its details inline', async () => {
-    await page.getByLabel('Language').fill('Spanish!');
+    await page.getByLabel('Language', { exact: true }).fill('Spanish!');
     await page.getByRole('button', { name: 'Run simulation' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect((await alert.textContent()) ?? '').toMatch(/language/);
     await page.screenshot({ path: join(artifactsDir(), 'app-simulator-refused.png'), fullPage: false });
-    await page.getByLabel('Language').fill('es');
+    await page.getByLabel('Language', { exact: true }).fill('es');
     await page.getByRole('button', { name: 'Run simulation' }).click();
     await trace().waitFor();
+  });
+
+  it('offers every published ruleset version and sends the chosen one as a number', async () => {
+    const options = await page.getByLabel('Ruleset').locator('option').allTextContents();
+    expect(options.slice(0, 2)).toEqual(['Active (version 1)', 'Draft']);
+    expect(options.some((o) => o.startsWith('Version 1 (active)'))).toBe(true);
+    await page.getByLabel('Ruleset').selectOption('1');
+    const sent = page.waitForRequest((request) => request.url().endsWith('/api/simulate') && request.method() === 'POST');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    expect(((await sent).postDataJSON() as { ruleset: unknown }).ruleset).toBe(1);
+    await page.getByText('against ruleset version 1').waitFor();
+    await page.getByLabel('Ruleset').selectOption('active');
+  });
+
+  it('runs with a workflow trigger instead of the messages deciding', async () => {
+    await page.getByLabel('Trigger', { exact: true }).selectOption('workflow_flag');
+    const sent = page.waitForRequest((request) => request.url().endsWith('/api/simulate') && request.method() === 'POST');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    expect(((await sent).postDataJSON() as { trigger: unknown }).trigger).toBe('workflow_flag');
+    await expect.poll(async () => (await trace().textContent()) ?? '').toContain('workflow_flag');
+    await page.getByLabel('Trigger', { exact: true }).selectOption('');
+  });
+
+  it('checks expectations and shows each one passed or failed', async () => {
+    // The pro customer goes to General by the fallback rule: expecting es-support fails.
+    await page.getByLabel('Expected trigger').selectOption('customer_requested_human');
+    await page.getByLabel('Expected rule').fill('fallback');
+    await page.getByLabel('Expected queue').selectOption('es-support');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    const expectations = page.getByRole('region', { name: 'Expectations' });
+    await expectations.waitFor();
+    await expectations.getByRole('heading', { name: 'Expectations: 1 of 3 failed' }).waitFor();
+    const queue = expectations.locator('li', { has: page.locator('code', { hasText: /^queue$/ }) });
+    expect(await queue.textContent()).toContain('failed: expected es-support, got general');
+    expect(await queue.getAttribute('class')).toBe('failed');
+    const ruleRow = expectations.locator('li', { has: page.locator('code', { hasText: /^rule$/ }) });
+    expect(await ruleRow.textContent()).toContain('passed');
+    await expectations.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifactsDir(), 'app-simulator-expectations.png'), fullPage: false });
+
+    await page.getByLabel('Expected queue').selectOption('general');
+    await page.getByLabel('Expected destination').selectOption('queue:general');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    await expectations.getByRole('heading', { name: 'Expectations: all passed' }).waitFor();
+    expect(await expectations.locator('li.failed').count()).toBe(0);
+
+    // The saved scenario carries them, as `baton simulate` reads them.
+    const yaml = await page.getByLabel('Scenario as YAML').inputValue();
+    expect(JSON.parse(yaml.replace(/^#.*\n/, '')) as unknown).toMatchObject({
+      expect: { trigger: 'customer_requested_human', rule: 'fallback', queue: 'general', destination: { queue: 'general' } },
+    });
+  });
+
+  it('fits the form and the expectations on a 390-pixel phone', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await page.context().storageState(), isMobile: true, hasTouch: true });
+    const small = await phone.newPage();
+    small.setDefaultTimeout(10_000);
+    small.on('pageerror', (error) => pageErrors.push(error.message));
+    await small.goto(`${running.url}/simulator`);
+    await small.getByRole('heading', { name: 'Simulator' }).waitFor();
+    await expect.poll(() => small.getByLabel('Ruleset').locator('option').count()).toBeGreaterThan(2);
+    await small.getByLabel('Customer message 1').fill('quiero hablar con una persona');
+    await small.getByLabel('Expected trigger').selectOption('customer_requested_human');
+    await small.getByLabel('Expected queue').selectOption('es-support');
+    const noOverflow = () => small.evaluate<number>("(() => { const s = document.querySelector('.screen'); return Math.max(s.scrollWidth - s.clientWidth, document.documentElement.scrollWidth - document.documentElement.clientWidth); })()");
+    expect(await noOverflow()).toBeLessThanOrEqual(0);
+    await small.getByLabel('Expected trigger').scrollIntoViewIfNeeded();
+    await small.screenshot({ path: join(artifactsDir(), 'app-simulator-phone-expect.png'), fullPage: false });
+    await small.getByRole('button', { name: 'Run simulation' }).click();
+    await small.getByRole('region', { name: 'Expectations' }).waitFor();
+    expect(await noOverflow()).toBeLessThanOrEqual(0);
+    await small.getByRole('region', { name: 'Expectations' }).scrollIntoViewIfNeeded();
+    await small.screenshot({ path: join(artifactsDir(), 'app-simulator-phone-result.png'), fullPage: false });
+    await phone.close();
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

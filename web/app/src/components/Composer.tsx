@@ -1,12 +1,26 @@
-import { useState, type KeyboardEvent } from 'react';
-import { api, ApiError, type Message } from '../api.js';
+import { useRef, useState, type KeyboardEvent } from 'react';
+import { api, ApiError, call, type Message } from '../api.js';
+import { shouldSendTyping } from './typing-indicator.js';
 
-/** Reply to the customer or write an internal note; Ctrl/⌘+Enter sends. */
+/**
+ * Reply to the customer or write an internal note; Ctrl/⌘+Enter sends. While a reply is being
+ * written the customer and the other agents are told (throttled); never while writing a note.
+ */
 export function Composer({ conversationId, disabled, onPosted }: { conversationId: string; disabled: boolean; onPosted: (m: Message) => void }) {
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const typingSentAt = useRef<number | null>(null);
+
+  const onText = (value: string) => {
+    setText(value);
+    const now = Date.now();
+    if (!shouldSendTyping({ mode, text: value, lastSentAt: typingSentAt.current, now })) return;
+    typingSentAt.current = now;
+    // Ephemeral: a lost signal only means the customer does not see "typing…" this time.
+    call<undefined>('POST', `/api/conversations/${encodeURIComponent(conversationId)}/typing`, { private: false }).catch(() => undefined);
+  };
 
   const send = async () => {
     const body = text.trim();
@@ -16,6 +30,7 @@ export function Composer({ conversationId, disabled, onPosted }: { conversationI
     try {
       onPosted(await api.post(conversationId, body, mode === 'note'));
       setText('');
+      typingSentAt.current = null;
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'Not sent; check your connection.');
     } finally {
@@ -59,7 +74,7 @@ export function Composer({ conversationId, disabled, onPosted }: { conversationI
         id={`composer-${conversationId}`}
         value={text}
         placeholder={mode === 'reply' ? 'Write a reply… (Ctrl+Enter to send)' : 'Write an internal note… (Ctrl+Enter to add)'}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => onText(e.target.value)}
         onKeyDown={onKey}
         disabled={disabled}
         rows={2}

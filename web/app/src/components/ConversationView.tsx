@@ -5,6 +5,7 @@ import { channelName, userName, queueName, teamName, type Directory } from './di
 import { Composer } from './Composer.js';
 import { HandoffPanel } from './HandoffPanel.js';
 import { Thread } from './Thread.js';
+import { useTypingIndicator } from './useTypingIndicator.js';
 
 interface Props {
   conversation: Conversation;
@@ -25,6 +26,8 @@ export function ConversationView({ conversation: c, messages, me, directory, now
   const [error, setError] = useState<string | null>(null);
   const [transferTo, setTransferTo] = useState('');
   const [newTag, setNewTag] = useState('');
+  const customerName = c.contact.name ?? c.contact.email ?? 'The customer';
+  const typing = useTypingIndicator(c.id, me.id, customerName);
 
   /** Run one action; the conversation it answers with replaces ours, a refusal is shown as the server worded it. */
   const run = async (name: string, action: () => Promise<Conversation>) => {
@@ -66,129 +69,137 @@ export function ConversationView({ conversation: c, messages, me, directory, now
 
   return (
     <article className="conversation" aria-labelledby="conversation-title">
-      <header className="conversation-head">
-        <button type="button" className="ghost back" onClick={onBack} aria-label="Back to the list">
-          ←
-        </button>
-        <div className="conversation-title">
-          <h2 id="conversation-title">{c.contact.name ?? c.contact.email ?? 'Anonymous customer'}</h2>
-          <p className="muted small">
-            <span className={`badge status-${c.status}`}>{STATUS_LABELS[c.status]}</span> {channelName(directory, c.channel)} · {ownerText}
-          </p>
-        </div>
-        <div className="actions" role="toolbar" aria-label="Conversation actions">
-          {canClaim && (
-            <button type="button" className="primary" disabled={busy !== null} onClick={() => void run('claim', () => api.claim(c.id))}>
-              {busy === 'claim' ? 'Claiming…' : 'Claim'}
-            </button>
-          )}
-          {canRelease && (
-            <button type="button" disabled={busy !== null} onClick={() => void run('release', () => api.release(c.id))} title="Back to its queue, without an owner">
-              Release
-            </button>
-          )}
-          {canHandBack && (
-            <button type="button" disabled={busy !== null} onClick={() => void run('handback', () => api.handback(c.id))}>
-              Hand back to AI
-            </button>
-          )}
-          {closed ? (
-            <button type="button" disabled={busy !== null} onClick={() => void run('reopen', () => api.reopen(c.id))}>
-              Reopen
-            </button>
-          ) : (
-            <button type="button" className="success" disabled={busy !== null} onClick={() => void run('resolve', () => api.resolve(c.id))}>
-              Resolve
-            </button>
-          )}
-        </div>
-      </header>
-
-      {error !== null && (
-        <div className="banner error" role="alert">
-          {error}
-        </div>
-      )}
-
-      {/* Pinned above the thread: the context stays in view however long the thread grows. */}
-      <div className="conversation-context">
-        <HandoffPanel conversation={c} directory={directory} now={now} />
-
-        <section className="properties-bar" aria-label="Priority, tags and transfer">
-          <span className="inline-field">
-            <label htmlFor={`priority-${c.id}`}>Priority</label>
-            <select id={`priority-${c.id}`} value={c.priority} disabled={busy !== null} onChange={(e) => void run('priority', async () => (await api.patch(c.id, { priority: e.target.value as Priority })).conversation)}>
-              <option value="low">Low</option>
-              <option value="normal">Normal</option>
-              <option value="high">High</option>
-              <option value="urgent">Urgent</option>
-            </select>
-          </span>
-          <div className="tags" role="group" aria-label="Tags">
-            {c.tags.map((t) => (
-              <span key={t} className="tag">
-                {t}
-                <button type="button" className="tag-remove" aria-label={`Remove tag ${t}`} disabled={busy !== null} onClick={() => void setTags(c.tags.filter((x) => x !== t))}>
-                  ×
-                </button>
-              </span>
-            ))}
-            <form
-              className="tag-add"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void addTag();
-              }}
-            >
-              <input aria-label="Add a tag" placeholder="Add tag" value={newTag} onChange={(e) => setNewTag(e.target.value)} maxLength={64} />
-            </form>
+      {/* One scroll area on a phone (head, handoff, thread) above the composer; `display: contents` on wider screens. */}
+      <div className="conversation-scroll">
+        <header className="conversation-head">
+          <button type="button" className="ghost back" onClick={onBack} aria-label="Back to the list">
+            ←
+          </button>
+          <div className="conversation-title">
+            <h2 id="conversation-title">{c.contact.name ?? c.contact.email ?? 'Anonymous customer'}</h2>
+            <p className="muted small">
+              <span className={`badge status-${c.status}`}>{STATUS_LABELS[c.status]}</span> {channelName(directory, c.channel)} · {ownerText}
+            </p>
           </div>
-          {!closed && (
-            <form
-              className="transfer"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void transfer();
-              }}
-            >
-              <select aria-label="Transfer to" value={transferTo} onChange={(e) => setTransferTo(e.target.value)}>
-                <option value="">Transfer to…</option>
-                <optgroup label="People">
-                  {directory.users
-                    .filter((u) => u.id !== c.owner)
-                    .map((u) => (
-                      <option key={u.id} value={`user:${u.id}`}>
-                        {u.name} ({u.currentStatus})
+          <div className="actions" role="toolbar" aria-label="Conversation actions">
+            {canClaim && (
+              <button type="button" className="primary" disabled={busy !== null} onClick={() => void run('claim', () => api.claim(c.id))}>
+                {busy === 'claim' ? 'Claiming…' : 'Claim'}
+              </button>
+            )}
+            {canRelease && (
+              <button type="button" disabled={busy !== null} onClick={() => void run('release', () => api.release(c.id))} title="Back to its queue, without an owner">
+                Release
+              </button>
+            )}
+            {canHandBack && (
+              <button type="button" disabled={busy !== null} onClick={() => void run('handback', () => api.handback(c.id))}>
+                Hand back to AI
+              </button>
+            )}
+            {closed ? (
+              <button type="button" disabled={busy !== null} onClick={() => void run('reopen', () => api.reopen(c.id))}>
+                Reopen
+              </button>
+            ) : (
+              <button type="button" className="success" disabled={busy !== null} onClick={() => void run('resolve', () => api.resolve(c.id))}>
+                Resolve
+              </button>
+            )}
+          </div>
+        </header>
+
+        {error !== null && (
+          <div className="banner error" role="alert">
+            {error}
+          </div>
+        )}
+
+        {/* Pinned above the thread: the context stays in view however long the thread grows. */}
+        <div className="conversation-context">
+          <HandoffPanel conversation={c} directory={directory} now={now} />
+
+          <section className="properties-bar" aria-label="Priority, tags and transfer">
+            <span className="inline-field">
+              <label htmlFor={`priority-${c.id}`}>Priority</label>
+              <select id={`priority-${c.id}`} value={c.priority} disabled={busy !== null} onChange={(e) => void run('priority', async () => (await api.patch(c.id, { priority: e.target.value as Priority })).conversation)}>
+                <option value="low">Low</option>
+                <option value="normal">Normal</option>
+                <option value="high">High</option>
+                <option value="urgent">Urgent</option>
+              </select>
+            </span>
+            <div className="tags" role="group" aria-label="Tags">
+              {c.tags.map((t) => (
+                <span key={t} className="tag">
+                  {t}
+                  <button type="button" className="tag-remove" aria-label={`Remove tag ${t}`} disabled={busy !== null} onClick={() => void setTags(c.tags.filter((x) => x !== t))}>
+                    ×
+                  </button>
+                </span>
+              ))}
+              <form
+                className="tag-add"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void addTag();
+                }}
+              >
+                <input aria-label="Add a tag" placeholder="Add tag" value={newTag} onChange={(e) => setNewTag(e.target.value)} maxLength={64} />
+              </form>
+            </div>
+            {!closed && (
+              <form
+                className="transfer"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void transfer();
+                }}
+              >
+                <select aria-label="Transfer to" value={transferTo} onChange={(e) => setTransferTo(e.target.value)}>
+                  <option value="">Transfer to…</option>
+                  <optgroup label="People">
+                    {directory.users
+                      .filter((u) => u.id !== c.owner)
+                      .map((u) => (
+                        <option key={u.id} value={`user:${u.id}`}>
+                          {u.name} ({u.currentStatus})
+                        </option>
+                      ))}
+                  </optgroup>
+                  <optgroup label="Teams">
+                    {directory.teams.map((t) => (
+                      <option key={t.id} value={`team:${t.id}`}>
+                        {t.name}
                       </option>
                     ))}
-                </optgroup>
-                <optgroup label="Teams">
-                  {directory.teams.map((t) => (
-                    <option key={t.id} value={`team:${t.id}`}>
-                      {t.name}
-                    </option>
-                  ))}
-                </optgroup>
-                <optgroup label="Queues">
-                  {directory.queues.map((q) => (
-                    <option key={q.id} value={`queue:${q.id}`}>
-                      {q.name}
-                    </option>
-                  ))}
-                </optgroup>
-              </select>
-              <button type="submit" disabled={transferTo === '' || busy !== null}>
-                Transfer
-              </button>
-            </form>
-          )}
-        </section>
+                  </optgroup>
+                  <optgroup label="Queues">
+                    {directory.queues.map((q) => (
+                      <option key={q.id} value={`queue:${q.id}`}>
+                        {q.name}
+                      </option>
+                    ))}
+                  </optgroup>
+                </select>
+                <button type="submit" disabled={transferTo === '' || busy !== null}>
+                  Transfer
+                </button>
+              </form>
+            )}
+          </section>
+        </div>
+
+        {/* Scrolls on its own on wide screens: focusable so the keyboard can scroll it (WCAG 2.1.1). */}
+        <div className="conversation-body" tabIndex={0} role="region" aria-label="Messages">
+          <Thread messages={messages} />
+        </div>
       </div>
 
-      {/* Scrolls on its own: focusable so the keyboard can scroll it (WCAG 2.1.1). */}
-      <div className="conversation-body" tabIndex={0} role="region" aria-label="Messages">
-        <Thread messages={messages} />
-      </div>
+      {/* Always in the page, so screen readers hear the text when it changes. */}
+      <p className="typing-indicator" role="status" aria-live="polite">
+        {typing}
+      </p>
 
       <Composer conversationId={c.id} disabled={c.status === 'closed'} onPosted={onMessage} />
     </article>

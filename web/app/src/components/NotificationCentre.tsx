@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatAgo } from '../format.js';
 import type { InboxNotification } from '../state/inbox.js';
+import type { DesktopAlerts } from './useAssignmentAlerts.js';
 
 interface Props {
   items: readonly InboxNotification[];
@@ -8,10 +9,41 @@ interface Props {
   now: number;
   onOpen: (n: InboxNotification) => void;
   onReadAll: () => void;
+  /** Desktop alerts on a new assignment (useAssignmentAlerts). */
+  alerts: Pick<DesktopAlerts, 'status' | 'enable' | 'disable'>;
+}
+
+/** The desktop alerts switch, as the browser allows it. */
+function DesktopAlertsControl({ alerts }: { alerts: Props['alerts'] }) {
+  switch (alerts.status) {
+    case 'unsupported':
+      return null;
+    case 'denied':
+      return <p className="muted small">Desktop alerts are blocked for this site in your browser's settings.</p>;
+    case 'on':
+      return (
+        <p className="small">
+          Desktop alerts are on: you are alerted when a conversation is assigned to you.{' '}
+          <button type="button" className="link" onClick={alerts.disable}>
+            Turn off desktop alerts
+          </button>
+        </p>
+      );
+    case 'ask':
+    case 'off':
+      return (
+        <p className="small">
+          <button type="button" onClick={() => void alerts.enable()}>
+            Turn on desktop alerts
+          </button>{' '}
+          <span className="muted">when a conversation is assigned to you.</span>
+        </p>
+      );
+  }
 }
 
 /** The bell with the unread count, and the list it opens (PRODUCT §6 "notification centre"). */
-export function NotificationCentre({ items, unread, now, onOpen, onReadAll }: Props) {
+export function NotificationCentre({ items, unread, now, onOpen, onReadAll, alerts }: Props) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
 
@@ -55,6 +87,9 @@ export function NotificationCentre({ items, unread, now, onOpen, onReadAll }: Pr
             <button type="button" className="link" onClick={onReadAll} disabled={unread === 0}>
               Mark all read
             </button>
+          </div>
+          <div className="desktop-alerts">
+            <DesktopAlertsControl alerts={alerts} />
           </div>
           {items.length === 0 ? (
             <p className="muted pad">No notifications yet.</p>

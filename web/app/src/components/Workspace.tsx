@@ -23,6 +23,8 @@ import { ConversationList } from './ConversationList.js';
 import { ConversationView } from './ConversationView.js';
 import type { Directory } from './directory.js';
 import { NotificationCentre } from './NotificationCentre.js';
+import { publishFrames } from './live-frames.js';
+import { useAssignmentAlerts } from './useAssignmentAlerts.js';
 import { ViewNav } from './ViewNav.js';
 
 type Action =
@@ -91,7 +93,10 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
   useEffect(() => {
     const close = openStream({
       lastSeq: () => stateRef.current.lastSeq,
-      onFrames: (frames) => dispatch({ type: 'frames', frames }),
+      onFrames: (frames) => {
+        dispatch({ type: 'frames', frames });
+        publishFrames(frames);
+      },
       onState: setStream,
       onUnauthorized: checkSession,
     });
@@ -187,6 +192,7 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
     const path = id === null ? '/' : `/conversations/${encodeURIComponent(id)}`;
     if (location.pathname !== path) history.pushState(null, '', path);
   }, []);
+  const alerts = useAssignmentAlerts(me.id, directory, open);
   useEffect(() => {
     const onPop = () => setSelected(idFromPath());
     addEventListener('popstate', onPop);
@@ -272,6 +278,7 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
             if (!n.read) void readNotifications([n.id]);
           }}
           onReadAll={() => void readNotifications('all')}
+          alerts={alerts}
         />
         <span className="me" title={me.email}>
           {me.name}

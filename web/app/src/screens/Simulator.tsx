@@ -1,7 +1,10 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { api, ApiError, type Availability, type ErrorDetail, type MeWithStatus, type Scenario, type SimulationResult } from '../api.js';
+import { api, ApiError, type Availability, type ErrorDetail, type MeWithStatus, type RulesetVersionSummary, type Scenario, type SimulationResult } from '../api.js';
 import type { Directory } from '../components/directory.js';
+import { TRIGGER_LABELS } from '../format.js';
 import { ScreenFrame } from './ScreenFrame.js';
+import { ExpectFields } from './simulator/ExpectFields.js';
+import { buildExpect, emptyExpectForm, rulesetFromChoice, rulesetOptions, triggerFromChoice, TRIGGERS, type ExpectForm } from './simulator/scenario-form.js';
 import { SimulationView } from './simulator/SimulationView.js';
 
 interface PropertyRow {
@@ -49,7 +52,10 @@ export function Simulator({ me }: { me: MeWithStatus }) {
   const [plan, setPlan] = useState('');
   const [language, setLanguage] = useState('');
   const [at, setAt] = useState('');
-  const [ruleset, setRuleset] = useState<'active' | 'draft'>('active');
+  const [ruleset, setRuleset] = useState('active');
+  const [versions, setVersions] = useState<readonly RulesetVersionSummary[]>([]);
+  const [trigger, setTrigger] = useState('');
+  const [expectForm, setExpectForm] = useState<ExpectForm>(emptyExpectForm);
   const [properties, setProperties] = useState<PropertyRow[]>([]);
   const [agents, setAgents] = useState<AgentRow[]>([]);
   const [messages, setMessages] = useState<string[]>(['']);
@@ -65,6 +71,11 @@ export function Simulator({ me }: { me: MeWithStatus }) {
         setChannel((current) => (current === '' ? (channels.items[0]?.id ?? '') : current));
       })
       .catch((error: unknown) => live && setLoadError(error instanceof Error ? error.message : 'The workspace could not be read.'));
+    // Published versions, to simulate against an older one; without them: active and draft.
+    api
+      .rulesetVersions()
+      .then((list) => live && setVersions(list.items))
+      .catch(() => undefined);
     return () => {
       live = false;
     };
@@ -87,15 +98,19 @@ export function Simulator({ me }: { me: MeWithStatus }) {
       overrides[row.agent] = { status: row.status, ...(load !== undefined && Number.isInteger(load) && load >= 0 ? { load: { [channelType]: load } } : {}) };
     }
     const when = instant(at);
+    const chosenTrigger = triggerFromChoice(trigger);
+    const expect = buildExpect(expectForm);
     return {
       channel,
       ...(when !== undefined ? { at: when } : {}),
       contact,
       messages: messages.filter((m) => m.trim() !== ''),
-      ruleset,
+      ruleset: rulesetFromChoice(ruleset),
       ...(Object.keys(overrides).length > 0 ? { agents: overrides } : {}),
+      ...(chosenTrigger !== undefined ? { trigger: chosenTrigger } : {}),
+      ...(expect !== undefined ? { expect } : {}),
     };
-  }, [channel, name, plan, language, at, ruleset, properties, agents, messages, channelType]);
+  }, [channel, name, plan, language, at, ruleset, properties, agents, messages, channelType, trigger, expectForm]);
 
   const yaml = useMemo(() => `# Baton simulation scenario (CONFIG.md). JSON is valid YAML.\n${JSON.stringify(scenario, null, 2)}\n`, [scenario]);
   const downloadHref = useMemo(() => (yamlShown ? URL.createObjectURL(new Blob([yaml], { type: 'application/yaml' })) : null), [yaml, yamlShown]);
@@ -154,11 +169,26 @@ export function Simulator({ me }: { me: MeWithStatus }) {
               </label>
               <label>
                 Ruleset
-                <select value={ruleset} onChange={(e) => setRuleset(e.target.value as 'active' | 'draft')}>
-                  <option value="active">Active</option>
-                  <option value="draft">Draft</option>
+                <select value={ruleset} onChange={(e) => setRuleset(e.target.value)}>
+                  {rulesetOptions(versions).map((o) => (
+                    <option key={o.value} value={o.value}>
+                      {o.label}
+                    </option>
+                  ))}
                 </select>
               </label>
+              {/* Label beside the select: wrapped, its name would include every trigger's words. */}
+              <div className="sim-field">
+                <label htmlFor="sim-trigger">Trigger</label>
+                <select id="sim-trigger" value={trigger} onChange={(e) => setTrigger(e.target.value)}>
+                  <option value="">From the customer&apos;s messages</option>
+                  {TRIGGERS.map((t) => (
+                    <option key={t} value={t}>
+                      {TRIGGER_LABELS[t]}
+                    </option>
+                  ))}
+                </select>
+              </div>
             </div>
           </fieldset>
 
@@ -241,6 +271,8 @@ export function Simulator({ me }: { me: MeWithStatus }) {
               + Add a message
             </button>
           </fieldset>
+
+          <ExpectFields form={expectForm} directory={directory} onChange={(patch) => setExpectForm((f) => ({ ...f, ...patch }))} />
 
           <div className="sim-actions">
             <button type="submit" className="primary" disabled={outcome.state === 'running' || channel === '' || scenario.messages.length === 0}>

@@ -6,6 +6,7 @@ import {
   type ConfigApplyOutcome,
   type ConfigProblem,
 } from '../api.js';
+import { ProblemList } from '../components/ProblemList.js';
 import { RulesVersions } from './settings/RulesVersions.js';
 
 type Outcome =
@@ -15,9 +16,6 @@ type Outcome =
   | { kind: 'applied'; outcome: ConfigApplyOutcome }
   | { kind: 'invalid'; action: 'validate' | 'apply'; message: string; problems: ConfigProblem[] }
   | { kind: 'error'; message: string };
-
-const where = (p: ConfigProblem): string =>
-  p.line === undefined ? 'no line' : `line ${p.line}${p.column === undefined ? '' : `, column ${p.column}`}`;
 
 /**
  * Settings (admins, issue 4): the whole workspace as one YAML document — view, validate with every
@@ -87,7 +85,7 @@ export function WorkspaceSettings() {
     if (area === null) return;
     const lines = area.value.split('\n');
     let offset = 0;
-    for (let i = 0; i < Math.min(line - 1, lines.length); i++) offset += lines[i]!.length + 1;
+    for (let i = 0; i < Math.min(line - 1, lines.length); i++) offset += (lines[i] ?? '').length + 1;
     offset += Math.max(0, Math.min(column - 1, (lines[line - 1] ?? '').length));
     area.focus();
     area.setSelectionRange(offset, offset);
@@ -193,57 +191,8 @@ export function WorkspaceSettings() {
               {outcome.kind === 'error' && <p className="form-error">{outcome.message}</p>}
             </div>
 
-            {outcome.kind === 'invalid' && outcome.problems.length > 0 && (
-              <section aria-labelledby="problems-title">
-                <h3 id="problems-title">Problems ({outcome.problems.length})</h3>
-                <ul className="problem-list" aria-label="Problems">
-                  {outcome.problems.map((p, i) => (
-                    <li key={i}>
-                      {p.line === undefined ? (
-                        <span className="problem-where">{where(p)}</span>
-                      ) : (
-                        <button
-                          type="button"
-                          className="link problem-where"
-                          onClick={() => goToLine(p.line!, p.column)}
-                          aria-label={`Go to ${where(p)}`}
-                        >
-                          {where(p)}
-                        </button>
-                      )}
-                      <code className="problem-path">{p.path}</code>
-                      <span className="problem-message">{p.message}</span>
-                    </li>
-                  ))}
-                </ul>
-              </section>
-            )}
-
-            {warnings.length > 0 && (
-              <section aria-labelledby="warnings-title">
-                <h3 id="warnings-title">Warnings ({warnings.length})</h3>
-                <ul className="problem-list warning-list" aria-label="Warnings">
-                  {warnings.map((p, i) => (
-                    <li key={i}>
-                      {p.line === undefined ? (
-                        <span className="problem-where">{where(p)}</span>
-                      ) : (
-                        <button
-                          type="button"
-                          className="link problem-where"
-                          onClick={() => goToLine(p.line!, p.column)}
-                          aria-label={`Go to ${where(p)}`}
-                        >
-                          {where(p)}
-                        </button>
-                      )}
-                      <code className="problem-path">{p.path}</code>
-                      <span className="problem-message">{p.message}</span>
-                    </li>
-                  ))}
-                </ul>
-              </section>
-            )}
+            <ProblemList title="Problems" tone="problem" problems={outcome.kind === 'invalid' ? outcome.problems : []} onGoToLine={goToLine} />
+            <ProblemList title="Warnings" tone="warning" problems={warnings} onGoToLine={goToLine} />
           </div>
         </div>
       </section>

@@ -2,6 +2,7 @@ import type { HandoffTrace, SimulationResult } from '../../api.js';
 import { formatDuration, TRIGGER_LABELS } from '../../format.js';
 import { queueName, teamName, userName, type Directory } from '../../components/directory.js';
 import { TraceReasons } from '../../components/TraceReasons.js';
+import { expectationValue } from './scenario-form.js';
 
 const AUTHOR_LABEL = { contact: 'Customer', assistant: 'AI agent', user: 'Agent', system: 'System' } as const;
 const NOTIFY_REASON = { assigned: 'assigned', queued: 'queued', alert: 'alert', sla_breach: 'SLA breach' } as const;
@@ -71,19 +72,22 @@ export function SimulationView({ result, directory: d }: { result: SimulationRes
       {t === null && result.deferredTo === null && <p className="notice">No handoff: the AI agent kept the conversation.</p>}
 
       {result.expectations.length > 0 && (
-        <>
-          <h3 className="sim-h">Expectations {result.passed ? 'passed' : 'failed'}</h3>
+        <section className="sim-expectations" aria-label="Expectations">
+          <h3 className="sim-h">
+            Expectations: {result.passed ? 'all passed' : `${result.expectations.filter((e) => !e.ok).length} of ${result.expectations.length} failed`}
+          </h3>
           <ul className="trace">
             {result.expectations.map((e) => (
               <li key={e.field} className={e.ok ? 'matched' : 'failed'}>
                 <span className="trace-mark" aria-hidden="true">
                   {e.ok ? '✓' : '✗'}
                 </span>
-                <code>{e.field}</code> expected {JSON.stringify(e.expected)}, got {JSON.stringify(e.actual)}
+                <code>{e.field}</code> <strong>{e.ok ? 'passed' : 'failed'}</strong>: expected <span className="sim-text">{expectationValue(e.expected)}</span>, got{' '}
+                <span className="sim-text">{expectationValue(e.actual)}</span>
               </li>
             ))}
           </ul>
-        </>
+        </section>
       )}
 
       {t !== null && (
