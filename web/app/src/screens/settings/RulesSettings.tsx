@@ -262,13 +262,13 @@ export function RulesSettings() {
               Save draft
             </button>
             {dirty && (
-              <button type="button" onClick={() => adopt(draft.ruleset)}>
-                Undo unsaved changes
+              <button type="button" onClick={() => adopt(draft.ruleset)} aria-label="Undo the unsaved changes">
+                Undo changes
               </button>
             )}
             {(draft.saved && draft.changed) || dirty ? (
-              <button type="button" onClick={() => setConfirmDiscard(true)}>
-                Discard draft…
+              <button type="button" onClick={() => setConfirmDiscard(true)} aria-label="Discard the draft…">
+                Discard…
               </button>
             ) : null}
           </div>
@@ -513,7 +513,9 @@ export function RulesSettings() {
           ))}
         </datalist>
       </section>
-      <RulesVersions refreshKey={versionsKey} onRestored={onVersionsChanged} />
+      <div className="rules-history">
+        <RulesVersions refreshKey={versionsKey} onRestored={onVersionsChanged} />
+      </div>
     </>
   );
 }

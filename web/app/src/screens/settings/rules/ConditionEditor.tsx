@@ -247,7 +247,7 @@ function FieldTest({ condition, path, inner, label, edits, problems, schedules }
 
   const entries = Object.entries(node.kind === 'field' ? node.spec : {}) as [Operator, unknown][];
   const setSpec = (next: [Operator, unknown][]) =>
-    edits.set(inner, writeCondition({ kind: 'field', field, spec: Object.fromEntries(next) as OperatorSpec }));
+    edits.set(inner, writeCondition({ kind: 'field', field, spec: Object.fromEntries(next) }));
   const unused = OPERATORS.filter((op) => !entries.some(([used]) => used === op));
   const list = suggestionsFor(field);
 
