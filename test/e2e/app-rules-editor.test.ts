@@ -23,7 +23,7 @@ interface ActiveRuleset {
   ruleset: { rules: { id: string; when?: string[]; if?: unknown; then: { destination: Record<string, string>; assignment: string } }[] };
 }
 interface Simulation {
-  trace: { trigger: string; rule: string; destination: Record<string, string>; team: string | null } | null;
+  trace: { trigger: string; rule: string; destination: Record<string, string>; priority: string; customerMessages: { language: string; body: string }[] } | null;
 }
 
 describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor in Chromium', () => {
@@ -96,14 +96,22 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
 
     // Then: the on-call team, reassigned.
     await form().getByLabel('Send to a').selectOption('team');
-    // A select inside its label is named by the label and its chosen option: "Team Billing (billing)".
-    await form().getByLabel(/^Team/).selectOption('oncall');
+    await form().getByRole('combobox', { name: 'Team', exact: true }).selectOption('oncall');
     await form().getByLabel('Reassign to the destination').check();
+    // A message of our own, a follow-up task and changes to the conversation.
+    await form().getByRole('combobox', { name: 'Message', exact: true }).selectOption('custom');
+    await form().getByLabel('Text in en').fill('Connecting you to our VIP desk, {{contact.name}}.');
+    await form().getByRole('button', { name: 'Add task' }).click();
+    await form().getByRole('group', { name: 'Task 1' }).getByLabel('Due after the handoff').fill('2h');
+    await form().getByRole('checkbox', { name: 'Email', exact: true }).check();
+    await form().getByRole('combobox', { name: 'Priority', exact: true }).selectOption('high');
+    await form().getByLabel('Add tags (comma-separated)').fill('vip, escalated');
 
     const item = rules().getByRole('listitem', { name: 'Rule 4: vip-callers' });
     const summary = (await item.locator('.rule-summary').textContent()) ?? '';
     expect(summary).toBe(
-      'When the customer asks for a person, if contact.plan is vip and message.text matches the pattern (human: assign to team oncall; notify in the app.',
+      'When the customer asks for a person, if contact.plan is vip and message.text matches the pattern (human: assign to team oncall; ' +
+        'notify in the app and email; create a call back task due in 2h; set priority high and tags vip, escalated; tell the customer (en).',
     );
     await page.getByText('Unsaved changes: save the draft to keep them.').waitFor();
   });
@@ -150,6 +158,8 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
     expect(draft.data.changed).toBe(false);
     await pattern.scrollIntoViewIfNeeded();
     await shot('rules-editor');
+    await form().getByRole('group', { name: 'Task 1' }).scrollIntoViewIfNeeded();
+    await shot('rules-editor-then');
     const at1280 = await overflow();
     expect(at1280.doc).toBeLessThanOrEqual(1280);
     expect(at1280.screen).toBeLessThanOrEqual(0);
@@ -165,6 +175,8 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
       expect(at390.screen).toBeLessThanOrEqual(0);
       await page.getByRole('listitem', { name: 'Rule 1: vip-callers' }).locator('.rule-head').scrollIntoViewIfNeeded();
       await shot('rules-editor-390-head');
+      await form().getByRole('group', { name: 'Task 1' }).scrollIntoViewIfNeeded();
+      await shot('rules-editor-390-then');
       await page.getByRole('table').scrollIntoViewIfNeeded();
       await shot('rules-editor-390-versions');
     } finally {
@@ -199,7 +211,14 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
       id: 'vip-callers',
       when: ['customer_requested_human'],
       if: { all: [{ 'contact.plan': { eq: 'vip' } }, { 'message.text': { matches: 'human|person|agent' } }] },
-      then: { destination: { team: 'oncall' }, assignment: 'reassign' },
+      then: {
+        destination: { team: 'oncall' },
+        assignment: 'reassign',
+        message: { en: 'Connecting you to our VIP desk, {{contact.name}}.' },
+        notify: ['in_app', 'email'],
+        tasks: [{ type: 'callback', assignee: 'owner', due: '2h' }],
+        set: { priority: 'high', tags: ['vip', 'escalated'] },
+      },
     });
 
     const scenario = (plan: string) => ({
@@ -210,7 +229,13 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
     });
     const vip = await running.api<Simulation>('POST', '/api/simulate', scenario('vip'));
     expect(vip.status).toBe(200);
-    expect(vip.data.trace).toMatchObject({ trigger: 'customer_requested_human', rule: 'vip-callers', destination: { team: 'oncall' } });
+    expect(vip.data.trace).toMatchObject({
+      trigger: 'customer_requested_human',
+      rule: 'vip-callers',
+      destination: { team: 'oncall' },
+      priority: 'high',
+      customerMessages: [{ language: 'en', body: 'Connecting you to our VIP desk, Vic.' }],
+    });
     const other = await running.api<Simulation>('POST', '/api/simulate', scenario('free'));
     expect(other.data.trace?.rule).not.toBe('vip-callers');
     expect(pageErrors).toEqual([]);
@@ -225,6 +250,18 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
     await page.getByText('The draft was discarded: the rules are those of the active version 2.').waitFor();
     expect(await ruleIds()).toEqual(['vip-callers', 'enterprise-spanish', 'urgent-flag', 'account-owner', 'Fallback']);
     expect((await running.api<{ changed: boolean }>('GET', '/api/ruleset/draft')).data.changed).toBe(false);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("edits the fallback's destination and saves it as the draft", async () => {
+    await page.getByRole('button', { name: 'Edit the fallback' }).click();
+    const fallback = page.getByRole('group', { name: 'Edit the fallback' });
+    await fallback.getByRole('combobox', { name: 'Queue', exact: true }).selectOption('es-support');
+    await page.getByRole('button', { name: 'Save draft' }).first().click();
+    await page.getByText('Saved draft, different from the active version 2').waitFor();
+    const draft = (await running.api<{ ruleset: { fallback: { destination: unknown } } }>('GET', '/api/ruleset/draft')).data;
+    expect(draft.ruleset.fallback.destination).toEqual({ queue: 'es-support' });
+    expect(await rules().getByRole('listitem', { name: 'Fallback' }).locator('.rule-summary').textContent()).toContain('wait in queue es-support');
     expect(pageErrors).toEqual([]);
   });
 });
