@@ -134,11 +134,18 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
     await expect.poll(ruleIds).toEqual(['vip-callers', 'enterprise-spanish', 'urgent-flag', 'account-owner', 'account-owner-copy', 'Fallback']);
     await page.getByRole('button', { name: 'Delete account-owner-copy' }).click();
     const confirm = page.getByRole('group', { name: 'Delete account-owner-copy?' });
-    await confirm.getByRole('button', { name: 'Keep it' }).click();
+    await confirm.waitFor();
+    // The confirm step takes the focus on its safe choice; Escape closes it and returns the focus.
+    const focused = () => page.evaluate<string>('document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent ?? ""');
+    expect(await focused()).toBe('Keep it');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => confirm.count()).toBe(0);
+    expect(await focused()).toBe('Delete account-owner-copy');
     expect(await ruleIds()).toContain('account-owner-copy');
-    await page.getByRole('button', { name: 'Delete account-owner-copy' }).click();
+    await page.keyboard.press('Enter');
     await confirm.getByRole('button', { name: 'Delete account-owner-copy' }).click();
     await expect.poll(ruleIds).toEqual(['vip-callers', 'enterprise-spanish', 'urgent-flag', 'account-owner', 'Fallback']);
+    expect(await focused()).toBe('Add rule');
     if (!(await form().isVisible())) await page.getByRole('button', { name: 'Edit vip-callers' }).click();
   });
 

@@ -14,6 +14,7 @@ import {
   type RuleAction,
 } from './rules/edit-rules.js';
 import { CHANNEL_TYPES, PRIORITIES, TRIGGERS, WEEKDAYS } from './rules/options.js';
+import { FieldProblems, invalidProps } from './rules/form-bits.js';
 import { RuleForm } from './rules/RuleForm.js';
 import { describeAction, summarizeRule } from './rules/summarize-rule.js';
 
@@ -146,7 +147,11 @@ export function RulesSettings() {
   };
 
   const remove = (index: number) => {
-    change(removeItem(items, index), true);
+    const next = removeItem(items, index);
+    // The deleted rule's buttons are gone: the focus goes to the rule now in its place.
+    const after = next[index];
+    focusAfter.current = after === undefined ? 'rules-add' : `${after.key}-edit`;
+    change(next, true);
     setOpen(null);
   };
 
@@ -274,13 +279,20 @@ export function RulesSettings() {
           </div>
         </div>
         {confirmDiscard && (
-          <div className="rules-confirm" role="group" aria-label="Discard the draft?">
+          <div
+            className="rules-confirm"
+            role="group"
+            aria-label="Discard the draft?"
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setConfirmDiscard(false);
+            }}
+          >
             <p>Discard the draft and every unsaved change? The rules go back to the active version {draft.activeVersion ?? ''}.</p>
             <div className="settings-actions">
               <button type="button" className="primary" onClick={() => void discard()}>
                 Discard the draft
               </button>
-              <button type="button" onClick={() => setConfirmDiscard(false)}>
+              <button type="button" autoFocus onClick={() => setConfirmDiscard(false)}>
                 Keep it
               </button>
             </div>
@@ -363,6 +375,7 @@ export function RulesSettings() {
                     </button>
                     <button
                       type="button"
+                      id={`${key}-edit`}
                       onClick={() => setOpen(isOpen ? null : key)}
                       aria-expanded={isOpen}
                       aria-controls={`${key}-form`}
@@ -373,19 +386,36 @@ export function RulesSettings() {
                     <button type="button" onClick={() => duplicate(index)} aria-label={`Duplicate ${name}`}>
                       Duplicate
                     </button>
-                    <button type="button" onClick={() => setConfirmDelete(key)} aria-label={`Delete ${name}`}>
+                    <button type="button" id={`${key}-delete`} onClick={() => setConfirmDelete(key)} aria-label={`Delete ${name}`}>
                       Delete…
                     </button>
                   </div>
                 </div>
                 {confirmDelete === key && (
-                  <div className="rules-confirm" role="group" aria-label={`Delete ${name}?`}>
+                  <div
+                    className="rules-confirm"
+                    role="group"
+                    aria-label={`Delete ${name}?`}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Escape') {
+                        setConfirmDelete(null);
+                        focusAfter.current = `${key}-delete`;
+                      }
+                    }}
+                  >
                     <p>Delete the rule {name}? It goes when the draft is saved and published.</p>
                     <div className="settings-actions">
                       <button type="button" className="primary" onClick={() => remove(index)}>
                         Delete {name}
                       </button>
-                      <button type="button" onClick={() => setConfirmDelete(null)}>
+                      <button
+                        type="button"
+                        autoFocus
+                        onClick={() => {
+                          setConfirmDelete(null);
+                          focusAfter.current = `${key}-delete`;
+                        }}
+                      >
                         Keep it
                       </button>
                     </div>
@@ -459,7 +489,7 @@ export function RulesSettings() {
           </li>
         </ol>
         <div className="settings-actions rules-foot">
-          <button type="button" onClick={add}>
+          <button type="button" id="rules-add" onClick={add}>
             Add rule
           </button>
           <label className="form-field rules-review">
@@ -471,9 +501,10 @@ export function RulesSettings() {
                 setReviewEvery(e.target.value.trim());
                 setDirty(true);
               }}
-              aria-invalid={problemsUnder(problems, ['reviewEvery']).length > 0 ? true : undefined}
+              {...invalidProps(['reviewEvery'], problemsUnder(problems, ['reviewEvery']))}
             />
           </label>
+          <FieldProblems path={['reviewEvery']} problems={problemsUnder(problems, ['reviewEvery'])} />
         </div>
         <p className="muted small">New rules go just above the fallback; move them up to take handoffs before other rules.</p>
 
