@@ -73,6 +73,7 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
     expect(await fallback.getByRole('button', { name: /Delete|Move/ }).count()).toBe(0);
     await fallback.getByRole('button', { name: 'Edit the fallback' }).waitFor();
     await page.getByRole('table').getByText('v1').waitFor();
+    await shot('rules-list');
   });
 
   it('adds a rule through the form: a trigger, two conditions and a team from the directory', async () => {

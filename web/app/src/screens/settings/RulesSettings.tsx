@@ -85,13 +85,14 @@ export function RulesSettings() {
   useEffect(() => {
     void load();
     let live = true;
-    const items = <T,>(p: Promise<{ items: T[] }>): Promise<T[]> => p.then((r) => r.items).catch(() => []);
+    // A list that cannot be read leaves its choices empty; the rest of the form still works.
+    const listOf = <T,>(p: Promise<{ items: T[] }>): Promise<T[]> => p.then((r) => r.items).catch(() => []);
     void Promise.all([
-      items(api.users()),
-      items(api.teams()),
-      items(api.queues()),
-      items(api.schedules()),
-      items(api.channels()),
+      listOf(api.users()),
+      listOf(api.teams()),
+      listOf(api.queues()),
+      listOf(api.schedules()),
+      listOf(api.channels()),
     ]).then(([users, teams, queues, schedules, channels]) => {
       if (!live) return;
       setDirectory({
