@@ -108,6 +108,14 @@ export function RulesSettings() {
     };
   }, [load]);
 
+  // Leaving the page (another settings section is another page load) would lose unsaved edits.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
   useLayoutEffect(() => {
     const id = focusAfter.current;
     if (id === null) return;
@@ -264,7 +272,7 @@ export function RulesSettings() {
             {state}
           </p>
           <div className="rules-bar-actions">
-            <button type="button" className="primary" onClick={() => void save()} disabled={status?.kind === 'busy'}>
+            <button type="button" className="primary" onClick={() => void save()} disabled={!dirty || status?.kind === 'busy'}>
               Save draft
             </button>
             {dirty && (
@@ -429,7 +437,7 @@ export function RulesSettings() {
                       <button type="button" onClick={() => setOpen(null)}>
                         Close the form
                       </button>
-                      <button type="button" className="primary" onClick={() => void save()}>
+                      <button type="button" className="primary" onClick={() => void save()} disabled={!dirty || status?.kind === 'busy'}>
                         Save draft
                       </button>
                     </div>
@@ -481,7 +489,7 @@ export function RulesSettings() {
                   <button type="button" onClick={() => setOpen(null)}>
                     Close the form
                   </button>
-                  <button type="button" className="primary" onClick={() => void save()}>
+                  <button type="button" className="primary" onClick={() => void save()} disabled={!dirty || status?.kind === 'busy'}>
                     Save draft
                   </button>
                 </div>
