@@ -20,10 +20,23 @@ import {
 interface ActiveRuleset {
   version: number;
   summary: string | null;
-  ruleset: { rules: { id: string; when?: string[]; if?: unknown; then: { destination: Record<string, string>; assignment: string } }[] };
+  ruleset: {
+    rules: {
+      id: string;
+      when?: string[];
+      if?: unknown;
+      then: { destination: Record<string, string>; assignment: string };
+    }[];
+  };
 }
 interface Simulation {
-  trace: { trigger: string; rule: string; destination: Record<string, string>; priority: string; customerMessages: { language: string; body: string }[] } | null;
+  trace: {
+    trigger: string;
+    rule: string;
+    destination: Record<string, string>;
+    priority: string;
+    customerMessages: { language: string; body: string }[];
+  } | null;
 }
 
 describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor in Chromium', () => {
@@ -47,14 +60,18 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
     await running?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(artifactsDir(), `app-${name}.png`), fullPage: false });
+  const shot = (name: string) =>
+    page.screenshot({ path: join(artifactsDir(), `app-${name}.png`), fullPage: false });
   const rules = () => page.getByRole('list', { name: 'Rules, in order' });
-  const ruleIds = async () => (await rules().locator(':scope > li h3').allTextContents()).map((t) => t.replace(' turned off', ''));
+  const ruleIds = async () =>
+    (await rules().locator(':scope > li h3').allTextContents()).map((t) => t.replace(' turned off', ''));
   const form = () => page.getByRole('group', { name: 'Edit rule vip-callers' });
   const condition = (label: string) => form().getByRole('group', { name: `Condition ${label}`, exact: true });
   const overflow = async () => ({
     doc: await page.evaluate<number>('document.documentElement.scrollWidth'),
-    screen: await page.evaluate<number>("(() => { const s = document.querySelector('.screen'); return s.scrollWidth - s.clientWidth; })()"),
+    screen: await page.evaluate<number>(
+      "(() => { const s = document.querySelector('.screen'); return s.scrollWidth - s.clientWidth; })()",
+    ),
   });
 
   it('signs the admin in on /settings/rules and lists the rules in order, first match wins, the fallback last', async () => {
@@ -79,9 +96,13 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
   it('adds a rule through the form: a trigger, two conditions and a team from the directory', async () => {
     await page.getByRole('button', { name: 'Add rule' }).click();
     const id = page.getByLabel('Rule id');
-    await expect.poll(() => page.evaluate<string>('document.activeElement?.id ?? ""')).toBe(await id.getAttribute('id'));
+    await expect
+      .poll(() => page.evaluate<string>('document.activeElement?.id ?? ""'))
+      .toBe(await id.getAttribute('id'));
     await id.fill('vip-callers');
-    await form().getByLabel('Description (optional)').fill('VIP customers who ask for a person go to on-call.');
+    await form()
+      .getByLabel('Description (optional)')
+      .fill('VIP customers who ask for a person go to on-call.');
     await form().getByLabel('the customer asks for a person').check();
 
     // If: contact.plan is vip …
@@ -119,25 +140,45 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
 
   it('moves the new rule to the top with the Up button, from the keyboard', async () => {
     await page.getByRole('button', { name: 'Move vip-callers up' }).click();
-    await expect.poll(ruleIds).toEqual(['enterprise-spanish', 'urgent-flag', 'vip-callers', 'account-owner', 'Fallback']);
+    await expect
+      .poll(ruleIds)
+      .toEqual(['enterprise-spanish', 'urgent-flag', 'vip-callers', 'account-owner', 'Fallback']);
     // The focus stays on the moved rule's button, so Enter moves it again.
-    expect(await page.evaluate<string>('document.activeElement?.getAttribute("aria-label") ?? ""')).toBe('Move vip-callers up');
+    expect(await page.evaluate<string>('document.activeElement?.getAttribute("aria-label") ?? ""')).toBe(
+      'Move vip-callers up',
+    );
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
-    await expect.poll(ruleIds).toEqual(['vip-callers', 'enterprise-spanish', 'urgent-flag', 'account-owner', 'Fallback']);
+    await expect
+      .poll(ruleIds)
+      .toEqual(['vip-callers', 'enterprise-spanish', 'urgent-flag', 'account-owner', 'Fallback']);
     expect(await page.getByRole('button', { name: 'Move vip-callers up' }).isDisabled()).toBe(true);
     // At the top, Up is disabled: the focus went to Down.
-    expect(await page.evaluate<string>('document.activeElement?.getAttribute("aria-label") ?? ""')).toBe('Move vip-callers down');
+    expect(await page.evaluate<string>('document.activeElement?.getAttribute("aria-label") ?? ""')).toBe(
+      'Move vip-callers down',
+    );
   });
 
   it('duplicates and deletes a rule only after a confirm step', async () => {
     await page.getByRole('button', { name: 'Duplicate account-owner' }).click();
-    await expect.poll(ruleIds).toEqual(['vip-callers', 'enterprise-spanish', 'urgent-flag', 'account-owner', 'account-owner-copy', 'Fallback']);
+    await expect
+      .poll(ruleIds)
+      .toEqual([
+        'vip-callers',
+        'enterprise-spanish',
+        'urgent-flag',
+        'account-owner',
+        'account-owner-copy',
+        'Fallback',
+      ]);
     await page.getByRole('button', { name: 'Delete account-owner-copy' }).click();
     const confirm = page.getByRole('group', { name: 'Delete account-owner-copy?' });
     await confirm.waitFor();
     // The confirm step takes the focus on its safe choice; Escape closes it and returns the focus.
-    const focused = () => page.evaluate<string>('document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent ?? ""');
+    const focused = () =>
+      page.evaluate<string>(
+        'document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent ?? ""',
+      );
     expect(await focused()).toBe('Keep it');
     await page.keyboard.press('Escape');
     await expect.poll(() => confirm.count()).toBe(0);
@@ -145,7 +186,9 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
     expect(await ruleIds()).toContain('account-owner-copy');
     await page.keyboard.press('Enter');
     await confirm.getByRole('button', { name: 'Delete account-owner-copy' }).click();
-    await expect.poll(ruleIds).toEqual(['vip-callers', 'enterprise-spanish', 'urgent-flag', 'account-owner', 'Fallback']);
+    await expect
+      .poll(ruleIds)
+      .toEqual(['vip-callers', 'enterprise-spanish', 'urgent-flag', 'account-owner', 'Fallback']);
     expect(await focused()).toBe('Add rule');
     if (!(await form().isVisible())) await page.getByRole('button', { name: 'Edit vip-callers' }).click();
   });
@@ -181,7 +224,10 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
       const at390 = await overflow();
       expect(at390.doc).toBeLessThanOrEqual(390);
       expect(at390.screen).toBeLessThanOrEqual(0);
-      await page.getByRole('listitem', { name: 'Rule 1: vip-callers' }).locator('.rule-head').scrollIntoViewIfNeeded();
+      await page
+        .getByRole('listitem', { name: 'Rule 1: vip-callers' })
+        .locator('.rule-head')
+        .scrollIntoViewIfNeeded();
       await shot('rules-editor-390-head');
       await form().getByRole('group', { name: 'Task 1' }).scrollIntoViewIfNeeded();
       await shot('rules-editor-390-then');
@@ -207,14 +253,25 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
     await page.getByText('The draft was published as version 2.').waitFor();
     await page.getByRole('table').getByText('VIP callers go to on-call first').waitFor();
     await page.getByText('No draft changes: these are the rules of the active version 2.').waitFor();
-    expect(await ruleIds()).toEqual(['vip-callers', 'enterprise-spanish', 'urgent-flag', 'account-owner', 'Fallback']);
+    expect(await ruleIds()).toEqual([
+      'vip-callers',
+      'enterprise-spanish',
+      'urgent-flag',
+      'account-owner',
+      'Fallback',
+    ]);
   });
 
   it('the API has the new version with the rule first, and the simulator routes a VIP by it', async () => {
     const active = (await running.api<ActiveRuleset>('GET', '/api/ruleset')).data;
     expect(active.version).toBe(2);
     expect(active.summary).toBe('VIP callers go to on-call first');
-    expect(active.ruleset.rules.map((r) => r.id)).toEqual(['vip-callers', 'enterprise-spanish', 'urgent-flag', 'account-owner']);
+    expect(active.ruleset.rules.map((r) => r.id)).toEqual([
+      'vip-callers',
+      'enterprise-spanish',
+      'urgent-flag',
+      'account-owner',
+    ]);
     expect(active.ruleset.rules[0]).toMatchObject({
       id: 'vip-callers',
       when: ['customer_requested_human'],
@@ -254,9 +311,18 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
     await page.getByRole('button', { name: 'Save draft' }).first().click();
     await page.getByText('Saved draft, different from the active version 2').waitFor();
     await page.getByRole('button', { name: 'Discard the draft…' }).click();
-    await page.getByRole('group', { name: 'Discard the draft?' }).getByRole('button', { name: 'Discard the draft' }).click();
+    await page
+      .getByRole('group', { name: 'Discard the draft?' })
+      .getByRole('button', { name: 'Discard the draft' })
+      .click();
     await page.getByText('The draft was discarded: the rules are those of the active version 2.').waitFor();
-    expect(await ruleIds()).toEqual(['vip-callers', 'enterprise-spanish', 'urgent-flag', 'account-owner', 'Fallback']);
+    expect(await ruleIds()).toEqual([
+      'vip-callers',
+      'enterprise-spanish',
+      'urgent-flag',
+      'account-owner',
+      'Fallback',
+    ]);
     expect((await running.api<{ changed: boolean }>('GET', '/api/ruleset/draft')).data.changed).toBe(false);
     expect(pageErrors).toEqual([]);
   });
@@ -267,9 +333,13 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
     await fallback.getByRole('combobox', { name: 'Queue', exact: true }).selectOption('es-support');
     await page.getByRole('button', { name: 'Save draft' }).first().click();
     await page.getByText('Saved draft, different from the active version 2').waitFor();
-    const draft = (await running.api<{ ruleset: { fallback: { destination: unknown } } }>('GET', '/api/ruleset/draft')).data;
+    const draft = (
+      await running.api<{ ruleset: { fallback: { destination: unknown } } }>('GET', '/api/ruleset/draft')
+    ).data;
     expect(draft.ruleset.fallback.destination).toEqual({ queue: 'es-support' });
-    expect(await rules().getByRole('listitem', { name: 'Fallback' }).locator('.rule-summary').textContent()).toContain('wait in queue es-support');
+    expect(
+      await rules().getByRole('listitem', { name: 'Fallback' }).locator('.rule-summary').textContent(),
+    ).toContain('wait in queue es-support');
     expect(pageErrors).toEqual([]);
   });
 });

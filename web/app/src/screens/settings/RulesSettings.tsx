@@ -123,7 +123,9 @@ export function RulesSettings() {
     const wanted = document.getElementById(id);
     // Moved to the top (or bottom), its Up (or Down) button is disabled: the other one takes the focus.
     if (wanted instanceof HTMLButtonElement && wanted.disabled) {
-      document.getElementById(id.replace(/-(up|down)$/, (_, d: string) => (d === 'up' ? '-down' : '-up')))?.focus();
+      document
+        .getElementById(id.replace(/-(up|down)$/, (_, d: string) => (d === 'up' ? '-down' : '-up')))
+        ?.focus();
     } else wanted?.focus();
   });
 
@@ -135,7 +137,11 @@ export function RulesSettings() {
     if (structural) setProblems([]);
   };
 
-  const update = (key: string, rule: Rule) => change(items.map((item) => (item.key === key ? { key, rule } : item)), false);
+  const update = (key: string, rule: Rule) =>
+    change(
+      items.map((item) => (item.key === key ? { key, rule } : item)),
+      false,
+    );
 
   const move = (index: number, to: number, direction: 'up' | 'down') => {
     const item = items[index];
@@ -198,16 +204,27 @@ export function RulesSettings() {
     } catch (error) {
       if (error instanceof ApiError && error.details.length > 0) {
         setProblems(error.details);
-        setStatus({ kind: 'error', text: `Not saved: ${error.message}. Each problem is shown next to its field.` });
+        setStatus({
+          kind: 'error',
+          text: `Not saved: ${error.message}. Each problem is shown next to its field.`,
+        });
         // Open the first rule with a problem, so the problem shows next to its field.
-        const first = error.details.map((p) => (p.path.startsWith('fallback') ? -1 : ruleIndexOf(p.path))).find((i) => i !== null);
+        const first = error.details
+          .map((p) => (p.path.startsWith('fallback') ? -1 : ruleIndexOf(p.path)))
+          .find((i) => i !== null);
         if (first === -1) setOpen(FALLBACK);
         else if (first !== undefined && first !== null) {
           const item = items[first];
           if (item !== undefined) setOpen(item.key);
         }
       } else {
-        setStatus({ kind: 'error', text: error instanceof ApiError ? `Not saved: ${error.message}` : 'Not saved: the server could not be reached.' });
+        setStatus({
+          kind: 'error',
+          text:
+            error instanceof ApiError
+              ? `Not saved: ${error.message}`
+              : 'Not saved: the server could not be reached.',
+        });
       }
     }
   };
@@ -220,10 +237,19 @@ export function RulesSettings() {
       const saved = await api.saveRulesetDraft(active.ruleset);
       setDraft(saved);
       adopt(saved.ruleset);
-      setStatus({ kind: 'ok', text: `The draft was discarded: the rules are those of the active version ${active.version}.` });
+      setStatus({
+        kind: 'ok',
+        text: `The draft was discarded: the rules are those of the active version ${active.version}.`,
+      });
       setVersionsKey((n) => n + 1);
     } catch (error) {
-      setStatus({ kind: 'error', text: error instanceof ApiError ? `Not discarded: ${error.message}` : 'Not discarded: the server could not be reached.' });
+      setStatus({
+        kind: 'error',
+        text:
+          error instanceof ApiError
+            ? `Not discarded: ${error.message}`
+            : 'Not discarded: the server could not be reached.',
+      });
     }
   };
 
@@ -233,7 +259,11 @@ export function RulesSettings() {
       .rulesetDraft()
       .then((current) => {
         setDraft(current);
-        if (dirty) setStatus({ kind: 'ok', text: 'The active rules changed. Your unsaved edits are kept: save them to make them the draft.' });
+        if (dirty)
+          setStatus({
+            kind: 'ok',
+            text: 'The active rules changed. Your unsaved edits are kept: save them to make them the draft.',
+          });
         else {
           adopt(current.ruleset);
           setStatus(null);
@@ -263,8 +293,8 @@ export function RulesSettings() {
       <section className="settings-section rules-editor" aria-labelledby="rules-title">
         <h2 id="rules-title">Handoff rules</h2>
         <p className="muted small">
-          Rules are tried from the top: the first rule whose triggers and conditions match wins. The fallback takes every
-          handoff that no rule matched, so none is dropped.
+          Rules are tried from the top: the first rule whose triggers and conditions match wins. The fallback
+          takes every handoff that no rule matched, so none is dropped.
         </p>
 
         <div className="rules-bar">
@@ -272,11 +302,20 @@ export function RulesSettings() {
             {state}
           </p>
           <div className="rules-bar-actions">
-            <button type="button" className="primary" onClick={() => void save()} disabled={!dirty || status?.kind === 'busy'}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void save()}
+              disabled={!dirty || status?.kind === 'busy'}
+            >
               Save draft
             </button>
             {dirty && (
-              <button type="button" onClick={() => adopt(draft.ruleset)} aria-label="Undo the unsaved changes">
+              <button
+                type="button"
+                onClick={() => adopt(draft.ruleset)}
+                aria-label="Undo the unsaved changes"
+              >
                 Undo changes
               </button>
             )}
@@ -296,7 +335,10 @@ export function RulesSettings() {
               if (e.key === 'Escape') setConfirmDiscard(false);
             }}
           >
-            <p>Discard the draft and every unsaved change? The rules go back to the active version {draft.activeVersion ?? ''}.</p>
+            <p>
+              Discard the draft and every unsaved change? The rules go back to the active version{' '}
+              {draft.activeVersion ?? ''}.
+            </p>
             <div className="settings-actions">
               <button type="button" className="primary" onClick={() => void discard()}>
                 Discard the draft
@@ -309,11 +351,17 @@ export function RulesSettings() {
         )}
         {draft.outdated && !dirty && (
           <p className="form-error small">
-            A version was published after this draft was saved: publishing the draft would undo that version&apos;s changes.
+            A version was published after this draft was saved: publishing the draft would undo that
+            version&apos;s changes.
           </p>
         )}
         {status !== null && (
-          <p className={status.kind === 'error' ? 'form-error' : status.kind === 'ok' ? 'settings-ok' : 'muted'} role={status.kind === 'error' ? 'alert' : 'status'}>
+          <p
+            className={
+              status.kind === 'error' ? 'form-error' : status.kind === 'ok' ? 'settings-ok' : 'muted'
+            }
+            role={status.kind === 'error' ? 'alert' : 'status'}
+          >
             {status.text}
           </p>
         )}
@@ -345,7 +393,11 @@ export function RulesSettings() {
             const own = problemsUnder(problems, ['rules', index]);
             const isOpen = open === key;
             return (
-              <li key={key} className={isOpen ? 'rule-item rule-open' : 'rule-item'} aria-label={`Rule ${index + 1}: ${name}`}>
+              <li
+                key={key}
+                className={isOpen ? 'rule-item rule-open' : 'rule-item'}
+                aria-label={`Rule ${index + 1}: ${name}`}
+              >
                 <div className="rule-head">
                   <span className="rule-pos" aria-hidden="true">
                     {index + 1}
@@ -359,7 +411,8 @@ export function RulesSettings() {
                     <p className="rule-summary">{summarizeRule(rule)}</p>
                     {own.length > 0 && !isOpen && (
                       <p className="form-error small">
-                        {own.length === 1 ? '1 problem' : `${own.length} problems`}: edit the rule to see where.
+                        {own.length === 1 ? '1 problem' : `${own.length} problems`}: edit the rule to see
+                        where.
                       </p>
                     )}
                   </div>
@@ -395,7 +448,12 @@ export function RulesSettings() {
                     <button type="button" onClick={() => duplicate(index)} aria-label={`Duplicate ${name}`}>
                       Duplicate
                     </button>
-                    <button type="button" id={`${key}-delete`} onClick={() => setConfirmDelete(key)} aria-label={`Delete ${name}`}>
+                    <button
+                      type="button"
+                      id={`${key}-delete`}
+                      onClick={() => setConfirmDelete(key)}
+                      aria-label={`Delete ${name}`}
+                    >
                       Delete…
                     </button>
                   </div>
@@ -432,12 +490,24 @@ export function RulesSettings() {
                 )}
                 {isOpen && (
                   <div id={`${key}-form`} role="group" aria-label={`Edit rule ${name}`}>
-                    <RuleForm rule={rule} path={['rules', index]} problems={problems} directory={directory} onChange={(next) => update(key, next)} idFor={`${key}-id`} />
+                    <RuleForm
+                      rule={rule}
+                      path={['rules', index]}
+                      problems={problems}
+                      directory={directory}
+                      onChange={(next) => update(key, next)}
+                      idFor={`${key}-id`}
+                    />
                     <div className="settings-actions rule-form-foot">
                       <button type="button" onClick={() => setOpen(null)}>
                         Close the form
                       </button>
-                      <button type="button" className="primary" onClick={() => void save()} disabled={!dirty || status?.kind === 'busy'}>
+                      <button
+                        type="button"
+                        className="primary"
+                        onClick={() => void save()}
+                        disabled={!dirty || status?.kind === 'busy'}
+                      >
                         Save draft
                       </button>
                     </div>
@@ -446,7 +516,10 @@ export function RulesSettings() {
               </li>
             );
           })}
-          <li className={open === FALLBACK ? 'rule-item rule-fallback rule-open' : 'rule-item rule-fallback'} aria-label="Fallback">
+          <li
+            className={open === FALLBACK ? 'rule-item rule-fallback rule-open' : 'rule-item rule-fallback'}
+            aria-label="Fallback"
+          >
             <div className="rule-head">
               <span className="rule-pos" aria-hidden="true">
                 {items.length + 1}
@@ -457,7 +530,8 @@ export function RulesSettings() {
                 <p className="muted small">Always last; it cannot be moved or deleted.</p>
                 {fallbackProblems.length > 0 && open !== FALLBACK && (
                   <p className="form-error small">
-                    {fallbackProblems.length === 1 ? '1 problem' : `${fallbackProblems.length} problems`}: edit the fallback to see where.
+                    {fallbackProblems.length === 1 ? '1 problem' : `${fallbackProblems.length} problems`}:
+                    edit the fallback to see where.
                   </p>
                 )}
               </div>
@@ -489,7 +563,12 @@ export function RulesSettings() {
                   <button type="button" onClick={() => setOpen(null)}>
                     Close the form
                   </button>
-                  <button type="button" className="primary" onClick={() => void save()} disabled={!dirty || status?.kind === 'busy'}>
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => void save()}
+                    disabled={!dirty || status?.kind === 'busy'}
+                  >
                     Save draft
                   </button>
                 </div>
@@ -515,7 +594,9 @@ export function RulesSettings() {
           </label>
           <FieldProblems path={['reviewEvery']} problems={problemsUnder(problems, ['reviewEvery'])} />
         </div>
-        <p className="muted small">New rules go just above the fallback; move them up to take handoffs before other rules.</p>
+        <p className="muted small">
+          New rules go just above the fallback; move them up to take handoffs before other rules.
+        </p>
 
         <datalist id="rules-dl-channel">
           {[...directory.channels, ...CHANNEL_TYPES].map((c) => (

@@ -1,7 +1,14 @@
 import type { TaskSpec } from '../../../../../../src/contract/config.js';
 import type { Priority, TaskType } from '../../../../../../src/contract/common.js';
 import { formatOperand, parseList, parseScalar } from './condition-values.js';
-import { problemsAt, problemsUnder, type Destination, type Path, type Problem, type RuleAction } from './edit-rules.js';
+import {
+  problemsAt,
+  problemsUnder,
+  type Destination,
+  type Path,
+  type Problem,
+  type RuleAction,
+} from './edit-rules.js';
 import { FieldProblems, invalidProps, TextBox } from './form-bits.js';
 import {
   ASSIGNMENTS,
@@ -32,11 +39,19 @@ const makeDestination = (kind: DestinationKind, id: string): Destination =>
 const ASSIGNMENT_HELP: Record<RuleAction['assignment'], string> = {
   keep_owner_and_alert:
     'A conversation that already has a human owner keeps them; the destination’s agents are alerted and follow it. Without an owner it is reassigned.',
-  reassign: 'Ownership moves fully to the destination: the user, or a member chosen by the team’s or queue’s strategy.',
-  unassign_to_queue: 'No owner: the conversation waits in the queue and the queue’s strategy assigns it (manual queues wait for a claim).',
+  reassign:
+    'Ownership moves fully to the destination: the user, or a member chosen by the team’s or queue’s strategy.',
+  unassign_to_queue:
+    'No owner: the conversation waits in the queue and the queue’s strategy assigns it (manual queues wait for a claim).',
 };
 
-const VARIABLES = ['{{contact.name}}', '{{team.name}}', '{{expected_wait}}', '{{queue.position}}', '{{business_hours.next_open}}'];
+const VARIABLES = [
+  '{{contact.name}}',
+  '{{team.name}}',
+  '{{expected_wait}}',
+  '{{queue.position}}',
+  '{{business_hours.next_open}}',
+];
 
 /** A rule's *then* (and the fallback's): destination, assignment, customer message, notifications, tasks, changes. */
 export function ActionEditor({
@@ -62,12 +77,14 @@ export function ActionEditor({
       : kind === 'team'
         ? [...directory.teams]
         : [...directory.queues];
-  if (!targets.some((t) => t.id === target)) targets.unshift({ id: target, name: `${target} (not in the directory)` });
+  if (!targets.some((t) => t.id === target))
+    targets.unshift({ id: target, name: `${target} (not in the directory)` });
 
   const message = action.message;
   const messageMode = message === undefined ? 'default' : message === false ? 'off' : 'custom';
   const messageEntries = message === undefined || message === false ? [] : Object.entries(message);
-  const setMessages = (entries: [string, string][]) => onChange({ ...action, message: Object.fromEntries(entries) });
+  const setMessages = (entries: [string, string][]) =>
+    onChange({ ...action, message: Object.fromEntries(entries) });
 
   const set = action.set ?? {};
   const setSet = (next: NonNullable<RuleAction['set']>) => {
@@ -79,11 +96,20 @@ export function ActionEditor({
   const setProperties = (entries: [string, string | number | boolean | null][]) =>
     setSet({ ...set, properties: entries.length === 0 ? undefined : Object.fromEntries(entries) });
 
-  const setTask = (i: number, task: TaskSpec) => onChange({ ...action, tasks: action.tasks.map((t, j) => (j === i ? task : t)) });
+  const setTask = (i: number, task: TaskSpec) =>
+    onChange({ ...action, tasks: action.tasks.map((t, j) => (j === i ? task : t)) });
   const assigneeValue = (task: TaskSpec): string =>
-    task.assignee === 'owner' ? 'owner' : 'user' in task.assignee ? `user:${task.assignee.user}` : `team:${task.assignee.team}`;
+    task.assignee === 'owner'
+      ? 'owner'
+      : 'user' in task.assignee
+        ? `user:${task.assignee.user}`
+        : `team:${task.assignee.team}`;
   const parseAssignee = (value: string): TaskSpec['assignee'] =>
-    value.startsWith('user:') ? { user: value.slice(5) } : value.startsWith('team:') ? { team: value.slice(5) } : 'owner';
+    value.startsWith('user:')
+      ? { user: value.slice(5) }
+      : value.startsWith('team:')
+        ? { team: value.slice(5) }
+        : 'owner';
 
   return (
     <div className="action-editor">
@@ -96,7 +122,12 @@ export function ActionEditor({
               value={kind}
               onChange={(e) => {
                 const next = e.target.value as DestinationKind;
-                const first = next === 'user' ? 'contact_owner' : next === 'team' ? directory.teams[0]?.id : directory.queues[0]?.id;
+                const first =
+                  next === 'user'
+                    ? 'contact_owner'
+                    : next === 'team'
+                      ? directory.teams[0]?.id
+                      : directory.queues[0]?.id;
                 onChange({ ...action, destination: makeDestination(next, first ?? '') });
               }}
             >
@@ -139,7 +170,9 @@ export function ActionEditor({
             </span>
           </label>
         ))}
-        <p className="muted small">The strategy (round robin, least busy, manual) is the destination team’s or queue’s.</p>
+        <p className="muted small">
+          The strategy (round robin, least busy, manual) is the destination team’s or queue’s.
+        </p>
         <FieldProblems path={at('assignment')} problems={under('assignment')} />
       </fieldset>
 
@@ -154,7 +187,13 @@ export function ActionEditor({
               const { message: _drop, ...rest } = action;
               if (mode === 'default') onChange(rest);
               else if (mode === 'off') onChange({ ...rest, message: false });
-              else onChange({ ...rest, message: { en: "I'm connecting you to a support specialist. Expected wait: {{expected_wait}}." } });
+              else
+                onChange({
+                  ...rest,
+                  message: {
+                    en: "I'm connecting you to a support specialist. Expected wait: {{expected_wait}}.",
+                  },
+                });
             }}
           >
             <option value="default">The standard handoff message</option>
@@ -173,7 +212,11 @@ export function ActionEditor({
                       type="text"
                       value={language}
                       list="rules-dl-language"
-                      onChange={(e) => setMessages(messageEntries.map(([l, t], j) => (j === i ? [e.target.value.trim(), t] : [l, t])))}
+                      onChange={(e) =>
+                        setMessages(
+                          messageEntries.map(([l, t], j) => (j === i ? [e.target.value.trim(), t] : [l, t])),
+                        )
+                      }
                       {...invalidProps(at('message', language), under('message', language))}
                     />
                   </label>
@@ -182,7 +225,11 @@ export function ActionEditor({
                     <textarea
                       rows={2}
                       value={text}
-                      onChange={(e) => setMessages(messageEntries.map(([l, t], j) => (j === i ? [l, e.target.value] : [l, t])))}
+                      onChange={(e) =>
+                        setMessages(
+                          messageEntries.map(([l, t], j) => (j === i ? [l, e.target.value] : [l, t])),
+                        )
+                      }
                     />
                   </label>
                   <button
@@ -208,11 +255,19 @@ export function ActionEditor({
               Add a language
             </button>
             <p className="muted small">
-              The customer gets the text in their language, else the workspace&apos;s. Variables: {VARIABLES.join(' ')}
+              The customer gets the text in their language, else the workspace&apos;s. Variables:{' '}
+              {VARIABLES.join(' ')}
             </p>
           </>
         )}
-        <FieldProblems path={at('message')} problems={problemsAt(problems, at('message'), messageEntries.map(([l]) => at('message', l)))} />
+        <FieldProblems
+          path={at('message')}
+          problems={problemsAt(
+            problems,
+            at('message'),
+            messageEntries.map(([l]) => at('message', l)),
+          )}
+        />
       </fieldset>
 
       <fieldset className="rule-fieldset">
@@ -226,7 +281,9 @@ export function ActionEditor({
                 onChange={(e) =>
                   onChange({
                     ...action,
-                    notify: e.target.checked ? NOTIFY_CHANNELS.filter((c) => c === n || action.notify.includes(c)) : action.notify.filter((c) => c !== n),
+                    notify: e.target.checked
+                      ? NOTIFY_CHANNELS.filter((c) => c === n || action.notify.includes(c))
+                      : action.notify.filter((c) => c !== n),
                   })
                 }
               />
@@ -245,7 +302,10 @@ export function ActionEditor({
             <li key={i} className="task-row" role="group" aria-label={`Task ${i + 1}`}>
               <label className="form-field">
                 <span>Type</span>
-                <select value={task.type} onChange={(e) => setTask(i, { ...task, type: e.target.value as TaskType })}>
+                <select
+                  value={task.type}
+                  onChange={(e) => setTask(i, { ...task, type: e.target.value as TaskType })}
+                >
                   {TASK_TYPES.map((t) => (
                     <option key={t} value={t}>
                       {TASK_LABELS[t]}
@@ -255,7 +315,10 @@ export function ActionEditor({
               </label>
               <label className="form-field">
                 <span>Assignee</span>
-                <select value={assigneeValue(task)} onChange={(e) => setTask(i, { ...task, assignee: parseAssignee(e.target.value) })}>
+                <select
+                  value={assigneeValue(task)}
+                  onChange={(e) => setTask(i, { ...task, assignee: parseAssignee(e.target.value) })}
+                >
                   <option value="owner">The conversation&apos;s owner</option>
                   {directory.users.map((u) => (
                     <option key={u.id} value={`user:${u.id}`}>
@@ -267,7 +330,11 @@ export function ActionEditor({
                       Team {t.name}
                     </option>
                   ))}
-                  {!['owner', ...directory.users.map((u) => `user:${u.id}`), ...directory.teams.map((t) => `team:${t.id}`)].includes(assigneeValue(task)) && (
+                  {![
+                    'owner',
+                    ...directory.users.map((u) => `user:${u.id}`),
+                    ...directory.teams.map((t) => `team:${t.id}`),
+                  ].includes(assigneeValue(task)) && (
                     <option value={assigneeValue(task)}>{assigneeValue(task)} (not in the directory)</option>
                   )}
                 </select>
@@ -293,14 +360,26 @@ export function ActionEditor({
                   }}
                 />
               </label>
-              <button type="button" onClick={() => onChange({ ...action, tasks: action.tasks.filter((_, j) => j !== i) })} aria-label={`Remove task ${i + 1}`}>
+              <button
+                type="button"
+                onClick={() => onChange({ ...action, tasks: action.tasks.filter((_, j) => j !== i) })}
+                aria-label={`Remove task ${i + 1}`}
+              >
                 Remove
               </button>
               <FieldProblems path={at('tasks', i)} problems={under('tasks', i)} />
             </li>
           ))}
         </ul>
-        <button type="button" onClick={() => onChange({ ...action, tasks: [...action.tasks, { type: 'callback', assignee: 'owner', due: '1h' }] })}>
+        <button
+          type="button"
+          onClick={() =>
+            onChange({
+              ...action,
+              tasks: [...action.tasks, { type: 'callback', assignee: 'owner', due: '1h' }],
+            })
+          }
+        >
           Add task
         </button>
       </fieldset>
@@ -312,7 +391,9 @@ export function ActionEditor({
             <span>Priority</span>
             <select
               value={set.priority ?? ''}
-              onChange={(e) => setSet({ ...set, priority: e.target.value === '' ? undefined : (e.target.value as Priority) })}
+              onChange={(e) =>
+                setSet({ ...set, priority: e.target.value === '' ? undefined : (e.target.value as Priority) })
+              }
             >
               <option value="">Leave as it is</option>
               {PRIORITIES.map((p) => (
@@ -346,7 +427,11 @@ export function ActionEditor({
                 <input
                   type="text"
                   value={key}
-                  onChange={(e) => setProperties(properties.map(([k, v], j) => (j === i ? [e.target.value.trim(), v] : [k, v])))}
+                  onChange={(e) =>
+                    setProperties(
+                      properties.map(([k, v], j) => (j === i ? [e.target.value.trim(), v] : [k, v])),
+                    )
+                  }
                 />
               </label>
               <label className="form-field">
@@ -354,10 +439,16 @@ export function ActionEditor({
                 <TextBox
                   text={formatOperand(value)}
                   normalize={(t) => formatOperand(parseScalar(t))}
-                  onText={(t) => setProperties(properties.map(([k, v], j) => (j === i ? [k, parseScalar(t)] : [k, v])))}
+                  onText={(t) =>
+                    setProperties(properties.map(([k, v], j) => (j === i ? [k, parseScalar(t)] : [k, v])))
+                  }
                 />
               </label>
-              <button type="button" onClick={() => setProperties(properties.filter((_, j) => j !== i))} aria-label={`Remove property change ${i + 1}`}>
+              <button
+                type="button"
+                onClick={() => setProperties(properties.filter((_, j) => j !== i))}
+                aria-label={`Remove property change ${i + 1}`}
+              >
                 Remove
               </button>
             </li>

@@ -78,14 +78,21 @@ export function ConditionNode(props: NodeProps) {
             <select
               value={key}
               onChange={(e) =>
-                edits.set(inner, writeCondition({ kind: e.target.value === 'any' ? 'any' : 'all', children: node.children }))
+                edits.set(
+                  inner,
+                  writeCondition({ kind: e.target.value === 'any' ? 'any' : 'all', children: node.children }),
+                )
               }
             >
               <option value="all">All of these hold</option>
               <option value="any">Any of these holds</option>
             </select>
           </label>
-          <button type="button" onClick={() => edits.toggleNot(inner)} aria-label={`Negate condition ${label}`}>
+          <button
+            type="button"
+            onClick={() => edits.toggleNot(inner)}
+            aria-label={`Negate condition ${label}`}
+          >
             Negate
           </button>
           <button type="button" onClick={() => edits.remove(inner)} aria-label={`Remove condition ${label}`}>
@@ -96,21 +103,32 @@ export function ConditionNode(props: NodeProps) {
         <ol className="cond-children">
           {node.children.map((child, i) => (
             <li key={i}>
-              <ConditionNode {...props} condition={child} path={[...path, key, i]} inner={[...inner, key, i]} label={`${label}.${i + 1}`} />
+              <ConditionNode
+                {...props}
+                condition={child}
+                path={[...path, key, i]}
+                inner={[...inner, key, i]}
+                label={`${label}.${i + 1}`}
+              />
             </li>
           ))}
         </ol>
         <div className="cond-add">
           <button
             type="button"
-            onClick={() => edits.set(inner, writeCondition({ kind: key, children: [...node.children, blankCondition()] }))}
+            onClick={() =>
+              edits.set(inner, writeCondition({ kind: key, children: [...node.children, blankCondition()] }))
+            }
           >
             Add condition to {label}
           </button>
           <button
             type="button"
             onClick={() =>
-              edits.set(inner, writeCondition({ kind: key, children: [...node.children, { any: [blankCondition()] }] }))
+              edits.set(
+                inner,
+                writeCondition({ kind: key, children: [...node.children, { any: [blankCondition()] }] }),
+              )
             }
           >
             Add group to {label}
@@ -125,12 +143,22 @@ export function ConditionNode(props: NodeProps) {
       <div className="cond cond-not" role="group" aria-label={`Condition ${label}`}>
         <div className="cond-head">
           <strong>Not:</strong> <span className="muted small">the condition below must not hold</span>
-          <button type="button" onClick={() => edits.toggleNot(inner)} aria-label={`Stop negating condition ${label}`}>
+          <button
+            type="button"
+            onClick={() => edits.toggleNot(inner)}
+            aria-label={`Stop negating condition ${label}`}
+          >
             Stop negating
           </button>
         </div>
         <FieldProblems path={path} problems={problemsAt(problems, path, [[...path, 'not']])} />
-        <ConditionNode {...props} condition={node.child} path={[...path, 'not']} inner={[...inner, 'not']} label={`${label}.1`} />
+        <ConditionNode
+          {...props}
+          condition={node.child}
+          path={[...path, 'not']}
+          inner={[...inner, 'not']}
+          label={`${label}.1`}
+        />
       </div>
     );
   }
@@ -151,7 +179,8 @@ function FieldTest({ condition, path, inner, label, edits, problems, schedules }
       edits.set(inner, { businessHours: { open: schedules[0] ?? '' } });
       return;
     }
-    const spec: OperatorSpec = node.kind === 'field' && Object.keys(node.spec).length > 0 ? node.spec : { eq: '' };
+    const spec: OperatorSpec =
+      node.kind === 'field' && Object.keys(node.spec).length > 0 ? node.spec : { eq: '' };
     edits.set(inner, writeCondition({ kind: 'field', field: next, spec }));
   };
 
@@ -189,7 +218,14 @@ function FieldTest({ condition, path, inner, label, edits, problems, schedules }
             value={field.slice(scope.length + 1)}
             placeholder={scope === 'contact' ? 'plan, email, owner…' : 'priority, tags, status…'}
             onChange={(e) =>
-              edits.set(inner, writeCondition({ kind: 'field', field: `${scope}.${e.target.value.trim()}`, spec: node.kind === 'field' ? node.spec : { eq: '' } }))
+              edits.set(
+                inner,
+                writeCondition({
+                  kind: 'field',
+                  field: `${scope}.${e.target.value.trim()}`,
+                  spec: node.kind === 'field' ? node.spec : { eq: '' },
+                }),
+              )
             }
           />
         </label>
@@ -232,7 +268,12 @@ function FieldTest({ condition, path, inner, label, edits, problems, schedules }
             <span>State</span>
             <select
               value={node.state}
-              onChange={(e) => edits.set(inner, writeCondition({ ...node, state: e.target.value === 'closed' ? 'closed' : 'open' }))}
+              onChange={(e) =>
+                edits.set(
+                  inner,
+                  writeCondition({ ...node, state: e.target.value === 'closed' ? 'closed' : 'open' }),
+                )
+              }
             >
               <option value="open">is open</option>
               <option value="closed">is closed</option>
@@ -263,7 +304,11 @@ function FieldTest({ condition, path, inner, label, edits, problems, schedules }
                 value={op}
                 onChange={(e) => {
                   const nextOp = e.target.value as Operator;
-                  setSpec(entries.map(([o, v], j): [Operator, unknown] => (j === i ? [nextOp, convertOperand(nextOp, v)] : [o, v])));
+                  setSpec(
+                    entries.map(([o, v], j): [Operator, unknown] =>
+                      j === i ? [nextOp, convertOperand(nextOp, v)] : [o, v],
+                    ),
+                  );
                 }}
               >
                 {OPERATORS.filter((o) => o === op || unused.includes(o)).map((o) => (
@@ -278,7 +323,13 @@ function FieldTest({ condition, path, inner, label, edits, problems, schedules }
                 <span>Value</span>
                 <select
                   value={value === false ? 'false' : 'true'}
-                  onChange={(e) => setSpec(entries.map(([o, v], j): [Operator, unknown] => (j === i ? [o, e.target.value === 'true'] : [o, v])))}
+                  onChange={(e) =>
+                    setSpec(
+                      entries.map(([o, v], j): [Operator, unknown] =>
+                        j === i ? [o, e.target.value === 'true'] : [o, v],
+                      ),
+                    )
+                  }
                 >
                   <option value="true">yes</option>
                   <option value="false">no (is not set)</option>
@@ -286,11 +337,23 @@ function FieldTest({ condition, path, inner, label, edits, problems, schedules }
               </label>
             ) : (
               <label className="cond-field cond-value">
-                <span>{op === 'in' || op === 'nin' ? 'Values (comma-separated)' : op === 'matches' ? 'Pattern (regular expression)' : 'Value'}</span>
+                <span>
+                  {op === 'in' || op === 'nin'
+                    ? 'Values (comma-separated)'
+                    : op === 'matches'
+                      ? 'Pattern (regular expression)'
+                      : 'Value'}
+                </span>
                 <TextBox
                   text={formatOperand(value)}
                   normalize={(t) => formatOperand(parseOperand(op, t))}
-                  onText={(t) => setSpec(entries.map(([o, v], j): [Operator, unknown] => (j === i ? [o, parseOperand(o, t)] : [o, v])))}
+                  onText={(t) =>
+                    setSpec(
+                      entries.map(([o, v], j): [Operator, unknown] =>
+                        j === i ? [o, parseOperand(o, t)] : [o, v],
+                      ),
+                    )
+                  }
                   {...(list === undefined ? {} : { list })}
                   {...invalidProps(path, own)}
                 />
@@ -358,7 +421,15 @@ export function ConditionTree({
   const isGroup = node.kind === 'all' || node.kind === 'any';
   return (
     <div>
-      <ConditionNode condition={condition} path={path} inner={[]} label="1" edits={edits} problems={problems} schedules={schedules} />
+      <ConditionNode
+        condition={condition}
+        path={path}
+        inner={[]}
+        label="1"
+        edits={edits}
+        problems={problems}
+        schedules={schedules}
+      />
       {!isGroup && (
         <button type="button" className="cond-and" onClick={() => onChange(addCondition(condition))}>
           Add condition

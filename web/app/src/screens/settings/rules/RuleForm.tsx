@@ -1,7 +1,15 @@
 import type { Trigger } from '../../../../../../src/contract/common.js';
 import { ActionEditor, type Directory } from './ActionEditor.js';
 import { ConditionTree, type ConditionEdits } from './ConditionEditor.js';
-import { problemsUnder, removeCondition, setIn, toggleNot, type Path, type Problem, type Rule } from './edit-rules.js';
+import {
+  problemsUnder,
+  removeCondition,
+  setIn,
+  toggleNot,
+  type Path,
+  type Problem,
+  type Rule,
+} from './edit-rules.js';
 import { FieldProblems, invalidProps } from './form-bits.js';
 import { TRIGGERS, TRIGGER_LABELS } from './options.js';
 
@@ -28,7 +36,9 @@ export function RuleForm({
   const when = rule.when ?? [];
 
   const setWhen = (trigger: Trigger, on: boolean) => {
-    const next = on ? TRIGGERS.filter((t) => t === trigger || when.includes(t)) : when.filter((t) => t !== trigger);
+    const next = on
+      ? TRIGGERS.filter((t) => t === trigger || when.includes(t))
+      : when.filter((t) => t !== trigger);
     const { when: _drop, ...rest } = rule;
     onChange(next.length === 0 ? rest : { ...rest, when: next });
   };
@@ -72,11 +82,17 @@ export function RuleForm({
             />
           </label>
           <label className="choice-inline">
-            <input type="checkbox" checked={rule.enabled} onChange={(e) => onChange({ ...rule, enabled: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={rule.enabled}
+              onChange={(e) => onChange({ ...rule, enabled: e.target.checked })}
+            />
             Turned on
           </label>
         </div>
-        <p className="muted small">A lowercase id: letters, digits, “-” and “_”. Traces and reports name the rule by it.</p>
+        <p className="muted small">
+          A lowercase id: letters, digits, “-” and “_”. Traces and reports name the rule by it.
+        </p>
         <FieldProblems path={at('id')} problems={under('id')} />
       </fieldset>
 
@@ -85,7 +101,11 @@ export function RuleForm({
         <div className="choice-grid">
           {TRIGGERS.map((t) => (
             <label key={t} className="choice-inline">
-              <input type="checkbox" checked={when.includes(t)} onChange={(e) => setWhen(t, e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={when.includes(t)}
+                onChange={(e) => setWhen(t, e.target.checked)}
+              />
               <span>
                 {TRIGGER_LABELS[t]} <code className="small">{t}</code>
               </span>
@@ -93,18 +113,33 @@ export function RuleForm({
           ))}
         </div>
         <p className="muted small">
-          {when.length === 0 ? 'None ticked: the rule answers every trigger.' : 'The rule answers only the ticked triggers.'}
+          {when.length === 0
+            ? 'None ticked: the rule answers every trigger.'
+            : 'The rule answers only the ticked triggers.'}
         </p>
         <FieldProblems path={at('when')} problems={under('when')} />
       </fieldset>
 
       <fieldset className="rule-fieldset">
         <legend>If: the conditions</legend>
-        <ConditionTree condition={rule.if} path={at('if')} problems={problems} schedules={directory.schedules} onChange={setIf} edits={edits} />
+        <ConditionTree
+          condition={rule.if}
+          path={at('if')}
+          problems={problems}
+          schedules={directory.schedules}
+          onChange={setIf}
+          edits={edits}
+        />
       </fieldset>
 
       <h4 className="rule-then">Then</h4>
-      <ActionEditor action={rule.then} path={at('then')} problems={problems} directory={directory} onChange={(then) => onChange({ ...rule, then })} />
+      <ActionEditor
+        action={rule.then}
+        path={at('then')}
+        problems={problems}
+        directory={directory}
+        onChange={(then) => onChange({ ...rule, then })}
+      />
     </div>
   );
 }

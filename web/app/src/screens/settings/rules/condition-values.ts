@@ -64,6 +64,10 @@ export function formatOperand(value: unknown): string {
 /** The value a newly chosen operator starts with, keeping what can be kept of the previous one. */
 export function convertOperand(operator: Operator, previous: unknown): OperatorSpec[Operator] {
   if (operator === 'exists') return true;
-  const text = Array.isArray(previous) ? formatOperand(previous) : typeof previous === 'boolean' && operator !== 'eq' && operator !== 'neq' ? '' : formatOperand(previous);
+  const text = Array.isArray(previous)
+    ? formatOperand(previous)
+    : typeof previous === 'boolean' && operator !== 'eq' && operator !== 'neq'
+      ? ''
+      : formatOperand(previous);
   return parseOperand(operator, text);
 }

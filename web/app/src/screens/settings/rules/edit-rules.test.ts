@@ -93,7 +93,9 @@ describe('update at a path', () => {
   });
 
   it('names a place the way the server does', () => {
-    expect(formatPath(['rules', 2, 'if', 'all', 0, 'contact.plan', 'eq'])).toBe('rules[2].if.all[0].contact.plan.eq');
+    expect(formatPath(['rules', 2, 'if', 'all', 0, 'contact.plan', 'eq'])).toBe(
+      'rules[2].if.all[0].contact.plan.eq',
+    );
     expect(formatPath([])).toBe('(root)');
   });
 });
@@ -112,7 +114,11 @@ describe('conditions', () => {
       expect(writeCondition(readCondition(c))).toEqual(c);
       expect(ConditionSchema.safeParse(c).success).toBe(true);
     }
-    expect(readCondition({ 'contact.plan': { eq: 'x' } })).toEqual({ kind: 'field', field: 'contact.plan', spec: { eq: 'x' } });
+    expect(readCondition({ 'contact.plan': { eq: 'x' } })).toEqual({
+      kind: 'field',
+      field: 'contact.plan',
+      spec: { eq: 'x' },
+    });
   });
 
   it('adds a condition: the first alone, a second under all, more into the group', () => {
@@ -164,6 +170,8 @@ describe('server problems in the form', () => {
   it('shows a group its own problem and leaves its children theirs', () => {
     const group = ['rules', 1, 'if'];
     expect(problemsAt(problems, group, [[...group, 'all', 0]]).map((p) => p.message)).toEqual(['too small']);
-    expect(problemsAt(problems, [...group, 'all', 0]).map((p) => p.message)).toEqual(['invalid regular expression']);
+    expect(problemsAt(problems, [...group, 'all', 0]).map((p) => p.message)).toEqual([
+      'invalid regular expression',
+    ]);
   });
 });

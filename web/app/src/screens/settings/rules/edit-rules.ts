@@ -124,13 +124,19 @@ export function readCondition(condition: Condition): ConditionNode {
   const record = condition as Record<string, unknown>;
   const [key] = Object.keys(record);
   const value = key === undefined ? undefined : record[key];
-  if ((key === 'all' || key === 'any') && Array.isArray(value)) return { kind: key, children: value as Condition[] };
+  if ((key === 'all' || key === 'any') && Array.isArray(value))
+    return { kind: key, children: value as Condition[] };
   if (key === 'not' && isRecord(value)) return { kind: 'not', child: value as Condition };
   if (key === 'businessHours' && isRecord(value)) {
-    if (typeof value.closed === 'string') return { kind: 'businessHours', state: 'closed', schedule: value.closed };
-    return { kind: 'businessHours', state: 'open', schedule: typeof value.open === 'string' ? value.open : '' };
+    if (typeof value.closed === 'string')
+      return { kind: 'businessHours', state: 'closed', schedule: value.closed };
+    return {
+      kind: 'businessHours',
+      state: 'open',
+      schedule: typeof value.open === 'string' ? value.open : '',
+    };
   }
-  return { kind: 'field', field: key ?? '', spec: (isRecord(value) ? value : {}) };
+  return { kind: 'field', field: key ?? '', spec: isRecord(value) ? value : {} };
 }
 
 export function writeCondition(node: ConditionNode): Condition {
@@ -158,7 +164,8 @@ export const blankCondition = (): Condition => ({ priority: { eq: 'urgent' } });
 export function addCondition(root: Condition | undefined, added: Condition = blankCondition()): Condition {
   if (root === undefined) return added;
   const node = readCondition(root);
-  if (node.kind === 'all' || node.kind === 'any') return writeCondition({ ...node, children: [...node.children, added] });
+  if (node.kind === 'all' || node.kind === 'any')
+    return writeCondition({ ...node, children: [...node.children, added] });
   return { all: [root, added] };
 }
 
@@ -199,14 +206,20 @@ export interface Problem {
 /** The problems at `path` or under it (`rules[2]` holds `rules[2].then.destination.queue`). */
 export function problemsUnder(problems: readonly Problem[], path: Path): Problem[] {
   const prefix = formatPath(path);
-  return problems.filter((p) => p.path === prefix || p.path.startsWith(`${prefix}.`) || p.path.startsWith(`${prefix}[`));
+  return problems.filter(
+    (p) => p.path === prefix || p.path.startsWith(`${prefix}.`) || p.path.startsWith(`${prefix}[`),
+  );
 }
 
 /**
  * The problems that belong to this place and to no narrower one the form shows: under `path` but
  * not under any of `narrower` (a group shows its own problem, its children show theirs).
  */
-export function problemsAt(problems: readonly Problem[], path: Path, narrower: readonly Path[] = []): Problem[] {
+export function problemsAt(
+  problems: readonly Problem[],
+  path: Path,
+  narrower: readonly Path[] = [],
+): Problem[] {
   const excluded = new Set(narrower.flatMap((p) => problemsUnder(problems, p)));
   return problemsUnder(problems, path).filter((p) => !excluded.has(p));
 }

@@ -2,7 +2,8 @@ import { useState, type InputHTMLAttributes } from 'react';
 import { formatPath, type Path, type Problem } from './edit-rules.js';
 
 /** The id of the problems shown at a place in the form (`rules[2].then.destination`), for aria-describedby. */
-export const problemsId = (path: Path): string => `problems-${formatPath(path).replace(/[^A-Za-z0-9_-]/g, '_')}`;
+export const problemsId = (path: Path): string =>
+  `problems-${formatPath(path).replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 /** The server's problems for one control, next to it. */
 export function FieldProblems({ path, problems }: { path: Path; problems: readonly Problem[] }) {

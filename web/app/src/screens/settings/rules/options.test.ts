@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { AssignmentBehaviour, NotifyChannel, Priority, TaskType, Trigger } from '../../../../../../src/contract/common.js';
-import { OPERATORS as SCHEMA_OPERATORS, PLAIN_FIELDS as SCHEMA_FIELDS, PROPERTY_FIELD } from '../../../../../../src/contract/conditions.js';
+import {
+  AssignmentBehaviour,
+  NotifyChannel,
+  Priority,
+  TaskType,
+  Trigger,
+} from '../../../../../../src/contract/common.js';
+import {
+  OPERATORS as SCHEMA_OPERATORS,
+  PLAIN_FIELDS as SCHEMA_FIELDS,
+  PROPERTY_FIELD,
+} from '../../../../../../src/contract/conditions.js';
 import { Strategy } from '../../../../../../src/contract/common.js';
 import {
   ASSIGNMENTS,

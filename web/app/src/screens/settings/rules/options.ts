@@ -3,7 +3,13 @@
  * server's zod contract: the app imports src/contract as types only (no zod in the bundle), so the
  * values live here and options.test.ts fails when they drift from the schemas.
  */
-import type { AssignmentBehaviour, NotifyChannel, Priority, TaskType, Trigger } from '../../../../../../src/contract/common.js';
+import type {
+  AssignmentBehaviour,
+  NotifyChannel,
+  Priority,
+  TaskType,
+  Trigger,
+} from '../../../../../../src/contract/common.js';
 import type { Operator } from '../../../../../../src/contract/conditions.js';
 
 export const TRIGGERS = [
@@ -26,7 +32,11 @@ export const TRIGGER_LABELS: Record<Trigger, string> = {
   no_assistant: 'the channel has no AI agent',
 };
 
-export const ASSIGNMENTS = ['keep_owner_and_alert', 'reassign', 'unassign_to_queue'] as const satisfies readonly AssignmentBehaviour[];
+export const ASSIGNMENTS = [
+  'keep_owner_and_alert',
+  'reassign',
+  'unassign_to_queue',
+] as const satisfies readonly AssignmentBehaviour[];
 
 export const ASSIGNMENT_LABELS: Record<AssignmentBehaviour, string> = {
   keep_owner_and_alert: 'Keep the current owner and alert the destination',
@@ -34,7 +44,12 @@ export const ASSIGNMENT_LABELS: Record<AssignmentBehaviour, string> = {
   unassign_to_queue: 'Unassign and wait in the queue',
 };
 
-export const NOTIFY_CHANNELS = ['in_app', 'email', 'slack', 'webhook'] as const satisfies readonly NotifyChannel[];
+export const NOTIFY_CHANNELS = [
+  'in_app',
+  'email',
+  'slack',
+  'webhook',
+] as const satisfies readonly NotifyChannel[];
 
 export const NOTIFY_LABELS: Record<NotifyChannel, string> = {
   in_app: 'In the app',
@@ -53,7 +68,19 @@ export const TASK_LABELS: Record<TaskType, string> = {
   check_in: 'Check in after resolution',
 };
 
-export const OPERATORS = ['eq', 'neq', 'in', 'nin', 'contains', 'matches', 'exists', 'gt', 'gte', 'lt', 'lte'] as const satisfies readonly Operator[];
+export const OPERATORS = [
+  'eq',
+  'neq',
+  'in',
+  'nin',
+  'contains',
+  'matches',
+  'exists',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+] as const satisfies readonly Operator[];
 
 export const OPERATOR_LABELS: Record<Operator, string> = {
   eq: 'is',

@@ -8,7 +8,13 @@ describe('a rule as a sentence', () => {
       id: 'enterprise-spanish',
       enabled: true,
       when: ['customer_requested_human', 'unsupported_topic'],
-      if: { all: [{ channel: { in: ['web-chat'] } }, { 'contact.plan': { eq: 'enterprise' } }, { language: { eq: 'es' } }] },
+      if: {
+        all: [
+          { channel: { in: ['web-chat'] } },
+          { 'contact.plan': { eq: 'enterprise' } },
+          { language: { eq: 'es' } },
+        ],
+      },
       then: {
         destination: { queue: 'es-support' },
         assignment: 'unassign_to_queue',
@@ -29,7 +35,13 @@ describe('a rule as a sentence', () => {
     const rule: Rule = {
       id: 'x',
       enabled: false,
-      then: { destination: { user: 'contact_owner' }, assignment: 'keep_owner_and_alert', message: false, notify: [], tasks: [] },
+      then: {
+        destination: { user: 'contact_owner' },
+        assignment: 'keep_owner_and_alert',
+        message: false,
+        notify: [],
+        tasks: [],
+      },
     };
     expect(summarizeRule(rule)).toBe(
       "On any handoff trigger: keep the current owner and alert the contact's owner; notify nobody; send the customer no message. (turned off: never matches)",
@@ -45,7 +57,9 @@ describe('a rule as a sentence', () => {
           { 'contact.owner': { exists: false } },
         ],
       }),
-    ).toBe('(priority is urgent and tags contains vip) or not (schedule office is open) or contact.owner is not set');
+    ).toBe(
+      '(priority is urgent and tags contains vip) or not (schedule office is open) or contact.owner is not set',
+    );
     expect(describeDestination({ team: 'oncall' })).toBe('team oncall');
     expect(describeDestination({ user: 'ana' })).toBe('user ana');
   });

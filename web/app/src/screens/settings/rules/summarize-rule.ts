@@ -12,7 +12,8 @@ const isOperator = (key: string): key is keyof typeof OPERATOR_LABELS => key in 
 
 /** `the contact's owner`, `team oncall`, `queue es-support`. */
 export function describeDestination(destination: Destination): string {
-  if ('user' in destination) return destination.user === 'contact_owner' ? "the contact's owner" : `user ${destination.user}`;
+  if ('user' in destination)
+    return destination.user === 'contact_owner' ? "the contact's owner" : `user ${destination.user}`;
   if ('team' in destination) return `team ${destination.team}`;
   return `queue ${destination.queue}`;
 }
@@ -69,21 +70,31 @@ export function describeAction(action: RuleAction): string {
   parts.push(
     action.notify.length === 0
       ? 'notify nobody'
-      : `notify ${joinWords(action.notify.map((n) => NOTIFY_LABELS[n].toLowerCase()), 'and')}`,
+      : `notify ${joinWords(
+          action.notify.map((n) => NOTIFY_LABELS[n].toLowerCase()),
+          'and',
+        )}`,
   );
   if (action.tasks.length > 0) {
-    parts.push(`create ${joinWords(action.tasks.map((t) => `a ${TASK_LABELS[t.type].toLowerCase()} task due in ${t.due}`), 'and')}`);
+    parts.push(
+      `create ${joinWords(
+        action.tasks.map((t) => `a ${TASK_LABELS[t.type].toLowerCase()} task due in ${t.due}`),
+        'and',
+      )}`,
+    );
   }
   const set = action.set;
   if (set !== undefined) {
     const changes: string[] = [];
     if (set.priority !== undefined) changes.push(`priority ${set.priority}`);
     if (set.tags !== undefined && set.tags.length > 0) changes.push(`tags ${set.tags.join(', ')}`);
-    for (const [key, value] of Object.entries(set.properties ?? {})) changes.push(`${key} to ${formatOperand(value)}`);
+    for (const [key, value] of Object.entries(set.properties ?? {}))
+      changes.push(`${key} to ${formatOperand(value)}`);
     if (changes.length > 0) parts.push(`set ${joinWords(changes, 'and')}`);
   }
   if (action.message === false) parts.push('send the customer no message');
-  else if (action.message !== undefined) parts.push(`tell the customer (${Object.keys(action.message).join(', ')})`);
+  else if (action.message !== undefined)
+    parts.push(`tell the customer (${Object.keys(action.message).join(', ')})`);
   return parts.join('; ');
 }
 
@@ -92,7 +103,10 @@ export function summarizeRule(rule: Rule): string {
   const when =
     rule.when === undefined || rule.when.length === 0
       ? 'On any handoff trigger'
-      : `When ${joinWords(rule.when.map((t) => TRIGGER_LABELS[t]), 'or')}`;
+      : `When ${joinWords(
+          rule.when.map((t) => TRIGGER_LABELS[t]),
+          'or',
+        )}`;
   const condition = rule.if === undefined ? '' : `, if ${describeCondition(rule.if)}`;
   const off = rule.enabled ? '' : ' (turned off: never matches)';
   return `${when}${condition}: ${describeAction(rule.then)}.${off}`;
