@@ -327,6 +327,45 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
     expect(pageErrors).toEqual([]);
   });
 
+  it('edits the condition tree: negate, a nested any group, and undo of the unsaved changes', async () => {
+    await page.getByRole('button', { name: 'Edit urgent-flag' }).click();
+    const urgent = page.getByRole('group', { name: 'Edit rule urgent-flag' });
+    const summary = () =>
+      rules()
+        .getByRole('listitem', { name: /urgent-flag$/ })
+        .locator('.rule-summary')
+        .textContent();
+    await urgent.getByRole('button', { name: 'Negate condition 1' }).click();
+    await expect.poll(summary).toContain('if not (priority is urgent)');
+    await urgent.getByRole('button', { name: 'Stop negating condition 1' }).click();
+    await urgent.getByRole('button', { name: 'Add condition', exact: true }).click();
+    await urgent.getByRole('button', { name: 'Add group to 1' }).click();
+    const group = urgent.getByRole('group', { name: 'Condition 1.3', exact: true });
+    await group
+      .getByRole('group', { name: 'Condition 1.3.1', exact: true })
+      .getByLabel('Field')
+      .selectOption('tags');
+    await group
+      .getByRole('group', { name: 'Condition 1.3.1', exact: true })
+      .getByLabel('Operator')
+      .selectOption('contains');
+    await group.getByRole('group', { name: 'Condition 1.3.1', exact: true }).getByLabel('Value').fill('vip');
+    await expect
+      .poll(summary)
+      .toContain('if priority is urgent and priority is urgent and tags contains vip:');
+    await group.getByRole('button', { name: 'Add condition to 1.3' }).click();
+    await group.getByLabel('Combine', { exact: false }).first().selectOption('any');
+    await expect.poll(summary).toContain('and (tags contains vip or priority is urgent):');
+    await urgent.getByRole('button', { name: 'Remove condition 1.2' }).click();
+    await expect
+      .poll(summary)
+      .toContain('if priority is urgent and (tags contains vip or priority is urgent):');
+    await page.getByRole('button', { name: 'Undo the unsaved changes' }).click();
+    await expect.poll(summary).toContain('if priority is urgent:');
+    await page.getByText('No draft changes: these are the rules of the active version 2.').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
   it("edits the fallback's destination and saves it as the draft", async () => {
     await page.getByRole('button', { name: 'Edit the fallback' }).click();
     const fallback = page.getByRole('group', { name: 'Edit the fallback' });
