@@ -141,4 +141,9 @@ export const api = {
     call<RulesetVersionView>('POST', `/api/ruleset/versions/${version}/restore`, summary === undefined || summary === '' ? {} : { summary }),
   rulesetDraft: () => call<RulesetDraftView>('GET', '/api/ruleset/draft'),
   publishRuleset: (summary: string) => call<RulesetVersionView>('POST', '/api/ruleset/publish', { summary }),
+  // Settings → Handoff rules (the rules form editor): the active version, saving the draft, schedules.
+  activeRuleset: () => call<RulesetVersionView>('GET', '/api/ruleset'),
+  /** A refusal (422) keeps every problem with its path in the ruleset (`rules[2].then.destination.queue`). */
+  saveRulesetDraft: (ruleset: RulesetVersionView['ruleset']) => call<RulesetDraftView>('PUT', '/api/ruleset/draft', ruleset),
+  schedules: () => call<{ items: { id: string; name?: string | undefined }[] }>('GET', '/api/schedules'),
 };
