@@ -2,7 +2,8 @@
 export function NotificationTargetsSettings() {
   return (
     <p className="muted">
-      This screen is not built yet. Edit Notifications in <a href="/settings/workspace">the workspace YAML</a>.
+      This screen is not built yet. Edit Notifications in <a href="/settings/workspace">the workspace YAML</a>
+      .
     </p>
   );
 }

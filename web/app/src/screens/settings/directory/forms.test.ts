@@ -38,7 +38,13 @@ describe('users form', () => {
   });
 
   it('sends skills trimmed without repeats, capacity per channel type, and leaves an empty schedule out', () => {
-    const form = { ...emptyUserForm(), id: ' zoe ', name: 'Zoe', email: 'zoe@acme.test', skills: ['lang:en', ' lang:en', ''] };
+    const form = {
+      ...emptyUserForm(),
+      id: ' zoe ',
+      name: 'Zoe',
+      email: 'zoe@acme.test',
+      skills: ['lang:en', ' lang:en', ''],
+    };
     form.capacity = { chat: '2', email: '', in_app: '0', api: '' };
     expect(formToUser(form)).toEqual({
       id: 'zoe',
@@ -83,9 +89,23 @@ describe('PATCH bodies', () => {
 
 describe('teams form', () => {
   it('keeps members, leads, strategy and sticky', () => {
-    const team = { id: 'billing', name: 'Billing', members: ['ana', 'maria'], leads: ['olu'], strategy: 'least_busy' as const, sticky: true };
+    const team = {
+      id: 'billing',
+      name: 'Billing',
+      members: ['ana', 'maria'],
+      leads: ['olu'],
+      strategy: 'least_busy' as const,
+      sticky: true,
+    };
     expect(formToTeam(teamToForm(team))).toEqual(team);
-    expect(formToTeam(teamToForm({ id: 'x', name: 'X' }))).toEqual({ id: 'x', name: 'X', members: [], leads: [], strategy: 'round_robin', sticky: false });
+    expect(formToTeam(teamToForm({ id: 'x', name: 'X' }))).toEqual({
+      id: 'x',
+      name: 'X',
+      members: [],
+      leads: [],
+      strategy: 'round_robin',
+      sticky: false,
+    });
   });
 });
 
@@ -99,7 +119,11 @@ describe('queues form', () => {
       schedule: 'office',
       sla: { firstResponse: '5m', businessHours: false },
       overflow: { after: '15m', to: 'general' },
-      outOfHours: { action: 'route' as const, to: { team: 'oncall' }, when: { priority: { in: ['urgent'] } } },
+      outOfHours: {
+        action: 'route' as const,
+        to: { team: 'oncall' },
+        when: { priority: { in: ['urgent'] } },
+      },
     };
     expect(formToQueue(queueToForm(queue))).toEqual(queue);
   });
@@ -108,23 +132,52 @@ describe('queues form', () => {
     const form = { ...emptyQueueForm(), id: 'q', name: 'Q' };
     expect(formToQueue(form)).toEqual({ id: 'q', name: 'Q', requiredSkills: [] });
     expect(formToQueue({ ...form, overflowAfter: '10m' }).overflow).toEqual({ after: '10m' });
-    expect(formToQueue({ ...form, sticky: 'no', strategy: 'manual' })).toMatchObject({ sticky: false, strategy: 'manual' });
+    expect(formToQueue({ ...form, sticky: 'no', strategy: 'manual' })).toMatchObject({
+      sticky: false,
+      strategy: 'manual',
+    });
   });
 });
 
 describe('channels form', () => {
   it('keeps the address only on email channels and the bot fields only for a webhook assistant', () => {
-    const email = { id: 'support-email', name: 'Support email', type: 'email' as const, address: 'support@acme.test', assistant: 'none' as const, defaultRoute: { queue: 'general' } };
+    const email = {
+      id: 'support-email',
+      name: 'Support email',
+      type: 'email' as const,
+      address: 'support@acme.test',
+      assistant: 'none' as const,
+      defaultRoute: { queue: 'general' },
+    };
     expect(formToChannel(channelToForm(email))).toEqual(email);
-    const chat = channelToForm({ id: 'web', type: 'chat', defaultRoute: { team: 'billing' }, address: 'old@acme.test', botUrl: 'https://bot.test' });
-    expect(formToChannel(chat)).toEqual({ id: 'web', type: 'chat', assistant: 'builtin', defaultRoute: { team: 'billing' } });
+    const chat = channelToForm({
+      id: 'web',
+      type: 'chat',
+      defaultRoute: { team: 'billing' },
+      address: 'old@acme.test',
+      botUrl: 'https://bot.test',
+    });
+    expect(formToChannel(chat)).toEqual({
+      id: 'web',
+      type: 'chat',
+      assistant: 'builtin',
+      defaultRoute: { team: 'billing' },
+    });
     expect(formToChannel({ ...chat, assistant: 'webhook' })).toMatchObject({ botUrl: 'https://bot.test' });
   });
 });
 
 describe('knowledge form', () => {
   it('keeps the body as written and cleans the tags', () => {
-    expect(formToKnowledge({ id: ' faq ', title: ' Title ', body: 'Line 1\n', language: '', tags: ['a', 'a', ' '] })).toEqual({
+    expect(
+      formToKnowledge({
+        id: ' faq ',
+        title: ' Title ',
+        body: 'Line 1\n',
+        language: '',
+        tags: ['a', 'a', ' '],
+      }),
+    ).toEqual({
       id: 'faq',
       title: 'Title',
       body: 'Line 1\n',

@@ -15,7 +15,10 @@ import type {
 } from '../../../../../../src/contract/config.js';
 
 /** Objects as the document holds them: as written, defaults not applied. */
-export type UserItem = z.input<typeof UserConfig> & { currentStatus?: Availability; statusChangedAt?: string | null };
+export type UserItem = z.input<typeof UserConfig> & {
+  currentStatus?: Availability;
+  statusChangedAt?: string | null;
+};
 export type TeamItem = z.input<typeof TeamConfig>;
 export type QueueItem = z.input<typeof QueueConfig>;
 export type ChannelItem = z.input<typeof ChannelConfig>;
@@ -25,10 +28,19 @@ type Destination = z.input<typeof ChannelConfig>['defaultRoute'];
 export type ApiObject = Record<string, unknown>;
 
 // Labels are Records over the contract's enums, so a new value fails typecheck until it has one.
-export const CHANNEL_TYPE_LABELS: Readonly<Record<ChannelType, string>> = { chat: 'Chat', email: 'Email', in_app: 'In-app', api: 'API' };
+export const CHANNEL_TYPE_LABELS: Readonly<Record<ChannelType, string>> = {
+  chat: 'Chat',
+  email: 'Email',
+  in_app: 'In-app',
+  api: 'API',
+};
 export const CHANNEL_TYPES = Object.keys(CHANNEL_TYPE_LABELS) as ChannelType[];
 export const ROLE_LABELS: Readonly<Record<Role, string>> = { agent: 'Agent', admin: 'Admin' };
-export const STATUS_LABELS: Readonly<Record<Availability, string>> = { available: 'Available', away: 'Away', offline: 'Offline' };
+export const STATUS_LABELS: Readonly<Record<Availability, string>> = {
+  available: 'Available',
+  away: 'Away',
+  offline: 'Offline',
+};
 export const STRATEGY_LABELS: Readonly<Record<Strategy, string>> = {
   round_robin: 'Round robin',
   least_busy: 'Least busy',
@@ -41,7 +53,11 @@ export const ASSISTANT_LABELS: Readonly<Record<AssistantKind, string>> = {
   none: 'None: hand every conversation to people',
 };
 export type DestinationKind = 'queue' | 'team' | 'user';
-export const DESTINATION_LABELS: Readonly<Record<DestinationKind, string>> = { queue: 'Queue', team: 'Team', user: 'User' };
+export const DESTINATION_LABELS: Readonly<Record<DestinationKind, string>> = {
+  queue: 'Queue',
+  team: 'Team',
+  user: 'User',
+};
 
 /** A whole number as typed: '' → absent; digits → the number; anything else as typed (the server names it). */
 export function parseCount(text: string): number | string | undefined {
@@ -68,7 +84,11 @@ export function cleanTags(tags: readonly string[]): string[] {
  * `null` removes an optional one): the changed fields, and null for the ones the form emptied.
  * `keep` names fields of the listing that are not in the document (a user's live status).
  */
-export function patchOf(before: Readonly<ApiObject>, after: Readonly<ApiObject>, keep: readonly string[] = []): ApiObject {
+export function patchOf(
+  before: Readonly<ApiObject>,
+  after: Readonly<ApiObject>,
+  keep: readonly string[] = [],
+): ApiObject {
   const patch: ApiObject = {};
   for (const key of Object.keys(before)) {
     if (key !== 'id' && !keep.includes(key) && !(key in after)) patch[key] = null;
@@ -125,7 +145,12 @@ export function userToForm(u: UserItem): UserForm {
     email: u.email,
     role: u.role ?? 'agent',
     skills: [...(u.skills ?? [])],
-    capacity: { chat: countText(capacity.chat), email: countText(capacity.email), in_app: countText(capacity.in_app), api: countText(capacity.api) },
+    capacity: {
+      chat: countText(capacity.chat),
+      email: countText(capacity.email),
+      in_app: countText(capacity.in_app),
+      api: countText(capacity.api),
+    },
     schedule: u.schedule ?? '',
     status: u.status ?? 'available',
   };
@@ -134,7 +159,14 @@ export function userToForm(u: UserItem): UserForm {
 export function formToUser(f: UserForm): ApiObject {
   const capacity: ApiObject = {};
   for (const type of CHANNEL_TYPES) put(capacity, type, parseCount(f.capacity[type]));
-  const user: ApiObject = { id: f.id.trim(), name: f.name.trim(), email: f.email.trim(), role: f.role, skills: cleanTags(f.skills), capacity };
+  const user: ApiObject = {
+    id: f.id.trim(),
+    name: f.name.trim(),
+    email: f.email.trim(),
+    role: f.role,
+    skills: cleanTags(f.skills),
+    capacity,
+  };
   put(user, 'schedule', f.schedule);
   user.status = f.status;
   return user;
@@ -163,7 +195,14 @@ export interface TeamForm {
   strategy: Strategy;
   sticky: boolean;
 }
-export const emptyTeamForm = (): TeamForm => ({ id: '', name: '', members: [], leads: [], strategy: 'round_robin', sticky: false });
+export const emptyTeamForm = (): TeamForm => ({
+  id: '',
+  name: '',
+  members: [],
+  leads: [],
+  strategy: 'round_robin',
+  sticky: false,
+});
 export const teamToForm = (t: TeamItem): TeamForm => ({
   id: t.id,
   name: t.name,
@@ -235,7 +274,8 @@ export function queueToForm(q: QueueItem): QueueForm {
     overflowAfter: q.overflow?.after ?? '',
     overflowTo: q.overflow?.to ?? '',
     outOfHoursAction: q.outOfHours === undefined ? '' : (q.outOfHours.action ?? 'queue_and_inform'),
-    outOfHoursTo: q.outOfHours?.to === undefined ? { kind: 'team', id: '' } : destinationToForm(q.outOfHours.to),
+    outOfHoursTo:
+      q.outOfHours?.to === undefined ? { kind: 'team', id: '' } : destinationToForm(q.outOfHours.to),
     outOfHoursWhen: q.outOfHours?.when,
     sticky: q.sticky === undefined ? '' : q.sticky ? 'yes' : 'no',
   };
@@ -326,7 +366,13 @@ export interface KnowledgeForm {
   language: string;
   tags: string[];
 }
-export const emptyKnowledgeForm = (): KnowledgeForm => ({ id: '', title: '', body: '', language: 'en', tags: [] });
+export const emptyKnowledgeForm = (): KnowledgeForm => ({
+  id: '',
+  title: '',
+  body: '',
+  language: 'en',
+  tags: [],
+});
 export const knowledgeToForm = (k: KnowledgeItem): KnowledgeForm => ({
   id: k.id,
   title: k.title,
@@ -342,3 +388,15 @@ export const formToKnowledge = (f: KnowledgeForm): ApiObject => ({
   tags: cleanTags(f.tags),
 });
 
+/** Select options from a label Record (its keys are the values). */
+export function labelledOptions<K extends string>(
+  labels: Readonly<Record<K, string>>,
+): { value: K; label: string }[] {
+  return (Object.keys(labels) as K[]).map((value) => ({ value, label: labels[value] }));
+}
+
+/** `queue general`, `team oncall`, `user ana`. */
+export function describeDestination(d: Destination): string {
+  const f = destinationToForm(d);
+  return `${DESTINATION_LABELS[f.kind].toLowerCase()} ${f.id}`;
+}

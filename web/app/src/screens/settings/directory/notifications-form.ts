@@ -27,7 +27,12 @@ export interface NotificationsForm {
 }
 
 /** Event types a webhook commonly subscribes to (any event type is accepted). */
-export const COMMON_EVENTS = ['handoff.completed', 'conversation.assigned', 'sla.breached', 'conversation.status_changed'];
+export const COMMON_EVENTS = [
+  'handoff.completed',
+  'conversation.assigned',
+  'sla.breached',
+  'conversation.status_changed',
+];
 
 export const emptyWebhook = (): WebhookForm => ({ id: '', url: '', secret: '', events: [] });
 
@@ -44,7 +49,12 @@ export function notificationsToForm(value: unknown): NotificationsForm {
     emailSmtpUrl: n.email?.smtpUrl ?? '',
     emailFrom: n.email?.from ?? '',
     allowPrivateNetworks: n.allowPrivateNetworks ?? false,
-    webhooks: (n.webhooks ?? []).map((w) => ({ id: w.id ?? '', url: w.url, secret: w.secret ?? '', events: [...(w.events ?? [])] })),
+    webhooks: (n.webhooks ?? []).map((w) => ({
+      id: w.id ?? '',
+      url: w.url,
+      secret: w.secret ?? '',
+      events: [...(w.events ?? [])],
+    })),
   };
 }
 

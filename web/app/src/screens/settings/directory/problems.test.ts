@@ -25,7 +25,9 @@ describe('placing server problems in a form', () => {
   });
 
   it('writes a problem with its path, and one about the whole object without', () => {
-    expect(describeProblem({ path: 'capacity.chat', message: 'must be a whole number' })).toBe('capacity.chat: must be a whole number');
+    expect(describeProblem({ path: 'capacity.chat', message: 'must be a whole number' })).toBe(
+      'capacity.chat: must be a whole number',
+    );
     expect(describeProblem({ path: '(root)', message: 'unknown field "x"' })).toBe('unknown field "x"');
   });
 });

@@ -16,11 +16,16 @@ export function isAtOrUnder(problemPath: string, path: string): boolean {
 }
 
 /** Problems no field of the form shows (the object as a whole, or another object's path). */
-export function unplacedProblems(problems: readonly ErrorDetail[], fieldPaths: readonly string[]): ErrorDetail[] {
+export function unplacedProblems(
+  problems: readonly ErrorDetail[],
+  fieldPaths: readonly string[],
+): ErrorDetail[] {
   return problems.filter((p) => !fieldPaths.some((path) => isAtOrUnder(p.path, path)));
 }
 
 /** A problem as one line of text: `capacity.chat: must be a whole number`. */
 export function describeProblem(problem: ErrorDetail): string {
-  return problem.path === '' || problem.path === '(root)' ? problem.message : `${problem.path}: ${problem.message}`;
+  return problem.path === '' || problem.path === '(root)'
+    ? problem.message
+    : `${problem.path}: ${problem.message}`;
 }

@@ -109,9 +109,15 @@ export type IntervalCheck =
 /** What an interval on `day` means: within the day, past midnight into the next one, or a typing problem. */
 export function checkInterval(interval: IntervalForm, day: Weekday): IntervalCheck {
   const start = minutesOf(interval.start);
-  if (start === null) return { kind: 'invalid', field: 'start', message: 'Write the start as HH:MM, from 00:00 to 23:59.' };
+  if (start === null)
+    return { kind: 'invalid', field: 'start', message: 'Write the start as HH:MM, from 00:00 to 23:59.' };
   const end = minutesOf(interval.end, true);
-  if (end === null) return { kind: 'invalid', field: 'end', message: 'Write the end as HH:MM, from 00:00 to 23:59, or 24:00 for midnight.' };
+  if (end === null)
+    return {
+      kind: 'invalid',
+      field: 'end',
+      message: 'Write the end as HH:MM, from 00:00 to 23:59, or 24:00 for midnight.',
+    };
   return end > start ? { kind: 'same_day' } : { kind: 'overnight', endsOn: nextDay(day) };
 }
 
@@ -136,7 +142,13 @@ export function timeZoneProblem(zone: string): string | null {
   }
 }
 
-export const emptyScheduleForm = (): ScheduleForm => ({ id: '', name: '', timezone: 'UTC', week: emptyWeek(), holidays: [] });
+export const emptyScheduleForm = (): ScheduleForm => ({
+  id: '',
+  name: '',
+  timezone: 'UTC',
+  week: emptyWeek(),
+  holidays: [],
+});
 
 export const scheduleToForm = (s: ScheduleItem): ScheduleForm => ({
   id: s.id,

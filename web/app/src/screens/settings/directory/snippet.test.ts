@@ -6,7 +6,9 @@ describe('the widget snippet', () => {
     expect(widgetSnippet('https://help.acme.test', 'web-chat')).toBe(
       '<script src="https://help.acme.test/widget.js" data-channel="web-chat" async></script>',
     );
-    expect(widgetSnippet('http://127.0.0.1:3000/', 'web-chat')).toContain('src="http://127.0.0.1:3000/widget.js"');
+    expect(widgetSnippet('http://127.0.0.1:3000/', 'web-chat')).toContain(
+      'src="http://127.0.0.1:3000/widget.js"',
+    );
   });
 
   it('stays valid HTML whatever the id is', () => {

