@@ -77,7 +77,7 @@ describe.skipIf(!chromiumAvailable())(
       const form = page.getByRole('form', { name: 'Add user' });
       await form.getByLabel('Name').fill('Zoe Park');
       await form.getByRole('textbox', { name: /^Email/ }).fill('zoe-at-acme');
-      await form.getByLabel('Id').fill('zoe');
+      await form.getByRole('textbox', { name: /^Id/ }).fill('zoe');
       await form.getByLabel('Add skill').fill('lang:en');
       await form.getByLabel('Add skill').press('Enter');
       await form.getByLabel('Add skill').fill('product:billing');
@@ -133,7 +133,7 @@ describe.skipIf(!chromiumAvailable())(
       await goTo('queues', 'Queues');
       await page.getByRole('button', { name: 'Edit queue es-support' }).click();
       const form = page.getByRole('form', { name: 'Edit queue es-support' });
-      expect(await form.getByLabel('Id').getAttribute('readonly')).not.toBeNull();
+      expect(await form.getByRole('textbox', { name: /^Id/ }).getAttribute('readonly')).not.toBeNull();
       await form.getByLabel('First response within').fill('10m');
       await form.getByLabel('Add required skill').fill('product:billing');
       await form.getByLabel('Add required skill').press('Enter');
@@ -153,6 +153,49 @@ describe.skipIf(!chromiumAvailable())(
         overflow: { after: '20m', to: 'general' },
         outOfHours: { action: 'route', to: { team: 'oncall' } },
       });
+      expect(pageErrors).toEqual([]);
+    });
+
+    it('adds a schedule with an overnight interval and a holiday; says the interval crosses midnight', async () => {
+      await goTo('schedules', 'Schedules');
+      await page.getByRole('button', { name: 'Add schedule' }).click();
+      const form = page.getByRole('form', { name: 'Add schedule' });
+      await form.getByLabel('Name').fill('Night desk');
+      await form.getByRole('textbox', { name: /^Id/ }).fill('night');
+      await form.getByLabel('Time zone').fill('Mars/Olympus');
+      await form.getByRole('button', { name: 'Add an interval on Monday' }).click();
+      await form.getByLabel('Opens (Monday interval 1)').fill('22:00');
+      await form.getByLabel('Closes (Monday interval 1)').fill('06:00');
+      await form.getByText('Crosses midnight: open from 22:00 on Monday until 06:00 on Tuesday.').waitFor();
+      await form.getByRole('button', { name: 'Add an interval on Friday' }).click();
+      await form.getByRole('button', { name: 'Add an interval on Friday' }).click();
+      await form.getByLabel('Opens (Friday interval 2)').fill('18:00');
+      await form.getByLabel('Closes (Friday interval 2)').fill('24:00');
+      await form.getByRole('button', { name: 'Add holiday' }).click();
+      await form.getByLabel('Holiday 1', { exact: true }).fill('2026-12-24');
+      await form.getByRole('button', { name: 'Add schedule' }).click();
+
+      // Checked before sending: the time zone is marked at its field and nothing is written.
+      await form.getByRole('alert').getByText('Not saved').waitFor();
+      expect(await form.getByLabel('Time zone').getAttribute('aria-invalid')).toBe('true');
+      expect((await get('schedules', 'night')).status).toBe(404);
+      await form.getByLabel('Time zone').fill('Europe/Lisbon');
+      await form.getByRole('group', { name: 'Monday' }).scrollIntoViewIfNeeded();
+      await shot('schedules-form');
+      await form.getByRole('button', { name: 'Add schedule' }).click();
+      await page.getByRole('status').getByText('Added schedule night').waitFor();
+      expect((await get('schedules', 'night')).data).toEqual({
+        id: 'night',
+        name: 'Night desk',
+        timezone: 'Europe/Lisbon',
+        hours: { mon: ['22:00-06:00'], fri: ['09:00-17:00', '18:00-24:00'] },
+        holidays: ['2026-12-24'],
+      });
+      await page
+        .getByRole('listitem')
+        .filter({ hasText: 'Night desk' })
+        .getByText('Mon 22:00–06:00')
+        .waitFor();
       expect(pageErrors).toEqual([]);
     });
   },

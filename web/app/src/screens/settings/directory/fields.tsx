@@ -11,10 +11,11 @@ import { problemsAt } from './problems.js';
 const ProblemsContext = createContext<readonly ErrorDetail[]>([]);
 export const ProblemsProvider = ProblemsContext.Provider;
 
-/** The messages of the problems at `path` or under it. */
-export function useFieldProblems(path: string | undefined): string[] {
+/** The messages of the problems at `path` or under it (`exact`: at it only, when its parts show their own). */
+export function useFieldProblems(path: string | undefined, exact = false): string[] {
   const problems = useContext(ProblemsContext);
-  return path === undefined ? [] : problemsAt(problems, path).map((p) => p.message);
+  if (path === undefined) return [];
+  return (exact ? problems.filter((p) => p.path === path) : problemsAt(problems, path)).map((p) => p.message);
 }
 
 function describedBy(...ids: (string | false)[]): string | undefined {
