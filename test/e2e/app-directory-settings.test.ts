@@ -198,5 +198,79 @@ describe.skipIf(!chromiumAvailable())(
         .waitFor();
       expect(pageErrors).toEqual([]);
     });
+
+    it("copies the website chat's widget snippet and says so", async () => {
+      await goTo('channels', 'Channels');
+      const webChat = page
+        .getByRole('listitem')
+        .filter({ has: page.getByRole('heading', { name: /web-chat/ }) });
+      const expected = `<script src="${running.url}/widget.js" data-channel="web-chat" async></script>`;
+      expect(await webChat.getByRole('textbox', { name: /Widget snippet/ }).inputValue()).toBe(expected);
+      // Only the chat channel has a snippet.
+      expect(await page.getByRole('textbox', { name: /Widget snippet/ }).count()).toBe(1);
+      await webChat.getByRole('button', { name: 'Copy the widget snippet of web-chat' }).click();
+      await webChat.getByRole('status').getByText('Copied').waitFor();
+      expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(expected);
+      await shot('channels');
+      expect(pageErrors).toEqual([]);
+    });
+
+    it('adds a knowledge article; the API has it', async () => {
+      await goTo('knowledge', 'Knowledge');
+      await page.getByRole('button', { name: 'Add article' }).click();
+      const form = page.getByRole('form', { name: 'Add article' });
+      await form.getByLabel('Title').fill('How do I export my data?');
+      await form.getByRole('textbox', { name: /^Id/ }).fill('export-data');
+      await form
+        .getByRole('textbox', { name: /^Body/ })
+        .fill('Go to Settings → Data and choose "Export". We email you a link to a ZIP file.');
+      await form.getByLabel('Add tag').fill('data, export');
+      await form.getByLabel('Add tag').press('Enter');
+      await form.getByRole('button', { name: 'Add article' }).click();
+      await page.getByRole('status').getByText('Added article export-data').waitFor();
+      expect((await get('knowledge', 'export-data')).data).toEqual({
+        id: 'export-data',
+        title: 'How do I export my data?',
+        body: 'Go to Settings → Data and choose "Export". We email you a link to a ZIP file.',
+        language: 'en',
+        tags: ['data', 'export'],
+      });
+      expect(pageErrors).toEqual([]);
+    });
+
+    it('fits 390 px wide: forms and lists without horizontal overflow', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      for (const [slug, heading] of [
+        ['users', 'Users'],
+        ['teams', 'Teams'],
+        ['queues', 'Queues'],
+        ['schedules', 'Schedules'],
+        ['channels', 'Channels'],
+        ['knowledge', 'Knowledge'],
+      ] as const) {
+        await goTo(slug, heading);
+        await page.getByRole('list', { name: heading }).waitFor();
+        expect(await overflow(), slug).toEqual({ doc: 0, screen: 0 });
+      }
+      await goTo('channels', 'Channels');
+      await page.getByRole('textbox', { name: /Widget snippet/ }).scrollIntoViewIfNeeded();
+      await shot('channels-390');
+      await goTo('schedules', 'Schedules');
+      await page.getByRole('button', { name: 'Edit schedule night' }).click();
+      const form = page.getByRole('form', { name: 'Edit schedule night' });
+      expect(await overflow()).toEqual({ doc: 0, screen: 0 });
+      await form.getByRole('group', { name: 'Monday' }).scrollIntoViewIfNeeded();
+      await shot('schedules-390');
+      await goTo('users', 'Users');
+      await page.getByRole('button', { name: 'Edit user zoe' }).click();
+      await page
+        .getByRole('form', { name: 'Edit user zoe' })
+        .getByLabel('Add skill')
+        .scrollIntoViewIfNeeded();
+      expect(await overflow()).toEqual({ doc: 0, screen: 0 });
+      await shot('users-390');
+      await page.setViewportSize({ width: 1280, height: 800 });
+      expect(pageErrors).toEqual([]);
+    });
   },
 );

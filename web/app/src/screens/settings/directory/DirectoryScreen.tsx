@@ -9,7 +9,7 @@ import { ApiError, type ErrorDetail } from '../../../api.js';
 import { directoryApi, type DirectorySection } from './directory-api.js';
 import { ProblemsProvider } from './fields.js';
 import { patchOf, type ApiObject } from './forms.js';
-import { describeProblem } from './problems.js';
+import { describeProblem, isAtOrUnder } from './problems.js';
 import { useDirectoryList } from './use-directory-list.js';
 
 export interface CardField {
@@ -158,8 +158,13 @@ export function DirectoryScreen<Item extends { id: string }, Form>(props: Direct
     }
   };
 
-  const set = (change: Partial<Form>) =>
+  const set = (change: Partial<Form>) => {
     setForm((current) => (current === null ? current : { ...current, ...change }));
+    // A field changed since the last attempt no longer shows that attempt's problem.
+    setProblems((current) =>
+      current.filter((p) => !Object.keys(change).some((key) => isAtOrUnder(p.path, key))),
+    );
+  };
 
   return (
     <section className="settings-section dir-screen" aria-labelledby={headingId}>
