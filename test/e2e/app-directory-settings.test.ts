@@ -272,5 +272,43 @@ describe.skipIf(!chromiumAvailable())(
       await page.setViewportSize({ width: 1280, height: 800 });
       expect(pageErrors).toEqual([]);
     });
+
+    it('adds a webhook notification target through the workspace document; a missing URL is named at its field', async () => {
+      await goTo('notifications', 'Notifications');
+      const form = page.getByRole('form', { name: 'Notification targets' });
+      await form.getByRole('button', { name: 'Add webhook target' }).click();
+      const webhook = form.getByRole('group', { name: 'Webhook 1' });
+      await webhook.getByLabel('Secret').fill('${WEBHOOK_SECRET}');
+      await webhook.getByLabel('Add event of webhook 1').fill('handoff.completed');
+      await webhook.getByLabel('Add event of webhook 1').press('Enter');
+      await form.getByRole('button', { name: 'Save notification targets' }).click();
+      await form.getByRole('list', { name: 'Problems' }).getByText('notifications.webhooks[0].url').waitFor();
+      expect(await webhook.getByRole('textbox', { name: /^URL/ }).getAttribute('aria-invalid')).toBe('true');
+      await shot('notifications-problem');
+
+      // This Baton runs without that environment variable: the problem is named at the secret.
+      expect(await form.getByRole('list', { name: 'Problems' }).textContent()).toContain(
+        'WEBHOOK_SECRET is not set',
+      );
+      await webhook.getByRole('textbox', { name: /^URL/ }).fill('https://hooks.acme.test/baton');
+      await webhook.getByLabel('Secret').fill('whsec_c2VjcmV0LXNpZ25pbmcta2V5');
+      await form.getByRole('button', { name: 'Save notification targets' }).click();
+      await page.getByRole('status').getByText('Saved the notification targets').waitFor();
+      const document = (await running.api<{ notifications: unknown; users: Item[] }>('GET', '/api/config'))
+        .data;
+      expect(document.notifications).toEqual({
+        allowPrivateNetworks: false,
+        webhooks: [
+          {
+            url: 'https://hooks.acme.test/baton',
+            secret: 'whsec_c2VjcmV0LXNpZ25pbmcta2V5',
+            events: ['handoff.completed'],
+          },
+        ],
+      });
+      // The rest of the document is as it was: the user added earlier is still there.
+      expect(document.users.map((u) => u.id)).toContain('zoe');
+      expect(pageErrors).toEqual([]);
+    });
   },
 );
