@@ -129,6 +129,23 @@ describe.skipIf(!chromiumAvailable())(
       expect(pageErrors).toEqual([]);
     });
 
+    it('adds the new user to a team as a member; the API has it', async () => {
+      await goTo('teams', 'Teams');
+      await page.getByRole('button', { name: 'Edit team support' }).click();
+      const form = page.getByRole('form', { name: 'Edit team support' });
+      await form.getByRole('group', { name: 'Members' }).getByLabel('Zoe Park (zoe)').check();
+      await form.getByLabel('Strategy').selectOption('least_busy');
+      await shot('teams-edit');
+      await form.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByRole('status').getByText('Saved team support').waitFor();
+      expect((await get('teams', 'support')).data).toMatchObject({
+        members: ['sam', 'ana', 'maria', 'zoe'],
+        leads: ['olu'],
+        strategy: 'least_busy',
+      });
+      expect(pageErrors).toEqual([]);
+    });
+
     it('edits a queue: SLA, a required skill and the overflow; the API has them', async () => {
       await goTo('queues', 'Queues');
       await page.getByRole('button', { name: 'Edit queue es-support' }).click();
@@ -235,6 +252,12 @@ describe.skipIf(!chromiumAvailable())(
         language: 'en',
         tags: ['data', 'export'],
       });
+
+      // A delete nothing refers to goes through after the confirmation.
+      await page.getByRole('button', { name: 'Delete article export-data' }).click();
+      await page.getByRole('button', { name: 'Yes, delete export-data' }).click();
+      await page.getByRole('status').getByText('Deleted article export-data').waitFor();
+      expect((await get('knowledge', 'export-data')).status).toBe(404);
       expect(pageErrors).toEqual([]);
     });
 
