@@ -266,22 +266,22 @@ export function TagsField(props: {
   const listId = props.suggestions === undefined ? undefined : `${id}-suggestions`;
   return (
     <fieldset
-      className="field tags-field"
+      className="field dir-tags-field"
       aria-describedby={describedBy(
         props.hint !== undefined && `${id}-hint`,
         messages.length > 0 && `${id}-error`,
       )}
     >
       <legend>{props.legend}</legend>
-      <div className="tags-box">
+      <div className="dir-tags-box">
         {props.values.length > 0 && (
-          <ul className="tags" aria-label={props.legend}>
+          <ul className="dir-tags" aria-label={props.legend}>
             {props.values.map((value) => (
-              <li key={value} className="tag">
+              <li key={value} className="dir-tag">
                 <span>{value}</span>
                 <button
                   type="button"
-                  className="tag-remove"
+                  className="dir-tag-remove"
                   aria-label={`Remove ${props.noun} ${value}`}
                   onClick={() => props.onChange(props.values.filter((v) => v !== value))}
                 >
@@ -291,7 +291,7 @@ export function TagsField(props: {
             ))}
           </ul>
         )}
-        <div className="tag-add">
+        <div className="dir-tag-add">
           <input
             id={`${id}-input`}
             aria-label={`Add ${props.noun}`}
