@@ -331,6 +331,12 @@ describe.skipIf(!chromiumAvailable())(
       });
       // The rest of the document is as it was: the user added earlier is still there.
       expect(document.users.map((u) => u.id)).toContain('zoe');
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      await webhook.scrollIntoViewIfNeeded();
+      expect(await overflow()).toEqual({ doc: 0, screen: 0 });
+      await shot('notifications-390');
+      await page.setViewportSize({ width: 1280, height: 800 });
       expect(pageErrors).toEqual([]);
     });
   },
