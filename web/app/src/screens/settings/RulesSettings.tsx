@@ -2,8 +2,7 @@
 export function RulesSettings() {
   return (
     <p className="muted">
-      This screen is not built yet. Edit Handoff rules in <a href="/settings/workspace">the workspace YAML</a>
-      .
+      This screen is not built yet. Edit Handoff rules in <a href="/settings/workspace">the workspace YAML</a>.
     </p>
   );
 }
