@@ -7,8 +7,16 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt } from './app-support.js';
-import { launchChromium, newPage, screenshot, startE2eServer, type E2eServer } from './support.js';
+import {
+  chromiumAvailable,
+  DEMO_PASSWORD,
+  ensureAppBuilt,
+  launchChromium,
+  newPage,
+  screenshot,
+  startE2eServer,
+  type E2eServer,
+} from './support.js';
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
 
@@ -31,15 +39,22 @@ describe.skipIf(!chromiumAvailable())('the agent app across a server restart', (
     expect(response.status).toBeLessThan(300);
   };
   /** The bodies the open thread shows, in order. */
-  const threadBodies = async () => page.getByRole('list', { name: 'Messages' }).locator('li.message .message-body').allTextContents();
+  const threadBodies = async () =>
+    page.getByRole('list', { name: 'Messages' }).locator('li.message .message-body').allTextContents();
   /** What the server holds: every message an agent sees, in seq order. */
-  const serverBodies = async () => (await server.api<{ body: string }[]>('GET', `/api/conversations/${conversationId}/messages`)).data.map((m) => m.body);
+  const serverBodies = async () =>
+    (await server.api<{ body: string }[]>('GET', `/api/conversations/${conversationId}/messages`)).data.map(
+      (m) => m.body,
+    );
 
   beforeAll(async () => {
     await ensureAppBuilt();
     server = await startE2eServer({ buildWidget: false });
     // Only María is on duty: the conversation the customer hands off is assigned to her.
-    for (const user of ['sam', 'ana']) expect((await server.api('PATCH', `/api/users/${user}/status`, { status: 'offline' })).status).toBe(200);
+    for (const user of ['sam', 'ana'])
+      expect((await server.api('PATCH', `/api/users/${user}/status`, { status: 'offline' })).status).toBe(
+        200,
+      );
 
     const session = await fetch(`${server.url}/api/widget/sessions`, {
       method: 'POST',
@@ -47,10 +62,18 @@ describe.skipIf(!chromiumAvailable())('the agent app across a server restart', (
       body: JSON.stringify({ channel: 'web-chat', contact: { name: 'Noor Haddad', language: 'en' } }),
     });
     customerToken = ((await session.json()) as { token: string }).token;
-    const started = await fetch(`${server.url}/api/widget/conversations`, { method: 'POST', headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' }, body: '{}' });
+    const started = await fetch(`${server.url}/api/widget/conversations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     conversationId = ((await started.json()) as { conversation: { id: string } }).conversation.id;
     await say('My parcel never arrived');
-    const human = await fetch(`${server.url}/api/widget/conversations/${conversationId}/human`, { method: 'POST', headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' }, body: '{}' });
+    const human = await fetch(`${server.url}/api/widget/conversations/${conversationId}/human`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(human.status).toBeLessThan(300);
 
     browser = await launchChromium();
@@ -127,13 +150,22 @@ describe.skipIf(!chromiumAvailable())('the agent app across a server restart', (
   }, 90_000);
 
   it('shows the same thread on a 390-pixel phone screen after the restart', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await page.context().storageState(), isMobile: true, hasTouch: true });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      storageState: await page.context().storageState(),
+      isMobile: true,
+      hasTouch: true,
+    });
     const small = await phone.newPage();
     small.setDefaultTimeout(15_000);
     await small.goto(`${server.url}/conversations/${conversationId}`);
     const thread = small.getByRole('list', { name: 'Messages' });
-    await poll(async () => thread.locator('li.message .message-body').allTextContents()).toEqual(await serverBodies());
-    const overflow = await small.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    await poll(async () => thread.locator('li.message .message-body').allTextContents()).toEqual(
+      await serverBodies(),
+    );
+    const overflow = await small.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(small, 'app-restart-phone');
     await phone.close();

@@ -25,11 +25,46 @@ interface Seed {
 }
 
 const SEEDS: readonly Seed[] = [
-  { key: 'anaChat', status: 'assigned', owner: 'ana', team: 'billing', queue: 'es-support', priority: 'high', tags: ['vip', 'refund'], quietFor: 1 },
-  { key: 'anaEmail', status: 'waiting_on_customer', owner: 'ana', team: 'billing', queue: 'general', channel: 'support-email', tags: ['refund'], quietFor: 2 },
+  {
+    key: 'anaChat',
+    status: 'assigned',
+    owner: 'ana',
+    team: 'billing',
+    queue: 'es-support',
+    priority: 'high',
+    tags: ['vip', 'refund'],
+    quietFor: 1,
+  },
+  {
+    key: 'anaEmail',
+    status: 'waiting_on_customer',
+    owner: 'ana',
+    team: 'billing',
+    queue: 'general',
+    channel: 'support-email',
+    tags: ['refund'],
+    quietFor: 2,
+  },
   { key: 'oluUrgent', status: 'assigned', owner: 'olu', team: 'oncall', priority: 'urgent', quietFor: 3 },
-  { key: 'queuedLow', status: 'queued', team: 'billing', queue: 'general', priority: 'low', tags: ['vip'], quietFor: 4, handedOffAgo: 100 },
-  { key: 'queuedUrgent', status: 'queued', team: 'billing', queue: 'es-support', priority: 'urgent', quietFor: 5, handedOffAgo: 50 },
+  {
+    key: 'queuedLow',
+    status: 'queued',
+    team: 'billing',
+    queue: 'general',
+    priority: 'low',
+    tags: ['vip'],
+    quietFor: 4,
+    handedOffAgo: 100,
+  },
+  {
+    key: 'queuedUrgent',
+    status: 'queued',
+    team: 'billing',
+    queue: 'es-support',
+    priority: 'urgent',
+    quietFor: 5,
+    handedOffAgo: 50,
+  },
   { key: 'queuedNormal', status: 'queued', queue: 'general', quietFor: 6, handedOffAgo: 200 },
   { key: 'bot', status: 'bot', quietFor: 7 },
   { key: 'botLookalikeTags', status: 'bot', tags: ['x"vip', 'VIP', 'vip2'], quietFor: 8 },
@@ -94,7 +129,10 @@ eachDialect('inbox views and counts', (dialect) => {
     const out: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 50; page += 1) {
-      const result = await list(headers, `${query}&limit=${limit}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+      const result = await list(
+        headers,
+        `${query}&limit=${limit}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+      );
       out.push(...result.items.map((c) => keyOf.get(c.id) ?? c.id));
       cursor = result.nextCursor;
       if (cursor === null) return out;
@@ -111,12 +149,19 @@ eachDialect('inbox views and counts', (dialect) => {
   describe('refusals', () => {
     it('answers 401 without credentials and 403 to a customer token', async () => {
       expect((await t.request({ method: 'GET', url: '/api/conversations/counts' })).statusCode).toBe(401);
-      const session = await t.request({ method: 'POST', url: '/api/widget/sessions', payload: { channel: 'web-chat', contact: {} } });
+      const session = await t.request({
+        method: 'POST',
+        url: '/api/widget/sessions',
+        payload: { channel: 'web-chat', contact: {} },
+      });
       const customer = { authorization: `Bearer ${session.data.token as string}` };
       const refused = await t.request({ method: 'GET', url: '/api/conversations/counts', headers: customer });
       expect(refused.statusCode).toBe(403);
       expect(refused.data.error.code).toBe('forbidden');
-      expect((await t.request({ method: 'GET', url: '/api/conversations?view=mine', headers: customer })).statusCode).toBe(403);
+      expect(
+        (await t.request({ method: 'GET', url: '/api/conversations?view=mine', headers: customer }))
+          .statusCode,
+      ).toBe(403);
     });
 
     it('answers 422 naming an unknown view, priority or status', async () => {
@@ -132,7 +177,10 @@ eachDialect('inbox views and counts', (dialect) => {
           expect(bad.data.error.code).toBe('invalid');
           // Query fields are named `query.<field>`; the comma-separated status is parsed later, as `status`.
           const paths = (bad.data.error.details as { path: string }[]).map((d) => d.path);
-          expect(paths.some((p) => p === path || p === `query.${path}`), paths.join()).toBe(true);
+          expect(
+            paths.some((p) => p === path || p === `query.${path}`),
+            paths.join(),
+          ).toBe(true);
         }
       }
     });
@@ -140,7 +188,11 @@ eachDialect('inbox views and counts', (dialect) => {
     it("refuses a cursor written for another view's order", async () => {
       const activity = await list(ana, 'view=all&limit=1');
       expect(activity.nextCursor).not.toBeNull();
-      const bad = await t.request({ method: 'GET', url: `/api/conversations?view=unassigned&cursor=${encodeURIComponent(activity.nextCursor ?? '')}`, headers: ana });
+      const bad = await t.request({
+        method: 'GET',
+        url: `/api/conversations?view=unassigned&cursor=${encodeURIComponent(activity.nextCursor ?? '')}`,
+        headers: ana,
+      });
       expect(bad.statusCode).toBe(422);
       expect(bad.data.error.details[0].path).toBe('cursor');
     });
@@ -156,18 +208,35 @@ eachDialect('inbox views and counts', (dialect) => {
     });
 
     it('lines up the unassigned as the assigner takes them: urgent first, then longest waiting', async () => {
-      expect(await listAll(ana, 'view=unassigned')).toEqual(keys('queuedUrgent', 'queuedNormal', 'queuedLow'));
+      expect(await listAll(ana, 'view=unassigned')).toEqual(
+        keys('queuedUrgent', 'queuedNormal', 'queuedLow'),
+      );
     });
 
     it("shows the teams' conversations with people to their members and leads", async () => {
-      expect(await listAll(ana, 'view=team')).toEqual(keys('anaChat', 'anaEmail', 'queuedLow', 'queuedUrgent'));
-      expect(await listAll(olu, 'view=team')).toEqual(keys('anaChat', 'anaEmail', 'oluUrgent', 'queuedLow', 'queuedUrgent'));
+      expect(await listAll(ana, 'view=team')).toEqual(
+        keys('anaChat', 'anaEmail', 'queuedLow', 'queuedUrgent'),
+      );
+      expect(await listAll(olu, 'view=team')).toEqual(
+        keys('anaChat', 'anaEmail', 'oluUrgent', 'queuedLow', 'queuedUrgent'),
+      );
       expect(await listAll(ana, 'view=team&team=oncall')).toEqual([]);
       expect(await listAll(olu, 'view=team&team=oncall')).toEqual(keys('oluUrgent'));
     });
 
     it('separates the open, the bot-handled and the resolved', async () => {
-      expect(await listAll(ana, 'view=all')).toEqual(keys('anaChat', 'anaEmail', 'oluUrgent', 'queuedLow', 'queuedUrgent', 'queuedNormal', 'bot', 'botLookalikeTags'));
+      expect(await listAll(ana, 'view=all')).toEqual(
+        keys(
+          'anaChat',
+          'anaEmail',
+          'oluUrgent',
+          'queuedLow',
+          'queuedUrgent',
+          'queuedNormal',
+          'bot',
+          'botLookalikeTags',
+        ),
+      );
       expect(await listAll(ana, 'view=bot')).toEqual(keys('bot', 'botLookalikeTags'));
       expect(await listAll(ana, 'view=resolved')).toEqual(keys('resolved', 'closed'));
       expect(await listAll(ana, '')).toHaveLength(SEEDS.length);
@@ -182,7 +251,9 @@ eachDialect('inbox views and counts', (dialect) => {
       expect(await listAll(ana, 'view=all&priority=urgent')).toEqual(keys('oluUrgent', 'queuedUrgent'));
       expect(await listAll(ana, 'view=mine&tag=refund')).toEqual(keys('anaChat', 'anaEmail'));
       expect(await listAll(ana, 'view=unassigned&queue=general')).toEqual(keys('queuedNormal', 'queuedLow'));
-      expect(await listAll(ana, 'view=all&status=queued')).toEqual(keys('queuedLow', 'queuedUrgent', 'queuedNormal'));
+      expect(await listAll(ana, 'view=all&status=queued')).toEqual(
+        keys('queuedLow', 'queuedUrgent', 'queuedNormal'),
+      );
       expect(await listAll(ana, 'view=bot&status=queued')).toEqual([]);
     });
 
@@ -196,13 +267,18 @@ eachDialect('inbox views and counts', (dialect) => {
   describe('pagination', () => {
     it('pages with the cursor across a filter without losing or repeating a row', async () => {
       const whole = await listAll(ana, 'view=all&channel=web-chat');
-      expect(whole).toEqual(keys('anaChat', 'oluUrgent', 'queuedLow', 'queuedUrgent', 'queuedNormal', 'bot', 'botLookalikeTags'));
-      for (const limit of [1, 2, 3]) expect(await listAll(ana, 'view=all&channel=web-chat', limit)).toEqual(whole);
+      expect(whole).toEqual(
+        keys('anaChat', 'oluUrgent', 'queuedLow', 'queuedUrgent', 'queuedNormal', 'bot', 'botLookalikeTags'),
+      );
+      for (const limit of [1, 2, 3])
+        expect(await listAll(ana, 'view=all&channel=web-chat', limit)).toEqual(whole);
       expect(await listAll(ana, 'tag=vip', 1)).toEqual(keys('anaChat', 'queuedLow', 'resolved'));
     });
 
     it('pages the unassigned line in its own order', async () => {
-      expect(await listAll(ana, 'view=unassigned', 1)).toEqual(keys('queuedUrgent', 'queuedNormal', 'queuedLow'));
+      expect(await listAll(ana, 'view=unassigned', 1)).toEqual(
+        keys('queuedUrgent', 'queuedNormal', 'queuedLow'),
+      );
       const first = await list(ana, 'view=unassigned&limit=2');
       expect(first.items).toHaveLength(2);
       expect(first.nextCursor).not.toBeNull();
@@ -210,15 +286,31 @@ eachDialect('inbox views and counts', (dialect) => {
   });
 
   describe('counts', () => {
-    it("counts each view for the caller", async () => {
+    it('counts each view for the caller', async () => {
       expect(await counts(ana)).toEqual({ mine: 2, unassigned: 3, team: 4, all: 8, bot: 2, resolved: 2 });
       expect(await counts(olu)).toEqual({ mine: 1, unassigned: 3, team: 5, all: 8, bot: 2, resolved: 2 });
     });
 
     it('counts under the same filters as the list, and each count matches its list', async () => {
-      expect(await counts(ana, 'tag=vip')).toEqual({ mine: 1, unassigned: 1, team: 2, all: 2, bot: 0, resolved: 1 });
+      expect(await counts(ana, 'tag=vip')).toEqual({
+        mine: 1,
+        unassigned: 1,
+        team: 2,
+        all: 2,
+        bot: 0,
+        resolved: 1,
+      });
       for (const who of [ana, olu]) {
-        for (const filter of ['', 'tag=vip', 'channel=web-chat', 'queue=general', 'priority=urgent', 'status=queued,assigned', 'owner=none', 'team=billing']) {
+        for (const filter of [
+          '',
+          'tag=vip',
+          'channel=web-chat',
+          'queue=general',
+          'priority=urgent',
+          'status=queued,assigned',
+          'owner=none',
+          'team=billing',
+        ]) {
           const views = await counts(who, filter);
           for (const [view, n] of Object.entries(views)) {
             expect((await listAll(who, `view=${view}&${filter}`, 2)).length, `${view} ${filter}`).toBe(n);

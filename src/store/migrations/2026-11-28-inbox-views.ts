@@ -13,7 +13,11 @@ import type { Kysely } from 'kysely';
 type AnyKysely = Kysely<any>;
 
 export async function up(db: AnyKysely): Promise<void> {
-  await db.schema.createIndex('conversations_status_activity_idx').on('conversations').columns(['status', 'last_activity_at', 'id']).execute();
+  await db.schema
+    .createIndex('conversations_status_activity_idx')
+    .on('conversations')
+    .columns(['status', 'last_activity_at', 'id'])
+    .execute();
 }
 
 export async function down(db: AnyKysely): Promise<void> {
