@@ -163,9 +163,10 @@ export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>;
 export const ConversationCountsQuery = ConversationFilterQuery;
 export type ConversationCountsQuery = z.infer<typeof ConversationCountsQuery>;
 
-/** How many conversations each view holds for the caller under the filters. */
+const ViewCount = z.number().int().min(0);
+/** How many conversations each view holds for the caller under the filters (one field per InboxView). */
 export const ConversationCounts = z.object({
-  views: z.record(InboxView, z.number().int().min(0)),
+  views: z.object({ mine: ViewCount, unassigned: ViewCount, team: ViewCount, all: ViewCount, bot: ViewCount, resolved: ViewCount }),
 });
 export type ConversationCounts = z.infer<typeof ConversationCounts>;
 

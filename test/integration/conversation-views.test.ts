@@ -198,6 +198,41 @@ eachDialect('inbox views and counts', (dialect) => {
     });
   });
 
+  it('describes the view, filters and counts in the OpenAPI document', async () => {
+    const doc = await t.request({ method: 'GET', url: '/api/openapi.json' });
+    // Each query field's zod description is its parameter schema's description.
+    type Parameter = { name: string; in: string; schema: { description?: string } };
+    const parameters = (path: string) =>
+      new Map((doc.data.paths[path].get.parameters as Parameter[]).map((p) => [p.name, p]));
+    const list = parameters('/api/conversations');
+    for (const name of [
+      'view',
+      'status',
+      'queue',
+      'owner',
+      'team',
+      'channel',
+      'priority',
+      'tag',
+      'cursor',
+      'limit',
+    ])
+      expect(list.has(name), name).toBe(true);
+    expect(list.get('view')?.schema.description).toContain('unassigned');
+    expect(list.get('tag')?.schema.description).toContain('tag');
+    expect(list.get('priority')?.schema.description).toContain('urgent');
+    const counts = parameters('/api/conversations/counts');
+    for (const name of ['status', 'queue', 'owner', 'team', 'channel', 'priority', 'tag'])
+      expect(counts.has(name), name).toBe(true);
+    expect(counts.has('view')).toBe(false);
+    expect(
+      Object.keys(
+        doc.data.paths['/api/conversations/counts'].get.responses['200'].content['application/json'].schema
+          .properties.views.properties,
+      ),
+    ).toEqual(['mine', 'unassigned', 'team', 'all', 'bot', 'resolved']);
+  });
+
   describe('views', () => {
     it("shows Ana her open conversations only, never Olu's, newest activity first", async () => {
       expect(await listAll(ana, 'view=mine')).toEqual(keys('anaChat', 'anaEmail'));
