@@ -5,6 +5,7 @@ import {
   applyFrames,
   changesCounts,
   displayCounts,
+  missedFrames,
   dropConversation,
   emptyInbox,
   listKey,
@@ -106,9 +107,12 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
   const [counts, setCounts] = useState<Record<View, number>>(NO_COUNTS);
   const [countsDue, setCountsDue] = useState(0);
   const countsRequest = useRef(0);
+  // Bumped when the stream could not replay what was missed: the list and the thread are read again.
+  const [reloads, setReloads] = useState(0);
   const onFrames = useCallback((frames: Frame[]) => {
     dispatch({ type: 'frames', frames });
-    if (changesCounts(frames)) setCountsDue((n) => n + 1);
+    if (changesCounts(frames) || missedFrames(frames)) setCountsDue((n) => n + 1);
+    if (missedFrames(frames)) setReloads((n) => n + 1);
   }, []);
   // The live stream first, then the REST pages: a frame that lands during the load marks its
   // conversation stale, and the page read before it cannot overwrite it (upsertConversations).
@@ -171,7 +175,7 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
     return () => {
       live = false;
     };
-  }, [key, loadPage, failed]);
+  }, [key, loadPage, failed, reloads]);
   const loadMore = () => {
     const cursor = stateRef.current.list.nextCursor;
     if (cursor === null || loadingMore) return;
@@ -229,7 +233,8 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
     return () => clearTimeout(timer);
   }, [state.stale, settled]);
 
-  // The open conversation's thread: read once on opening; message frames keep it current.
+  // The open conversation's thread: read once on opening, and again when the stream could not
+  // replay what was missed; message frames keep it current (merged by id: never twice).
   const [missing, setMissing] = useState<string | null>(null);
   useEffect(() => {
     if (selected === null) return;
@@ -242,7 +247,7 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
       .messages(selected)
       .then((messages) => live && dispatch({ type: 'thread', id: selected, messages }))
       .catch(notFound);
-    if (stateRef.current.conversations[selected] === undefined) {
+    if (stateRef.current.conversations[selected] === undefined || reloads > 0) {
       api
         .conversation(selected)
         .then((c) => live && dispatch({ type: 'upsert', items: [c], requestedAtSeq }))
@@ -251,7 +256,7 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
     return () => {
       live = false;
     };
-  }, [selected]);
+  }, [selected, reloads]);
 
   // The URL names the open conversation, so a reload or a shared link lands on it.
   const open = useCallback((id: string | null) => {

@@ -5,6 +5,7 @@ import {
   changesCounts,
   compareRows,
   displayCounts,
+  missedFrames,
   countViews,
   emptyInbox,
   listKey,
@@ -267,6 +268,11 @@ describe('the pages of a view from the server', () => {
     state = page(state, [mine('b', 1)], null, true);
     state = applyFrames(state, [frame(1, 'conversation.assigned', 'a', { status: 'queued', owner: null })]);
     expect(displayCounts(server, state, 'mine', {}, visibleRows(state, 'mine', ana, {}))).toEqual({ ...server, mine: 1 });
+  });
+
+  it('reads everything again over REST when the stream says frames were pruned while away', () => {
+    expect(missedFrames([frame(7, 'stream.ready', null, { after: 7, truncated: false })])).toBe(false);
+    expect(missedFrames([frame(7, 'stream.ready', null, { after: 7, truncated: true })])).toBe(true);
   });
 
   it('reads the counts again after frames about conversations, not after typing or stream.ready', () => {

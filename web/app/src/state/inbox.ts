@@ -345,6 +345,15 @@ export function displayCounts(server: Readonly<Record<View, number>>, state: Inb
 }
 
 /**
+ * The server no longer holds every frame since the seq the socket resumed after (`stream.ready`
+ * with `truncated: true`, src/contract/realtime.ts): what was missed cannot be replayed, so the
+ * app reads the list, the counts and the open thread again over REST.
+ */
+export function missedFrames(frames: readonly Frame[]): boolean {
+  return frames.some((f) => f.type === 'stream.ready' && f.data.truncated === true);
+}
+
+/**
  * Frames that can change how many conversations a view holds: the counts are read again (the
  * app debounces it) after a batch that contains one.
  */
