@@ -130,16 +130,45 @@ export const ConversationList = z.object({
   nextCursor: z.string().nullable(),
 });
 
-export const ListConversationsQuery = z.object({
-  status: ConversationStatus.optional(),
-  queue: z.string().optional(),
-  owner: z.string().optional(),
-  team: z.string().optional(),
-  channel: z.string().optional(),
-  cursor: z.string().optional(),
+/**
+ * The inbox views, for the caller: `mine` (theirs, open), `unassigned` (waiting in a queue with no
+ * owner — listed as the assigner takes them, urgent first, then longest waiting), `team` (with
+ * people, in a team the caller is a member or lead of), `all` (not resolved or closed), `bot`
+ * (with the AI agent), `resolved` (resolved or closed).
+ */
+export const InboxView = z.enum(['mine', 'unassigned', 'team', 'all', 'bot', 'resolved']);
+export type InboxView = z.infer<typeof InboxView>;
+
+/** Filters shared by the list and the counts (API.md "Conversations"). */
+export const ConversationFilterQuery = z.object({
+  status: ConversationStatus.optional().describe('one status or several separated by commas'),
+  queue: z.string().optional().describe('a queue id'),
+  owner: z.string().optional().describe('a user id, `me`, or `none` for unowned'),
+  team: z.string().optional().describe('a team id'),
+  channel: z.string().optional().describe('a channel id'),
+  priority: Priority.optional().describe('low, normal, high or urgent'),
+  tag: z.string().min(1).optional().describe('conversations carrying this tag'),
+});
+export type ConversationFilterQuery = z.infer<typeof ConversationFilterQuery>;
+
+export const ListConversationsQuery = ConversationFilterQuery.extend({
+  view: InboxView.optional().describe(
+    'an inbox view for the caller: mine, unassigned (urgent first, then longest waiting), team, all (open), bot, resolved; combined with the other filters',
+  ),
+  cursor: z.string().optional().describe('nextCursor of the previous page, with the same view and filters'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>;
+
+export const ConversationCountsQuery = ConversationFilterQuery;
+export type ConversationCountsQuery = z.infer<typeof ConversationCountsQuery>;
+
+const ViewCount = z.number().int().min(0);
+/** How many conversations each view holds for the caller under the filters (one field per InboxView). */
+export const ConversationCounts = z.object({
+  views: z.object({ mine: ViewCount, unassigned: ViewCount, team: ViewCount, all: ViewCount, bot: ViewCount, resolved: ViewCount }),
+});
+export type ConversationCounts = z.infer<typeof ConversationCounts>;
 
 export const StartConversationInput = z.strictObject({
   channel: z.string().min(1),

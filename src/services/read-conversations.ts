@@ -1,6 +1,6 @@
 /** Reads for the inbox, the conversation view and the widget, presented as API.md shapes. */
 import { z } from 'zod';
-import type { Conversation, ConversationEvent, ListConversationsQuery, Message } from '../contract/api.js';
+import { InboxView, type Conversation, type ConversationCounts, type ConversationEvent, type ConversationFilterQuery, type ListConversationsQuery, type Message } from '../contract/api.js';
 import { ConversationStatus } from '../contract/common.js';
 import { BatonError, notFound } from '../platform/errors.js';
 import type { Executor } from '../store/database.js';
@@ -9,7 +9,9 @@ import {
   decodeConversationCursor,
   encodeConversationCursor,
   getConversation,
+  countConversations,
   listConversations,
+  type ConversationFilter,
   type ConversationRecord,
 } from '../store/repositories/conversations.js';
 import { listEvents, type ConversationEventRecord } from '../store/repositories/events.js';
@@ -46,14 +48,24 @@ export async function readConversationView(ctx: ServiceContext, id: string): Pro
 
 const StatusList = z.array(ConversationStatus);
 
-/** Newest activity first, cursor-paginated; `owner=me` and `owner=none` work, `status=a,b` too. */
-export async function listConversationsView(
-  ctx: ServiceContext,
-  query: ListConversationsQuery,
-  viewerId: string | null,
-): Promise<{ items: Conversation[]; nextCursor: string | null }> {
-  const after = query.cursor === undefined ? undefined : decodeConversationCursor(query.cursor);
-  if (after === null) throw new BatonError('invalid', 'cursor is not one this API returned', { details: [{ path: 'cursor', message: 'unknown cursor' }] });
+const OPEN: readonly ConversationStatus[] = ['bot', 'queued', 'assigned', 'waiting_on_customer'];
+const WITH_HUMANS: readonly ConversationStatus[] = ['queued', 'assigned', 'waiting_on_customer'];
+const VIEWS = InboxView.options;
+
+function intersect<T>(a: readonly T[] | undefined, b: readonly T[]): readonly T[] {
+  return a === undefined ? b : a.filter((x) => b.includes(x));
+}
+
+/** The parts of a query the list and the counts share, parsed once (`status=a,b`, `owner=me|none`). */
+interface ParsedFilter {
+  readonly statuses: readonly ConversationStatus[] | undefined;
+  /** undefined: any owner; null: unowned. */
+  readonly ownerId: string | null | undefined;
+  readonly rest: Omit<ConversationFilter, 'status' | 'ownerId' | 'teamId'>;
+  readonly teamId: string | undefined;
+}
+
+function parseFilter(ctx: ServiceContext, query: ConversationFilterQuery, viewerId: string | null): ParsedFilter | 'nothing' {
   let statuses: ConversationStatus[] | undefined;
   if (query.status !== undefined) {
     const parsed = StatusList.safeParse(String(query.status).split(','));
@@ -61,15 +73,94 @@ export async function listConversationsView(
     statuses = parsed.data;
   }
   const owner = query.owner === 'me' ? viewerId : query.owner === 'none' ? null : query.owner;
-  const page = await listConversations(ctx.database.db, {
-    ...(statuses !== undefined && { status: statuses }),
-    ...(query.queue !== undefined && { queueId: query.queue }),
-    ...(query.team !== undefined && { teamId: query.team }),
-    ...(owner !== undefined && { ownerId: owner }),
-    ...(query.channel !== undefined && { channelId: query.channel }),
-    ...(after !== undefined && { after }),
-    limit: query.limit,
+  // `owner=me` from a principal that is not a person owns nothing (it never meant "unowned").
+  if (query.owner === 'me' && viewerId === null) return 'nothing';
+  return {
+    statuses,
+    ownerId: owner,
+    teamId: query.team,
+    rest: {
+      ...(query.queue !== undefined && { queueId: query.queue }),
+      ...(query.channel !== undefined && { channelId: query.channel }),
+      ...(query.priority !== undefined && { priority: query.priority }),
+      ...(query.tag !== undefined && { tag: { value: query.tag, dialect: ctx.database.dialect } }),
+    },
+  };
+}
+
+/** Teams the person is a member or lead of (the `team` view). */
+async function teamsOf(ctx: ServiceContext, userId: string | null): Promise<string[]> {
+  if (userId === null) return [];
+  const { config } = await ctx.workspace.current();
+  return config.teams.filter((t) => t.members.includes(userId) || (t.leads ?? []).includes(userId)).map((t) => t.id);
+}
+
+/**
+ * The filter of one view for the viewer, narrowed by the query's own filters; 'nothing' when the
+ * two cannot both hold (`view=mine&owner=sam` for Ana).
+ */
+function viewFilter(view: InboxView | undefined, parsed: ParsedFilter, viewerId: string | null, viewerTeams: readonly string[]): ConversationFilter | 'nothing' {
+  let statuses = parsed.statuses;
+  let ownerId = parsed.ownerId;
+  let teams: readonly string[] | undefined = parsed.teamId === undefined ? undefined : [parsed.teamId];
+  const narrowed = (): ConversationFilter => ({
+    ...parsed.rest,
+    ...(ownerId !== undefined && { ownerId }),
+    ...(teams !== undefined && { teamId: teams }),
   });
+  const owned = (id: string | null): boolean => {
+    if (ownerId !== undefined && ownerId !== id) return false;
+    ownerId = id;
+    return true;
+  };
+  switch (view) {
+    case undefined:
+      break;
+    case 'mine':
+      if (viewerId === null || !owned(viewerId)) return 'nothing';
+      statuses = intersect(statuses, ['assigned', 'waiting_on_customer']);
+      break;
+    case 'unassigned':
+      if (!owned(null)) return 'nothing';
+      statuses = intersect(statuses, ['queued']);
+      break;
+    case 'team':
+      teams = intersect(teams, viewerTeams);
+      statuses = intersect(statuses, WITH_HUMANS);
+      break;
+    case 'all':
+      if (statuses === undefined) return { ...narrowed(), statusNot: ['resolved', 'closed'] };
+      statuses = intersect(statuses, OPEN);
+      break;
+    case 'bot':
+      statuses = intersect(statuses, ['bot']);
+      break;
+    case 'resolved':
+      statuses = intersect(statuses, ['resolved', 'closed']);
+      break;
+  }
+  return { ...narrowed(), ...(statuses !== undefined && { status: statuses }) };
+}
+
+/**
+ * Newest activity first (the `unassigned` view: as the assigner takes them), cursor-paginated;
+ * `owner=me` and `owner=none` work, `status=a,b` too; `view=` narrows to an inbox view of the caller.
+ */
+export async function listConversationsView(
+  ctx: ServiceContext,
+  query: ListConversationsQuery,
+  viewerId: string | null,
+): Promise<{ items: Conversation[]; nextCursor: string | null }> {
+  const order = query.view === 'unassigned' ? 'queue' : 'activity';
+  const after = query.cursor === undefined ? undefined : decodeConversationCursor(query.cursor);
+  if (after === null || (after !== undefined && after.order !== order)) {
+    throw new BatonError('invalid', 'cursor is not one this API returned for this view', { details: [{ path: 'cursor', message: 'unknown cursor' }] });
+  }
+  const parsed = parseFilter(ctx, query, viewerId);
+  if (parsed === 'nothing') return { items: [], nextCursor: null };
+  const filter = viewFilter(query.view, parsed, viewerId, query.view === 'team' ? await teamsOf(ctx, viewerId) : []);
+  if (filter === 'nothing') return { items: [], nextCursor: null };
+  const page = await listConversations(ctx.database.db, { ...filter, order, ...(after !== undefined && { after }), limit: query.limit });
   const contacts = await contactsOf(ctx.database.db, page.items);
   return {
     items: page.items.map((c) => {
@@ -79,6 +170,29 @@ export async function listConversationsView(
     }),
     nextCursor: page.nextCursor === null ? null : encodeConversationCursor(page.nextCursor),
   };
+}
+
+/** A count reads the status index for the statuses kept (a covering index), where a list walks the activity order. */
+function asStatusList(filter: ConversationFilter): ConversationFilter {
+  const { statusNot, ...rest } = filter;
+  if (statusNot === undefined || rest.status !== undefined) return filter;
+  return { ...rest, status: ConversationStatus.options.filter((s) => !statusNot.includes(s)) };
+}
+
+/** How many conversations each view holds for the viewer under the query's filters. */
+export async function countConversationViews(ctx: ServiceContext, query: ConversationFilterQuery, viewerId: string | null): Promise<ConversationCounts> {
+  const parsed = parseFilter(ctx, query, viewerId);
+  const views = Object.fromEntries(VIEWS.map((v) => [v, 0])) as Record<InboxView, number>;
+  if (parsed === 'nothing') return { views };
+  const teams = await teamsOf(ctx, viewerId);
+  const counted = await Promise.all(
+    VIEWS.map(async (view) => {
+      const filter = viewFilter(view, parsed, viewerId, teams);
+      return [view, filter === 'nothing' ? 0 : await countConversations(ctx.database.db, asStatusList(filter))] as const;
+    }),
+  );
+  for (const [view, n] of counted) views[view] = n;
+  return { views };
 }
 
 /** Author names: users from the workspace, the contact's name, the AI agent. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWidget } from '../../web/widget/build.js';
-import { aCustomer, artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './app-support.js';
+import { aCustomer, artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './support.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aCustomer, artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './app-support.js';
+import { aCustomer, artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './support.js';
 
 /** Records every `new Notification(title, {body, tag})`; the permission starts unasked. */
 const NOTIFICATION_SPY = `(() => {

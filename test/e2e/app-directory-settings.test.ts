@@ -16,7 +16,7 @@ import {
   launchChromium,
   startBaton,
   type RunningBaton,
-} from './app-support.js';
+} from './support.js';
 
 interface Item {
   id: string;

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aCustomer, artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './app-support.js';
+import { aCustomer, artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './support.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 

@@ -15,7 +15,7 @@ import {
   launchChromium,
   startBaton,
   type RunningBaton,
-} from './app-support.js';
+} from './support.js';
 
 interface ActiveRuleset {
   version: number;

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './app-support.js';
+import { chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './support.js';
 
 describe.skipIf(!chromiumAvailable())('settings to simulator in Chromium', () => {
   let running: RunningBaton;

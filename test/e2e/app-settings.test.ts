@@ -14,7 +14,7 @@ import {
   launchChromium,
   startBaton,
   type RunningBaton,
-} from './app-support.js';
+} from './support.js';
 
 interface Doc {
   handoff: { rules: { id: string; description?: string; then: { destination: Record<string, string> } }[] };

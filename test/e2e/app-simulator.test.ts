@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, chromiumAvailable, DEMO_PASSWORD, E2E_ADMIN_TOKEN, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './app-support.js';
+import { artifactsDir, chromiumAvailable, DEMO_PASSWORD, E2E_ADMIN_TOKEN, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './support.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 

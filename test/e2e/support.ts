@@ -1,23 +1,98 @@
 /**
- * End-to-end support, shared by every screen's e2e tests (the widget, the agent app): a real
- * listening Baton on a free port over a temporary SQLite file with the demo workspace, and
- * Debian's chromium driven by playwright-core (no browser download; `.ci/run` installs the
- * package when it is missing).
+ * The one end-to-end harness, shared by every screen's e2e tests (the widget, the agent app): a
+ * real listening Baton on a fixed free port over a temporary SQLite file with the demo workspace
+ * (stop and start again on the same port and file: `restart`), the widget and the agent app built
+ * from the current source, and Debian's chromium driven by playwright-core (no browser download;
+ * `.ci/run` installs the package when it is missing). Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { appBuildDir } from '../../src/http/routes/app.js';
 import { parseEnv } from '../../src/platform/env.js';
+import { packageRoot } from '../../src/platform/package-root.js';
 import type { Clock } from '../../src/platform/runtime.js';
 import { createBaton, type Baton } from '../../src/server.js';
 import { buildWidget } from '../../web/widget/build.js';
 
 export const CHROMIUM_PATH = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
+/** The same path under the agent app tests' older name. */
+export const CHROMIUM = CHROMIUM_PATH;
 export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+/** The demo users' password (demo/baton.yaml, README "The demo workspace"). */
+export const DEMO_PASSWORD = 'baton-demo';
 /** Screenshots for people to look at (not in git). */
 export const ARTIFACTS_DIR = join(import.meta.dirname, '..', '..', 'test-artifacts');
+export const artifactsDir = (): string => ARTIFACTS_DIR;
+
+/** Tests that need a browser are skipped (not failed) where chromium is not installed. */
+export const chromiumAvailable = (): boolean => existsSync(CHROMIUM_PATH);
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** The build is stale when any app source, its Vite config or this harness is newer than it. */
+function appBuildIsFresh(): boolean {
+  const index = join(appBuildDir(), 'index.html');
+  if (!existsSync(index)) return false;
+  const app = join(packageRoot(), 'web', 'app');
+  const inputs = [join(app, 'src'), join(app, 'index.html'), join(app, 'vite.config.ts'), fileURLToPath(import.meta.url)];
+  return statSync(index).mtimeMs >= Math.max(...inputs.map(newestMtime));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Build web/app into dist/web/app unless the build is newer than every input. A production build
+ * (`vite build --mode production`, NODE_ENV=production) in a child process: vitest runs with
+ * NODE_ENV=test, under which an in-process build would bundle React's development build — not the
+ * app people are served. E2E files run in parallel workers: a lock file (created with O_EXCL)
+ * lets one of them build while the others wait for it.
+ */
+export async function ensureAppBuilt(): Promise<void> {
+  const lock = join(appBuildDir(), '..', '.app-build.lock');
+  const deadline = Date.now() + 120_000;
+  // While the lock exists a build may be half written (index.html before its assets): wait.
+  while (existsSync(lock) || !appBuildIsFresh()) {
+    mkdirSync(join(appBuildDir(), '..'), { recursive: true });
+    let fd: number;
+    try {
+      fd = openSync(lock, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Another worker is building; a lock older than two minutes belongs to a crashed run.
+      const lockedAt = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() > deadline || Date.now() - lockedAt > 120_000) rmSync(lock, { force: true });
+      await sleep(200);
+      continue;
+    }
+    try {
+      if (!appBuildIsFresh()) {
+        const app = join(packageRoot(), 'web', 'app');
+        const vite = join(packageRoot(), 'node_modules', 'vite', 'bin', 'vite.js');
+        await promisify(execFile)(process.execPath, [vite, 'build', '--config', join(app, 'vite.config.ts'), '--mode', 'production', '--logLevel', 'warn'], {
+          cwd: packageRoot(),
+          env: { ...process.env, NODE_ENV: 'production' },
+          maxBuffer: 16 * 1024 * 1024,
+        });
+      }
+    } finally {
+      closeSync(fd);
+      rmSync(lock, { force: true });
+    }
+    return;
+  }
+}
 
 /** A free TCP port on the loopback interface. */
 export function freePort(): Promise<number> {
@@ -42,7 +117,7 @@ export interface E2eServer {
    * same port again.
    */
   restart(whileDown?: (baton: Baton) => Promise<void>): Promise<void>;
-  /** JSON over real HTTP; `as` is a bearer token (default: the admin token). */
+  /** JSON over real HTTP; `as` is a bearer token (default: the admin token; '' for none). */
   api<T = unknown>(method: string, path: string, body?: unknown, as?: string): Promise<{ status: number; data: T }>;
   /** A bearer token acting as a demo user (`olu`, `ana`, `maria`, `sam`). */
   tokenFor(userId: string): Promise<string>;
@@ -88,7 +163,7 @@ export async function startE2eServer(options: E2eServerOptions = {}): Promise<E2
     async api<T>(method: string, path: string, body?: unknown, as = E2E_ADMIN_TOKEN) {
       const response = await fetch(url + path, {
         method,
-        headers: { authorization: `Bearer ${as}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { ...(as === '' ? {} : { authorization: `Bearer ${as}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
@@ -113,11 +188,39 @@ export async function startE2eServer(options: E2eServerOptions = {}): Promise<E2
   return server;
 }
 
+/** The agent app tests' name for the server. */
+export type RunningBaton = E2eServer;
+
+/** A server for the agent app tests: the demo workspace, no widget build. */
+export async function startBaton(options: Omit<E2eServerOptions, 'buildWidget'> = {}): Promise<E2eServer> {
+  return startE2eServer({ ...options, buildWidget: false });
+}
+
+/** A customer on a channel (default the website chat), through the widget REST API (API.md "Customers"). */
+export async function aCustomer(server: Pick<E2eServer, 'api'>, contact: Record<string, unknown>, channel = 'web-chat') {
+  const session = await server.api<{ token: string }>('POST', '/api/widget/sessions', { channel, contact }, '');
+  if (session.status !== 201 && session.status !== 200) throw new Error(`widget session: ${session.status} ${JSON.stringify(session.data)}`);
+  const token = session.data.token;
+  const started = await server.api<{ conversation: { id: string } }>('POST', '/api/widget/conversations', {}, token);
+  if (started.status >= 300) throw new Error(`widget conversation: ${started.status} ${JSON.stringify(started.data)}`);
+  const id = started.data.conversation.id;
+  return {
+    id,
+    token,
+    say: (body: string) => server.api('POST', `/api/widget/conversations/${id}/messages`, { body }, token),
+    askForHuman: () => server.api('POST', `/api/widget/conversations/${id}/human`, {}, token),
+    /** "The customer is typing" (ephemeral; the server relays at most one a second). */
+    typing: () => server.api('POST', `/api/widget/conversations/${id}/typing`, undefined, token),
+    messages: async () => (await server.api<{ author: string; body: string }[]>('GET', `/api/widget/conversations/${id}/messages`, undefined, token)).data,
+  };
+}
+
 /** Debian's chromium, headless; a clear error when it is not installed. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`e2e tests need chromium at ${CHROMIUM_PATH}: sudo apt-get install -y chromium (or set BATON_CHROMIUM)`);
   }
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,

@@ -6,8 +6,7 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt } from './app-support.js';
-import { launchChromium, newPage, screenshot, startE2eServer, type E2eServer } from './support.js';
+import { chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, newPage, screenshot, startE2eServer, type E2eServer } from './support.js';
 
 /** In the page (page.evaluate), not in Node. */
 declare const localStorage: { getItem(key: string): string | null };

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import {
   AssignInput,
   Conversation,
+  ConversationCounts,
+  ConversationCountsQuery,
   ConversationEvent,
   ConversationList,
   HandoffInput,
@@ -29,6 +31,7 @@ import { handOffFromAssistant } from '../../services/hand-off-from-assistant.js'
 import { rateConversation } from '../../services/rate-conversation.js';
 import { releaseConversation } from '../../services/release-conversation.js';
 import {
+  countConversationViews,
   listConversationsView,
   presentConversationRecord,
   presentMessages,
@@ -42,10 +45,10 @@ import { BatonError } from '../../platform/errors.js';
 import { defineRoute, isBotPrincipal, type AnyRoute, type Principal } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
-const ListQuery = ListConversationsQuery.extend({
-  status: z.string().optional().describe('one status or several separated by commas'),
-  owner: z.string().optional().describe('a user id, `me`, or `none` for unowned'),
-});
+// `status` is a comma-separated list on the wire; the service parses it (one status or several).
+const StatusParam = z.string().optional().describe('one status or several separated by commas: bot, queued, assigned, waiting_on_customer, resolved, closed');
+const ListQuery = ListConversationsQuery.extend({ status: StatusParam });
+const CountsQuery = ConversationCountsQuery.extend({ status: StatusParam });
 const EventsQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
 const ConversationWithTrace = z.object({ conversation: Conversation, handoff: HandoffTrace.nullable() });
 
@@ -76,7 +79,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
     defineRoute({
       method: 'GET',
       url: '/api/conversations',
-      summary: 'List conversations, newest activity first (cursor-paginated)',
+      summary: 'List conversations, newest activity first (cursor-paginated); `view=` narrows to an inbox view of the caller',
       tags: ['conversations'],
       access: 'user',
       query: ListQuery,
@@ -84,6 +87,19 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       handler: async ({ query, principal }) => {
         const viewer = principal?.kind === 'user' ? principal.userId : null;
         return listConversationsView(ctx, query as ListConversationsQuery, viewer);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/conversations/counts',
+      summary: 'How many conversations each inbox view (mine, unassigned, team, all, bot, resolved) holds for the caller, under the same filters as the list',
+      tags: ['conversations'],
+      access: 'user',
+      query: CountsQuery,
+      response: ConversationCounts,
+      handler: async ({ query, principal }) => {
+        const viewer = principal?.kind === 'user' ? principal.userId : null;
+        return countConversationViews(ctx, query as ConversationCountsQuery, viewer);
       },
     }),
     defineRoute({

@@ -3,7 +3,16 @@
  * Shapes are the server's zod contract (src/contract), imported as types only, so the app and
  * the server cannot drift without typecheck noticing.
  */
-import type { AssignInput, Conversation, ConversationList, Message, PatchConversationInput, Scenario, SimulationResult } from '../../../src/contract/api.js';
+import type {
+  AssignInput,
+  Conversation,
+  ConversationCounts,
+  ConversationList,
+  Message,
+  PatchConversationInput,
+  Scenario,
+  SimulationResult,
+} from '../../../src/contract/api.js';
 import type { Availability, ErrorBody, ErrorDetail, Priority } from '../../../src/contract/common.js';
 import type { ChannelConfig, QueueConfig, TeamConfig } from '../../../src/contract/config.js';
 import type {
@@ -18,13 +27,23 @@ import type {
 import type { MeWithStatus, UserStatus } from '../../../src/contract/people-api.js';
 import type { z } from 'zod';
 import type { HandoffTrace } from '../../../src/contract/trace.js';
-import type { InboxNotification } from './state/inbox.js';
+import type { Filters, InboxNotification, View } from './state/inbox.js';
 
 export type { Conversation, Message, MeWithStatus, Availability, Priority, HandoffTrace, UserView, TeamConfig, QueueConfig, ChannelConfig, Scenario, SimulationResult, ErrorDetail };
 export type { ConfigApplyOutcome, ConfigProblem, RulesetDraftView, RulesetVersionView };
 export type RulesetVersionSummary = z.infer<typeof RulesetVersionList>['items'][number];
 export type RulesetVersionDiffView = z.infer<typeof RulesetVersionDiff>;
 type ConversationPage = z.infer<typeof ConversationList>;
+
+/** The query string of the inbox filters (API.md "Conversations": channel, queue, priority, tag). */
+function filterQuery(filters: Filters): string {
+  const params = new URLSearchParams();
+  for (const key of ['channel', 'queue', 'priority', 'tag'] as const) {
+    const value = filters[key];
+    if (value !== undefined) params.set(key, value);
+  }
+  return params.toString();
+}
 
 /** A refusal from the API, with the server's code and message (API.md error shape). */
 export class ApiError extends Error {
@@ -103,8 +122,16 @@ export const api = {
   logout: () => call<undefined>('POST', '/api/auth/logout'),
   setStatus: (userId: string, status: Availability) => call<z.infer<typeof UserStatus>>('PATCH', `/api/users/${enc(userId)}/status`, { status }),
 
-  conversations: (cursor: string | null) =>
-    call<ConversationPage>('GET', `/api/conversations?limit=200${cursor === null ? '' : `&cursor=${enc(cursor)}`}`),
+  /** One page of a view for the caller, newest activity first (the unassigned: as the assigner takes them). */
+  conversations: (view: View, filters: Filters, cursor: string | null, limit = 50) => {
+    const filter = filterQuery(filters);
+    return call<ConversationPage>('GET', `/api/conversations?view=${view}&limit=${limit}${filter === '' ? '' : `&${filter}`}${cursor === null ? '' : `&cursor=${enc(cursor)}`}`);
+  },
+  /** How many conversations each view holds for the caller under the filters. */
+  conversationCounts: (filters: Filters) => {
+    const filter = filterQuery(filters);
+    return call<ConversationCounts>('GET', `/api/conversations/counts${filter === '' ? '' : `?${filter}`}`);
+  },
   conversation: (id: string) => call<Conversation>('GET', `/api/conversations/${enc(id)}`),
   messages: (id: string, after = 0) => call<Message[]>('GET', `/api/conversations/${enc(id)}/messages?after=${after}`),
   post: (id: string, body: string, isPrivate: boolean) => call<Message>('POST', `/api/conversations/${enc(id)}/messages`, { body, private: isPrivate }),

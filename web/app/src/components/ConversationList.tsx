@@ -9,6 +9,10 @@ interface Props {
   rows: readonly Conversation[];
   view: View;
   loading: boolean;
+  /** The server has more rows of this view than are shown. */
+  more: boolean;
+  loadingMore: boolean;
+  onLoadMore: () => void;
   selected: string | null;
   filters: Filters;
   onFilters: (filters: Filters) => void;
@@ -18,7 +22,7 @@ interface Props {
   onOpen: (id: string) => void;
 }
 
-export function ConversationList({ rows, view, loading, selected, filters, onFilters, directory, tags, now, onOpen }: Props) {
+export function ConversationList({ rows, view, loading, more, loadingMore, onLoadMore, selected, filters, onFilters, directory, tags, now, onOpen }: Props) {
   const set = (key: keyof Filters, value: string) => onFilters({ ...filters, [key]: value === '' ? undefined : value });
   const active = Object.values(filters).some((v) => v !== undefined);
   return (
@@ -65,7 +69,7 @@ export function ConversationList({ rows, view, loading, selected, filters, onFil
           )}
         </div>
       </div>
-      {loading && rows.length === 0 ? (
+      {loading ? (
         <p className="list-empty" role="status">
           Loading conversations…
         </p>
@@ -113,6 +117,13 @@ export function ConversationList({ rows, view, loading, selected, filters, onFil
             );
           })}
         </ul>
+      )}
+      {more && !loading && (
+        <div className="list-more">
+          <button type="button" className="ghost" onClick={onLoadMore} disabled={loadingMore}>
+            {loadingMore ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
       )}
     </section>
   );

@@ -3,15 +3,21 @@ import { api, ApiError, type Availability, type Conversation, type Message, type
 import { openStream, type StreamState } from '../realtime.js';
 import {
   applyFrames,
-  countViews,
+  changesCounts,
+  displayCounts,
+  missedFrames,
   dropConversation,
   emptyInbox,
-  listView,
+  listKey,
   markNotificationsRead,
+  receivePage,
   setNotifications,
   setThread,
+  startList,
   tagsInUse,
   upsertConversations,
+  visibleRows,
+  VIEWS,
   type Filters,
   type Frame,
   type InboxNotification,
@@ -30,6 +36,8 @@ import { ViewNav } from './ViewNav.js';
 type Action =
   | { type: 'frames'; frames: Frame[] }
   | { type: 'upsert'; items: Conversation[]; requestedAtSeq: number }
+  | { type: 'list'; key: string }
+  | { type: 'page'; key: string; items: Conversation[]; nextCursor: string | null; requestedAtSeq: number; append: boolean }
   | { type: 'drop'; id: string }
   | { type: 'thread'; id: string; messages: Message[] }
   | { type: 'notifications'; items: InboxNotification[]; unread: number }
@@ -41,6 +49,10 @@ function reducer(state: InboxState, action: Action): InboxState {
       return applyFrames(state, action.frames);
     case 'upsert':
       return upsertConversations(state, action.items, action.requestedAtSeq);
+    case 'list':
+      return startList(state, action.key);
+    case 'page':
+      return receivePage(state, action);
     case 'drop':
       return dropConversation(state, action.id);
     case 'thread':
@@ -52,8 +64,12 @@ function reducer(state: InboxState, action: Action): InboxState {
   }
 }
 
-/** Pages of 200 read at start; the stream keeps them current afterwards. */
-const MAX_PAGES = 10;
+/** Rows per page of a view; "Load more" reads the next one. */
+const PAGE_SIZE = 50;
+/** The counts are read again this long after the last frame that may change them. */
+const COUNTS_DEBOUNCE_MS = 400;
+
+const NO_COUNTS: Record<View, number> = { mine: 0, unassigned: 0, team: 0, all: 0, bot: 0, resolved: 0 };
 
 const idFromPath = (): string | null => {
   const match = /^\/conversations\/([^/]+)$/.exec(location.pathname);
@@ -88,21 +104,32 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
     });
   }, [onSessionEnded]);
 
+  // Counts per view from the server, read again (debounced) after frames that may change them,
+  // and when the filters change (below). An answer older than the latest request is dropped.
+  const [counts, setCounts] = useState<Record<View, number>>(NO_COUNTS);
+  const [countsDue, setCountsDue] = useState(0);
+  const countsRequest = useRef(0);
+  // Bumped when the stream could not replay what was missed: the list and the thread are read again.
+  const [reloads, setReloads] = useState(0);
+  const onFrames = useCallback((frames: Frame[]) => {
+    dispatch({ type: 'frames', frames });
+    publishFrames(frames);
+    if (changesCounts(frames) || missedFrames(frames)) setCountsDue((n) => n + 1);
+    if (missedFrames(frames)) setReloads((n) => n + 1);
+  }, []);
   // The live stream first, then the REST pages: a frame that lands during the load marks its
   // conversation stale, and the page read before it cannot overwrite it (upsertConversations).
   useEffect(() => {
     const close = openStream({
       lastSeq: () => stateRef.current.lastSeq,
-      onFrames: (frames) => {
-        dispatch({ type: 'frames', frames });
-        publishFrames(frames);
-      },
+      onFrames,
       onState: setStream,
       onUnauthorized: checkSession,
     });
     return close;
-  }, [checkSession]);
+  }, [checkSession, onFrames]);
 
+  // The directory and the notifications, once.
   useEffect(() => {
     let live = true;
     const load = async () => {
@@ -111,21 +138,9 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
         if (!live) return;
         setDirectory({ users: users.items, teams: teams.items, queues: queues.items, channels: channels.items });
         dispatch({ type: 'notifications', items: notifications.items, unread: notifications.unread });
-        let cursor: string | null = null;
-        for (let page = 0; page < MAX_PAGES; page += 1) {
-          const requestedAtSeq = stateRef.current.lastSeq;
-          const result = await api.conversations(cursor);
-          if (!live) return;
-          dispatch({ type: 'upsert', items: result.items, requestedAtSeq });
-          cursor = result.nextCursor;
-          if (cursor === null) break;
-        }
-        setProblem(null);
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) onSessionEnded();
         else setProblem('Could not load the inbox. Reload the page to try again.');
-      } finally {
-        if (live) setLoading(false);
       }
     };
     void load();
@@ -133,6 +148,65 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
       live = false;
     };
   }, [onSessionEnded]);
+
+  // The first page of the selected view and filters, from the server; frames keep it current.
+  const key = listKey(view, filters);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const loadPage = useCallback(
+    async (cursor: string | null) => {
+      const requestedAtSeq = stateRef.current.lastSeq;
+      const result = await api.conversations(view, filters, cursor, PAGE_SIZE);
+      dispatch({ type: 'page', key: listKey(view, filters), items: result.items, nextCursor: result.nextCursor, requestedAtSeq, append: cursor !== null });
+    },
+    [view, filters],
+  );
+  const failed = useCallback(
+    (error: unknown) => {
+      if (error instanceof ApiError && error.status === 401) onSessionEnded();
+      else setProblem('Could not load the inbox. Reload the page to try again.');
+    },
+    [onSessionEnded],
+  );
+  useEffect(() => {
+    dispatch({ type: 'list', key });
+    setLoading(true);
+    let live = true;
+    loadPage(null)
+      .then(() => live && setProblem(null))
+      .catch((error: unknown) => live && failed(error))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [key, loadPage, failed, reloads]);
+  const loadMore = () => {
+    const cursor = stateRef.current.list.nextCursor;
+    if (cursor === null || loadingMore) return;
+    setLoadingMore(true);
+    loadPage(cursor)
+      .catch(failed)
+      .finally(() => setLoadingMore(false));
+  };
+
+  // Counts per view from the server: read again (debounced) after frames that may change them.
+  useEffect(() => {
+    const timer = setTimeout(
+      () => {
+        const request = ++countsRequest.current;
+        api
+          .conversationCounts(filters)
+          .then((result) => {
+            if (request !== countsRequest.current) return;
+            const next = { ...NO_COUNTS };
+            for (const v of VIEWS) next[v] = result.views[v];
+            setCounts(next);
+          })
+          .catch(() => undefined);
+      },
+      countsDue === 0 ? 0 : COUNTS_DEBOUNCE_MS,
+    );
+    return () => clearTimeout(timer);
+  }, [filters, countsDue]);
 
   // Conversations a frame changed: read them again (batched, one request each, none twice at once).
   const inFlight = useRef(new Set<string>());
@@ -162,7 +236,8 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
     return () => clearTimeout(timer);
   }, [state.stale, settled]);
 
-  // The open conversation's thread: read once on opening; message frames keep it current.
+  // The open conversation's thread: read once on opening, and again when the stream could not
+  // replay what was missed; message frames keep it current (merged by id: never twice).
   const [missing, setMissing] = useState<string | null>(null);
   useEffect(() => {
     if (selected === null) return;
@@ -175,7 +250,7 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
       .messages(selected)
       .then((messages) => live && dispatch({ type: 'thread', id: selected, messages }))
       .catch(notFound);
-    if (stateRef.current.conversations[selected] === undefined) {
+    if (stateRef.current.conversations[selected] === undefined || reloads > 0) {
       api
         .conversation(selected)
         .then((c) => live && dispatch({ type: 'upsert', items: [c], requestedAtSeq }))
@@ -184,7 +259,7 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
     return () => {
       live = false;
     };
-  }, [selected]);
+  }, [selected, reloads]);
 
   // The URL names the open conversation, so a reload or a shared link lands on it.
   const open = useCallback((id: string | null) => {
@@ -203,9 +278,13 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
     () => ({ id: me.id, teams: directory.teams.filter((t) => t.members.includes(me.id) || t.leads.includes(me.id)).map((t) => t.id) }),
     [me.id, directory.teams],
   );
-  const rows = useMemo(() => listView(state.conversations, view, viewer, filters), [state.conversations, view, viewer, filters]);
-  const counts = useMemo(() => countViews(state.conversations, viewer, filters), [state.conversations, viewer, filters]);
-  const tags = useMemo(() => tagsInUse(state.conversations), [state.conversations]);
+  const rows = useMemo(() => visibleRows(state, view, viewer, filters), [state, view, viewer, filters]);
+  const shownCounts = useMemo(() => displayCounts(counts, state, view, filters, rows), [counts, state, view, filters, rows]);
+  // Tags of the conversations held, and the one filtered on even when none of them carries it.
+  const tags = useMemo(() => {
+    const inUse = tagsInUse(state.conversations);
+    return filters.tag === undefined || inUse.includes(filters.tag) ? inUse : [...inUse, filters.tag].sort();
+  }, [state.conversations, filters.tag]);
 
   const changeAvailability = async (status: Availability) => {
     const before = availability;
@@ -296,11 +375,14 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
         </div>
       )}
       <div className={`layout ${selected === null ? 'no-selection' : 'has-selection'}`}>
-        <ViewNav view={view} counts={counts} onChange={setView} />
+        <ViewNav view={view} counts={shownCounts} onChange={setView} />
         <ConversationList
           rows={rows}
           view={view}
           loading={loading}
+          more={state.list.nextCursor !== null && state.list.key === key}
+          loadingMore={loadingMore}
+          onLoadMore={loadMore}
           selected={selected}
           filters={filters}
           onFilters={setFilters}

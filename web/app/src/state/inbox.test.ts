@@ -2,9 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { Conversation, Message } from '../../../../src/contract/api.js';
 import {
   applyFrames,
+  changesCounts,
+  compareRows,
+  displayCounts,
+  missedFrames,
   countViews,
   emptyInbox,
+  listKey,
   listView,
+  receivePage,
+  startList,
+  visibleRows,
   setThread,
   upsertConversations,
   type Frame,
@@ -183,5 +191,94 @@ describe('views and filters', () => {
     const state = applyFrames({ ...emptyInbox, conversations }, [frame(3, 'conversation.assigned', 'old-queued', { status: 'assigned', owner: 'ana', team: 'support', queue: 'general' })]);
     expect(listView(state.conversations, 'mine', ana, {}).map((c) => c.id)).toContain('old-queued');
     expect(listView(state.conversations, 'unassigned', ana, {}).map((c) => c.id)).toEqual(['urgent-queued']);
+  });
+});
+
+describe('the pages of a view from the server', () => {
+  const mineKey = listKey('mine', {});
+  const page = (state: InboxState, items: Conversation[], nextCursor: string | null, append = false, key = mineKey) =>
+    receivePage(state, { key, items, nextCursor, requestedAtSeq: state.lastSeq, append });
+  const ids = (state: InboxState, view: Parameters<typeof listView>[1] = 'mine', filters = {}) => visibleRows(state, view, ana, filters).map((c) => c.id);
+  const mine = (id: string, minutes: number) => aConversation(id, { status: 'assigned', owner: 'ana', lastActivityAt: at(minutes) });
+
+  it('shows nothing until the first page of the selected view arrives, then its rows in order', () => {
+    const started = startList(emptyInbox, mineKey);
+    expect(ids(started)).toEqual([]);
+    expect(ids(page(started, [mine('b', 5), mine('a', 3)], null))).toEqual(['b', 'a']);
+  });
+
+  it("keeps a page of a view the agent already left as conversations, not as the list's rows", () => {
+    const started = startList(emptyInbox, listKey('all', {}));
+    const late = page(started, [mine('a', 3)], null);
+    expect(late.conversations.a).toBeDefined();
+    expect(late.list.ids).toEqual([]);
+    expect(ids(late, 'all')).toEqual([]);
+  });
+
+  it('inserts a conversation a frame moved into the view, and removes one that left it', () => {
+    let state = page(startList(emptyInbox, mineKey), [mine('a', 3)], null);
+    state = upsertConversations(state, [aConversation('q', { lastActivityAt: at(4) })], 0);
+    expect(ids(state)).toEqual(['a']);
+    state = applyFrames(state, [frame(2, 'conversation.assigned', 'q', { status: 'assigned', owner: 'ana' })]);
+    expect(ids(state)).toEqual(['q', 'a']);
+    state = applyFrames(state, [frame(3, 'conversation.updated', 'a', { status: 'resolved' })]);
+    expect(ids(state)).toEqual(['q']);
+  });
+
+  it('lists a conversation once when it arrives live and again in the next page, or twice in a replay', () => {
+    let state = page(startList(emptyInbox, mineKey), [mine('c', 9), mine('b', 8)], 'cursor-1');
+    state = applyFrames(state, [frame(4, 'conversation.assigned', 'b', { status: 'assigned', owner: 'ana' })]);
+    state = applyFrames(state, [frame(4, 'conversation.assigned', 'b', { status: 'assigned', owner: 'ana' })]);
+    state = page(state, [mine('b', 8), mine('a', 1)], null, true);
+    expect(state.list.ids).toEqual(['c', 'b', 'a']);
+    expect(ids(state)).toEqual(['c', 'b', 'a']);
+  });
+
+  it('while pages remain, holds back conversations that sort after the last row read (the next page brings them)', () => {
+    let state = page(startList(emptyInbox, mineKey), [mine('new', 9), mine('mid', 5)], 'cursor-1');
+    state = upsertConversations(state, [mine('old', 1)], 0);
+    expect(ids(state)).toEqual(['new', 'mid']);
+    // A newer one arriving live sorts before the end of the page: shown at once.
+    state = upsertConversations(state, [mine('newest', 12)], 0);
+    expect(ids(state)).toEqual(['newest', 'new', 'mid']);
+    state = page(state, [mine('old', 1)], null, true);
+    expect(ids(state)).toEqual(['newest', 'new', 'mid', 'old']);
+  });
+
+  it('applies the filters to live rows as the server does', () => {
+    const key = listKey('all', { priority: 'urgent' });
+    let state = page(startList(emptyInbox, key), [aConversation('u', { priority: 'urgent' })], null, false, key);
+    state = upsertConversations(state, [aConversation('n', { priority: 'normal', lastActivityAt: at(9) })], 0);
+    expect(ids(state, 'all', { priority: 'urgent' })).toEqual(['u']);
+    // The list answers one query: asked with other filters, it shows nothing until their page arrives.
+    expect(ids(state, 'all', {})).toEqual([]);
+  });
+
+  it('orders as the server: newest activity first, ties by id descending; the unassigned line by id ascending', () => {
+    const x = aConversation('x', { lastActivityAt: at(1) });
+    const y = aConversation('y', { lastActivityAt: at(1) });
+    expect([x, y].sort(compareRows('all')).map((c) => c.id)).toEqual(['y', 'x']);
+    expect([y, x].sort(compareRows('unassigned')).map((c) => c.id)).toEqual(['x', 'y']);
+  });
+
+  it("counts the selected view's rows once all its pages are in, and takes the server's other counts", () => {
+    const server = { mine: 7, unassigned: 3, team: 4, all: 9, bot: 1, resolved: 2 };
+    let state = page(startList(emptyInbox, mineKey), [mine('a', 3)], 'cursor-1');
+    expect(displayCounts(server, state, 'mine', {}, visibleRows(state, 'mine', ana, {}))).toEqual(server);
+    state = page(state, [mine('b', 1)], null, true);
+    state = applyFrames(state, [frame(1, 'conversation.assigned', 'a', { status: 'queued', owner: null })]);
+    expect(displayCounts(server, state, 'mine', {}, visibleRows(state, 'mine', ana, {}))).toEqual({ ...server, mine: 1 });
+  });
+
+  it('reads everything again over REST when the stream says frames were pruned while away', () => {
+    expect(missedFrames([frame(7, 'stream.ready', null, { after: 7, truncated: false })])).toBe(false);
+    expect(missedFrames([frame(7, 'stream.ready', null, { after: 7, truncated: true })])).toBe(true);
+  });
+
+  it('reads the counts again after frames about conversations, not after typing or stream.ready', () => {
+    expect(changesCounts([frame(1, 'typing', 'a'), frame(1, 'stream.ready', null)])).toBe(false);
+    expect(changesCounts([frame(2, 'notification.created', null)])).toBe(false);
+    expect(changesCounts([frame(2, 'conversation.assigned', 'a')])).toBe(true);
+    expect(changesCounts([frame(3, 'message.created', 'a')])).toBe(true);
   });
 });

@@ -45,6 +45,23 @@ export interface InboxState {
   readonly touchedAt: Readonly<Record<string, number>>;
   readonly notifications: readonly InboxNotification[];
   readonly unread: number;
+  /** The pages of the selected view and filters, as the server listed them. */
+  readonly list: InboxList;
+}
+
+/**
+ * The server's pages of one view + filters (`GET /api/conversations?view=…`). The rows shown are
+ * not just these ids: every conversation held that belongs to the view now and sorts before the
+ * end of the last page is shown, and a listed one that left the view is not (visibleRows).
+ */
+export interface InboxList {
+  /** listKey(view, filters) of the query these pages answer. */
+  readonly key: string;
+  readonly ids: readonly string[];
+  /** null once the last page is in. */
+  readonly nextCursor: string | null;
+  /** The first page arrived. */
+  readonly loaded: boolean;
 }
 
 export const emptyInbox: InboxState = {
@@ -55,6 +72,7 @@ export const emptyInbox: InboxState = {
   touchedAt: {},
   notifications: [],
   unread: 0,
+  list: { key: '', ids: [], nextCursor: null, loaded: false },
 };
 
 /**
@@ -242,17 +260,105 @@ export function matchesFilters(c: Conversation, filters: Filters): boolean {
 
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const waitingSince = (c: Conversation): number => Date.parse(c.handedOffAt ?? c.createdAt);
+
 /**
- * The rows of a view: newest activity first; the unassigned line as the assigner takes it
- * (urgent first, then whoever has waited longest).
+ * The server's order for a view (src/store/repositories/conversations.ts): the unassigned line as
+ * the assigner takes it (urgent first, then whoever has waited longest, then id); every other view
+ * newest activity first, then id descending. The same order, so "sorts before the end of the last
+ * page" means the same thing on both sides.
  */
+export function compareRows(view: View): (a: Conversation, b: Conversation) => number {
+  if (view === 'unassigned') return (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || waitingSince(a) - waitingSince(b) || byId(a.id, b.id);
+  return (a, b) => Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt) || byId(b.id, a.id);
+}
+
+/** The rows of a view among the conversations held, in the view's order. */
 export function listView(conversations: Readonly<Record<string, Conversation>>, view: View, viewer: Viewer, filters: Filters): Conversation[] {
-  const rows = Object.values(conversations).filter((c) => isInView(c, view, viewer) && matchesFilters(c, filters));
-  if (view === 'unassigned') {
-    const waitingSince = (c: Conversation): number => Date.parse(c.handedOffAt ?? c.createdAt);
-    return rows.sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || waitingSince(a) - waitingSince(b) || a.id.localeCompare(b.id));
+  return Object.values(conversations)
+    .filter((c) => isInView(c, view, viewer) && matchesFilters(c, filters))
+    .sort(compareRows(view));
+}
+
+/** Identifies a view + filters: pages of another query are not mixed in. */
+export function listKey(view: View, filters: Filters): string {
+  return JSON.stringify([view, filters.channel ?? null, filters.queue ?? null, filters.priority ?? null, filters.tag ?? null]);
+}
+
+/** A new query: forget the pages of the previous one (the conversations stay held). */
+export function startList(state: InboxState, key: string): InboxState {
+  return { ...state, list: { key, ids: [], nextCursor: null, loaded: false } };
+}
+
+/**
+ * A page of the list arrived. A page of another query than the current one (the agent switched
+ * views while it loaded) is kept as conversations only. Ids are kept once, in arrival order.
+ */
+export function receivePage(
+  state: InboxState,
+  page: { readonly key: string; readonly items: readonly Conversation[]; readonly nextCursor: string | null; readonly requestedAtSeq: number; readonly append: boolean },
+): InboxState {
+  const next = upsertConversations(state, page.items, page.requestedAtSeq);
+  if (page.key !== state.list.key) return next;
+  const ids = page.append ? [...state.list.ids] : [];
+  const seen = new Set(ids);
+  for (const item of page.items) {
+    if (seen.has(item.id)) continue;
+    seen.add(item.id);
+    ids.push(item.id);
   }
-  return rows.sort((a, b) => Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt) || a.id.localeCompare(b.id));
+  return { ...next, list: { key: page.key, ids, nextCursor: page.nextCursor, loaded: true } };
+}
+
+/**
+ * What the list shows: the conversations held that belong to the view and filters now (a frame
+ * may have moved one in or out since its page was read), each once, in the view's order. While
+ * more pages remain, only those that sort no later than the last row read: the rest are the next
+ * page's to bring, so "Load more" never shows a row twice or out of place.
+ */
+export function visibleRows(state: InboxState, view: View, viewer: Viewer, filters: Filters): Conversation[] {
+  if (state.list.key !== listKey(view, filters) || !state.list.loaded) return [];
+  const rows = listView(state.conversations, view, viewer, filters);
+  if (state.list.nextCursor === null) return rows;
+  const order = compareRows(view);
+  let boundary: Conversation | undefined;
+  for (const id of state.list.ids) {
+    const c = state.conversations[id];
+    if (c !== undefined && (boundary === undefined || order(c, boundary) > 0)) boundary = c;
+  }
+  if (boundary === undefined) return [];
+  const last = boundary;
+  const listed = new Set(state.list.ids);
+  return rows.filter((c) => listed.has(c.id) || order(c, last) <= 0);
+}
+
+/**
+ * The counts to show: the server's, except for the selected view once all its pages are in —
+ * then the rows shown are the count, so the number moves with a row a frame brings or takes
+ * away instead of waiting for the (debounced) counts request.
+ */
+export function displayCounts(server: Readonly<Record<View, number>>, state: InboxState, view: View, filters: Filters, rows: readonly Conversation[]): Record<View, number> {
+  const counts = { ...server };
+  if (state.list.key === listKey(view, filters) && state.list.loaded && state.list.nextCursor === null) counts[view] = rows.length;
+  return counts;
+}
+
+/**
+ * The server no longer holds every frame since the seq the socket resumed after (`stream.ready`
+ * with `truncated: true`, src/contract/realtime.ts): what was missed cannot be replayed, so the
+ * app reads the list, the counts and the open thread again over REST.
+ */
+export function missedFrames(frames: readonly Frame[]): boolean {
+  return frames.some((f) => f.type === 'stream.ready' && f.data.truncated === true);
+}
+
+/**
+ * Frames that can change how many conversations a view holds: the counts are read again (the
+ * app debounces it) after a batch that contains one.
+ */
+export function changesCounts(frames: readonly Frame[]): boolean {
+  return frames.some((f) => f.conversationId !== null && !EPHEMERAL.has(f.type) && f.type !== 'queue.position');
 }
 
 /** How many rows each view has under the current filters. */
