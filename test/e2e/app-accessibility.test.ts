@@ -3,7 +3,8 @@
  * has an accessible name; the app is usable with the keyboard; it works at 1280×800 and on a
  * 390-px-wide phone screen"): the sign-in form, the inbox with a conversation open, the
  * simulator, every settings section and the widget demo page, at both sizes, against the WCAG
- * 2.x A and AA rules axe can decide automatically (names, labels, contrast, landmarks, ARIA).
+ * 2.x A and AA rules axe can decide automatically (names, labels, contrast, landmarks, ARIA), and
+ * no settings section wider than the screen.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -104,6 +105,12 @@ describe.skipIf(!chromiumAvailable())('accessibility of every screen (axe-core i
         await page.getByRole('navigation', { name: 'Settings sections' }).waitFor();
         await page.waitForLoadState('networkidle');
         problems.push(...(await violations(page)).map((v) => `settings/${section}: ${v}`));
+        // Nothing wider than the screen: a table or a form that overflows makes the page pan sideways.
+        const overflow = await page.evaluate(() => {
+          const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+          return root.scrollWidth - root.clientWidth;
+        });
+        if (overflow > 0) problems.push(`settings/${section}: the page is ${overflow} px wider than the screen`);
       }
       expect(problems).toEqual([]);
       await context.close();
