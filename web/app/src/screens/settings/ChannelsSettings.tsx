@@ -1,7 +1,7 @@
 import { DestinationField } from './directory/DestinationField.js';
 import { DirectoryScreen } from './directory/DirectoryScreen.js';
 import { SnippetField } from './directory/SnippetField.js';
-import { SelectField, TextField } from './directory/fields.js';
+import { IdField, SelectField, TextField } from './directory/fields.js';
 import {
   ASSISTANT_LABELS,
   CHANNEL_TYPE_LABELS,
@@ -51,19 +51,7 @@ export function ChannelsSettings() {
             path="name"
             hint="Optional; shown in the inbox."
           />
-          <TextField
-            label="Id"
-            value={form.id}
-            onChange={(id) => set({ id })}
-            path="id"
-            required
-            readOnly={editing}
-            hint={
-              editing
-                ? 'The id cannot change: the widget snippet and rules refer to it.'
-                : 'Lowercase letters, digits, - and _; the widget snippet names it.'
-            }
-          />
+          <IdField value={form.id} onChange={(id) => set({ id })} editing={editing} referredBy="the widget snippet and rules" newHint="Lowercase letters, digits, - and _; the widget snippet names it." />
           <SelectField
             label="Type"
             value={form.type}

@@ -1,5 +1,5 @@
 import { DirectoryScreen } from './directory/DirectoryScreen.js';
-import { TagsField, TextField } from './directory/fields.js';
+import { IdField, TagsField, TextField } from './directory/fields.js';
 import {
   emptyKnowledgeForm,
   formToKnowledge,
@@ -44,15 +44,7 @@ export function KnowledgeSettings() {
             className="field-wide"
             hint="The question as a customer asks it."
           />
-          <TextField
-            label="Id"
-            value={form.id}
-            onChange={(id) => set({ id })}
-            path="id"
-            required
-            readOnly={editing}
-            hint={editing ? 'The id cannot change.' : 'Lowercase letters, digits, - and _.'}
-          />
+          <IdField value={form.id} onChange={(id) => set({ id })} editing={editing} />
           <TextField
             label="Language"
             value={form.language}

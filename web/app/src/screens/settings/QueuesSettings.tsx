@@ -1,6 +1,6 @@
 import { DestinationField } from './directory/DestinationField.js';
 import { DirectoryScreen } from './directory/DirectoryScreen.js';
-import { CheckboxField, SelectField, TagsField, TextField } from './directory/fields.js';
+import { CheckboxField, IdField, SelectField, TagsField, TextField } from './directory/fields.js';
 import {
   STRATEGY_LABELS,
   describeDestination,
@@ -63,19 +63,7 @@ export function QueuesSettings() {
       renderFields={({ form, set, editing }) => (
         <>
           <TextField label="Name" value={form.name} onChange={(name) => set({ name })} path="name" required />
-          <TextField
-            label="Id"
-            value={form.id}
-            onChange={(id) => set({ id })}
-            path="id"
-            required
-            readOnly={editing}
-            hint={
-              editing
-                ? 'The id cannot change: rules and channels refer to it.'
-                : 'Lowercase letters, digits, - and _.'
-            }
-          />
+          <IdField value={form.id} onChange={(id) => set({ id })} editing={editing} referredBy="rules and channels" />
           <SelectField
             label="Team"
             value={form.team}

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { DirectoryScreen } from './directory/DirectoryScreen.js';
-import { FieldProblems, TextField, useFieldProblems } from './directory/fields.js';
+import { FieldProblems, IdField, TextField, useFieldProblems } from './directory/fields.js';
 import {
   WEEKDAYS,
   WEEKDAY_NAMES,
@@ -53,19 +53,7 @@ export function SchedulesSettings() {
               path="name"
               hint="Optional; shown in lists."
             />
-            <TextField
-              label="Id"
-              value={form.id}
-              onChange={(id) => set({ id })}
-              path="id"
-              required
-              readOnly={editing}
-              hint={
-                editing
-                  ? 'The id cannot change: queues and users refer to it.'
-                  : 'Lowercase letters, digits, - and _.'
-              }
-            />
+            <IdField value={form.id} onChange={(id) => set({ id })} editing={editing} referredBy="queues and users" />
             <TextField
               label="Time zone"
               value={form.timezone}

@@ -1,5 +1,5 @@
 import { DirectoryScreen } from './directory/DirectoryScreen.js';
-import { CheckboxField, CheckboxGroup, SelectField, TextField } from './directory/fields.js';
+import { CheckboxField, CheckboxGroup, IdField, SelectField, TextField } from './directory/fields.js';
 import {
   STRATEGY_LABELS,
   emptyTeamForm,
@@ -35,19 +35,7 @@ export function TeamsSettings() {
       renderFields={({ form, set, editing }) => (
         <>
           <TextField label="Name" value={form.name} onChange={(name) => set({ name })} path="name" required />
-          <TextField
-            label="Id"
-            value={form.id}
-            onChange={(id) => set({ id })}
-            path="id"
-            required
-            readOnly={editing}
-            hint={
-              editing
-                ? 'The id cannot change: queues and rules refer to it.'
-                : 'Lowercase letters, digits, - and _.'
-            }
-          />
+          <IdField value={form.id} onChange={(id) => set({ id })} editing={editing} referredBy="queues and rules" />
           <SelectField
             label="Strategy"
             value={form.strategy}

@@ -1,5 +1,5 @@
 import { DirectoryScreen } from './directory/DirectoryScreen.js';
-import { SelectField, TagsField, TextField } from './directory/fields.js';
+import { IdField, SelectField, TagsField, TextField } from './directory/fields.js';
 import {
   CHANNEL_TYPE_LABELS,
   CHANNEL_TYPES,
@@ -55,19 +55,7 @@ export function UsersSettings() {
             required
             inputMode="email"
           />
-          <TextField
-            label="Id"
-            value={form.id}
-            onChange={(id) => set({ id })}
-            path="id"
-            required
-            readOnly={editing}
-            hint={
-              editing
-                ? 'The id cannot change: rules and teams refer to it.'
-                : 'Lowercase letters, digits, - and _; rules and teams refer to it.'
-            }
-          />
+          <IdField value={form.id} onChange={(id) => set({ id })} editing={editing} referredBy="rules and teams" newHint="Lowercase letters, digits, - and _; rules and teams refer to it." />
           <SelectField
             label="Role"
             value={form.role}

@@ -51,6 +51,17 @@ interface TextFieldProps {
   autoComplete?: string;
 }
 
+/**
+ * The id of a directory object: required, fixed once it exists (other parts of the workspace name
+ * it). `referredBy` says who refers to it, in the hint of an existing object.
+ */
+export function IdField(props: { value: string; onChange: (id: string) => void; editing: boolean; referredBy?: string; newHint?: string }) {
+  const hint = props.editing
+    ? `The id cannot change${props.referredBy === undefined ? '' : `: ${props.referredBy} refer to it`}.`
+    : (props.newHint ?? 'Lowercase letters, digits, - and _.');
+  return <TextField label="Id" value={props.value} onChange={props.onChange} path="id" required readOnly={props.editing} hint={hint} />;
+}
+
 export function TextField(props: TextFieldProps) {
   const id = useId();
   const messages = useFieldProblems(props.path);
