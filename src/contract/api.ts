@@ -337,8 +337,19 @@ export type Task = z.infer<typeof Task>;
 
 export const TasksQuery = z.object({
   assignee: z.string().optional(),
+  conversation: z.string().optional().describe("only this conversation's follow-ups"),
   status: TaskStatus.optional(),
   due_before: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** A follow-up a person adds by hand (rules add theirs through `then.tasks`). */
+export const CreateTaskInput = z.strictObject({
+  conversation: z.string().min(1).nullable().default(null),
+  type: z.enum(['callback', 'internal_note']),
+  /** A user id; omitted: the caller. */
+  assignee: z.string().min(1).optional(),
+  dueAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  note: z.string().max(5_000).nullable().default(null),
 });
 
 export const PatchTaskInput = z.strictObject({

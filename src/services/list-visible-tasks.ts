@@ -14,6 +14,8 @@ export interface TaskQuery {
   readonly status?: TaskStatus;
   /** Epoch ms; tasks due strictly before it (tasks without a due time are left out). */
   readonly dueBefore?: number;
+  /** Only this conversation's. */
+  readonly conversationId?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function listVisibleTasks(ctx: ServiceContext, principal: Principal
     }
     assignee = reach.userId;
   }
-  const filter: TaskFilter = { status: query.status, dueBefore: query.dueBefore };
+  const filter: TaskFilter = { status: query.status, dueBefore: query.dueBefore, conversationId: query.conversationId };
   if (reach.kind === 'own') {
     if (assignee !== undefined && assignee !== reach.userId) {
       throw new BatonError('forbidden', "agents see their own and their teams' tasks, not another user's");

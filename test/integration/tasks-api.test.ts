@@ -171,4 +171,51 @@ eachDialect('tasks API', (dialect) => {
       expect(reopened.data.status).toBe('cancelled');
     });
   });
+
+  describe('POST /api/tasks (a follow-up added by hand)', () => {
+    const aConversation = async (): Promise<string> => {
+      const created = await t.request({
+        method: 'POST',
+        url: '/api/conversations',
+        headers: t.admin,
+        payload: { channel: 'support-email', contact: { name: 'Tasha', email: 'tasha@example.test' }, message: 'Please call me back tomorrow' },
+      });
+      expect(created.statusCode).toBe(201);
+      return created.data.conversation.id as string;
+    };
+
+    it("adds a call-back for the caller on a conversation, listed with the conversation's tasks and audited", async () => {
+      const conversation = await aConversation();
+      const ana = await t.tokenFor('ana');
+      const dueAt = new Date(now + 20 * HOUR).toISOString();
+      const created = await t.request({ method: 'POST', url: '/api/tasks', headers: ana, payload: { conversation, type: 'callback', dueAt, note: 'call Tasha at 10' } });
+      expect(created.statusCode).toBe(201);
+      expect(created.data).toMatchObject({ conversationId: conversation, type: 'callback', assignee: 'ana', status: 'open', dueAt, note: 'call Tasha at 10' });
+      const listed = await list(`?conversation=${conversation}`, ana);
+      expect(listed.statusCode).toBe(200);
+      expect(listed.data.items.map((item: { id: string }) => item.id)).toEqual([created.data.id]);
+      const audit = await listAudit(t.baton.ctx.database.db, { entity: 'task', entityId: created.data.id as string });
+      expect(audit).toEqual([expect.objectContaining({ action: 'task.created', actor: 'ana' })]);
+    });
+
+    it("refuses an agent adding a task for someone else, an unknown conversation, and a bad body with every problem; nothing is added", async () => {
+      const conversation = await aConversation();
+      const ana = await t.tokenFor('ana');
+      const forOlu = await t.request({ method: 'POST', url: '/api/tasks', headers: ana, payload: { conversation, type: 'callback', assignee: 'olu' } });
+      expect(forOlu.statusCode).toBe(403);
+      const unknown = await t.request({ method: 'POST', url: '/api/tasks', headers: ana, payload: { conversation: 'no-such-conversation', type: 'callback' } });
+      expect(unknown.statusCode).toBe(404);
+      const bad = await t.request({ method: 'POST', url: '/api/tasks', headers: ana, payload: { conversation, type: 'check_in', dueAt: 'tomorrow' } });
+      expect(bad.statusCode).toBe(422);
+      expect(bad.data.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['dueAt', 'type']);
+      expect((await list(`?conversation=${conversation}`, t.admin)).data.items).toEqual([]);
+    });
+
+    it('lets an admin add one for an agent, who then sees it', async () => {
+      const conversation = await aConversation();
+      const created = await t.request({ method: 'POST', url: '/api/tasks', headers: await t.tokenFor('olu'), payload: { conversation, type: 'internal_note', assignee: 'ana', note: 'check the refund' } });
+      expect(created.statusCode).toBe(201);
+      expect((await list(`?conversation=${conversation}`, await t.tokenFor('ana'))).data.items).toEqual([expect.objectContaining({ assignee: 'ana', note: 'check the refund' })]);
+    });
+  });
 });

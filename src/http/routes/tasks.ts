@@ -1,11 +1,12 @@
-import { IdParams, PatchTaskInput, Task, TasksQuery } from '../../contract/api.js';
+import { CreateTaskInput, IdParams, PatchTaskInput, Task, TasksQuery } from '../../contract/api.js';
 import { TaskList } from '../../contract/people-api.js';
+import { createTaskByHand } from '../../services/create-task.js';
 import { listVisibleTasks } from '../../services/list-visible-tasks.js';
 import { updateTask } from '../../services/update-task.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
-/** Follow-ups (PRODUCT §7): the caller's list, and changing one. */
+/** Follow-ups (PRODUCT §7): the caller's list, adding one by hand, and changing one. */
 export function taskRoutes(deps: RouteDeps): AnyRoute[] {
   const { ctx } = deps;
   return [
@@ -22,8 +23,21 @@ export function taskRoutes(deps: RouteDeps): AnyRoute[] {
           ...(query.assignee === undefined ? {} : { assignee: query.assignee }),
           ...(query.status === undefined ? {} : { status: query.status }),
           ...(query.due_before === undefined ? {} : { dueBefore: Date.parse(query.due_before) }),
+          ...(query.conversation === undefined ? {} : { conversationId: query.conversation }),
         }),
       }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/tasks',
+      summary: 'Add a follow-up by hand (a call-back or an internal investigation), for yourself or, for admins, anyone',
+      tags: ['tasks'],
+      access: 'user',
+      writes: true,
+      body: CreateTaskInput,
+      response: Task,
+      status: 201,
+      handler: ({ body, principal }) => createTaskByHand(ctx, principal!, body),
     }),
     defineRoute({
       method: 'PATCH',
