@@ -7,11 +7,15 @@ import type {
   AssignInput,
   Conversation,
   ConversationCounts,
+  ConversationEvent,
   ConversationList,
+  CreateTaskInput,
   Message,
   PatchConversationInput,
+  PatchTaskInput,
   Scenario,
   SimulationResult,
+  Task,
 } from '../../../src/contract/api.js';
 import type { Availability, ErrorBody, ErrorDetail, Priority } from '../../../src/contract/common.js';
 import type { ChannelConfig, QueueConfig, TeamConfig } from '../../../src/contract/config.js';
@@ -29,6 +33,7 @@ import type { z } from 'zod';
 import type { HandoffTrace } from '../../../src/contract/trace.js';
 import type { Filters, InboxNotification, View } from './state/inbox.js';
 
+export type { ConversationEvent, Task };
 export type { Conversation, Message, MeWithStatus, Availability, Priority, HandoffTrace, UserView, TeamConfig, QueueConfig, ChannelConfig, Scenario, SimulationResult, ErrorDetail };
 export type { ConfigApplyOutcome, ConfigProblem, RulesetDraftView, RulesetVersionView };
 export type RulesetVersionSummary = z.infer<typeof RulesetVersionList>['items'][number];
@@ -173,4 +178,9 @@ export const api = {
   /** A refusal (422) keeps every problem with its path in the ruleset (`rules[2].then.destination.queue`). */
   saveRulesetDraft: (ruleset: RulesetVersionView['ruleset']) => call<RulesetDraftView>('PUT', '/api/ruleset/draft', ruleset),
   schedules: () => call<{ items: { id: string; name?: string | undefined }[] }>('GET', '/api/schedules'),
+  // A conversation's follow-ups and timeline.
+  events: (conversationId: string) => call<ConversationEvent[]>('GET', `/api/conversations/${enc(conversationId)}/events`),
+  tasks: (conversationId: string) => call<{ items: Task[] }>('GET', `/api/tasks?conversation=${enc(conversationId)}`),
+  addTask: (input: z.input<typeof CreateTaskInput>) => call<Task>('POST', '/api/tasks', input),
+  patchTask: (id: string, patch: z.input<typeof PatchTaskInput>) => call<Task>('PATCH', `/api/tasks/${enc(id)}`, patch),
 };

@@ -3,6 +3,7 @@ import { api, ApiError, type Conversation, type Message, type MeWithStatus, type
 import { STATUS_LABELS } from '../format.js';
 import { channelName, userName, queueName, teamName, type Directory } from './directory.js';
 import { Composer } from './Composer.js';
+import { FollowUps } from './FollowUps.js';
 import { HandoffPanel } from './HandoffPanel.js';
 import { Thread } from './Thread.js';
 import { useTypingIndicator } from './useTypingIndicator.js';
@@ -118,6 +119,7 @@ export function ConversationView({ conversation: c, messages, me, directory, now
         {/* Pinned above the thread: the context stays in view however long the thread grows. */}
         <div className="conversation-context">
           <HandoffPanel conversation={c} directory={directory} now={now} />
+          <FollowUps conversation={c} directory={directory} now={now} />
 
           <section className="properties-bar" aria-label="Priority, tags and transfer">
             <span className="inline-field">

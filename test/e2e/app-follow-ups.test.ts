@@ -1,0 +1,94 @@
+/**
+ * The conversation's follow-up tasks and timeline in Chromium (issue 4: "follow-up tasks, the
+ * event timeline"): an agent adds a call-back for themselves on a conversation, sees it listed,
+ * marks it done, and reads the timeline of the handoff.
+ */
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aCustomer, artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './support.js';
+
+interface TaskView {
+  id: string;
+  type: string;
+  assignee: string | null;
+  status: string;
+  note: string | null;
+  conversationId: string | null;
+}
+
+describe.skipIf(!chromiumAvailable())('conversation follow-ups and timeline in Chromium', () => {
+  let running: RunningBaton;
+  let browser: Browser;
+  let page: Page;
+  let conversationId: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureAppBuilt();
+    running = await startBaton();
+    browser = await launchChromium();
+    const customer = await aCustomer(running, { name: 'Tasha Follow', language: 'en' });
+    await customer.say('My order never arrived');
+    await customer.askForHuman();
+    conversationId = customer.id;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${running.url}/conversations/${conversationId}`);
+    await page.getByLabel('Email').fill('olu@acme.test');
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await page.getByText('My order never arrived').first().waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+  });
+
+  const tasks = async () => (await running.api<{ items: TaskView[] }>('GET', `/api/tasks?conversation=${conversationId}`)).data.items;
+
+  it('adds a call-back for me with a note, from the keyboard, and lists it', async () => {
+    await page.getByText(/^Follow-up tasks/).click();
+    await page.getByRole('button', { name: '+ Add a follow-up for me' }).click();
+    const form = page.getByRole('form', { name: 'Add a follow-up' });
+    await form.getByLabel('Kind').selectOption('callback');
+    await form.getByLabel('Note').fill('Call Tasha about the <b>courier</b>');
+    await form.getByLabel('Note').press('Enter');
+    await expect.poll(tasks).toEqual([expect.objectContaining({ type: 'callback', assignee: 'olu', status: 'open', note: 'Call Tasha about the <b>courier</b>' })]);
+    const list = page.getByRole('list', { name: 'Follow-up tasks' });
+    await expect.poll(async () => (await list.textContent()) ?? '').toContain('Call Tasha about the <b>courier</b>');
+    expect(await page.getByText(/^Follow-up tasks/).textContent()).toContain('(1 open)');
+    await page.screenshot({ path: join(artifactsDir(), 'app-follow-ups.png') });
+  });
+
+  it('marks it done: the API says done and the summary counts no open task', async () => {
+    await page.getByRole('list', { name: 'Follow-up tasks' }).getByRole('button', { name: 'Done' }).click();
+    await expect.poll(async () => (await tasks()).map((t) => t.status)).toEqual(['done']);
+    await expect.poll(async () => (await page.getByText(/^Follow-up tasks/).textContent()) ?? '').toContain('(0 open)');
+  });
+
+  it('shows the timeline of the handoff in words', async () => {
+    await page.getByText(/^Timeline/).click();
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    await expect.poll(async () => (await timeline.textContent()) ?? '').toContain('Conversation started');
+    const text = (await timeline.textContent()) ?? '';
+    expect(text).toContain('Handoff started: customer requested human');
+    expect(text).toMatch(/Handed off by rule/);
+    expect(text).toMatch(/Assigned to /);
+    await page.screenshot({ path: join(artifactsDir(), 'app-timeline.png') });
+  });
+
+  it('fits a 390-px phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(artifactsDir(), 'app-timeline-phone.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});
