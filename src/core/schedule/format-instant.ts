@@ -30,7 +30,8 @@ export function formatInstant(at: Instant, timezone: string, language: string): 
   return text;
 }
 
-const FORMATTED_MAX = 512;
+/** Next openings × customer zones × languages: a few thousand distinct texts in a busy week. */
+const FORMATTED_MAX = 4_096;
 const formatted = new Map<string, string>();
 
 function formatUncached(at: Instant, timezone: string, language: string): string {
