@@ -65,11 +65,38 @@ interface CompiledRule {
 
 const RULES = Symbol('baton.rules.compiled');
 const GUARDS = Symbol('baton.rules.guards');
+const BY_TRIGGER = Symbol('baton.rules.byTrigger');
 type CompiledRulesetValue = CompiledRuleset & {
   readonly [RULES]: readonly CompiledRule[];
   /** Distinct first tests of the rules' conditions, each asked at most once per evaluation. */
   readonly [GUARDS]: readonly Guard['test'][];
+  /** Per trigger slot (see `TriggerPlan`). */
+  readonly [BY_TRIGGER]: readonly TriggerPlan[];
 };
+
+/**
+ * What one trigger leaves to decide. A rule whose `when` excludes the trigger, or whose guard
+ * fails, has a trace entry known at compile time: `skipped` holds it, per rule, so the trace of
+ * an evaluation is a copy of its first entries with the few rules actually evaluated written in
+ * (one array of the right length, instead of ~440 pushes growing one).
+ */
+interface TriggerPlan {
+  /** Per rule: the trigger failure; else the guard's failure entry; else null (always evaluated). */
+  readonly skipped: readonly (RuleEvaluation | null)[];
+  /** Indexes of the rules whose `when` admits the trigger, in order. */
+  readonly live: Int32Array;
+}
+
+function triggerPlan(rules: readonly CompiledRule[], slot: number): TriggerPlan {
+  const live: number[] = [];
+  const skipped = rules.map((rule, index) => {
+    const wrongTrigger = rule.triggerFailure[slot] ?? null;
+    if (wrongTrigger !== null) return wrongTrigger;
+    live.push(index);
+    return rule.guardEntry;
+  });
+  return { skipped: Object.freeze(skipped), live: Int32Array.from(live) };
+}
 
 /** Shares guard tests between rules by signature while a ruleset compiles. */
 interface GuardTable {
@@ -132,6 +159,9 @@ function compileRule(
 let guardStamp = new Uint32Array(0);
 let guardPassed = new Uint8Array(0);
 let epoch = 0;
+/** Rules evaluated in the running evaluation whose condition failed: index and trace entry. */
+const failedIndex: number[] = [];
+const failedEntry: RuleEvaluation[] = [];
 
 /**
  * Compile every enabled rule once. Throws an Error naming the rule for what validation should
@@ -141,12 +171,15 @@ export function compileRuleset(ruleset: Ruleset, env: RulesEnvironment, version:
   const clock = localClockFor(env.timezone);
   const guards: GuardTable = { slots: new Map(), tests: [] };
   const rules = ruleset.rules.filter((rule) => rule.enabled !== false).map((rule) => compileRule(rule, env, clock, guards));
+  const byTrigger: TriggerPlan[] = [];
+  for (let slot = 0; slot <= UNKNOWN_TRIGGER_SLOT; slot += 1) byTrigger.push(triggerPlan(rules, slot));
   const compiled: CompiledRulesetValue = {
     version,
     ruleIds: Object.freeze(rules.map((rule) => rule.id)),
     fallback: ruleset.fallback,
     [RULES]: rules,
     [GUARDS]: guards.tests,
+    [BY_TRIGGER]: byTrigger,
   };
   return Object.freeze(compiled);
 }
@@ -163,8 +196,12 @@ export function evaluateRuleset(
   const value = compiled as Partial<CompiledRulesetValue>;
   const rules = value[RULES];
   const guards = value[GUARDS];
-  if (rules === undefined || guards === undefined) throw new Error('evaluateRuleset needs a ruleset built by compileRuleset');
+  const byTrigger = value[BY_TRIGGER];
+  if (rules === undefined || guards === undefined || byTrigger === undefined) {
+    throw new Error('evaluateRuleset needs a ruleset built by compileRuleset');
+  }
   const slot = (TRIGGER_SLOT as Partial<Record<string, number>>)[facts.trigger] ?? UNKNOWN_TRIGGER_SLOT;
+  const plan = byTrigger[slot]!;
   // Evaluation is synchronous and not re-entrant: one shared memo, invalidated by a new epoch.
   if (guardStamp.length < guards.length) {
     guardStamp = new Uint32Array(guards.length * 2);
@@ -172,32 +209,41 @@ export function evaluateRuleset(
   }
   epoch = epoch === 0xffffffff ? 1 : epoch + 1;
   if (epoch === 1) guardStamp.fill(0);
-  const evaluated: RuleEvaluation[] = [];
-  for (const rule of rules) {
-    const wrongTrigger = rule.triggerFailure[slot];
-    if (wrongTrigger !== null && wrongTrigger !== undefined) {
-      evaluated.push(wrongTrigger);
-      continue;
-    }
+  const live = plan.live;
+  let failures = 0;
+  let winner = -1;
+  for (let k = 0; k < live.length; k += 1) {
+    const index = live[k]!;
+    const rule = rules[index]!;
     const guardSlot = rule.guardSlot;
     if (guardSlot >= 0) {
       if (guardStamp[guardSlot] !== epoch) {
         guardStamp[guardSlot] = epoch;
         guardPassed[guardSlot] = guards[guardSlot]!(facts) ? 1 : 0;
       }
-      if (guardPassed[guardSlot] === 0) {
-        evaluated.push(rule.guardEntry!);
-        continue;
-      }
+      // Its entry in `plan.skipped` is the guard's failure.
+      if (guardPassed[guardSlot] === 0) continue;
     }
     const failed = rule.condition === null ? null : rule.condition(facts);
     if (failed !== null) {
-      evaluated.push(failed);
+      failedIndex[failures] = index;
+      failedEntry[failures] = failed;
+      failures += 1;
       continue;
     }
-    evaluated.push(rule.matched);
+    winner = index;
+    break;
+  }
+  if (winner < 0 && !options.useFallback) return null;
+  // Every rule up to the winner (all of them without one) is in the trace: the skipped ones as
+  // compiled, the evaluated ones as they failed; no null is left (rules without a guard that
+  // `when` admits are always evaluated, so they are written in below).
+  const evaluated = (winner < 0 ? plan.skipped.slice() : plan.skipped.slice(0, winner + 1)) as RuleEvaluation[];
+  for (let f = 0; f < failures; f += 1) evaluated[failedIndex[f]!] = failedEntry[f]!;
+  if (winner >= 0) {
+    const rule = rules[winner]!;
+    evaluated[winner] = rule.matched;
     return { rule: rule.id, action: rule.action, evaluated };
   }
-  if (!options.useFallback) return null;
   return { rule: 'fallback', action: compiled.fallback, evaluated };
 }
