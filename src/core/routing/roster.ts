@@ -32,6 +32,8 @@ export interface Roster {
    * allocating ~150 new ones. A memo of values, so it cannot change what a trace says.
    */
   readonly lastTraces: Map<ChannelType, (CandidateTrace | undefined)[]>;
+  /** Each candidate's capacity for a channel type (undefined: no cap), built on first use. */
+  readonly caps: Map<ChannelType, readonly (number | undefined)[]>;
 }
 
 export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], requiredSkills: readonly string[]): Roster {
@@ -68,6 +70,7 @@ export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], r
     offDutyText: schedules.map((schedule) => `off duty (schedule ${schedule.id})`),
     missingSkill,
     lastTraces: new Map(),
+    caps: new Map(),
   };
 }
 
@@ -94,6 +97,34 @@ const UNKNOWN = 0;
 const OPEN = 1;
 const CLOSED = 2;
 
+/** Open/closed answers of the running decision's schedules (`eligibleInRoster` is not re-entrant). */
+let openState = new Uint8Array(16);
+
+/** `load[channelType]`, read by name: a keyed read with a variable key is several times slower. */
+function loadFor(load: AgentState['load'], channelType: ChannelType): number | undefined {
+  switch (channelType) {
+    case 'chat':
+      return load.chat;
+    case 'email':
+      return load.email;
+    case 'in_app':
+      return load.in_app;
+    case 'api':
+      return load.api;
+    default:
+      return load[channelType];
+  }
+}
+
+function capsFor(roster: Roster, channelType: ChannelType): readonly (number | undefined)[] {
+  let caps = roster.caps.get(channelType);
+  if (caps === undefined) {
+    caps = roster.users.map((user) => user?.capacity[channelType]);
+    roster.caps.set(channelType, caps);
+  }
+  return caps;
+}
+
 /**
  * `findEligibleAgents(roster.ids, ctx)` for a context whose `requiredSkills` are the roster's:
  * the same eligible list, candidate traces (equal values; shared frozen objects) and staffed
@@ -110,8 +141,10 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligi
     last = new Array<CandidateTrace | undefined>(count).fill(undefined);
     roster.lastTraces.set(channelType, last);
   }
+  const caps = capsFor(roster, channelType);
   // Schedules are asked once per decision each (agents share a handful).
-  const openState = roster.schedules.length === 0 ? null : new Uint8Array(roster.schedules.length);
+  if (openState.length < roster.schedules.length) openState = new Uint8Array(roster.schedules.length * 2);
+  openState.fill(UNKNOWN, 0, roster.schedules.length);
   const eligible: string[] = [];
   const candidates: CandidateTrace[] = new Array<CandidateTrace>(count);
   let staffed = 0;
@@ -120,8 +153,8 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligi
     const id = ids[index]!;
     const user = users[index];
     const state = agents.get(id);
-    const load = state?.load[channelType] ?? 0;
-    const cap = user?.capacity[channelType];
+    const load = (state === undefined ? undefined : loadFor(state.load, channelType)) ?? 0;
+    const cap = caps[index];
     const capacity = cap ?? null;
     let reason: string | null = null;
 
@@ -133,7 +166,7 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligi
       reason = state?.status ?? 'offline';
     } else {
       const slot = scheduleSlot[index]!;
-      if (slot >= 0 && openState !== null) {
+      if (slot >= 0) {
         let open = openState[slot]!;
         if (open === UNKNOWN) {
           open = isOpenAt(roster.schedules[slot]!, ctx.now) ? OPEN : CLOSED;

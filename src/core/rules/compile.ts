@@ -95,7 +95,8 @@ function triggerPlan(rules: readonly CompiledRule[], slot: number): TriggerPlan 
     live.push(index);
     return rule.guardEntry;
   });
-  return { skipped: Object.freeze(skipped), live: Int32Array.from(live) };
+  // Not frozen: `slice` of a frozen array takes V8's slow path (it doubled the evaluation time).
+  return { skipped, live: Int32Array.from(live) };
 }
 
 /** Shares guard tests between rules by signature while a ruleset compiles. */
