@@ -37,11 +37,12 @@ import {
 import { estimateWaitSeconds } from './routing/estimate-wait.js';
 import { findEligibleAgents } from './routing/find-eligible-agents.js';
 import { pickAgent } from './routing/pick-agent.js';
+import { eligibleInRoster } from './routing/roster.js';
 import { chooseMessageLanguage, primarySubtag, renderTemplate, usesVariable } from './routing/render-template.js';
 import type { CompiledRuleset } from './rules/compile.js';
 import { compileRuleset, evaluateRuleset } from './rules/compile.js';
 import { addBusinessSeconds, isOpenAt, nextOpeningAfter } from './schedule/schedule.js';
-import { workspaceIndex } from './workspace.js';
+import { rosterFor, workspaceIndex } from './workspace.js';
 
 export interface HandoffInput {
   readonly now: Instant;
@@ -199,6 +200,9 @@ interface Routed {
   waitUnknown: boolean;
 }
 
+/** A team's required skills: one shared array, so the team's roster is found by identity. */
+const NO_SKILLS: readonly string[] = Object.freeze([]);
+
 type Place =
   | { readonly kind: 'team'; readonly team: TeamModel }
   | { readonly kind: 'queue'; readonly queue: QueueModel; readonly team: TeamModel | null };
@@ -339,13 +343,13 @@ class Router {
     const destination: Destination = place.kind === 'team' ? { team: place.team.id } : { queue: place.queue.id };
     const members =
       (place.kind === 'team' ? index.teamCandidates.get(place.team.id) : index.queueCandidates.get(place.queue.id)) ?? [];
-    const requiredSkills = place.kind === 'queue' ? place.queue.requiredSkills : [];
+    const requiredSkills = place.kind === 'queue' ? place.queue.requiredSkills : NO_SKILLS;
     const strategy: Strategy = place.kind === 'team' ? place.team.strategy : place.queue.strategy;
     const sticky = place.kind === 'team' ? place.team.sticky : place.queue.sticky;
     const teamId = place.kind === 'team' ? place.team.id : (place.team?.id ?? null);
     const queueId = place.kind === 'queue' ? place.queue.id : null;
 
-    const check = findEligibleAgents(members, this.eligibilityContext(requiredSkills), index.candidateUsers.get(members));
+    const check = eligibleInRoster(rosterFor(this.workspace, members, requiredSkills), this.eligibilityContext(requiredSkills));
     const base = {
       team: teamId,
       queue: queueId,

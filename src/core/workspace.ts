@@ -13,6 +13,7 @@ import type {
   UserModel,
   WorkspaceModel,
 } from './model.js';
+import { buildRoster, type Roster } from './routing/roster.js';
 import { compileSchedule } from './schedule/schedule.js';
 
 export function buildWorkspace(config: WorkspaceConfig): WorkspaceModel {
@@ -116,6 +117,8 @@ export interface WorkspaceIndex {
    * eligibility reads them by position instead of looking 2,000 users up by id per decision.
    */
   readonly candidateUsers: WeakMap<readonly string[], readonly UserModel[]>;
+  /** Rosters by candidate list, then by required skills (see `rosterFor`). */
+  readonly rosters: WeakMap<readonly string[], WeakMap<readonly string[], Roster>>;
 }
 
 const indexes = new WeakMap<WorkspaceModel, WorkspaceIndex>();
@@ -156,7 +159,27 @@ function buildIndex(workspace: WorkspaceModel): WorkspaceIndex {
     if (candidateUsers.has(ids)) continue;
     candidateUsers.set(ids, ids.map((id) => workspace.users.get(id)!));
   }
-  return { teamCandidates, queueCandidates, candidateUsers };
+  return { teamCandidates, queueCandidates, candidateUsers, rosters: new WeakMap() };
+}
+
+/**
+ * The roster of a candidate list of this workspace's index under some required skills, built on
+ * first use and kept while both arrays live (both belong to the workspace model and its index,
+ * so a new workspace version gets new rosters).
+ */
+export function rosterFor(workspace: WorkspaceModel, members: readonly string[], requiredSkills: readonly string[]): Roster {
+  const index = workspaceIndex(workspace);
+  let bySkills = index.rosters.get(members);
+  if (bySkills === undefined) {
+    bySkills = new WeakMap();
+    index.rosters.set(members, bySkills);
+  }
+  let roster = bySkills.get(requiredSkills);
+  if (roster === undefined) {
+    roster = buildRoster(workspace, members, requiredSkills);
+    bySkills.set(requiredSkills, roster);
+  }
+  return roster;
 }
 
 function dedupe(ids: readonly string[]): string[] {

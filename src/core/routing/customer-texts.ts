@@ -51,22 +51,44 @@ export function outOfHoursText(lang: string): string {
   return pick(OUT_OF_HOURS, lang);
 }
 
-/** Intl formatters cost tens of microseconds to build: one per language and unit, built once. */
-const unitFormats = new Map<string, Intl.NumberFormat>();
+/**
+ * Intl formatters cost tens of microseconds to build: one per language and unit, built once.
+ * Formatting costs about a microsecond, and waits repeat (a handful of whole minutes and
+ * hours), so each formatter remembers its texts: the memo of a pure function.
+ */
+interface UnitFormat {
+  readonly format: Intl.NumberFormat;
+  readonly texts: Map<number, string>;
+}
+const unitFormats = new Map<string, UnitFormat>();
+const MAX_TEXTS_PER_FORMAT = 1_024;
 
-function unitFormat(lang: string, unit: 'minute' | 'hour'): Intl.NumberFormat {
+function unitFormat(lang: string, unit: 'minute' | 'hour'): UnitFormat {
   const key = `${lang}:${unit}`;
-  let format = unitFormats.get(key);
-  if (format === undefined) {
+  let entry = unitFormats.get(key);
+  if (entry === undefined) {
+    let format: Intl.NumberFormat;
     try {
       format = new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 });
     } catch {
       // A malformed language tag from a customer's browser: English rather than a failed handoff.
       format = new Intl.NumberFormat('en', { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 });
     }
-    unitFormats.set(key, format);
+    entry = { format, texts: new Map() };
+    unitFormats.set(key, entry);
   }
-  return format;
+  return entry;
+}
+
+function formatUnit(lang: string, unit: 'minute' | 'hour', value: number): string {
+  const { format, texts } = unitFormat(lang, unit);
+  let text = texts.get(value);
+  if (text === undefined) {
+    text = format.format(value);
+    if (texts.size >= MAX_TEXTS_PER_FORMAT) texts.clear();
+    texts.set(value, text);
+  }
+  return text;
 }
 
 /** "5 minutos", "2 Stunden", "less than a minute": the expected wait in the customer's language. */
@@ -74,8 +96,8 @@ export function waitText(seconds: number, lang: string): string {
   const primary = primarySubtag(lang);
   if (seconds < 60) return pick(UNDER_A_MINUTE, primary);
   const minutes = Math.round(seconds / 60);
-  if (minutes < 90) return unitFormat(primary, 'minute').format(minutes);
-  return unitFormat(primary, 'hour').format(Math.round(minutes / 60));
+  if (minutes < 90) return formatUnit(primary, 'minute', minutes);
+  return formatUnit(primary, 'hour', Math.round(minutes / 60));
 }
 
 /** In the customer's zone and language (schedule module; never throws on a bad zone or tag). */

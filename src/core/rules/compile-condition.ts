@@ -346,6 +346,71 @@ export interface Guard {
   readonly signature: string;
   readonly test: (facts: RuleFacts) => boolean;
   readonly entry: RuleEvaluation;
+  /** Set when `test` is an equality that can be answered by looking the field's values up. */
+  readonly lookup?: GuardLookup;
+}
+
+/**
+ * An `eq`/`neq`/`in`/`nin` test with text literals (or `contains` on a list) on a field without
+ * language matching: it holds exactly when some value of the field has one of its `texts` among
+ * its `valueKeys` (`!==` `negated`). A ruleset answers all such tests on one field with one
+ * look-up per value instead of calling each test (see compile.ts).
+ */
+export interface GuardLookup {
+  readonly field: string;
+  readonly reader: FieldReader;
+  /** The literals, lower-cased as `equalsTest` compares them. */
+  readonly texts: readonly string[];
+  readonly negated: boolean;
+}
+
+/**
+ * The texts under which a value equals a text literal in `equalsTest` (plain flavour): a
+ * string itself or lower-cased, another scalar its lower-cased written form; none for a missing
+ * value. `equalsTest(literal)(value)` holds exactly when one of these is `literal` lower-cased.
+ */
+export function valueKeys(value: Scalar | undefined, visit: (key: string) => void): void {
+  if (value === null || value === undefined) return;
+  if (typeof value === 'string') {
+    visit(value);
+    const lowered = lower(value);
+    if (lowered !== value) visit(lowered);
+    return;
+  }
+  visit(String(value).toLowerCase());
+}
+
+function guardLookup(field: string, reader: FieldReader, operator: string, literal: unknown): GuardLookup | undefined {
+  if (reader.flavour === 'language') return undefined;
+  let literals: unknown[];
+  let negated: boolean;
+  switch (operator) {
+    case 'eq':
+    case 'neq':
+      literals = [literal];
+      negated = operator === 'neq';
+      break;
+    case 'in':
+    case 'nin':
+      if (!Array.isArray(literal)) return undefined;
+      literals = literal;
+      negated = operator === 'nin';
+      break;
+    case 'contains':
+      // On a text, `contains` is a substring test; on a list, element equality.
+      if (reader.kind !== 'list') return undefined;
+      literals = [literal];
+      negated = false;
+      break;
+    default:
+      return undefined;
+  }
+  const texts: string[] = [];
+  for (const item of literals) {
+    if (typeof item !== 'string') return undefined;
+    texts.push(item.toLowerCase());
+  }
+  return { field, reader, texts, negated };
 }
 
 export function conditionGuard(condition: Condition, context: ConditionContext): Guard | null {
@@ -371,10 +436,12 @@ export function conditionGuard(condition: Condition, context: ConditionContext):
   if (reader === null) return null;
   for (const [operator, literal] of Object.entries(value)) {
     if (literal === undefined) continue;
+    const lookup = guardLookup(key, reader, operator, literal);
     return {
       signature: `${key}\u0000${operator}\u0000${JSON.stringify(literal)}`,
       test: operatorTest(reader, operator, literal, `${key}.${operator}`),
       entry: failure(context, describeOperator(key, operator, literal)),
+      ...(lookup === undefined ? {} : { lookup }),
     };
   }
   return null;

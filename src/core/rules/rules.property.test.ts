@@ -6,7 +6,7 @@ import type { Condition, OperatorSpec, Scalar } from '../../contract/conditions.
 import { Ruleset, ScheduleConfig } from '../../contract/config.js';
 import type { RuleFacts, Schedule } from '../model.js';
 import { compileSchedule, isOpenAt } from '../schedule/schedule.js';
-import { compileCondition, type ConditionContext } from './compile-condition.js';
+import { compileCondition, conditionGuard, valueKeys, type ConditionContext } from './compile-condition.js';
 import { compileRuleset, evaluateRuleset } from './compile.js';
 import { localClockFor } from './read-field.js';
 
@@ -465,6 +465,36 @@ describe('compiled rulesets (property)', () => {
         }
       }),
       RUNS,
+    );
+  });
+
+  /**
+   * A ruleset answers equality guards on one field by looking the field's values up
+   * (`GuardLookup`, `valueKeys`) instead of calling each test: the lookup must say what the test
+   * says, for every leaf the generator makes and every facts.
+   */
+  it('answer equality guards by look-up exactly as their tests do', () => {
+    fc.assert(
+      fc.property(leaf, fc.array(facts, { minLength: 1, maxLength: 6 }), (condition, factsList) => {
+        const guard = conditionGuard(condition, contextFor());
+        const lookup = guard?.lookup;
+        if (guard === null || lookup === undefined) return;
+        const texts = new Set(lookup.texts);
+        for (const one of factsList) {
+          const values =
+            lookup.reader.kind === 'scalar'
+              ? [lookup.reader.read(one)]
+              : lookup.reader.kind === 'list'
+                ? [...lookup.reader.read(one)]
+                : [one.channel.id, one.channel.type];
+          let found = false;
+          for (const value of values) valueKeys(value, (key) => {
+            if (texts.has(key)) found = true;
+          });
+          expect(found !== lookup.negated).toBe(guard.test(one));
+        }
+      }),
+      { ...RUNS, numRuns: 2_000 },
     );
   });
 });

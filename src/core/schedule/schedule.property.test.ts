@@ -157,6 +157,38 @@ describe('business hours agree with a direct reading of the schedule', () => {
     );
   });
 
+  /**
+   * `nextOpeningAfter` remembers the closed stretches it has walked (per schedule object). A
+   * schedule asked many times, in any order, often inside a stretch it knows or next to one,
+   * must answer what a freshly compiled schedule (empty memo) answers.
+   */
+  it('remembers closed stretches without changing any next opening', () => {
+    const asked = fc.oneof(
+      instant,
+      // Several asks inside one stretch and around its ends: the memo's hits and its edges.
+      fc.tuple(instant, fc.array(fc.integer({ min: -2 * 86_400_000, max: 2 * 86_400_000 }), { minLength: 1, maxLength: 6 })).map(([at, deltas]) => [at, ...deltas.map((delta) => at + delta)]),
+      // Dense asks over three days in random order: just before, inside and after stretches the
+      // memo has learnt from earlier asks.
+      fc.tuple(minuteInstant, fc.array(fc.integer({ min: 0, max: 3 * 1440 }), { minLength: 20, maxLength: 80 })).map(([at, minutes]) => minutes.map((minute) => at + minute * 60_000)),
+    );
+    fc.assert(
+      fc.property(scheduleConfig, fc.array(asked, { minLength: 1, maxLength: 4 }), (config, groups) => {
+        const remembering = compileSchedule(config);
+        const instants = groups.flat();
+        for (const at of instants) {
+          const expected = nextOpeningAfter(compileSchedule(config), at);
+          expect(nextOpeningAfter(remembering, at)).toBe(expected);
+          // Right before an opening it knows, and at the opening itself.
+          if (expected !== null && expected > at) {
+            expect(nextOpeningAfter(remembering, expected - 1)).toBe(nextOpeningAfter(compileSchedule(config), expected - 1));
+            expect(nextOpeningAfter(remembering, expected)).toBe(expected);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('finds the next closing: open the whole time until then, closed then', () => {
     fc.assert(
       fc.property(scheduleConfig, instant, (config, at) => {

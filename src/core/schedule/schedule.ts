@@ -56,6 +56,13 @@ interface Derived {
    */
   lastAt: number;
   lastOpen: boolean;
+  /**
+   * Closed stretches `[gapFrom[i], gapOpening[i])` learnt from `nextOpeningAfter`, sorted and
+   * disjoint: the schedule is closed throughout each, and opens at its end. Every conversation
+   * queued at a closed place asks for the next opening; most ask within a known stretch.
+   */
+  gapFrom: number[];
+  gapOpening: number[];
 }
 
 function makeDerived(
@@ -72,6 +79,8 @@ function makeDerived(
     holidayDays: holidayDayNumbers(holidays),
     lastAt: Number.NaN,
     lastOpen: false,
+    gapFrom: [],
+    gapOpening: [],
   };
 }
 
@@ -314,7 +323,58 @@ function findInOpenSpans<T>(
 export function nextOpeningAfter(schedule: Schedule, at: Instant): Instant | null {
   if (!Number.isFinite(at)) return null;
   if (isOpenAt(schedule, at)) return at;
-  return findInOpenSpans(schedule, at, at + SCHEDULE_HORIZON_MS, (start) => start);
+  const memo = derived(schedule);
+  const known = knownOpening(memo, at);
+  if (known !== null) return known;
+  const opening = findInOpenSpans(schedule, at, at + SCHEDULE_HORIZON_MS, (start) => start);
+  if (opening !== null) learnGap(memo, at, opening);
+  return opening;
+}
+
+/** Bound on remembered closed stretches per schedule; the memo restarts when full. */
+const MAX_GAPS = 512;
+
+/**
+ * The opening that ends a known closed stretch holding `at`, or null. Exact: when the first open
+ * span found from `from` starts at `opening`, the spans found from any later `at` before it are
+ * the same spans cut at `at` (the same pieces, days and intervals, in the same order), so the
+ * first one still starts at `opening`.
+ */
+function knownOpening(memo: Derived, at: Instant): Instant | null {
+  const openings = memo.gapOpening;
+  // The first stretch whose opening is after `at`.
+  let lo = 0;
+  let hi = openings.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (openings[mid]! <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < openings.length && memo.gapFrom[lo]! <= at) return openings[lo]!;
+  return null;
+}
+
+function learnGap(memo: Derived, from: Instant, opening: Instant): void {
+  const openings = memo.gapOpening;
+  let lo = 0;
+  let hi = openings.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (openings[mid]! < opening) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < openings.length && openings[lo] === opening) {
+    // The same stretch seen from earlier: it is closed from `from` on as well.
+    if (from < memo.gapFrom[lo]!) memo.gapFrom[lo] = from;
+    return;
+  }
+  if (openings.length >= MAX_GAPS) {
+    memo.gapFrom = [];
+    memo.gapOpening = [];
+    lo = 0;
+  }
+  memo.gapFrom.splice(lo, 0, from);
+  memo.gapOpening.splice(lo, 0, opening);
 }
 
 /**

@@ -1,0 +1,113 @@
+/**
+ * A roster (static facts of a place's people, resolved once) must give exactly what the plain
+ * `findEligibleAgents` gives: same eligible list, same candidate traces in the same order, same
+ * staffed count — over random workspaces, live states, instants and exclusions, and over a
+ * sequence of decisions on one roster, since it hands out remembered trace objects.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Availability, ChannelType } from '../../contract/common.js';
+import type { AgentState } from '../model.js';
+import { aWorkspace } from '../testing/factories.js';
+import { rosterFor } from '../workspace.js';
+import { findEligibleAgents, type EligibilityContext } from './find-eligible-agents.js';
+import { buildRoster, eligibleInRoster } from './roster.js';
+
+const SKILLS = ['lang:es', 'lang:en', 'tier2'] as const;
+const STATUSES: Availability[] = ['available', 'away', 'offline'];
+const CHANNEL_TYPES: ChannelType[] = ['chat', 'email', 'in_app', 'api'];
+const MONDAY = Date.parse('2026-11-23T00:00:00Z');
+
+const userSpec = fc.record({
+  skills: fc.subarray([...SKILLS]),
+  chatCap: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+  emailCap: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+  schedule: fc.constantFrom(undefined, 'office', 'evening', 'always'),
+});
+const stateSpec = fc.option(
+  fc.record({
+    status: fc.constantFrom(...STATUSES),
+    chat: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+    email: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+  }),
+  { nil: undefined },
+);
+const decisionSpec = fc.record({
+  states: fc.array(stateSpec, { minLength: 6, maxLength: 6 }),
+  channelType: fc.constantFrom(...CHANNEL_TYPES),
+  // Two weeks of minutes: the schedules open and close.
+  minute: fc.integer({ min: 0, max: 14 * 24 * 60 }),
+  exclude: fc.option(fc.subarray([0, 1, 2, 3, 4, 5, 6]), { nil: undefined }),
+});
+
+describe('eligibleInRoster (property)', () => {
+  it('gives what findEligibleAgents gives, decision after decision on one roster', () => {
+    fc.assert(
+      fc.property(
+        fc.array(userSpec, { minLength: 1, maxLength: 6 }),
+        // Candidate ids: known users, an unknown id (6), duplicates.
+        fc.array(fc.nat(6), { maxLength: 10 }),
+        fc.subarray([...SKILLS], { maxLength: 2 }),
+        fc.array(decisionSpec, { minLength: 1, maxLength: 6 }),
+        (users, picks, requiredSkills, decisions) => {
+          let builder = aWorkspace()
+            .withSchedule('office', { 'mon-fri': ['09:00-18:00'] }, { timezone: 'Europe/Madrid' })
+            .withSchedule('evening', { 'mon-sun': ['18:00-02:00'] }, { timezone: 'America/New_York' })
+            .withSchedule('always', { 'mon-sun': ['00:00-24:00'] });
+          users.forEach((user, i) => {
+            const capacity: Partial<Record<ChannelType, number>> = {};
+            if (user.chatCap !== undefined) capacity.chat = user.chatCap;
+            if (user.emailCap !== undefined) capacity.email = user.emailCap;
+            builder = builder.withAgent(`u${i}`, {
+              skills: user.skills,
+              capacity,
+              ...(user.schedule === undefined ? {} : { schedule: user.schedule }),
+            });
+          });
+          const { workspace } = builder.build();
+          const ids = picks.map((pick) => `u${pick}`);
+          const roster = buildRoster(workspace, ids, requiredSkills);
+          for (const decision of decisions) {
+            const agents = new Map<string, AgentState>();
+            decision.states.forEach((state, i) => {
+              if (state === undefined) return;
+              const load: Partial<Record<ChannelType, number>> = {};
+              if (state.chat !== undefined) load.chat = state.chat;
+              if (state.email !== undefined) load.email = state.email;
+              agents.set(`u${i}`, { userId: `u${i}`, status: state.status, load, lastAssignedAt: null });
+            });
+            const ctx: EligibilityContext = {
+              workspace,
+              agents,
+              now: MONDAY + decision.minute * 60_000,
+              channelType: decision.channelType,
+              requiredSkills,
+              ...(decision.exclude === undefined
+                ? {}
+                : { exclude: { userIds: new Set(decision.exclude.map((i) => `u${i}`)), reason: 'did not answer in time' } }),
+            };
+            const plain = findEligibleAgents(ids, ctx);
+            const fast = eligibleInRoster(roster, ctx);
+            expect(fast.eligible).toEqual(plain.eligible);
+            expect(fast.staffed).toBe(plain.staffed);
+            expect(fast.candidates).toEqual(plain.candidates);
+            // Same keys in the same order: the stored trace's JSON is byte for byte the same.
+            expect(JSON.stringify(fast.candidates)).toBe(JSON.stringify(plain.candidates));
+          }
+        },
+      ),
+      { seed: 20_261_126, numRuns: 200 },
+    );
+  });
+
+  it('is found by the candidate list and required skills, once per workspace', () => {
+    const { workspace } = aWorkspace()
+      .withQueue('es', { team: 'billing', requiredSkills: ['lang:es'] })
+      .withAgent('ana', { skills: ['lang:es'], teams: ['billing'] })
+      .build();
+    const members = ['ana'];
+    const skills = ['lang:es'];
+    expect(rosterFor(workspace, members, skills)).toBe(rosterFor(workspace, members, skills));
+    expect(rosterFor(workspace, members, skills)).not.toBe(rosterFor(workspace, members, []));
+  });
+});
