@@ -52,6 +52,11 @@ const CountsQuery = ConversationCountsQuery.extend({ status: StatusParam });
 const EventsQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
 const ConversationWithTrace = z.object({ conversation: Conversation, handoff: HandoffTrace.nullable() });
 
+/** Whose inbox views (`mine`, `team`) a list or count is for: a person, or nobody for a token. */
+function viewerOf(principal: Principal | null): string | null {
+  return principal?.kind === 'user' ? principal.userId : null;
+}
+
 function requireUser(principal: Principal | null): Principal {
   if (principal === null) throw new BatonError('unauthorized', 'sign in or send a bearer token');
   return principal;
@@ -84,10 +89,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       access: 'user',
       query: ListQuery,
       response: ConversationList,
-      handler: async ({ query, principal }) => {
-        const viewer = principal?.kind === 'user' ? principal.userId : null;
-        return listConversationsView(ctx, query as ListConversationsQuery, viewer);
-      },
+      handler: async ({ query, principal }) => listConversationsView(ctx, query as ListConversationsQuery, viewerOf(principal)),
     }),
     defineRoute({
       method: 'GET',
@@ -97,10 +99,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       access: 'user',
       query: CountsQuery,
       response: ConversationCounts,
-      handler: async ({ query, principal }) => {
-        const viewer = principal?.kind === 'user' ? principal.userId : null;
-        return countConversationViews(ctx, query as ConversationCountsQuery, viewer);
-      },
+      handler: async ({ query, principal }) => countConversationViews(ctx, query as ConversationCountsQuery, viewerOf(principal)),
     }),
     defineRoute({
       method: 'POST',
