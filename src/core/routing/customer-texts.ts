@@ -61,6 +61,8 @@ interface UnitFormat {
   readonly texts: Map<number, string>;
 }
 const unitFormats = new Map<string, UnitFormat>();
+/** Languages come from customers' browsers: bound the formats kept, as the texts per format. */
+const MAX_UNIT_FORMATS = 256;
 const MAX_TEXTS_PER_FORMAT = 1_024;
 
 function unitFormat(lang: string, unit: 'minute' | 'hour'): UnitFormat {
@@ -75,6 +77,7 @@ function unitFormat(lang: string, unit: 'minute' | 'hour'): UnitFormat {
       format = new Intl.NumberFormat('en', { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 });
     }
     entry = { format, texts: new Map() };
+    if (unitFormats.size >= MAX_UNIT_FORMATS) unitFormats.clear();
     unitFormats.set(key, entry);
   }
   return entry;
