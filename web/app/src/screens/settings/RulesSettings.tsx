@@ -498,19 +498,7 @@ export function RulesSettings() {
                       onChange={(next) => update(key, next)}
                       idFor={`${key}-id`}
                     />
-                    <div className="settings-actions rule-form-foot">
-                      <button type="button" onClick={() => setOpen(null)}>
-                        Close the form
-                      </button>
-                      <button
-                        type="button"
-                        className="primary"
-                        onClick={() => void save()}
-                        disabled={!dirty || status?.kind === 'busy'}
-                      >
-                        Save draft
-                      </button>
-                    </div>
+                    <RuleFormFoot onClose={() => setOpen(null)} onSave={() => void save()} saveDisabled={!dirty || status?.kind === 'busy'} />
                   </div>
                 )}
               </li>
@@ -559,19 +547,7 @@ export function RulesSettings() {
                     setDirty(true);
                   }}
                 />
-                <div className="settings-actions rule-form-foot">
-                  <button type="button" onClick={() => setOpen(null)}>
-                    Close the form
-                  </button>
-                  <button
-                    type="button"
-                    className="primary"
-                    onClick={() => void save()}
-                    disabled={!dirty || status?.kind === 'busy'}
-                  >
-                    Save draft
-                  </button>
-                </div>
+                <RuleFormFoot onClose={() => setOpen(null)} onSave={() => void save()} saveDisabled={!dirty || status?.kind === 'busy'} />
               </div>
             )}
           </li>
@@ -638,5 +614,19 @@ export function RulesSettings() {
         <RulesVersions refreshKey={versionsKey} onRestored={onVersionsChanged} />
       </div>
     </>
+  );
+}
+
+/** The foot of an open rule's form: close it, or save the whole draft. */
+function RuleFormFoot(props: { onClose: () => void; onSave: () => void; saveDisabled: boolean }) {
+  return (
+    <div className="settings-actions rule-form-foot">
+      <button type="button" onClick={props.onClose}>
+        Close the form
+      </button>
+      <button type="button" className="primary" onClick={props.onSave} disabled={props.saveDisabled}>
+        Save draft
+      </button>
+    </div>
   );
 }

@@ -51,6 +51,20 @@ interface TextFieldProps {
   autoComplete?: string;
 }
 
+/** Under a field: its hint (`<id>-hint`) and its problems (`<id>-error`), the ids `aria-describedby` names. */
+function FieldFoot(props: { id: string; hint: ReactNode; messages: readonly string[] }) {
+  return (
+    <>
+      {props.hint !== undefined && (
+        <p id={`${props.id}-hint`} className="field-hint">
+          {props.hint}
+        </p>
+      )}
+      <FieldProblems id={`${props.id}-error`} messages={props.messages} />
+    </>
+  );
+}
+
 /**
  * The id of a directory object: required, fixed once it exists (other parts of the workspace name
  * it). `referredBy` says who refers to it, in the hint of an existing object.
@@ -97,12 +111,7 @@ export function TextField(props: TextFieldProps) {
           onChange={(e) => props.onChange(e.target.value)}
         />
       )}
-      {props.hint !== undefined && (
-        <p id={hintId} className="field-hint">
-          {props.hint}
-        </p>
-      )}
-      <FieldProblems id={errorId} messages={messages} />
+      <FieldFoot id={id} hint={props.hint} messages={messages} />
     </div>
   );
 }
@@ -145,12 +154,7 @@ export function SelectField(props: {
           </option>
         ))}
       </select>
-      {props.hint !== undefined && (
-        <p id={`${id}-hint`} className="field-hint">
-          {props.hint}
-        </p>
-      )}
-      <FieldProblems id={`${id}-error`} messages={messages} />
+      <FieldFoot id={id} hint={props.hint} messages={messages} />
     </div>
   );
 }
@@ -178,12 +182,7 @@ export function CheckboxField(props: {
         />{' '}
         {props.label}
       </label>
-      {props.hint !== undefined && (
-        <p id={`${id}-hint`} className="field-hint">
-          {props.hint}
-        </p>
-      )}
-      <FieldProblems id={`${id}-error`} messages={messages} />
+      <FieldFoot id={id} hint={props.hint} messages={messages} />
     </div>
   );
 }
@@ -230,12 +229,7 @@ export function CheckboxGroup(props: {
           </label>
         ))}
       </div>
-      {props.hint !== undefined && (
-        <p id={`${id}-hint`} className="field-hint">
-          {props.hint}
-        </p>
-      )}
-      <FieldProblems id={`${id}-error`} messages={messages} />
+      <FieldFoot id={id} hint={props.hint} messages={messages} />
     </fieldset>
   );
 }
@@ -330,12 +324,7 @@ export function TagsField(props: {
             ))}
         </datalist>
       )}
-      {props.hint !== undefined && (
-        <p id={`${id}-hint`} className="field-hint">
-          {props.hint}
-        </p>
-      )}
-      <FieldProblems id={`${id}-error`} messages={messages} />
+      <FieldFoot id={id} hint={props.hint} messages={messages} />
     </fieldset>
   );
 }
