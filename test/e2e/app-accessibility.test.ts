@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWidget } from '../../web/widget/build.js';
-import { aCustomer, artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './support.js';
+import { aCustomer, artifactsDir, chromiumAvailable, ensureAppBuilt, launchChromium, type RunningBaton, signIn, startBaton } from './support.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -66,10 +66,7 @@ describe.skipIf(!chromiumAvailable())('accessibility of every screen (axe-core i
     const context = await browser.newContext({ viewport, bypassCSP: true });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    await page.goto(`${running.url}/`);
-    await page.getByLabel('Email').fill('olu@acme.test');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: /sign in/i }).click();
+    await signIn(page, `${running.url}/`, 'olu@acme.test');
     await page.getByRole('navigation', { name: /views/i }).first().waitFor();
     return { context, page };
   }

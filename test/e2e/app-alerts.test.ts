@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aCustomer, artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './support.js';
+import { aCustomer, artifactsDir, chromiumAvailable, ensureAppBuilt, launchChromium, type RunningBaton, signIn, startBaton } from './support.js';
 
 /** Records every `new Notification(title, {body, tag})`; the permission starts unasked. */
 const NOTIFICATION_SPY = `(() => {
@@ -75,10 +75,7 @@ describe.skipIf(!chromiumAvailable())('desktop alerts on a new assignment, in Ch
   const shot = (name: string, on: Page = page) => on.screenshot({ path: join(artifactsDir(), `app-alerts-${name}.png`), fullPage: false });
 
   it('turns desktop alerts on from the notification centre, asking the browser from the click', async () => {
-    await page.goto(running.url);
-    await page.getByLabel('Email').fill('maria@acme.test');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, running.url, 'maria@acme.test');
     await page.getByText('Live', { exact: true }).waitFor();
 
     await page.getByRole('button', { name: /^Notifications, \d+ unread$/ }).click();

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
   chromiumAvailable,
-  DEMO_PASSWORD,
   ensureAppBuilt,
   launchChromium,
-  startBaton,
   type RunningBaton,
+  signIn,
+  startBaton,
 } from './support.js';
 
 interface Item {
@@ -66,10 +66,7 @@ describe.skipIf(!chromiumAvailable())(
     };
 
     it('adds a user with skills, capacity and a schedule; the API has them', async () => {
-      await page.goto(`${running.url}/settings/users`);
-      await page.getByLabel('Email').fill('olu@acme.test');
-      await page.getByLabel('Password').fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signIn(page, `${running.url}/settings/users`, 'olu@acme.test');
       await page.getByRole('heading', { name: 'Users', level: 2 }).waitFor();
       await page.getByRole('list', { name: 'Users' }).getByText('ana@acme.test').waitFor();
 

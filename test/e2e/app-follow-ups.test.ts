@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aCustomer, artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './support.js';
+import { aCustomer, artifactsDir, chromiumAvailable, ensureAppBuilt, launchChromium, type RunningBaton, signIn, startBaton } from './support.js';
 
 interface TaskView {
   id: string;
@@ -36,10 +36,7 @@ describe.skipIf(!chromiumAvailable())('conversation follow-ups and timeline in C
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${running.url}/conversations/${conversationId}`);
-    await page.getByLabel('Email').fill('olu@acme.test');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: /sign in/i }).click();
+    await signIn(page, `${running.url}/conversations/${conversationId}`, 'olu@acme.test');
     await page.getByText('My order never arrived').first().waitFor();
   }, 120_000);
 

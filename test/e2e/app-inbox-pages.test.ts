@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aCustomer,
   chromiumAvailable,
-  DEMO_PASSWORD,
   ensureAppBuilt,
   launchChromium,
   newPage,
-  screenshot,
-  startBaton,
   type RunningBaton,
+  screenshot,
+  signIn,
+  startBaton,
 } from './support.js';
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
@@ -57,10 +57,7 @@ describe.skipIf(!chromiumAvailable())('the inbox a page at a time', () => {
   });
 
   it('shows the first 50 rows of a view and the count of all of them', async () => {
-    await page.goto(running.url);
-    await page.getByLabel('Email').fill('maria@acme.test');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, running.url, 'maria@acme.test');
     await page.getByText('Live', { exact: true }).waitFor();
     await page.getByRole('button', { name: /^Bot-handled/ }).click();
     await poll(async () => (await rowIds()).length).toBe(50);

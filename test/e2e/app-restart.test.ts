@@ -9,13 +9,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   chromiumAvailable,
-  DEMO_PASSWORD,
+  type E2eServer,
   ensureAppBuilt,
   launchChromium,
   newPage,
   screenshot,
+  signIn,
   startE2eServer,
-  type E2eServer,
 } from './support.js';
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
@@ -89,10 +89,7 @@ describe.skipIf(!chromiumAvailable())('the agent app across a server restart', (
   });
 
   it('signs in and opens the conversation handed to her', async () => {
-    await page.goto(server.url);
-    await page.getByLabel('Email').fill('maria@acme.test');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, server.url, 'maria@acme.test');
     await page.getByRole('navigation', { name: 'Inbox views' }).waitFor();
     await page.getByText('Live', { exact: true }).waitFor();
     await page.getByRole('button', { name: /^All open/ }).click();

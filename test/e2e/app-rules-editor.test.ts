@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
   chromiumAvailable,
-  DEMO_PASSWORD,
   ensureAppBuilt,
   launchChromium,
-  startBaton,
   type RunningBaton,
+  signIn,
+  startBaton,
 } from './support.js';
 
 interface ActiveRuleset {
@@ -75,10 +75,7 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
   });
 
   it('signs the admin in on /settings/rules and lists the rules in order, first match wins, the fallback last', async () => {
-    await page.goto(`${running.url}/settings/rules`);
-    await page.getByLabel('Email').fill('olu@acme.test');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, `${running.url}/settings/rules`, 'olu@acme.test');
     await page.getByRole('heading', { name: 'Handoff rules' }).waitFor();
     await page.getByText('the first rule whose triggers and conditions match wins').waitFor();
     await expect.poll(ruleIds).toEqual(['enterprise-spanish', 'urgent-flag', 'account-owner', 'Fallback']);

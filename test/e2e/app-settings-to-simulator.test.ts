@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './support.js';
+import { chromiumAvailable, ensureAppBuilt, launchChromium, type RunningBaton, signIn, startBaton } from './support.js';
 
 describe.skipIf(!chromiumAvailable())('settings to simulator in Chromium', () => {
   let running: RunningBaton;
@@ -44,10 +44,7 @@ describe.skipIf(!chromiumAvailable())('settings to simulator in Chromium', () =>
   }
 
   it('routes by the rule as applied in Settings, with no reload of the server', async () => {
-    await page.goto(`${running.url}/settings/workspace`);
-    await page.getByLabel('Email').fill('olu@acme.test');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, `${running.url}/settings/workspace`, 'olu@acme.test');
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
 
     const before = await simulateSpanishEnterprise();

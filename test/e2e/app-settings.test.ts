@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
   chromiumAvailable,
-  DEMO_PASSWORD,
   ensureAppBuilt,
   launchChromium,
-  startBaton,
   type RunningBaton,
+  signIn,
+  startBaton,
 } from './support.js';
 
 interface Doc {
@@ -55,10 +55,7 @@ describe.skipIf(!chromiumAvailable())('Settings: the workspace as YAML in Chromi
     )!;
 
   it('signs the admin in on /settings/workspace and shows the workspace as YAML', async () => {
-    await page.goto(`${running.url}/settings/workspace`);
-    await page.getByLabel('Email').fill('olu@acme.test');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, `${running.url}/settings/workspace`, 'olu@acme.test');
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     await expect.poll(() => editor().inputValue()).toContain('enterprise-spanish');
     expect(await editor().inputValue()).toMatch(/destination: \{ ?queue: es-support ?\}/);

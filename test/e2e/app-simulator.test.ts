@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, chromiumAvailable, DEMO_PASSWORD, E2E_ADMIN_TOKEN, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './support.js';
+import { artifactsDir, chromiumAvailable, E2E_ADMIN_TOKEN, ensureAppBuilt, launchChromium, type RunningBaton, signIn, startBaton } from './support.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -41,10 +41,7 @@ describe.skipIf(!chromiumAvailable())('the simulator screen in Chromium', () => 
   const rule = (id: string) => page.getByRole('list', { name: 'Rules evaluated' }).locator('li', { has: page.locator('code', { hasText: new RegExp(`^${id}$`) }) });
 
   it('signs in as an admin and opens /simulator', async () => {
-    await page.goto(`${running.url}/simulator`);
-    await page.getByLabel('Email').fill('olu@acme.test');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, `${running.url}/simulator`, 'olu@acme.test');
     await page.getByRole('heading', { name: 'Simulator' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/simulator');
     // The channel list comes from GET /api/channels.

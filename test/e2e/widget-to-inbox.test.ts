@@ -6,7 +6,7 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, newPage, screenshot, startE2eServer, type E2eServer } from './support.js';
+import { chromiumAvailable, type E2eServer, ensureAppBuilt, launchChromium, newPage, screenshot, signIn, startE2eServer } from './support.js';
 
 /** In the page (page.evaluate), not in Node. */
 declare const localStorage: { getItem(key: string): string | null };
@@ -43,10 +43,7 @@ describe.skipIf(!chromiumAvailable())('widget to inbox and back, live', () => {
   });
 
   it('the agent sees the handoff appear, replies, and the customer reads the reply', async () => {
-    await agent.goto(server.url);
-    await agent.getByLabel('Email').fill('maria@acme.test');
-    await agent.getByLabel('Password').fill(DEMO_PASSWORD);
-    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(agent, server.url, 'maria@acme.test');
     await agent.getByText('Live', { exact: true }).waitFor();
     await agent.getByLabel('Your availability').selectOption('away');
     await agent.getByRole('button', { name: /^Unassigned/ }).click();
