@@ -1,7 +1,11 @@
 /**
  * Handoff end-to-end over HTTP on SQLite: the real server (`createBaton`, outbox worker and
  * backlog assigner running as in production) on a fresh database file, driven over loopback
- * sockets from the same process with `fetch` and a fixed number of requests in flight.
+ * sockets by `fetch` in a worker thread (bench/http-client.ts) with a fixed number of requests
+ * in flight.
+ *
+ * 0. Ceiling: the same client, request and concurrency against a Fastify route that does no work,
+ *    so the handoff rate can be read against what HTTP alone costs on this machine.
  *
  * Goal (the issue): "Handoff end-to-end over HTTP on SQLite (claim/handoff requests → committed):
  * throughput and p99, beside the raw durable-insert rate of the same database file measured in
@@ -12,6 +16,9 @@
  *    strategy (least_busy) in one committed transaction; 201 means committed. Afterwards the
  *    same file is opened read-only and every conversation the benchmark created is checked: it
  *    exists, is `assigned` (or `queued`) and has exactly one `handoff.completed` event.
+ *    "Sustained" divides the handoffs by the phase plus the time the outbox then needs to finish
+ *    what they left (publishing to the realtime stream, in-app notifications): a server that
+ *    answers fast by piling up deferred work does not get credit for it. The goals use it.
  * 2. Claims: all agents are set `away`, conversations are created (they end `queued`), then each
  *    is claimed by one agent with that agent's own API token; one in CONTENDED_EVERY also gets a
  *    simultaneous claim by another agent, so exactly one of the two must get 409. Agents stay
@@ -21,20 +28,24 @@
  *    `synchronous = FULL` — what the store opens with (src/store/database.ts) — and the ratio
  *    handoffs/s ÷ single-row durable INSERT transactions/s.
  *
- * Client and server share one process (and its event loop): the client's cost (fetch, JSON) is
- * inside the measured numbers, so they are a lower bound for a separate client.
+ * Client and server share the machine (two cores here) but not an event loop: until 2026-11-26
+ * they shared one, and the client's fetch and JSON took turns with the server (a trivial route
+ * then answered ~2,900 req/s with 400 µs of CPU per request). The numbers remain a lower bound
+ * for a client on another machine.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import Fastify from 'fastify';
 import { parseConfigText } from '../src/config/parse-config-text.js';
 import { parseEnv } from '../src/platform/env.js';
 import { createBaton, type Baton } from '../src/server.js';
 import { applyConfig } from '../src/services/apply-config.js';
 import { createUserToken } from '../src/services/authenticate.js';
 import { apiDeskAgentIds, apiDeskWorkspaceYaml, isMain, Rng, round, summarise, writeResult, type LatencySummary } from './lib.js';
+import { startHttpClient, type HttpClient, type RequestSpec, type Sample, type StartStream } from './http-client.js';
 import { measureSqliteFloor, type FloorMode } from './sqlite-floor.js';
 
 const SEED = 20_260_102;
@@ -46,6 +57,8 @@ const WARMUP_HANDOFFS = 500;
 const MIN_HANDOFFS = 5_000;
 const MIN_HANDOFF_SECONDS = 15;
 const CLAIM_CONVERSATIONS = 1_000;
+const CEILING_REQUESTS = 10_000;
+const CEILING_SECONDS = 5;
 /** Every n-th queued conversation is claimed by two agents at once (exactly one 409 expected). */
 const CONTENDED_EVERY = 10;
 const FLOOR_SECONDS = 5;
@@ -54,70 +67,10 @@ const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const GOALS = { handoffsPerSecond: 2_000, ratioOfFloor: 0.5 } as const;
 const TMPFS_MAGIC = 0x01021994;
 
-const FIRST_NAMES = ['Lucía', 'Tom', 'Aiko', 'Bruno', 'Fatima', 'Olu', 'Marta', 'Jonas', 'Priya', 'Chen', 'Sofia', 'Diego'] as const;
-const MESSAGES = [
-  'My invoice shows the wrong amount',
-  'I cannot log in since this morning',
-  'How do I export all my data?',
-  'The API returns 500 when I create an order',
-  'Please cancel my subscription at the end of the month',
-  'Our SSO login loops back to the sign-in page',
-  'I was charged twice for order',
-  'Where can I change the billing address?',
-] as const;
 
-// ---------------------------------------------------------------------------------------------
-// A tiny load driver: `total` jobs (or until `until()` says stop), CONCURRENCY at a time.
-
-interface Sample {
-  readonly status: number;
-  readonly ns: number;
-  readonly body: unknown;
-}
-
-interface PhaseResult {
-  readonly samples: Sample[];
-  readonly seconds: number;
-}
-
-async function drive(concurrency: number, next: (index: number) => (() => Promise<Sample>) | null): Promise<PhaseResult> {
-  const samples: Sample[] = [];
-  let index = 0;
-  const start = process.hrtime.bigint();
-  const lane = async (): Promise<void> => {
-    for (;;) {
-      const job = next(index);
-      if (job === null) return;
-      index += 1;
-      samples.push(await job());
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  return { samples, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
-}
-
-async function request(base: string, method: string, url: string, token: string, body?: unknown): Promise<Sample> {
-  const before = process.hrtime.bigint();
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  const ns = Number(process.hrtime.bigint() - before);
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // Kept as text: reported if the status is unexpected.
-  }
-  return { status: response.status, ns, body: parsed };
-}
-
-function conversationIdOf(body: unknown): string {
-  const id = (body as { conversation?: { id?: unknown } } | null)?.conversation?.id;
-  if (typeof id !== 'string') throw new Error(`no conversation id in ${JSON.stringify(body).slice(0, 300)}`);
-  return id;
+function conversationIdOf(sample: Sample): string {
+  if (sample.conversationId === null) throw new Error(`no conversation id in the answer (${sample.status}): ${sample.error ?? ''}`);
+  return sample.conversationId;
 }
 
 function statusCounts(samples: readonly Sample[]): Record<string, number> {
@@ -167,11 +120,13 @@ function sliceRate(completedAtNs: readonly number[], from: number, to: number): 
 async function waitForOutbox(file: string, timeoutMs: number): Promise<{ drainedInMs: number | null; byKindAndStatus: Record<string, number> }> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const pending = db.prepare(`SELECT count(*) FROM outbox WHERE kind = 'notify.in_app' AND status IN ('pending', 'processing', 'failed')`).pluck();
+    // Every kind due by now (publishing to the realtime stream, in-app notifications, …); a
+    // timer due later is not work left behind.
+    const pending = db.prepare(`SELECT count(*) FROM outbox WHERE status IN ('pending', 'processing', 'failed') AND available_at <= ?`).pluck();
     const started = Date.now();
     let drainedInMs: number | null = null;
     while (Date.now() - started < timeoutMs) {
-      if (Number(pending.get()) === 0) {
+      if (Number(pending.get(Date.now())) === 0) {
         drainedInMs = Date.now() - started;
         break;
       }
@@ -222,6 +177,41 @@ function verifyHandoffs(db: Database.Database, ids: readonly string[]): Verifica
   };
 }
 
+/**
+ * What this machine's HTTP stack does with the same client and the same request (a POST with the
+ * same JSON body, the admin token's header) when the route does no work: Fastify parses the
+ * body, answers a small 201 JSON — no database, no auth. A handoff's rate is read against it.
+ */
+async function measureHttpCeiling(client: HttpClient): Promise<{ requests: number; seconds: number; requestsPerSecond: number; latency: LatencyMs }> {
+  const app = Fastify({ logger: false });
+  app.post('/api/conversations', async (request, reply) => {
+    const body = request.body as { message?: unknown };
+    reply.code(201);
+    return { conversation: { id: 'ceiling', status: 'assigned', message: typeof body.message === 'string' ? body.message : null } };
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const address = app.server.address();
+    if (address === null || typeof address === 'string') throw new Error('ceiling server has no TCP address');
+    const base = `http://127.0.0.1:${address.port}`;
+    const stream = (minCount: number, minSeconds: number): StartStream => ({
+      kind: 'start',
+      url: '/api/conversations',
+      token: ADMIN_TOKEN,
+      channel: 'api-in',
+      seed: SEED,
+      firstIndex: 0,
+      minCount,
+      minSeconds,
+    });
+    await client.run(base, CONCURRENCY, stream(2_000, 0));
+    const phase = await client.run(base, CONCURRENCY, stream(CEILING_REQUESTS, CEILING_SECONDS));
+    return { requests: phase.samples.length, seconds: round(phase.seconds, 3), requestsPerSecond: Math.round(phase.samples.length / phase.seconds), latency: latencyMs(phase.samples) };
+  } finally {
+    await app.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export async function run(): Promise<void> {
@@ -231,6 +221,7 @@ export async function run(): Promise<void> {
   // Before anything runs: the code loaded is the code of this moment (others may commit meanwhile).
   const code = codeRevision();
   let baton: Baton | null = null;
+  let client: HttpClient | null = null;
   try {
     const processEnv = { DATABASE_URL: `sqlite:${file}`, BATON_DEMO: '0', LOG_LEVEL: 'silent', BATON_ADMIN_TOKEN: ADMIN_TOKEN };
     const env = parseEnv(processEnv);
@@ -243,42 +234,45 @@ export async function run(): Promise<void> {
     if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
     const base = `http://127.0.0.1:${address.port}`;
 
-    const handoffBody = (i: number): unknown => ({
+    client = startHttpClient();
+    const httpClient = client;
+    const startStream = (firstIndex: number, minCount: number, minSeconds: number): StartStream => ({
+      kind: 'start',
+      url: '/api/conversations',
+      token: ADMIN_TOKEN,
       channel: 'api-in',
-      contact: { name: `${rng.pick(FIRST_NAMES)} ${i}` },
-      message: `${rng.pick(MESSAGES)} #${100_000 + rng.int(0, 899_999)}`,
+      seed: SEED + firstIndex,
+      firstIndex,
+      minCount,
+      minSeconds,
     });
-    const startOne = (i: number) => (): Promise<Sample> => request(base, 'POST', '/api/conversations', ADMIN_TOKEN, handoffBody(i));
+
+    // ── 0. the HTTP ceiling of this machine: the same client against a route that does nothing ──
+    const ceiling = await measureHttpCeiling(httpClient);
 
     // ── 1. handoffs ───────────────────────────────────────────────────────────────────────────
-    const warmup = await drive(CONCURRENCY, (i) => (i < WARMUP_HANDOFFS ? startOne(i) : null));
+    const warmup = await httpClient.run(base, CONCURRENCY, startStream(0, WARMUP_HANDOFFS, 0));
     const warmupBad = firstUnexpected(warmup.samples, [201]);
-    if (warmupBad !== undefined) throw new Error(`warm-up handoff answered ${warmupBad.status}: ${JSON.stringify(warmupBad.body).slice(0, 500)}`);
+    if (warmupBad !== undefined) throw new Error(`warm-up handoff answered ${warmupBad.status}: ${warmupBad.error ?? ''}`);
     await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
 
-    const completedAt: number[] = [];
-    const phaseStart = process.hrtime.bigint();
-    const budgetNs = BigInt(MIN_HANDOFF_SECONDS * 1e9);
-    const handoffs = await drive(CONCURRENCY, (i) => {
-      if (i >= MIN_HANDOFFS && process.hrtime.bigint() - phaseStart >= budgetNs) return null;
-      const job = startOne(WARMUP_HANDOFFS + i);
-      return async () => {
-        const sample = await job();
-        completedAt.push(Number(process.hrtime.bigint() - phaseStart));
-        return sample;
-      };
-    });
+    const handoffs = await httpClient.run(base, CONCURRENCY, startStream(WARMUP_HANDOFFS, MIN_HANDOFFS, MIN_HANDOFF_SECONDS));
+    // After-commit work the phase left behind (realtime publishing, in-app notifications): the
+    // rate the server can keep up counts the time to finish it.
+    const outboxAfterHandoffs = await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
     const handoffStatuses = statusCounts(handoffs.samples);
     const handoffBad = firstUnexpected(handoffs.samples, [201]);
     const handoffsPerSecond = Math.round(handoffs.samples.length / handoffs.seconds);
+    const sustainedSeconds = handoffs.seconds + (outboxAfterHandoffs.drainedInMs ?? OUTBOX_DRAIN_TIMEOUT_MS) / 1000;
+    const sustainedPerSecond = Math.round(handoffs.samples.length / sustainedSeconds);
     const handoffLatency = latencyMs(handoffs.samples);
+    const completedAt = handoffs.samples.map((sample) => sample.atNs).sort((x, y) => x - y);
     const fifth = Math.floor(completedAt.length / 5);
     const drift = {
       firstFifthPerSecond: sliceRate(completedAt, 0, fifth),
       lastFifthPerSecond: sliceRate(completedAt, completedAt.length - fifth, completedAt.length),
     };
-    const handoffIds = [...warmup.samples, ...handoffs.samples].filter((s) => s.status === 201).map((s) => conversationIdOf(s.body));
-    const outboxAfterHandoffs = await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
+    const handoffIds = [...warmup.samples, ...handoffs.samples].filter((s) => s.status === 201).map(conversationIdOf);
 
     // ── 2. claims ─────────────────────────────────────────────────────────────────────────────
     const agents = apiDeskAgentIds(AGENTS);
@@ -287,19 +281,17 @@ export async function run(): Promise<void> {
       tokens.set(id, (await createUserToken(baton.ctx, id, { name: 'bench', scopes: ['read', 'write'] }, 'bench')).token);
     }
     const setStatus = async (status: 'away' | 'available'): Promise<void> => {
-      const done = await drive(8, (i) => {
-        const id = agents[i];
-        return id === undefined ? null : () => request(base, 'PATCH', `/api/users/${id}/status`, ADMIN_TOKEN, { status });
-      });
+      const requests = agents.map((id): RequestSpec => ({ method: 'PATCH', url: `/api/users/${id}/status`, token: ADMIN_TOKEN, body: { status } }));
+      const done = await httpClient.run(base, 8, { kind: 'list', requests });
       const bad = firstUnexpected(done.samples, [200]);
-      if (bad !== undefined) throw new Error(`PATCH status ${status} answered ${bad.status}: ${JSON.stringify(bad.body).slice(0, 500)}`);
+      if (bad !== undefined) throw new Error(`PATCH status ${status} answered ${bad.status}: ${bad.error ?? ''}`);
     };
     await setStatus('away');
-    const queuedPhase = await drive(CONCURRENCY, (i) => (i < CLAIM_CONVERSATIONS ? startOne(1_000_000 + i) : null));
+    const queuedPhase = await httpClient.run(base, CONCURRENCY, startStream(1_000_000, CLAIM_CONVERSATIONS, 0));
     const queuedBad = firstUnexpected(queuedPhase.samples, [201]);
-    if (queuedBad !== undefined) throw new Error(`creating a queued conversation answered ${queuedBad.status}: ${JSON.stringify(queuedBad.body).slice(0, 500)}`);
-    const queuedIds = queuedPhase.samples.map((s) => conversationIdOf(s.body));
-    const notQueued = queuedPhase.samples.filter((s) => (s.body as { conversation?: { status?: unknown } }).conversation?.status !== 'queued').length;
+    if (queuedBad !== undefined) throw new Error(`creating a queued conversation answered ${queuedBad.status}: ${queuedBad.error ?? ''}`);
+    const queuedIds = queuedPhase.samples.map(conversationIdOf);
+    const notQueued = queuedPhase.samples.filter((s) => s.conversationStatus !== 'queued').length;
     // Nobody is eligible, so each queued handoff notifies all AGENTS members: let the worker
     // finish those notifications before claims are timed, so the two do not share the window.
     const outboxBeforeClaims = await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
@@ -314,16 +306,11 @@ export async function run(): Promise<void> {
       claims.push({ conversationId, agent });
       if (i % CONTENDED_EVERY === 0) claims.push({ conversationId, agent: agents[(i + 1 + rng.int(0, AGENTS - 2)) % AGENTS]! });
     });
-    const claimOutcomes: { claim: Claim; sample: Sample }[] = [];
-    const claimPhase = await drive(CONCURRENCY, (i) => {
-      const claim = claims[i];
-      if (claim === undefined) return null;
-      return async () => {
-        const sample = await request(base, 'POST', `/api/conversations/${claim.conversationId}/claim`, tokens.get(claim.agent)!);
-        claimOutcomes.push({ claim, sample });
-        return sample;
-      };
+    const claimPhase = await httpClient.run(base, CONCURRENCY, {
+      kind: 'list',
+      requests: claims.map((claim): RequestSpec => ({ method: 'POST', url: `/api/conversations/${claim.conversationId}/claim`, token: tokens.get(claim.agent)! })),
     });
+    const claimOutcomes = claimPhase.samples.map((sample) => ({ claim: claims[sample.index]!, sample }));
     const claimStatuses = statusCounts(claimPhase.samples);
     const claimBad = firstUnexpected(claimPhase.samples, [200, 409]);
     const claimsPerSecond = Math.round(claimPhase.samples.length / claimPhase.seconds);
@@ -375,11 +362,17 @@ export async function run(): Promise<void> {
     const full = floor.modes.find((mode) => mode.synchronous === 'FULL');
     const normal = floor.modes.find((mode) => mode.synchronous === 'NORMAL');
     if (full === undefined) throw new Error('floor did not measure synchronous=FULL');
-    const ratio = round(handoffsPerSecond / full.transactionsPerSecond, 4);
+    // The goals are judged on the sustained rate: answers alone would count work the server has
+    // only deferred (the publishing left in the outbox when the phase ended).
+    const ratio = round(sustainedPerSecond / full.transactionsPerSecond, 4);
 
     const goals = {
-      handoffsPerSecond: { goal: `≥ ${GOALS.handoffsPerSecond}`, measured: handoffsPerSecond, met: handoffsPerSecond >= GOALS.handoffsPerSecond },
-      ratioOfDurableInsertFloor: { goal: `≥ ${GOALS.ratioOfFloor} (handoffs/s ÷ synchronous=FULL inserts/s)`, measured: ratio, met: ratio >= GOALS.ratioOfFloor },
+      handoffsPerSecond: {
+        goal: `≥ ${GOALS.handoffsPerSecond} (sustained: handoffs ÷ (phase + time to drain the outbox rows it left))`,
+        measured: sustainedPerSecond,
+        met: sustainedPerSecond >= GOALS.handoffsPerSecond,
+      },
+      ratioOfDurableInsertFloor: { goal: `≥ ${GOALS.ratioOfFloor} (sustained handoffs/s ÷ synchronous=FULL inserts/s)`, measured: ratio, met: ratio >= GOALS.ratioOfFloor },
     };
 
     const written = writeResult('handoff-http', {
@@ -387,7 +380,8 @@ export async function run(): Promise<void> {
         seed: SEED,
         code,
         server: 'createBaton in-process, workers: true (outbox worker + backlog assigner running), LOG_LEVEL silent, listening on 127.0.0.1',
-        client: `fetch (Node's built-in undici, keep-alive) in the same process, ${CONCURRENCY} requests in flight`,
+        client: `fetch (Node's built-in undici, keep-alive) in a worker thread of the same process (bench/http-client.ts), ${CONCURRENCY} requests in flight`,
+        httpCeiling: `the same client, request and concurrency against a Fastify route that only answers 201 (no database, no auth): ${CEILING_REQUESTS}+ requests, ≥ ${CEILING_SECONDS} s`,
         store: {
           database: 'a fresh SQLite file in a mkdtemp directory under os.tmpdir()',
           tmpfs: statfsSync(dir).type === TMPFS_MAGIC,
@@ -417,10 +411,13 @@ export async function run(): Promise<void> {
         timing: 'process.hrtime around fetch + reading the body; throughput = completed requests ÷ wall time of the phase',
       },
       results: {
+        httpCeiling: ceiling,
         handoffs: {
           requests: handoffs.samples.length,
           seconds: round(handoffs.seconds, 3),
           requestsPerSecond: handoffsPerSecond,
+          sustainedPerSecond,
+          ratioToHttpCeiling: round(handoffsPerSecond / ceiling.requestsPerSecond, 4),
           statuses: handoffStatuses,
           latency: handoffLatency,
           drift,
@@ -452,11 +449,13 @@ export async function run(): Promise<void> {
       goals,
     });
 
-    console.log(`handoff-http: real server over loopback, SQLite WAL synchronous=FULL, ${CONCURRENCY} in flight, ${AGENTS} agents`);
+    console.log(`handoff-http: real server over loopback, SQLite WAL synchronous=FULL, ${CONCURRENCY} in flight from a client thread, ${AGENTS} agents`);
+    console.log(`  ceiling   ${String(ceiling.requestsPerSecond).padStart(6)} req/s  the same client and request against a route that does nothing (p50 ${ceiling.latency.p50Ms} ms)`);
     console.log(
       `  handoffs  ${String(handoffsPerSecond).padStart(6)} req/s  p50 ${handoffLatency.p50Ms} ms  p90 ${handoffLatency.p90Ms} ms  p99 ${handoffLatency.p99Ms} ms  max ${handoffLatency.maxMs} ms` +
         `  (${handoffs.samples.length} in ${round(handoffs.seconds, 1)} s; first/last fifth ${drift.firstFifthPerSecond}/${drift.lastFifthPerSecond} req/s)`,
     );
+    console.log(`  sustained ${String(sustainedPerSecond).padStart(6)} handoffs/s with the outbox rows they left drained (${outboxAfterHandoffs.drainedInMs ?? 'not'} ms after the phase)`);
     console.log(`            statuses ${JSON.stringify(handoffStatuses)}; verified ${handoffCheck.found}/${handoffCheck.checked} found, ${handoffCheck.assigned} assigned, ${handoffCheck.queued} queued, ${handoffCheck.withOneHandoffCompleted} with handoff.completed → ${handoffCheck.ok ? 'OK' : 'MISMATCH'}`);
     console.log(
       `  claims    ${String(claimsPerSecond).padStart(6)} req/s  p50 ${claimLatency.p50Ms} ms  p90 ${claimLatency.p90Ms} ms  p99 ${claimLatency.p99Ms} ms  max ${claimLatency.maxMs} ms` +
@@ -467,9 +466,10 @@ export async function run(): Promise<void> {
     console.log(`  goals     ≥ ${GOALS.handoffsPerSecond} handoffs/s: ${goals.handoffsPerSecond.met ? 'met' : 'NOT met'}; ≥ ${GOALS.ratioOfFloor * 100}% of floor: ${goals.ratioOfDurableInsertFloor.met ? 'met' : 'NOT met'}`);
     console.log(`  → ${path.relative(process.cwd(), written)}`);
 
-    if (handoffBad !== undefined) console.log(`  ! a handoff answered ${handoffBad.status}: ${JSON.stringify(handoffBad.body).slice(0, 300)}`);
-    if (claimBad !== undefined) console.log(`  ! a claim answered ${claimBad.status}: ${JSON.stringify(claimBad.body).slice(0, 300)}`);
+    if (handoffBad !== undefined) console.log(`  ! a handoff answered ${handoffBad.status}: ${(handoffBad.error ?? '').slice(0, 300)}`);
+    if (claimBad !== undefined) console.log(`  ! a claim answered ${claimBad.status}: ${(claimBad.error ?? '').slice(0, 300)}`);
   } finally {
+    if (client !== null) await client.close();
     if (baton !== null) await baton.close();
     rmSync(dir, { recursive: true, force: true });
   }
