@@ -52,6 +52,17 @@ export interface UserStateTable {
   password_hash: string | null;
 }
 
+/**
+ * Open load: how many conversations `user_id` owns in an open status (`assigned`,
+ * `waiting_on_customer`) on `channel_type`. Written only by ./repositories/assignments.ts, in the
+ * transaction that changes the owner or status; a row at 0 stays.
+ */
+export interface OpenLoadTable {
+  user_id: string;
+  channel_type: string;
+  open: number;
+}
+
 export interface ApiTokenTable {
   id: string;
   /** null: a workspace-level integration token acting as nobody in particular. */
@@ -284,6 +295,7 @@ export interface DB {
   ruleset_versions: RulesetVersionTable;
   ruleset_draft: RulesetDraftTable;
   user_state: UserStateTable;
+  open_loads: OpenLoadTable;
   api_tokens: ApiTokenTable;
   sessions: SessionTable;
   widget_sessions: WidgetSessionTable;

@@ -5,6 +5,8 @@
  * conversation always has an owner or a queue. PEERS "Races": RC #22206 (one inquiry taken by
  * several agents), RC #18217 / CW PR #15694 (caps exceeded by concurrent requests), CW PR #15524
  * (assignments overwritten by other writers) — "property tests with concurrent claims prove it".
+ * And the `open_loads` counter routing reads equals, after every step, the open conversations
+ * each agent owns per channel type.
  *
  * The random sequences use a fixed seed so CI is reproducible; fast-check prints the seed and the
  * path of a counterexample when one fails.
@@ -130,6 +132,24 @@ function loads(rows: readonly Row[]): Map<string, number> {
     out.set(key, (out.get(key) ?? 0) + 1);
   }
   return out;
+}
+
+/**
+ * Where the `open_loads` counter (kept by the one writer, read by routing and the capacity check)
+ * differs from counting the open conversations each user owns, in words (empty: nowhere).
+ */
+async function counterProblems(t: TestApp): Promise<string[]> {
+  const counted = loads(await allConversations(t));
+  const counters = new Map(
+    (await t.baton.ctx.database.db.selectFrom('open_loads').select(['user_id', 'channel_type', 'open']).execute()).map((r) => [`${r.user_id}:${r.channel_type}`, r.open]),
+  );
+  const problems: string[] = [];
+  for (const key of new Set([...counted.keys(), ...counters.keys()])) {
+    const count = counted.get(key) ?? 0;
+    const counter = counters.get(key) ?? 0;
+    if (count !== counter) problems.push(`${key}: open_loads says ${counter}, ${count} open conversations`);
+  }
+  return problems;
 }
 
 function capOf(agent: string, channelType: string): number {
@@ -389,6 +409,7 @@ class Run {
       this.excess.set(key, Math.max(0, load - cap));
     }
     expect(over.join('\n'), `after ${JSON.stringify(a)}`).toBe('');
+    expect((await counterProblems(this.t)).join('\n'), `after ${JSON.stringify(a)}`).toBe('');
   }
 }
 
@@ -466,6 +487,7 @@ eachDialect('assignment invariants', (dialect) => {
           expect(load, key).toBeLessThanOrEqual(capOf(agent, type));
         }
         for (const r of rows.filter((x) => x.status === 'queued')) expect(r).toMatchObject({ owner_id: null, queue_id: 'qa' });
+        expect((await counterProblems(t)).join('\n')).toBe('');
         return rows;
       };
 
@@ -515,6 +537,7 @@ eachDialect('assignment invariants', (dialect) => {
 
         const rows = await allConversations(t);
         expect(orphanProblems(rows).join('\n')).toBe('');
+        expect((await counterProblems(t)).join('\n')).toBe('');
         for (const [key, load] of loads(rows)) {
           const [agent, type] = key.split(':') as [string, string];
           expect(load, key).toBeLessThanOrEqual(capOf(agent, type));
@@ -620,5 +643,6 @@ eachDialect('assignment invariants with more eligible agents than handoff attemp
     expect(rows.filter((r) => r.status === 'bot')).toEqual([]);
     expect(rows.filter((r) => r.status === 'assigned')).toHaveLength(6);
     for (const [key, load] of loads(rows)) expect(load, key).toBeLessThanOrEqual(1);
+    expect((await counterProblems(w)).join('\n')).toBe('');
   });
 });

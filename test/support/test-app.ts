@@ -44,12 +44,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of the dialect. */
-export async function openTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+/**
+ * A fresh database of the dialect, migrated unless `migrate` is false (a migration's own test
+ * runs the migrations up to it, writes rows under the old schema, then migrates on).
+ */
+export async function openTestDatabase(dialect: Dialect, options: { readonly migrate?: boolean } = {}): Promise<TestDatabase> {
+  const migrate = options.migrate ?? true;
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'baton-test-'));
     const url = `sqlite:${join(dir, 'baton.db')}`;
-    const database = await openDatabase(url, { migrate: true });
+    const database = await openDatabase(url, { migrate });
     return {
       database,
       url,
@@ -68,7 +72,7 @@ export async function openTestDatabase(dialect: Dialect): Promise<TestDatabase> 
     await admin.end();
   }
   const url = `${PG_URL}/${name}`;
-  const database = await openDatabase(url, { migrate: true, poolSize: 12 });
+  const database = await openDatabase(url, { migrate, poolSize: 12 });
   return {
     database,
     url,

@@ -6,6 +6,7 @@ import * as botframework from './2026-11-27-botframework.js';
 import * as emailChannel from './2026-11-27-email-channel.js';
 import * as ownerLoadIndex from './2026-11-27-owner-load-index.js';
 import * as inboxViews from './2026-11-28-inbox-views.js';
+import * as openLoads from './2026-11-29-open-loads.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -20,4 +21,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-11-27-email-channel': emailChannel,
   '2026-11-27-owner-load-index': ownerLoadIndex,
   '2026-11-28-inbox-views': inboxViews,
+  '2026-11-29-open-loads': openLoads,
 };

@@ -6,7 +6,7 @@ import type { ConversationEventRecord } from './events.js';
 import { appendEvent } from './events.js';
 import type { ConversationFieldsPatch, ConversationRecord } from './conversations.js';
 import { OPEN_STATUSES, patchToColumns, rowToConversation } from './conversations.js';
-import { countOpenLoad } from './routing.js';
+import { openLoadOf } from './routing.js';
 
 /**
  * THE ONE WRITER OF ASSIGNMENTS. Every change of a conversation's owner, team, queue or status
@@ -18,10 +18,11 @@ import { countOpenLoad } from './routing.js';
  *      writer already excludes everyone else);
  *   2. check the caller's expectations against what is there *now* — the version the decision
  *      was made on, the owner, the status — and refuse with a value when they no longer hold;
- *   3. for a new owner under automatic assignment, lock the agent's `user_state` row and count
+ *   3. for a new owner under automatic assignment, lock the agent's `user_state` row and read
  *      their open load *after* taking that lock, refusing when the load has reached the cap;
  *   4. write with a conditional `UPDATE … WHERE id = ? AND version = ?`, bumping `version`;
- *   5. record `last_assigned_at`, the contact's last human owner, and append the events
+ *   5. record `last_assigned_at`, the contact's last human owner, move the conversation's unit
+ *      of open load in `open_loads` (the counter routing and step 3 read), and append the events
  *      (`conversation.assigned` with by/from/to/reason, `conversation.status_changed`), each
  *      snapshotting owner/team/queue.
  *
@@ -33,16 +34,18 @@ import { countOpenLoad } from './routing.js';
  *   writers: one writer, and a decision taken on version n applies only while the version is
  *   still n (`conflict` otherwise — decide again on fresh state).
  * - RC #18217 and CW PR #15694, capacity exceeded by concurrent requests/opens: assignments to
- *   one agent are serialised on that agent's `user_state` row, and the load is counted after
- *   the lock, so it includes every assignment committed before. Automatic assignment never
+ *   one agent are serialised on that agent's `user_state` row, and the load is read after the
+ *   lock, so it includes every assignment committed before (the counter moves in the same
+ *   transaction as the owner). Automatic assignment never
  *   exceeds the cap; a manual override passes `enforceCapacity: false` and the caller audits it.
  * - CW #14872: events snapshot owner/team/queue when they happen.
  * - CW #15678: every assignment path appends the same `conversation.assigned` event, so
  *   notification fan-out hangs off the event, not off the caller.
  *
  * Expected outcomes are values; only bugs (e.g. a queued conversation with no queue) throw.
- * Lock order is always conversation row, then agent row, so two transitions cannot deadlock on
- * each other (and `withTransaction` re-runs a transaction PostgreSQL aborts for a deadlock).
+ * Lock order is always conversation row, then agent row, then `open_loads` rows (in user id
+ * order), so two transitions cannot deadlock on each other (and `withTransaction` re-runs a
+ * transaction PostgreSQL aborts for a deadlock).
  */
 
 export interface RoutingState {
@@ -158,7 +161,8 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
     const addsLoad = newOwner !== null && isOpen(next.status) && (ownerChanged || !isOpen(current.status));
     if (addsLoad && t.guard !== undefined && t.guard.enforceCapacity && t.guard.capacity !== null) {
       await lockAgent(trx, newOwner);
-      const load = await countOpenLoad(trx, newOwner, current.channelType, { excludeConversationId: current.id });
+      // This conversation is not in the count: it is someone else's, or not open (addsLoad).
+      const load = await openLoadOf(trx, newOwner, current.channelType);
       if (load >= t.guard.capacity) return { outcome: 'over_capacity', load, capacity: t.guard.capacity };
     }
 
@@ -213,6 +217,13 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
       await trx.updateTable('contacts').set({ last_owner_id: newOwner }).where('id', '=', current.contactId).execute();
     }
 
+    // After the new owner's `user_state` row (locked above by lockAgent or the upsert): every
+    // transition takes the agent row before load rows, so a guarded assignment waiting for the
+    // agent lock never holds a load row another transition waits for.
+    const countedBefore = current.ownerId !== null && isOpen(current.status) ? current.ownerId : null;
+    const countedAfter = next.ownerId !== null && isOpen(next.status) ? next.ownerId : null;
+    if (countedBefore !== countedAfter) await moveOpenLoad(trx, current.channelType, countedBefore, countedAfter);
+
     const events: ConversationEventRecord[] = [];
     if (assignmentChanged) {
       const event = await appendEvent(trx, {
@@ -266,6 +277,28 @@ async function lockAgent(trx: Executor, userId: string): Promise<void> {
     .insertInto('user_state')
     .values({ user_id: userId })
     .onConflict((oc) => oc.column('user_id').doUpdateSet({ user_id: userId }))
+    .execute();
+}
+
+/**
+ * Move one conversation's unit of open load from `from` to `to` (null: nobody counts it) on
+ * `channelType`, in the transition's transaction, so `open_loads` always equals the open
+ * conversations each user owns. One upsert with relative deltas (`open = open + excluded.open`):
+ * concurrent transitions touching the same user's row queue on its row lock on PostgreSQL
+ * and each adds to what the other committed — no read-modify-write to lose. Rows go in user id
+ * order, so two transfers in opposite directions (A→B, B→A) lock them in the same order and
+ * cannot deadlock on each other.
+ */
+async function moveOpenLoad(trx: Executor, channelType: ChannelType, from: string | null, to: string | null): Promise<void> {
+  const deltas = [
+    ...(from === null ? [] : [{ user_id: from, channel_type: channelType, open: -1 }]),
+    ...(to === null ? [] : [{ user_id: to, channel_type: channelType, open: 1 }]),
+  ].sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0));
+  if (deltas.length === 0) return;
+  await trx
+    .insertInto('open_loads')
+    .values(deltas)
+    .onConflict((oc) => oc.columns(['user_id', 'channel_type']).doUpdateSet((eb) => ({ open: eb('open_loads.open', '+', eb.ref('excluded.open')) })))
     .execute();
 }
 
