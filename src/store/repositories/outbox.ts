@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Executor } from '../database.js';
 import { fromJson, toJson } from '../json.js';
 import type { OutboxRow } from '../schema.js';
@@ -83,6 +84,13 @@ export async function enqueue(ex: Executor, input: NewOutboxItem): Promise<{ rea
   return row === undefined ? { inserted: false, id: null } : { inserted: true, id: row.id };
 }
 
+/**
+ * Rows still to deliver, written exactly as the partial index outbox_waiting_idx states it
+ * (migration 2026-11-29-outbox-waiting): with bound parameters, or the statuses in another
+ * order, SQLite cannot tell that the index covers the query and sorts the whole backlog.
+ */
+const WAITING = sql<boolean>`status in ('pending', 'processing', 'failed')`;
+
 export interface ClaimOptions {
   readonly now: number;
   /** Rows to claim at most. */
@@ -93,19 +101,15 @@ export interface ClaimOptions {
 }
 
 /**
- * Claim due rows for one worker: marks them `processing`, counts the attempt and sets the
- * lease. One statement; on PostgreSQL the inner select takes the rows `FOR UPDATE SKIP LOCKED`,
- * so concurrent workers (several processes) claim disjoint rows without waiting for each other.
- * On SQLite the single writer gives the same exclusion. Oldest due first.
+ * The ids of the oldest rows due at `now` (of `kinds`), locked for the claiming transaction on
+ * PostgreSQL; SQLite walks outbox_waiting_idx in order and stops after `limit` rows.
  */
-export async function claimDue(ex: Executor, options: ClaimOptions): Promise<OutboxItem[]> {
-  if (options.limit <= 0) return [];
+export function dueRows(ex: Executor, options: ClaimOptions) {
   const kinds = options.kinds;
-  if (kinds !== undefined && kinds.length === 0) return [];
-  const due = ex
+  return ex
     .selectFrom('outbox')
     .select('id')
-    .where('status', 'in', ['pending', 'failed', 'processing'])
+    .where(WAITING)
     .where('available_at', '<=', options.now)
     .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds ?? []))
     .orderBy('available_at')
@@ -113,6 +117,18 @@ export async function claimDue(ex: Executor, options: ClaimOptions): Promise<Out
     .limit(options.limit)
     .forUpdate()
     .skipLocked();
+}
+
+/**
+ * Claim due rows for one worker: marks them `processing`, counts the attempt and sets the
+ * lease. One statement; on PostgreSQL the inner select takes the rows `FOR UPDATE SKIP LOCKED`,
+ * so concurrent workers (several processes) claim disjoint rows without waiting for each other.
+ * On SQLite the single writer gives the same exclusion. Oldest due first.
+ */
+export async function claimDue(ex: Executor, options: ClaimOptions): Promise<OutboxItem[]> {
+  if (options.limit <= 0) return [];
+  if (options.kinds !== undefined && options.kinds.length === 0) return [];
+  const due = dueRows(ex, options);
   const rows = await ex
     .updateTable('outbox')
     .set((eb) => ({
@@ -287,7 +303,7 @@ export async function nextDueAt(ex: Executor, kinds?: readonly string[]): Promis
   const row = await ex
     .selectFrom('outbox')
     .select((eb) => eb.fn.min('available_at').as('at'))
-    .where('status', 'in', ['pending', 'failed', 'processing'])
+    .where(WAITING)
     .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds ?? []))
     .executeTakeFirst();
   return row?.at === null || row?.at === undefined ? null : Number(row.at);
