@@ -7,7 +7,7 @@
  * `ws` client. Each handoff is `POST /api/conversations` on an `api` channel with
  * `assistant: none` (handed off as it arrives, `no_assistant`, and assigned by least_busy in one
  * transaction). The path measured: commit → `afterCommit` kicks the outbox worker → the
- * `event.published` job publishes the conversation's stream rows under the stream lock and
+ * `conversation.published` job publishes the conversation's stream rows under the stream lock and
  * commits → `onDone` wakes the hub → the agent's connection reads the stream after its last seq
  * → the frame crosses the socket → the client parses it.
  *

@@ -7,7 +7,7 @@ import type { ServiceContext } from '../services/context.js';
 import { emailReplyJob } from './email-reply-job.js';
 import { deliverBotframeworkJob } from './botframework-jobs.js';
 import { botJobs } from './bot-jobs.js';
-import { eventPublishedJob, messagePublishedJob } from './event-jobs.js';
+import { conversationPublishedJob, eventPublishedJob, messagePublishedJob } from './event-jobs.js';
 import { notificationJobs } from './notification-jobs.js';
 import { defineJob, type JobDefinition } from './outbox-worker.js';
 import { timerJobs } from './timer-jobs.js';
@@ -31,6 +31,7 @@ export function buildJobs(deps: JobDeps): JobDefinition<z.ZodType>[] {
   const subscribers = buildSubscribers(deps);
   const jobs = [
     ...notificationJobs(deps.ctx),
+    defineJob(conversationPublishedJob(subscribers)),
     defineJob(eventPublishedJob(subscribers)),
     defineJob(messagePublishedJob(subscribers)),
     ...timerJobs(deps.ctx),

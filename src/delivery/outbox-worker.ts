@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Database, Executor } from '../store/database.js';
 import { withTransaction } from '../store/database.js';
-import { claimDue, markDone, markFailed, nextDueAt, type OutboxItem, type RetryPolicy } from '../store/repositories/outbox.js';
+import { claimDue, markAllDone, markDone, markFailed, nextDueAt, type OutboxItem, type RetryPolicy } from '../store/repositories/outbox.js';
 import { createNotification } from '../store/repositories/notifications.js';
 import { createBackgroundLoop } from '../platform/background-loop.js';
 import type { Clock } from '../platform/runtime.js';
@@ -168,16 +168,19 @@ export function createOutboxWorker(options: {
     let settled: { item: OutboxItem; job: JobDefinition<z.ZodType> }[];
     try {
       settled = await withTransaction(options.database, async (trx) => {
-        const done: { item: OutboxItem; job: JobDefinition<z.ZodType> }[] = [];
+        const ran: { item: OutboxItem; job: JobDefinition<z.ZodType> }[] = [];
         for (const item of items) {
           const job = jobs.get(item.kind);
           if (job === undefined || job.mode === 'external') continue;
           const parsed = job.payload.safeParse(item.payload);
           if (!parsed.success) throw new Error('invalid payload: settled alone');
           await job.run(trx, parsed.data, item, now);
-          if (await markDone(trx, item.id, now, item.attempts)) done.push({ item, job });
+          ran.push({ item, job });
         }
-        return done;
+        // "Done" for the whole batch in one statement (per attempt count), in the same
+        // transaction as the jobs' effects: all of them commit or none, as with one markDone each.
+        const done = await markAllDone(trx, ran.map(({ item }) => item), now);
+        return ran.filter(({ item }) => done.has(item.id));
       });
     } catch {
       for (const item of items) await processOne(item);

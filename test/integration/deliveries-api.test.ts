@@ -106,7 +106,7 @@ eachDialect('deliveries API', (dialect) => {
     it('answers 404 for an unknown delivery or user, and for outbox rows that are not deliveries', async () => {
       expect((await t.request({ method: 'POST', url: '/api/deliveries/nope/retry', headers: t.admin })).statusCode).toBe(404);
       expect((await t.request({ method: 'GET', url: '/api/users/nobody/notification-preferences', headers: t.admin })).statusCode).toBe(404);
-      const internal = await t.baton.ctx.database.db.selectFrom('outbox').select('id').where('kind', '=', 'event.published').executeTakeFirstOrThrow();
+      const internal = await t.baton.ctx.database.db.selectFrom('outbox').select('id').where('kind', '=', 'conversation.published').executeTakeFirstOrThrow();
       expect((await t.request({ method: 'POST', url: `/api/deliveries/${internal.id}/retry`, headers: t.admin })).statusCode).toBe(404);
     });
   });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createOutboxWorker, defineJob } from '../../src/delivery/outbox-worker.js';
 import { withTransaction } from '../../src/store/database.js';
-import { enqueue, getOutboxItemByKey } from '../../src/store/repositories/outbox.js';
+import { claimDue, enqueue, getOutboxItemByKey, markAllDone } from '../../src/store/repositories/outbox.js';
 import { manualClock } from '../../src/platform/runtime.js';
 import { eachDialect, openTestDatabase, type TestDatabase } from '../support/test-app.js';
 
@@ -85,5 +85,25 @@ eachDialect('outbox worker batches', (dialect) => {
     expect(done).toHaveLength(20);
     const count = (await sql<{ n: number }>`select count(*) as n from probe`.execute(test.database.db)).rows[0];
     expect(Number(count?.n)).toBe(20);
+  });
+
+  it("marks a batch done whatever each row's attempt count, but never a row another worker has claimed since", async () => {
+    await withTransaction(test.database, async (trx) => {
+      for (const key of ['fresh', 'retried', 'taken']) await enqueue(trx, { kind: 'test.ok', idempotencyKey: key, payload: {}, now: T0 });
+    });
+    const claimed = await claimDue(test.database.db, { now: T0, limit: 3, leaseMs: 1_000 });
+    expect(claimed).toHaveLength(3);
+    // 'retried' is on its third attempt; 'taken' outlived its lease and another worker claimed it again.
+    await test.database.db.updateTable('outbox').set({ attempts: 3 }).where('idempotency_key', '=', 'retried').execute();
+    await test.database.db.updateTable('outbox').set({ attempts: 2 }).where('idempotency_key', '=', 'taken').execute();
+    const items = claimed.map((item) => (item.idempotencyKey === 'retried' ? { ...item, attempts: 3 } : item));
+
+    const settled = await markAllDone(test.database.db, items, T0 + 500);
+
+    const idOf = (key: string): string => claimed.find((item) => item.idempotencyKey === key)!.id;
+    expect([...settled].sort()).toEqual([idOf('fresh'), idOf('retried')].sort());
+    expect((await getOutboxItemByKey(test.database.db, 'fresh'))?.status).toBe('done');
+    expect((await getOutboxItemByKey(test.database.db, 'retried'))?.status).toBe('done');
+    expect((await getOutboxItemByKey(test.database.db, 'taken'))?.status).toBe('processing');
   });
 });

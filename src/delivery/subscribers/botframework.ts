@@ -3,7 +3,7 @@
  * bot handed off is resolved — or handed back to the AI agent — the bot gets `handoff.status`
  * `completed` and has the conversation again; an agent's public reply is relayed to it as a
  * `message` activity. Each is a `deliver.botframework` row written in the same transaction as the
- * `event.published`/`message.published` job's "done", keyed by the event or message sequence, so
+ * publish job's "done", keyed by the event or message sequence, so
  * it is enqueued exactly once however often the job runs.
  */
 import type { ConversationStatus } from '../../contract/common.js';

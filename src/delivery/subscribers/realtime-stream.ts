@@ -6,8 +6,9 @@
  * - Global: this is the only writer of `stream_events`, and it holds the stream lock from
  *   "read max(seq)" to commit (store/repositories/stream.ts), so seq order is commit order and a
  *   reader never sees seq 11 before seq 10.
- * - Per conversation: the outbox claims oldest first, but records written in one millisecond
- *   (random ids) can come out in any order. So whichever record of a conversation arrives, the
+ * - Per conversation: the outbox claims oldest first, but rows written in one millisecond
+ *   (random ids) can come out in any order — two transactions' `conversation.published` rows, or
+ *   an older version's one row per record. So whichever record of a conversation arrives, the
  *   publisher sends *everything of that conversation after its cursor* — every committed event
  *   and message it has not sent yet, each sequence in its own order — and moves the cursor. The
  *   later records of the batch then find nothing to do; a re-run job too (idempotent).
@@ -23,8 +24,8 @@ import { presentMessages } from '../../services/read-conversations.js';
 import type { Executor } from '../../store/database.js';
 import { getContact } from '../../store/repositories/contacts.js';
 import { getConversation, type ConversationRecord } from '../../store/repositories/conversations.js';
-import { listEvents, type ConversationEventRecord } from '../../store/repositories/events.js';
-import { listMessages, type MessageRecord } from '../../store/repositories/messages.js';
+import { listEvents } from '../../store/repositories/events.js';
+import { listMessages } from '../../store/repositories/messages.js';
 import { rowToNotification } from '../../store/repositories/notifications.js';
 import { listWaitingLine, promisedWaits, queuePosition } from '../../store/repositories/routing.js';
 import {
@@ -38,6 +39,8 @@ import {
   type StreamEventRecord,
 } from '../../store/repositories/stream.js';
 import type { OutboxItem } from '../../store/repositories/outbox.js';
+import { CONVERSATION_PUBLISHED } from '../../store/repositories/publications.js';
+import { mergeInOrder } from '../merge-in-order.js';
 import { InAppNotificationPayload, type JobDefinition } from '../outbox-worker.js';
 import { contactAudience, userAudience } from '../realtime/frames.js';
 import type { RealtimeHub } from '../realtime/hub.js';
@@ -55,7 +58,8 @@ import type { Subscriber } from './subscriber.js';
 
 export interface RealtimePublisher extends Subscriber {
   /**
-   * The job as the server should run it: `event.published`/`message.published` wake the sockets
+   * The job as the server should run it: `conversation.published` (and the older
+   * `event.published`/`message.published`) wake the sockets
    * after their commit (`JobBase.onDone`); `notify.in_app` also publishes each notification it
    * created to its user's stream, in its own transaction; other jobs are returned unchanged.
    */
@@ -63,7 +67,10 @@ export interface RealtimePublisher extends Subscriber {
 }
 
 /** Jobs whose transaction may write stream rows (through this subscriber). */
-const PUBLISHING_KINDS = new Set(['event.published', 'message.published']);
+const PUBLISHING_KINDS = new Set([CONVERSATION_PUBLISHED, 'event.published', 'message.published']);
+
+/** What of a conversation is on the stream: the seqs of `StreamCursor` that say so. */
+type PublishedThrough = Pick<StreamCursor, 'lastEventSeq' | 'lastMessageSeq'>;
 
 /** Records read per page when a conversation has a long backlog (first publish after an upgrade). */
 const PAGE = 1_000;
@@ -73,8 +80,6 @@ const MAX_QUEUE = 5_000;
 const LIVE_POSITIONS = 20;
 /** Further back, a frame when the position enters another block of this many places. */
 const POSITION_STEP = 10;
-
-type Item = { readonly kind: 'event'; readonly event: ConversationEventRecord } | { readonly kind: 'message'; readonly message: MessageRecord };
 
 export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; readonly hub: RealtimeHub }): RealtimePublisher {
   const { ctx, hub } = deps;
@@ -112,13 +117,35 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
   }
 
   /**
-   * Everything of the conversation not yet on the stream, in order. `alreadyOut` lets the caller
-   * stop early: a handoff writes several events and a message, each with its own outbox row, and
-   * the first of them publishes them all — the others only need the cursor to see that.
+   * The cursors this publisher has read or written in a job's transaction, by its executor. From
+   * the first `lockStream` to commit the transaction holds the stream lock and this is the only
+   * writer of cursors, so a cursor seen here can only move by this transaction's own hand: the
+   * other records of a batch (the rest of a `conversation.published` range, the old one-row-per-
+   * record kinds) see they are out without reading it again. A rolled-back transaction's
+   * executor is never used again, so its entries cannot mislead.
    */
-  async function publishConversation(trx: Executor, conversationId: string, now: number, alreadyOut: (cursor: StreamCursor) => boolean): Promise<void> {
+  const seen = new WeakMap<Executor, Map<string, PublishedThrough>>();
+
+  function see(trx: Executor, conversationId: string, through: PublishedThrough): void {
+    let byConversation = seen.get(trx);
+    if (byConversation === undefined) {
+      byConversation = new Map();
+      seen.set(trx, byConversation);
+    }
+    byConversation.set(conversationId, { lastEventSeq: through.lastEventSeq, lastMessageSeq: through.lastMessageSeq });
+  }
+
+  /**
+   * Everything of the conversation not yet on the stream, in order. `alreadyOut` lets the caller
+   * stop early: a handoff writes several events and a message, and the first of them to arrive
+   * publishes them all — the others only need the cursor to see that.
+   */
+  async function publishConversation(trx: Executor, conversationId: string, now: number, alreadyOut: (cursor: PublishedThrough) => boolean): Promise<void> {
+    const known = seen.get(trx)?.get(conversationId);
+    if (known !== undefined && alreadyOut(known)) return;
     await lockStream(trx);
     const cursor = await getStreamCursor(trx, conversationId);
+    see(trx, conversationId, cursor);
     if (alreadyOut(cursor)) return;
     const messages = await readAll((after) => listMessages(trx, conversationId, { afterSeq: after, includePrivate: true, limit: PAGE }), (m) => m.seq, cursor.lastMessageSeq);
     const events = await readAll((after) => listEvents(trx, conversationId, { afterSeq: after, limit: PAGE }), (e) => e.seq, cursor.lastEventSeq);
@@ -150,17 +177,12 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
       }
     }
     remember(await appendStreamEvents(trx, drafts, now));
-    await saveStreamCursor(
-      trx,
-      {
-        conversationId,
-        lastEventSeq: events[events.length - 1]?.seq ?? cursor.lastEventSeq,
-        lastMessageSeq: messages[messages.length - 1]?.seq ?? cursor.lastMessageSeq,
-        status,
-        queuePosition: cursor.queuePosition,
-      },
-      now,
-    );
+    const through = {
+      lastEventSeq: events[events.length - 1]?.seq ?? cursor.lastEventSeq,
+      lastMessageSeq: messages[messages.length - 1]?.seq ?? cursor.lastMessageSeq,
+    };
+    await saveStreamCursor(trx, { conversationId, ...through, status, queuePosition: cursor.queuePosition }, now);
+    see(trx, conversationId, through);
     if (touched.size > 0) {
       const trigger = `${conversationId}:e${events[events.length - 1]?.seq ?? 0}`;
       await publishQueuePositions(trx, [...touched.values()], conversation, trigger, now);
@@ -245,28 +267,6 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
       };
     },
   };
-}
-
-/**
- * Merge a conversation's events and messages, each already in its own seq order (never reordered:
- * a clock that stepped back must not swap two events), by time; events first within an instant.
- */
-function mergeInOrder(events: readonly ConversationEventRecord[], messages: readonly MessageRecord[]): Item[] {
-  const out: Item[] = [];
-  let e = 0;
-  let m = 0;
-  while (e < events.length || m < messages.length) {
-    const event = events[e];
-    const message = messages[m];
-    if (event !== undefined && (message === undefined || event.createdAt <= message.createdAt)) {
-      out.push({ kind: 'event', event });
-      e += 1;
-    } else if (message !== undefined) {
-      out.push({ kind: 'message', message });
-      m += 1;
-    }
-  }
-  return out;
 }
 
 /** The wait promised at handoff, scaled to the place the customer has now (null when not waiting). */

@@ -4,7 +4,7 @@ import { rowToOutboxItem, type OutboxItem, type OutboxStatus } from './outbox.js
 /**
  * The outbox rows that are deliveries — to a person (`notify.*`) or to an outside system
  * (`deliver.*`, and `bot.*`: a customer message to a webhook bot or a language model) — as opposed
- * to timers and internal fan-out (`timer.*`, `event.published`).
+ * to timers and internal fan-out (`timer.*`, `conversation.published`).
  */
 export const DELIVERY_KIND_PREFIXES = ['notify.', 'deliver.', 'bot.'] as const;
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Executor } from '../database.js';
 import { withTransaction } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
-import { enqueue } from './outbox.js';
+import { notePublished } from './publications.js';
 import type { ConversationEventRow } from '../schema.js';
 
 /**
@@ -81,15 +81,11 @@ export async function appendEvent(ex: Executor, input: NewEvent): Promise<Conver
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    // Every event is a row in the outbox too, in the same transaction: realtime, webhooks and
-    // anything else that reacts to events hang off this one row, so no path that writes an event
-    // can forget to notify (CW #15678: assignment notifications missing on some paths).
-    await enqueue(trx, {
-      kind: 'event.published',
-      idempotencyKey: `${input.conversationId}:event:${row.seq}`,
-      payload: { conversationId: input.conversationId, seq: row.seq },
-      now: input.now,
-    });
+    // Every event is in an outbox row too, in the same transaction: realtime, webhooks and
+    // anything else that reacts to events hang off it, so no path that writes an event can forget
+    // to notify (CW #15678: assignment notifications missing on some paths). One row per
+    // conversation and transaction, covering all its events and messages (publications.ts).
+    await notePublished(trx, { conversationId: input.conversationId, record: 'event', seq: row.seq, now: input.now });
     return rowToEvent(row);
   });
 }
@@ -98,13 +94,14 @@ export async function appendEvent(ex: Executor, input: NewEvent): Promise<Conver
 export async function listEvents(
   ex: Executor,
   conversationId: string,
-  options: { readonly afterSeq?: number; readonly limit?: number; readonly types?: readonly string[] } = {},
+  options: { readonly afterSeq?: number; readonly throughSeq?: number; readonly limit?: number; readonly types?: readonly string[] } = {},
 ): Promise<ConversationEventRecord[]> {
   let q = ex
     .selectFrom('conversation_events')
     .selectAll()
     .where('conversation_id', '=', conversationId)
     .where('seq', '>', options.afterSeq ?? 0)
+    .$if(options.throughSeq !== undefined, (q) => q.where('seq', '<=', options.throughSeq ?? 0))
     .orderBy('seq')
     .limit(Math.max(1, Math.min(options.limit ?? 500, 5_000)));
   if (options.types !== undefined) {

@@ -6,6 +6,7 @@ import { withTransaction } from '../database.js';
 import { fromIntBool, fromJsonOr, toIntBool, toJson } from '../json.js';
 import type { MessageRow } from '../schema.js';
 import { enqueue } from './outbox.js';
+import { notePublished } from './publications.js';
 
 export interface MessageRecord {
   readonly id: string;
@@ -94,12 +95,7 @@ export async function appendMessage(ex: Executor, input: NewMessage): Promise<Me
       .returningAll()
       .executeTakeFirstOrThrow();
     // As for events: the outbox row that realtime delivery hangs off, committed with the message.
-    await enqueue(trx, {
-      kind: 'message.published',
-      idempotencyKey: `${input.conversationId}:message:${row.seq}`,
-      payload: { conversationId: input.conversationId, seq: row.seq },
-      now: input.now,
-    });
+    await notePublished(trx, { conversationId: input.conversationId, record: 'message', seq: row.seq, now: input.now });
     // On an email conversation what the customer should read goes out as an email reply: enqueued
     // here, in the message's transaction, so every path that speaks to the customer (an agent's
     // reply, the AI agent's answer, the handoff's message, a check-in) sends it, and none twice.
@@ -138,6 +134,8 @@ export function isEmailedToCustomer(author: MessageAuthor, isPrivate: boolean, d
 export interface MessageQuery {
   /** Only messages with seq greater than this (default 0: from the start). */
   readonly afterSeq?: number;
+  /** Only messages with seq up to this one (default: no bound). */
+  readonly throughSeq?: number;
   /** Default 200. */
   readonly limit?: number;
   /** Internal notes are left out unless asked for: customer-facing reads must never see them. */
@@ -151,6 +149,7 @@ export async function listMessages(ex: Executor, conversationId: string, query: 
     .selectAll()
     .where('conversation_id', '=', conversationId)
     .where('seq', '>', query.afterSeq ?? 0)
+    .$if(query.throughSeq !== undefined, (q) => q.where('seq', '<=', query.throughSeq ?? 0))
     .orderBy('seq')
     .limit(Math.max(1, Math.min(query.limit ?? 200, 1_000)));
   if (query.includePrivate !== true) q = q.where('private', '=', 0);

@@ -159,6 +159,37 @@ export async function markDone(ex: Executor, id: string, now: number, attempt?: 
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * markDone for a batch of claimed items: one UPDATE per distinct `attempts` value (a batch of
+ * fresh rows has one), with the same guards — still `processing`, still the claimed attempt.
+ * Returns the ids that were settled.
+ */
+export async function markAllDone(
+  ex: Executor,
+  items: readonly { readonly id: string; readonly attempts: number }[],
+  now: number,
+): Promise<Set<string>> {
+  const idsByAttempt = new Map<number, string[]>();
+  for (const item of items) {
+    const ids = idsByAttempt.get(item.attempts);
+    if (ids === undefined) idsByAttempt.set(item.attempts, [item.id]);
+    else ids.push(item.id);
+  }
+  const done = new Set<string>();
+  for (const [attempts, ids] of idsByAttempt) {
+    const rows = await ex
+      .updateTable('outbox')
+      .set({ status: 'done', updated_at: now, last_error: null })
+      .where('id', 'in', ids)
+      .where('status', '=', 'processing')
+      .where('attempts', '=', attempts)
+      .returning('id')
+      .execute();
+    for (const row of rows) done.add(row.id);
+  }
+  return done;
+}
+
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
   readonly attempts: number;

@@ -1,0 +1,104 @@
+import type { Executor } from '../database.js';
+import { toJson } from '../json.js';
+import { enqueue } from './outbox.js';
+
+/**
+ * The outbox kind that publishes what one transaction wrote to one conversation — its events and
+ * messages, as two ranges of their per-conversation sequence numbers — to the subscribers
+ * (delivery/event-jobs.ts). It replaces one `event.published` row per event and one
+ * `message.published` row per message: a handoff writes five events and a message, and six rows
+ * meant six inserts, six claims, six reads back and six "done" updates for jobs most of which
+ * found nothing left to do.
+ */
+export const CONVERSATION_PUBLISHED = 'conversation.published';
+
+/** Both ends included. */
+export interface SeqRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface ConversationPublishedPayload {
+  readonly conversationId: string;
+  /** Null when the transaction wrote no event (or no message) to the conversation. */
+  readonly events: SeqRange | null;
+  readonly messages: SeqRange | null;
+}
+
+interface OpenPublication {
+  readonly id: string;
+  readonly payload: ConversationPublishedPayload;
+}
+
+/**
+ * The publish row each open transaction has written per conversation, by the transaction's
+ * executor object: appendEvent/appendMessage are handed the caller's `Transaction` (and
+ * `withTransaction` joins it as is), so every append of one use case sees the same object. An
+ * append on the root handle gets a transaction of its own, hence a row of its own. A WeakMap: a
+ * finished transaction's entry goes with its executor.
+ */
+const open = new WeakMap<Executor, Map<string, OpenPublication>>();
+
+/**
+ * Record that `trx` appended event or message `seq` to the conversation: the first append of a
+ * conversation in `trx` inserts its publish row, later ones move the row's upper bound with an
+ * update by id.
+ *
+ * Why the row is written at once, not at commit: there is no "before commit" hook, and nothing
+ * kept in memory may be trusted across a rollback — several logical transactions may share one
+ * SQLite transaction through savepoints (each with its own executor), and one rolled back to its
+ * savepoint takes its rows and appends with it. So the database is the record: the update says
+ * whether the row is still there and still `pending`; when it is not (rolled back with the
+ * executor still in use), a fresh row starts at this seq. A row never names a range beyond what
+ * its own transaction wrote (the conversation row, locked by the append's counter UPDATE until
+ * commit, makes one transaction's seqs contiguous), so subscribers see each record once, as
+ * with one row per record — an upper bound left by a rolled-back append at worst names a seq
+ * that another transaction publishes too, which the subscribers' idempotency keys absorb.
+ */
+export async function notePublished(
+  trx: Executor,
+  input: { readonly conversationId: string; readonly record: 'event' | 'message'; readonly seq: number; readonly now: number },
+): Promise<void> {
+  let byConversation = open.get(trx);
+  if (byConversation === undefined) {
+    byConversation = new Map();
+    open.set(trx, byConversation);
+  }
+  const known = byConversation.get(input.conversationId);
+  if (known !== undefined) {
+    const payload = extend(known.payload, input.record, input.seq);
+    const result = await trx
+      .updateTable('outbox')
+      .set({ payload: toJson(payload) })
+      .where('id', '=', known.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (result.numUpdatedRows > 0n) {
+      byConversation.set(input.conversationId, { id: known.id, payload });
+      return;
+    }
+  }
+  const range = { from: input.seq, to: input.seq };
+  const payload: ConversationPublishedPayload = {
+    conversationId: input.conversationId,
+    events: input.record === 'event' ? range : null,
+    messages: input.record === 'message' ? range : null,
+  };
+  // The first record's seq names the row: it is handed out once per conversation by a committed
+  // transaction, so no two rows share it (a rolled-back row leaves no key behind).
+  const enqueued = await enqueue(trx, {
+    kind: CONVERSATION_PUBLISHED,
+    idempotencyKey: `${input.conversationId}:published:${input.record}:${input.seq}`,
+    payload,
+    now: input.now,
+  });
+  if (enqueued.id === null) throw new Error(`publish row for ${input.conversationId} ${input.record} ${input.seq} exists already`);
+  byConversation.set(input.conversationId, { id: enqueued.id, payload });
+}
+
+/** The range grows to this seq (appends come in seq order within a transaction). */
+function extend(payload: ConversationPublishedPayload, record: 'event' | 'message', seq: number): ConversationPublishedPayload {
+  const key = record === 'event' ? 'events' : 'messages';
+  const range = payload[key];
+  return { ...payload, [key]: { from: range === null ? seq : Math.min(range.from, seq), to: seq } };
+}
