@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Database, Executor } from '../store/database.js';
-import { withTransaction } from '../store/database.js';
-import { claimDue, markAllDone, markDone, markFailed, nextDueAt, type OutboxItem, type RetryPolicy } from '../store/repositories/outbox.js';
+import { inSavepoint, SavepointLost, withTransaction } from '../store/database.js';
+import { claimDue, failTaken, markDone, markFailed, nextDueAt, settleTaken, takeDue, type OutboxItem, type RetryPolicy } from '../store/repositories/outbox.js';
 import { createNotification } from '../store/repositories/notifications.js';
 import { createBackgroundLoop } from '../platform/background-loop.js';
 import type { Clock } from '../platform/runtime.js';
@@ -48,8 +48,20 @@ export class PermanentDeliveryError extends Error {
   }
 }
 
-/** External sends of one batch run side by side, at most this many at once. */
-const EXTERNAL_CONCURRENCY = 8;
+/**
+ * Transactional jobs taken by one transaction at most: enough that the worker keeps up with
+ * requests committed in groups, few enough that the transaction holds the writer briefly.
+ */
+const TRANSACTIONAL_BATCH = 100;
+
+/** Conversations whose external sends run side by side, at most (one send at a time within each). */
+const EXTERNAL_CONCURRENCY = 16;
+
+/** The conversation an outbox row is about, when its payload names one. */
+function conversationOf(item: OutboxItem): string | null {
+  const payload = item.payload as { conversationId?: unknown } | null;
+  return typeof payload?.conversationId === 'string' ? payload.conversationId : null;
+}
 
 export function defineJob<S extends z.ZodType>(job: JobDefinition<S>): JobDefinition<z.ZodType> {
   return job;
@@ -105,12 +117,15 @@ export function createOutboxWorker(options: {
 }): OutboxWorker {
   const jobs = new Map((options.jobs ?? DEFAULT_JOBS).map((job) => [job.kind, job]));
   const kinds = [...jobs.keys()];
+  const transactionalKinds = [...jobs.values()].filter((job) => job.mode !== 'external').map((job) => job.kind);
+  const externalKinds = [...jobs.values()].filter((job) => job.mode === 'external').map((job) => job.kind);
   const pollMs = options.pollMs ?? 1_000;
 
-  async function processOne(item: OutboxItem): Promise<void> {
+  /** One claimed external send, outside any transaction; then "done", or a retry or dead letter. */
+  async function sendOne(item: OutboxItem): Promise<void> {
     const job = jobs.get(item.kind);
     const now = options.clock.now();
-    if (!job) return;
+    if (job === undefined || job.mode !== 'external') return;
     const parsed = job.payload.safeParse(item.payload);
     if (!parsed.success) {
       await markFailed(options.database.db, { id: item.id, error: `invalid payload: ${parsed.error.message}`, now, retry: job.retry, permanent: true, attempt: item.attempts });
@@ -118,15 +133,8 @@ export function createOutboxWorker(options: {
     }
     let done = false;
     try {
-      if (job.mode === 'external') {
-        await job.send(parsed.data, item, now);
-        done = await markDone(options.database.db, item.id, options.clock.now(), item.attempts);
-      } else {
-        done = await withTransaction(options.database, async (trx) => {
-          await job.run(trx, parsed.data, item, now);
-          return markDone(trx, item.id, now, item.attempts);
-        });
-      }
+      await job.send(parsed.data, item, now);
+      done = await markDone(options.database.db, item.id, options.clock.now(), item.attempts);
     } catch (error) {
       await markFailed(options.database.db, {
         id: item.id,
@@ -141,63 +149,91 @@ export function createOutboxWorker(options: {
   }
 
   /**
-   * Transactional jobs of a batch run in ONE transaction, in claim order, each marked done in it:
-   * one commit (one fsync on SQLite) settles the batch instead of one per row. If any of them
-   * throws, that transaction rolls back as a whole and the batch runs again row by row, so the
-   * failure is retried or dead-lettered alone and the others still commit. External sends run
-   * side by side and their "done" marks commit together.
+   * External sends in flight, by conversation: one send at a time per conversation, the others
+   * of that conversation queued behind it in claim order (oldest first) — a Bot Framework
+   * "accepted" reaches the bot before the "completed" that follows it, a webhook receiver sees a
+   * conversation's events in order. Different conversations go side by side, at most
+   * EXTERNAL_CONCURRENCY at once. Sends never hold up the transactional jobs (realtime
+   * publishing): a receiver that takes its full timeout delays only its own conversation.
    */
-  async function processBatch(items: readonly OutboxItem[]): Promise<void> {
-    const external: OutboxItem[] = [];
-    const transactional: OutboxItem[] = [];
-    for (const item of items) {
-      const job = jobs.get(item.kind);
-      if (job === undefined) continue;
-      if (job.mode === 'external') external.push(item);
-      else transactional.push(item);
-    }
-    if (transactional.length === 1) await processOne(transactional[0]!);
-    else if (transactional.length > 1) await runTogether(transactional);
-    for (let i = 0; i < external.length; i += EXTERNAL_CONCURRENCY) {
-      await Promise.all(external.slice(i, i + EXTERNAL_CONCURRENCY).map(processOne));
-    }
-  }
+  const lanes = new Map<string, OutboxItem[]>();
+  const sending = new Set<Promise<void>>();
 
-  async function runTogether(items: readonly OutboxItem[]): Promise<void> {
-    const now = options.clock.now();
-    let settled: { item: OutboxItem; job: JobDefinition<z.ZodType> }[];
-    try {
-      settled = await withTransaction(options.database, async (trx) => {
-        const ran: { item: OutboxItem; job: JobDefinition<z.ZodType> }[] = [];
-        for (const item of items) {
-          const job = jobs.get(item.kind);
-          if (job === undefined || job.mode === 'external') continue;
-          const parsed = job.payload.safeParse(item.payload);
-          if (!parsed.success) throw new Error('invalid payload: settled alone');
-          await job.run(trx, parsed.data, item, now);
-          ran.push({ item, job });
-        }
-        // "Done" for the whole batch in one statement (per attempt count), in the same
-        // transaction as the jobs' effects: all of them commit or none, as with one markDone each.
-        const done = await markAllDone(trx, ran.map(({ item }) => item), now);
-        return ran.filter(({ item }) => done.has(item.id));
-      });
-    } catch {
-      for (const item of items) await processOne(item);
+  function dispatch(item: OutboxItem): void {
+    const key = conversationOf(item) ?? `row:${item.id}`;
+    const waiting = lanes.get(key);
+    if (waiting !== undefined) {
+      waiting.push(item);
       return;
     }
-    for (const { item, job } of settled) job.onDone?.(item);
+    const queue: OutboxItem[] = [];
+    lanes.set(key, queue);
+    const lane = (async () => {
+      for (let next: OutboxItem | undefined = item; next !== undefined; next = queue.shift()) await sendOne(next);
+    })()
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => {
+        lanes.delete(key);
+        sending.delete(lane);
+      });
+    sending.add(lane);
+  }
+
+  /**
+   * Transactional jobs due now, taken, run and settled in ONE transaction: no claim, lease and
+   * "done" round trips per batch, one commit (shared with the requests' on SQLite, group commit).
+   * Each job runs in a savepoint of its own with an executor of its own: one that throws is
+   * rolled back alone and marked for retry (or dead-lettered) in the same transaction, and the
+   * others still commit. A crash before the commit leaves every row as it was: at least once.
+   */
+  async function runDueTransactional(): Promise<number> {
+    const now = options.clock.now();
+    const { taken, ran } = await withTransaction(options.database, async (trx) => {
+      const items = await takeDue(trx, { now, limit: TRANSACTIONAL_BATCH, kinds: transactionalKinds });
+      const succeeded: { item: OutboxItem; job: JobDefinition<z.ZodType> }[] = [];
+      for (const item of items) {
+        const job = jobs.get(item.kind);
+        if (job === undefined || job.mode === 'external') continue;
+        const parsed = job.payload.safeParse(item.payload);
+        if (!parsed.success) {
+          await failTaken(trx, { item, error: `invalid payload: ${parsed.error.message}`, now, retry: job.retry, permanent: true });
+          continue;
+        }
+        try {
+          await inSavepoint(trx, (own) => job.run(own, parsed.data, item, now));
+          succeeded.push({ item, job });
+        } catch (error) {
+          if (error instanceof SavepointLost) throw error;
+          await failTaken(trx, { item, error: error instanceof Error ? error.message : String(error), now, retry: job.retry, permanent: error instanceof PermanentDeliveryError });
+        }
+      }
+      await settleTaken(trx, succeeded.map(({ item }) => item), now);
+      return { taken: items.length, ran: succeeded };
+    });
+    for (const { item, job } of ran) job.onDone?.(item);
+    return taken;
   }
 
   async function drainOnce(): Promise<number> {
     let settled = 0;
     for (;;) {
-      const items = await withTransaction(options.database, (trx) =>
-        claimDue(trx, { now: options.clock.now(), limit: 50, leaseMs: 30_000, kinds }),
-      );
-      if (items.length === 0) return settled;
-      await processBatch(items);
-      settled += items.length;
+      // External rows are claimed before the transactional jobs run, so a row such a job
+      // enqueues now (a "completed" for the bot) is claimed after the rows that were already
+      // waiting (its "accepted") and queued behind them in its conversation's lane.
+      const room = EXTERNAL_CONCURRENCY - sending.size;
+      const items =
+        externalKinds.length === 0 || room <= 0
+          ? []
+          : await withTransaction(options.database, (trx) => claimDue(trx, { now: options.clock.now(), limit: Math.min(50, room), leaseMs: 30_000, kinds: externalKinds }));
+      for (const item of items) dispatch(item);
+      const transactional = transactionalKinds.length === 0 ? 0 : await runDueTransactional();
+      settled += transactional + items.length;
+      if (transactional === 0 && items.length === 0) {
+        // Nothing new to take: wait for a send to finish (it may have settled a row that makes
+        // another due, or freed room), and return once none is in flight.
+        if (sending.size === 0) return settled;
+        await Promise.race(sending);
+      }
     }
   }
 

@@ -145,8 +145,45 @@ interface Unit {
   readonly reject: (error: unknown) => void;
 }
 
-/** Gives each logical transaction an executor object of its own (per-transaction buffers key on it). */
-class UnitMarker implements KyselyPlugin {
+/**
+ * Run `fn` inside a savepoint of the open transaction `trx`, with an executor object of its own
+ * (per-transaction buffers and caches key on the executor, and must not outlive a rollback):
+ * when `fn` throws, its writes are rolled back to the savepoint and the error is rethrown; the
+ * transaction goes on. Both SQLite and PostgreSQL (where the rollback also clears the "current
+ * transaction is aborted" state a failed statement leaves). If the savepoint itself cannot be
+ * rolled back (the database ended the transaction, e.g. an I/O error), throws `SavepointLost`.
+ */
+export async function inSavepoint<T>(trx: Transaction<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  // One name for all: ROLLBACK TO and RELEASE act on the innermost savepoint of that name (SQLite
+  // and PostgreSQL), so nesting works, and the statements stay the same text (prepared once).
+  const name = sql.id('baton_savepoint');
+  await sql`savepoint ${name}`.execute(trx);
+  let value: T;
+  try {
+    value = await fn(trx.withPlugin(new OwnExecutor()));
+  } catch (error) {
+    try {
+      await sql`rollback to savepoint ${name}`.execute(trx);
+      await sql`release savepoint ${name}`.execute(trx);
+    } catch (lost) {
+      throw new SavepointLost(lost);
+    }
+    throw error;
+  }
+  await sql`release savepoint ${name}`.execute(trx);
+  return value;
+}
+
+/** The transaction a savepoint belonged to is gone: the whole transaction must fail. */
+export class SavepointLost extends Error {
+  constructor(cause: unknown) {
+    super('the transaction ended under a savepoint', { cause });
+    this.name = 'SavepointLost';
+  }
+}
+
+/** Gives the executor it is added to an identity of its own; changes nothing else. */
+class OwnExecutor implements KyselyPlugin {
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     return args.node;
   }
@@ -232,15 +269,10 @@ class GroupCommit {
     try {
       await this.#db.transaction().execute(async (trx) => {
         for (const unit of units) {
-          await sql`savepoint baton_unit`.execute(trx);
           try {
-            const value = await unit.fn(trx.withPlugin(new UnitMarker()));
-            await sql`release savepoint baton_unit`.execute(trx);
-            outcomes.push({ ok: true, value });
+            outcomes.push({ ok: true, value: await inSavepoint(trx, unit.fn) });
           } catch (error) {
-            // If SQLite already ended the transaction (an I/O error), this throws and the group fails.
-            await sql`rollback to savepoint baton_unit`.execute(trx);
-            await sql`release savepoint baton_unit`.execute(trx);
+            if (error instanceof SavepointLost) throw error.cause;
             outcomes.push({ ok: false, error });
           }
         }

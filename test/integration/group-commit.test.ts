@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, withTransaction, type Database } from '../../src/store/database.js';
+import { inSavepoint, openDatabase, withTransaction, type Database } from '../../src/store/database.js';
 
 let dir: string;
 let file: string;
@@ -146,6 +146,28 @@ describe('SQLite group commit', () => {
     // The connection is usable afterwards.
     await withTransaction(database, put('after', 3));
     expect(committed()).toEqual({ after: 3 });
+  });
+
+  it('savepoints nest: a failing inner one is rolled back alone, inside a transaction of a group', async () => {
+    await open();
+    const [outcome] = await Promise.all([
+      withTransaction(database, async (trx) => {
+        await inSavepoint(trx, async (outer) => {
+          await put('kept', 1)(outer);
+          await expect(
+            inSavepoint(outer, async (inner) => {
+              await put('undone', 2)(inner);
+              throw new Error('inner refused');
+            }),
+          ).rejects.toThrow('inner refused');
+          await put('after', 3)(outer);
+        });
+        return 'ok';
+      }),
+      withTransaction(database, put('neighbour', 4)),
+    ]);
+    expect(outcome).toBe('ok');
+    expect(committed()).toEqual({ after: 3, kept: 1, neighbour: 4 });
   });
 
   it('with groupCommitUnits 1 every transaction commits on its own', async () => {

@@ -45,6 +45,18 @@ async function aCustomerAsksForAPerson(request: Inject, contact: Record<string, 
 
 const LUCIA = { name: 'Lucía', language: 'es', properties: { plan: 'enterprise' } };
 
+/**
+ * The example's webhook target (hooks.acme.test) does not resolve here, and a lookup takes ~5 s
+ * to fail; each drain that had a webhook in flight waited for it, and the test that drains six
+ * times ran into its 30 s timeout now and then. Pointed at a loopback address instead, which the
+ * workspace refuses at once (allowPrivateNetworks: false): these tests are about timers.
+ */
+function withRefusedWebhook(config: string): string {
+  const out = config.replace('https://hooks.acme.test/baton', 'http://127.0.0.1:9/baton');
+  if (out === config) throw new Error('the example no longer has the webhook target this test replaces');
+  return out;
+}
+
 eachDialect('timers: SLA first response', (dialect) => {
   let t: TestApp;
   let olu: Record<string, string>;
@@ -57,7 +69,7 @@ eachDialect('timers: SLA first response', (dialect) => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp(dialect);
+    t = await startTestApp(dialect, { config: withRefusedWebhook(EXAMPLE_CONFIG) });
     olu = await t.tokenFor('olu');
     ana = await t.tokenFor('ana');
   });
@@ -195,7 +207,7 @@ eachDialect('timers: overflow and tasks', (dialect) => {
   beforeAll(async () => {
     expect(OVERFLOW_CONFIG).toContain('firstResponse: 30m');
     expect(OVERFLOW_CONFIG).toContain('type: check_in');
-    t = await startTestApp(dialect, { config: OVERFLOW_CONFIG });
+    t = await startTestApp(dialect, { config: withRefusedWebhook(OVERFLOW_CONFIG) });
     ana = await t.tokenFor('ana');
   });
   afterAll(async () => {

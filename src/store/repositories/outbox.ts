@@ -160,34 +160,74 @@ export async function markDone(ex: Executor, id: string, now: number, attempt?: 
 }
 
 /**
- * markDone for a batch of claimed items: one UPDATE per distinct `attempts` value (a batch of
- * fresh rows has one), with the same guards — still `processing`, still the claimed attempt.
- * Returns the ids that were settled.
+ * Due rows taken by a transaction that will settle them itself before it commits (transactional
+ * jobs: their effects and "done" commit together, so no lease is needed). Locked on PostgreSQL
+ * (`FOR UPDATE SKIP LOCKED`: another worker takes other rows); SQLite's single writer excludes
+ * the rest. Each item's `attempts` is the attempt it is about to make (stored + 1), as a claim
+ * would have counted it.
  */
-export async function markAllDone(
-  ex: Executor,
-  items: readonly { readonly id: string; readonly attempts: number }[],
-  now: number,
-): Promise<Set<string>> {
+export async function takeDue(ex: Executor, options: Omit<ClaimOptions, 'leaseMs'>): Promise<OutboxItem[]> {
+  if (options.limit <= 0) return [];
+  const kinds = options.kinds;
+  if (kinds !== undefined && kinds.length === 0) return [];
+  const rows = await ex
+    .selectFrom('outbox')
+    .selectAll()
+    .where(WAITING)
+    .where('available_at', '<=', options.now)
+    .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds ?? []))
+    .orderBy('available_at')
+    .orderBy('id')
+    .limit(options.limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map((row) => ({ ...rowToOutboxItem(row), attempts: row.attempts + 1 }));
+}
+
+/** Rows taken with `takeDue` whose job succeeded, in the taking transaction: done, their attempt counted. */
+export async function settleTaken(ex: Executor, items: readonly { readonly id: string; readonly attempts: number }[], now: number): Promise<void> {
   const idsByAttempt = new Map<number, string[]>();
   for (const item of items) {
     const ids = idsByAttempt.get(item.attempts);
     if (ids === undefined) idsByAttempt.set(item.attempts, [item.id]);
     else ids.push(item.id);
   }
-  const done = new Set<string>();
   for (const [attempts, ids] of idsByAttempt) {
-    const rows = await ex
-      .updateTable('outbox')
-      .set({ status: 'done', updated_at: now, last_error: null })
-      .where('id', 'in', ids)
-      .where('status', '=', 'processing')
-      .where('attempts', '=', attempts)
-      .returning('id')
-      .execute();
-    for (const row of rows) done.add(row.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      await ex
+        .updateTable('outbox')
+        .set({ status: 'done', attempts, updated_at: now, last_error: null })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+    }
   }
-  return done;
+}
+
+/**
+ * A row taken with `takeDue` whose job failed (its effects already rolled back to a savepoint):
+ * retried later (`failed`, with backoff) or dead-lettered when its attempts are used up or the
+ * error is permanent — as `markFailed` does for a claimed row. Returns the new status.
+ */
+export async function failTaken(
+  ex: Executor,
+  input: { readonly item: OutboxItem; readonly error: string; readonly now: number; readonly retry: RetryPolicy; readonly permanent?: boolean },
+): Promise<Extract<OutboxStatus, 'failed' | 'dead'>> {
+  const { item } = input;
+  const dead = input.permanent === true || item.attempts >= input.retry.attempts;
+  const status = dead ? 'dead' : 'failed';
+  await ex
+    .updateTable('outbox')
+    .set({
+      status,
+      attempts: item.attempts,
+      last_error: input.error.slice(0, 2_000),
+      updated_at: input.now,
+      available_at: dead ? input.now : input.now + backoffDelayMs(input.retry, item.attempts, item.id),
+    })
+    .where('id', '=', item.id)
+    .execute();
+  return status;
 }
 
 export interface RetryPolicy {
