@@ -10,14 +10,19 @@
  */
 import type { ChannelType } from '../../contract/common.js';
 import type { CandidateTrace } from '../../contract/trace.js';
-import type { AgentState, Schedule, UserModel, WorkspaceModel } from '../model.js';
+import type { Availability } from '../../contract/common.js';
+import type { Schedule, UserModel, WorkspaceModel } from '../model.js';
 import { isOpenAt } from '../schedule/schedule.js';
+import { workspaceIndex } from '../workspace.js';
+import { AgentStates, loadFor } from './agent-states.js';
 import type { Eligibility, EligibilityContext } from './find-eligible-agents.js';
 
 export interface Roster {
   readonly ids: readonly string[];
   /** The user model per candidate; undefined for an id the workspace does not know. */
   readonly users: readonly (UserModel | undefined)[];
+  /** Each candidate's position in the workspace's user order (`AgentStates`), or -1 if unknown. */
+  readonly slots: Int32Array;
   /** Index into `schedules` of the candidate's schedule, or -1 (none, or a dangling id). */
   readonly scheduleSlot: Int32Array;
   /** The distinct schedules of the candidates. */
@@ -38,6 +43,8 @@ export interface Roster {
 
 export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], requiredSkills: readonly string[]): Roster {
   const users = ids.map((id) => workspace.users.get(id));
+  const userSlots = workspaceIndex(workspace).userSlots;
+  const slots = Int32Array.from(ids, (id) => userSlots.get(id) ?? -1);
   const schedules: Schedule[] = [];
   const scheduleSlot = new Int32Array(ids.length).fill(-1);
   const missingSkill: (string | null)[] = [];
@@ -65,6 +72,7 @@ export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], r
   return {
     ids,
     users,
+    slots,
     scheduleSlot,
     schedules,
     offDutyText: schedules.map((schedule) => `off duty (schedule ${schedule.id})`),
@@ -100,22 +108,6 @@ const CLOSED = 2;
 /** Open/closed answers of the running decision's schedules (`eligibleInRoster` is not re-entrant). */
 let openState = new Uint8Array(16);
 
-/** `load[channelType]`, read by name: a keyed read with a variable key is several times slower. */
-function loadFor(load: AgentState['load'], channelType: ChannelType): number | undefined {
-  switch (channelType) {
-    case 'chat':
-      return load.chat;
-    case 'email':
-      return load.email;
-    case 'in_app':
-      return load.in_app;
-    case 'api':
-      return load.api;
-    default:
-      return load[channelType];
-  }
-}
-
 function capsFor(roster: Roster, channelType: ChannelType): readonly (number | undefined)[] {
   let caps = roster.caps.get(channelType);
   if (caps === undefined) {
@@ -131,10 +123,15 @@ function capsFor(roster: Roster, channelType: ChannelType): readonly (number | u
  * count, in the same order, with the same first reason per candidate.
  */
 export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligibility {
-  const { ids, users, scheduleSlot, missingSkill } = roster;
+  const { ids, users, slots, scheduleSlot, missingSkill } = roster;
   const count = ids.length;
   const channelType = ctx.channelType;
-  const agents: ReadonlyMap<string, AgentState> = ctx.agents;
+  const agents = ctx.agents;
+  // States laid out by workspace slot when the caller loaded them so for this workspace; a plain
+  // map (tests, hand-made inputs) is read by id, with the same answers.
+  const dense = agents instanceof AgentStates && agents.workspace === ctx.workspace ? agents : null;
+  const statuses = dense === null ? null : dense.statuses;
+  const loads = dense === null ? null : dense.loads(channelType);
   const exclude = ctx.exclude;
   let last = roster.lastTraces.get(channelType);
   if (last === undefined) {
@@ -152,8 +149,18 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligi
   for (let index = 0; index < count; index += 1) {
     const id = ids[index]!;
     const user = users[index];
-    const state = agents.get(id);
-    const load = (state === undefined ? undefined : loadFor(state.load, channelType)) ?? 0;
+    const slot = slots[index]!;
+    // Undefined status: no live state, which reads as offline with no load.
+    let status: Availability | undefined;
+    let load: number;
+    if (statuses !== null && loads !== null && slot >= 0) {
+      status = statuses[slot];
+      load = loads[slot]!;
+    } else {
+      const state = agents.get(id);
+      status = state?.status;
+      load = (state === undefined ? undefined : loadFor(state.load, channelType)) ?? 0;
+    }
     const cap = caps[index];
     const capacity = cap ?? null;
     let reason: string | null = null;
@@ -162,17 +169,17 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligi
       reason = 'unknown user';
     } else if (exclude?.userIds.has(id) === true) {
       reason = exclude.reason;
-    } else if (state === undefined || state.status !== 'available') {
-      reason = state?.status ?? 'offline';
+    } else if (status !== 'available') {
+      reason = status ?? 'offline';
     } else {
-      const slot = scheduleSlot[index]!;
-      if (slot >= 0) {
-        let open = openState[slot]!;
+      const scheduleIndex = scheduleSlot[index]!;
+      if (scheduleIndex >= 0) {
+        let open = openState[scheduleIndex]!;
         if (open === UNKNOWN) {
-          open = isOpenAt(roster.schedules[slot]!, ctx.now) ? OPEN : CLOSED;
-          openState[slot] = open;
+          open = isOpenAt(roster.schedules[scheduleIndex]!, ctx.now) ? OPEN : CLOSED;
+          openState[scheduleIndex] = open;
         }
-        if (open === CLOSED) reason = roster.offDutyText[slot]!;
+        if (open === CLOSED) reason = roster.offDutyText[scheduleIndex]!;
       }
       if (reason === null) reason = missingSkill[index]!;
       if (reason === null) {
