@@ -32,13 +32,40 @@ export interface Roster {
   /** `missing skill <skill>` for the first required skill the candidate lacks, else null. */
   readonly missingSkill: readonly (string | null)[];
   /**
-   * The candidate traces handed out last, per channel type and candidate: a decision whose
-   * candidate has the same reason, load and capacity returns the same (frozen) object instead of
-   * allocating ~150 new ones. A memo of values, so it cannot change what a trace says.
+   * The candidate traces handed out last, per channel type: a decision whose candidate has the
+   * same reason and load (the capacity is the roster's, fixed per channel type) returns the same
+   * (frozen) object instead of allocating ~150 new ones. A memo of values, so it cannot change
+   * what a trace says.
    */
-  readonly lastTraces: Map<ChannelType, (CandidateTrace | undefined)[]>;
+  readonly lastTraces: Map<ChannelType, TraceMemo>;
   /** Each candidate's capacity for a channel type (undefined: no cap), built on first use. */
   readonly caps: Map<ChannelType, readonly (number | undefined)[]>;
+}
+
+/**
+ * Two traces per candidate, the latest and the one before: a candidate's reason flips between
+ * two values as their schedule opens and closes, and with one remembered trace about 18 of ~150
+ * were built anew per decision on the benchmark. Reasons and loads are kept beside the traces so
+ * that the check reads two arrays, not each remembered object.
+ */
+interface TraceMemo {
+  readonly latest: (CandidateTrace | undefined)[];
+  readonly latestReason: (string | null)[];
+  readonly latestLoad: Float64Array;
+  readonly before: (CandidateTrace | undefined)[];
+  readonly beforeReason: (string | null)[];
+  readonly beforeLoad: Float64Array;
+}
+
+function emptyMemo(count: number): TraceMemo {
+  return {
+    latest: new Array<CandidateTrace | undefined>(count).fill(undefined),
+    latestReason: new Array<string | null>(count).fill(null),
+    latestLoad: new Float64Array(count),
+    before: new Array<CandidateTrace | undefined>(count).fill(undefined),
+    beforeReason: new Array<string | null>(count).fill(null),
+    beforeLoad: new Float64Array(count),
+  };
 }
 
 export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], requiredSkills: readonly string[]): Roster {
@@ -133,11 +160,12 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligi
   const statuses = dense === null ? null : dense.statuses;
   const loads = dense === null ? null : dense.loads(channelType);
   const exclude = ctx.exclude;
-  let last = roster.lastTraces.get(channelType);
-  if (last === undefined) {
-    last = new Array<CandidateTrace | undefined>(count).fill(undefined);
-    roster.lastTraces.set(channelType, last);
+  let memo = roster.lastTraces.get(channelType);
+  if (memo === undefined) {
+    memo = emptyMemo(count);
+    roster.lastTraces.set(channelType, memo);
   }
+  const { latest, latestReason, latestLoad, before, beforeReason, beforeLoad } = memo;
   const caps = capsFor(roster, channelType);
   // Schedules are asked once per decision each (agents share a handful).
   if (openState.length < roster.schedules.length) openState = new Uint8Array(roster.schedules.length * 2);
@@ -189,14 +217,26 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligi
     }
 
     if (reason === null) eligible.push(id);
-    const previous = last[index];
-    if (previous !== undefined && previous.reason === reason && previous.load === load && previous.capacity === capacity) {
-      candidates[index] = previous;
-    } else {
-      const trace: CandidateTrace = Object.freeze({ user: id, eligible: reason === null, reason, load, capacity });
-      last[index] = trace;
-      candidates[index] = trace;
+    const recent = latest[index];
+    if (recent !== undefined && latestReason[index] === reason && latestLoad[index] === load) {
+      candidates[index] = recent;
+      continue;
     }
+    const older = before[index];
+    let trace: CandidateTrace;
+    if (older !== undefined && beforeReason[index] === reason && beforeLoad[index] === load) {
+      trace = older;
+    } else {
+      trace = Object.freeze({ user: id, eligible: reason === null, reason, load, capacity });
+    }
+    // The latest becomes the one before: swapping keeps both variants of a flipping candidate.
+    before[index] = recent;
+    beforeReason[index] = latestReason[index]!;
+    beforeLoad[index] = latestLoad[index]!;
+    latest[index] = trace;
+    latestReason[index] = reason;
+    latestLoad[index] = load;
+    candidates[index] = trace;
   }
   return { eligible, candidates, staffed };
 }
