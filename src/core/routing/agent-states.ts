@@ -35,6 +35,8 @@ export class AgentStates extends Map<string, AgentState> {
   private readonly slotOf: ReadonlyMap<string, number>;
   /** Status per workspace user slot; undefined: no state for that user. */
   private readonly statusBySlot: (Availability | undefined)[];
+  /** `state.lastAssignedAt ?? -Infinity` per slot (-Infinity without a state): pick's tie-breaker. */
+  private readonly lastAssignedBySlot: Float64Array;
   /** `loadFor(state.load, type) ?? 0` per slot (0 without a state), built per type on first read. */
   private readonly loadsByType = new Map<ChannelType, Float64Array>();
 
@@ -45,6 +47,7 @@ export class AgentStates extends Map<string, AgentState> {
     this.workspace = workspace;
     this.slotOf = workspaceIndex(workspace).userSlots;
     this.statusBySlot = new Array<Availability | undefined>(this.slotOf.size).fill(undefined);
+    this.lastAssignedBySlot = new Float64Array(this.slotOf.size).fill(-Infinity);
     for (const [userId, state] of entries) this.set(userId, state);
   }
 
@@ -53,6 +56,7 @@ export class AgentStates extends Map<string, AgentState> {
     const slot = this.slotOf.get(userId);
     if (slot !== undefined) {
       this.statusBySlot[slot] = state.status;
+      this.lastAssignedBySlot[slot] = state.lastAssignedAt ?? -Infinity;
       for (const [type, loads] of this.loadsByType) loads[slot] = loadFor(state.load, type) ?? 0;
     }
     return this;
@@ -62,6 +66,7 @@ export class AgentStates extends Map<string, AgentState> {
     const slot = this.slotOf.get(userId);
     if (slot !== undefined) {
       this.statusBySlot[slot] = undefined;
+      this.lastAssignedBySlot[slot] = -Infinity;
       for (const loads of this.loadsByType.values()) loads[slot] = 0;
     }
     return super.delete(userId);
@@ -69,6 +74,7 @@ export class AgentStates extends Map<string, AgentState> {
 
   override clear(): void {
     this.statusBySlot.fill(undefined);
+    this.lastAssignedBySlot.fill(-Infinity);
     for (const loads of this.loadsByType.values()) loads.fill(0);
     super.clear();
   }
@@ -76,6 +82,11 @@ export class AgentStates extends Map<string, AgentState> {
   /** Status by workspace user slot (`workspaceIndex(workspace).userSlots`). */
   get statuses(): readonly (Availability | undefined)[] {
     return this.statusBySlot;
+  }
+
+  /** When each slot's agent was last assigned (-Infinity: never, or no state). */
+  get lastAssignedAts(): Float64Array {
+    return this.lastAssignedBySlot;
   }
 
   /** Open load on `channelType` by workspace user slot; 0 for a user without a state. */

@@ -10,12 +10,13 @@
  */
 import type { ChannelType } from '../../contract/common.js';
 import type { CandidateTrace } from '../../contract/trace.js';
-import type { Availability } from '../../contract/common.js';
+import type { Availability, Strategy } from '../../contract/common.js';
 import type { Schedule, UserModel, WorkspaceModel } from '../model.js';
 import { isOpenAt } from '../schedule/schedule.js';
 import { workspaceIndex } from '../workspace.js';
 import { AgentStates, loadFor } from './agent-states.js';
 import type { Eligibility, EligibilityContext } from './find-eligible-agents.js';
+import { pickAgent, type PickContext } from './pick-agent.js';
 
 export interface Roster {
   readonly ids: readonly string[];
@@ -149,14 +150,24 @@ function capsFor(roster: Roster, channelType: ChannelType): readonly (number | u
  * the same eligible list, candidate traces (equal values; shared frozen objects) and staffed
  * count, in the same order, with the same first reason per candidate.
  */
-export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligibility {
+export interface RosterEligibility extends Eligibility {
+  /** The roster index of each eligible candidate, in the order of `eligible`. */
+  readonly eligibleAt: readonly number[];
+}
+
+/** The states of `agents` by workspace slot, when they were laid out for this workspace. */
+function denseStates(agents: EligibilityContext['agents'], workspace: WorkspaceModel): AgentStates | null {
+  return agents instanceof AgentStates && agents.workspace === workspace ? agents : null;
+}
+
+export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): RosterEligibility {
   const { ids, users, slots, scheduleSlot, missingSkill } = roster;
   const count = ids.length;
   const channelType = ctx.channelType;
   const agents = ctx.agents;
   // States laid out by workspace slot when the caller loaded them so for this workspace; a plain
   // map (tests, hand-made inputs) is read by id, with the same answers.
-  const dense = agents instanceof AgentStates && agents.workspace === ctx.workspace ? agents : null;
+  const dense = denseStates(agents, ctx.workspace);
   const statuses = dense === null ? null : dense.statuses;
   const loads = dense === null ? null : dense.loads(channelType);
   const exclude = ctx.exclude;
@@ -171,6 +182,7 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligi
   if (openState.length < roster.schedules.length) openState = new Uint8Array(roster.schedules.length * 2);
   openState.fill(UNKNOWN, 0, roster.schedules.length);
   const eligible: string[] = [];
+  const eligibleAt: number[] = [];
   const candidates: CandidateTrace[] = new Array<CandidateTrace>(count);
   let staffed = 0;
 
@@ -216,7 +228,10 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligi
       }
     }
 
-    if (reason === null) eligible.push(id);
+    if (reason === null) {
+      eligible.push(id);
+      eligibleAt.push(index);
+    }
     const recent = latest[index];
     if (recent !== undefined && latestReason[index] === reason && latestLoad[index] === load) {
       candidates[index] = recent;
@@ -238,5 +253,48 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligi
     latestLoad[index] = load;
     candidates[index] = trace;
   }
-  return { eligible, candidates, staffed };
+  return { eligible, eligibleAt, candidates, staffed };
+}
+
+/**
+ * `pickAgent(strategy, result.eligible, ctx)` for the result of `eligibleInRoster` on this
+ * roster: with states laid out by slot it reads each eligible agent's load, capacity and last
+ * assignment by position instead of two `Map.get`s per agent; otherwise it is `pickAgent`.
+ */
+export function pickInRoster(strategy: Strategy, roster: Roster, result: RosterEligibility, ctx: PickContext): string | null {
+  const dense = denseStates(ctx.agents, ctx.workspace);
+  if (dense === null || strategy === 'manual') return pickAgent(strategy, result.eligible, ctx);
+  const { slots } = roster;
+  const eligibleAt = result.eligibleAt;
+  const lastAssigned = dense.lastAssignedAts;
+  const leastBusy = strategy === 'least_busy';
+  const loads = dense.loads(ctx.channelType);
+  const caps = capsFor(roster, ctx.channelType);
+  let best = -1;
+  let bestRatio = Infinity;
+  let bestAt = Infinity;
+  for (let k = 0; k < eligibleAt.length; k += 1) {
+    const index = eligibleAt[k]!;
+    const slot = slots[index]!;
+    // Eligible means known and available, so every eligible candidate has a slot and a state.
+    if (slot < 0) return pickAgent(strategy, result.eligible, ctx);
+    const at = lastAssigned[slot]!;
+    if (!leastBusy) {
+      // round_robin: assigned longest ago (never: -Infinity) first, ties by member order.
+      if (best < 0 || at < bestAt) {
+        best = index;
+        bestAt = at;
+      }
+      continue;
+    }
+    const load = loads[slot]!;
+    const cap = caps[index];
+    const ratio = cap === undefined || cap <= 0 ? load : load / cap;
+    if (best < 0 || ratio < bestRatio || (ratio === bestRatio && at < bestAt)) {
+      best = index;
+      bestRatio = ratio;
+      bestAt = at;
+    }
+  }
+  return best < 0 ? null : roster.ids[best]!;
 }
