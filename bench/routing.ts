@@ -18,6 +18,7 @@
  * and that (1) used the rule (2) names.
  */
 import os from 'node:os';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { Engine, type NestedCondition, type TopLevelCondition } from 'json-rules-engine';
 import type { ChannelType, Priority, Trigger } from '../src/contract/common.js';
 import type { Condition, OperatorSpec, Scalar } from '../src/contract/conditions.js';
@@ -642,6 +643,67 @@ async function timeAsync(samples: readonly Sample[], call: (sample: Sample) => P
   return finish(nanos, start, cpu);
 }
 
+interface Collections {
+  /** Minor (scavenge) collections: a pause on the decision they interrupt. */
+  readonly minor: number;
+  /** Major and incremental-marking steps. */
+  readonly other: number;
+  readonly totalMs: number;
+  readonly maxMs: number;
+}
+
+/**
+ * Garbage collections V8 reports while `during` runs. Entries reach the observer some time after
+ * the collection (not on the next turn of the loop): it waits 200 ms, outside any timing.
+ */
+async function countCollections<T>(during: () => T): Promise<{ result: T; collections: Collections }> {
+  let minor = 0;
+  let other = 0;
+  let totalMs = 0;
+  let maxMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as PerformanceEntry & { readonly detail?: { readonly kind?: number } | null }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) minor += 1;
+      else other += 1;
+      totalMs += entry.duration;
+      maxMs = Math.max(maxMs, entry.duration);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const result = during();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  observer.disconnect();
+  return { result, collections: { minor, other, totalMs: round(totalMs, 1), maxMs: round(maxMs, 2) } };
+}
+
+/**
+ * The machine's own noise: the same fixed arithmetic (no allocation, no branches that depend on
+ * data) timed like the decisions, sized to take about as long as a median decision. Its p99 ÷ p50
+ * is what preemption and interrupts alone do to a percentile on this machine at this moment.
+ */
+function timeFixedWork(count: number, targetUs: number): LatencySummary & { readonly p99OverP50: number } {
+  const values = Float64Array.from({ length: 1_024 }, (_, index) => index * 1.5);
+  let sink = 0;
+  const work = (rounds: number): void => {
+    for (let round = 0; round < rounds; round += 1) for (let index = 0; index < values.length; index += 1) sink += values[index]! * round;
+  };
+  // Calibrate: rounds per microsecond, from a run long enough to be above timer resolution.
+  const calibrationStart = process.hrtime.bigint();
+  work(2_000);
+  const nanosPerRound = Number(process.hrtime.bigint() - calibrationStart) / 2_000;
+  const rounds = Math.max(1, Math.round((targetUs * 1_000) / nanosPerRound));
+  const nanos = new Float64Array(count);
+  for (let i = 0; i < count; i += 1) {
+    const before = process.hrtime.bigint();
+    work(rounds);
+    nanos[i] = Number(process.hrtime.bigint() - before);
+  }
+  if (sink === -1) console.log('unreachable');
+  const latency = summarise(nanos);
+  return { ...latency, p99OverP50: round(latency.p99Us / latency.p50Us, 2) };
+}
+
 function spread(values: readonly number[]): Record<string, number> {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
@@ -675,16 +737,19 @@ export async function run(): Promise<void> {
   const outcomes = new Map<string, number>();
   /** Queued while the place is closed: the decision formats the next opening for the customer. */
   const closedQueued: boolean[] = new Array<boolean>(samples.length).fill(false);
-  const decide = timeSync(
-    samples,
-    (sample) => decideHandoff(sample.input),
-    (trace, index) => {
-      decisionRule[index] = trace?.rule ?? null;
-      closedQueued[index] = trace !== null && trace.outcome === 'queued' && trace.nextOpenAt !== null;
-      const outcome = trace?.outcome ?? 'none (soft trigger, no rule)';
-      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-    },
+  const { result: decide, collections: decideCollections } = await countCollections(() =>
+    timeSync(
+      samples,
+      (sample) => decideHandoff(sample.input),
+      (trace, index) => {
+        decisionRule[index] = trace?.rule ?? null;
+        closedQueued[index] = trace !== null && trace.outcome === 'queued' && trace.nextOpenAt !== null;
+        const outcome = trace?.outcome ?? 'none (soft trigger, no rule)';
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      },
+    ),
   );
+  const fixedWork = timeFixedWork(DECISIONS, decide.latency.p50Us);
 
   const batonRule: string[] = new Array<string>(samples.length).fill('');
   const evaluatedCount: number[] = new Array<number>(samples.length).fill(0);
@@ -766,6 +831,15 @@ export async function run(): Promise<void> {
     },
     results: {
       decideHandoff: { ...decide.latency, cpuMeanUs: decide.cpuMeanUs, decisionsPerSecond: decide.perSecond, wallSeconds: decide.wallSeconds },
+      decideHandoffGarbageCollections: {
+        note: 'V8 collections (PerformanceObserver "gc") during the timed decideHandoff loop; each pause lands on the one decision it interrupts',
+        ...decideCollections,
+      },
+      machineNoise: {
+        note: 'fixed arithmetic without allocation, timed like the decisions and sized like their p50, right after them: p99 ÷ p50 here is what this machine does to any work of that length',
+        fixedWork,
+        decideHandoffP99OverP50: round(decide.latency.p99Us / decide.latency.p50Us, 2),
+      },
       decideHandoffByKind: {
         note: 'the same timed calls, split: queued at a closed place (the decision formats the next opening for the customer) and all others',
         queuedWhileClosed: decideClosedQueued,
@@ -799,6 +873,9 @@ export async function run(): Promise<void> {
   console.log(`  winning rule index p50 ${spread(winnerPositions).p50}, fallback ${round(fallbackShare * 100, 1)}%, rules evaluated p50 ${spread(evaluatedCount).p50}`);
   console.log(`  decideHandoff      ${l(decide.latency)}  → ${decide.perSecond} decisions/s`);
   console.log(`    queued while closed (${decideClosedQueued.samples}): ${l(decideClosedQueued)}; others: ${l(decideOthers)}`);
+  console.log(
+    `    GC during the loop: ${decideCollections.minor} minor + ${decideCollections.other} other collections, ${decideCollections.totalMs} ms (max ${decideCollections.maxMs} ms); fixed work of the same length: ${l(fixedWork)} (p99/p50 ${fixedWork.p99OverP50})`,
+  );
   console.log(`  evaluateRuleset    ${l(evaluate.latency)}  → ${evaluate.perSecond} /s`);
   console.log(`  json-rules-engine  ${l(engine.latency)}  → ${engine.perSecond} /s  (${jreSamples.length} facts)`);
   console.log(`  CPU per call: decideHandoff ${decide.cpuMeanUs} µs, evaluateRuleset ${evaluate.cpuMeanUs} µs, json-rules-engine ${engine.cpuMeanUs} µs; load average ${loadBefore.join(' ')} → ${loadAfter.join(' ')}`);

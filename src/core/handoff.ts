@@ -16,6 +16,7 @@ import type {
   PlannedTimer,
 } from '../contract/trace.js';
 import { parseDurationSeconds } from './duration.js';
+import { isoInstant } from './iso-instant.js';
 import type {
   AgentState,
   ContactFacts,
@@ -35,9 +36,8 @@ import {
   waitText,
 } from './routing/customer-texts.js';
 import { estimateWaitSeconds } from './routing/estimate-wait.js';
-import { findEligibleAgents } from './routing/find-eligible-agents.js';
-import { pickAgent } from './routing/pick-agent.js';
-import { eligibleInRoster } from './routing/roster.js';
+import { findEligibleAgents, type EligibilityContext } from './routing/find-eligible-agents.js';
+import { eligibleInRoster, pickInRoster } from './routing/roster.js';
 import { chooseMessageLanguage, primarySubtag, renderTemplate, usesVariable } from './routing/render-template.js';
 import type { CompiledRuleset } from './rules/compile.js';
 import { compileRuleset, evaluateRuleset } from './rules/compile.js';
@@ -349,8 +349,11 @@ class Router {
     const teamId = place.kind === 'team' ? place.team.id : (place.team?.id ?? null);
     const queueId = place.kind === 'queue' ? place.queue.id : null;
 
-    const check = eligibleInRoster(rosterFor(this.workspace, members, requiredSkills), this.eligibilityContext(requiredSkills));
-    const base = {
+    const roster = rosterFor(this.workspace, members, requiredSkills);
+    const check = eligibleInRoster(roster, this.eligibilityContext(requiredSkills));
+    // The place's result, completed by the branch that decides: one object per decision, where
+    // spreading a base into each outcome built two (bench/results/routing-profile.md).
+    const routed = this.result(destination, 'queued', {
       team: teamId,
       queue: queueId,
       strategy,
@@ -358,17 +361,16 @@ class Router {
       eligible: check.eligible,
       members,
       staffed: check.staffed,
-    };
+    });
 
     if (this.keepOwner && this.owner !== null) {
       // The place is recorded for visibility; its agents follow and are alerted (PRODUCT.md §3).
       const owner = this.owner;
       const pool = check.eligible.length > 0 ? check.eligible : members;
-      return this.result(destination, 'kept_owner', {
-        ...base,
-        assignee: owner,
-        followers: pool.filter((id) => id !== owner),
-      });
+      routed.outcome = 'kept_owner';
+      routed.assignee = owner;
+      routed.followers = pool.filter((id) => id !== owner);
+      return routed;
     }
 
     if (place.kind === 'queue' && place.queue.scheduleId !== null) {
@@ -393,13 +395,16 @@ class Router {
         }
         const nextOpenAt = nextOpeningAfter(schedule, this.input.now);
         if (nextOpenAt === null) this.notes.push(`schedule ${schedule.id} does not open within a year`);
-        return this.result(destination, 'queued', { ...base, outOfHours: true, nextOpenAt, waitUnknown: nextOpenAt === null });
+        routed.outOfHours = true;
+        routed.nextOpenAt = nextOpenAt;
+        routed.waitUnknown = nextOpenAt === null;
+        return routed;
       }
     }
 
     if (strategy === 'manual') {
       this.notes.push(`${placeLabel(place)} is manual: waits for an agent to claim it`);
-      return this.result(destination, 'queued', base);
+      return routed;
     }
 
     // Stickiness only for a previous owner who is eligible now (CW #9587: a reopened
@@ -407,7 +412,10 @@ class Router {
     const previous = this.conversation.previousOwnerId;
     if (sticky && previous !== null) {
       if (check.eligible.includes(previous)) {
-        return this.result(destination, 'assigned', { ...base, assignee: previous, sticky: true });
+        routed.outcome = 'assigned';
+        routed.assignee = previous;
+        routed.sticky = true;
+        return routed;
       }
       const trace = check.candidates.find((c) => c.user === previous);
       this.notes.push(
@@ -417,14 +425,18 @@ class Router {
       );
     }
 
-    const pick = pickAgent(strategy, check.eligible, {
+    const pick = pickInRoster(strategy, roster, check, {
       workspace: this.workspace,
       agents: this.input.agents,
       channelType: this.channelType,
     });
-    if (pick !== null) return this.result(destination, 'assigned', { ...base, assignee: pick });
+    if (pick !== null) {
+      routed.outcome = 'assigned';
+      routed.assignee = pick;
+      return routed;
+    }
     this.notes.push(`nobody in ${placeLabel(place)} is eligible now: waits until someone is`);
-    return this.result(destination, 'queued', base);
+    return routed;
   }
 
   private outOfHoursConditionHolds(queue: QueueModel): boolean {
@@ -442,35 +454,35 @@ class Router {
     return queue.teamId === null ? null : (this.workspace.teams.get(queue.teamId) ?? null);
   }
 
-  private eligibilityContext(requiredSkills: readonly string[]) {
+  private eligibilityContext(requiredSkills: readonly string[]): EligibilityContext {
     return {
       workspace: this.workspace,
       agents: this.input.agents,
       now: this.input.now,
       channelType: this.channelType,
       requiredSkills,
-      ...(this.input.exclude === undefined ? {} : { exclude: this.input.exclude }),
+      exclude: this.input.exclude,
     };
   }
 
+  /** Fields left out take their defaults; read one by one, since spreading a partial is slow. */
   private result(destination: Destination, outcome: Routed['outcome'], fields: Partial<Routed>): Routed {
     return {
       destination,
       outcome,
-      assignee: null,
-      team: null,
-      queue: null,
-      followers: [],
-      strategy: null,
-      sticky: false,
-      candidates: [],
-      outOfHours: false,
-      nextOpenAt: null,
-      eligible: [],
-      members: [],
-      staffed: 0,
-      waitUnknown: false,
-      ...fields,
+      assignee: fields.assignee ?? null,
+      team: fields.team ?? null,
+      queue: fields.queue ?? null,
+      followers: fields.followers ?? [],
+      strategy: fields.strategy ?? null,
+      sticky: fields.sticky ?? false,
+      candidates: fields.candidates ?? [],
+      outOfHours: fields.outOfHours ?? false,
+      nextOpenAt: fields.nextOpenAt ?? null,
+      eligible: fields.eligible ?? [],
+      members: fields.members ?? [],
+      staffed: fields.staffed ?? 0,
+      waitUnknown: fields.waitUnknown ?? false,
       notes: this.notes,
     };
   }
@@ -631,7 +643,7 @@ function planTimers(workspace: WorkspaceModel, routed: Routed, now: Instant): Pl
 // ---------------------------------------------------------------------------------------------
 
 function iso(at: Instant): string {
-  return new Date(at).toISOString();
+  return isoInstant(at);
 }
 
 function union(a: readonly string[], b: readonly string[]): string[] {

@@ -12,6 +12,7 @@ import type { Assistant, TranscriptLine } from './assistant/assistant.js';
 import { decideTurn, type ExternalAssistant } from './decide-turn.js';
 import { decideHandoff } from './handoff.js';
 import type { AgentState, ContactFacts, ConversationFacts, Instant, QueueStats, WorkspaceModel } from './model.js';
+import { AgentStates } from './routing/agent-states.js';
 import type { CompiledRuleset } from './rules/compile.js';
 import { summarizeConversation } from './summarize-conversation.js';
 
@@ -247,7 +248,8 @@ export function applyAgentOverrides(
   agents: ReadonlyMap<string, AgentState>,
   overrides: Readonly<Record<string, AgentOverride>> | undefined,
 ): Map<string, AgentState> {
-  const out = new Map(agents);
+  // Still laid out by workspace slot when the live states were (see AgentStates).
+  const out = agents instanceof AgentStates ? new AgentStates(agents.workspace, agents) : new Map(agents);
   if (overrides === undefined) return out;
   for (const [userId, override] of Object.entries(overrides)) {
     const current: AgentState = agents.get(userId) ?? { userId, status: 'offline', load: {}, lastAssignedAt: null };

@@ -117,6 +117,8 @@ export interface WorkspaceIndex {
    * eligibility reads them by position instead of looking 2,000 users up by id per decision.
    */
   readonly candidateUsers: WeakMap<readonly string[], readonly UserModel[]>;
+  /** Each user's position in `workspace.users` order: where `AgentStates` keeps their live state. */
+  readonly userSlots: ReadonlyMap<string, number>;
   /** Rosters by candidate list, then by required skills (see `rosterFor`). */
   readonly rosters: WeakMap<readonly string[], WeakMap<readonly string[], Roster>>;
 }
@@ -159,7 +161,9 @@ function buildIndex(workspace: WorkspaceModel): WorkspaceIndex {
     if (candidateUsers.has(ids)) continue;
     candidateUsers.set(ids, ids.map((id) => workspace.users.get(id)!));
   }
-  return { teamCandidates, queueCandidates, candidateUsers, rosters: new WeakMap() };
+  const userSlots = new Map<string, number>();
+  for (const id of workspace.users.keys()) userSlots.set(id, userSlots.size);
+  return { teamCandidates, queueCandidates, candidateUsers, userSlots, rosters: new WeakMap() };
 }
 
 /**

@@ -158,7 +158,8 @@ export async function applyHandoff(
         if (full !== undefined && toUserId !== null) {
           fresh.set(toUserId, { ...full, load: { ...full.load, [locked.channelType]: Math.max(written.load, full.load[locked.channelType] ?? 0) } });
         }
-        agents = attempt + 1 >= MAX_ATTEMPTS ? new Map([...fresh].map(([id, state]) => [id, { ...state, status: 'offline' as const }])) : fresh;
+        if (attempt + 1 >= MAX_ATTEMPTS) for (const [id, state] of fresh) fresh.set(id, { ...state, status: 'offline' });
+        agents = fresh;
         break;
       }
       case 'conflict':

@@ -7,6 +7,7 @@ import type { Availability, Trigger } from '../contract/common.js';
 import type { HandoffTrace } from '../contract/trace.js';
 import { decideHandoff } from '../core/handoff.js';
 import type { AgentState, ContactFacts, ConversationFacts, QueueStats } from '../core/model.js';
+import { AgentStates } from '../core/routing/agent-states.js';
 import type { Executor } from '../store/database.js';
 import type { ContactRecord } from '../store/repositories/contacts.js';
 import type { ConversationRecord } from '../store/repositories/conversations.js';
@@ -42,10 +43,14 @@ export function contactFacts(contact: ContactRecord): ContactFacts {
   };
 }
 
-/** Every user of the workspace with live status (else the configured initial one) and open load. */
-export async function loadAgents(ex: Executor, loaded: LoadedWorkspace): Promise<Map<string, AgentState>> {
+/**
+ * Every user of the workspace with live status (else the configured initial one) and open load,
+ * laid out in the workspace's user order too, so routing reads each candidate by position.
+ */
+export async function loadAgents(ex: Executor, loaded: LoadedWorkspace): Promise<AgentStates> {
   const initial = new Map<string, Availability>(loaded.config.users.map((u) => [u.id, u.status]));
-  return loadAgentStates(ex, [...loaded.model.users.keys()], { initialStatus: (id) => initial.get(id) ?? 'offline' });
+  const states = await loadAgentStates(ex, [...loaded.model.users.keys()], { initialStatus: (id) => initial.get(id) ?? 'offline' });
+  return new AgentStates(loaded.model, states);
 }
 
 const NO_STATS: QueueStats = { waiting: 0, recentFirstResponseSeconds: null };

@@ -10,6 +10,7 @@ import { ChannelType, type ErrorDetail } from '../contract/common.js';
 import { Ruleset } from '../contract/config.js';
 import { flattenIssues } from '../contract/issues.js';
 import type { QueueStats } from '../core/model.js';
+import { AgentStates } from '../core/routing/agent-states.js';
 import type { CompiledRuleset } from '../core/rules/compile.js';
 import { applyAgentOverrides, simulateScenario as simulate } from '../core/simulate.js';
 import { BatonError } from '../platform/errors.js';
@@ -51,7 +52,7 @@ export async function simulateScenario(ctx: ServiceContext, scenario: Scenario):
   const userIds = [...model.users.keys()];
   const configuredStatus = new Map(current.config.users.map((user) => [user.id, user.status]));
   const live = await loadAgentStates(db, userIds, { initialStatus: (id) => configuredStatus.get(id) ?? 'available' });
-  const agents = applyAgentOverrides(live, scenario.agents);
+  const agents = applyAgentOverrides(new AgentStates(model, live), scenario.agents);
 
   // decideHandoff asks for statistics synchronously: read every place's once, up front. A queue
   // and a team sharing an id resolve to the queue, the place a routed conversation waits in.

@@ -2,20 +2,24 @@
  * A roster (static facts of a place's people, resolved once) must give exactly what the plain
  * `findEligibleAgents` gives: same eligible list, same candidate traces in the same order, same
  * staffed count — over random workspaces, live states, instants and exclusions, and over a
- * sequence of decisions on one roster, since it hands out remembered trace objects.
+ * sequence of decisions on one roster, since it hands out remembered trace objects. And the
+ * agent `pickInRoster` picks from it is the one `pickAgent` picks from the plain list.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Availability, ChannelType } from '../../contract/common.js';
+import type { Availability, ChannelType, Strategy } from '../../contract/common.js';
 import type { AgentState } from '../model.js';
 import { aWorkspace } from '../testing/factories.js';
 import { rosterFor } from '../workspace.js';
+import { AgentStates } from './agent-states.js';
 import { findEligibleAgents, type EligibilityContext } from './find-eligible-agents.js';
-import { buildRoster, eligibleInRoster } from './roster.js';
+import { pickAgent } from './pick-agent.js';
+import { buildRoster, eligibleInRoster, pickInRoster } from './roster.js';
 
 const SKILLS = ['lang:es', 'lang:en', 'tier2'] as const;
 const STATUSES: Availability[] = ['available', 'away', 'offline'];
 const CHANNEL_TYPES: ChannelType[] = ['chat', 'email', 'in_app', 'api'];
+const STRATEGIES: Strategy[] = ['round_robin', 'least_busy', 'manual'];
 const MONDAY = Date.parse('2026-11-23T00:00:00Z');
 
 const userSpec = fc.record({
@@ -29,6 +33,8 @@ const stateSpec = fc.option(
     status: fc.constantFrom(...STATUSES),
     chat: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
     email: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+    // Few distinct instants, so that pick's ties by last assignment happen.
+    lastAssignedAt: fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }),
   }),
   { nil: undefined },
 );
@@ -67,6 +73,9 @@ describe('eligibleInRoster (property)', () => {
           const { workspace } = builder.build();
           const ids = picks.map((pick) => `u${pick}`);
           const roster = buildRoster(workspace, ids, requiredSkills);
+          // Laid out by slot and brought from one decision's states to the next by set/delete,
+          // as apply-handoff's retry and the simulator's overrides change one.
+          const dense = new AgentStates(workspace);
           for (const decision of decisions) {
             const agents = new Map<string, AgentState>();
             decision.states.forEach((state, i) => {
@@ -74,7 +83,7 @@ describe('eligibleInRoster (property)', () => {
               const load: Partial<Record<ChannelType, number>> = {};
               if (state.chat !== undefined) load.chat = state.chat;
               if (state.email !== undefined) load.email = state.email;
-              agents.set(`u${i}`, { userId: `u${i}`, status: state.status, load, lastAssignedAt: null });
+              agents.set(`u${i}`, { userId: `u${i}`, status: state.status, load, lastAssignedAt: state.lastAssignedAt });
             });
             const ctx: EligibilityContext = {
               workspace,
@@ -86,17 +95,70 @@ describe('eligibleInRoster (property)', () => {
                 ? {}
                 : { exclude: { userIds: new Set(decision.exclude.map((i) => `u${i}`)), reason: 'did not answer in time' } }),
             };
+            // Reads loads of the decision's channel type before the update, so `set` must keep them.
+            dense.loads(decision.channelType);
+            for (const id of [...dense.keys()]) if (!agents.has(id)) dense.delete(id);
+            for (const [id, state] of agents) dense.set(id, state);
             const plain = findEligibleAgents(ids, ctx);
-            const fast = eligibleInRoster(roster, ctx);
-            expect(fast.eligible).toEqual(plain.eligible);
-            expect(fast.staffed).toBe(plain.staffed);
-            expect(fast.candidates).toEqual(plain.candidates);
-            // Same keys in the same order: the stored trace's JSON is byte for byte the same.
-            expect(JSON.stringify(fast.candidates)).toBe(JSON.stringify(plain.candidates));
+            for (const states of [agents, dense]) {
+              const fast = eligibleInRoster(roster, { ...ctx, agents: states });
+              expect(fast.eligible).toEqual(plain.eligible);
+              expect(fast.staffed).toBe(plain.staffed);
+              expect(fast.candidates).toEqual(plain.candidates);
+              // Same keys in the same order: the stored trace's JSON is byte for byte the same.
+              expect(JSON.stringify(fast.candidates)).toBe(JSON.stringify(plain.candidates));
+              for (const strategy of STRATEGIES) {
+                const pickContext = { workspace, agents: states, channelType: decision.channelType };
+                expect(pickInRoster(strategy, roster, fast, pickContext)).toBe(
+                  pickAgent(strategy, plain.eligible, { workspace, agents, channelType: decision.channelType }),
+                );
+              }
+            }
           }
         },
       ),
       { seed: 20_261_126, numRuns: 200 },
+    );
+  });
+
+  it('picks whom pickAgent picks among many eligible agents, ties included', () => {
+    const pickSpec = fc.record({
+      cap: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+      load: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+      lastAssignedAt: fc.option(fc.integer({ min: 0, max: 1 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(pickSpec, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(5), { maxLength: 8 }),
+        fc.constantFrom(...CHANNEL_TYPES),
+        (specs, picks, channelType) => {
+          let builder = aWorkspace();
+          specs.forEach((spec, i) => {
+            builder = builder.withAgent(`u${i}`, { capacity: spec.cap === undefined ? {} : { chat: spec.cap, email: spec.cap } });
+          });
+          const { workspace } = builder.build();
+          const agents = new AgentStates(workspace);
+          specs.forEach((spec, i) => {
+            agents.set(`u${i}`, {
+              userId: `u${i}`,
+              status: 'available',
+              load: spec.load === undefined ? {} : { chat: spec.load, email: spec.load },
+              lastAssignedAt: spec.lastAssignedAt,
+            });
+          });
+          const ids = picks.filter((pick) => pick < specs.length).map((pick) => `u${pick}`);
+          const roster = buildRoster(workspace, ids, []);
+          const result = eligibleInRoster(roster, { workspace, agents, now: MONDAY, channelType, requiredSkills: [] });
+          const plainAgents = new Map(agents);
+          for (const strategy of STRATEGIES) {
+            expect(pickInRoster(strategy, roster, result, { workspace, agents, channelType })).toBe(
+              pickAgent(strategy, result.eligible, { workspace, agents: plainAgents, channelType }),
+            );
+          }
+        },
+      ),
+      { seed: 20_261_126, numRuns: 300 },
     );
   });
 

@@ -10,14 +10,20 @@
  */
 import type { ChannelType } from '../../contract/common.js';
 import type { CandidateTrace } from '../../contract/trace.js';
-import type { AgentState, Schedule, UserModel, WorkspaceModel } from '../model.js';
+import type { Availability, Strategy } from '../../contract/common.js';
+import type { Schedule, UserModel, WorkspaceModel } from '../model.js';
 import { isOpenAt } from '../schedule/schedule.js';
+import { workspaceIndex } from '../workspace.js';
+import { AgentStates, loadFor } from './agent-states.js';
 import type { Eligibility, EligibilityContext } from './find-eligible-agents.js';
+import { pickAgent, type PickContext } from './pick-agent.js';
 
 export interface Roster {
   readonly ids: readonly string[];
   /** The user model per candidate; undefined for an id the workspace does not know. */
   readonly users: readonly (UserModel | undefined)[];
+  /** Each candidate's position in the workspace's user order (`AgentStates`), or -1 if unknown. */
+  readonly slots: Int32Array;
   /** Index into `schedules` of the candidate's schedule, or -1 (none, or a dangling id). */
   readonly scheduleSlot: Int32Array;
   /** The distinct schedules of the candidates. */
@@ -27,17 +33,46 @@ export interface Roster {
   /** `missing skill <skill>` for the first required skill the candidate lacks, else null. */
   readonly missingSkill: readonly (string | null)[];
   /**
-   * The candidate traces handed out last, per channel type and candidate: a decision whose
-   * candidate has the same reason, load and capacity returns the same (frozen) object instead of
-   * allocating ~150 new ones. A memo of values, so it cannot change what a trace says.
+   * The candidate traces handed out last, per channel type: a decision whose candidate has the
+   * same reason and load (the capacity is the roster's, fixed per channel type) returns the same
+   * (frozen) object instead of allocating ~150 new ones. A memo of values, so it cannot change
+   * what a trace says.
    */
-  readonly lastTraces: Map<ChannelType, (CandidateTrace | undefined)[]>;
+  readonly lastTraces: Map<ChannelType, TraceMemo>;
   /** Each candidate's capacity for a channel type (undefined: no cap), built on first use. */
   readonly caps: Map<ChannelType, readonly (number | undefined)[]>;
 }
 
+/**
+ * Two traces per candidate, the latest and the one before: a candidate's reason flips between
+ * two values as their schedule opens and closes, and with one remembered trace about 18 of ~150
+ * were built anew per decision on the benchmark. Reasons and loads are kept beside the traces so
+ * that the check reads two arrays, not each remembered object.
+ */
+interface TraceMemo {
+  readonly latest: (CandidateTrace | undefined)[];
+  readonly latestReason: (string | null)[];
+  readonly latestLoad: Float64Array;
+  readonly before: (CandidateTrace | undefined)[];
+  readonly beforeReason: (string | null)[];
+  readonly beforeLoad: Float64Array;
+}
+
+function emptyMemo(count: number): TraceMemo {
+  return {
+    latest: new Array<CandidateTrace | undefined>(count).fill(undefined),
+    latestReason: new Array<string | null>(count).fill(null),
+    latestLoad: new Float64Array(count),
+    before: new Array<CandidateTrace | undefined>(count).fill(undefined),
+    beforeReason: new Array<string | null>(count).fill(null),
+    beforeLoad: new Float64Array(count),
+  };
+}
+
 export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], requiredSkills: readonly string[]): Roster {
   const users = ids.map((id) => workspace.users.get(id));
+  const userSlots = workspaceIndex(workspace).userSlots;
+  const slots = Int32Array.from(ids, (id) => userSlots.get(id) ?? -1);
   const schedules: Schedule[] = [];
   const scheduleSlot = new Int32Array(ids.length).fill(-1);
   const missingSkill: (string | null)[] = [];
@@ -65,6 +100,7 @@ export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], r
   return {
     ids,
     users,
+    slots,
     scheduleSlot,
     schedules,
     offDutyText: schedules.map((schedule) => `off duty (schedule ${schedule.id})`),
@@ -100,22 +136,6 @@ const CLOSED = 2;
 /** Open/closed answers of the running decision's schedules (`eligibleInRoster` is not re-entrant). */
 let openState = new Uint8Array(16);
 
-/** `load[channelType]`, read by name: a keyed read with a variable key is several times slower. */
-function loadFor(load: AgentState['load'], channelType: ChannelType): number | undefined {
-  switch (channelType) {
-    case 'chat':
-      return load.chat;
-    case 'email':
-      return load.email;
-    case 'in_app':
-      return load.in_app;
-    case 'api':
-      return load.api;
-    default:
-      return load[channelType];
-  }
-}
-
 function capsFor(roster: Roster, channelType: ChannelType): readonly (number | undefined)[] {
   let caps = roster.caps.get(channelType);
   if (caps === undefined) {
@@ -130,30 +150,57 @@ function capsFor(roster: Roster, channelType: ChannelType): readonly (number | u
  * the same eligible list, candidate traces (equal values; shared frozen objects) and staffed
  * count, in the same order, with the same first reason per candidate.
  */
-export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligibility {
-  const { ids, users, scheduleSlot, missingSkill } = roster;
+export interface RosterEligibility extends Eligibility {
+  /** The roster index of each eligible candidate, in the order of `eligible`. */
+  readonly eligibleAt: readonly number[];
+}
+
+/** The states of `agents` by workspace slot, when they were laid out for this workspace. */
+function denseStates(agents: EligibilityContext['agents'], workspace: WorkspaceModel): AgentStates | null {
+  return agents instanceof AgentStates && agents.workspace === workspace ? agents : null;
+}
+
+export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): RosterEligibility {
+  const { ids, users, slots, scheduleSlot, missingSkill } = roster;
   const count = ids.length;
   const channelType = ctx.channelType;
-  const agents: ReadonlyMap<string, AgentState> = ctx.agents;
+  const agents = ctx.agents;
+  // States laid out by workspace slot when the caller loaded them so for this workspace; a plain
+  // map (tests, hand-made inputs) is read by id, with the same answers.
+  const dense = denseStates(agents, ctx.workspace);
+  const statuses = dense === null ? null : dense.statuses;
+  const loads = dense === null ? null : dense.loads(channelType);
   const exclude = ctx.exclude;
-  let last = roster.lastTraces.get(channelType);
-  if (last === undefined) {
-    last = new Array<CandidateTrace | undefined>(count).fill(undefined);
-    roster.lastTraces.set(channelType, last);
+  let memo = roster.lastTraces.get(channelType);
+  if (memo === undefined) {
+    memo = emptyMemo(count);
+    roster.lastTraces.set(channelType, memo);
   }
+  const { latest, latestReason, latestLoad, before, beforeReason, beforeLoad } = memo;
   const caps = capsFor(roster, channelType);
   // Schedules are asked once per decision each (agents share a handful).
   if (openState.length < roster.schedules.length) openState = new Uint8Array(roster.schedules.length * 2);
   openState.fill(UNKNOWN, 0, roster.schedules.length);
   const eligible: string[] = [];
+  const eligibleAt: number[] = [];
   const candidates: CandidateTrace[] = new Array<CandidateTrace>(count);
   let staffed = 0;
 
   for (let index = 0; index < count; index += 1) {
     const id = ids[index]!;
     const user = users[index];
-    const state = agents.get(id);
-    const load = (state === undefined ? undefined : loadFor(state.load, channelType)) ?? 0;
+    const slot = slots[index]!;
+    // Undefined status: no live state, which reads as offline with no load.
+    let status: Availability | undefined;
+    let load: number;
+    if (statuses !== null && loads !== null && slot >= 0) {
+      status = statuses[slot];
+      load = loads[slot]!;
+    } else {
+      const state = agents.get(id);
+      status = state?.status;
+      load = (state === undefined ? undefined : loadFor(state.load, channelType)) ?? 0;
+    }
     const cap = caps[index];
     const capacity = cap ?? null;
     let reason: string | null = null;
@@ -162,17 +209,17 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligi
       reason = 'unknown user';
     } else if (exclude?.userIds.has(id) === true) {
       reason = exclude.reason;
-    } else if (state === undefined || state.status !== 'available') {
-      reason = state?.status ?? 'offline';
+    } else if (status !== 'available') {
+      reason = status ?? 'offline';
     } else {
-      const slot = scheduleSlot[index]!;
-      if (slot >= 0) {
-        let open = openState[slot]!;
+      const scheduleIndex = scheduleSlot[index]!;
+      if (scheduleIndex >= 0) {
+        let open = openState[scheduleIndex]!;
         if (open === UNKNOWN) {
-          open = isOpenAt(roster.schedules[slot]!, ctx.now) ? OPEN : CLOSED;
-          openState[slot] = open;
+          open = isOpenAt(roster.schedules[scheduleIndex]!, ctx.now) ? OPEN : CLOSED;
+          openState[scheduleIndex] = open;
         }
-        if (open === CLOSED) reason = roster.offDutyText[slot]!;
+        if (open === CLOSED) reason = roster.offDutyText[scheduleIndex]!;
       }
       if (reason === null) reason = missingSkill[index]!;
       if (reason === null) {
@@ -181,15 +228,73 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Eligi
       }
     }
 
-    if (reason === null) eligible.push(id);
-    const previous = last[index];
-    if (previous !== undefined && previous.reason === reason && previous.load === load && previous.capacity === capacity) {
-      candidates[index] = previous;
+    if (reason === null) {
+      eligible.push(id);
+      eligibleAt.push(index);
+    }
+    const recent = latest[index];
+    if (recent !== undefined && latestReason[index] === reason && latestLoad[index] === load) {
+      candidates[index] = recent;
+      continue;
+    }
+    const older = before[index];
+    let trace: CandidateTrace;
+    if (older !== undefined && beforeReason[index] === reason && beforeLoad[index] === load) {
+      trace = older;
     } else {
-      const trace: CandidateTrace = Object.freeze({ user: id, eligible: reason === null, reason, load, capacity });
-      last[index] = trace;
-      candidates[index] = trace;
+      trace = Object.freeze({ user: id, eligible: reason === null, reason, load, capacity });
+    }
+    // The latest becomes the one before: swapping keeps both variants of a flipping candidate.
+    before[index] = recent;
+    beforeReason[index] = latestReason[index]!;
+    beforeLoad[index] = latestLoad[index]!;
+    latest[index] = trace;
+    latestReason[index] = reason;
+    latestLoad[index] = load;
+    candidates[index] = trace;
+  }
+  return { eligible, eligibleAt, candidates, staffed };
+}
+
+/**
+ * `pickAgent(strategy, result.eligible, ctx)` for the result of `eligibleInRoster` on this
+ * roster: with states laid out by slot it reads each eligible agent's load, capacity and last
+ * assignment by position instead of two `Map.get`s per agent; otherwise it is `pickAgent`.
+ */
+export function pickInRoster(strategy: Strategy, roster: Roster, result: RosterEligibility, ctx: PickContext): string | null {
+  const dense = denseStates(ctx.agents, ctx.workspace);
+  if (dense === null || strategy === 'manual') return pickAgent(strategy, result.eligible, ctx);
+  const { slots } = roster;
+  const eligibleAt = result.eligibleAt;
+  const lastAssigned = dense.lastAssignedAts;
+  const leastBusy = strategy === 'least_busy';
+  const loads = dense.loads(ctx.channelType);
+  const caps = capsFor(roster, ctx.channelType);
+  let best = -1;
+  let bestRatio = Infinity;
+  let bestAt = Infinity;
+  for (let k = 0; k < eligibleAt.length; k += 1) {
+    const index = eligibleAt[k]!;
+    const slot = slots[index]!;
+    // Eligible means known and available, so every eligible candidate has a slot and a state.
+    if (slot < 0) return pickAgent(strategy, result.eligible, ctx);
+    const at = lastAssigned[slot]!;
+    if (!leastBusy) {
+      // round_robin: assigned longest ago (never: -Infinity) first, ties by member order.
+      if (best < 0 || at < bestAt) {
+        best = index;
+        bestAt = at;
+      }
+      continue;
+    }
+    const load = loads[slot]!;
+    const cap = caps[index];
+    const ratio = cap === undefined || cap <= 0 ? load : load / cap;
+    if (best < 0 || ratio < bestRatio || (ratio === bestRatio && at < bestAt)) {
+      best = index;
+      bestRatio = ratio;
+      bestAt = at;
     }
   }
-  return { eligible, candidates, staffed };
+  return best < 0 ? null : roster.ids[best]!;
 }

@@ -447,6 +447,36 @@ export function conditionGuard(condition: Condition, context: ConditionContext):
   return null;
 }
 
+/**
+ * What is left of a condition once its guard (`conditionGuard`) has held: for a leaf with one
+ * operator (or a businessHours leaf) nothing — null, it holds; for an `all` whose first child is
+ * such a leaf, the other children in order. The condition's answer is then the rest's answer —
+ * the first child holds, and `all` returns its first failed child — so an evaluator that has
+ * seen the guard hold runs only the rest (the broad rules' language or plan leaf, ~20 per
+ * decision on bench/routing.ts, was tested twice). Undefined for any other shape: evaluate the
+ * whole condition. Call only on a condition that `compileCondition` accepted and that has a guard.
+ */
+export function conditionAfterGuard(condition: Condition, context: ConditionContext): Check | null | undefined {
+  if (isGuardLeaf(condition)) return null;
+  const record = condition as Record<string, unknown>;
+  const children = record.all;
+  if (Object.keys(record).length !== 1 || !Array.isArray(children) || children.length < 2) return undefined;
+  const [first, ...rest] = children as Condition[];
+  if (first === undefined || !isGuardLeaf(first)) return undefined;
+  return compileCondition(rest.length === 1 ? rest[0]! : { all: rest }, context);
+}
+
+/** A field leaf with exactly one operator, or a businessHours leaf: its guard is all of it. */
+function isGuardLeaf(condition: Condition): boolean {
+  if (!isRecord(condition)) return false;
+  const keys = Object.keys(condition);
+  const [key] = keys;
+  if (key === undefined || keys.length !== 1 || key === 'all' || key === 'any' || key === 'not') return false;
+  if (key === 'businessHours') return true;
+  const spec: unknown = (condition as Record<string, unknown>)[key];
+  return isRecord(spec) && Object.values(spec).filter((literal) => literal !== undefined).length === 1;
+}
+
 export function compileCondition(condition: Condition, context: ConditionContext): Check {
   if (!isRecord(condition)) throw new ConditionError('a condition is an object such as { language: { eq: es } }');
   const keys = Object.keys(condition);

@@ -16,6 +16,7 @@ import type { RuleEvaluation } from '../../contract/trace.js';
 import type { RuleFacts, Schedule } from '../model.js';
 import {
   compileCondition,
+  conditionAfterGuard,
   conditionGuard,
   ConditionError,
   valueKeys,
@@ -65,6 +66,11 @@ interface CompiledRule {
   /** Per trigger slot: null when `when` admits the trigger, else the trace entry saying why not. */
   readonly triggerFailure: readonly (RuleEvaluation | null)[];
   readonly condition: Check | null;
+  /**
+   * What an evaluation runs once the guard (if any) held: `conditionAfterGuard` when the guard
+   * covers the first leaf whole, else `condition`. Null: the rule matches.
+   */
+  readonly afterGuard: Check | null;
   /** Index into the ruleset's shared guard tests, or -1; see `conditionGuard`. */
   readonly guardSlot: number;
   /** This rule's trace entry when its guard fails. */
@@ -170,6 +176,7 @@ function compileRule(
     }
   }
   let condition: Check | null = null;
+  let afterGuard: Check | null = null;
   let guardSlot = -1;
   let guardEntry: RuleEvaluation | null = null;
   if (rule.if !== undefined) {
@@ -181,7 +188,10 @@ function compileRule(
       throw error;
     }
     const guard = conditionGuard(rule.if, context);
+    afterGuard = condition;
     if (guard !== null) {
+      const rest = conditionAfterGuard(rule.if, context);
+      if (rest !== undefined) afterGuard = rest;
       let slot = guards.slots.get(guard.signature);
       if (slot === undefined) {
         slot = guards.tests.length;
@@ -200,6 +210,7 @@ function compileRule(
     action: rule.then,
     triggerFailure,
     condition,
+    afterGuard,
     guardSlot,
     guardEntry,
     matched: Object.freeze({ rule: rule.id, matched: true, failed: null }),
@@ -315,7 +326,9 @@ export function evaluateRuleset(
       // Its entry in `plan.skipped` is the guard's failure.
       if (guardPassed[guardSlot] === 0) continue;
     }
-    const failed = rule.condition === null ? null : rule.condition(facts);
+    // The guard held (or there is none): the rest of the condition decides.
+    const check = rule.afterGuard;
+    const failed = check === null ? null : check(facts);
     if (failed !== null) {
       failedIndex[failures] = index;
       failedEntry[failures] = failed;

@@ -18,6 +18,7 @@ import {
   type UserConfig,
 } from '../../contract/config.js';
 import type { AgentState, ContactFacts, ConversationFacts, Instant, QueueStats, WorkspaceModel } from '../model.js';
+import { AgentStates } from '../routing/agent-states.js';
 import { compileRuleset, type CompiledRuleset } from '../rules/compile.js';
 import { buildWorkspace } from '../workspace.js';
 
@@ -139,7 +140,7 @@ export class WorkspaceBuilder {
   build(): BuiltWorkspace {
     const config = this.config();
     const workspace = buildWorkspace(config);
-    const agents = new Map<string, AgentState>();
+    const agents = new AgentStates(workspace);
     for (const user of config.users) {
       const state = this.states.get(user.id);
       agents.set(user.id, {
@@ -206,7 +207,7 @@ export function withAgentState(
   userId: string,
   state: Partial<Omit<AgentState, 'userId'>>,
 ): Map<string, AgentState> {
-  const next = new Map(agents);
+  const next = agents instanceof AgentStates ? new AgentStates(agents.workspace, agents) : new Map(agents);
   const current = agents.get(userId) ?? { userId, status: 'offline' as const, load: {}, lastAssignedAt: null };
   next.set(userId, { ...current, ...state });
   return next;
