@@ -374,6 +374,8 @@ function hasRowLock(node: unknown): boolean {
   if (node === null || typeof node !== 'object') return false;
   if (Array.isArray(node)) return node.some(hasRowLock);
   const record = node as Record<string, unknown>;
+  // Parameter values hold no query nodes: not walked (inserts carry most of their size there).
+  if (record.kind === 'ValueNode' || record.kind === 'PrimitiveValueListNode') return false;
   if (record.kind === 'SelectModifierNode' && typeof record.modifier === 'string' && ROW_LOCKS.has(record.modifier)) return true;
   for (const key in record) {
     const value = record[key];
