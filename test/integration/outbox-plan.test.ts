@@ -21,7 +21,7 @@ afterEach(async () => {
 describe('outbox claim plan [sqlite]', () => {
   it('walks outbox_waiting_idx in order, without a temporary sort', async () => {
     test = await openTestDatabase('sqlite');
-    const compiled = dueRows(test.database.db, { now: 1_000, limit: 50, leaseMs: 30_000, kinds: ['event.published', 'notify.in_app'] }).compile();
+    const compiled = dueRows(test.database.db, { now: 1_000, limit: 50, kinds: ['event.published', 'notify.in_app'] }).compile();
     const file = test.url.slice('sqlite:'.length);
     const sqlite = new Sqlite(file, { readonly: true });
     try {

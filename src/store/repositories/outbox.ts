@@ -104,11 +104,15 @@ export interface ClaimOptions {
  * The ids of the oldest rows due at `now` (of `kinds`), locked for the claiming transaction on
  * PostgreSQL; SQLite walks outbox_waiting_idx in order and stops after `limit` rows.
  */
-export function dueRows(ex: Executor, options: ClaimOptions) {
+export function dueRows(ex: Executor, options: Omit<ClaimOptions, 'leaseMs'>) {
+  return due(ex, options).select('id');
+}
+
+/** Rows due at `now` (of `kinds`), oldest first, at most `limit`, locked (PostgreSQL); no columns chosen. */
+function due(ex: Executor, options: Omit<ClaimOptions, 'leaseMs'>) {
   const kinds = options.kinds;
   return ex
     .selectFrom('outbox')
-    .select('id')
     .where(WAITING)
     .where('available_at', '<=', options.now)
     .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds ?? []))
@@ -168,20 +172,8 @@ export async function markDone(ex: Executor, id: string, now: number, attempt?: 
  */
 export async function takeDue(ex: Executor, options: Omit<ClaimOptions, 'leaseMs'>): Promise<OutboxItem[]> {
   if (options.limit <= 0) return [];
-  const kinds = options.kinds;
-  if (kinds !== undefined && kinds.length === 0) return [];
-  const rows = await ex
-    .selectFrom('outbox')
-    .selectAll()
-    .where(WAITING)
-    .where('available_at', '<=', options.now)
-    .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds ?? []))
-    .orderBy('available_at')
-    .orderBy('id')
-    .limit(options.limit)
-    .forUpdate()
-    .skipLocked()
-    .execute();
+  if (options.kinds !== undefined && options.kinds.length === 0) return [];
+  const rows = await due(ex, options).selectAll().execute();
   return rows.map((row) => ({ ...rowToOutboxItem(row), attempts: row.attempts + 1 }));
 }
 
