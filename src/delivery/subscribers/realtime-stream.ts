@@ -27,7 +27,7 @@ import { getConversation, type ConversationRecord } from '../../store/repositori
 import { listEvents } from '../../store/repositories/events.js';
 import { listMessages } from '../../store/repositories/messages.js';
 import { rowToNotification } from '../../store/repositories/notifications.js';
-import { listWaitingLine, promisedWaits, queuePosition } from '../../store/repositories/routing.js';
+import { anyoneWaitingOnTeamItself, listWaitingLine, promisedWaits, queuePosition } from '../../store/repositories/routing.js';
 import {
   appendStreamEvents,
   getStreamCursor,
@@ -200,6 +200,9 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
   async function publishQueuePositions(trx: Executor, targets: readonly QueueTarget[], origin: ConversationRecord, trigger: string, now: number): Promise<void> {
     const positions = new Map<string, { contactId: string; position: number | null }>();
     for (const target of targets) {
+      // A team's line only tells those waiting on the team itself; when there are none, reading
+      // it (everyone waiting in the team's queues) would change nothing.
+      if ('teamId' in target && !(await anyoneWaitingOnTeamItself(trx, target.teamId))) continue;
       const line = await listWaitingLine(trx, target, MAX_QUEUE);
       line.forEach((place, i) => {
         // A team's line counts everyone waiting with the team; its own frames go to those queued on it directly.

@@ -8,6 +8,7 @@ import * as ownerLoadIndex from './2026-11-27-owner-load-index.js';
 import * as inboxViews from './2026-11-28-inbox-views.js';
 import * as openLoads from './2026-11-29-open-loads.js';
 import * as outboxWaiting from './2026-11-29-outbox-waiting.js';
+import * as teamWaiting from './2026-11-29-team-waiting.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -24,4 +25,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-11-28-inbox-views': inboxViews,
   '2026-11-29-open-loads': openLoads,
   '2026-11-29-outbox-waiting': outboxWaiting,
+  '2026-11-29-team-waiting': teamWaiting,
 };

@@ -176,6 +176,19 @@ export interface WaitingPlace {
   readonly queueId: string | null;
 }
 
+/** Whether anyone waits on the team itself: queued with it, in none of its queues (an index look-up). */
+export async function anyoneWaitingOnTeamItself(ex: Executor, teamId: string): Promise<boolean> {
+  const row = await ex
+    .selectFrom('conversations')
+    .select('id')
+    .where('status', '=', 'queued')
+    .where('team_id', '=', teamId)
+    .where('queue_id', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * The whole line of a queue (or of a team: every conversation waiting with that team, queued in
  * one of its queues or not), in the order `queuePosition` counts: a conversation's position is
