@@ -31,7 +31,6 @@ import { anyoneWaitingOnTeamItself, listWaitingLine, promisedWaits, queuePositio
 import {
   appendStreamEvents,
   getStreamCursor,
-  getStreamCursors,
   lockStream,
   saveQueuePosition,
   saveStreamCursor,
@@ -198,7 +197,7 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
    * handoff's promise (for the expected wait) only for those who get a frame.
    */
   async function publishQueuePositions(trx: Executor, targets: readonly QueueTarget[], origin: ConversationRecord, trigger: string, now: number): Promise<void> {
-    const positions = new Map<string, { contactId: string; position: number | null }>();
+    const positions = new Map<string, { contactId: string; position: number | null; told: number | null }>();
     for (const target of targets) {
       // A team's line only tells those waiting on the team itself; when there are none, reading
       // it (everyone waiting in the team's queues) would change nothing.
@@ -206,13 +205,15 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
       const line = await listWaitingLine(trx, target, MAX_QUEUE);
       line.forEach((place, i) => {
         // A team's line counts everyone waiting with the team; its own frames go to those queued on it directly.
-        if ('queueId' in target || place.queueId === null) positions.set(place.id, { contactId: place.contactId, position: i + 1 });
+        if ('queueId' in target || place.queueId === null) positions.set(place.id, { contactId: place.contactId, position: i + 1, told: place.told });
       });
     }
-    if (!positions.has(origin.id)) positions.set(origin.id, { contactId: origin.contactId, position: await queuePosition(trx, origin) });
+    if (!positions.has(origin.id)) {
+      const told = (await getStreamCursor(trx, origin.id)).queuePosition;
+      positions.set(origin.id, { contactId: origin.contactId, position: await queuePosition(trx, origin), told });
+    }
 
-    const cursors = await getStreamCursors(trx, [...positions.keys()]);
-    const moved = [...positions].filter(([id, { position }]) => worthTelling(cursors.get(id)?.queuePosition ?? null, position));
+    const moved = [...positions].filter(([, { position, told }]) => worthTelling(told, position));
     if (moved.length === 0) return;
     const promises = await promisedWaits(trx, moved.filter(([, { position }]) => position !== null).map(([id]) => id));
     const drafts: StreamDraft[] = [];

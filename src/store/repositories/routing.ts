@@ -174,6 +174,8 @@ export interface WaitingPlace {
   readonly id: string;
   readonly contactId: string;
   readonly queueId: string | null;
+  /** The position last told to the customer (`stream_cursors.queue_position`), null when none. */
+  readonly told: number | null;
 }
 
 /** Whether anyone waits on the team itself: queued with it, in none of its queues (an index look-up). */
@@ -197,16 +199,20 @@ export async function anyoneWaitingOnTeamItself(ex: Executor, teamId: string): P
 export async function listWaitingLine(ex: Executor, target: QueueTarget, limit: number): Promise<WaitingPlace[]> {
   const [column, id] = targetFilter(target);
   const rows = await ex
-    .selectFrom('conversations')
-    .select(['id', 'contact_id', 'queue_id'])
-    .where('status', '=', 'queued')
-    .where(column, '=', id)
+    .selectFrom('conversations as c')
+    // What each customer was last told comes with the line: one statement, not a second one
+    // naming every conversation of the line.
+    .leftJoin('stream_cursors as s', 's.conversation_id', 'c.id')
+    .select(['c.id', 'c.contact_id', 'c.queue_id', 's.queue_position'])
+    .where('c.status', '=', 'queued')
+    .where(`c.${column}`, '=', id)
+    // Unqualified `priority` in priorityRank is the conversation's (stream_cursors has none).
     .orderBy(priorityRank)
-    .orderBy('queued_at')
-    .orderBy('id')
+    .orderBy('c.queued_at')
+    .orderBy('c.id')
     .limit(Math.max(1, limit))
     .execute();
-  return rows.map((row) => ({ id: row.id, contactId: row.contact_id, queueId: row.queue_id }));
+  return rows.map((row) => ({ id: row.id, contactId: row.contact_id, queueId: row.queue_id, told: row.queue_position }));
 }
 
 /** What each conversation's latest handoff promised: expected wait (seconds) at which position. */

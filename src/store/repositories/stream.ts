@@ -164,17 +164,6 @@ export async function getStreamCursor(ex: Executor, conversationId: string): Pro
   return row === undefined ? { conversationId, lastEventSeq: 0, lastMessageSeq: 0, status: null, queuePosition: null } : rowToCursor(row);
 }
 
-export async function getStreamCursors(ex: Executor, conversationIds: readonly string[]): Promise<Map<string, StreamCursor>> {
-  const out = new Map<string, StreamCursor>();
-  for (let i = 0; i < conversationIds.length; i += 1_000) {
-    const ids = conversationIds.slice(i, i + 1_000);
-    if (ids.length === 0) continue;
-    const rows = await ex.selectFrom('stream_cursors').selectAll().where('conversation_id', 'in', ids).execute();
-    for (const row of rows) out.set(row.conversation_id, rowToCursor(row));
-  }
-  return out;
-}
-
 export async function saveStreamCursor(ex: Executor, cursor: StreamCursor, now: number): Promise<void> {
   const values = {
     last_event_seq: cursor.lastEventSeq,
