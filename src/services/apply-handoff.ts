@@ -19,7 +19,7 @@ import type { Executor } from '../store/database.js';
 import { assign } from '../store/repositories/assignments.js';
 import { getContact, type ContactRecord } from '../store/repositories/contacts.js';
 import { getConversationForUpdate, type ConversationRecord } from '../store/repositories/conversations.js';
-import { appendEvent } from '../store/repositories/events.js';
+import { appendEvents } from '../store/repositories/events.js';
 import { appendMessage, listMessages, listRecentMessages, type MessageRecord } from '../store/repositories/messages.js';
 import { enqueue } from '../store/repositories/outbox.js';
 import { createTask } from '../store/repositories/tasks.js';
@@ -170,20 +170,10 @@ export async function applyHandoff(
   }
   if (trace === null || conversation === null) throw new Error(`handoff of ${locked.id}: no assignment after ${MAX_ATTEMPTS} attempts`);
 
-  const started = await appendEvent(trx, {
-    conversationId: locked.id,
-    type: 'handoff.started',
-    actor: input.actor,
-    data: { trigger: trace.trigger, note: input.note },
-    now,
-  });
-  const completed = await appendEvent(trx, {
-    conversationId: locked.id,
-    type: 'handoff.completed',
-    actor: input.actor,
-    data: { trace },
-    now,
-  });
+  const [started, completed] = (await appendEvents(trx, [
+    { conversationId: locked.id, type: 'handoff.started', actor: input.actor, data: { trigger: trace.trigger, note: input.note }, now },
+    { conversationId: locked.id, type: 'handoff.completed', actor: input.actor, data: { trace }, now },
+  ])) ?? [];
   const seq = completed?.seq ?? started?.seq ?? 0;
 
   const messages: MessageRecord[] = [];

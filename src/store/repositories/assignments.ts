@@ -2,8 +2,8 @@ import type { ChannelType, ConversationStatus } from '../../contract/common.js';
 import type { Executor } from '../database.js';
 import { withTransaction } from '../database.js';
 import type { ConversationUpdate } from '../schema.js';
-import type { ConversationEventRecord } from './events.js';
-import { appendEvent } from './events.js';
+import type { ConversationEventRecord, NewEvent } from './events.js';
+import { appendEvents } from './events.js';
 import type { ConversationFieldsPatch, ConversationRecord } from './conversations.js';
 import { OPEN_STATUSES, patchToColumns, rowToConversation } from './conversations.js';
 import { openLoadOf } from './routing.js';
@@ -224,9 +224,9 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
     const countedAfter = next.ownerId !== null && isOpen(next.status) ? next.ownerId : null;
     if (countedBefore !== countedAfter) await moveOpenLoad(trx, current.channelType, countedBefore, countedAfter);
 
-    const events: ConversationEventRecord[] = [];
+    const changes: NewEvent[] = [];
     if (assignmentChanged) {
-      const event = await appendEvent(trx, {
+      changes.push({
         conversationId: current.id,
         type: 'conversation.assigned',
         actor: t.actor,
@@ -243,18 +243,17 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
           reason: t.reason,
         },
       });
-      if (event !== null) events.push(event);
     }
     if (statusChanged) {
-      const event = await appendEvent(trx, {
+      changes.push({
         conversationId: current.id,
         type: 'conversation.status_changed',
         actor: t.actor,
         now: t.now,
         data: { by: t.actor, from: current.status, to: next.status, reason: t.reason },
       });
-      if (event !== null) events.push(event);
     }
+    const events: ConversationEventRecord[] = (await appendEvents(trx, changes)) ?? [];
     const conversation = rowToConversation(updated);
     return {
       outcome: 'applied',

@@ -57,36 +57,55 @@ export interface NewEvent {
  * conversation does not exist.
  */
 export async function appendEvent(ex: Executor, input: NewEvent): Promise<ConversationEventRecord | null> {
+  const appended = await appendEvents(ex, [input]);
+  return appended === null ? null : (appended[0] ?? null);
+}
+
+/**
+ * Append several events of one conversation that follow each other with nothing in between (an
+ * assignment and its status change; a handoff's start and completion): consecutive sequence
+ * numbers from one counter UPDATE, one INSERT, one publish note — the same rows as appending them
+ * one by one, in half the statements. They share the snapshot of owner, team and queue, as they
+ * would one by one. Returns them in order, or null when the conversation does not exist.
+ */
+export async function appendEvents(ex: Executor, inputs: readonly NewEvent[]): Promise<ConversationEventRecord[] | null> {
+  const first = inputs[0];
+  if (first === undefined) return [];
+  const conversationId = first.conversationId;
+  if (inputs.some((input) => input.conversationId !== conversationId)) throw new Error('appendEvents: events of one conversation only');
   return withTransaction(ex, async (trx) => {
     const state = await trx
       .updateTable('conversations')
-      .set((eb) => ({ last_event_seq: eb('last_event_seq', '+', 1) }))
-      .where('id', '=', input.conversationId)
+      .set((eb) => ({ last_event_seq: eb('last_event_seq', '+', inputs.length) }))
+      .where('id', '=', conversationId)
       .returning(['last_event_seq', 'owner_id', 'team_id', 'queue_id'])
       .executeTakeFirst();
     if (state === undefined) return null;
-    const row = await trx
+    const firstSeq = state.last_event_seq - inputs.length + 1;
+    const rows = await trx
       .insertInto('conversation_events')
-      .values({
-        id: input.id ?? randomUUID(),
-        conversation_id: input.conversationId,
-        seq: state.last_event_seq,
-        type: input.type,
-        actor: input.actor,
-        data: toJson(input.data ?? {}),
-        owner_id: state.owner_id,
-        team_id: state.team_id,
-        queue_id: state.queue_id,
-        created_at: input.now,
-      })
+      .values(
+        inputs.map((input, i) => ({
+          id: input.id ?? randomUUID(),
+          conversation_id: conversationId,
+          seq: firstSeq + i,
+          type: input.type,
+          actor: input.actor,
+          data: toJson(input.data ?? {}),
+          owner_id: state.owner_id,
+          team_id: state.team_id,
+          queue_id: state.queue_id,
+          created_at: input.now,
+        })),
+      )
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .execute();
     // Every event is in an outbox row too, in the same transaction: realtime, webhooks and
     // anything else that reacts to events hang off it, so no path that writes an event can forget
     // to notify (CW #15678: assignment notifications missing on some paths). One row per
     // conversation and transaction, covering all its events and messages (publications.ts).
-    await notePublished(trx, { conversationId: input.conversationId, record: 'event', seq: row.seq, now: input.now });
-    return rowToEvent(row);
+    await notePublished(trx, { conversationId, record: 'event', fromSeq: firstSeq, seq: state.last_event_seq, now: first.now });
+    return rows.map(rowToEvent).sort((a, b) => a.seq - b.seq);
   });
 }
 

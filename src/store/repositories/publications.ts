@@ -57,7 +57,14 @@ const open = new WeakMap<Executor, Map<string, OpenPublication>>();
  */
 export async function notePublished(
   trx: Executor,
-  input: { readonly conversationId: string; readonly record: 'event' | 'message'; readonly seq: number; readonly now: number },
+  input: {
+    readonly conversationId: string;
+    readonly record: 'event' | 'message';
+    /** The last seq appended; with `fromSeq`, all of fromSeq..seq (several appended at once). */
+    readonly seq: number;
+    readonly fromSeq?: number;
+    readonly now: number;
+  },
 ): Promise<void> {
   let byConversation = open.get(trx);
   if (byConversation === undefined) {
@@ -66,7 +73,7 @@ export async function notePublished(
   }
   const known = byConversation.get(input.conversationId);
   if (known !== undefined) {
-    const payload = extend(known.payload, input.record, input.seq);
+    const payload = extend(known.payload, input.record, input.fromSeq ?? input.seq, input.seq);
     const result = await trx
       .updateTable('outbox')
       .set({ payload: toJson(payload) })
@@ -78,7 +85,7 @@ export async function notePublished(
       return;
     }
   }
-  const range = { from: input.seq, to: input.seq };
+  const range = { from: input.fromSeq ?? input.seq, to: input.seq };
   const payload: ConversationPublishedPayload = {
     conversationId: input.conversationId,
     events: input.record === 'event' ? range : null,
@@ -88,7 +95,7 @@ export async function notePublished(
   // transaction, so no two rows share it (a rolled-back row leaves no key behind).
   const enqueued = await enqueue(trx, {
     kind: CONVERSATION_PUBLISHED,
-    idempotencyKey: `${input.conversationId}:published:${input.record}:${input.seq}`,
+    idempotencyKey: `${input.conversationId}:published:${input.record}:${range.from}`,
     payload,
     now: input.now,
   });
@@ -96,9 +103,9 @@ export async function notePublished(
   byConversation.set(input.conversationId, { id: enqueued.id, payload });
 }
 
-/** The range grows to this seq (appends come in seq order within a transaction). */
-function extend(payload: ConversationPublishedPayload, record: 'event' | 'message', seq: number): ConversationPublishedPayload {
+/** The range grows to take in from..to (appends come in seq order within a transaction). */
+function extend(payload: ConversationPublishedPayload, record: 'event' | 'message', from: number, to: number): ConversationPublishedPayload {
   const key = record === 'event' ? 'events' : 'messages';
   const range = payload[key];
-  return { ...payload, [key]: { from: range === null ? seq : Math.min(range.from, seq), to: seq } };
+  return { ...payload, [key]: { from: range === null ? from : Math.min(range.from, from), to } };
 }
