@@ -1,7 +1,7 @@
 /**
  * Handoff end-to-end over HTTP on SQLite: the real server (`createBaton`, outbox worker and
  * backlog assigner running as in production) on a fresh database file, driven over loopback
- * sockets by `fetch` in a worker thread (bench/http-client.ts) with a fixed number of requests
+ * sockets by node:http (keep-alive agent) in a worker thread (bench/http-client.ts) with a fixed number of requests
  * in flight.
  *
  * 0. Ceiling: the same client, request and concurrency against a Fastify route that does no work,
@@ -30,7 +30,9 @@
  *
  * Client and server share the machine (two cores here) but not an event loop: until 2026-11-26
  * they shared one, and the client's fetch and JSON took turns with the server (a trivial route
- * then answered ~2,900 req/s with 400 µs of CPU per request). The numbers remain a lower bound
+ * then answered ~2,900 req/s with 400 µs of CPU per request). In a thread of its own, fetch still
+ * capped the do-nothing route at ~2,900 req/s with the server's thread 25% busy; node:http lifts
+ * that to ~12,000 (server thread ~45 µs a request, half busy). The numbers remain a lower bound
  * for a client on another machine.
  */
 import { execFileSync } from 'node:child_process';
@@ -380,7 +382,7 @@ export async function run(): Promise<void> {
         seed: SEED,
         code,
         server: 'createBaton in-process, workers: true (outbox worker + backlog assigner running), LOG_LEVEL silent, listening on 127.0.0.1',
-        client: `fetch (Node's built-in undici, keep-alive) in a worker thread of the same process (bench/http-client.ts), ${CONCURRENCY} requests in flight`,
+        client: `node:http with a keep-alive agent, in a worker thread of the same process (bench/http-client.ts), ${CONCURRENCY} requests in flight`,
         httpCeiling: `the same client, request and concurrency against a Fastify route that only answers 201 (no database, no auth): ${CEILING_REQUESTS}+ requests, ≥ ${CEILING_SECONDS} s`,
         store: {
           database: 'a fresh SQLite file in a mkdtemp directory under os.tmpdir()',
@@ -408,7 +410,7 @@ export async function run(): Promise<void> {
           contention: `every ${CONTENDED_EVERY}th conversation also claimed by a second agent at the same time`,
         },
         floorSecondsPerMode: FLOOR_SECONDS,
-        timing: 'process.hrtime around fetch + reading the body; throughput = completed requests ÷ wall time of the phase',
+        timing: 'process.hrtime around the request + reading the body; throughput = completed requests ÷ wall time of the phase',
       },
       results: {
         httpCeiling: ceiling,
