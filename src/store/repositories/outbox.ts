@@ -206,20 +206,13 @@ export async function failTaken(
   input: { readonly item: OutboxItem; readonly error: string; readonly now: number; readonly retry: RetryPolicy; readonly permanent?: boolean },
 ): Promise<Extract<OutboxStatus, 'failed' | 'dead'>> {
   const { item } = input;
-  const dead = input.permanent === true || item.attempts >= input.retry.attempts;
-  const status = dead ? 'dead' : 'failed';
+  const failure = afterFailure({ ...input, id: item.id, attempts: item.attempts });
   await ex
     .updateTable('outbox')
-    .set({
-      status,
-      attempts: item.attempts,
-      last_error: input.error.slice(0, 2_000),
-      updated_at: input.now,
-      available_at: dead ? input.now : input.now + backoffDelayMs(input.retry, item.attempts, item.id),
-    })
+    .set({ ...failure.columns, attempts: item.attempts })
     .where('id', '=', item.id)
     .execute();
-  return status;
+  return failure.status;
 }
 
 export interface RetryPolicy {
@@ -252,6 +245,31 @@ export function backoffDelayMs(policy: RetryPolicy, attempt: number, seed?: stri
 }
 
 /**
+ * What a failed attempt (the `attempts`-th) leaves on its row: dead-lettered when the error is
+ * permanent or the policy's attempts are used up, else `failed` and due again after the backoff.
+ */
+function afterFailure(input: {
+  readonly id: string;
+  readonly attempts: number;
+  readonly error: string;
+  readonly now: number;
+  readonly retry: RetryPolicy;
+  readonly permanent?: boolean;
+}): { readonly status: Extract<OutboxStatus, 'failed' | 'dead'>; readonly columns: { status: 'failed' | 'dead'; last_error: string; updated_at: number; available_at: number } } {
+  const dead = input.permanent === true || input.attempts >= input.retry.attempts;
+  const status = dead ? 'dead' : 'failed';
+  return {
+    status,
+    columns: {
+      status,
+      last_error: input.error.slice(0, 2_000),
+      updated_at: input.now,
+      available_at: dead ? input.now : input.now + backoffDelayMs(input.retry, input.attempts, input.id),
+    },
+  };
+}
+
+/**
  * A delivery attempt failed: retry later (`failed`) or, when the policy's attempts are used up
  * or the error is permanent, dead-letter the row (`dead`). Returns the new status, or null when
  * the row was not `processing` any more.
@@ -277,21 +295,15 @@ export async function markFailed(
     .executeTakeFirst();
   if (current === undefined || current.status !== 'processing') return null;
   if (input.attempt !== undefined && current.attempts !== input.attempt) return null;
-  const dead = input.permanent === true || current.attempts >= input.retry.attempts;
-  const status = dead ? 'dead' : 'failed';
+  const failure = afterFailure({ ...input, attempts: current.attempts });
   const result = await ex
     .updateTable('outbox')
-    .set({
-      status,
-      last_error: input.error.slice(0, 2_000),
-      updated_at: input.now,
-      available_at: dead ? input.now : input.now + backoffDelayMs(input.retry, current.attempts, input.id),
-    })
+    .set(failure.columns)
     .where('id', '=', input.id)
     .where('status', '=', 'processing')
     .where('attempts', '=', current.attempts)
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n ? status : null;
+  return result.numUpdatedRows > 0n ? failure.status : null;
 }
 
 /** A person retries a dead letter: a fresh set of attempts, due now. */
