@@ -7,6 +7,7 @@ import { compileRuleset, type CompiledRuleset } from '../core/rules/compile.js';
 import { buildWorkspace } from '../core/workspace.js';
 import { interpolateEnv } from '../config/interpolate-env.js';
 import type { Executor } from '../store/database.js';
+import { preparedQuery } from '../store/prepared.js';
 import { getConfigRevision } from '../store/repositories/config.js';
 import { getActiveRuleset, getRulesetVersion } from '../store/repositories/rulesets.js';
 import { BatonError } from '../platform/errors.js';
@@ -49,6 +50,13 @@ export function resolveStoredConfig(document: unknown, env: Readonly<Record<stri
   return parsed.data;
 }
 
+const HEADS = preparedQuery((db) => ({
+  compile: () =>
+    sql<{ revision: number | null; version: number | null }>`
+      select (select max(id) from config_revisions) as revision,
+             (select max(version) from ruleset_versions) as version`.compile(db),
+}));
+
 export function createWorkspaceCache(options: {
   executor: Executor;
   processEnv: Readonly<Record<string, string | undefined>>;
@@ -58,10 +66,7 @@ export function createWorkspaceCache(options: {
   const versions = new Map<string, CompiledRuleset>();
 
   async function heads(ex: Executor): Promise<{ revision: number | null; version: number | null }> {
-    const row = await sql<{ revision: number | null; version: number | null }>`
-      select (select max(id) from config_revisions) as revision,
-             (select max(version) from ruleset_versions) as version`.execute(ex);
-    const first = row.rows[0];
+    const first = await HEADS.first(ex, {});
     return { revision: first?.revision === null || first?.revision === undefined ? null : Number(first.revision), version: first?.version === null || first?.version === undefined ? null : Number(first.version) };
   }
 

@@ -26,6 +26,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrate.js';
+import { preparedQuery, registerSqliteConnection } from './prepared.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -126,6 +127,7 @@ function openSqlite(filename: string, options: OpenDatabaseOptions): Database {
     dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }),
     plugins: [new SqliteRowLocks()],
   });
+  registerSqliteConnection(db.getExecutor().adapter, sqlite);
   const group = new GroupCommit(db, options.groupCommitUnits ?? GROUP_COMMIT_UNITS);
   groupCommits.set(db, group);
   return {
@@ -163,23 +165,27 @@ interface Unit {
 export async function inSavepoint<T>(trx: Transaction<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
   // One name for all: ROLLBACK TO and RELEASE act on the innermost savepoint of that name (SQLite
   // and PostgreSQL), so nesting works, and the statements stay the same text (prepared once).
-  const name = sql.id('baton_savepoint');
-  await sql`savepoint ${name}`.execute(trx);
+  await SAVEPOINT.run(trx, {});
   let value: T;
   try {
     value = await fn(trx.withPlugin(new OwnExecutor()));
   } catch (error) {
     try {
-      await sql`rollback to savepoint ${name}`.execute(trx);
-      await sql`release savepoint ${name}`.execute(trx);
+      await ROLLBACK_TO_SAVEPOINT.run(trx, {});
+      await RELEASE_SAVEPOINT.run(trx, {});
     } catch (lost) {
       throw new SavepointLost(lost);
     }
     throw error;
   }
-  await sql`release savepoint ${name}`.execute(trx);
+  await RELEASE_SAVEPOINT.run(trx, {});
   return value;
 }
+
+const SAVEPOINT_NAME = sql.id('baton_savepoint');
+const SAVEPOINT = preparedQuery((db) => ({ compile: () => sql`savepoint ${SAVEPOINT_NAME}`.compile(db) }));
+const ROLLBACK_TO_SAVEPOINT = preparedQuery((db) => ({ compile: () => sql`rollback to savepoint ${SAVEPOINT_NAME}`.compile(db) }));
+const RELEASE_SAVEPOINT = preparedQuery((db) => ({ compile: () => sql`release savepoint ${SAVEPOINT_NAME}`.compile(db) }));
 
 /** The transaction a savepoint belonged to is gone: the whole transaction must fail. */
 export class SavepointLost extends Error {

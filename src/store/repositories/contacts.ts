@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Scalar } from '../../contract/conditions.js';
 import type { Executor } from '../database.js';
+import { preparedQuery } from '../prepared.js';
 import { fromIntBool, fromJsonOr, toIntBool, toJson } from '../json.js';
 import type { ContactRow } from '../schema.js';
 
@@ -98,8 +99,10 @@ export async function findOrCreateContactByExternalId(
   return { contact: existing, created: false };
 }
 
+const contactById = preparedQuery((db, p: { id: string }) => db.selectFrom('contacts').selectAll().where('id', '=', p.id));
+
 export async function getContact(ex: Executor, id: string): Promise<ContactRecord | null> {
-  const row = await ex.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await contactById.first(ex, { id });
   return row === undefined ? null : rowToContact(row);
 }
 

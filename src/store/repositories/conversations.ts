@@ -3,6 +3,7 @@ import type { ChannelType, ConversationStatus, Priority } from '../../contract/c
 import type { HandoffTrace } from '../../contract/trace.js';
 import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Dialect, Executor } from '../database.js';
+import { preparedQuery } from '../prepared.js';
 import { fromJson, fromJsonOr, toJson } from '../json.js';
 import type { ConversationRow, ConversationUpdate, DB } from '../schema.js';
 import type { Properties } from './contacts.js';
@@ -147,8 +148,11 @@ export async function createConversation(ex: Executor, input: NewConversation): 
   return rowToConversation(row);
 }
 
+const conversationById = preparedQuery((db, p: { id: string }) => db.selectFrom('conversations').selectAll().where('id', '=', p.id));
+const conversationByIdForUpdate = preparedQuery((db, p: { id: string }) => db.selectFrom('conversations').selectAll().where('id', '=', p.id).forUpdate());
+
 export async function getConversation(ex: Executor, id: string): Promise<ConversationRecord | null> {
-  const row = await ex.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await conversationById.first(ex, { id });
   return row === undefined ? null : rowToConversation(row);
 }
 
@@ -159,7 +163,7 @@ export async function getConversation(ex: Executor, id: string): Promise<Convers
  * changes it in between (CW PR #15524). Outside a transaction the lock ends with the statement.
  */
 export async function getConversationForUpdate(ex: Executor, id: string): Promise<ConversationRecord | null> {
-  const row = await ex.selectFrom('conversations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  const row = await conversationByIdForUpdate.first(ex, { id });
   return row === undefined ? null : rowToConversation(row);
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Executor } from '../database.js';
 import { withTransaction } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
+import { preparedQuery } from '../prepared.js';
 import { notePublished } from './publications.js';
 import type { ConversationEventRow } from '../schema.js';
 
@@ -68,44 +69,63 @@ export async function appendEvent(ex: Executor, input: NewEvent): Promise<Conver
  * one by one, in half the statements. They share the snapshot of owner, team and queue, as they
  * would one by one. Returns them in order, or null when the conversation does not exist.
  */
+const advanceEventSeq = preparedQuery((db, p: { count: number; id: string }) =>
+  db
+    .updateTable('conversations')
+    .set((eb) => ({ last_event_seq: eb('last_event_seq', '+', p.count) }))
+    .where('id', '=', p.id)
+    .returning(['last_event_seq', 'owner_id', 'team_id', 'queue_id']),
+);
+
+const insertEvent = preparedQuery((db, p: ConversationEventRow) =>
+  db.insertInto('conversation_events').values({
+    id: p.id,
+    conversation_id: p.conversation_id,
+    seq: p.seq,
+    type: p.type,
+    actor: p.actor,
+    data: p.data,
+    owner_id: p.owner_id,
+    team_id: p.team_id,
+    queue_id: p.queue_id,
+    created_at: p.created_at,
+  }),
+);
+
 export async function appendEvents(ex: Executor, inputs: readonly NewEvent[]): Promise<ConversationEventRecord[] | null> {
   const first = inputs[0];
   if (first === undefined) return [];
   const conversationId = first.conversationId;
   if (inputs.some((input) => input.conversationId !== conversationId)) throw new Error('appendEvents: events of one conversation only');
   return withTransaction(ex, async (trx) => {
-    const state = await trx
-      .updateTable('conversations')
-      .set((eb) => ({ last_event_seq: eb('last_event_seq', '+', inputs.length) }))
-      .where('id', '=', conversationId)
-      .returning(['last_event_seq', 'owner_id', 'team_id', 'queue_id'])
-      .executeTakeFirst();
+    const state = await advanceEventSeq.first(trx, { count: inputs.length, id: conversationId });
     if (state === undefined) return null;
     const firstSeq = state.last_event_seq - inputs.length + 1;
-    const rows = await trx
-      .insertInto('conversation_events')
-      .values(
-        inputs.map((input, i) => ({
-          id: input.id ?? randomUUID(),
-          conversation_id: conversationId,
-          seq: firstSeq + i,
-          type: input.type,
-          actor: input.actor,
-          data: toJson(input.data ?? {}),
-          owner_id: state.owner_id,
-          team_id: state.team_id,
-          queue_id: state.queue_id,
-          created_at: input.now,
-        })),
-      )
-      .returningAll()
-      .execute();
+    // Rows one by one through one prepared statement; the records are built from what was
+    // written (the data as given, not parsed back from its JSON: a handoff's trace is ~5 KB).
+    const records: ConversationEventRecord[] = [];
+    for (const [i, input] of inputs.entries()) {
+      const row: ConversationEventRow = {
+        id: input.id ?? randomUUID(),
+        conversation_id: conversationId,
+        seq: firstSeq + i,
+        type: input.type,
+        actor: input.actor,
+        data: toJson(input.data ?? {}),
+        owner_id: state.owner_id,
+        team_id: state.team_id,
+        queue_id: state.queue_id,
+        created_at: input.now,
+      };
+      await insertEvent.run(trx, row);
+      records.push({ ...rowToEvent({ ...row, data: '{}' }), data: input.data ?? {} });
+    }
     // Every event is in an outbox row too, in the same transaction: realtime, webhooks and
     // anything else that reacts to events hang off it, so no path that writes an event can forget
     // to notify (CW #15678: assignment notifications missing on some paths). One row per
     // conversation and transaction, covering all its events and messages (publications.ts).
     await notePublished(trx, { conversationId, record: 'event', fromSeq: firstSeq, seq: state.last_event_seq, now: first.now });
-    return rows.map(rowToEvent).sort((a, b) => a.seq - b.seq);
+    return records;
   });
 }
 

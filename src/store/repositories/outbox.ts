@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Executor } from '../database.js';
 import { fromJson, toJson } from '../json.js';
+import { preparedQuery } from '../prepared.js';
 import type { OutboxRow } from '../schema.js';
 
 /**
@@ -59,28 +60,39 @@ export interface NewOutboxItem {
   readonly now: number;
 }
 
+const insertOutboxRow = preparedQuery(
+  (db, p: { id: string; kind: string; key: string; payload: string; availableAt: number; now: number }) =>
+    db
+      .insertInto('outbox')
+      .values({
+        id: p.id,
+        kind: p.kind,
+        idempotency_key: p.key,
+        payload: p.payload,
+        status: 'pending',
+        attempts: 0,
+        available_at: p.availableAt,
+        created_at: p.now,
+        updated_at: p.now,
+        last_error: null,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id'),
+);
+
 /**
  * Enqueue unless a row with the same idempotency key exists (then nothing changes and
  * `inserted` is false). Call it inside the transaction of the state change it follows from.
  */
 export async function enqueue(ex: Executor, input: NewOutboxItem): Promise<{ readonly inserted: boolean; readonly id: string | null }> {
-  const row = await ex
-    .insertInto('outbox')
-    .values({
-      id: input.id ?? randomUUID(),
-      kind: input.kind,
-      idempotency_key: input.idempotencyKey,
-      payload: toJson(input.payload),
-      status: 'pending',
-      attempts: 0,
-      available_at: input.availableAt ?? input.now,
-      created_at: input.now,
-      updated_at: input.now,
-      last_error: null,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  const row = await insertOutboxRow.first(ex, {
+    id: input.id ?? randomUUID(),
+    kind: input.kind,
+    key: input.idempotencyKey,
+    payload: toJson(input.payload),
+    availableAt: input.availableAt ?? input.now,
+    now: input.now,
+  });
   return row === undefined ? { inserted: false, id: null } : { inserted: true, id: row.id };
 }
 

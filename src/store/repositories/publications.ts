@@ -1,5 +1,6 @@
 import type { Executor } from '../database.js';
 import { toJson } from '../json.js';
+import { preparedQuery } from '../prepared.js';
 import { enqueue } from './outbox.js';
 
 /**
@@ -55,6 +56,10 @@ const open = new WeakMap<Executor, Map<string, OpenPublication>>();
  * with one row per record — an upper bound left by a rolled-back append at worst names a seq
  * that another transaction publishes too, which the subscribers' idempotency keys absorb.
  */
+const widenPublication = preparedQuery((db, p: { payload: string; id: string }) =>
+  db.updateTable('outbox').set({ payload: p.payload }).where('id', '=', p.id).where('status', '=', 'pending'),
+);
+
 export async function notePublished(
   trx: Executor,
   input: {
@@ -74,13 +79,8 @@ export async function notePublished(
   const known = byConversation.get(input.conversationId);
   if (known !== undefined) {
     const payload = extend(known.payload, input.record, input.fromSeq ?? input.seq, input.seq);
-    const result = await trx
-      .updateTable('outbox')
-      .set({ payload: toJson(payload) })
-      .where('id', '=', known.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (result.numUpdatedRows > 0n) {
+    const changed = await widenPublication.run(trx, { payload: toJson(payload), id: known.id });
+    if (changed > 0) {
       byConversation.set(input.conversationId, { id: known.id, payload });
       return;
     }

@@ -4,6 +4,7 @@ import type { AgentState, QueueStats } from '../../core/model.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import type { Executor } from '../database.js';
 import { fromJson } from '../json.js';
+import { preparedQuery } from '../prepared.js';
 import type { ConversationRecord } from './conversations.js';
 import { rowToConversation } from './conversations.js';
 
@@ -23,6 +24,11 @@ function chunks<T>(items: readonly T[]): T[][] {
   for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
   return out;
 }
+
+/** From this many users on, the state tables are read whole rather than by an `in` list. */
+const WHOLE_TABLE_AT = 16;
+const ALL_USER_STATES = preparedQuery((db) => db.selectFrom('user_state').select(['user_id', 'status', 'last_assigned_at']));
+const ALL_OPEN_LOADS = preparedQuery((db) => db.selectFrom('open_loads').select(['user_id', 'channel_type', 'open']));
 
 /**
  * For each user: availability (their `user_state` row, else `initialStatus` — the workspace
@@ -45,24 +51,31 @@ export async function loadAgentStates(
   const unique = [...new Set(userIds)];
   for (const id of unique) states.set(id, { status: initialStatus(id), load: {}, lastAssignedAt: null });
 
-  for (const ids of chunks(unique)) {
-    const rows = await ex
-      .selectFrom('user_state')
-      .select(['user_id', 'status', 'last_assigned_at'])
-      .where('user_id', 'in', ids)
-      .execute();
+  const takeStates = (rows: readonly { user_id: string; status: string | null; last_assigned_at: number | null }[]): void => {
     for (const row of rows) {
       const state = states.get(row.user_id);
       if (state === undefined) continue;
       if (row.status !== null) state.status = row.status as Availability;
       state.lastAssignedAt = row.last_assigned_at;
     }
-    const loads = await ex.selectFrom('open_loads').select(['user_id', 'channel_type', 'open']).where('user_id', 'in', ids).execute();
-    for (const row of loads) {
+  };
+  const takeLoads = (rows: readonly { user_id: string; channel_type: string; open: number }[]): void => {
+    for (const row of rows) {
       const state = states.get(row.user_id);
       // A row at 0 stays behind when the last open conversation closes; no row means no load.
       if (state === undefined || row.open === 0) continue;
       state.load[row.channel_type as ChannelType] = row.open;
+    }
+  };
+  if (unique.length >= WHOLE_TABLE_AT) {
+    // Most of the desk (a handoff reads everyone): both tables whole, a handful of rows per
+    // agent, without binding an `in` list of every id.
+    takeStates(await ALL_USER_STATES.all(ex, {}));
+    takeLoads(await ALL_OPEN_LOADS.all(ex, {}));
+  } else {
+    for (const ids of chunks(unique)) {
+      takeStates(await ex.selectFrom('user_state').select(['user_id', 'status', 'last_assigned_at']).where('user_id', 'in', ids).execute());
+      takeLoads(await ex.selectFrom('open_loads').select(['user_id', 'channel_type', 'open']).where('user_id', 'in', ids).execute());
     }
   }
   return new Map([...states].map(([userId, s]) => [userId, { userId, status: s.status, load: s.load, lastAssignedAt: s.lastAssignedAt }]));
