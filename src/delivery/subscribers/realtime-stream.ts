@@ -26,7 +26,7 @@ import { getContact } from '../../store/repositories/contacts.js';
 import { getConversation, type ConversationRecord } from '../../store/repositories/conversations.js';
 import { listEvents } from '../../store/repositories/events.js';
 import { listMessages } from '../../store/repositories/messages.js';
-import { rowToNotification } from '../../store/repositories/notifications.js';
+import { findNotificationByKey } from '../../store/repositories/notifications.js';
 import { anyoneWaitingOnTeamItself, listWaitingLine, promisedWaits, queuePosition } from '../../store/repositories/routing.js';
 import {
   appendStreamEvents,
@@ -235,10 +235,9 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
     const drafts: StreamDraft[] = [];
     for (const userId of payload.recipients) {
       // notifyInApp keys each notification `${item key}:${recipient}` (delivery/outbox-worker.ts).
-      const row = await trx.selectFrom('notifications').selectAll().where('idempotency_key', '=', `${idempotencyKey}:${userId}`).executeTakeFirst();
-      if (row === undefined) continue;
-      const notification = presentNotification(rowToNotification(row));
-      drafts.push({ conversationId: row.conversation_id, type: 'notification.created', audience: userAudience(userId), data: notification, key: `notification:${row.id}` });
+      const found = await findNotificationByKey(trx, `${idempotencyKey}:${userId}`);
+      if (found === null) continue;
+      drafts.push({ conversationId: found.conversationId, type: 'notification.created', audience: userAudience(userId), data: presentNotification(found), key: `notification:${found.id}` });
     }
     remember(await appendStreamEvents(trx, drafts, now));
   }

@@ -1,11 +1,12 @@
 import type { ChannelType, ConversationStatus } from '../../contract/common.js';
 import type { Executor } from '../database.js';
 import { withTransaction } from '../database.js';
+import { preparedQuery } from '../prepared.js';
 import type { ConversationUpdate } from '../schema.js';
 import type { ConversationEventRecord, NewEvent } from './events.js';
 import { appendEvents } from './events.js';
 import type { ConversationFieldsPatch, ConversationRecord } from './conversations.js';
-import { OPEN_STATUSES, patchToColumns, rowToConversation } from './conversations.js';
+import { getConversationForUpdate, OPEN_STATUSES, patchToColumns, rowToConversation } from './conversations.js';
 import { openLoadOf } from './routing.js';
 
 /**
@@ -138,9 +139,8 @@ type TransitionResult<R> =
 
 async function transition<R>(ex: Executor, t: Transition<R>): Promise<TransitionResult<R>> {
   return withTransaction(ex, async (trx) => {
-    const row = await trx.selectFrom('conversations').selectAll().where('id', '=', t.conversationId).forUpdate().executeTakeFirst();
-    if (row === undefined) return { outcome: 'not_found' };
-    const current = rowToConversation(row);
+    const current = await getConversationForUpdate(trx, t.conversationId);
+    if (current === null) return { outcome: 'not_found' };
     const decision = t.decide(current);
     if ('refuse' in decision) return { outcome: 'refused', value: decision.refuse };
     const next = decision.write;
@@ -207,14 +207,10 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
     }
 
     if (ownerChanged && newOwner !== null) {
-      await trx
-        .insertInto('user_state')
-        .values({ user_id: newOwner, last_assigned_at: t.now })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ last_assigned_at: t.now }))
-        .execute();
+      await noteAssigned.run(trx, { userId: newOwner, now: t.now });
       // Stickiness prefers the contact's last human owner (CW #9587: only when eligible now —
       // decided by core/routing, not here).
-      await trx.updateTable('contacts').set({ last_owner_id: newOwner }).where('id', '=', current.contactId).execute();
+      await noteLastOwner.run(trx, { userId: newOwner, contactId: current.contactId });
     }
 
     // After the new owner's `user_state` row (locked above by lockAgent or the upsert): every
@@ -272,12 +268,30 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
  * and each counts the load only after the previous one committed (RC #18217, CW PR #15694).
  */
 async function lockAgent(trx: Executor, userId: string): Promise<void> {
-  await trx
-    .insertInto('user_state')
-    .values({ user_id: userId })
-    .onConflict((oc) => oc.column('user_id').doUpdateSet({ user_id: userId }))
-    .execute();
+  await LOCK_AGENT.run(trx, { userId });
 }
+
+const LOCK_AGENT = preparedQuery((db, p: { userId: string }) =>
+  db
+    .insertInto('user_state')
+    .values({ user_id: p.userId })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ user_id: p.userId })),
+);
+const noteAssigned = preparedQuery((db, p: { userId: string; now: number }) =>
+  db
+    .insertInto('user_state')
+    .values({ user_id: p.userId, last_assigned_at: p.now })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ last_assigned_at: p.now })),
+);
+const noteLastOwner = preparedQuery((db, p: { userId: string; contactId: string }) =>
+  db.updateTable('contacts').set({ last_owner_id: p.userId }).where('id', '=', p.contactId),
+);
+const addOpenLoad = preparedQuery((db, p: { userId: string; channelType: string; delta: number }) =>
+  db
+    .insertInto('open_loads')
+    .values({ user_id: p.userId, channel_type: p.channelType, open: p.delta })
+    .onConflict((oc) => oc.columns(['user_id', 'channel_type']).doUpdateSet((eb) => ({ open: eb('open_loads.open', '+', eb.ref('excluded.open')) }))),
+);
 
 /**
  * Move one conversation's unit of open load from `from` to `to` (null: nobody counts it) on
@@ -293,12 +307,8 @@ async function moveOpenLoad(trx: Executor, channelType: ChannelType, from: strin
     ...(from === null ? [] : [{ user_id: from, channel_type: channelType, open: -1 }]),
     ...(to === null ? [] : [{ user_id: to, channel_type: channelType, open: 1 }]),
   ].sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0));
-  if (deltas.length === 0) return;
-  await trx
-    .insertInto('open_loads')
-    .values(deltas)
-    .onConflict((oc) => oc.columns(['user_id', 'channel_type']).doUpdateSet((eb) => ({ open: eb('open_loads.open', '+', eb.ref('excluded.open')) })))
-    .execute();
+  // One row at a time, in that order (the order the rows are locked in on PostgreSQL).
+  for (const delta of deltas) await addOpenLoad.run(trx, { userId: delta.user_id, channelType: delta.channel_type, delta: delta.open });
 }
 
 /** A transition without a capacity guard cannot be refused for capacity. */

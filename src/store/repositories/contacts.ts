@@ -73,8 +73,35 @@ function newContactRow(input: NewContact): ContactRow {
   };
 }
 
+/** A contact row's columns by name, from placeholders (preparedQuery walks no object's keys). */
+function contactColumns(p: ContactRow): ContactRow {
+  return {
+    id: p.id,
+    external_id: p.external_id,
+    name: p.name,
+    email: p.email,
+    language: p.language,
+    timezone: p.timezone,
+    owner_id: p.owner_id,
+    last_owner_id: p.last_owner_id,
+    properties: p.properties,
+    is_test: p.is_test,
+    created_at: p.created_at,
+    updated_at: p.updated_at,
+  };
+}
+const insertContact = preparedQuery((db, p: ContactRow) => db.insertInto('contacts').values(contactColumns(p)).returningAll());
+const insertContactUnlessKnown = preparedQuery((db, p: ContactRow) =>
+  db
+    .insertInto('contacts')
+    .values(contactColumns(p))
+    .onConflict((oc) => oc.column('external_id').doNothing())
+    .returningAll(),
+);
+
 export async function createContact(ex: Executor, input: NewContact): Promise<ContactRecord> {
-  const row = await ex.insertInto('contacts').values(newContactRow(input)).returningAll().executeTakeFirstOrThrow();
+  const row = await insertContact.first(ex, newContactRow(input));
+  if (row === undefined) throw new Error('contact insert returned no row');
   return rowToContact(row);
 }
 
@@ -87,12 +114,7 @@ export async function findOrCreateContactByExternalId(
   ex: Executor,
   input: NewContact & { readonly externalId: string },
 ): Promise<{ readonly contact: ContactRecord; readonly created: boolean }> {
-  const inserted = await ex
-    .insertInto('contacts')
-    .values(newContactRow(input))
-    .onConflict((oc) => oc.column('external_id').doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const inserted = await insertContactUnlessKnown.first(ex, newContactRow(input));
   if (inserted !== undefined) return { contact: rowToContact(inserted), created: true };
   const existing = await findContactByExternalId(ex, input.externalId);
   if (existing === null) throw new Error(`contact with external id "${input.externalId}" vanished`);

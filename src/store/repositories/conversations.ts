@@ -111,42 +111,74 @@ export interface NewConversation {
  * people — even at once, on a channel without an assistant — goes through ./assignments.ts.
  */
 export async function createConversation(ex: Executor, input: NewConversation): Promise<ConversationRecord> {
-  const row = await ex
-    .insertInto('conversations')
-    .values({
-      id: input.id ?? randomUUID(),
-      channel_id: input.channelId,
-      channel_type: input.channelType,
-      contact_id: input.contactId,
-      status: 'bot',
-      owner_id: null,
-      team_id: null,
-      queue_id: null,
-      priority: input.priority ?? 'normal',
-      tags: toJson(input.tags ?? []),
-      properties: toJson(input.properties ?? {}),
-      language: input.language ?? null,
-      intent: input.intent ?? null,
-      subject: input.subject ?? null,
-      handoff: null,
-      followers: '[]',
-      handed_off_at: null,
-      queued_at: null,
-      first_response_due_at: null,
-      first_human_response_at: null,
-      last_article_id: null,
-      version: 1,
-      created_at: input.now,
-      updated_at: input.now,
-      last_activity_at: input.now,
-      resolved_at: null,
-      csat_score: null,
-      csat_comment: null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await insertConversation.first(ex, {
+    id: input.id ?? randomUUID(),
+    channelId: input.channelId,
+    channelType: input.channelType,
+    contactId: input.contactId,
+    priority: input.priority ?? 'normal',
+    tags: toJson(input.tags ?? []),
+    properties: toJson(input.properties ?? {}),
+    language: input.language ?? null,
+    intent: input.intent ?? null,
+    subject: input.subject ?? null,
+    now: input.now,
+  });
+  if (row === undefined) throw new Error('conversation insert returned no row');
   return rowToConversation(row);
 }
+
+const insertConversation = preparedQuery(
+  (
+    db,
+    p: {
+      id: string;
+      channelId: string;
+      channelType: string;
+      contactId: string;
+      priority: string;
+      tags: string;
+      properties: string;
+      language: string | null;
+      intent: string | null;
+      subject: string | null;
+      now: number;
+    },
+  ) =>
+    db
+      .insertInto('conversations')
+      .values({
+        id: p.id,
+        channel_id: p.channelId,
+        channel_type: p.channelType,
+        contact_id: p.contactId,
+        status: 'bot',
+        owner_id: null,
+        team_id: null,
+        queue_id: null,
+        priority: p.priority,
+        tags: p.tags,
+        properties: p.properties,
+        language: p.language,
+        intent: p.intent,
+        subject: p.subject,
+        handoff: null,
+        followers: '[]',
+        handed_off_at: null,
+        queued_at: null,
+        first_response_due_at: null,
+        first_human_response_at: null,
+        last_article_id: null,
+        version: 1,
+        created_at: p.now,
+        updated_at: p.now,
+        last_activity_at: p.now,
+        resolved_at: null,
+        csat_score: null,
+        csat_comment: null,
+      })
+      .returningAll(),
+);
 
 const conversationById = preparedQuery((db, p: { id: string }) => db.selectFrom('conversations').selectAll().where('id', '=', p.id));
 const conversationByIdForUpdate = preparedQuery((db, p: { id: string }) => db.selectFrom('conversations').selectAll().where('id', '=', p.id).forUpdate());

@@ -135,20 +135,40 @@ export async function listEvents(
   conversationId: string,
   options: { readonly afterSeq?: number; readonly throughSeq?: number; readonly limit?: number; readonly types?: readonly string[] } = {},
 ): Promise<ConversationEventRecord[]> {
-  let q = ex
+  const limit = Math.max(1, Math.min(options.limit ?? 500, 5_000));
+  const afterSeq = options.afterSeq ?? 0;
+  const types = options.types;
+  if (types === undefined) {
+    const page = eventPages[options.throughSeq !== undefined ? 1 : 0]!;
+    return (await page.all(ex, { conversationId, afterSeq, throughSeq: options.throughSeq ?? 0, limit })).map(rowToEvent);
+  }
+  if (types.length === 0) return [];
+  const rows = await ex
     .selectFrom('conversation_events')
     .selectAll()
     .where('conversation_id', '=', conversationId)
-    .where('seq', '>', options.afterSeq ?? 0)
+    .where('seq', '>', afterSeq)
     .$if(options.throughSeq !== undefined, (q) => q.where('seq', '<=', options.throughSeq ?? 0))
+    .where('type', 'in', types)
     .orderBy('seq')
-    .limit(Math.max(1, Math.min(options.limit ?? 500, 5_000)));
-  if (options.types !== undefined) {
-    if (options.types.length === 0) return [];
-    q = q.where('type', 'in', options.types);
-  }
-  return (await q.execute()).map(rowToEvent);
+    .limit(limit)
+    .execute();
+  return rows.map(rowToEvent);
 }
+
+/** listEvents' shapes without a type filter: [bounded above]. */
+const eventPages = [false, true].map((through) =>
+  preparedQuery((db, p: { conversationId: string; afterSeq: number; throughSeq: number; limit: number }) =>
+    db
+      .selectFrom('conversation_events')
+      .selectAll()
+      .where('conversation_id', '=', p.conversationId)
+      .where('seq', '>', p.afterSeq)
+      .$if(through, (q) => q.where('seq', '<=', p.throughSeq))
+      .orderBy('seq')
+      .limit(p.limit),
+  ),
+);
 
 /**
  * Events of the given types across conversations in [from, to), oldest first — for reports

@@ -6,6 +6,7 @@ import { withTransaction } from '../database.js';
 import { fromIntBool, fromJsonOr, toIntBool, toJson } from '../json.js';
 import type { MessageRow } from '../schema.js';
 import { enqueue } from './outbox.js';
+import { preparedQuery } from '../prepared.js';
 import { notePublished } from './publications.js';
 
 export interface MessageRecord {
@@ -60,40 +61,59 @@ export interface NewMessage {
  * latest handoff, sets `first_human_response_at` — every reply path measures the human clock
  * (CW #8477, PR #12058). Returns null when the conversation does not exist.
  */
+function messageCounter(humanReply: boolean) {
+  return preparedQuery((db, p: { now: number; id: string }) =>
+    db
+      .updateTable('conversations')
+      .set((eb) => ({
+        last_message_seq: eb('last_message_seq', '+', 1),
+        last_activity_at: p.now,
+        updated_at: p.now,
+        ...(humanReply && {
+          first_human_response_at: sql<number | null>`coalesce(first_human_response_at, case when handed_off_at is not null then cast(${p.now} as bigint) else null end)`,
+        }),
+      }))
+      .where('id', '=', p.id)
+      .returning(['last_message_seq', 'channel_type']),
+  );
+}
+const nextMessageSeq = messageCounter(false);
+const nextMessageSeqOnHumanReply = messageCounter(true);
+
+const insertMessage = preparedQuery((db, p: MessageRow) =>
+  db.insertInto('messages').values({
+    id: p.id,
+    conversation_id: p.conversation_id,
+    seq: p.seq,
+    author: p.author,
+    author_id: p.author_id,
+    body: p.body,
+    private: p.private,
+    external_id: p.external_id,
+    data: p.data,
+    created_at: p.created_at,
+  }),
+);
+
 export async function appendMessage(ex: Executor, input: NewMessage): Promise<MessageRecord | null> {
   const isPrivate = input.private ?? false;
   const humanReply = input.author === 'user' && !isPrivate;
   return withTransaction(ex, async (trx) => {
-    const counter = await trx
-      .updateTable('conversations')
-      .set((eb) => ({
-        last_message_seq: eb('last_message_seq', '+', 1),
-        last_activity_at: input.now,
-        updated_at: input.now,
-        ...(humanReply && {
-          first_human_response_at: sql<number | null>`coalesce(first_human_response_at, case when handed_off_at is not null then cast(${input.now} as bigint) else null end)`,
-        }),
-      }))
-      .where('id', '=', input.conversationId)
-      .returning(['last_message_seq', 'channel_type'])
-      .executeTakeFirst();
+    const counter = await (humanReply ? nextMessageSeqOnHumanReply : nextMessageSeq).first(trx, { now: input.now, id: input.conversationId });
     if (counter === undefined) return null;
-    const row = await trx
-      .insertInto('messages')
-      .values({
-        id: input.id ?? randomUUID(),
-        conversation_id: input.conversationId,
-        seq: counter.last_message_seq,
-        author: input.author,
-        author_id: input.authorId ?? null,
-        body: input.body,
-        private: toIntBool(isPrivate),
-        external_id: input.externalId ?? null,
-        data: toJson(input.data ?? {}),
-        created_at: input.now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row: MessageRow = {
+      id: input.id ?? randomUUID(),
+      conversation_id: input.conversationId,
+      seq: counter.last_message_seq,
+      author: input.author,
+      author_id: input.authorId ?? null,
+      body: input.body,
+      private: toIntBool(isPrivate),
+      external_id: input.externalId ?? null,
+      data: toJson(input.data ?? {}),
+      created_at: input.now,
+    };
+    await insertMessage.run(trx, row);
     // As for events: the outbox row that realtime delivery hangs off, committed with the message.
     await notePublished(trx, { conversationId: input.conversationId, record: 'message', seq: row.seq, now: input.now });
     // On an email conversation what the customer should read goes out as an email reply: enqueued
@@ -144,17 +164,32 @@ export interface MessageQuery {
 
 /** In sequence order. */
 export async function listMessages(ex: Executor, conversationId: string, query: MessageQuery = {}): Promise<MessageRecord[]> {
-  let q = ex
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', conversationId)
-    .where('seq', '>', query.afterSeq ?? 0)
-    .$if(query.throughSeq !== undefined, (q) => q.where('seq', '<=', query.throughSeq ?? 0))
-    .orderBy('seq')
-    .limit(Math.max(1, Math.min(query.limit ?? 200, 1_000)));
-  if (query.includePrivate !== true) q = q.where('private', '=', 0);
-  return (await q.execute()).map(rowToMessage);
+  const page = messagePages[query.throughSeq !== undefined ? 1 : 0]![query.includePrivate === true ? 1 : 0]!;
+  const rows = await page.all(ex, {
+    conversationId,
+    afterSeq: query.afterSeq ?? 0,
+    throughSeq: query.throughSeq ?? 0,
+    limit: Math.max(1, Math.min(query.limit ?? 200, 1_000)),
+  });
+  return rows.map(rowToMessage);
 }
+
+/** listMessages' four shapes: [bounded above][with internal notes]. */
+const messagePages = [false, true].map((through) =>
+  [false, true].map((includePrivate) =>
+    preparedQuery((db, p: { conversationId: string; afterSeq: number; throughSeq: number; limit: number }) =>
+      db
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', p.conversationId)
+        .where('seq', '>', p.afterSeq)
+        .$if(through, (q) => q.where('seq', '<=', p.throughSeq))
+        .$if(!includePrivate, (q) => q.where('private', '=', 0))
+        .orderBy('seq')
+        .limit(p.limit),
+    ),
+  ),
+);
 
 /** The latest `limit` messages, oldest first (the transcript shown with a handoff). */
 export async function listRecentMessages(
@@ -162,15 +197,22 @@ export async function listRecentMessages(
   conversationId: string,
   options: { readonly limit: number; readonly includePrivate?: boolean },
 ): Promise<MessageRecord[]> {
-  let q = ex
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', conversationId)
-    .orderBy('seq', 'desc')
-    .limit(Math.max(1, options.limit));
-  if (options.includePrivate !== true) q = q.where('private', '=', 0);
-  return (await q.execute()).map(rowToMessage).reverse();
+  const latest = latestMessages[options.includePrivate === true ? 1 : 0]!;
+  return (await latest.all(ex, { conversationId, limit: Math.max(1, options.limit) })).map(rowToMessage).reverse();
 }
+
+/** listRecentMessages' two shapes: [with internal notes]. */
+const latestMessages = [false, true].map((includePrivate) =>
+  preparedQuery((db, p: { conversationId: string; limit: number }) =>
+    db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', p.conversationId)
+      .$if(!includePrivate, (q) => q.where('private', '=', 0))
+      .orderBy('seq', 'desc')
+      .limit(p.limit),
+  ),
+);
 
 /** For e-mail threading (In-Reply-To / References) and Bot Framework activity ids. */
 export async function findMessageByExternalId(ex: Executor, externalId: string): Promise<MessageRecord | null> {

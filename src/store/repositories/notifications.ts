@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
+import { preparedQuery } from '../prepared.js';
 import type { NotificationRow } from '../schema.js';
 
 /** The in-app notification centre (PRODUCT.md §6). */
@@ -49,28 +50,51 @@ export async function createNotification(
   ex: Executor,
   input: NewNotification,
 ): Promise<{ readonly inserted: boolean; readonly notification: NotificationRecord }> {
-  const row = await ex
-    .insertInto('notifications')
-    .values({
-      id: input.id ?? randomUUID(),
-      user_id: input.userId,
-      conversation_id: input.conversationId ?? null,
-      type: input.type,
-      title: input.title,
-      body: input.body,
-      data: toJson(input.data ?? {}),
-      read_at: null,
-      created_at: input.now,
-      idempotency_key: input.idempotencyKey ?? null,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const row = await insertNotification.first(ex, {
+    id: input.id ?? randomUUID(),
+    user_id: input.userId,
+    conversation_id: input.conversationId ?? null,
+    type: input.type,
+    title: input.title,
+    body: input.body,
+    data: toJson(input.data ?? {}),
+    read_at: null,
+    created_at: input.now,
+    idempotency_key: input.idempotencyKey ?? null,
+  });
   if (row !== undefined) return { inserted: true, notification: rowToNotification(row) };
   const key = input.idempotencyKey;
   if (key === undefined || key === null) throw new Error('notification insert skipped without an idempotency key');
-  const existing = await ex.selectFrom('notifications').selectAll().where('idempotency_key', '=', key).executeTakeFirstOrThrow();
-  return { inserted: false, notification: rowToNotification(existing) };
+  const existing = await findNotificationByKey(ex, key);
+  if (existing === null) throw new Error(`notification ${key} was neither inserted nor found`);
+  return { inserted: false, notification: existing };
+}
+
+const insertNotification = preparedQuery((db, p: NotificationRow) =>
+  db
+    .insertInto('notifications')
+    .values({
+      id: p.id,
+      user_id: p.user_id,
+      conversation_id: p.conversation_id,
+      type: p.type,
+      title: p.title,
+      body: p.body,
+      data: p.data,
+      read_at: p.read_at,
+      created_at: p.created_at,
+      idempotency_key: p.idempotency_key,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returningAll(),
+);
+
+const notificationByKey = preparedQuery((db, p: { key: string }) => db.selectFrom('notifications').selectAll().where('idempotency_key', '=', p.key));
+
+/** The notification written under an idempotency key, if any. */
+export async function findNotificationByKey(ex: Executor, key: string): Promise<NotificationRecord | null> {
+  const row = await notificationByKey.first(ex, { key });
+  return row === undefined ? null : rowToNotification(row);
 }
 
 /** Newest first; page with `before`. */

@@ -86,13 +86,12 @@ export async function loadAgentStates(
  * the agent's lock by the capacity check (./assignments.ts), it includes every assignment to
  * them committed before.
  */
+const OPEN_LOAD_OF = preparedQuery((db, p: { userId: string; channelType: string }) =>
+  db.selectFrom('open_loads').select('open').where('user_id', '=', p.userId).where('channel_type', '=', p.channelType),
+);
+
 export async function openLoadOf(ex: Executor, userId: string, channelType: ChannelType): Promise<number> {
-  const row = await ex
-    .selectFrom('open_loads')
-    .select('open')
-    .where('user_id', '=', userId)
-    .where('channel_type', '=', channelType)
-    .executeTakeFirst();
+  const row = await OPEN_LOAD_OF.first(ex, { userId, channelType });
   return row?.open ?? 0;
 }
 

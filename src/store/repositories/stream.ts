@@ -1,6 +1,7 @@
 import { PostgresAdapter, sql } from 'kysely';
 import type { Executor } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
+import { preparedQuery } from '../prepared.js';
 import type { StreamCursorRow, StreamEventRow } from '../schema.js';
 
 /**
@@ -72,6 +73,16 @@ export async function appendStreamEvents(trx: Executor, rows: readonly NewStream
     created_at: now,
   }));
   const written: StreamEventRecord[] = [];
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) {
+    // SQLite runs in-process: one prepared single-row insert per row costs less than building a
+    // multi-row insert each time (no round trips to save). The records are what was written.
+    for (const [i, value] of values.entries()) {
+      const inserted = await insertStreamEvent.all(trx, value);
+      const row = rows[i];
+      if (inserted.length > 0 && row !== undefined) written.push({ ...rowToStreamEvent({ ...value, data: '{}' }), data: row.data });
+    }
+    return written;
+  }
   // SQLite's parameter limit (32766) is far away, but a queue recompute can fan out to many contacts.
   for (let i = 0; i < values.length; i += 500) {
     const inserted = await trx
@@ -85,12 +96,19 @@ export async function appendStreamEvents(trx: Executor, rows: readonly NewStream
   return written.sort((a, b) => a.seq - b.seq);
 }
 
+const insertStreamEvent = preparedQuery((db, p: StreamEventRow) =>
+  db
+    .insertInto('stream_events')
+    .values({ seq: p.seq, conversation_id: p.conversation_id, type: p.type, data: p.data, audience: p.audience, key: p.key, created_at: p.created_at })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('seq'),
+);
+
+const LAST_STREAM_SEQ = preparedQuery((db) => db.selectFrom('stream_events').select((eb) => eb.fn.max('seq').as('seq')));
+
 /** The highest seq written so far (0 for an empty stream). */
 export async function lastStreamSeq(ex: Executor): Promise<number> {
-  const row = await ex
-    .selectFrom('stream_events')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .executeTakeFirst();
+  const row = await LAST_STREAM_SEQ.first(ex, {});
   return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
 }
 
@@ -159,25 +177,33 @@ function rowToCursor(row: StreamCursorRow): StreamCursor {
 }
 
 /** The cursor of a conversation; a fresh one (nothing published) when it has none yet. */
+const streamCursorOf = preparedQuery((db, p: { conversationId: string }) => db.selectFrom('stream_cursors').selectAll().where('conversation_id', '=', p.conversationId));
+
 export async function getStreamCursor(ex: Executor, conversationId: string): Promise<StreamCursor> {
-  const row = await ex.selectFrom('stream_cursors').selectAll().where('conversation_id', '=', conversationId).executeTakeFirst();
+  const row = await streamCursorOf.first(ex, { conversationId });
   return row === undefined ? { conversationId, lastEventSeq: 0, lastMessageSeq: 0, status: null, queuePosition: null } : rowToCursor(row);
 }
 
 export async function saveStreamCursor(ex: Executor, cursor: StreamCursor, now: number): Promise<void> {
-  const values = {
-    last_event_seq: cursor.lastEventSeq,
-    last_message_seq: cursor.lastMessageSeq,
+  await upsertStreamCursor.run(ex, {
+    conversationId: cursor.conversationId,
+    lastEventSeq: cursor.lastEventSeq,
+    lastMessageSeq: cursor.lastMessageSeq,
     status: cursor.status,
-    queue_position: cursor.queuePosition,
-    updated_at: now,
-  };
-  await ex
-    .insertInto('stream_cursors')
-    .values({ conversation_id: cursor.conversationId, ...values })
-    .onConflict((oc) => oc.column('conversation_id').doUpdateSet(values))
-    .execute();
+    queuePosition: cursor.queuePosition,
+    now,
+  });
 }
+
+const upsertStreamCursor = preparedQuery(
+  (db, p: { conversationId: string; lastEventSeq: number; lastMessageSeq: number; status: string | null; queuePosition: number | null; now: number }) => {
+    const values = { last_event_seq: p.lastEventSeq, last_message_seq: p.lastMessageSeq, status: p.status, queue_position: p.queuePosition, updated_at: p.now };
+    return db
+      .insertInto('stream_cursors')
+      .values({ conversation_id: p.conversationId, ...values })
+      .onConflict((oc) => oc.column('conversation_id').doUpdateSet(values));
+  },
+);
 
 /** Only the queue position (a conversation whose place moved because another one left or joined). */
 export async function saveQueuePosition(ex: Executor, conversationId: string, position: number | null, now: number): Promise<void> {
