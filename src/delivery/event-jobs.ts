@@ -61,9 +61,15 @@ export function conversationPublishedJob(subscribers: readonly Subscriber[]): Tr
       const messages = await readRange(payload.messages, (afterSeq, throughSeq) =>
         listMessages(trx, conversationId, { afterSeq, throughSeq, includePrivate: true, limit: PAGE }),
       );
-      for (const record of mergeInOrder(events, messages)) {
-        if (record.kind === 'event') await tellEvent(trx, subscribers, record.event, now);
-        else await tellMessage(trx, subscribers, record.message, now);
+      for (const subscriber of subscribers) {
+        if (subscriber.onRecords !== undefined) {
+          await subscriber.onRecords(trx, conversationId, { events, messages }, now);
+          continue;
+        }
+        for (const record of mergeInOrder(events, messages)) {
+          if (record.kind === 'event') await subscriber.onEvent?.(trx, record.event, now);
+          else await subscriber.onMessage?.(trx, record.message, now);
+        }
       }
     },
   };

@@ -286,6 +286,36 @@ eachDialect('publishing conversations', (dialect) => {
       expect(olderSteps).toEqual(currentSteps);
     });
 
+    it('publishes in seq order when a later transaction\'s row runs before an earlier one\'s', async () => {
+      // The same steps twice: once in order, once with the first step's publish row held back
+      // until the second step's has run (a retry after a failure does that). The realtime
+      // publisher must then read the gap from the store instead of trusting the job's records.
+      const run = async (name: string, reorder: boolean): Promise<unknown[]> => {
+        const { id, headers } = await aCustomerConversation(name);
+        await t.baton.outbox.drain();
+        const first = await t.request({ method: 'POST', url: `/api/widget/conversations/${id}/human`, headers });
+        expect(first.statusCode).toBeLessThan(300);
+        const held = (await publishRows(id)).filter((row) => row.kind === CONVERSATION_PUBLISHED && row.status === 'pending');
+        if (reorder) {
+          expect(held.length).toBe(1);
+          await db().updateTable('outbox').set({ available_at: t.clock.now() + 3_600_000 }).where('id', '=', held[0]!.id).execute();
+        }
+        const second = await t.request({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: ana, payload: { body: 'Looking into it' } });
+        expect(second.statusCode).toBeLessThan(300);
+        await t.baton.outbox.drain();
+        if (reorder) {
+          await db().updateTable('outbox').set({ available_at: t.clock.now() }).where('id', '=', held[0]!.id).execute();
+          await t.baton.outbox.drain();
+        }
+        expect((await publishRows(id)).every((row) => row.status === 'done')).toBe(true);
+        return (await subscriberOutput(id)).frames;
+      };
+      const inOrder = await run('Noor', false);
+      const reordered = await run('Noor', true);
+      expect(inOrder.length).toBeGreaterThan(3);
+      expect(reordered).toEqual(inOrder);
+    });
+
     it('adds nothing when a publish job runs again (subscribers are idempotent)', async () => {
       const { id } = await script('Olu', false);
       const once = await subscriberOutput(id);

@@ -53,7 +53,7 @@ import {
   type StreamDraft,
 } from '../realtime/present-stream.js';
 import type { z } from 'zod';
-import type { Subscriber } from './subscriber.js';
+import type { PublishedRecords, Subscriber } from './subscriber.js';
 
 export interface RealtimePublisher extends Subscriber {
   /**
@@ -139,15 +139,31 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
    * stop early: a handoff writes several events and a message, and the first of them to arrive
    * publishes them all — the others only need the cursor to see that.
    */
-  async function publishConversation(trx: Executor, conversationId: string, now: number, alreadyOut: (cursor: PublishedThrough) => boolean): Promise<void> {
+  async function publishConversation(
+    trx: Executor,
+    conversationId: string,
+    now: number,
+    alreadyOut: (cursor: PublishedThrough) => boolean,
+    given?: PublishedRecords,
+  ): Promise<void> {
     const known = seen.get(trx)?.get(conversationId);
     if (known !== undefined && alreadyOut(known)) return;
     await lockStream(trx);
     const cursor = await getStreamCursor(trx, conversationId);
     see(trx, conversationId, cursor);
     if (alreadyOut(cursor)) return;
-    const messages = await readAll((after) => listMessages(trx, conversationId, { afterSeq: after, includePrivate: true, limit: PAGE }), (m) => m.seq, cursor.lastMessageSeq);
-    const events = await readAll((after) => listEvents(trx, conversationId, { afterSeq: after, limit: PAGE }), (e) => e.seq, cursor.lastEventSeq);
+    // The job's records when they continue the stream exactly where the cursor stands (the usual
+    // case: the previous transaction's were published before); otherwise everything after the
+    // cursor, read again, as for the one-record kinds.
+    const givenEvents = given === undefined ? null : continuing(given.events, cursor.lastEventSeq);
+    const givenMessages = given === undefined ? null : continuing(given.messages, cursor.lastMessageSeq);
+    const fromGiven = givenEvents !== null && givenMessages !== null;
+    const messages = fromGiven
+      ? givenMessages
+      : await readAll((after) => listMessages(trx, conversationId, { afterSeq: after, includePrivate: true, limit: PAGE }), (m) => m.seq, cursor.lastMessageSeq);
+    const events = fromGiven
+      ? givenEvents
+      : await readAll((after) => listEvents(trx, conversationId, { afterSeq: after, limit: PAGE }), (e) => e.seq, cursor.lastEventSeq);
     if (messages.length === 0 && events.length === 0) return;
     const conversation = await getConversation(trx, conversationId);
     if (conversation === null) return;
@@ -250,6 +266,11 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
     async onMessage(trx, message, now) {
       await publishConversation(trx, message.conversationId, now, (cursor) => cursor.lastMessageSeq >= message.seq);
     },
+    async onRecords(trx, conversationId, records, now) {
+      const lastEvent = records.events[records.events.length - 1]?.seq ?? 0;
+      const lastMessage = records.messages[records.messages.length - 1]?.seq ?? 0;
+      await publishConversation(trx, conversationId, now, (cursor) => cursor.lastEventSeq >= lastEvent && cursor.lastMessageSeq >= lastMessage, records);
+    },
     decorate(job) {
       const previous = job.onDone;
       const onDone = (item: OutboxItem): void => {
@@ -270,6 +291,17 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
       };
     },
   };
+}
+
+/**
+ * The records after `publishedThrough`, when they follow it without a gap (seqs are contiguous
+ * within a published range); null when the first of them is further on (something in between is
+ * not out yet) — the caller reads from the cursor instead.
+ */
+export function continuing<T extends { readonly seq: number }>(records: readonly T[], publishedThrough: number): readonly T[] | null {
+  const rest = records.filter((record) => record.seq > publishedThrough);
+  const first = rest[0];
+  return first === undefined || first.seq === publishedThrough + 1 ? rest : null;
 }
 
 /** The wait promised at handoff, scaled to the place the customer has now (null when not waiting). */

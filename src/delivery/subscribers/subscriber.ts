@@ -11,4 +11,15 @@ export interface Subscriber {
   readonly name: string;
   onEvent?(trx: Executor, event: ConversationEventRecord, now: number): Promise<void>;
   onMessage?(trx: Executor, message: MessageRecord, now: number): Promise<void>;
+  /**
+   * All the records one transaction wrote to one conversation (a `conversation.published` row:
+   * contiguous seq ranges, each in order), at once, instead of `onEvent`/`onMessage` per record —
+   * for a subscriber that would otherwise read them again.
+   */
+  onRecords?(trx: Executor, conversationId: string, records: PublishedRecords, now: number): Promise<void>;
+}
+
+export interface PublishedRecords {
+  readonly events: readonly ConversationEventRecord[];
+  readonly messages: readonly MessageRecord[];
 }
