@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Executor } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
 import type { AuditLogRow } from '../schema.js';
+import { createId } from '../../platform/runtime.js';
 
 /** Every configuration change and every manual reassignment (PRODUCT.md §12), append-only. */
 export interface AuditEntryRecord {
@@ -42,7 +42,7 @@ export async function appendAudit(
   const row = await ex
     .insertInto('audit_log')
     .values({
-      id: input.id ?? randomUUID(),
+      id: input.id ?? createId(),
       actor: input.actor,
       action: input.action,
       entity: input.entity,

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Scalar } from '../../contract/conditions.js';
 import type { Executor } from '../database.js';
 import { preparedQuery } from '../prepared.js';
 import { fromIntBool, fromJsonOr, toIntBool, toJson } from '../json.js';
 import type { ContactRow } from '../schema.js';
+import { createId } from '../../platform/runtime.js';
 
 export type Properties = Readonly<Record<string, Scalar>>;
 
@@ -58,7 +58,7 @@ export interface NewContact {
 
 function newContactRow(input: NewContact): ContactRow {
   return {
-    id: input.id ?? randomUUID(),
+    id: input.id ?? createId(),
     external_id: input.externalId ?? null,
     name: input.name ?? null,
     email: input.email ?? null,

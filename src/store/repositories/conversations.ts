@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ChannelType, ConversationStatus, Priority } from '../../contract/common.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
@@ -7,6 +6,7 @@ import { preparedQuery } from '../prepared.js';
 import { fromJson, fromJsonOr, toJson } from '../json.js';
 import type { ConversationRow, ConversationUpdate, DB } from '../schema.js';
 import type { Properties } from './contacts.js';
+import { createId } from '../../platform/runtime.js';
 
 /**
  * Conversations: creation, reads, the inbox list and updates of everything that is *not*
@@ -112,7 +112,7 @@ export interface NewConversation {
  */
 export async function createConversation(ex: Executor, input: NewConversation): Promise<ConversationRecord> {
   const row = await insertConversation.first(ex, {
-    id: input.id ?? randomUUID(),
+    id: input.id ?? createId(),
     channelId: input.channelId,
     channelType: input.channelType,
     contactId: input.contactId,

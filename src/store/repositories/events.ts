@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Executor } from '../database.js';
 import { withTransaction } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
 import { preparedQuery } from '../prepared.js';
 import { notePublished } from './publications.js';
 import type { ConversationEventRow } from '../schema.js';
+import { createId } from '../../platform/runtime.js';
 
 /**
  * The append-only log of a conversation: status changes, handoffs with their full trace,
@@ -106,7 +106,7 @@ export async function appendEvents(ex: Executor, inputs: readonly NewEvent[]): P
     const records: ConversationEventRecord[] = [];
     for (const [i, input] of inputs.entries()) {
       const row: ConversationEventRow = {
-        id: input.id ?? randomUUID(),
+        id: input.id ?? createId(),
         conversation_id: conversationId,
         seq: firstSeq + i,
         type: input.type,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { MessageAuthor } from '../../contract/common.js';
 import type { Executor } from '../database.js';
@@ -8,6 +7,7 @@ import type { MessageRow } from '../schema.js';
 import { enqueue } from './outbox.js';
 import { preparedQuery } from '../prepared.js';
 import { notePublished } from './publications.js';
+import { createId } from '../../platform/runtime.js';
 
 export interface MessageRecord {
   readonly id: string;
@@ -102,7 +102,7 @@ export async function appendMessage(ex: Executor, input: NewMessage): Promise<Me
     const counter = await (humanReply ? nextMessageSeqOnHumanReply : nextMessageSeq).first(trx, { now: input.now, id: input.conversationId });
     if (counter === undefined) return null;
     const row: MessageRow = {
-      id: input.id ?? randomUUID(),
+      id: input.id ?? createId(),
       conversation_id: input.conversationId,
       seq: counter.last_message_seq,
       author: input.author,

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Executor } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
 import { preparedQuery } from '../prepared.js';
 import type { NotificationRow } from '../schema.js';
+import { createId } from '../../platform/runtime.js';
 
 /** The in-app notification centre (PRODUCT.md §6). */
 export interface NotificationRecord {
@@ -51,7 +51,7 @@ export async function createNotification(
   input: NewNotification,
 ): Promise<{ readonly inserted: boolean; readonly notification: NotificationRecord }> {
   const row = await insertNotification.first(ex, {
-    id: input.id ?? randomUUID(),
+    id: input.id ?? createId(),
     user_id: input.userId,
     conversation_id: input.conversationId ?? null,
     type: input.type,

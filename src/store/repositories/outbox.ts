@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Executor } from '../database.js';
 import { fromJson, toJson } from '../json.js';
 import { preparedQuery } from '../prepared.js';
 import type { OutboxRow } from '../schema.js';
+import { createId } from '../../platform/runtime.js';
 
 /**
  * Work that happens later is a row first (STYLE.md): notifications, timers and webhooks are
@@ -86,7 +87,7 @@ const insertOutboxRow = preparedQuery(
  */
 export async function enqueue(ex: Executor, input: NewOutboxItem): Promise<{ readonly inserted: boolean; readonly id: string | null }> {
   const row = await insertOutboxRow.first(ex, {
-    id: input.id ?? randomUUID(),
+    id: input.id ?? createId(),
     kind: input.kind,
     key: input.idempotencyKey,
     payload: toJson(input.payload),

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { TaskStatus, TaskType } from '../../contract/common.js';
@@ -6,6 +5,7 @@ import type { Executor } from '../database.js';
 import { withTransaction } from '../database.js';
 import type { TaskRow, TaskTable } from '../schema.js';
 import { enqueue } from './outbox.js';
+import { createId } from '../../platform/runtime.js';
 
 /** Follow-ups created by rules or people (PRODUCT.md §7). */
 export interface TaskRecord {
@@ -68,7 +68,7 @@ async function insertTask(ex: Executor, input: NewTask): Promise<TaskRecord> {
   const row = await ex
     .insertInto('tasks')
     .values({
-      id: input.id ?? randomUUID(),
+      id: input.id ?? createId(),
       conversation_id: input.conversationId ?? null,
       type: input.type,
       assignee_id: input.assigneeId ?? null,

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Availability } from '../../contract/common.js';
 import type { Executor } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
 import type { ApiTokenRow, SessionRow, UserStateRow, WidgetSessionRow } from '../schema.js';
+import { createId } from '../../platform/runtime.js';
 
 /**
  * Live state of users (availability, last assignment, password) and credentials (API tokens,
@@ -117,7 +117,7 @@ export async function createApiToken(
   const row = await ex
     .insertInto('api_tokens')
     .values({
-      id: input.id ?? randomUUID(),
+      id: input.id ?? createId(),
       user_id: input.userId,
       name: input.name,
       token_hash: input.tokenHash,
@@ -183,7 +183,7 @@ export async function createSession(
   const row = await ex
     .insertInto('sessions')
     .values({
-      id: input.id ?? randomUUID(),
+      id: input.id ?? createId(),
       user_id: input.userId,
       token_hash: input.tokenHash,
       created_at: input.now,
@@ -254,7 +254,7 @@ export async function createWidgetSession(
   const row = await ex
     .insertInto('widget_sessions')
     .values({
-      id: input.id ?? randomUUID(),
+      id: input.id ?? createId(),
       contact_id: input.contactId,
       channel_id: input.channelId,
       token_hash: input.tokenHash,
