@@ -55,6 +55,10 @@ export interface ApplyHandoffInput {
   readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
   /** The language model's or the bot's summary; default extractive, from the customer's messages. */
   readonly summary?: HandoffSummary;
+  /** The conversation's contact, when the caller has read it in this transaction. */
+  readonly contact?: ContactRecord;
+  /** Every public message of the conversation in order, when the caller has them all (for the extractive summary). */
+  readonly transcript?: readonly MessageRecord[];
 }
 
 export type ApplyHandoffResult =
@@ -80,7 +84,7 @@ export async function applyHandoff(
   const now = ctx.clock.now();
   const locked = await getConversationForUpdate(trx, input.conversationId);
   if (locked === null) return { outcome: 'not_found' };
-  const contact = await getContact(trx, locked.contactId);
+  const contact = input.contact?.id === locked.contactId ? input.contact : await getContact(trx, locked.contactId);
   if (contact === null) throw new Error(`conversation ${locked.id} has no contact ${locked.contactId}`);
   let agents: ReadonlyMap<string, AgentState> = input.agents ?? (await loadAgents(trx, loaded));
   const baseFacts = conversationFacts(locked, contact);
@@ -90,7 +94,7 @@ export async function applyHandoff(
     intent: input.intent ?? baseFacts.intent,
   };
 
-  const summary = input.summary ?? (await extractiveSummary(trx, locked.id));
+  const summary = input.summary ?? (await extractiveSummary(trx, locked.id, input.transcript));
 
   let trace: HandoffTrace | null = null;
   let conversation: ConversationRecord | null = null;
@@ -242,11 +246,16 @@ export async function applyHandoff(
 const SUMMARY_HEAD = 50;
 const SUMMARY_TAIL = 20;
 
-async function extractiveSummary(trx: Executor, conversationId: string): Promise<HandoffSummary | null> {
-  const head = await listMessages(trx, conversationId, { limit: SUMMARY_HEAD });
-  const tail = head.length < SUMMARY_HEAD ? [] : await listRecentMessages(trx, conversationId, { limit: SUMMARY_TAIL });
-  const last = head[head.length - 1]?.seq ?? 0;
-  const lines = [...head, ...tail.filter((m) => m.seq > last)].map((m): TranscriptLine => ({ author: m.author, body: m.body }));
+async function extractiveSummary(trx: Executor, conversationId: string, transcript?: readonly MessageRecord[]): Promise<HandoffSummary | null> {
+  let read: readonly MessageRecord[];
+  if (transcript !== undefined && transcript.length < SUMMARY_HEAD) read = transcript;
+  else {
+    const head = await listMessages(trx, conversationId, { limit: SUMMARY_HEAD });
+    const tail = head.length < SUMMARY_HEAD ? [] : await listRecentMessages(trx, conversationId, { limit: SUMMARY_TAIL });
+    const last = head[head.length - 1]?.seq ?? 0;
+    read = [...head, ...tail.filter((m) => m.seq > last)];
+  }
+  const lines = read.map((m): TranscriptLine => ({ author: m.author, body: m.body }));
   const text = summarizeConversation(lines);
   return text === null ? null : { text, source: 'extractive' };
 }

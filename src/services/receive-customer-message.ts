@@ -67,12 +67,14 @@ export async function customerTurn(
   externalId: string | null,
   /** Channel details kept with the customer's message (an email's headers). */
   data?: Readonly<Record<string, unknown>>,
+  /** What the caller read or wrote in this transaction already: the contact; a conversation it just created (no messages yet). */
+  known: { readonly contact?: ContactRecord; readonly created?: boolean } = {},
 ): Promise<TurnOutcome> {
   const now = ctx.clock.now();
-  const contact = await getContact(trx, locked.contactId);
+  const contact = known.contact?.id === locked.contactId ? known.contact : await getContact(trx, locked.contactId);
   if (contact === null) throw new Error(`conversation ${locked.id} has no contact`);
   const actor = `contact:${contact.id}`;
-  const history = await listRecentMessages(trx, locked.id, { limit: HISTORY });
+  const history = known.created === true ? [] : await listRecentMessages(trx, locked.id, { limit: HISTORY });
   const customerMessage = await appendMessage(trx, { conversationId: locked.id, author: 'contact', authorId: contact.id, body, externalId, ...(data === undefined ? {} : { data }), now });
   if (customerMessage === null) throw notFound('conversation', locked.id);
   const messages: MessageRecord[] = [customerMessage];
@@ -153,6 +155,9 @@ export async function customerTurn(
         language: decision.turn?.language ?? null,
         intent: decision.turn?.intent ?? null,
         agents,
+        contact,
+        // Fewer than HISTORY public messages before this one: that is all of them.
+        ...(history.length < HISTORY ? { transcript: [...history, customerMessage] } : {}),
       });
       if (handed.outcome !== 'handed_off') throw new Error(`the turn's handoff could not be applied: ${handed.outcome}`);
       return { conversation: handed.conversation, contact: handed.contact, messages: [...messages, ...handed.messages], handoff: handed.trace };

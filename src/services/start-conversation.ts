@@ -8,7 +8,7 @@ import { isValidTimezone } from '../core/schedule/zone-clock.js';
 import { BatonError, notFound } from '../platform/errors.js';
 import { withTransaction, type Executor } from '../store/database.js';
 import { createContact, findOrCreateContactByExternalId, getContact, type ContactRecord } from '../store/repositories/contacts.js';
-import { createConversation, getConversationForUpdate } from '../store/repositories/conversations.js';
+import { createConversation } from '../store/repositories/conversations.js';
 import { appendEvent } from '../store/repositories/events.js';
 import { applyHandoff } from './apply-handoff.js';
 import type { ServiceContext } from './context.js';
@@ -60,12 +60,11 @@ export async function startConversationIn(
     subject: input.subject ?? null,
     now,
   });
-  await appendEvent(trx, { conversationId: created.id, type: 'conversation.created', actor: input.actor, data: { channel: channel.id }, now });
+  const createdEvent = await appendEvent(trx, { conversationId: created.id, type: 'conversation.created', actor: input.actor, data: { channel: channel.id }, now });
 
   if (input.message !== undefined) {
-    const locked = await getConversationForUpdate(trx, created.id);
-    if (locked === null) throw new Error('conversation vanished inside its transaction');
-    return customerTurn(trx, ctx, loaded, locked, input.message, input.externalId ?? null, input.messageData);
+    // Written by this transaction, so already its own: no other writer can see the row yet.
+    return customerTurn(trx, ctx, loaded, { ...created, lastEventSeq: createdEvent?.seq ?? created.lastEventSeq }, input.message, input.externalId ?? null, input.messageData, { contact, created: true });
   }
   if (channel.assistant === 'none') {
     const handed = await applyHandoff(trx, ctx, loaded, {
