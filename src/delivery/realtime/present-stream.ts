@@ -136,10 +136,16 @@ export function queuesTouchedBy(event: ConversationEventRecord): QueueTarget[] {
     if (teamId !== null) out.push({ teamId });
   };
   switch (event.type) {
-    case 'conversation.assigned':
-      add(str(d.fromQueue), str(d.fromTeam));
-      add(str(d.toQueue), str(d.toTeam));
+    case 'conversation.assigned': {
+      // Only a conversation that waited (queued) was in a line, and only one that waits is in
+      // one now: straight from the AI agent to an owner, no line moved. Events written before
+      // the statuses were recorded count as touching both.
+      const fromStatus = str(d.fromStatus);
+      const toStatus = str(d.toStatus);
+      if (fromStatus === null || fromStatus === 'queued') add(str(d.fromQueue), str(d.fromTeam));
+      if (toStatus === null || toStatus === 'queued') add(str(d.toQueue), str(d.toTeam));
       break;
+    }
     case 'conversation.status_changed':
       if (d.from === 'queued' || d.to === 'queued') add(event.queueId, event.teamId);
       break;

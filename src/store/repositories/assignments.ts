@@ -236,6 +236,9 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
           toTeam: next.teamId,
           fromQueue: current.queueId,
           toQueue: next.queueId,
+          // Whether it left or joined a waiting line (realtime queue positions read these).
+          fromStatus: current.status,
+          toStatus: next.status,
           reason: t.reason,
         },
       });
