@@ -73,16 +73,6 @@ export async function appendStreamEvents(trx: Executor, rows: readonly NewStream
     created_at: now,
   }));
   const written: StreamEventRecord[] = [];
-  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) {
-    // SQLite runs in-process: one prepared single-row insert per row costs less than building a
-    // multi-row insert each time (no round trips to save). The records are what was written.
-    for (const [i, value] of values.entries()) {
-      const inserted = await insertStreamEvent.all(trx, value);
-      const row = rows[i];
-      if (inserted.length > 0 && row !== undefined) written.push({ ...rowToStreamEvent({ ...value, data: '{}' }), data: row.data });
-    }
-    return written;
-  }
   // SQLite's parameter limit (32766) is far away, but a queue recompute can fan out to many contacts.
   for (let i = 0; i < values.length; i += 500) {
     const inserted = await trx
@@ -95,14 +85,6 @@ export async function appendStreamEvents(trx: Executor, rows: readonly NewStream
   }
   return written.sort((a, b) => a.seq - b.seq);
 }
-
-const insertStreamEvent = preparedQuery((db, p: StreamEventRow) =>
-  db
-    .insertInto('stream_events')
-    .values({ seq: p.seq, conversation_id: p.conversation_id, type: p.type, data: p.data, audience: p.audience, key: p.key, created_at: p.created_at })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .returning('seq'),
-);
 
 const LAST_STREAM_SEQ = preparedQuery((db) => db.selectFrom('stream_events').select((eb) => eb.fn.max('seq').as('seq')));
 
