@@ -72,18 +72,22 @@ export async function appendStreamEvents(trx: Executor, rows: readonly NewStream
     key: row.key,
     created_at: now,
   }));
-  const written: StreamEventRecord[] = [];
+  const insertedSeqs = new Set<number>();
   // SQLite's parameter limit (32766) is far away, but a queue recompute can fan out to many contacts.
   for (let i = 0; i < values.length; i += 500) {
     const inserted = await trx
       .insertInto('stream_events')
       .values(values.slice(i, i + 500))
       .onConflict((oc) => oc.column('key').doNothing())
-      .returningAll()
+      .returning('seq')
       .execute();
-    written.push(...inserted.map(rowToStreamEvent));
+    for (const row of inserted) insertedSeqs.add(Number(row.seq));
   }
-  return written.sort((a, b) => a.seq - b.seq);
+  // The records as written, in seq order (the data as given, not parsed back from its JSON).
+  return rows.flatMap((row, i) => {
+    const seq = last + 1 + i;
+    return insertedSeqs.has(seq) ? [{ seq, conversationId: row.conversationId, type: row.type, data: row.data, audience: row.audience, createdAt: now }] : [];
+  });
 }
 
 const LAST_STREAM_SEQ = preparedQuery((db) => db.selectFrom('stream_events').select((eb) => eb.fn.max('seq').as('seq')));
