@@ -59,6 +59,8 @@ const WARMUP_HANDOFFS = 500;
 const MIN_HANDOFFS = 5_000;
 const MIN_HANDOFF_SECONDS = 15;
 const CLAIM_CONVERSATIONS = 1_000;
+/** Conversations left with the AI agent and then handed off by `POST /api/conversations/:id/handoff`. */
+const HANDOFF_REQUESTS = 3_000;
 const CEILING_REQUESTS = 10_000;
 const CEILING_SECONDS = 5;
 /** Every n-th queued conversation is claimed by two agents at once (exactly one 409 expected). */
@@ -276,6 +278,32 @@ export async function run(): Promise<void> {
     };
     const handoffIds = [...warmup.samples, ...handoffs.samples].filter((s) => s.status === 201).map(conversationIdOf);
 
+    // ── 1b. handoff requests: the API's handoff of a conversation that is with the AI agent ──────
+    const botPhase = await httpClient.run(base, CONCURRENCY, {
+      kind: 'list',
+      requests: Array.from({ length: HANDOFF_REQUESTS }, (_, i): RequestSpec => ({
+        method: 'POST',
+        url: '/api/conversations',
+        token: ADMIN_TOKEN,
+        body: { channel: 'api-bot', contact: { name: `Bot contact ${i}` }, message: `Where is my order #${i}?` },
+      })),
+    });
+    const botBad = firstUnexpected(botPhase.samples, [201]);
+    if (botBad !== undefined) throw new Error(`creating a conversation with the AI agent answered ${botBad.status}: ${botBad.error ?? ''}`);
+    const botIds = botPhase.samples.map(conversationIdOf);
+    const notWithBot = botPhase.samples.filter((s) => s.conversationStatus !== 'bot').length;
+    await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
+    const requestPhase = await httpClient.run(base, CONCURRENCY, {
+      kind: 'list',
+      requests: botIds.map((id): RequestSpec => ({ method: 'POST', url: `/api/conversations/${id}/handoff`, token: ADMIN_TOKEN, body: { reason: 'bench' } })),
+    });
+    const outboxAfterRequests = await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
+    const requestBad = firstUnexpected(requestPhase.samples, [200]);
+    const requestStatuses = statusCounts(requestPhase.samples);
+    const requestsPerSecond = Math.round(requestPhase.samples.length / requestPhase.seconds);
+    const requestSustained = Math.round(requestPhase.samples.length / (requestPhase.seconds + (outboxAfterRequests.drainedInMs ?? OUTBOX_DRAIN_TIMEOUT_MS) / 1000));
+    const requestLatency = latencyMs(requestPhase.samples);
+
     // ── 2. claims ─────────────────────────────────────────────────────────────────────────────
     const agents = apiDeskAgentIds(AGENTS);
     const tokens = new Map<string, string>();
@@ -330,10 +358,12 @@ export async function run(): Promise<void> {
     // ── verification, on the same file, read-only ─────────────────────────────────────────────
     const readonlyDb = new Database(file, { readonly: true, fileMustExist: true });
     let handoffCheck: Verification;
+    let requestCheck: Verification;
     let claimCheck: { conversations: number; exactlyOneWinner: number; ownerIsWinner: number; ok: boolean };
     let totals: Record<string, number>;
     try {
       handoffCheck = verifyHandoffs(readonlyDb, handoffIds);
+      requestCheck = verifyHandoffs(readonlyDb, botIds);
       const owner = readonlyDb.prepare('SELECT owner_id, status FROM conversations WHERE id = ?');
       let exactlyOneWinner = 0;
       let ownerIsWinner = 0;
@@ -403,6 +433,11 @@ export async function run(): Promise<void> {
           warmup: WARMUP_HANDOFFS,
           stop: `at least ${MIN_HANDOFFS} requests and at least ${MIN_HANDOFF_SECONDS} s`,
         },
+        handoffRequests: {
+          request: 'POST /api/conversations/:id/handoff {reason} with the admin token (trigger workflow_flag → the fallback), on conversations created beforehand on api-bot with a question (the builtin AI agent keeps them: status bot); 200 = committed',
+          conversations: HANDOFF_REQUESTS,
+          note: 'the issue names "claim/handoff requests"; the headline handoff phase above does more per request (contact, conversation, customer message and the handoff in one transaction)',
+        },
         claims: {
           request: "POST /api/conversations/:id/claim with the claiming agent's own API token (createUserToken)",
           conversations: CLAIM_CONVERSATIONS,
@@ -426,6 +461,17 @@ export async function run(): Promise<void> {
           outboxAfterPhase: outboxAfterHandoffs,
           assigneeSpread: ownersSpread,
           verification: handoffCheck,
+        },
+        handoffRequests: {
+          requests: requestPhase.samples.length,
+          seconds: round(requestPhase.seconds, 3),
+          requestsPerSecond,
+          sustainedPerSecond: requestSustained,
+          statuses: requestStatuses,
+          latency: requestLatency,
+          setupConversationsNotWithTheAi: notWithBot,
+          outboxAfterPhase: outboxAfterRequests,
+          verification: requestCheck,
         },
         claims: {
           requests: claimPhase.samples.length,
@@ -460,6 +506,10 @@ export async function run(): Promise<void> {
     console.log(`  sustained ${String(sustainedPerSecond).padStart(6)} handoffs/s with the outbox rows they left drained (${outboxAfterHandoffs.drainedInMs ?? 'not'} ms after the phase)`);
     console.log(`            statuses ${JSON.stringify(handoffStatuses)}; verified ${handoffCheck.found}/${handoffCheck.checked} found, ${handoffCheck.assigned} assigned, ${handoffCheck.queued} queued, ${handoffCheck.withOneHandoffCompleted} with handoff.completed → ${handoffCheck.ok ? 'OK' : 'MISMATCH'}`);
     console.log(
+      `  requests  ${String(requestsPerSecond).padStart(6)} req/s  p50 ${requestLatency.p50Ms} ms  p90 ${requestLatency.p90Ms} ms  p99 ${requestLatency.p99Ms} ms  max ${requestLatency.maxMs} ms` +
+        `  (POST …/handoff on ${botIds.length} conversations with the AI; sustained ${requestSustained}/s; verified ${requestCheck.withOneHandoffCompleted}/${requestCheck.checked} → ${requestCheck.ok ? 'OK' : 'MISMATCH'})`,
+    );
+    console.log(
       `  claims    ${String(claimsPerSecond).padStart(6)} req/s  p50 ${claimLatency.p50Ms} ms  p90 ${claimLatency.p90Ms} ms  p99 ${claimLatency.p99Ms} ms  max ${claimLatency.maxMs} ms` +
         `  (${claimPhase.samples.length} requests, statuses ${JSON.stringify(claimStatuses)}, one winner each: ${claimCheck.ok ? 'OK' : 'MISMATCH'})`,
     );
@@ -469,6 +519,7 @@ export async function run(): Promise<void> {
     console.log(`  → ${path.relative(process.cwd(), written)}`);
 
     if (handoffBad !== undefined) console.log(`  ! a handoff answered ${handoffBad.status}: ${(handoffBad.error ?? '').slice(0, 300)}`);
+    if (requestBad !== undefined) console.log(`  ! a handoff request answered ${requestBad.status}: ${(requestBad.error ?? '').slice(0, 300)}`);
     if (claimBad !== undefined) console.log(`  ! a claim answered ${claimBad.status}: ${(claimBad.error ?? '').slice(0, 300)}`);
   } finally {
     if (client !== null) await client.close();

@@ -145,7 +145,8 @@ export function apiDeskAgentIds(agents: number): string[] {
 /**
  * The benchmarks' workspace: one always-open schedule, `agents` available agents that never hit
  * a cap, one least_busy team and queue, one API channel without an AI agent — so every new
- * conversation is handed off as it arrives.
+ * conversation is handed off as it arrives — and one with the built-in AI agent, where a new
+ * conversation without a message stays with the AI until something hands it off.
  */
 export function apiDeskWorkspaceYaml(name: string, agents: number): string {
   const ids = apiDeskAgentIds(agents);
@@ -182,6 +183,10 @@ channels:
   - id: api-in
     type: api
     assistant: none
+    defaultRoute: { queue: general }
+  - id: api-bot
+    type: api
+    assistant: builtin
     defaultRoute: { queue: general }
 
 handoff:
