@@ -33,10 +33,17 @@ export interface ConditionContext {
   readonly ruleId: string;
   readonly schedules: ReadonlyMap<string, Schedule>;
   readonly clock: LocalClock;
+  /**
+   * When set, each test of a leaf (one operator of a field, or a businessHours leaf) is handed
+   * over with its signature (see `Guard`) and look-up (see `GuardLookup`), and the leaf calls
+   * what this returns instead: a ruleset answers each distinct test at most once per evaluation
+   * (compile.ts). The answer must be the test's own.
+   */
+  readonly shareTest?: (signature: string, test: FactsTest, lookup: GuardLookup | undefined) => FactsTest;
 }
 
 type ElementTest = (value: Scalar | undefined) => boolean;
-type FactsTest = (facts: RuleFacts) => boolean;
+export type FactsTest = (facts: RuleFacts) => boolean;
 
 const OPERATOR_NAMES: ReadonlySet<string> = new Set<Operator>([
   'eq',
@@ -307,10 +314,11 @@ function compileLeaf(field: string, spec: OperatorSpec, context: ConditionContex
   const parts: { test: FactsTest; entry: RuleEvaluation }[] = [];
   for (const [operator, literal] of Object.entries(spec)) {
     if (literal === undefined) continue;
-    parts.push({
-      test: operatorTest(reader, operator, literal, `${field}.${operator}`),
-      entry: failure(context, describeOperator(field, operator, literal)),
-    });
+    let test = operatorTest(reader, operator, literal, `${field}.${operator}`);
+    if (context.shareTest !== undefined) {
+      test = context.shareTest(testSignature(field, operator, literal), test, guardLookup(field, reader, operator, literal));
+    }
+    parts.push({ test, entry: failure(context, describeOperator(field, operator, literal)) });
   }
   const [only] = parts;
   if (only === undefined) throw new ConditionError(`${field} needs an operator`);
@@ -329,8 +337,16 @@ function compileBusinessHours(spec: BusinessHoursSpec, context: ConditionContext
   const scheduleId = 'open' in spec ? spec.open : spec.closed;
   const schedule = context.schedules.get(scheduleId);
   if (schedule === undefined) throw new ConditionError(`businessHours: unknown schedule "${scheduleId}"`);
-  const entry = failure(context, `businessHours ${wantOpen ? 'open' : 'closed'} ${scheduleId}`);
-  return (facts) => (isOpenAt(schedule, facts.now) === wantOpen ? null : entry);
+  const text = `businessHours ${wantOpen ? 'open' : 'closed'} ${scheduleId}`;
+  const entry = failure(context, text);
+  let test: FactsTest = (facts) => isOpenAt(schedule, facts.now) === wantOpen;
+  if (context.shareTest !== undefined) test = context.shareTest(text, test, undefined);
+  return (facts) => (test(facts) ? null : entry);
+}
+
+/** Equal for two tests of one ruleset that give the same answer on the same facts. */
+function testSignature(field: string, operator: string, literal: unknown): string {
+  return `${field}\u0000${operator}\u0000${JSON.stringify(literal)}`;
 }
 
 /**
@@ -438,7 +454,7 @@ export function conditionGuard(condition: Condition, context: ConditionContext):
     if (literal === undefined) continue;
     const lookup = guardLookup(key, reader, operator, literal);
     return {
-      signature: `${key}\u0000${operator}\u0000${JSON.stringify(literal)}`,
+      signature: testSignature(key, operator, literal),
       test: operatorTest(reader, operator, literal, `${key}.${operator}`),
       entry: failure(context, describeOperator(key, operator, literal)),
       ...(lookup === undefined ? {} : { lookup }),
