@@ -84,8 +84,11 @@ const RULES = Symbol('baton.rules.compiled');
 const GUARDS = Symbol('baton.rules.guards');
 const BY_TRIGGER = Symbol('baton.rules.byTrigger');
 const LOOKUPS = Symbol('baton.rules.lookups');
+const GUARD_SLOTS = Symbol('baton.rules.guardSlots');
 type CompiledRulesetValue = CompiledRuleset & {
   readonly [RULES]: readonly CompiledRule[];
+  /** Each rule's `guardSlot`, beside the rules: the walk reads it without loading the rule. */
+  readonly [GUARD_SLOTS]: Int32Array;
   /** Distinct first tests of the rules' conditions, each asked at most once per evaluation. */
   readonly [GUARDS]: readonly Guard['test'][];
   /** Per trigger slot (see `TriggerPlan`). */
@@ -388,6 +391,7 @@ export function compileRuleset(ruleset: Ruleset, env: RulesEnvironment, version:
     ruleIds: Object.freeze(rules.map((rule) => rule.id)),
     fallback: ruleset.fallback,
     [RULES]: rules,
+    [GUARD_SLOTS]: Int32Array.from(rules, (rule) => rule.guardSlot),
     [GUARDS]: guards.tests,
     [BY_TRIGGER]: byTrigger,
     [LOOKUPS]: { group: Int32Array.from(guards.group), groups: guards.groups, negated: Uint8Array.from(guards.negated) },
@@ -406,10 +410,11 @@ export function evaluateRuleset(
 ): RuleMatch | null {
   const value = compiled as Partial<CompiledRulesetValue>;
   const rules = value[RULES];
+  const guardSlots = value[GUARD_SLOTS];
   const guards = value[GUARDS];
   const byTrigger = value[BY_TRIGGER];
   const lookups = value[LOOKUPS];
-  if (rules === undefined || guards === undefined || byTrigger === undefined || lookups === undefined) {
+  if (rules === undefined || guardSlots === undefined || guards === undefined || byTrigger === undefined || lookups === undefined) {
     throw new Error('evaluateRuleset needs a ruleset built by compileRuleset');
   }
   const slot = (TRIGGER_SLOT as Partial<Record<string, number>>)[facts.trigger] ?? UNKNOWN_TRIGGER_SLOT;
@@ -451,7 +456,7 @@ export function evaluateRuleset(
     if (x >= extraCount || (e < examine.length && examine[e]! < found[x]!)) {
       index = examine[e]!;
       e += 1;
-      const guardSlot = rules[index]!.guardSlot;
+      const guardSlot = guardSlots[index]!;
       // Its entry in `plan.skipped` is the guard's failure.
       if (guardSlot >= 0 && !testHolds(guardSlot, facts)) continue;
     } else {
