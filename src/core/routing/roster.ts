@@ -46,27 +46,46 @@ export interface Roster {
 /**
  * Two traces per candidate, the latest and the one before: a candidate's reason flips between
  * two values as their schedule opens and closes, and with one remembered trace about 18 of ~150
- * were built anew per decision on the benchmark. Reasons and loads are kept beside the traces so
- * that the check reads two arrays, not each remembered object.
+ * were built anew per decision on the benchmark. Each trace's key — its reason as a small code
+ * and its load (`traceKey`) — is kept beside the traces, so that the check compares one number
+ * and the reason's text is made only for a new trace.
  */
 interface TraceMemo {
   readonly latest: (CandidateTrace | undefined)[];
-  readonly latestReason: (string | null)[];
-  readonly latestLoad: Float64Array;
+  readonly latestKey: Float64Array;
   readonly before: (CandidateTrace | undefined)[];
-  readonly beforeReason: (string | null)[];
-  readonly beforeLoad: Float64Array;
+  readonly beforeKey: Float64Array;
 }
 
 function emptyMemo(count: number): TraceMemo {
   return {
     latest: new Array<CandidateTrace | undefined>(count).fill(undefined),
-    latestReason: new Array<string | null>(count).fill(null),
-    latestLoad: new Float64Array(count),
+    latestKey: new Float64Array(count).fill(Number.NaN),
     before: new Array<CandidateTrace | undefined>(count).fill(undefined),
-    beforeReason: new Array<string | null>(count).fill(null),
-    beforeLoad: new Float64Array(count),
+    beforeKey: new Float64Array(count).fill(Number.NaN),
   };
+}
+
+/**
+ * A candidate's reason, as a code: within one roster and channel type the code and the load
+ * give the whole trace (the user, the capacity, the missing skill and the off-duty texts are the
+ * roster's). Reasons that are not the roster's own (an exclusion's text, a status outside the
+ * known three) have no code and are never remembered.
+ */
+const ELIGIBLE = 0;
+const UNKNOWN_USER = 1;
+const AWAY = 2;
+const OFFLINE = 3;
+const MISSING_SKILL = 4;
+const AT_CAPACITY = 5;
+/** `OFF_DUTY + i`: off duty on the roster's schedule i. */
+const OFF_DUTY = 6;
+const NOT_REMEMBERED = -1;
+const CODES = 4_096;
+
+/** Code and load in one number, or NaN (equal to nothing) when either cannot be kept exactly. */
+function traceKey(code: number, load: number): number {
+  return code >= 0 && code < CODES && Number.isInteger(load) && load >= 0 && load < 2 ** 40 ? load * CODES + code : Number.NaN;
 }
 
 export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], requiredSkills: readonly string[]): Roster {
@@ -176,7 +195,7 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
     memo = emptyMemo(count);
     roster.lastTraces.set(channelType, memo);
   }
-  const { latest, latestReason, latestLoad, before, beforeReason, beforeLoad } = memo;
+  const { latest, latestKey, before, beforeKey } = memo;
   const caps = capsFor(roster, channelType);
   // Schedules are asked once per decision each (agents share a handful).
   if (openState.length < roster.schedules.length) openState = new Uint8Array(roster.schedules.length * 2);
@@ -188,7 +207,6 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
 
   for (let index = 0; index < count; index += 1) {
     const id = ids[index]!;
-    const user = users[index];
     const slot = slots[index]!;
     // Undefined status: no live state, which reads as offline with no load.
     let status: Availability | undefined;
@@ -202,16 +220,16 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
       load = (state === undefined ? undefined : loadFor(state.load, channelType)) ?? 0;
     }
     const cap = caps[index];
-    const capacity = cap ?? null;
-    let reason: string | null = null;
+    let code: number;
 
-    if (user === undefined) {
-      reason = 'unknown user';
+    if (users[index] === undefined) {
+      code = UNKNOWN_USER;
     } else if (exclude?.userIds.has(id) === true) {
-      reason = exclude.reason;
+      code = NOT_REMEMBERED;
     } else if (status !== 'available') {
-      reason = status ?? 'offline';
+      code = status === 'away' ? AWAY : status === 'offline' || status === undefined ? OFFLINE : NOT_REMEMBERED;
     } else {
+      code = ELIGIBLE;
       const scheduleIndex = scheduleSlot[index]!;
       if (scheduleIndex >= 0) {
         let open = openState[scheduleIndex]!;
@@ -219,38 +237,62 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
           open = isOpenAt(roster.schedules[scheduleIndex]!, ctx.now) ? OPEN : CLOSED;
           openState[scheduleIndex] = open;
         }
-        if (open === CLOSED) reason = roster.offDutyText[scheduleIndex]!;
+        if (open === CLOSED) code = OFF_DUTY + scheduleIndex;
       }
-      if (reason === null) reason = missingSkill[index]!;
-      if (reason === null) {
+      if (code === ELIGIBLE && missingSkill[index] !== null) code = MISSING_SKILL;
+      if (code === ELIGIBLE) {
         staffed += 1;
-        if (cap !== undefined && load >= cap) reason = atCapacityText(load, cap);
+        if (cap !== undefined && load >= cap) code = AT_CAPACITY;
       }
     }
 
-    if (reason === null) {
+    if (code === ELIGIBLE) {
       eligible.push(id);
       eligibleAt.push(index);
     }
-    const recent = latest[index];
-    if (recent !== undefined && latestReason[index] === reason && latestLoad[index] === load) {
-      candidates[index] = recent;
+    const key = traceKey(code, load);
+    if (latestKey[index] === key) {
+      candidates[index] = latest[index]!;
       continue;
     }
-    const older = before[index];
     let trace: CandidateTrace;
-    if (older !== undefined && beforeReason[index] === reason && beforeLoad[index] === load) {
-      trace = older;
+    if (beforeKey[index] === key) {
+      trace = before[index]!;
     } else {
-      trace = Object.freeze({ user: id, eligible: reason === null, reason, load, capacity });
+      let reason: string | null;
+      switch (code) {
+        case ELIGIBLE:
+          reason = null;
+          break;
+        case UNKNOWN_USER:
+          reason = 'unknown user';
+          break;
+        case AWAY:
+          reason = 'away';
+          break;
+        case OFFLINE:
+          reason = 'offline';
+          break;
+        case MISSING_SKILL:
+          reason = missingSkill[index]!;
+          break;
+        case AT_CAPACITY:
+          reason = atCapacityText(load, cap!);
+          break;
+        case NOT_REMEMBERED:
+          reason = users[index] !== undefined && exclude?.userIds.has(id) === true ? exclude.reason : (status ?? 'offline');
+          break;
+        default:
+          reason = roster.offDutyText[code - OFF_DUTY]!;
+          break;
+      }
+      trace = Object.freeze({ user: id, eligible: reason === null, reason, load, capacity: cap ?? null });
     }
     // The latest becomes the one before: swapping keeps both variants of a flipping candidate.
-    before[index] = recent;
-    beforeReason[index] = latestReason[index]!;
-    beforeLoad[index] = latestLoad[index]!;
+    before[index] = latest[index];
+    beforeKey[index] = latestKey[index]!;
     latest[index] = trace;
-    latestReason[index] = reason;
-    latestLoad[index] = load;
+    latestKey[index] = key;
     candidates[index] = trace;
   }
   return { eligible, eligibleAt, candidates, staffed };
