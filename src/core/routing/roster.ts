@@ -10,11 +10,11 @@
  */
 import type { ChannelType } from '../../contract/common.js';
 import type { CandidateTrace } from '../../contract/trace.js';
-import type { Availability, Strategy } from '../../contract/common.js';
+import type { Strategy } from '../../contract/common.js';
 import type { Schedule, UserModel, WorkspaceModel } from '../model.js';
 import { isOpenAt } from '../schedule/schedule.js';
 import { workspaceIndex } from '../workspace.js';
-import { AgentStates, loadFor } from './agent-states.js';
+import { AgentStates, loadFor, STATUS_CODE, statusCode } from './agent-states.js';
 import type { Eligibility, EligibilityContext } from './find-eligible-agents.js';
 import { pickAgent, type PickContext } from './pick-agent.js';
 
@@ -85,7 +85,8 @@ const CODES = 4_096;
 
 /** Code and load in one number, or NaN (equal to nothing) when either cannot be kept exactly. */
 function traceKey(code: number, load: number): number {
-  return code >= 0 && code < CODES && Number.isInteger(load) && load >= 0 && load < 2 ** 40 ? load * CODES + code : Number.NaN;
+  // `load >>> 0 === load`: a whole number in [0, 2³²), so the key stays below 2⁴⁴ and exact.
+  return code >= 0 && code < CODES && load >>> 0 === load ? load * CODES + code : Number.NaN;
 }
 
 export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], requiredSkills: readonly string[]): Roster {
@@ -188,6 +189,7 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
   // map (tests, hand-made inputs) is read by id, with the same answers.
   const dense = denseStates(agents, ctx.workspace);
   const statuses = dense === null ? null : dense.statuses;
+  const statusCodes = dense === null ? null : dense.statusCodes;
   const loads = dense === null ? null : dense.loads(channelType);
   const exclude = ctx.exclude;
   let memo = roster.lastTraces.get(channelType);
@@ -208,15 +210,15 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
   for (let index = 0; index < count; index += 1) {
     const id = ids[index]!;
     const slot = slots[index]!;
-    // Undefined status: no live state, which reads as offline with no load.
-    let status: Availability | undefined;
+    // No live state reads as offline with no load.
+    let status: number;
     let load: number;
-    if (statuses !== null && loads !== null && slot >= 0) {
-      status = statuses[slot];
+    if (statusCodes !== null && loads !== null && slot >= 0) {
+      status = statusCodes[slot]!;
       load = loads[slot]!;
     } else {
       const state = agents.get(id);
-      status = state?.status;
+      status = statusCode(state?.status);
       load = (state === undefined ? undefined : loadFor(state.load, channelType)) ?? 0;
     }
     const cap = caps[index];
@@ -226,8 +228,8 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
       code = UNKNOWN_USER;
     } else if (exclude?.userIds.has(id) === true) {
       code = NOT_REMEMBERED;
-    } else if (status !== 'available') {
-      code = status === 'away' ? AWAY : status === 'offline' || status === undefined ? OFFLINE : NOT_REMEMBERED;
+    } else if (status !== STATUS_CODE.available) {
+      code = status === STATUS_CODE.away ? AWAY : status === STATUS_CODE.other ? NOT_REMEMBERED : OFFLINE;
     } else {
       code = ELIGIBLE;
       const scheduleIndex = scheduleSlot[index]!;
@@ -280,7 +282,10 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
           reason = atCapacityText(load, cap!);
           break;
         case NOT_REMEMBERED:
-          reason = users[index] !== undefined && exclude?.userIds.has(id) === true ? exclude.reason : (status ?? 'offline');
+          reason =
+            users[index] !== undefined && exclude?.userIds.has(id) === true
+              ? exclude.reason
+              : ((statuses !== null && slot >= 0 ? statuses[slot] : agents.get(id)?.status) ?? 'offline');
           break;
         default:
           reason = roster.offDutyText[code - OFF_DUTY]!;
