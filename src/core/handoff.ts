@@ -101,7 +101,8 @@ export function decideHandoff(input: HandoffInput): HandoffTrace | null {
   const conversation: ConversationFacts =
     action.set === undefined ? input.conversation : { ...input.conversation, priority, tags, properties };
 
-  const router = new Router(input, action, conversation, channelType, { ...facts, conversation });
+  // The facts as `set` left them (the out-of-hours `when` reads them); without `set`, the same.
+  const router = new Router(input, action, conversation, channelType, conversation === input.conversation ? facts : { ...facts, conversation });
   const routed = router.route();
 
   // Expected wait and place in line.
