@@ -40,6 +40,12 @@ export interface ConditionContext {
    * (compile.ts). The answer must be the test's own.
    */
   readonly shareTest?: (signature: string, test: FactsTest, lookup: GuardLookup | undefined) => FactsTest;
+  /**
+   * The same for a leaf with one operator, as a whole check: what this returns must hold
+   * (return null) exactly when `test` does, and return `entry` otherwise. One closure per leaf
+   * instead of a leaf calling a shared test.
+   */
+  readonly shareLeaf?: (signature: string, test: FactsTest, lookup: GuardLookup | undefined, entry: RuleEvaluation) => Check;
 }
 
 type ElementTest = (value: Scalar | undefined) => boolean;
@@ -311,6 +317,14 @@ function compileLeaf(field: string, spec: OperatorSpec, context: ConditionContex
   const reader = fieldReader(field, context.clock);
   if (reader === null) throw new ConditionError(`unknown field "${field}"`);
   if (!isRecord(spec)) throw new ConditionError(`${field} needs operators such as { eq: value }`);
+  const operators = Object.entries(spec).filter(([, literal]) => literal !== undefined);
+  const [one] = operators;
+  if (operators.length === 1 && one !== undefined && context.shareLeaf !== undefined) {
+    const [operator, literal] = one;
+    const test = operatorTest(reader, operator, literal, `${field}.${operator}`);
+    const entry = failure(context, describeOperator(field, operator, literal));
+    return context.shareLeaf(testSignature(field, operator, literal), test, guardLookup(field, reader, operator, literal), entry);
+  }
   const parts: { test: FactsTest; entry: RuleEvaluation }[] = [];
   for (const [operator, literal] of Object.entries(spec)) {
     if (literal === undefined) continue;

@@ -243,6 +243,10 @@ function compileRule(
       schedules: env.schedules,
       clock,
       shareTest: (signature, test, lookup) => sharedTest(guards, signature, test, lookup),
+      shareLeaf: (signature, test, lookup, entry) => {
+        const slot = testSlot(guards, signature, test, lookup);
+        return (facts) => (testHolds(slot, facts) ? null : entry);
+      },
     };
     try {
       condition = compileCondition(rule.if, context);
