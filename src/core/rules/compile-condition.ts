@@ -46,6 +46,8 @@ export interface ConditionContext {
    * instead of a leaf calling a shared test.
    */
   readonly shareLeaf?: (signature: string, test: FactsTest, lookup: GuardLookup | undefined, entry: RuleEvaluation) => Check;
+  /** When set, `all` of two or more children: a check that returns the first child's failure, or null. */
+  readonly shareAll?: (children: readonly Check[]) => Check;
 }
 
 type ElementTest = (value: Scalar | undefined) => boolean;
@@ -521,6 +523,7 @@ export function compileCondition(condition: Condition, context: ConditionContext
     if (key === 'all') {
       const [first] = children;
       if (children.length === 1 && first !== undefined) return first;
+      if (context.shareAll !== undefined) return context.shareAll(children);
       return (facts) => {
         for (const child of children) {
           const failed = child(facts);

@@ -216,6 +216,39 @@ function sharedTest(guards: GuardTable, signature: string, test: FactsTest, look
   return shared;
 }
 
+/** The checks `shareLeaf` made, with their slot and failure entry (for `allOf`). */
+const sharedLeaves = new WeakMap<Check, { readonly slot: number; readonly entry: RuleEvaluation }>();
+
+/**
+ * `all` of `children`: the first failure in order, or null. A child that is a shared leaf is
+ * answered from its slot in the loop itself, without calling its closure (the broad rules'
+ * `all` of two or three leaves is most of what an evaluation runs).
+ */
+function allOf(children: readonly Check[]): Check {
+  const count = children.length;
+  const slots = new Int32Array(count).fill(-1);
+  const entries: (RuleEvaluation | null)[] = [];
+  const checks: (Check | null)[] = [];
+  children.forEach((child, index) => {
+    const leaf = sharedLeaves.get(child);
+    slots[index] = leaf === undefined ? -1 : leaf.slot;
+    entries.push(leaf === undefined ? null : leaf.entry);
+    checks.push(leaf === undefined ? child : null);
+  });
+  return (facts) => {
+    for (let index = 0; index < count; index += 1) {
+      const slot = slots[index]!;
+      if (slot >= 0) {
+        if (!testHolds(slot, facts)) return entries[index]!;
+      } else {
+        const failed = checks[index]!(facts);
+        if (failed !== null) return failed;
+      }
+    }
+    return null;
+  };
+}
+
 function compileRule(
   rule: Ruleset['rules'][number],
   env: RulesEnvironment,
@@ -245,8 +278,11 @@ function compileRule(
       shareTest: (signature, test, lookup) => sharedTest(guards, signature, test, lookup),
       shareLeaf: (signature, test, lookup, entry) => {
         const slot = testSlot(guards, signature, test, lookup);
-        return (facts) => (testHolds(slot, facts) ? null : entry);
+        const leaf: Check = (facts) => (testHolds(slot, facts) ? null : entry);
+        sharedLeaves.set(leaf, { slot, entry });
+        return leaf;
       },
+      shareAll: allOf,
     };
     try {
       condition = compileCondition(rule.if, context);
