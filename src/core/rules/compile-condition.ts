@@ -391,9 +391,11 @@ export interface Guard {
 export interface GuardLookup {
   readonly field: string;
   readonly reader: FieldReader;
-  /** The literals, lower-cased as `equalsTest` compares them. */
+  /** The literals' written forms, lower-cased as `equalsTest` compares them. */
   readonly texts: readonly string[];
   readonly negated: boolean;
+  /** A language field: its values are looked up by `languageKeys`, else by `valueKeys`. */
+  readonly language: boolean;
 }
 
 /**
@@ -412,8 +414,22 @@ export function valueKeys(value: Scalar | undefined, visit: (key: string) => voi
   visit(String(value).toLowerCase());
 }
 
+/**
+ * The texts under which a value equals a text literal in `equalsTest` (language flavour): its
+ * lower-cased written form and, when that has a region, its language (`pt-br` → `pt`). A literal
+ * without a region holds for a tag that is it or starts with it and a dash — exactly when the
+ * part before the tag's first dash is the literal; a literal with one, for that tag only.
+ */
+export function languageKeys(value: Scalar | undefined, visit: (key: string) => void): void {
+  if (value === null || value === undefined) return;
+  const text = typeof value === 'string' ? lower(value) : String(value).toLowerCase();
+  visit(text);
+  const dash = text.indexOf('-');
+  if (dash >= 0) visit(text.slice(0, dash));
+}
+
 function guardLookup(field: string, reader: FieldReader, operator: string, literal: unknown): GuardLookup | undefined {
-  if (reader.flavour === 'language') return undefined;
+  const language = reader.flavour === 'language';
   let literals: unknown[];
   let negated: boolean;
   switch (operator) {
@@ -439,10 +455,14 @@ function guardLookup(field: string, reader: FieldReader, operator: string, liter
   }
   const texts: string[] = [];
   for (const item of literals) {
-    if (typeof item !== 'string') return undefined;
-    texts.push(item.toLowerCase());
+    // A text, or (plain fields) a boolean or finite number: `equalsTest` compares a value of
+    // the literal's type by identity and any other by written form, and for these two types
+    // identity and written form agree. Not null (no key) and not NaN (not equal to itself).
+    if (typeof item === 'string') texts.push(item.toLowerCase());
+    else if (!language && (typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item)))) texts.push(String(item).toLowerCase());
+    else return undefined;
   }
-  return { field, reader, texts, negated };
+  return { field, reader, texts, negated, language };
 }
 
 export function conditionGuard(condition: Condition, context: ConditionContext): Guard | null {

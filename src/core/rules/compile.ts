@@ -19,6 +19,7 @@ import {
   conditionAfterGuard,
   conditionGuard,
   ConditionError,
+  languageKeys,
   valueKeys,
   type Check,
   type ConditionContext,
@@ -168,6 +169,8 @@ interface GuardTable {
  */
 interface LookupGroup {
   readonly reader: FieldReader;
+  /** Values are looked up by `languageKeys` (language fields), else `valueKeys`. */
+  readonly language: boolean;
   readonly slots: number[];
   readonly slotsByText: Map<string, number[]>;
 }
@@ -176,7 +179,7 @@ function addLookup(guards: GuardTable, slot: number, lookup: GuardLookup): void 
   let group = guards.groupOfField.get(lookup.field);
   if (group === undefined) {
     group = guards.groups.length;
-    guards.groups.push({ reader: lookup.reader, slots: [], slotsByText: new Map() });
+    guards.groups.push({ reader: lookup.reader, language: lookup.language, slots: [], slotsByText: new Map() });
     guards.groupOfField.set(lookup.field, group);
   }
   const entry = guards.groups[group]!;
@@ -357,18 +360,19 @@ function answerGroup(groupIndex: number, group: LookupGroup, plan: TriggerPlan |
   visitGroup = group;
   visitPlan = plan;
   const reader = group.reader;
+  const keys = group.language ? languageKeys : valueKeys;
   switch (reader.kind) {
     case 'scalar':
-      valueKeys(reader.read(facts), visitKey);
+      keys(reader.read(facts), visitKey);
       break;
     case 'list': {
       const values = reader.read(facts);
-      for (let i = 0; i < values.length; i += 1) valueKeys(values[i], visitKey);
+      for (let i = 0; i < values.length; i += 1) keys(values[i], visitKey);
       break;
     }
     case 'channel':
-      valueKeys(facts.channel.id, visitKey);
-      valueKeys(facts.channel.type, visitKey);
+      keys(facts.channel.id, visitKey);
+      keys(facts.channel.type, visitKey);
       break;
   }
   visitGroup = null;

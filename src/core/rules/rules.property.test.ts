@@ -6,7 +6,7 @@ import type { Condition, OperatorSpec, Scalar } from '../../contract/conditions.
 import { Ruleset, ScheduleConfig } from '../../contract/config.js';
 import type { RuleFacts, Schedule } from '../model.js';
 import { compileSchedule, isOpenAt } from '../schedule/schedule.js';
-import { compileCondition, conditionGuard, valueKeys, type ConditionContext } from './compile-condition.js';
+import { compileCondition, conditionGuard, languageKeys, valueKeys, type ConditionContext } from './compile-condition.js';
 import { compileRuleset, evaluateRuleset } from './compile.js';
 import { localClockFor } from './read-field.js';
 
@@ -537,7 +537,7 @@ describe('compiled rulesets (property)', () => {
                 ? [...lookup.reader.read(one)]
                 : [one.channel.id, one.channel.type];
           let found = false;
-          for (const value of values) valueKeys(value, (key) => {
+          for (const value of values) (lookup.language ? languageKeys : valueKeys)(value, (key) => {
             if (texts.has(key)) found = true;
           });
           expect(found !== lookup.negated).toBe(guard.test(one));
