@@ -153,6 +153,9 @@ const UNKNOWN = 0;
 const OPEN = 1;
 const CLOSED = 2;
 
+/** Roster positions of the eligible candidates of the running call (`eligibleInRoster` is not re-entrant). */
+let eligibleBuffer = new Int32Array(256);
+
 /** Open/closed answers of the running decision's schedules (`eligibleInRoster` is not re-entrant). */
 let openState = new Uint8Array(16);
 
@@ -202,8 +205,10 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
   // Schedules are asked once per decision each (agents share a handful).
   if (openState.length < roster.schedules.length) openState = new Uint8Array(roster.schedules.length * 2);
   openState.fill(UNKNOWN, 0, roster.schedules.length);
-  const eligible: string[] = [];
-  const eligibleAt: number[] = [];
+  // Eligible positions first in a kept buffer, then copied into arrays of the right length:
+  // growing two arrays by push was a visible share of this loop.
+  if (eligibleBuffer.length < count) eligibleBuffer = new Int32Array(count * 2);
+  let eligibleCount = 0;
   const candidates: CandidateTrace[] = new Array<CandidateTrace>(count);
   let staffed = 0;
 
@@ -249,8 +254,8 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
     }
 
     if (code === ELIGIBLE) {
-      eligible.push(id);
-      eligibleAt.push(index);
+      eligibleBuffer[eligibleCount] = index;
+      eligibleCount += 1;
     }
     const key = traceKey(code, load);
     if (latestKey[index] === key) {
@@ -299,6 +304,13 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
     latest[index] = trace;
     latestKey[index] = key;
     candidates[index] = trace;
+  }
+  const eligible: string[] = new Array<string>(eligibleCount);
+  const eligibleAt: number[] = new Array<number>(eligibleCount);
+  for (let k = 0; k < eligibleCount; k += 1) {
+    const index = eligibleBuffer[k]!;
+    eligible[k] = ids[index]!;
+    eligibleAt[k] = index;
   }
   return { eligible, eligibleAt, candidates, staffed };
 }
