@@ -32,6 +32,8 @@ export interface Roster {
   readonly offDutyText: readonly string[];
   /** `missing skill <skill>` for the first required skill the candidate lacks, else null. */
   readonly missingSkill: readonly (string | null)[];
+  /** Per candidate, what configuration alone decides: 0, `UNKNOWN_USER` or `MISSING_SKILL`. */
+  readonly staticCode: Uint8Array;
   /**
    * The candidate traces handed out last, per channel type: a decision whose candidate has the
    * same reason and load (the capacity is the roster's, fixed per channel type) returns the same
@@ -41,6 +43,8 @@ export interface Roster {
   readonly lastTraces: Map<ChannelType, TraceMemo>;
   /** Each candidate's capacity for a channel type (undefined: no cap), built on first use. */
   readonly caps: Map<ChannelType, readonly (number | undefined)[]>;
+  /** The same capacities in a typed array, NaN for no cap (no load is ≥ NaN), built on first use. */
+  readonly capLimits: Map<ChannelType, Float64Array>;
 }
 
 /**
@@ -125,8 +129,10 @@ export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], r
     schedules,
     offDutyText: schedules.map((schedule) => `off duty (schedule ${schedule.id})`),
     missingSkill,
+    staticCode: Uint8Array.from(users, (user, index) => (user === undefined ? UNKNOWN_USER : missingSkill[index] !== null ? MISSING_SKILL : ELIGIBLE)),
     lastTraces: new Map(),
     caps: new Map(),
+    capLimits: new Map(),
   };
 }
 
@@ -159,6 +165,15 @@ let eligibleBuffer = new Int32Array(256);
 /** Open/closed answers of the running decision's schedules (`eligibleInRoster` is not re-entrant). */
 let openState = new Uint8Array(16);
 
+function capLimitsFor(roster: Roster, channelType: ChannelType): Float64Array {
+  let limits = roster.capLimits.get(channelType);
+  if (limits === undefined) {
+    limits = Float64Array.from(capsFor(roster, channelType), (cap) => cap ?? Number.NaN);
+    roster.capLimits.set(channelType, limits);
+  }
+  return limits;
+}
+
 function capsFor(roster: Roster, channelType: ChannelType): readonly (number | undefined)[] {
   let caps = roster.caps.get(channelType);
   if (caps === undefined) {
@@ -184,7 +199,7 @@ function denseStates(agents: EligibilityContext['agents'], workspace: WorkspaceM
 }
 
 export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): RosterEligibility {
-  const { ids, users, slots, scheduleSlot, missingSkill } = roster;
+  const { ids, slots, scheduleSlot, missingSkill, staticCode } = roster;
   const count = ids.length;
   const channelType = ctx.channelType;
   const agents = ctx.agents;
@@ -202,6 +217,7 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
   }
   const { latest, latestKey, before, beforeKey } = memo;
   const caps = capsFor(roster, channelType);
+  const capLimits = capLimitsFor(roster, channelType);
   // Schedules are asked once per decision each (agents share a handful).
   if (openState.length < roster.schedules.length) openState = new Uint8Array(roster.schedules.length * 2);
   openState.fill(UNKNOWN, 0, roster.schedules.length);
@@ -213,7 +229,6 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
   let staffed = 0;
 
   for (let index = 0; index < count; index += 1) {
-    const id = ids[index]!;
     const slot = slots[index]!;
     // No live state reads as offline with no load.
     let status: number;
@@ -222,16 +237,16 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
       status = statusCodes[slot]!;
       load = loads[slot]!;
     } else {
-      const state = agents.get(id);
+      const state = agents.get(ids[index]!);
       status = statusCode(state?.status);
       load = (state === undefined ? undefined : loadFor(state.load, channelType)) ?? 0;
     }
-    const cap = caps[index];
+    const fixed = staticCode[index]!;
     let code: number;
 
-    if (users[index] === undefined) {
+    if (fixed === UNKNOWN_USER) {
       code = UNKNOWN_USER;
-    } else if (exclude?.userIds.has(id) === true) {
+    } else if (exclude !== undefined && exclude.userIds.has(ids[index]!)) {
       code = NOT_REMEMBERED;
     } else if (status !== STATUS_CODE.available) {
       code = status === STATUS_CODE.away ? AWAY : status === STATUS_CODE.other ? NOT_REMEMBERED : OFFLINE;
@@ -246,10 +261,10 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
         }
         if (open === CLOSED) code = OFF_DUTY + scheduleIndex;
       }
-      if (code === ELIGIBLE && missingSkill[index] !== null) code = MISSING_SKILL;
+      if (code === ELIGIBLE && fixed === MISSING_SKILL) code = MISSING_SKILL;
       if (code === ELIGIBLE) {
         staffed += 1;
-        if (cap !== undefined && load >= cap) code = AT_CAPACITY;
+        if (load >= capLimits[index]!) code = AT_CAPACITY;
       }
     }
 
@@ -266,6 +281,8 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
     if (beforeKey[index] === key) {
       trace = before[index]!;
     } else {
+      const id = ids[index]!;
+      const cap = caps[index];
       let reason: string | null;
       switch (code) {
         case ELIGIBLE:
@@ -288,7 +305,7 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
           break;
         case NOT_REMEMBERED:
           reason =
-            users[index] !== undefined && exclude?.userIds.has(id) === true
+            fixed !== UNKNOWN_USER && exclude?.userIds.has(id) === true
               ? exclude.reason
               : ((statuses !== null && slot >= 0 ? statuses[slot] : agents.get(id)?.status) ?? 'offline');
           break;
