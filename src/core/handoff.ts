@@ -25,6 +25,7 @@ import type {
   QueueModel,
   QueueStats,
   RuleFacts,
+  Schedule,
   TeamModel,
   WorkspaceModel,
 } from './model.js';
@@ -101,7 +102,8 @@ export function decideHandoff(input: HandoffInput): HandoffTrace | null {
   const conversation: ConversationFacts =
     action.set === undefined ? input.conversation : { ...input.conversation, priority, tags, properties };
 
-  const router = new Router(input, action, conversation, channelType, { ...facts, conversation });
+  // The facts as `set` left them (the out-of-hours `when` reads them); without `set`, the same.
+  const router = new Router(input, action, conversation, channelType, conversation === input.conversation ? facts : { ...facts, conversation });
   const routed = router.route();
 
   // Expected wait and place in line.
@@ -349,33 +351,14 @@ class Router {
     const teamId = place.kind === 'team' ? place.team.id : (place.team?.id ?? null);
     const queueId = place.kind === 'queue' ? place.queue.id : null;
 
-    const roster = rosterFor(this.workspace, members, requiredSkills);
-    const check = eligibleInRoster(roster, this.eligibilityContext(requiredSkills));
-    // The place's result, completed by the branch that decides: one object per decision, where
-    // spreading a base into each outcome built two (bench/results/routing-profile.md).
-    const routed = this.result(destination, 'queued', {
-      team: teamId,
-      queue: queueId,
-      strategy,
-      candidates: check.candidates,
-      eligible: check.eligible,
-      members,
-      staffed: check.staffed,
-    });
-
-    if (this.keepOwner && this.owner !== null) {
-      // The place is recorded for visibility; its agents follow and are alerted (PRODUCT.md §3).
-      const owner = this.owner;
-      const pool = check.eligible.length > 0 ? check.eligible : members;
-      routed.outcome = 'kept_owner';
-      routed.assignee = owner;
-      routed.followers = pool.filter((id) => id !== owner);
-      return routed;
-    }
-
-    if (place.kind === 'queue' && place.queue.scheduleId !== null) {
+    const keepOwner = this.keepOwner && this.owner !== null;
+    // Closed now? Asked before the place's own eligibility: when the out-of-hours rule sends the
+    // conversation elsewhere, the trace shows the other place's candidates, not these.
+    let closed: Schedule | null = null;
+    if (!keepOwner && place.kind === 'queue' && place.queue.scheduleId !== null) {
       const schedule = this.workspace.schedules.get(place.queue.scheduleId);
       if (schedule !== undefined && !isOpenAt(schedule, this.input.now)) {
+        closed = schedule;
         const queue = place.queue;
         const ooh = queue.outOfHours;
         if (ooh?.action === 'route' && ooh.to !== undefined && depth === 0) {
@@ -393,13 +376,40 @@ class Router {
         } else {
           this.notes.push(`queue ${queue.id} is closed: queued and informed`);
         }
-        const nextOpenAt = nextOpeningAfter(schedule, this.input.now);
-        if (nextOpenAt === null) this.notes.push(`schedule ${schedule.id} does not open within a year`);
-        routed.outOfHours = true;
-        routed.nextOpenAt = nextOpenAt;
-        routed.waitUnknown = nextOpenAt === null;
-        return routed;
       }
+    }
+
+    const roster = rosterFor(this.workspace, members, requiredSkills);
+    const check = eligibleInRoster(roster, this.eligibilityContext(requiredSkills));
+    // The place's result, completed by the branch that decides: one object per decision, where
+    // spreading a base into each outcome built two (bench/results/routing-profile.md).
+    const routed = this.result(destination, 'queued', {
+      team: teamId,
+      queue: queueId,
+      strategy,
+      candidates: check.candidates,
+      eligible: check.eligible,
+      members,
+      staffed: check.staffed,
+    });
+
+    if (keepOwner) {
+      // The place is recorded for visibility; its agents follow and are alerted (PRODUCT.md §3).
+      const owner = this.owner;
+      const pool = check.eligible.length > 0 ? check.eligible : members;
+      routed.outcome = 'kept_owner';
+      routed.assignee = owner;
+      routed.followers = pool.filter((id) => id !== owner);
+      return routed;
+    }
+
+    if (closed !== null) {
+      const nextOpenAt = nextOpeningAfter(closed, this.input.now);
+      if (nextOpenAt === null) this.notes.push(`schedule ${closed.id} does not open within a year`);
+      routed.outOfHours = true;
+      routed.nextOpenAt = nextOpenAt;
+      routed.waitUnknown = nextOpenAt === null;
+      return routed;
     }
 
     if (strategy === 'manual') {

@@ -30,11 +30,32 @@ export function loadFor(load: AgentState['load'], channelType: ChannelType): num
   }
 }
 
+/** A status as a byte: no state (reads as offline), the three statuses, or any other text. */
+export const STATUS_CODE = { none: 0, available: 1, away: 2, offline: 3, other: 4 } as const;
+
+export function statusCode(status: Availability | undefined): number {
+  switch (status) {
+    case undefined:
+      return STATUS_CODE.none;
+    case 'available':
+      return STATUS_CODE.available;
+    case 'away':
+      return STATUS_CODE.away;
+    case 'offline':
+      return STATUS_CODE.offline;
+    default:
+      // A status this build does not know (a newer peer's row): read as its text.
+      return STATUS_CODE.other;
+  }
+}
+
 export class AgentStates extends Map<string, AgentState> {
   readonly workspace: WorkspaceModel;
   private readonly slotOf: ReadonlyMap<string, number>;
   /** Status per workspace user slot; undefined: no state for that user. */
   private readonly statusBySlot: (Availability | undefined)[];
+  /** The same as a code per slot (`STATUS_CODE`): a byte each, read without a string compare. */
+  private readonly statusCodeBySlot: Uint8Array;
   /** `state.lastAssignedAt ?? -Infinity` per slot (-Infinity without a state): pick's tie-breaker. */
   private readonly lastAssignedBySlot: Float64Array;
   /** `loadFor(state.load, type) ?? 0` per slot (0 without a state), built per type on first read. */
@@ -47,6 +68,7 @@ export class AgentStates extends Map<string, AgentState> {
     this.workspace = workspace;
     this.slotOf = workspaceIndex(workspace).userSlots;
     this.statusBySlot = new Array<Availability | undefined>(this.slotOf.size).fill(undefined);
+    this.statusCodeBySlot = new Uint8Array(this.slotOf.size).fill(STATUS_CODE.none);
     this.lastAssignedBySlot = new Float64Array(this.slotOf.size).fill(-Infinity);
     for (const [userId, state] of entries) this.set(userId, state);
   }
@@ -56,6 +78,7 @@ export class AgentStates extends Map<string, AgentState> {
     const slot = this.slotOf.get(userId);
     if (slot !== undefined) {
       this.statusBySlot[slot] = state.status;
+      this.statusCodeBySlot[slot] = statusCode(state.status);
       this.lastAssignedBySlot[slot] = state.lastAssignedAt ?? -Infinity;
       for (const [type, loads] of this.loadsByType) loads[slot] = loadFor(state.load, type) ?? 0;
     }
@@ -66,6 +89,7 @@ export class AgentStates extends Map<string, AgentState> {
     const slot = this.slotOf.get(userId);
     if (slot !== undefined) {
       this.statusBySlot[slot] = undefined;
+      this.statusCodeBySlot[slot] = STATUS_CODE.none;
       this.lastAssignedBySlot[slot] = -Infinity;
       for (const loads of this.loadsByType.values()) loads[slot] = 0;
     }
@@ -74,6 +98,7 @@ export class AgentStates extends Map<string, AgentState> {
 
   override clear(): void {
     this.statusBySlot.fill(undefined);
+    this.statusCodeBySlot.fill(STATUS_CODE.none);
     this.lastAssignedBySlot.fill(-Infinity);
     for (const loads of this.loadsByType.values()) loads.fill(0);
     super.clear();
@@ -82,6 +107,11 @@ export class AgentStates extends Map<string, AgentState> {
   /** Status by workspace user slot (`workspaceIndex(workspace).userSlots`). */
   get statuses(): readonly (Availability | undefined)[] {
     return this.statusBySlot;
+  }
+
+  /** Status by workspace user slot as a `STATUS_CODE`. */
+  get statusCodes(): Uint8Array {
+    return this.statusCodeBySlot;
   }
 
   /** When each slot's agent was last assigned (-Infinity: never, or no state). */

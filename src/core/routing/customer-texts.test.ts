@@ -21,4 +21,18 @@ describe('customer texts', () => {
     expect(waitText(120, 'en_US')).toBe('2 minutes');
     expect(handoffText('zz')).toBe("I'm connecting you to a support specialist.");
   });
+
+  it('says every wait exactly as a new Intl formatter would, the preformatted ones included', () => {
+    const expected = (seconds: number, lang: string): string => {
+      const minutes = Math.round(seconds / 60);
+      const [unit, value] = minutes < 90 ? (['minute', minutes] as const) : (['hour', Math.round(minutes / 60)] as const);
+      return new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 }).format(value);
+    };
+    for (const lang of ['en', 'es', 'de', 'ja', 'ar']) {
+      // Minutes 1–89, the hour boundary, hours 2–120 and beyond the preformatted range.
+      for (const seconds of [60, 89, 150, 2_999, 5_339, 5_340, 5_400, 7_200, 9_000, 86_400, 431_999, 432_000, 450_000, 2_000_000]) {
+        expect(waitText(seconds, lang)).toBe(expected(seconds, lang));
+      }
+    }
+  });
 });

@@ -10,11 +10,11 @@
  */
 import type { ChannelType } from '../../contract/common.js';
 import type { CandidateTrace } from '../../contract/trace.js';
-import type { Availability, Strategy } from '../../contract/common.js';
+import type { Strategy } from '../../contract/common.js';
 import type { Schedule, UserModel, WorkspaceModel } from '../model.js';
 import { isOpenAt } from '../schedule/schedule.js';
 import { workspaceIndex } from '../workspace.js';
-import { AgentStates, loadFor } from './agent-states.js';
+import { AgentStates, loadFor, STATUS_CODE, statusCode } from './agent-states.js';
 import type { Eligibility, EligibilityContext } from './find-eligible-agents.js';
 import { pickAgent, type PickContext } from './pick-agent.js';
 
@@ -32,6 +32,8 @@ export interface Roster {
   readonly offDutyText: readonly string[];
   /** `missing skill <skill>` for the first required skill the candidate lacks, else null. */
   readonly missingSkill: readonly (string | null)[];
+  /** Per candidate, what configuration alone decides: 0, `UNKNOWN_USER` or `MISSING_SKILL`. */
+  readonly staticCode: Uint8Array;
   /**
    * The candidate traces handed out last, per channel type: a decision whose candidate has the
    * same reason and load (the capacity is the roster's, fixed per channel type) returns the same
@@ -41,32 +43,54 @@ export interface Roster {
   readonly lastTraces: Map<ChannelType, TraceMemo>;
   /** Each candidate's capacity for a channel type (undefined: no cap), built on first use. */
   readonly caps: Map<ChannelType, readonly (number | undefined)[]>;
+  /** The same capacities in a typed array, NaN for no cap (no load is ≥ NaN), built on first use. */
+  readonly capLimits: Map<ChannelType, Float64Array>;
 }
 
 /**
  * Two traces per candidate, the latest and the one before: a candidate's reason flips between
  * two values as their schedule opens and closes, and with one remembered trace about 18 of ~150
- * were built anew per decision on the benchmark. Reasons and loads are kept beside the traces so
- * that the check reads two arrays, not each remembered object.
+ * were built anew per decision on the benchmark. Each trace's key — its reason as a small code
+ * and its load (`traceKey`) — is kept beside the traces, so that the check compares one number
+ * and the reason's text is made only for a new trace.
  */
 interface TraceMemo {
   readonly latest: (CandidateTrace | undefined)[];
-  readonly latestReason: (string | null)[];
-  readonly latestLoad: Float64Array;
+  readonly latestKey: Float64Array;
   readonly before: (CandidateTrace | undefined)[];
-  readonly beforeReason: (string | null)[];
-  readonly beforeLoad: Float64Array;
+  readonly beforeKey: Float64Array;
 }
 
 function emptyMemo(count: number): TraceMemo {
   return {
     latest: new Array<CandidateTrace | undefined>(count).fill(undefined),
-    latestReason: new Array<string | null>(count).fill(null),
-    latestLoad: new Float64Array(count),
+    latestKey: new Float64Array(count).fill(Number.NaN),
     before: new Array<CandidateTrace | undefined>(count).fill(undefined),
-    beforeReason: new Array<string | null>(count).fill(null),
-    beforeLoad: new Float64Array(count),
+    beforeKey: new Float64Array(count).fill(Number.NaN),
   };
+}
+
+/**
+ * A candidate's reason, as a code: within one roster and channel type the code and the load
+ * give the whole trace (the user, the capacity, the missing skill and the off-duty texts are the
+ * roster's). Reasons that are not the roster's own (an exclusion's text, a status outside the
+ * known three) have no code and are never remembered.
+ */
+const ELIGIBLE = 0;
+const UNKNOWN_USER = 1;
+const AWAY = 2;
+const OFFLINE = 3;
+const MISSING_SKILL = 4;
+const AT_CAPACITY = 5;
+/** `OFF_DUTY + i`: off duty on the roster's schedule i. */
+const OFF_DUTY = 6;
+const NOT_REMEMBERED = -1;
+const CODES = 4_096;
+
+/** Code and load in one number, or NaN (equal to nothing) when either cannot be kept exactly. */
+function traceKey(code: number, load: number): number {
+  // `load >>> 0 === load`: a whole number in [0, 2³²), so the key stays below 2⁴⁴ and exact.
+  return code >= 0 && code < CODES && load >>> 0 === load ? load * CODES + code : Number.NaN;
 }
 
 export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], requiredSkills: readonly string[]): Roster {
@@ -105,8 +129,10 @@ export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], r
     schedules,
     offDutyText: schedules.map((schedule) => `off duty (schedule ${schedule.id})`),
     missingSkill,
+    staticCode: Uint8Array.from(users, (user, index) => (user === undefined ? UNKNOWN_USER : missingSkill[index] !== null ? MISSING_SKILL : ELIGIBLE)),
     lastTraces: new Map(),
     caps: new Map(),
+    capLimits: new Map(),
   };
 }
 
@@ -133,8 +159,20 @@ const UNKNOWN = 0;
 const OPEN = 1;
 const CLOSED = 2;
 
+/** Roster positions of the eligible candidates of the running call (`eligibleInRoster` is not re-entrant). */
+let eligibleBuffer = new Int32Array(256);
+
 /** Open/closed answers of the running decision's schedules (`eligibleInRoster` is not re-entrant). */
 let openState = new Uint8Array(16);
+
+function capLimitsFor(roster: Roster, channelType: ChannelType): Float64Array {
+  let limits = roster.capLimits.get(channelType);
+  if (limits === undefined) {
+    limits = Float64Array.from(capsFor(roster, channelType), (cap) => cap ?? Number.NaN);
+    roster.capLimits.set(channelType, limits);
+  }
+  return limits;
+}
 
 function capsFor(roster: Roster, channelType: ChannelType): readonly (number | undefined)[] {
   let caps = roster.caps.get(channelType);
@@ -161,7 +199,7 @@ function denseStates(agents: EligibilityContext['agents'], workspace: WorkspaceM
 }
 
 export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): RosterEligibility {
-  const { ids, users, slots, scheduleSlot, missingSkill } = roster;
+  const { ids, slots, scheduleSlot, missingSkill, staticCode } = roster;
   const count = ids.length;
   const channelType = ctx.channelType;
   const agents = ctx.agents;
@@ -169,6 +207,7 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
   // map (tests, hand-made inputs) is read by id, with the same answers.
   const dense = denseStates(agents, ctx.workspace);
   const statuses = dense === null ? null : dense.statuses;
+  const statusCodes = dense === null ? null : dense.statusCodes;
   const loads = dense === null ? null : dense.loads(channelType);
   const exclude = ctx.exclude;
   let memo = roster.lastTraces.get(channelType);
@@ -176,42 +215,43 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
     memo = emptyMemo(count);
     roster.lastTraces.set(channelType, memo);
   }
-  const { latest, latestReason, latestLoad, before, beforeReason, beforeLoad } = memo;
+  const { latest, latestKey, before, beforeKey } = memo;
   const caps = capsFor(roster, channelType);
+  const capLimits = capLimitsFor(roster, channelType);
   // Schedules are asked once per decision each (agents share a handful).
   if (openState.length < roster.schedules.length) openState = new Uint8Array(roster.schedules.length * 2);
   openState.fill(UNKNOWN, 0, roster.schedules.length);
-  const eligible: string[] = [];
-  const eligibleAt: number[] = [];
+  // Eligible positions first in a kept buffer, then copied into arrays of the right length:
+  // growing two arrays by push was a visible share of this loop.
+  if (eligibleBuffer.length < count) eligibleBuffer = new Int32Array(count * 2);
+  let eligibleCount = 0;
   const candidates: CandidateTrace[] = new Array<CandidateTrace>(count);
   let staffed = 0;
 
   for (let index = 0; index < count; index += 1) {
-    const id = ids[index]!;
-    const user = users[index];
     const slot = slots[index]!;
-    // Undefined status: no live state, which reads as offline with no load.
-    let status: Availability | undefined;
+    // No live state reads as offline with no load.
+    let status: number;
     let load: number;
-    if (statuses !== null && loads !== null && slot >= 0) {
-      status = statuses[slot];
+    if (statusCodes !== null && loads !== null && slot >= 0) {
+      status = statusCodes[slot]!;
       load = loads[slot]!;
     } else {
-      const state = agents.get(id);
-      status = state?.status;
+      const state = agents.get(ids[index]!);
+      status = statusCode(state?.status);
       load = (state === undefined ? undefined : loadFor(state.load, channelType)) ?? 0;
     }
-    const cap = caps[index];
-    const capacity = cap ?? null;
-    let reason: string | null = null;
+    const fixed = staticCode[index]!;
+    let code: number;
 
-    if (user === undefined) {
-      reason = 'unknown user';
-    } else if (exclude?.userIds.has(id) === true) {
-      reason = exclude.reason;
-    } else if (status !== 'available') {
-      reason = status ?? 'offline';
+    if (fixed === UNKNOWN_USER) {
+      code = UNKNOWN_USER;
+    } else if (exclude !== undefined && exclude.userIds.has(ids[index]!)) {
+      code = NOT_REMEMBERED;
+    } else if (status !== STATUS_CODE.available) {
+      code = status === STATUS_CODE.away ? AWAY : status === STATUS_CODE.other ? NOT_REMEMBERED : OFFLINE;
     } else {
+      code = ELIGIBLE;
       const scheduleIndex = scheduleSlot[index]!;
       if (scheduleIndex >= 0) {
         let open = openState[scheduleIndex]!;
@@ -219,39 +259,75 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
           open = isOpenAt(roster.schedules[scheduleIndex]!, ctx.now) ? OPEN : CLOSED;
           openState[scheduleIndex] = open;
         }
-        if (open === CLOSED) reason = roster.offDutyText[scheduleIndex]!;
+        if (open === CLOSED) code = OFF_DUTY + scheduleIndex;
       }
-      if (reason === null) reason = missingSkill[index]!;
-      if (reason === null) {
+      if (code === ELIGIBLE && fixed === MISSING_SKILL) code = MISSING_SKILL;
+      if (code === ELIGIBLE) {
         staffed += 1;
-        if (cap !== undefined && load >= cap) reason = atCapacityText(load, cap);
+        if (load >= capLimits[index]!) code = AT_CAPACITY;
       }
     }
 
-    if (reason === null) {
-      eligible.push(id);
-      eligibleAt.push(index);
+    if (code === ELIGIBLE) {
+      eligibleBuffer[eligibleCount] = index;
+      eligibleCount += 1;
     }
-    const recent = latest[index];
-    if (recent !== undefined && latestReason[index] === reason && latestLoad[index] === load) {
-      candidates[index] = recent;
+    const key = traceKey(code, load);
+    if (latestKey[index] === key) {
+      candidates[index] = latest[index]!;
       continue;
     }
-    const older = before[index];
     let trace: CandidateTrace;
-    if (older !== undefined && beforeReason[index] === reason && beforeLoad[index] === load) {
-      trace = older;
+    if (beforeKey[index] === key) {
+      trace = before[index]!;
     } else {
-      trace = Object.freeze({ user: id, eligible: reason === null, reason, load, capacity });
+      const id = ids[index]!;
+      const cap = caps[index];
+      let reason: string | null;
+      switch (code) {
+        case ELIGIBLE:
+          reason = null;
+          break;
+        case UNKNOWN_USER:
+          reason = 'unknown user';
+          break;
+        case AWAY:
+          reason = 'away';
+          break;
+        case OFFLINE:
+          reason = 'offline';
+          break;
+        case MISSING_SKILL:
+          reason = missingSkill[index]!;
+          break;
+        case AT_CAPACITY:
+          reason = atCapacityText(load, cap!);
+          break;
+        case NOT_REMEMBERED:
+          reason =
+            fixed !== UNKNOWN_USER && exclude?.userIds.has(id) === true
+              ? exclude.reason
+              : ((statuses !== null && slot >= 0 ? statuses[slot] : agents.get(id)?.status) ?? 'offline');
+          break;
+        default:
+          reason = roster.offDutyText[code - OFF_DUTY]!;
+          break;
+      }
+      trace = Object.freeze({ user: id, eligible: reason === null, reason, load, capacity: cap ?? null });
     }
     // The latest becomes the one before: swapping keeps both variants of a flipping candidate.
-    before[index] = recent;
-    beforeReason[index] = latestReason[index]!;
-    beforeLoad[index] = latestLoad[index]!;
+    before[index] = latest[index];
+    beforeKey[index] = latestKey[index]!;
     latest[index] = trace;
-    latestReason[index] = reason;
-    latestLoad[index] = load;
+    latestKey[index] = key;
     candidates[index] = trace;
+  }
+  const eligible: string[] = new Array<string>(eligibleCount);
+  const eligibleAt: number[] = new Array<number>(eligibleCount);
+  for (let k = 0; k < eligibleCount; k += 1) {
+    const index = eligibleBuffer[k]!;
+    eligible[k] = ids[index]!;
+    eligibleAt[k] = index;
   }
   return { eligible, eligibleAt, candidates, staffed };
 }

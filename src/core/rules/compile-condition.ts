@@ -33,10 +33,25 @@ export interface ConditionContext {
   readonly ruleId: string;
   readonly schedules: ReadonlyMap<string, Schedule>;
   readonly clock: LocalClock;
+  /**
+   * When set, each test of a leaf (one operator of a field, or a businessHours leaf) is handed
+   * over with its signature (see `Guard`) and look-up (see `GuardLookup`), and the leaf calls
+   * what this returns instead: a ruleset answers each distinct test at most once per evaluation
+   * (compile.ts). The answer must be the test's own.
+   */
+  readonly shareTest?: (signature: string, test: FactsTest, lookup: GuardLookup | undefined) => FactsTest;
+  /**
+   * The same for a leaf with one operator, as a whole check: what this returns must hold
+   * (return null) exactly when `test` does, and return `entry` otherwise. One closure per leaf
+   * instead of a leaf calling a shared test.
+   */
+  readonly shareLeaf?: (signature: string, test: FactsTest, lookup: GuardLookup | undefined, entry: RuleEvaluation) => Check;
+  /** When set, `all` of two or more children: a check that returns the first child's failure, or null. */
+  readonly shareAll?: (children: readonly Check[]) => Check;
 }
 
 type ElementTest = (value: Scalar | undefined) => boolean;
-type FactsTest = (facts: RuleFacts) => boolean;
+export type FactsTest = (facts: RuleFacts) => boolean;
 
 const OPERATOR_NAMES: ReadonlySet<string> = new Set<Operator>([
   'eq',
@@ -304,13 +319,22 @@ function compileLeaf(field: string, spec: OperatorSpec, context: ConditionContex
   const reader = fieldReader(field, context.clock);
   if (reader === null) throw new ConditionError(`unknown field "${field}"`);
   if (!isRecord(spec)) throw new ConditionError(`${field} needs operators such as { eq: value }`);
+  const operators = Object.entries(spec).filter(([, literal]) => literal !== undefined);
+  const [one] = operators;
+  if (operators.length === 1 && one !== undefined && context.shareLeaf !== undefined) {
+    const [operator, literal] = one;
+    const test = operatorTest(reader, operator, literal, `${field}.${operator}`);
+    const entry = failure(context, describeOperator(field, operator, literal));
+    return context.shareLeaf(testSignature(field, operator, literal), test, guardLookup(field, reader, operator, literal), entry);
+  }
   const parts: { test: FactsTest; entry: RuleEvaluation }[] = [];
   for (const [operator, literal] of Object.entries(spec)) {
     if (literal === undefined) continue;
-    parts.push({
-      test: operatorTest(reader, operator, literal, `${field}.${operator}`),
-      entry: failure(context, describeOperator(field, operator, literal)),
-    });
+    let test = operatorTest(reader, operator, literal, `${field}.${operator}`);
+    if (context.shareTest !== undefined) {
+      test = context.shareTest(testSignature(field, operator, literal), test, guardLookup(field, reader, operator, literal));
+    }
+    parts.push({ test, entry: failure(context, describeOperator(field, operator, literal)) });
   }
   const [only] = parts;
   if (only === undefined) throw new ConditionError(`${field} needs an operator`);
@@ -329,8 +353,16 @@ function compileBusinessHours(spec: BusinessHoursSpec, context: ConditionContext
   const scheduleId = 'open' in spec ? spec.open : spec.closed;
   const schedule = context.schedules.get(scheduleId);
   if (schedule === undefined) throw new ConditionError(`businessHours: unknown schedule "${scheduleId}"`);
-  const entry = failure(context, `businessHours ${wantOpen ? 'open' : 'closed'} ${scheduleId}`);
-  return (facts) => (isOpenAt(schedule, facts.now) === wantOpen ? null : entry);
+  const text = `businessHours ${wantOpen ? 'open' : 'closed'} ${scheduleId}`;
+  const entry = failure(context, text);
+  let test: FactsTest = (facts) => isOpenAt(schedule, facts.now) === wantOpen;
+  if (context.shareTest !== undefined) test = context.shareTest(text, test, undefined);
+  return (facts) => (test(facts) ? null : entry);
+}
+
+/** Equal for two tests of one ruleset that give the same answer on the same facts. */
+function testSignature(field: string, operator: string, literal: unknown): string {
+  return `${field}\u0000${operator}\u0000${JSON.stringify(literal)}`;
 }
 
 /**
@@ -359,9 +391,11 @@ export interface Guard {
 export interface GuardLookup {
   readonly field: string;
   readonly reader: FieldReader;
-  /** The literals, lower-cased as `equalsTest` compares them. */
+  /** The literals' written forms, lower-cased as `equalsTest` compares them. */
   readonly texts: readonly string[];
   readonly negated: boolean;
+  /** A language field: its values are looked up by `languageKeys`, else by `valueKeys`. */
+  readonly language: boolean;
 }
 
 /**
@@ -380,8 +414,22 @@ export function valueKeys(value: Scalar | undefined, visit: (key: string) => voi
   visit(String(value).toLowerCase());
 }
 
+/**
+ * The texts under which a value equals a text literal in `equalsTest` (language flavour): its
+ * lower-cased written form and, when that has a region, its language (`pt-br` → `pt`). A literal
+ * without a region holds for a tag that is it or starts with it and a dash — exactly when the
+ * part before the tag's first dash is the literal; a literal with one, for that tag only.
+ */
+export function languageKeys(value: Scalar | undefined, visit: (key: string) => void): void {
+  if (value === null || value === undefined) return;
+  const text = typeof value === 'string' ? lower(value) : String(value).toLowerCase();
+  visit(text);
+  const dash = text.indexOf('-');
+  if (dash >= 0) visit(text.slice(0, dash));
+}
+
 function guardLookup(field: string, reader: FieldReader, operator: string, literal: unknown): GuardLookup | undefined {
-  if (reader.flavour === 'language') return undefined;
+  const language = reader.flavour === 'language';
   let literals: unknown[];
   let negated: boolean;
   switch (operator) {
@@ -407,10 +455,14 @@ function guardLookup(field: string, reader: FieldReader, operator: string, liter
   }
   const texts: string[] = [];
   for (const item of literals) {
-    if (typeof item !== 'string') return undefined;
-    texts.push(item.toLowerCase());
+    // A text, or (plain fields) a boolean or finite number: `equalsTest` compares a value of
+    // the literal's type by identity and any other by written form, and for these two types
+    // identity and written form agree. Not null (no key) and not NaN (not equal to itself).
+    if (typeof item === 'string') texts.push(item.toLowerCase());
+    else if (!language && (typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item)))) texts.push(String(item).toLowerCase());
+    else return undefined;
   }
-  return { field, reader, texts, negated };
+  return { field, reader, texts, negated, language };
 }
 
 export function conditionGuard(condition: Condition, context: ConditionContext): Guard | null {
@@ -438,7 +490,7 @@ export function conditionGuard(condition: Condition, context: ConditionContext):
     if (literal === undefined) continue;
     const lookup = guardLookup(key, reader, operator, literal);
     return {
-      signature: `${key}\u0000${operator}\u0000${JSON.stringify(literal)}`,
+      signature: testSignature(key, operator, literal),
       test: operatorTest(reader, operator, literal, `${key}.${operator}`),
       entry: failure(context, describeOperator(key, operator, literal)),
       ...(lookup === undefined ? {} : { lookup }),
@@ -491,6 +543,7 @@ export function compileCondition(condition: Condition, context: ConditionContext
     if (key === 'all') {
       const [first] = children;
       if (children.length === 1 && first !== undefined) return first;
+      if (context.shareAll !== undefined) return context.shareAll(children);
       return (facts) => {
         for (const child of children) {
           const failed = child(facts);

@@ -6,7 +6,7 @@ import type { Condition, OperatorSpec, Scalar } from '../../contract/conditions.
 import { Ruleset, ScheduleConfig } from '../../contract/config.js';
 import type { RuleFacts, Schedule } from '../model.js';
 import { compileSchedule, isOpenAt } from '../schedule/schedule.js';
-import { compileCondition, conditionGuard, valueKeys, type ConditionContext } from './compile-condition.js';
+import { compileCondition, conditionGuard, languageKeys, valueKeys, type ConditionContext } from './compile-condition.js';
 import { compileRuleset, evaluateRuleset } from './compile.js';
 import { localClockFor } from './read-field.js';
 
@@ -469,6 +469,55 @@ describe('compiled rulesets (property)', () => {
   });
 
   /**
+   * Each distinct leaf test is answered once per evaluation and `all` reads shared leaves from
+   * their answers (compile.ts `testHolds`, `allOf`): rules made of `all` lists of a few shared
+   * leaves (some negated, some in `any`) must still give each rule's own first failure.
+   */
+  it('give the trace of evaluating every rule in order when rules share their leaves', () => {
+    const child = (pool: readonly Condition[]): fc.Arbitrary<Condition> =>
+      fc.tuple(fc.nat(), fc.nat(3)).map(([pick, wrap]): Condition => {
+        const one = pool[pick % pool.length]!;
+        return wrap === 0 ? { not: one } : wrap === 1 ? { any: [one, pool[(pick + 1) % pool.length]!] } : one;
+      });
+    const world = fc.array(leaf, { minLength: 2, maxLength: 5 }).chain((pool) =>
+      fc.tuple(
+        fc.array(fc.array(child(pool), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }),
+        fc.array(facts, { minLength: 1, maxLength: 4 }),
+      ),
+    );
+    fc.assert(
+      fc.property(world, ([conditions, factsList]) => {
+        const rules = conditions.map((children, index) => ({
+          id: `r${index}`,
+          if: children.length === 1 ? children[0]! : { all: children },
+          then: { destination: { queue: 'general' }, assignment: 'unassign_to_queue' as const },
+        }));
+        const ruleset = Ruleset.parse({ rules, fallback: { destination: { queue: 'general' } } });
+        const compiled = compileRuleset(ruleset, { schedules: new Map([['office', SCHEDULE]]), timezone: ZONE }, 1);
+        const whole = ruleset.rules.map((rule) => compileCondition(rule.if!, { ...contextFor(), ruleId: rule.id }));
+        for (const one of factsList) {
+          const expected: { rule: string; matched: boolean; failed: string | null }[] = [];
+          let winner = 'fallback';
+          for (const [index, rule] of ruleset.rules.entries()) {
+            const failed = whole[index]!(one);
+            if (failed !== null) {
+              expected.push(failed);
+              continue;
+            }
+            expected.push({ rule: rule.id, matched: true, failed: null });
+            winner = rule.id;
+            break;
+          }
+          const match = evaluateRuleset(compiled, one, { useFallback: true });
+          expect(match?.rule).toBe(winner);
+          expect(match?.evaluated).toEqual(expected);
+        }
+      }),
+      { ...RUNS, numRuns: 1_000 },
+    );
+  });
+
+  /**
    * A ruleset answers equality guards on one field by looking the field's values up
    * (`GuardLookup`, `valueKeys`) instead of calling each test: the lookup must say what the test
    * says, for every leaf the generator makes and every facts.
@@ -488,7 +537,7 @@ describe('compiled rulesets (property)', () => {
                 ? [...lookup.reader.read(one)]
                 : [one.channel.id, one.channel.type];
           let found = false;
-          for (const value of values) valueKeys(value, (key) => {
+          for (const value of values) (lookup.language ? languageKeys : valueKeys)(value, (key) => {
             if (texts.has(key)) found = true;
           });
           expect(found !== lookup.negated).toBe(guard.test(one));

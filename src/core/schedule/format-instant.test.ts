@@ -44,4 +44,33 @@ describe('formatInstant (property)', () => {
       { seed: 20_261_126, numRuns: 3_000 },
     );
   });
+
+  /**
+   * Once a formatter has given the parts of a weekday, month, day and time of day, later texts
+   * are put together from them without Intl: many instants per zone and language, so that most
+   * are put together, each compared with Luxon's text.
+   */
+  it("puts texts together from earlier parts exactly as Luxon would write them", () => {
+    const instants: number[] = [];
+    let seed = 20_261_126;
+    const next = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    // Openings (whole and half hours) over two years, and any minute from 1975 to 2105.
+    const from2026 = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 100; i += 1) instants.push(from2026 + Math.floor(next() * 730 * 48) * 1_800_000);
+    const from1975 = Date.parse('1975-01-01T00:00:00Z');
+    const until2105 = Date.parse('2105-01-01T00:00:00Z');
+    for (let i = 0; i < 30; i += 1) instants.push(from1975 + Math.floor(next() * ((until2105 - from1975) / 60_000)) * 60_000);
+    // Every quarter hour across the 2026 changes of Europe, the US and Lord Howe (half-hour DST).
+    for (const change of ['2026-03-08T06:00:00Z', '2026-03-29T00:00:00Z', '2026-10-25T00:00:00Z', '2026-04-04T14:00:00Z']) {
+      for (let q = 0; q < 10; q += 1) instants.push(Date.parse(change) + q * 900_000);
+    }
+    for (const zone of ZONES) {
+      for (const language of ['en', 'es', 'pt-BR', 'de-CH', 'ja', 'zh-Hant-TW', 'ar-EG', 'hi', 'th-TH-u-nu-thai', 'en_US']) {
+        for (const at of instants) expect(formatInstant(at, zone, language)).toBe(formatWithLuxon(at, zone, language));
+      }
+    }
+  });
 });

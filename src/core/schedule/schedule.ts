@@ -288,6 +288,9 @@ function computeIsOpenAt(memo: Derived, at: Instant): boolean {
  * makes openings DST-correct: a 09:00 opening in Europe/Madrid is 08:00Z in winter, 07:00Z in
  * summer.
  */
+/** Longest piece `findInOpenSpans` reads at once (see there). */
+const PIECE_MAX_MS = 7 * DAY_MS;
+
 function findInOpenSpans<T>(
   schedule: Schedule,
   from: Instant,
@@ -299,7 +302,12 @@ function findInOpenSpans<T>(
   while (pieceStart < to) {
     const offset = offsetMsAt(clock, pieceStart);
     if (!Number.isFinite(offset)) return null;
-    const pieceEnd = nextOffsetChange(clock, pieceStart, to);
+    // A piece ends at the next offset change or a week on, whichever is first: the walk for the
+    // change ahead costs a look-up per day up to it (months away, ~8 % of a routing decision
+    // whose SLA runs in business hours), and most visits stop within the first day or two. A
+    // shorter piece has the same offset, so the spans are the same, only cut at its end; every
+    // visitor here reads cut spans as it reads spans cut at midnight.
+    const pieceEnd = nextOffsetChange(clock, pieceStart, Math.min(to, pieceStart + PIECE_MAX_MS));
     const wallFrom = pieceStart + offset;
     const wallTo = pieceEnd + offset;
     for (let day = Math.floor(wallFrom / DAY_MS); day * DAY_MS < wallTo; day += 1) {
