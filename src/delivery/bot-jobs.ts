@@ -29,6 +29,7 @@ import { presentMessages } from '../services/read-conversations.js';
 import { withTransaction } from '../store/database.js';
 import { getContact } from '../store/repositories/contacts.js';
 import { getConversation } from '../store/repositories/conversations.js';
+import { latestHandoffTrace } from '../store/repositories/events.js';
 import { listMessages, listRecentMessages } from '../store/repositories/messages.js';
 import type { OutboxItem, RetryPolicy } from '../store/repositories/outbox.js';
 import { callChatCompletions } from './channels/chat-completions.js';
@@ -94,7 +95,8 @@ export function botWebhookJob(ctx: ServiceContext): ExternalJob<typeof BotJobPay
         const contact = await getContact(db, conversation.contactId);
         const [message] = await listMessages(db, conversation.id, { afterSeq: payload.messageSeq - 1, limit: 1 });
         if (contact === null || message?.seq !== payload.messageSeq) throw new PermanentDeliveryError(`message ${payload.messageSeq} of ${conversation.id} not found`);
-        const body = JSON.stringify({ conversation: presentConversation(conversation, contact), message: presentMessages(loaded, contact, [message])[0] });
+        const trace = conversation.handedOffAt === null ? null : await latestHandoffTrace(db, conversation.id);
+        const body = JSON.stringify({ conversation: presentConversation(conversation, contact, trace), message: presentMessages(loaded, contact, [message])[0] });
         await postJson({
           url: channel.botUrl,
           body,

@@ -133,7 +133,7 @@ export async function applyHandoff(
       actor: input.actor,
       now,
       set: {
-        handoff: trace,
+        // The trace itself is stored once, on the handoff.completed event below.
         handedOffAt: now,
         priority: trace.priority,
         tags: trace.tags,

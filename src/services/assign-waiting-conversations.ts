@@ -8,6 +8,7 @@
  */
 import type { Destination } from '../contract/config.js';
 import { withTransaction } from '../store/database.js';
+import { latestHandoffTrace } from '../store/repositories/events.js';
 import { assign } from '../store/repositories/assignments.js';
 import { getContact } from '../store/repositories/contacts.js';
 import { getConversationForUpdate } from '../store/repositories/conversations.js';
@@ -59,7 +60,8 @@ export async function assignWaitingConversations(ctx: ServiceContext): Promise<n
       const agents = await loadAgents(trx, loaded);
       // Waiting because of an SLA re-route: not back to whoever let it lapse (CW #13515, RC
       // #12579) while that re-route stands. The next breach re-routes with nobody to exclude.
-      const lapsedBy = conversation.handoff?.trigger === 'sla_breach' ? (conversation.handoff.previousOwner ?? null) : null;
+      const latest = await latestHandoffTrace(trx, conversation.id);
+      const lapsedBy = latest?.trigger === 'sla_breach' ? (latest.previousOwner ?? null) : null;
       const trace = await decideWithStats(trx, {
         loaded,
         ruleset,

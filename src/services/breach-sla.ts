@@ -15,6 +15,7 @@ import type { WorkspaceModel } from '../core/model.js';
 import type { Executor } from '../store/database.js';
 import { getContact } from '../store/repositories/contacts.js';
 import { getConversationForUpdate, updateConversation } from '../store/repositories/conversations.js';
+import type { HandoffTrace } from '../contract/trace.js';
 import { appendEvent } from '../store/repositories/events.js';
 import { latestEventOfType } from '../store/repositories/latest-event.js';
 import { appendMessage } from '../store/repositories/messages.js';
@@ -43,6 +44,7 @@ export async function breachSla(trx: Executor, ctx: ServiceContext, timer: Hando
   if (conversation === null) return { outcome: 'not_found' };
   const latestHandoff = await latestEventOfType(trx, conversation.id, 'handoff.completed');
   const lastBreach = await latestEventOfType(trx, conversation.id, 'sla.breached');
+  const latestTrace = (latestHandoff?.data.trace as HandoffTrace | undefined) ?? null;
   const decision = decideSlaBreach({
     now,
     status: conversation.status,
@@ -51,7 +53,7 @@ export async function breachSla(trx: Executor, ctx: ServiceContext, timer: Hando
     breaches: conversation.slaBreaches,
     timerHandoffSeq: timer.handoffSeq,
     latestHandoffSeq: latestHandoff?.seq ?? null,
-    latestTrigger: conversation.handoff?.trigger ?? null,
+    latestTrigger: latestTrace?.trigger ?? null,
     lastBreach:
       lastBreach === null
         ? null
@@ -96,7 +98,7 @@ export async function breachSla(trx: Executor, ctx: ServiceContext, timer: Hando
   const queueName = model.queues.get(timer.queue)?.name ?? timer.queue;
   const contactName = contact?.name ?? contact?.email ?? 'A customer';
   const recipients = leadsToAlert(model, timer.queue);
-  const channels = new Set<NotifyChannel>(['in_app', ...(conversation.handoff?.notifications.map((n) => n.channel) ?? [])]);
+  const channels = new Set<NotifyChannel>(['in_app', ...(latestTrace?.notifications.map((n) => n.channel) ?? [])]);
   const minutes = Math.max(1, Math.round((now - (conversation.handedOffAt ?? dueAt)) / 60_000));
   if (recipients.length > 0) {
     for (const channel of channels) {

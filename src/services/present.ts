@@ -1,4 +1,5 @@
 import type { Contact, Conversation, Message } from '../contract/api.js';
+import type { HandoffTrace } from '../contract/trace.js';
 import type { ContactRecord } from '../store/repositories/contacts.js';
 import type { ConversationRecord } from '../store/repositories/conversations.js';
 
@@ -20,7 +21,8 @@ export function presentContact(contact: ContactRecord): Contact {
   };
 }
 
-export function presentConversation(conversation: ConversationRecord, contact: ContactRecord): Conversation {
+/** `handoff`: the latest handoff's trace (stored on its event: repositories/events.ts latestHandoffTraces). */
+export function presentConversation(conversation: ConversationRecord, contact: ContactRecord, handoff: HandoffTrace | null): Conversation {
   return {
     id: conversation.id,
     channel: conversation.channelId,
@@ -36,7 +38,7 @@ export function presentConversation(conversation: ConversationRecord, contact: C
     language: conversation.language,
     intent: conversation.intent,
     subject: conversation.subject,
-    handoff: conversation.handoff,
+    handoff,
     handedOffAt: isoOrNull(conversation.handedOffAt),
     firstResponseDueAt: isoOrNull(conversation.firstResponseDueAt),
     firstHumanResponseAt: isoOrNull(conversation.firstHumanResponseAt),

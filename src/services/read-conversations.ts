@@ -14,7 +14,8 @@ import {
   type ConversationFilter,
   type ConversationRecord,
 } from '../store/repositories/conversations.js';
-import { listEvents, type ConversationEventRecord } from '../store/repositories/events.js';
+import type { HandoffTrace } from '../contract/trace.js';
+import { latestHandoffTrace, latestHandoffTraces, listEvents, type ConversationEventRecord } from '../store/repositories/events.js';
 import { listMessages, type MessageRecord } from '../store/repositories/messages.js';
 import { queuePosition } from '../store/repositories/routing.js';
 import type { ServiceContext } from './context.js';
@@ -30,10 +31,17 @@ async function contactsOf(ex: Executor, conversations: readonly ConversationReco
   return out;
 }
 
-export async function presentConversationRecord(ex: Executor, conversation: ConversationRecord, contact?: ContactRecord | null): Promise<Conversation> {
+/** `handoff`: the latest trace when the caller has it (it just handed off); read otherwise. */
+export async function presentConversationRecord(
+  ex: Executor,
+  conversation: ConversationRecord,
+  contact?: ContactRecord | null,
+  handoff?: HandoffTrace | null,
+): Promise<Conversation> {
   const who = contact ?? (await getContact(ex, conversation.contactId));
   if (who === null) throw new Error(`conversation ${conversation.id} has no contact`);
-  return presentConversation(conversation, who);
+  const trace = handoff !== undefined ? handoff : conversation.handedOffAt === null ? null : await latestHandoffTrace(ex, conversation.id);
+  return presentConversation(conversation, who, trace);
 }
 
 export async function readConversation(ctx: ServiceContext, id: string, options: { readonly contactId?: string } = {}): Promise<ConversationRecord> {
@@ -162,11 +170,12 @@ export async function listConversationsView(
   if (filter === 'nothing') return { items: [], nextCursor: null };
   const page = await listConversations(ctx.database.db, { ...filter, order, ...(after !== undefined && { after }), limit: query.limit });
   const contacts = await contactsOf(ctx.database.db, page.items);
+  const traces = await latestHandoffTraces(ctx.database.db, page.items.filter((c) => c.handedOffAt !== null).map((c) => c.id));
   return {
     items: page.items.map((c) => {
       const contact = contacts.get(c.contactId);
       if (contact === undefined) throw new Error(`conversation ${c.id} has no contact`);
-      return presentConversation(c, contact);
+      return presentConversation(c, contact, traces.get(c.id) ?? null);
     }),
     nextCursor: page.nextCursor === null ? null : encodeConversationCursor(page.nextCursor),
   };
@@ -263,6 +272,7 @@ export async function presentCustomerConversation(ctx: ServiceContext, conversat
   const loaded = await ctx.workspace.current();
   const owner = conversation.ownerId === null ? undefined : loaded.model.users.get(conversation.ownerId);
   const position = await queuePosition(ctx.database.db, conversation);
+  const promise = conversation.status === 'queued' ? await latestHandoffTrace(ctx.database.db, conversation.id) : null;
   return {
     id: conversation.id,
     channel: conversation.channelId,
@@ -270,8 +280,8 @@ export async function presentCustomerConversation(ctx: ServiceContext, conversat
     language: conversation.language,
     owner: owner === undefined ? null : { name: owner.name.split(' ')[0] ?? owner.name },
     queuePosition: position,
-    expectedWaitSeconds: conversation.status === 'queued' ? (conversation.handoff?.expectedWaitSeconds ?? null) : conversation.status === 'assigned' ? 0 : null,
-    nextOpenAt: conversation.status === 'queued' ? (conversation.handoff?.nextOpenAt ?? null) : null,
+    expectedWaitSeconds: conversation.status === 'queued' ? (promise?.expectedWaitSeconds ?? null) : conversation.status === 'assigned' ? 0 : null,
+    nextOpenAt: conversation.status === 'queued' ? (promise?.nextOpenAt ?? null) : null,
     lastMessageSeq: conversation.lastMessageSeq,
     createdAt: iso(conversation.createdAt),
     rating: conversation.csatScore,

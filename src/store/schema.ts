@@ -125,8 +125,6 @@ export interface ConversationTable {
   language: string | null;
   intent: string | null;
   subject: string | null;
-  /** The latest handoff trace (JSON), null before the first handoff. */
-  handoff: JsonText | null;
   /** Users alerted by `keep_owner_and_alert` who follow the conversation (JSON array). */
   followers: JsonText;
   handed_off_at: EpochMs | null;

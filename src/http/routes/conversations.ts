@@ -64,7 +64,9 @@ function requireUser(principal: Principal | null): Principal {
 
 export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
   const db = () => ctx.database.db;
-  const present = async (conversation: Parameters<typeof presentConversationRecord>[1]) => presentConversationRecord(db(), conversation);
+  /** `handoff`: the trace the request just produced, when it handed off (else read). */
+  const present = async (conversation: Parameters<typeof presentConversationRecord>[1], handoff?: HandoffTrace | null) =>
+    presentConversationRecord(db(), conversation, undefined, handoff ?? undefined);
 
   const statusRoute = (action: StatusAction, url: string, summary: string) =>
     defineRoute({
@@ -115,7 +117,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
         const loaded = await ctx.workspace.current();
         const outcome = await startConversation(ctx, { channelId: body.channel, contact: body.contact, message: body.message, actor: actorOf(principal) });
         return {
-          conversation: await presentConversationRecord(db(), outcome.conversation, outcome.contact),
+          conversation: await presentConversationRecord(db(), outcome.conversation, outcome.contact, outcome.handoff ?? undefined),
           messages: presentMessages(loaded, outcome.contact, outcome.messages),
           handoff: outcome.handoff,
         };
@@ -190,7 +192,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
             ...(body.summary === undefined ? {} : { summary: { text: body.summary, source: 'bot' as const } }),
           });
           if (handed.outcome === 'not_bot') throw new BatonError('conflict', `the conversation is ${handed.status}, no longer with the AI agent: the bot may not hand it off`);
-          return { conversation: await present(handed.conversation), handoff: handed.trace };
+          return { conversation: await present(handed.conversation, handed.trace), handoff: handed.trace };
         }
         const outcome = await handOffConversation(ctx, {
           conversationId: params.id,
@@ -199,7 +201,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
           actor: actorOf(principal),
           ...(body.summary === undefined ? {} : { summary: { text: body.summary, source: 'api' as const } }),
         });
-        return { conversation: await present(outcome.conversation), handoff: outcome.handoff };
+        return { conversation: await present(outcome.conversation, outcome.handoff), handoff: outcome.handoff };
       },
     }),
     defineRoute({
@@ -263,7 +265,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       response: ConversationWithTrace,
       handler: async ({ params, body, principal }) => {
         const result = await patchConversation(ctx, { conversationId: params.id, patch: body, actor: actorOf(principal) });
-        return { conversation: await present(result.conversation), handoff: result.handoff };
+        return { conversation: await present(result.conversation, result.handoff), handoff: result.handoff };
       },
     }),
     defineRoute({

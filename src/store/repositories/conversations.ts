@@ -1,9 +1,8 @@
 import type { ChannelType, ConversationStatus, Priority } from '../../contract/common.js';
-import type { HandoffTrace } from '../../contract/trace.js';
 import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Dialect, Executor } from '../database.js';
 import { preparedQuery } from '../prepared.js';
-import { fromJson, fromJsonOr, toJson } from '../json.js';
+import { fromJsonOr, toJson } from '../json.js';
 import type { ConversationRow, ConversationUpdate, DB } from '../schema.js';
 import type { Properties } from './contacts.js';
 import { createId } from '../../platform/runtime.js';
@@ -29,8 +28,6 @@ export interface ConversationRecord {
   readonly language: string | null;
   readonly intent: string | null;
   readonly subject: string | null;
-  /** The latest handoff trace; earlier ones are on `handoff.*` events. */
-  readonly handoff: HandoffTrace | null;
   readonly followers: readonly string[];
   readonly handedOffAt: number | null;
   readonly queuedAt: number | null;
@@ -71,7 +68,6 @@ export function rowToConversation(row: ConversationRow): ConversationRecord {
     language: row.language,
     intent: row.intent,
     subject: row.subject,
-    handoff: fromJson<HandoffTrace>(row.handoff),
     followers: fromJsonOr<string[]>(row.followers, []),
     handedOffAt: row.handed_off_at,
     queuedAt: row.queued_at,
@@ -162,7 +158,6 @@ const insertConversation = preparedQuery(
         language: p.language,
         intent: p.intent,
         subject: p.subject,
-        handoff: null,
         followers: '[]',
         handed_off_at: null,
         queued_at: null,
@@ -379,7 +374,6 @@ export interface ConversationFieldsPatch {
   readonly language?: string | null;
   readonly intent?: string | null;
   readonly subject?: string | null;
-  readonly handoff?: HandoffTrace | null;
   readonly followers?: readonly string[];
   readonly handedOffAt?: number | null;
   /** Normally set by ./assignments.ts when the conversation enters a queue. */
@@ -403,7 +397,6 @@ export function patchToColumns(patch: ConversationFieldsPatch): ConversationUpda
   if (patch.language !== undefined) set.language = patch.language;
   if (patch.intent !== undefined) set.intent = patch.intent;
   if (patch.subject !== undefined) set.subject = patch.subject;
-  if (patch.handoff !== undefined) set.handoff = patch.handoff === null ? null : toJson(patch.handoff);
   if (patch.followers !== undefined) set.followers = toJson(patch.followers);
   if (patch.handedOffAt !== undefined) set.handed_off_at = patch.handedOffAt;
   if (patch.queuedAt !== undefined) set.queued_at = patch.queuedAt;

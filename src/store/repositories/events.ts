@@ -3,6 +3,7 @@ import { withTransaction } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
 import { preparedQuery } from '../prepared.js';
 import { notePublished } from './publications.js';
+import type { HandoffTrace } from '../../contract/trace.js';
 import type { ConversationEventRow } from '../schema.js';
 import { createId } from '../../platform/runtime.js';
 
@@ -127,6 +128,67 @@ export async function appendEvents(ex: Executor, inputs: readonly NewEvent[]): P
     await notePublished(trx, { conversationId, record: 'event', fromSeq: firstSeq, seq: state.last_event_seq, now: first.now });
     return records;
   });
+}
+
+/**
+ * The latest handoff's trace of each conversation (the trace is stored once, on its
+ * `handoff.completed` event); conversations never handed off are absent.
+ */
+export async function latestHandoffTraces(ex: Executor, conversationIds: readonly string[]): Promise<Map<string, HandoffTrace>> {
+  const out = new Map<string, HandoffTrace>();
+  const unique = [...new Set(conversationIds)];
+  if (unique.length === 1) {
+    const row = await LATEST_HANDOFF.first(ex, { conversationId: unique[0]! });
+    const trace = row === undefined ? null : traceIn(row.data);
+    if (trace !== null) out.set(unique[0]!, trace);
+    return out;
+  }
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await ex
+      .selectFrom('conversation_events as e')
+      .select(['e.conversation_id', 'e.data'])
+      .where('e.conversation_id', 'in', unique.slice(i, i + 500))
+      .where('e.type', '=', HANDOFF_COMPLETED)
+      .where((eb) =>
+        eb(
+          'e.seq',
+          '=',
+          eb
+            .selectFrom('conversation_events as l')
+            .select((l) => l.fn.max('l.seq').as('seq'))
+            .whereRef('l.conversation_id', '=', 'e.conversation_id')
+            .where('l.type', '=', HANDOFF_COMPLETED),
+        ),
+      )
+      .execute();
+    for (const row of rows) {
+      const trace = traceIn(row.data);
+      if (trace !== null) out.set(row.conversation_id, trace);
+    }
+  }
+  return out;
+}
+
+/** The latest handoff's trace of one conversation, or null before its first handoff. */
+export async function latestHandoffTrace(ex: Executor, conversationId: string): Promise<HandoffTrace | null> {
+  return (await latestHandoffTraces(ex, [conversationId])).get(conversationId) ?? null;
+}
+
+const HANDOFF_COMPLETED = 'handoff.completed';
+
+const LATEST_HANDOFF = preparedQuery((db, p: { conversationId: string }) =>
+  db
+    .selectFrom('conversation_events')
+    .select('data')
+    .where('conversation_id', '=', p.conversationId)
+    .where('type', '=', HANDOFF_COMPLETED)
+    .orderBy('seq', 'desc')
+    .limit(1),
+);
+
+function traceIn(data: string): HandoffTrace | null {
+  const parsed = fromJsonOr<{ trace?: HandoffTrace }>(data, {});
+  return parsed.trace ?? null;
 }
 
 /** In sequence order. */

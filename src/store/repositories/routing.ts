@@ -1,12 +1,11 @@
 import { sql } from 'kysely';
 import type { Availability, ChannelType } from '../../contract/common.js';
 import type { AgentState, QueueStats } from '../../core/model.js';
-import type { HandoffTrace } from '../../contract/trace.js';
 import type { Executor } from '../database.js';
-import { fromJson } from '../json.js';
 import { preparedQuery } from '../prepared.js';
 import type { ConversationRecord } from './conversations.js';
 import { rowToConversation } from './conversations.js';
+import { latestHandoffTraces } from './events.js';
 
 /**
  * The live state the router decides on: agents' status and open load, queue statistics, and
@@ -230,12 +229,10 @@ export async function listWaitingLine(ex: Executor, target: QueueTarget, limit: 
 /** What each conversation's latest handoff promised: expected wait (seconds) at which position. */
 export async function promisedWaits(ex: Executor, ids: readonly string[]): Promise<Map<string, { readonly seconds: number | null; readonly atPosition: number | null }>> {
   const out = new Map<string, { seconds: number | null; atPosition: number | null }>();
-  for (const part of chunks(ids)) {
-    const rows = await ex.selectFrom('conversations').select(['id', 'handoff']).where('id', 'in', part).execute();
-    for (const row of rows) {
-      const handoff = fromJson<HandoffTrace>(row.handoff);
-      out.set(row.id, { seconds: handoff?.expectedWaitSeconds ?? null, atPosition: handoff?.queuePosition ?? null });
-    }
+  const traces = await latestHandoffTraces(ex, ids);
+  for (const id of ids) {
+    const handoff = traces.get(id);
+    out.set(id, { seconds: handoff?.expectedWaitSeconds ?? null, atPosition: handoff?.queuePosition ?? null });
   }
   return out;
 }
