@@ -6,8 +6,8 @@ import type { Condition, OperatorSpec, Scalar } from '../../contract/conditions.
 import { Ruleset, ScheduleConfig } from '../../contract/config.js';
 import type { RuleFacts, Schedule } from '../model.js';
 import { compileSchedule, isOpenAt } from '../schedule/schedule.js';
-import { compileCondition, conditionGuard, languageKeys, valueKeys, type ConditionContext } from './compile-condition.js';
-import { compileRuleset, evaluateRuleset } from './compile.js';
+import { compileCondition, conditionGuard, languageKeys, valueKeys, type Check, type ConditionContext } from './compile-condition.js';
+import { compileRuleset, evaluateRuleset, type CompiledRuleset } from './compile.js';
 import { localClockFor } from './read-field.js';
 
 /**
@@ -16,6 +16,33 @@ import { localClockFor } from './read-field.js';
  * CONFIG.md ("Reading values in conditions"). Business hours are taken from `isOpenAt` (the
  * schedule has its own property test); `time` and `weekday` are read through Luxon.
  */
+
+/**
+ * The reference trace: every rule in order, each condition compiled whole (`whole[i]`, null for a
+ * rule without one) — the first that holds wins, each earlier one reports its first failure.
+ * `evaluateRuleset` must give exactly that, whatever it shares or skips.
+ */
+function expectSameAsRuleByRule(compiled: CompiledRuleset, rules: Ruleset['rules'], whole: readonly (Check | null)[], one: RuleFacts): void {
+  const expected: { rule: string; matched: boolean; failed: string | null }[] = [];
+  let winner = 'fallback';
+  for (const [index, rule] of rules.entries()) {
+    if (rule.when !== undefined && !rule.when.includes(one.trigger)) {
+      expected.push({ rule: rule.id, matched: false, failed: `trigger ${one.trigger} not in [${rule.when.join(', ')}]` });
+      continue;
+    }
+    const failed = whole[index]?.(one) ?? null;
+    if (failed !== null) {
+      expected.push(failed);
+      continue;
+    }
+    expected.push({ rule: rule.id, matched: true, failed: null });
+    winner = rule.id;
+    break;
+  }
+  const match = evaluateRuleset(compiled, one, { useFallback: true });
+  expect(match?.rule).toBe(winner);
+  expect(match?.evaluated).toEqual(expected);
+}
 
 const ZONE = 'Europe/Madrid';
 const SCHEDULE: Schedule = compileSchedule(
@@ -442,27 +469,7 @@ describe('compiled rulesets (property)', () => {
         const ruleset = Ruleset.parse({ rules, fallback: { destination: { queue: 'general' } } });
         const compiled = compileRuleset(ruleset, { schedules: new Map([['office', SCHEDULE]]), timezone: ZONE }, 1);
         const whole = ruleset.rules.map((rule) => (rule.if === undefined ? null : compileCondition(rule.if, { ...contextFor(), ruleId: rule.id })));
-        for (const one of factsList) {
-          const expected: { rule: string; matched: boolean; failed: string | null }[] = [];
-          let winner = 'fallback';
-          for (const [index, rule] of ruleset.rules.entries()) {
-            if (rule.when !== undefined && !rule.when.includes(one.trigger)) {
-              expected.push({ rule: rule.id, matched: false, failed: `trigger ${one.trigger} not in [${rule.when.join(', ')}]` });
-              continue;
-            }
-            const failed = whole[index]?.(one) ?? null;
-            if (failed !== null) {
-              expected.push(failed);
-              continue;
-            }
-            expected.push({ rule: rule.id, matched: true, failed: null });
-            winner = rule.id;
-            break;
-          }
-          const match = evaluateRuleset(compiled, one, { useFallback: true });
-          expect(match?.rule).toBe(winner);
-          expect(match?.evaluated).toEqual(expected);
-        }
+        for (const one of factsList) expectSameAsRuleByRule(compiled, ruleset.rules, whole, one);
       }),
       RUNS,
     );
@@ -495,23 +502,7 @@ describe('compiled rulesets (property)', () => {
         const ruleset = Ruleset.parse({ rules, fallback: { destination: { queue: 'general' } } });
         const compiled = compileRuleset(ruleset, { schedules: new Map([['office', SCHEDULE]]), timezone: ZONE }, 1);
         const whole = ruleset.rules.map((rule) => compileCondition(rule.if!, { ...contextFor(), ruleId: rule.id }));
-        for (const one of factsList) {
-          const expected: { rule: string; matched: boolean; failed: string | null }[] = [];
-          let winner = 'fallback';
-          for (const [index, rule] of ruleset.rules.entries()) {
-            const failed = whole[index]!(one);
-            if (failed !== null) {
-              expected.push(failed);
-              continue;
-            }
-            expected.push({ rule: rule.id, matched: true, failed: null });
-            winner = rule.id;
-            break;
-          }
-          const match = evaluateRuleset(compiled, one, { useFallback: true });
-          expect(match?.rule).toBe(winner);
-          expect(match?.evaluated).toEqual(expected);
-        }
+        for (const one of factsList) expectSameAsRuleByRule(compiled, ruleset.rules, whole, one);
       }),
       { ...RUNS, numRuns: 1_000 },
     );

@@ -3,6 +3,7 @@ import { withTransaction } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
 import { preparedQuery } from '../prepared.js';
 import { notePublished } from './publications.js';
+import { seqPage } from './seq-page.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import type { ConversationEventRow } from '../schema.js';
 import { createId } from '../../platform/runtime.js';
@@ -219,18 +220,7 @@ export async function listEvents(
 }
 
 /** listEvents' shapes without a type filter: [bounded above]. */
-const eventPages = [false, true].map((through) =>
-  preparedQuery((db, p: { conversationId: string; afterSeq: number; throughSeq: number; limit: number }) =>
-    db
-      .selectFrom('conversation_events')
-      .selectAll()
-      .where('conversation_id', '=', p.conversationId)
-      .where('seq', '>', p.afterSeq)
-      .$if(through, (q) => q.where('seq', '<=', p.throughSeq))
-      .orderBy('seq')
-      .limit(p.limit),
-  ),
-);
+const eventPages = [false, true].map((through) => seqPage('conversation_events', { through }));
 
 /**
  * Events of the given types across conversations in [from, to), oldest first — for reports

@@ -7,6 +7,7 @@ import type { MessageRow } from '../schema.js';
 import { enqueue } from './outbox.js';
 import { preparedQuery } from '../prepared.js';
 import { notePublished } from './publications.js';
+import { seqPage } from './seq-page.js';
 import { createId } from '../../platform/runtime.js';
 
 export interface MessageRecord {
@@ -175,21 +176,7 @@ export async function listMessages(ex: Executor, conversationId: string, query: 
 }
 
 /** listMessages' four shapes: [bounded above][with internal notes]. */
-const messagePages = [false, true].map((through) =>
-  [false, true].map((includePrivate) =>
-    preparedQuery((db, p: { conversationId: string; afterSeq: number; throughSeq: number; limit: number }) =>
-      db
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversation_id', '=', p.conversationId)
-        .where('seq', '>', p.afterSeq)
-        .$if(through, (q) => q.where('seq', '<=', p.throughSeq))
-        .$if(!includePrivate, (q) => q.where('private', '=', 0))
-        .orderBy('seq')
-        .limit(p.limit),
-    ),
-  ),
-);
+const messagePages = [false, true].map((through) => [false, true].map((withPrivate) => seqPage('messages', { through, publicOnly: !withPrivate })));
 
 /** The latest `limit` messages, oldest first (the transcript shown with a handoff). */
 export async function listRecentMessages(
