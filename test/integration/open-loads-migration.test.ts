@@ -3,12 +3,11 @@
  * already in the store, on SQLite and PostgreSQL: rows are written under the schema before it,
  * then the migration runs. After it, the one writer keeps the counter moving.
  */
-import { Migrator, sql, type MigrationProvider } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '../../src/store/migrations/index.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { reopen, resolve } from '../../src/store/repositories/assignments.js';
-import { eachDialect, openTestDatabase, type TestDatabase } from '../support/test-app.js';
+import { eachDialect, openTestDatabaseAt, type TestDatabase } from '../support/test-app.js';
 
 const BEFORE = '2026-11-28-inbox-views';
 const NOW = 1_764_000_000_000;
@@ -29,10 +28,7 @@ async function counters(test: TestDatabase): Promise<Record<string, number>> {
 eachDialect('open load counters', (dialect) => {
   let test: TestDatabase;
   beforeAll(async () => {
-    test = await openTestDatabase(dialect, { migrate: false });
-    const provider: MigrationProvider = { getMigrations: async () => migrations };
-    const result = await new Migrator({ db: test.database.db, provider }).migrateTo(BEFORE);
-    expect(result.error).toBeUndefined();
+    test = await openTestDatabaseAt(dialect, BEFORE);
   });
   afterAll(async () => {
     await test.drop();

@@ -4,12 +4,11 @@
  * latest such event — for conversations handed off before the migration too, on SQLite and
  * PostgreSQL — and the API still shows it on the conversation.
  */
-import { Migrator, sql, type MigrationProvider } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { migrations } from '../../src/store/migrations/index.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { latestHandoffTrace, latestHandoffTraces } from '../../src/store/repositories/events.js';
-import { eachDialect, openTestDatabase, type TestDatabase } from '../support/test-app.js';
+import { eachDialect, openTestDatabaseAt, type TestDatabase } from '../support/test-app.js';
 
 const BEFORE = '2026-11-29-team-waiting';
 const NOW = 1_764_000_000_000;
@@ -38,10 +37,7 @@ async function handedOffBefore(test: TestDatabase, id: string, traces: readonly 
 eachDialect('the trace stored once', (dialect) => {
   let test: TestDatabase;
   beforeAll(async () => {
-    test = await openTestDatabase(dialect, { migrate: false });
-    const provider: MigrationProvider = { getMigrations: async () => migrations };
-    const result = await new Migrator({ db: test.database.db, provider }).migrateTo(BEFORE);
-    expect(result.error).toBeUndefined();
+    test = await openTestDatabaseAt(dialect, BEFORE);
     await handedOffBefore(test, 'twice', [{ rule: 'first' }, { rule: 'second' }]);
     await handedOffBefore(test, 'once', [{ rule: 'only' }]);
     await handedOffBefore(test, 'never', []);

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Migrator, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { parseConfigText } from '../../src/config/parse-config-text.js';
@@ -17,6 +18,7 @@ import { hashPassword } from '../../src/platform/secrets.js';
 import { createBaton, type Baton } from '../../src/server.js';
 import { applyConfig } from '../../src/services/apply-config.js';
 import { openDatabase, type Database, type Dialect } from '../../src/store/database.js';
+import { migrations } from '../../src/store/migrations/index.js';
 import { setPasswordHash } from '../../src/store/repositories/users.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -48,6 +50,21 @@ export interface TestDatabase {
  * A fresh database of the dialect, migrated unless `migrate` is false (a migration's own test
  * runs the migrations up to it, writes rows under the old schema, then migrates on).
  */
+/**
+ * A test database migrated only up to `migration` (inclusive), to write rows under the schema of
+ * that time and then test what a later migration does to them.
+ */
+export async function openTestDatabaseAt(dialect: Dialect, migration: string): Promise<TestDatabase> {
+  const test = await openTestDatabase(dialect, { migrate: false });
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const result = await new Migrator({ db: test.database.db, provider }).migrateTo(migration);
+  if (result.error !== undefined) {
+    await test.drop();
+    throw new Error(`migrating to ${migration} failed`, { cause: result.error });
+  }
+  return test;
+}
+
 export async function openTestDatabase(dialect: Dialect, options: { readonly migrate?: boolean } = {}): Promise<TestDatabase> {
   const migrate = options.migrate ?? true;
   if (dialect === 'sqlite') {
