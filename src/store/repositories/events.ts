@@ -64,13 +64,6 @@ export async function appendEvent(ex: Executor, input: NewEvent): Promise<Conver
   return appended === null ? null : (appended[0] ?? null);
 }
 
-/**
- * Append several events of one conversation that follow each other with nothing in between (an
- * assignment and its status change; a handoff's start and completion): consecutive sequence
- * numbers from one counter UPDATE, one INSERT, one publish note — the same rows as appending them
- * one by one, in half the statements. They share the snapshot of owner, team and queue, as they
- * would one by one. Returns them in order, or null when the conversation does not exist.
- */
 const advanceEventSeq = preparedQuery((db, p: { count: number; id: string }) =>
   db
     .updateTable('conversations')
@@ -94,6 +87,14 @@ const insertEvent = preparedQuery((db, p: ConversationEventRow) =>
   }),
 );
 
+/**
+ * Append several events of one conversation that follow each other with nothing in between (an
+ * assignment and its status change; a handoff's start and completion): consecutive sequence
+ * numbers from one counter UPDATE, one publish note and a prepared INSERT per event — the same
+ * rows as appending them one by one, with one counter UPDATE and one publish note fewer per extra
+ * event. They share the snapshot of owner, team and queue, as they would one by one. Returns them
+ * in order, or null when the conversation does not exist.
+ */
 export async function appendEvents(ex: Executor, inputs: readonly NewEvent[]): Promise<ConversationEventRecord[] | null> {
   const first = inputs[0];
   if (first === undefined) return [];

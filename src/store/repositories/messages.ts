@@ -52,16 +52,6 @@ export interface NewMessage {
   readonly now: number;
 }
 
-/**
- * Append a message with the conversation's next sequence number. The number comes from a
- * counter on the conversation row, incremented by an UPDATE that holds the row until commit,
- * so two writers never get the same number and numbers follow commit order per conversation
- * (CW PR #13713: clients apply in order and resume by sequence).
- *
- * The same UPDATE moves `last_activity_at` and, for the first public reply by a user since the
- * latest handoff, sets `first_human_response_at` — every reply path measures the human clock
- * (CW #8477, PR #12058). Returns null when the conversation does not exist.
- */
 function messageCounter(humanReply: boolean) {
   return preparedQuery((db, p: { now: number; id: string }) =>
     db
@@ -96,6 +86,16 @@ const insertMessage = preparedQuery((db, p: MessageRow) =>
   }),
 );
 
+/**
+ * Append a message with the conversation's next sequence number. The number comes from a
+ * counter on the conversation row, incremented by an UPDATE that holds the row until commit,
+ * so two writers never get the same number and numbers follow commit order per conversation
+ * (CW PR #13713: clients apply in order and resume by sequence).
+ *
+ * The same UPDATE moves `last_activity_at` and, for the first public reply by a user since the
+ * latest handoff, sets `first_human_response_at` — every reply path measures the human clock
+ * (CW #8477, PR #12058). Returns null when the conversation does not exist.
+ */
 export async function appendMessage(ex: Executor, input: NewMessage): Promise<MessageRecord | null> {
   const isPrivate = input.private ?? false;
   const humanReply = input.author === 'user' && !isPrivate;

@@ -40,6 +40,10 @@ interface OpenPublication {
  */
 const open = new WeakMap<Executor, Map<string, OpenPublication>>();
 
+const widenPublication = preparedQuery((db, p: { payload: string; id: string }) =>
+  db.updateTable('outbox').set({ payload: p.payload }).where('id', '=', p.id).where('status', '=', 'pending'),
+);
+
 /**
  * Record that `trx` appended event or message `seq` to the conversation: the first append of a
  * conversation in `trx` inserts its publish row, later ones move the row's upper bound with an
@@ -56,10 +60,6 @@ const open = new WeakMap<Executor, Map<string, OpenPublication>>();
  * with one row per record — an upper bound left by a rolled-back append at worst names a seq
  * that another transaction publishes too, which the subscribers' idempotency keys absorb.
  */
-const widenPublication = preparedQuery((db, p: { payload: string; id: string }) =>
-  db.updateTable('outbox').set({ payload: p.payload }).where('id', '=', p.id).where('status', '=', 'pending'),
-);
-
 export async function notePublished(
   trx: Executor,
   input: {

@@ -80,15 +80,15 @@ export async function loadAgentStates(
   return new Map([...states].map(([userId, s]) => [userId, { userId, status: s.status, load: s.load, lastAssignedAt: s.lastAssignedAt }]));
 }
 
+const OPEN_LOAD_OF = preparedQuery((db, p: { userId: string; channelType: string }) =>
+  db.selectFrom('open_loads').select('open').where('user_id', '=', p.userId).where('channel_type', '=', p.channelType),
+);
+
 /**
  * Open conversations `userId` owns on `channelType`, from the `open_loads` counter. Read under
  * the agent's lock by the capacity check (./assignments.ts), it includes every assignment to
  * them committed before.
  */
-const OPEN_LOAD_OF = preparedQuery((db, p: { userId: string; channelType: string }) =>
-  db.selectFrom('open_loads').select('open').where('user_id', '=', p.userId).where('channel_type', '=', p.channelType),
-);
-
 export async function openLoadOf(ex: Executor, userId: string, channelType: ChannelType): Promise<number> {
   const row = await OPEN_LOAD_OF.first(ex, { userId, channelType });
   return row?.open ?? 0;

@@ -162,9 +162,9 @@ function rowToCursor(row: StreamCursorRow): StreamCursor {
   };
 }
 
-/** The cursor of a conversation; a fresh one (nothing published) when it has none yet. */
 const streamCursorOf = preparedQuery((db, p: { conversationId: string }) => db.selectFrom('stream_cursors').selectAll().where('conversation_id', '=', p.conversationId));
 
+/** The cursor of a conversation; a fresh one (nothing published) when it has none yet. */
 export async function getStreamCursor(ex: Executor, conversationId: string): Promise<StreamCursor> {
   const row = await streamCursorOf.first(ex, { conversationId });
   return row === undefined ? { conversationId, lastEventSeq: 0, lastMessageSeq: 0, status: null, queuePosition: null } : rowToCursor(row);
