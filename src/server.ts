@@ -10,6 +10,7 @@ import pino from 'pino';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import { parseConfigText } from './config/parse-config-text.js';
 import { closeMailTransports } from './delivery/channels/email.js';
+import { closeGracefully } from './http/close-gracefully.js';
 import { buildJobs } from './delivery/jobs.js';
 import { createOutboxWorker, type OutboxWorker } from './delivery/outbox-worker.js';
 import { createStreamPruner } from './services/prune-stream.js';
@@ -150,7 +151,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     smtp,
     async close() {
       await smtp?.close();
-      await app.close();
+      await closeGracefully(app);
       await hub.close();
       await assigner?.stop();
       await streamPruner.stop();
