@@ -5,7 +5,7 @@ import type { Executor } from '../database.js';
 import { preparedQuery } from '../prepared.js';
 import type { ConversationRecord } from './conversations.js';
 import { rowToConversation } from './conversations.js';
-import { latestHandoffTraces } from './events.js';
+import { latestHandoffPromises, type HandoffPromise } from './events.js';
 
 /**
  * The live state the router decides on: agents' status and open load, queue statistics, and
@@ -227,15 +227,14 @@ export async function listWaitingLine(ex: Executor, target: QueueTarget, limit: 
 }
 
 /** What each conversation's latest handoff promised: expected wait (seconds) at which position. */
-export async function promisedWaits(ex: Executor, ids: readonly string[]): Promise<Map<string, { readonly seconds: number | null; readonly atPosition: number | null }>> {
-  const out = new Map<string, { seconds: number | null; atPosition: number | null }>();
-  const traces = await latestHandoffTraces(ex, ids);
-  for (const id of ids) {
-    const handoff = traces.get(id);
-    out.set(id, { seconds: handoff?.expectedWaitSeconds ?? null, atPosition: handoff?.queuePosition ?? null });
-  }
+export async function promisedWaits(ex: Executor, ids: readonly string[]): Promise<Map<string, HandoffPromise>> {
+  const out = new Map<string, HandoffPromise>();
+  const promises = await latestHandoffPromises(ex, ids);
+  for (const id of ids) out.set(id, promises.get(id) ?? NO_PROMISE);
   return out;
 }
+
+const NO_PROMISE: HandoffPromise = { seconds: null, atPosition: null };
 
 export async function queuePosition(ex: Executor, conversation: ConversationRecord): Promise<number | null> {
   if (conversation.status !== 'queued') return null;
