@@ -208,22 +208,32 @@ export async function anyoneWaitingOnTeamItself(ex: Executor, teamId: string): P
  * its index + 1. Reads three columns, so recomputing a long line after each claim stays cheap.
  */
 export async function listWaitingLine(ex: Executor, target: QueueTarget, limit: number): Promise<WaitingPlace[]> {
-  const [column, id] = targetFilter(target);
-  const rows = await ex
-    .selectFrom('conversations as c')
-    // What each customer was last told comes with the line: one statement, not a second one
-    // naming every conversation of the line.
-    .leftJoin('stream_cursors as s', 's.conversation_id', 'c.id')
-    .select(['c.id', 'c.contact_id', 'c.queue_id', 's.queue_position'])
-    .where('c.status', '=', 'queued')
-    .where(`c.${column}`, '=', id)
-    // Unqualified `priority` in priorityRank is the conversation's (stream_cursors has none).
-    .orderBy(priorityRank)
-    .orderBy('c.queued_at')
-    .orderBy('c.id')
-    .limit(Math.max(1, limit))
-    .execute();
+  const rows = await waitingLineQuery(ex, target, limit).execute();
   return rows.map((row) => ({ id: row.id, contactId: row.contact_id, queueId: row.queue_id, told: row.queue_position }));
+}
+
+/**
+ * The query of `listWaitingLine`. A queue's line is one ordered scan of conversations_line_idx
+ * (migration 2026-12-01), whose rank expression is `priorityRank`'s text: change one, change the
+ * other (test/integration/waiting-line-index.test.ts checks the plan).
+ */
+export function waitingLineQuery(ex: Executor, target: QueueTarget, limit: number) {
+  const [column, id] = targetFilter(target);
+  return (
+    ex
+      .selectFrom('conversations as c')
+      // What each customer was last told comes with the line: one statement, not a second one
+      // naming every conversation of the line.
+      .leftJoin('stream_cursors as s', 's.conversation_id', 'c.id')
+      .select(['c.id', 'c.contact_id', 'c.queue_id', 's.queue_position'])
+      .where('c.status', '=', 'queued')
+      .where(`c.${column}`, '=', id)
+      // Unqualified `priority` in priorityRank is the conversation's (stream_cursors has none).
+      .orderBy(priorityRank)
+      .orderBy('c.queued_at')
+      .orderBy('c.id')
+      .limit(Math.max(1, limit))
+  );
 }
 
 /** What each conversation's latest handoff promised: expected wait (seconds) at which position. */
