@@ -1,13 +1,17 @@
 /**
- * The waiting line (migration 2026-12-01-waiting-line-index): the line of a queue comes in
- * serving order — urgent, high, normal, low; within a rank the longest waiting first; then by id —
- * on both databases, and on SQLite it is one ordered scan of conversations_line_idx, with no
- * temporary B-tree for the ORDER BY (the index's rank expression must stay the text
- * `priorityRank` orders by; a drift would silently bring back the sort of the whole line).
+ * The waiting line (migration 2026-12-01-waiting-line-index, repositories/routing.ts
+ * listLineMoves): positions count the line in serving order — urgent, high, normal, low; within a
+ * rank the longest waiting first; then by id — on both databases; the database returns exactly
+ * the places the realtime publisher's `worthTelling` would pick from the whole line (plus the
+ * origin's); and on SQLite the line is one ordered scan of conversations_line_idx, with no
+ * temporary B-tree (the index's rank expression must stay the text `priorityRank` orders by; a
+ * drift would silently bring back the sort of the whole line).
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { listWaitingLine, waitingLineQuery } from '../../src/store/repositories/routing.js';
+import { worthTelling } from '../../src/delivery/subscribers/realtime-stream.js';
+import { lineMovesQuery, listLineMoves } from '../../src/store/repositories/routing.js';
+import { Rng } from '../../bench/lib.js';
 import { eachDialect, openTestDatabase, type TestDatabase } from '../support/test-app.js';
 
 const NOW = 1_764_000_000_000;
@@ -43,8 +47,11 @@ eachDialect('the waiting line of a queue', (dialect) => {
     await test.drop();
   });
 
-  it('comes in serving order', async () => {
-    const line = await listWaitingLine(test.database.db, { queueId: 'billing' }, 100);
+  const OPTIONS = { limit: 100, originId: 'none', livePositions: 20, positionStep: 10 } as const;
+
+  it('numbers the line in serving order (nobody told yet: everyone is returned)', async () => {
+    const line = await listLineMoves(test.database.db, { queueId: 'billing' }, OPTIONS);
+    expect(line.map((place) => place.position)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(line.map((place) => place.id)).toEqual([
       'c-urgent-old',
       'c-urgent-new',
@@ -55,16 +62,60 @@ eachDialect('the waiting line of a queue', (dialect) => {
       'c-normal-tie-b',
       'c-low-old',
     ]);
-    expect(line[0]).toEqual({ id: 'c-urgent-old', contactId: 'contact-c-urgent-old', queueId: 'billing', told: null });
+    expect(line[0]).toEqual({ id: 'c-urgent-old', contactId: 'contact-c-urgent-old', queueId: 'billing', told: null, position: 1 });
   });
 
   if (dialect === 'sqlite') {
-    it('is one ordered scan of conversations_line_idx on SQLite, without sorting', async () => {
-      const compiled = waitingLineQuery(test.database.db, { queueId: 'billing' }, 100).compile();
+    it('is one ordered scan of conversations_line_idx on SQLite, without sorting the line', async () => {
+      const compiled = lineMovesQuery(test.database.db, { queueId: 'billing' }, OPTIONS).compile();
       const plan = await test.database.db.executeQuery<{ detail: string }>({ ...compiled, sql: `explain query plan ${compiled.sql}` });
-      const details = plan.rows.map((row) => row.detail).join('\n');
-      expect(details).toContain('conversations_line_idx');
-      expect(details).not.toContain('TEMP B-TREE');
+      const details = plan.rows.map((row) => row.detail);
+      expect(details.join('\n')).toContain('conversations_line_idx');
+      // The one sort is the last step: the few places picked, put in position order. The line
+      // itself (and its numbering) is read in index order.
+      expect(details.filter((detail) => detail.includes('TEMP B-TREE'))).toEqual(['USE TEMP B-TREE FOR ORDER BY']);
+      expect(details.at(-1)).toBe('USE TEMP B-TREE FOR ORDER BY');
     });
   }
+});
+
+eachDialect('the places worth telling, picked by the database', (dialect) => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await openTestDatabase(dialect);
+  });
+  afterAll(async () => {
+    await test.drop();
+  });
+
+  it('are those worthTelling picks from the whole line, for lines of every shape', async () => {
+    const db = test.database.db;
+    const priorities = ['urgent', 'high', 'normal', 'low'] as const;
+    for (const seed of [1, 2, 3, 4]) {
+      const rng = new Rng(seed);
+      const queue = `q-${seed}`;
+      const size = rng.int(1, 70);
+      const places: { id: string; priority: string; queuedAt: number; told: number | null }[] = [];
+      for (let i = 0; i < size; i += 1) {
+        const id = `s${seed}-c${String(i).padStart(3, '0')}`;
+        const told = rng.chance(0.2) ? null : rng.int(1, size + 5);
+        places.push({ id, priority: rng.pick(priorities), queuedAt: NOW + rng.int(0, 30), told });
+        await sql`insert into contacts (id, created_at, updated_at) values (${`contact-${id}`}, ${NOW}, ${NOW})`.execute(db);
+        await sql`insert into conversations (id, channel_id, channel_type, contact_id, status, queue_id, priority, queued_at, created_at, updated_at, last_activity_at)
+          values (${id}, 'web', 'chat', ${`contact-${id}`}, 'queued', ${queue}, ${places[i]!.priority}, ${places[i]!.queuedAt}, ${NOW}, ${NOW}, ${NOW})`.execute(db);
+        if (told !== null || rng.chance(0.5)) {
+          await sql`insert into stream_cursors (conversation_id, last_event_seq, last_message_seq, queue_position, updated_at) values (${id}, 0, 0, ${told}, ${NOW})`.execute(db);
+        }
+      }
+      // The reference: the whole line in serving order, then worthTelling on every place.
+      const rank = (p: string): number => priorities.indexOf(p as (typeof priorities)[number]);
+      const ordered = [...places].sort((a, b) => rank(a.priority) - rank(b.priority) || a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const origin = rng.pick(ordered).id;
+      const expected = ordered
+        .map((place, i) => ({ id: place.id, position: i + 1, told: place.told }))
+        .filter((place) => place.id === origin || worthTelling(place.told, place.position));
+      const got = await listLineMoves(db, { queueId: queue }, { limit: 5_000, originId: origin, livePositions: 20, positionStep: 10 });
+      expect(got.map((place) => ({ id: place.id, position: place.position, told: place.told }))).toEqual(expected);
+    }
+  });
 });

@@ -27,7 +27,7 @@ import { getConversation, type ConversationRecord } from '../../store/repositori
 import { listEvents } from '../../store/repositories/events.js';
 import { listMessages } from '../../store/repositories/messages.js';
 import { findNotificationByKey } from '../../store/repositories/notifications.js';
-import { anyoneWaitingOnTeamItself, listWaitingLine, promisedWaits, queuePosition } from '../../store/repositories/routing.js';
+import { anyoneWaitingOnTeamItself, listLineMoves, promisedWaits, queuePosition } from '../../store/repositories/routing.js';
 import {
   appendStreamEvents,
   getStreamCursor,
@@ -218,11 +218,13 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
       // A team's line only tells those waiting on the team itself; when there are none, reading
       // it (everyone waiting in the team's queues) would change nothing.
       if ('teamId' in target && !(await anyoneWaitingOnTeamItself(trx, target.teamId))) continue;
-      const line = await listWaitingLine(trx, target, MAX_QUEUE);
-      line.forEach((place, i) => {
+      // Only the places worth telling come back (and the origin's): the line is numbered and
+      // filtered by the database, by the rule of worthTelling, which still decides below.
+      const moves = await listLineMoves(trx, target, { limit: MAX_QUEUE, originId: origin.id, livePositions: LIVE_POSITIONS, positionStep: POSITION_STEP });
+      for (const place of moves) {
         // A team's line counts everyone waiting with the team; its own frames go to those queued on it directly.
-        if ('queueId' in target || place.queueId === null) positions.set(place.id, { contactId: place.contactId, position: i + 1, told: place.told });
-      });
+        if ('queueId' in target || place.queueId === null) positions.set(place.id, { contactId: place.contactId, position: place.position, told: place.told });
+      }
     }
     if (!positions.has(origin.id)) {
       const told = (await getStreamCursor(trx, origin.id)).queuePosition;

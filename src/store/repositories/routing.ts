@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Availability, ChannelType } from '../../contract/common.js';
 import type { AgentState, QueueStats } from '../../core/model.js';
 import type { Executor } from '../database.js';
@@ -202,38 +202,80 @@ export async function anyoneWaitingOnTeamItself(ex: Executor, teamId: string): P
   return row !== undefined;
 }
 
-/**
- * The whole line of a queue (or of a team: every conversation waiting with that team, queued in
- * one of its queues or not), in the order `queuePosition` counts: a conversation's position is
- * its index + 1. Reads three columns, so recomputing a long line after each claim stays cheap.
- */
-export async function listWaitingLine(ex: Executor, target: QueueTarget, limit: number): Promise<WaitingPlace[]> {
-  const rows = await waitingLineQuery(ex, target, limit).execute();
-  return rows.map((row) => ({ id: row.id, contactId: row.contact_id, queueId: row.queue_id, told: row.queue_position }));
+/** A place in a line with its 1-based position. */
+export interface LinePlace extends WaitingPlace {
+  readonly position: number;
 }
 
 /**
- * The query of `listWaitingLine`. A queue's line is one ordered scan of conversations_line_idx
+ * The places of a line whose customers may need to hear of their position, with it: those never
+ * told, and those whose position differs from the one last told, among the first `livePositions`
+ * or in another block of `positionStep` places than the told one — the rule of the realtime
+ * publisher's `worthTelling`, which still decides for each row returned. Plus `originId`'s place
+ * whenever it is in the line. Positions count the whole line (of a team: every conversation
+ * waiting with it), in the order `queuePosition` counts, up to `limit` places.
+ *
+ * The line is numbered and filtered inside the database (a window function over the ordered
+ * index scan of conversations_line_idx): after a claim in a line of 1,000 a handful of rows come
+ * back instead of the whole line (~1.4 → ~0.93 ms per read in better-sqlite3, and no JS work per
+ * place).
+ */
+export async function listLineMoves(ex: Executor, target: QueueTarget, options: LineMovesOptions): Promise<LinePlace[]> {
+  const rows = await lineMovesQuery(ex, target, options).execute();
+  return rows.map((row) => ({ id: row.id, contactId: row.contact_id, queueId: row.queue_id, told: row.told, position: Number(row.position) }));
+}
+
+export interface LineMovesOptions {
+  readonly limit: number;
+  readonly originId: string;
+  readonly livePositions: number;
+  readonly positionStep: number;
+}
+
+/**
+ * The query of `listLineMoves`. A queue's line is one ordered scan of conversations_line_idx
  * (migration 2026-12-01), whose rank expression is `priorityRank`'s text: change one, change the
  * other (test/integration/waiting-line-index.test.ts checks the plan).
  */
-export function waitingLineQuery(ex: Executor, target: QueueTarget, limit: number) {
+export function lineMovesQuery(ex: Executor, target: QueueTarget, options: LineMovesOptions) {
   const [column, id] = targetFilter(target);
-  return (
-    ex
-      .selectFrom('conversations as c')
-      // What each customer was last told comes with the line: one statement, not a second one
-      // naming every conversation of the line.
-      .leftJoin('stream_cursors as s', 's.conversation_id', 'c.id')
-      .select(['c.id', 'c.contact_id', 'c.queue_id', 's.queue_position'])
-      .where('c.status', '=', 'queued')
-      .where(`c.${column}`, '=', id)
-      // Unqualified `priority` in priorityRank is the conversation's (stream_cursors has none).
-      .orderBy(priorityRank)
-      .orderBy('c.queued_at')
-      .orderBy('c.id')
-      .limit(Math.max(1, limit))
-  );
+  const step = Math.max(1, Math.trunc(options.positionStep));
+  const line = ex
+    .selectFrom('conversations as c')
+    // What each customer was last told comes with the line: one statement, not a second one
+    // naming every conversation of the line.
+    .leftJoin('stream_cursors as s', 's.conversation_id', 'c.id')
+    .select((eb) => [
+      'c.id',
+      'c.contact_id',
+      'c.queue_id',
+      's.queue_position as told',
+      eb.fn
+        .agg<number>('row_number')
+        .over((ob) => ob.orderBy(priorityRank).orderBy('c.queued_at').orderBy('c.id'))
+        .as('position'),
+    ])
+    .where('c.status', '=', 'queued')
+    .where(`c.${column}`, '=', id)
+    // Unqualified `priority` in priorityRank is the conversation's (stream_cursors has none).
+    .orderBy(priorityRank)
+    .orderBy('c.queued_at')
+    .orderBy('c.id')
+    .limit(Math.max(1, options.limit));
+  const told = sql.ref('line.told');
+  const position = sql.ref('line.position');
+  // ceil(n / step) as integer division on positive integers: (n + step - 1) / step.
+  const block = (n: typeof told) => sql`(${n} + ${sql.lit(step - 1)}) / ${sql.lit(step)}`;
+  return ex
+    .selectFrom(line.as('line'))
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('line.id', '=', options.originId),
+        sql<SqlBool>`(${told} is null or ${told} <> ${position}) and (${position} <= ${sql.lit(Math.trunc(options.livePositions))} or ${told} is null or ${block(position)} <> ${block(told)})`,
+      ]),
+    )
+    .orderBy('line.position');
 }
 
 /** What each conversation's latest handoff promised: expected wait (seconds) at which position. */
