@@ -40,25 +40,29 @@ function rawConnection(port: number, text: string, waitForAnswer: boolean): Prom
   });
 }
 
+/** A WebSocket client that completes the upgrade and then reads nothing more (a frozen tab). */
+async function frozenRealtimeClient(port: number): Promise<void> {
+  const socket = await rawConnection(
+    port,
+    [
+      `GET /api/realtime?token=${ADMIN_TOKEN} HTTP/1.1`,
+      `Host: 127.0.0.1:${port}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version: 13',
+      '',
+      '',
+    ].join('\r\n'),
+    true,
+  );
+  socket.pause();
+}
+
 describe('shutting the server down', () => {
   it('does not wait for a realtime client that never answers the close frame, nor for a request that never ends', async () => {
     const { app: started, port } = await listening();
-    // A WebSocket client that completes the upgrade and then reads nothing more (a frozen tab).
-    const frozen = await rawConnection(
-      port,
-      [
-        `GET /api/realtime?token=${ADMIN_TOKEN} HTTP/1.1`,
-        `Host: 127.0.0.1:${port}`,
-        'Upgrade: websocket',
-        'Connection: Upgrade',
-        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-        'Sec-WebSocket-Version: 13',
-        '',
-        '',
-      ].join('\r\n'),
-      true,
-    );
-    frozen.pause();
+    await frozenRealtimeClient(port);
     // A request whose body never arrives in full.
     await rawConnection(
       port,
@@ -86,21 +90,7 @@ describe('shutting the server down', () => {
 
   it('Baton.close() stops a server with a frozen realtime client in seconds', async () => {
     const { app: started, port } = await listening();
-    const frozen = await rawConnection(
-      port,
-      [
-        `GET /api/realtime?token=${ADMIN_TOKEN} HTTP/1.1`,
-        `Host: 127.0.0.1:${port}`,
-        'Upgrade: websocket',
-        'Connection: Upgrade',
-        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-        'Sec-WebSocket-Version: 13',
-        '',
-        '',
-      ].join('\r\n'),
-      true,
-    );
-    frozen.pause();
+    await frozenRealtimeClient(port);
     const before = Date.now();
     await started.baton.close();
     app = null;

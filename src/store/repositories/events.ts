@@ -147,22 +147,8 @@ export async function latestHandoffTraces(ex: Executor, conversationIds: readonl
     return out;
   }
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = await ex
-      .selectFrom('conversation_events as e')
+    const rows = await latestHandoffEvents(ex, unique.slice(i, i + 500))
       .select(['e.conversation_id', 'e.data'])
-      .where('e.conversation_id', 'in', unique.slice(i, i + 500))
-      .where('e.type', '=', HANDOFF_COMPLETED)
-      .where((eb) =>
-        eb(
-          'e.seq',
-          '=',
-          eb
-            .selectFrom('conversation_events as l')
-            .select((l) => l.fn.max('l.seq').as('seq'))
-            .whereRef('l.conversation_id', '=', 'e.conversation_id')
-            .where('l.type', '=', HANDOFF_COMPLETED),
-        ),
-      )
       .execute();
     for (const row of rows) {
       const trace = traceIn(row.data);
@@ -170,6 +156,25 @@ export async function latestHandoffTraces(ex: Executor, conversationIds: readonl
     }
   }
   return out;
+}
+
+/** The `handoff.completed` event with the highest seq of each of `conversationIds` (as `e`), nothing selected yet. */
+function latestHandoffEvents(ex: Executor, conversationIds: readonly string[]) {
+  return ex
+    .selectFrom('conversation_events as e')
+    .where('e.conversation_id', 'in', conversationIds)
+    .where('e.type', '=', HANDOFF_COMPLETED)
+    .where((eb) =>
+      eb(
+        'e.seq',
+        '=',
+        eb
+          .selectFrom('conversation_events as l')
+          .select((l) => l.fn.max('l.seq').as('seq'))
+          .whereRef('l.conversation_id', '=', 'e.conversation_id')
+          .where('l.type', '=', HANDOFF_COMPLETED),
+      ),
+    );
 }
 
 /** What a handoff promised the customer: the expected wait (seconds) at which queue position. */
@@ -192,22 +197,8 @@ export async function latestHandoffPromises(ex: Executor, conversationIds: reado
   const field = (name: 'expectedWaitSeconds' | 'queuePosition') =>
     pg ? sql<number | null>`(e.data::jsonb #>> ${`{trace,${name}}`})::float8` : sql<number | null>`json_extract(e.data, ${`$.trace.${name}`})`;
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = await ex
-      .selectFrom('conversation_events as e')
+    const rows = await latestHandoffEvents(ex, unique.slice(i, i + 500))
       .select(['e.conversation_id', field('expectedWaitSeconds').as('seconds'), field('queuePosition').as('at_position')])
-      .where('e.conversation_id', 'in', unique.slice(i, i + 500))
-      .where('e.type', '=', HANDOFF_COMPLETED)
-      .where((eb) =>
-        eb(
-          'e.seq',
-          '=',
-          eb
-            .selectFrom('conversation_events as l')
-            .select((l) => l.fn.max('l.seq').as('seq'))
-            .whereRef('l.conversation_id', '=', 'e.conversation_id')
-            .where('l.type', '=', HANDOFF_COMPLETED),
-        ),
-      )
       .execute();
     for (const row of rows) out.set(row.conversation_id, { seconds: numberOrNull(row.seconds), atPosition: numberOrNull(row.at_position) });
   }
