@@ -119,6 +119,13 @@ function openSqlite(filename: string, options: OpenDatabaseOptions): Database {
     // Pages are allocated as they are used.
     sqlite.pragma(`cache_size = -${Math.max(2_048, Math.trunc(options.cacheSizeKiB ?? DEFAULT_CACHE_KIB))}`);
     sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5_000))}`);
+    // Group commit runs each logical transaction in a savepoint, and SQLite keeps the pages a
+    // savepoint may have to restore in a statement journal, which spills to a temporary file past
+    // 64 KiB: ~80 pages per handoff (190 write calls and 404 KB written per handoff, /proc/self/io,
+    // against 29 and 75 KB with this). In memory it is freed at each RELEASE. Main-thread system
+    // time per handoff 0.35 -> 0.13 ms; handoffs/s +7% (five alternating in-process runs).
+    // Temporary sort trees of big ad-hoc queries live in memory too.
+    sqlite.pragma('temp_store = MEMORY');
   } catch (error) {
     sqlite.close();
     throw error;

@@ -187,3 +187,15 @@ describe('SQLite group commit', () => {
     database = await openDatabase(`sqlite:${file}`);
   });
 });
+
+describe('SQLite connection settings', () => {
+  it('keeps statement journals (one per group-commit savepoint) in memory, the WAL durable', async () => {
+    await open();
+    const pragma = async (name: string): Promise<unknown> => (await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(database.db)).rows[0]?.[name];
+    // 2 = MEMORY: savepoints' statement journals would otherwise spill to temporary files.
+    expect(await pragma('temp_store')).toBe(2);
+    expect(await pragma('journal_mode')).toBe('wal');
+    // 2 = FULL: a commit is on disk before anyone hears of it.
+    expect(await pragma('synchronous')).toBe(2);
+  });
+});
