@@ -209,8 +209,9 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
    * conversation that just left it (position null) — so the widget shows "you are number 3".
    * Near the front every move is sent; further back (LIVE_POSITIONS) a contact hears of it when
    * their position enters another block of POSITION_STEP places, so one claim in a line of
-   * 1,000 writes tens of frames, not a thousand. The line is read without its JSON columns; the
-   * handoff's promise (for the expected wait) only for those who get a frame.
+   * 1,000 writes tens of frames, not a thousand. The database returns only the places that may
+   * get a frame (listLineMoves), and the handoff's promise (for the expected wait) is read only
+   * for those who get one.
    */
   async function publishQueuePositions(trx: Executor, targets: readonly QueueTarget[], origin: ConversationRecord, trigger: string, now: number): Promise<void> {
     const positions = new Map<string, { contactId: string; position: number | null; told: number | null }>();

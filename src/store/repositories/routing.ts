@@ -176,10 +176,6 @@ export async function listWaiting(
   return (await q.execute()).map(rowToConversation);
 }
 
-/**
- * 1-based place of a queued conversation in its queue (or team, when it has no queue) in
- * assignment order; null when it is not waiting.
- */
 /** A waiting conversation as the line needs it: no JSON columns read or parsed. */
 export interface WaitingPlace {
   readonly id: string;
@@ -215,10 +211,10 @@ export interface LinePlace extends WaitingPlace {
  * whenever it is in the line. Positions count the whole line (of a team: every conversation
  * waiting with it), in the order `queuePosition` counts, up to `limit` places.
  *
- * The line is numbered and filtered inside the database (a window function over the ordered
- * index scan of conversations_line_idx): after a claim in a line of 1,000 a handful of rows come
- * back instead of the whole line (~1.4 → ~0.93 ms per read in better-sqlite3, and no JS work per
- * place).
+ * The line is numbered and filtered inside the database (a window function; for a queue, over
+ * the ordered index scan of conversations_line_idx): after a claim in a line of 1,000 a handful
+ * of rows come back instead of the whole line (~1.4 → ~0.93 ms per read in better-sqlite3, and
+ * no JS work per place).
  */
 export async function listLineMoves(ex: Executor, target: QueueTarget, options: LineMovesOptions): Promise<LinePlace[]> {
   const rows = await lineMovesQuery(ex, target, options).execute();
@@ -288,6 +284,10 @@ export async function promisedWaits(ex: Executor, ids: readonly string[]): Promi
 
 const NO_PROMISE: HandoffPromise = { seconds: null, atPosition: null };
 
+/**
+ * 1-based place of a queued conversation in its queue (or team, when it has no queue) in
+ * assignment order; null when it is not waiting.
+ */
 export async function queuePosition(ex: Executor, conversation: ConversationRecord): Promise<number | null> {
   if (conversation.status !== 'queued') return null;
   const target: QueueTarget | null =
