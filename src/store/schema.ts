@@ -63,6 +63,17 @@ export interface OpenLoadTable {
   open: number;
 }
 
+/**
+ * One row (id 1): a random token that changes with every write to the agent states a routing
+ * decision reads (`user_state` status and last assignment, `open_loads`), and the one it
+ * replaced. Lets SQLite keep those states in memory (repositories/agent-state-rows.ts).
+ */
+export interface AgentStatesHeadTable {
+  id: number;
+  prev: string | null;
+  token: string;
+}
+
 export interface ApiTokenTable {
   id: string;
   /** null: a workspace-level integration token acting as nobody in particular. */
@@ -294,6 +305,7 @@ export interface DB {
   ruleset_draft: RulesetDraftTable;
   user_state: UserStateTable;
   open_loads: OpenLoadTable;
+  agent_states_head: AgentStatesHeadTable;
   api_tokens: ApiTokenTable;
   sessions: SessionTable;
   widget_sessions: WidgetSessionTable;

@@ -13,6 +13,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAgentStateRows, readTables, type AgentStateRows } from '../../src/store/repositories/agent-state-rows.js';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 const AGENTS = ['a1', 'a2', 'a3', 'a4'] as const;
@@ -149,7 +150,22 @@ async function counterProblems(t: TestApp): Promise<string[]> {
     const counter = counters.get(key) ?? 0;
     if (count !== counter) problems.push(`${key}: open_loads says ${counter}, ${count} open conversations`);
   }
+  // Routing's view of the agents (on SQLite kept in memory and derived by each writer,
+  // agent-state-rows.ts) equals the tables.
+  const db = t.baton.ctx.database.db;
+  const seen = describeRows(await readAgentStateRows(db));
+  const stored = describeRows(await readTables(db));
+  if (seen !== stored) problems.push(`routing sees ${seen}, the tables say ${stored}`);
   return problems;
+}
+
+/** Rows as text, users in order, a user with nothing stored left out (it reads as no row). */
+function describeRows(rows: AgentStateRows): string {
+  return [...rows]
+    .filter(([, row]) => row.status !== null || row.lastAssignedAt !== null || Object.keys(row.load).length > 0)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([user, row]) => `${user}:${row.status ?? '-'}:${row.lastAssignedAt ?? '-'}:${Object.entries(row.load).sort().map(([k, v]) => `${k}=${v}`).join(',')}`)
+    .join(' ');
 }
 
 function capOf(agent: string, channelType: string): number {

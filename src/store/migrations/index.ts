@@ -11,6 +11,7 @@ import * as outboxWaiting from './2026-11-29-outbox-waiting.js';
 import * as teamWaiting from './2026-11-29-team-waiting.js';
 import * as traceOnce from './2026-11-30-trace-once.js';
 import * as waitingLineIndex from './2026-12-01-waiting-line-index.js';
+import * as agentStatesHead from './2026-12-02-agent-states-head.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -30,4 +31,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-11-29-team-waiting': teamWaiting,
   '2026-11-30-trace-once': traceOnce,
   '2026-12-01-waiting-line-index': waitingLineIndex,
+  '2026-12-02-agent-states-head': agentStatesHead,
 };

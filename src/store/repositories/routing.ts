@@ -5,6 +5,7 @@ import type { Executor } from '../database.js';
 import { preparedQuery } from '../prepared.js';
 import type { ConversationRecord } from './conversations.js';
 import { rowToConversation } from './conversations.js';
+import { readAgentStateRows } from './agent-state-rows.js';
 import { latestHandoffPromises, type HandoffPromise } from './events.js';
 
 /**
@@ -15,19 +16,8 @@ import { latestHandoffPromises, type HandoffPromise } from './events.js';
 /** Urgent first (PEERS "oldest or highest priority first"). */
 const priorityRank = sql<number>`case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
 
-/** SQLite's parameter limit is 32766 and PostgreSQL's 65535; stay well below both. */
-const CHUNK = 1_000;
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
-
-/** From this many users on, the state tables are read whole rather than by an `in` list. */
+/** From this many users on, the state tables are read whole (and kept, ./agent-state-rows.ts). */
 const WHOLE_TABLE_AT = 16;
-const ALL_USER_STATES = preparedQuery((db) => db.selectFrom('user_state').select(['user_id', 'status', 'last_assigned_at']));
-const ALL_OPEN_LOADS = preparedQuery((db) => db.selectFrom('open_loads').select(['user_id', 'channel_type', 'open']));
 
 /**
  * For each user: availability (their `user_state` row, else `initialStatus` — the workspace
@@ -38,7 +28,8 @@ const ALL_OPEN_LOADS = preparedQuery((db) => db.selectFrom('open_loads').select(
  *
  * The load is the `open_loads` counter the one writer keeps (./assignments.ts): a few rows per
  * user by primary key, where grouping the team's open conversations grew with them (438 µs per
- * handoff with 5,500 open in bench handoff-http).
+ * handoff with 5,500 open in bench handoff-http). On SQLite the rows come from memory while no
+ * one has changed them (./agent-state-rows.ts).
  */
 export async function loadAgentStates(
   ex: Executor,
@@ -46,38 +37,21 @@ export async function loadAgentStates(
   options: { readonly initialStatus?: (userId: string) => Availability } = {},
 ): Promise<Map<string, AgentState>> {
   const initialStatus = options.initialStatus ?? ((): Availability => 'available');
-  const states = new Map<string, { status: Availability; load: Partial<Record<ChannelType, number>>; lastAssignedAt: number | null }>();
-  const unique = [...new Set(userIds)];
-  for (const id of unique) states.set(id, { status: initialStatus(id), load: {}, lastAssignedAt: null });
-
-  const takeStates = (rows: readonly { user_id: string; status: string | null; last_assigned_at: number | null }[]): void => {
-    for (const row of rows) {
-      const state = states.get(row.user_id);
-      if (state === undefined) continue;
-      if (row.status !== null) state.status = row.status as Availability;
-      state.lastAssignedAt = row.last_assigned_at;
-    }
-  };
-  const takeLoads = (rows: readonly { user_id: string; channel_type: string; open: number }[]): void => {
-    for (const row of rows) {
-      const state = states.get(row.user_id);
-      // A row at 0 stays behind when the last open conversation closes; no row means no load.
-      if (state === undefined || row.open === 0) continue;
-      state.load[row.channel_type as ChannelType] = row.open;
-    }
-  };
-  if (unique.length >= WHOLE_TABLE_AT) {
-    // Most of the desk (a handoff reads everyone): both tables whole, a handful of rows per
-    // agent, without binding an `in` list of every id.
-    takeStates(await ALL_USER_STATES.all(ex, {}));
-    takeLoads(await ALL_OPEN_LOADS.all(ex, {}));
-  } else {
-    for (const ids of chunks(unique)) {
-      takeStates(await ex.selectFrom('user_state').select(['user_id', 'status', 'last_assigned_at']).where('user_id', 'in', ids).execute());
-      takeLoads(await ex.selectFrom('open_loads').select(['user_id', 'channel_type', 'open']).where('user_id', 'in', ids).execute());
-    }
+  // Most of the desk (a handoff reads everyone): both tables whole, without binding an `in`
+  // list of every id; a few users: theirs by id.
+  const rows = await readAgentStateRows(ex, userIds.length >= WHOLE_TABLE_AT ? undefined : userIds);
+  const states = new Map<string, AgentState>();
+  for (const userId of userIds) {
+    if (states.has(userId)) continue;
+    const row = rows.get(userId);
+    states.set(userId, {
+      userId,
+      status: (row?.status ?? initialStatus(userId)) as Availability,
+      load: row === undefined ? {} : (row.load),
+      lastAssignedAt: row?.lastAssignedAt ?? null,
+    });
   }
-  return new Map([...states].map(([userId, s]) => [userId, { userId, status: s.status, load: s.load, lastAssignedAt: s.lastAssignedAt }]));
+  return states;
 }
 
 const OPEN_LOAD_OF = preparedQuery((db, p: { userId: string; channelType: string }) =>

@@ -1,5 +1,7 @@
 import type { Availability } from '../../contract/common.js';
 import type { Executor } from '../database.js';
+import { withTransaction } from '../database.js';
+import { noteAgentStateChanges } from './agent-state-rows.js';
 import { fromJsonOr, toJson } from '../json.js';
 import type { ApiTokenRow, SessionRow, UserStateRow, WidgetSessionRow } from '../schema.js';
 import { createId } from '../../platform/runtime.js';
@@ -51,19 +53,26 @@ export async function setUserStatus(
   ex: Executor,
   input: { readonly userId: string; readonly status: Availability; readonly now: number },
 ): Promise<{ readonly previous: Availability | null; readonly state: UserStateRecord }> {
-  const before = await ex.selectFrom('user_state').select('status').where('user_id', '=', input.userId).forUpdate().executeTakeFirst();
-  const row = await ex
-    .insertInto('user_state')
-    .values({ user_id: input.userId, status: input.status, status_changed_at: input.now })
-    .onConflict((oc) => oc.column('user_id').doUpdateSet({ status: input.status, status_changed_at: input.now }))
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return { previous: (before?.status ?? null) as Availability | null, state: rowToUserState(row) };
+  return withTransaction(ex, async (trx) => {
+    const before = await trx.selectFrom('user_state').select('status').where('user_id', '=', input.userId).forUpdate().executeTakeFirst();
+    const row = await trx
+      .insertInto('user_state')
+      .values({ user_id: input.userId, status: input.status, status_changed_at: input.now })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ status: input.status, status_changed_at: input.now }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // Routing's view of the agents moves with the status, in this transaction (agent-state-rows.ts).
+    await noteAgentStateChanges(trx, [{ kind: 'status', userId: input.userId, status: row.status }]);
+    return { previous: (before?.status ?? null) as Availability | null, state: rowToUserState(row) };
+  });
 }
 
 /** Forget live status (the configured initial status applies again), e.g. after a config apply removes overrides. */
 export async function clearUserStatus(ex: Executor, userId: string): Promise<void> {
-  await ex.updateTable('user_state').set({ status: null, status_changed_at: null }).where('user_id', '=', userId).execute();
+  await withTransaction(ex, async (trx) => {
+    const changed = await trx.updateTable('user_state').set({ status: null, status_changed_at: null }).where('user_id', '=', userId).executeTakeFirst();
+    if (Number(changed.numUpdatedRows) > 0) await noteAgentStateChanges(trx, [{ kind: 'status', userId, status: null }]);
+  });
 }
 
 export async function setPasswordHash(ex: Executor, userId: string, passwordHash: string | null): Promise<void> {

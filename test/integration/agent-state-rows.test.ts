@@ -1,0 +1,123 @@
+/**
+ * Routing's view of the agents kept in memory on SQLite (src/store/repositories/agent-state-rows.ts):
+ * what it returns must always equal the tables, through rolled-back transactions, group commits
+ * where one logical transaction is rolled back to its savepoint, and writes by another process
+ * on the same file. And it must actually be kept: a handoff after a handoff reads no table.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, withTransaction, type Database } from '../../src/store/database.js';
+import { agentStateRowsStats, applyChanges, readAgentStateRows, readTables, type AgentStateRows } from '../../src/store/repositories/agent-state-rows.js';
+import { setUserStatus } from '../../src/store/repositories/users.js';
+
+let dir: string;
+let file: string;
+const open: Database[] = [];
+
+async function openStore(): Promise<Database> {
+  const database = await openDatabase(`sqlite:${file}`, { migrate: true });
+  open.push(database);
+  return database;
+}
+
+/** Rows as text, users in order, without users with nothing stored (they read as no row). */
+function describeRows(rows: AgentStateRows): string {
+  return [...rows]
+    .filter(([, row]) => row.status !== null || row.lastAssignedAt !== null || Object.keys(row.load).length > 0)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([user, row]) => `${user}:${row.status ?? '-'}:${row.lastAssignedAt ?? '-'}:${Object.entries(row.load).sort().map(([k, v]) => `${k}=${v}`).join(',')}`)
+    .join(' ');
+}
+
+async function expectKeptEqualsTables(database: Database): Promise<void> {
+  expect(describeRows(await readAgentStateRows(database.db))).toBe(describeRows(await readTables(database.db)));
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'baton-agent-rows-'));
+  file = join(dir, 'baton.db');
+});
+
+afterEach(async () => {
+  for (const database of open.splice(0)) await database.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('agent states kept in memory (SQLite)', () => {
+  it('keeps the rows a writer derives, so the next read reads no table', async () => {
+    const database = await openStore();
+    await readAgentStateRows(database.db);
+    const before = agentStateRowsStats(database.db);
+    await setUserStatus(database.db, { userId: 'u1', status: 'away', now: 1 });
+    await setUserStatus(database.db, { userId: 'u2', status: 'available', now: 2 });
+    const rows = await readAgentStateRows(database.db);
+    const after = agentStateRowsStats(database.db);
+    expect(after.hits - before.hits).toBe(1);
+    expect(after.misses - before.misses).toBe(0);
+    expect(rows.get('u1')?.status).toBe('away');
+    await expectKeptEqualsTables(database);
+  });
+
+  it('forgets what a rolled-back transaction wrote', async () => {
+    const database = await openStore();
+    await setUserStatus(database.db, { userId: 'u1', status: 'available', now: 1 });
+    await readAgentStateRows(database.db);
+    await expect(
+      withTransaction(database.db, async (trx) => {
+        await setUserStatus(trx, { userId: 'u1', status: 'offline', now: 2 });
+        // Read inside: the transaction sees (and keeps under its own token) its own write.
+        expect((await readAgentStateRows(trx)).get('u1')?.status).toBe('offline');
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect((await readAgentStateRows(database.db)).get('u1')?.status).toBe('available');
+    await expectKeptEqualsTables(database);
+  });
+
+  it('keeps only what committed when one transaction of a group commit is rolled back to its savepoint', async () => {
+    const database = await openStore();
+    await readAgentStateRows(database.db);
+    // Queued in one turn: they share one SQLite transaction, each in a savepoint.
+    const outcomes = await Promise.allSettled([
+      withTransaction(database.db, (trx) => setUserStatus(trx, { userId: 'u1', status: 'away', now: 1 })),
+      withTransaction(database.db, async (trx) => {
+        await setUserStatus(trx, { userId: 'u2', status: 'away', now: 2 });
+        throw new Error('this one only');
+      }),
+      withTransaction(database.db, (trx) => setUserStatus(trx, { userId: 'u3', status: 'away', now: 3 })),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((database.commitStats?.().commits ?? 0) > 0).toBe(true);
+    const rows = await readAgentStateRows(database.db);
+    expect([rows.get('u1')?.status, rows.get('u2')?.status ?? null, rows.get('u3')?.status]).toEqual(['away', null, 'away']);
+    await expectKeptEqualsTables(database);
+  });
+
+  it('reads the tables again when another process changed them', async () => {
+    const mine = await openStore();
+    const theirs = await openStore();
+    await setUserStatus(mine.db, { userId: 'u1', status: 'available', now: 1 });
+    expect((await readAgentStateRows(mine.db)).get('u1')?.status).toBe('available');
+    await setUserStatus(theirs.db, { userId: 'u1', status: 'offline', now: 2 });
+    const misses = agentStateRowsStats(mine.db).misses;
+    expect((await readAgentStateRows(mine.db)).get('u1')?.status).toBe('offline');
+    expect(agentStateRowsStats(mine.db).misses).toBe(misses + 1);
+    await expectKeptEqualsTables(mine);
+  });
+
+  it('derives rows with exact values, so a change applied twice changes nothing', () => {
+    const start: AgentStateRows = new Map([['u1', { status: 'available', lastAssignedAt: 5, load: { chat: 1 } }]]);
+    const once = applyChanges(start, [
+      { kind: 'load', userId: 'u1', channelType: 'chat', open: 0 },
+      { kind: 'load', userId: 'u2', channelType: 'api', open: 2 },
+      { kind: 'assigned', userId: 'u2', at: 9 },
+    ]);
+    expect(describeRows(once)).toBe('u1:available:5: u2:-:9:api=2');
+    expect(describeRows(applyChanges(once, [{ kind: 'load', userId: 'u2', channelType: 'api', open: 2 }]))).toBe(describeRows(once));
+    // The rows given are left as they were.
+    expect(describeRows(start)).toBe('u1:available:5:chat=1');
+    expect(Object.isFrozen(once.get('u2')?.load)).toBe(true);
+  });
+});
