@@ -1,7 +1,7 @@
 import { PostgresAdapter, sql } from 'kysely';
 import type { Executor } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
-import { preparedQuery } from '../prepared.js';
+import { preparedQuery, type PreparedQuery } from '../prepared.js';
 import type { StreamCursorRow, StreamEventRow } from '../schema.js';
 
 /**
@@ -63,31 +63,62 @@ export interface NewStreamEvent {
 export async function appendStreamEvents(trx: Executor, rows: readonly NewStreamEvent[], now: number): Promise<StreamEventRecord[]> {
   if (rows.length === 0) return [];
   const last = await lastStreamSeq(trx);
-  const values = rows.map((row, i) => ({
-    seq: last + 1 + i,
-    conversation_id: row.conversationId,
-    type: row.type,
-    data: toJson(row.data),
-    audience: row.audience,
-    key: row.key,
-    created_at: now,
-  }));
   const insertedSeqs = new Set<number>();
   // SQLite's parameter limit (32766) is far away, but a queue recompute can fan out to many contacts.
-  for (let i = 0; i < values.length; i += 500) {
-    const inserted = await trx
-      .insertInto('stream_events')
-      .values(values.slice(i, i + 500))
-      .onConflict((oc) => oc.column('key').doNothing())
-      .returning('seq')
-      .execute();
-    for (const row of inserted) insertedSeqs.add(Number(row.seq));
+  for (let from = 0; from < rows.length; from += FRAMES_PER_INSERT) {
+    const slice = rows.slice(from, from + FRAMES_PER_INSERT);
+    const params: Record<string, unknown> = {};
+    slice.forEach((row, i) => {
+      params[`s${i}`] = last + 1 + from + i;
+      params[`c${i}`] = row.conversationId;
+      params[`t${i}`] = row.type;
+      params[`d${i}`] = toJson(row.data);
+      params[`a${i}`] = row.audience;
+      params[`k${i}`] = row.key;
+    });
+    params.now = now;
+    for (const row of await insertFrames(slice.length).all(trx, params)) insertedSeqs.add(Number(row.seq));
   }
   // The records as written, in seq order (the data as given, not parsed back from its JSON).
   return rows.flatMap((row, i) => {
     const seq = last + 1 + i;
     return insertedSeqs.has(seq) ? [{ seq, conversationId: row.conversationId, type: row.type, data: row.data, audience: row.audience, createdAt: now }] : [];
   });
+}
+
+/** Frames per INSERT statement, at most. */
+const FRAMES_PER_INSERT = 500;
+
+/**
+ * One prepared multi-row INSERT per number of frames: a handoff writes ~13 frames in one
+ * statement, and building and compiling that statement through Kysely each time cost more than
+ * SQLite took to run it. Bounded by FRAMES_PER_INSERT shapes; a handful occur in practice.
+ */
+const insertFramesBySize = new Map<number, PreparedQuery<Record<string, unknown>, { seq: number }>>();
+
+function insertFrames(count: number): PreparedQuery<Record<string, unknown>, { seq: number }> {
+  let query = insertFramesBySize.get(count);
+  if (query === undefined) {
+    query = preparedQuery((db, p: Record<string, unknown>) =>
+      db
+        .insertInto('stream_events')
+        .values(
+          Array.from({ length: count }, (_, i) => ({
+            seq: p[`s${i}`] as number,
+            conversation_id: p[`c${i}`] as string | null,
+            type: p[`t${i}`] as string,
+            data: p[`d${i}`] as string,
+            audience: p[`a${i}`] as string,
+            key: p[`k${i}`] as string,
+            created_at: p.now as number,
+          })),
+        )
+        .onConflict((oc) => oc.column('key').doNothing())
+        .returning('seq'),
+    );
+    insertFramesBySize.set(count, query);
+  }
+  return query;
 }
 
 const LAST_STREAM_SEQ = preparedQuery((db) => db.selectFrom('stream_events').select((eb) => eb.fn.max('seq').as('seq')));
