@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Database, Executor } from '../store/database.js';
-import { inSavepoint, SavepointLost, withTransaction } from '../store/database.js';
+import { inOptimisticSavepoint, inSavepoint, SavepointLost, withTransaction, WroteBeforeFailing } from '../store/database.js';
 import { claimDue, failTaken, markDone, markFailed, nextDueAt, settleTaken, takeDue, type OutboxItem, type RetryPolicy } from '../store/repositories/outbox.js';
 import { createNotification } from '../store/repositories/notifications.js';
 import { createBackgroundLoop } from '../platform/background-loop.js';
@@ -182,13 +182,29 @@ export function createOutboxWorker(options: {
   /**
    * Transactional jobs due now, taken, run and settled in ONE transaction: no claim, lease and
    * "done" round trips per batch, one commit (shared with the requests' on SQLite, group commit).
-   * Each job runs in a savepoint of its own with an executor of its own: one that throws is
-   * rolled back alone and marked for retry (or dead-lettered) in the same transaction, and the
-   * others still commit. A crash before the commit leaves every row as it was: at least once.
+   * Each job runs with an executor of its own, as if in a savepoint: one that throws is rolled
+   * back alone and marked for retry (or dead-lettered) in the same transaction, and the others
+   * still commit. On SQLite the savepoint is only taken when needed (inOptimisticSavepoint): a
+   * job that throws after writing makes the whole batch run again, each job in a savepoint. A
+   * crash before the commit leaves every row as it was: at least once.
    */
   async function runDueTransactional(): Promise<number> {
     const now = options.clock.now();
-    const { taken, ran } = await withTransaction(options.database, async (trx) => {
+    let batch: Batch;
+    try {
+      batch = await runBatch(now, null);
+    } catch (error) {
+      if (!(error instanceof FailedAfterWriting)) throw error;
+      // Again, each job in a savepoint; the one that threw is not run again, only marked.
+      batch = await runBatch(now, error);
+    }
+    for (const { item, job } of batch.ran) job.onDone?.(item);
+    return batch.taken;
+  }
+
+  /** `again`: null on the first run (no savepoints unless needed); the failure that made it run again. */
+  async function runBatch(now: number, again: FailedAfterWriting | null): Promise<Batch> {
+    return withTransaction(options.database, async (trx) => {
       const items = await takeDue(trx, { now, limit: TRANSACTIONAL_BATCH, kinds: transactionalKinds });
       const succeeded: { item: OutboxItem; job: JobDefinition<z.ZodType> }[] = [];
       for (const item of items) {
@@ -200,18 +216,26 @@ export function createOutboxWorker(options: {
           continue;
         }
         try {
-          await inSavepoint(trx, (own) => job.run(own, parsed.data, item, now));
+          if (again?.itemId === item.id) throw again.cause;
+          if (again === null) {
+            try {
+              await inOptimisticSavepoint(trx, (own) => job.run(own, parsed.data, item, now));
+            } catch (error) {
+              if (error instanceof WroteBeforeFailing) throw new FailedAfterWriting(item.id, error.cause);
+              throw error;
+            }
+          } else {
+            await inSavepoint(trx, (own) => job.run(own, parsed.data, item, now));
+          }
           succeeded.push({ item, job });
         } catch (error) {
-          if (error instanceof SavepointLost) throw error;
+          if (error instanceof SavepointLost || error instanceof FailedAfterWriting) throw error;
           await failTaken(trx, { item, error: error instanceof Error ? error.message : String(error), now, retry: job.retry, permanent: error instanceof PermanentDeliveryError });
         }
       }
       await settleTaken(trx, succeeded.map(({ item }) => item), now);
       return { taken: items.length, ran: succeeded };
     });
-    for (const { item, job } of ran) job.onDone?.(item);
-    return taken;
   }
 
   async function drainOnce(): Promise<number> {
@@ -249,4 +273,19 @@ export function createOutboxWorker(options: {
   });
 
   return { drain: loop.run, kick: loop.kick, start: loop.start, stop: loop.stop };
+}
+
+interface Batch {
+  readonly taken: number;
+  readonly ran: readonly { readonly item: OutboxItem; readonly job: JobDefinition<z.ZodType> }[];
+}
+
+/** A job of a batch run without savepoints threw after writing: the batch runs again, with them. */
+class FailedAfterWriting extends Error {
+  readonly itemId: string;
+  constructor(itemId: string, cause: unknown) {
+    super(`outbox row ${itemId}: its job threw after writing`, { cause });
+    this.name = 'FailedAfterWriting';
+    this.itemId = itemId;
+  }
 }

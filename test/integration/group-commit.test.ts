@@ -199,3 +199,34 @@ describe('SQLite connection settings', () => {
     expect(await pragma('synchronous')).toBe(2);
   });
 });
+
+describe('SQLite group commit without savepoints until needed', () => {
+  it('runs a group once when a transaction throws before writing, and again in savepoints when one throws after writing', async () => {
+    await open();
+    const runs = new Map<string, number>();
+    const counted = (k: string, v: number, fail: 'no' | 'before' | 'after') => async (trx: Parameters<Parameters<typeof withTransaction>[1]>[0]): Promise<string> => {
+      runs.set(k, (runs.get(k) ?? 0) + 1);
+      if (fail === 'before') throw new Error(`${k} refused`);
+      await sql`insert into t (k, v) values (${k}, ${v})`.execute(trx);
+      if (fail === 'after') throw new Error(`${k} failed`);
+      return k;
+    };
+    const group = (items: readonly [string, number, 'no' | 'before' | 'after'][]) =>
+      Promise.allSettled(items.map(([k, v, fail]) => withTransaction(database, counted(k, v, fail))));
+
+    const before = commits();
+    const refused = await group([['a', 1, 'no'], ['b', 2, 'before'], ['c', 3, 'no']]);
+    expect(refused.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(committed()).toEqual({ a: 1, c: 3 });
+    expect(Object.fromEntries(runs)).toEqual({ a: 1, b: 1, c: 1 });
+    expect(commits() - before).toBe(1);
+
+    runs.clear();
+    const failed = await group([['d', 4, 'no'], ['e', 5, 'after'], ['f', 6, 'no']]);
+    expect(failed.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((failed[1] as PromiseRejectedResult).reason).toEqual(new Error('e failed'));
+    // e's insert is gone; d ran again after the rollback (its first run was undone with e's).
+    expect(committed()).toEqual({ a: 1, c: 3, d: 4, f: 6 });
+    expect(Object.fromEntries(runs)).toEqual({ d: 2, e: 1, f: 1 });
+  });
+});
