@@ -27,7 +27,9 @@ eachDialect('onCommitted', (dialect) => {
       const reader = new Sqlite(test.url.slice('sqlite:'.length), { readonly: true });
       // Synchronous: the read happens at the call, not later.
       committedKeys = () => Promise.resolve((reader.prepare('select k from t order by k').all() as { k: string }[]).map((row) => row.k));
-      closeReader = async () => reader.close();
+      closeReader = async () => {
+        reader.close();
+      };
     } else {
       const reader = new pg.Client({ connectionString: test.url });
       await reader.connect();
