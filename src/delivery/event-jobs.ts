@@ -3,8 +3,9 @@
  * every event and message in the job's transaction, which commits with "done".
  *
  * - `conversation.published` (store/repositories/publications.ts): one row per conversation and
- *   transaction, naming the seq ranges of the events and messages that transaction wrote; read
- *   back with one query each and handed over in the stream's order (merge-in-order.ts).
+ *   transaction, naming the seq ranges of the events and messages that transaction wrote; taken
+ *   from memory when this process committed them (store/repositories/committed-records.ts), else
+ *   read back with one query each, and handed over in the stream's order (merge-in-order.ts).
  * - `event.published` and `message.published`: one row per record, as an older version wrote them;
  *   still run, since such rows may be pending at an upgrade.
  */
@@ -12,6 +13,7 @@ import { z } from 'zod';
 import type { Executor } from '../store/database.js';
 import { listEvents, rowToEvent, type ConversationEventRecord } from '../store/repositories/events.js';
 import { listMessages, rowToMessage, type MessageRecord } from '../store/repositories/messages.js';
+import { takeCommitted, type RecordKind } from '../store/repositories/committed-records.js';
 import { CONVERSATION_PUBLISHED } from '../store/repositories/publications.js';
 import { mergeInOrder } from './merge-in-order.js';
 import type { TransactionalJob } from './outbox-worker.js';
@@ -50,6 +52,14 @@ async function readRange<T extends { readonly seq: number }>(
   }
 }
 
+/**
+ * The range's records as this process committed them, when it still has every one (the usual
+ * case: the job runs right after the commit); null when the range must be read.
+ */
+function takeRange<K extends RecordKind>(trx: Executor, kind: K, conversationId: string, range: { readonly from: number; readonly to: number } | null) {
+  return range === null ? null : takeCommitted(trx, kind, conversationId, range);
+}
+
 export function conversationPublishedJob(subscribers: readonly Subscriber[]): TransactionalJob<typeof ConversationPublishedPayload> {
   return {
     kind: CONVERSATION_PUBLISHED,
@@ -57,10 +67,12 @@ export function conversationPublishedJob(subscribers: readonly Subscriber[]): Tr
     retry: RETRY,
     async run(trx, payload, _item, now) {
       const { conversationId } = payload;
-      const events = await readRange(payload.events, (afterSeq, throughSeq) => listEvents(trx, conversationId, { afterSeq, throughSeq, limit: PAGE }));
-      const messages = await readRange(payload.messages, (afterSeq, throughSeq) =>
-        listMessages(trx, conversationId, { afterSeq, throughSeq, includePrivate: true, limit: PAGE }),
-      );
+      const events =
+        takeRange(trx, 'events', conversationId, payload.events) ??
+        (await readRange(payload.events, (afterSeq, throughSeq) => listEvents(trx, conversationId, { afterSeq, throughSeq, limit: PAGE })));
+      const messages =
+        takeRange(trx, 'messages', conversationId, payload.messages) ??
+        (await readRange(payload.messages, (afterSeq, throughSeq) => listMessages(trx, conversationId, { afterSeq, throughSeq, includePrivate: true, limit: PAGE })));
       for (const subscriber of subscribers) {
         if (subscriber.onRecords !== undefined) {
           await subscriber.onRecords(trx, conversationId, { events, messages }, now);

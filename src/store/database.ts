@@ -176,10 +176,14 @@ export async function inSavepoint<T>(trx: Transaction<DB>, fn: (trx: Transaction
   // One name for all: ROLLBACK TO and RELEASE act on the innermost savepoint of that name (SQLite
   // and PostgreSQL), so nesting works, and the statements stay the same text (prepared once).
   await SAVEPOINT.run(trx, {});
+  const own = trx.withPlugin(new OwnExecutor());
+  const work = openCommittedWork(own);
   let value: T;
   try {
-    value = await fn(trx.withPlugin(new OwnExecutor()));
+    value = await fn(own);
   } catch (error) {
+    // Rolled back: what it asked to run after commit describes writes that are gone.
+    closeCommittedWork(own);
     try {
       await ROLLBACK_TO_SAVEPOINT.run(trx, {});
       await RELEASE_SAVEPOINT.run(trx, {});
@@ -188,7 +192,13 @@ export async function inSavepoint<T>(trx: Transaction<DB>, fn: (trx: Transaction
     }
     throw error;
   }
-  await RELEASE_SAVEPOINT.run(trx, {});
+  try {
+    await RELEASE_SAVEPOINT.run(trx, {});
+  } finally {
+    closeCommittedWork(own);
+  }
+  // Released: its writes now stand or fall with the enclosing transaction, and so does its work.
+  committedWork.get(trx)?.push(...work);
   return value;
 }
 
@@ -329,7 +339,7 @@ class GroupCommit {
     if (only !== undefined) {
       // Alone: a plain transaction, no savepoint.
       try {
-        const value = await this.#db.transaction().execute(only.fn);
+        const value = await committing(this.#db, only.fn);
         this.#commits += 1;
         this.#transactions += 1;
         only.resolve(value);
@@ -375,7 +385,7 @@ class GroupCommit {
     if (units.length === 0) return;
     const outcomes: Outcome[] = [];
     try {
-      await this.#db.transaction().execute(async (trx) => {
+      await committing(this.#db, async (trx) => {
         for (const unit of units) {
           try {
             outcomes.push({ ok: true, value: await inSavepoint(trx, unit.fn) });
@@ -573,10 +583,85 @@ export async function withTransaction<T>(
   const attempts = Math.max(1, options.attempts ?? 3);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(fn);
+      return await committing(db, fn);
     } catch (error) {
       if (attempt >= attempts || !isRetryable(error)) throw error;
       await new Promise((done) => setTimeout(done, 5 * attempt));
+    }
+  }
+}
+
+// ── after commit ────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Work waiting for a commit, by executor object: each transaction opened here (`withTransaction`,
+ * a group's shared SQLite transaction) and each savepoint's own executor (`inSavepoint`) has a
+ * list while it is open. A savepoint's list joins its parent's when it is released and is dropped
+ * when it is rolled back; the outermost transaction's list runs once its COMMIT has succeeded and
+ * is dropped when it rolls back or its COMMIT fails. Group commit keeps each logical transaction
+ * in a savepoint with an executor of its own, so one rolled back alone takes its work with it and
+ * the others' runs after the shared commit.
+ */
+const committedWork = new WeakMap<Executor, (() => void)[]>();
+
+/**
+ * Run `fn` once the writes made so far through `ex` are committed: after the outermost
+ * transaction `ex` belongs to has committed, before the caller of that transaction hears so; never
+ * if that transaction, or a savepoint between `ex` and it, is rolled back, nor if its COMMIT fails.
+ * Outside a transaction (autocommit) the writes are committed already: `fn` runs at once.
+ *
+ * For what memory may remember about rows only once they are committed (group commit shares one
+ * SQLite transaction among several callers, and a seq handed out by one rolled back to its
+ * savepoint is handed out again). A transaction this module did not open (Kysely's
+ * `startTransaction`, its own savepoints) has an outcome this hook cannot see: `fn` is dropped —
+ * never run too early, at worst not at all. Not the services' `ctx.afterCommit`, which asks the
+ * background workers for a run.
+ *
+ * `fn` must be quick and synchronous; what it throws is ignored (the commit has happened).
+ */
+export function onCommitted(ex: Executor, fn: () => void): void {
+  if (!ex.isTransaction) {
+    runCommittedWork([fn]);
+    return;
+  }
+  committedWork.get(ex)?.push(fn);
+}
+
+function openCommittedWork(ex: Executor): (() => void)[] {
+  const work: (() => void)[] = [];
+  committedWork.set(ex, work);
+  return work;
+}
+
+/** Late calls on a finished executor find no list and are dropped. */
+function closeCommittedWork(ex: Executor): void {
+  committedWork.delete(ex);
+}
+
+/** One real transaction (`db` is not inside one) and, once it has committed, its work. */
+async function committing<T>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  let opened: Transaction<DB> | null = null;
+  let work: (() => void)[] = [];
+  let value: T;
+  try {
+    value = await db.transaction().execute((trx) => {
+      opened = trx;
+      work = openCommittedWork(trx);
+      return fn(trx);
+    });
+  } finally {
+    if (opened !== null) closeCommittedWork(opened);
+  }
+  runCommittedWork(work);
+  return value;
+}
+
+function runCommittedWork(work: readonly (() => void)[]): void {
+  for (const fn of work) {
+    try {
+      fn();
+    } catch {
+      // The transaction committed; its callers must hear so whatever a hook does.
     }
   }
 }

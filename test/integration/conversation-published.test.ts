@@ -5,8 +5,11 @@
  * they see exactly what they saw with one row per record (which older versions wrote, and which
  * are still run).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Sqlite from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withTransaction, type Executor } from '../../src/store/database.js';
+import { takeCommitted } from '../../src/store/repositories/committed-records.js';
 import { appendEvent } from '../../src/store/repositories/events.js';
 import { appendMessage } from '../../src/store/repositories/messages.js';
 import { enqueue } from '../../src/store/repositories/outbox.js';
@@ -17,6 +20,31 @@ import { EXAMPLE_CONFIG, eachDialect, startTestApp, type TestApp } from '../supp
 const CONFIG = EXAMPLE_CONFIG.replace('capacity: { chat: 3, email: 10 }', 'capacity: { chat: 500, email: 500 }');
 
 const PUBLISH_KINDS = [CONVERSATION_PUBLISHED, 'event.published', 'message.published'];
+
+/**
+ * Runs `fn` and returns the SQL of every statement it ran that reads events or messages, as the
+ * drivers saw it: better-sqlite3's statements (the prepared ones run on the connection directly,
+ * not through Kysely) and node-postgres' queries.
+ */
+async function readsOfRecords(fn: () => Promise<unknown>): Promise<string[]> {
+  const scratch = new Sqlite(':memory:');
+  const statement = Object.getPrototypeOf(scratch.prepare('select 1')) as Record<'all' | 'get' | 'iterate', (...args: unknown[]) => unknown>;
+  scratch.close();
+  const spies = [vi.spyOn(statement, 'all'), vi.spyOn(statement, 'get'), vi.spyOn(statement, 'iterate')];
+  const pgQuery = vi.spyOn(pg.Client.prototype, 'query');
+  try {
+    await fn();
+    const texts = [
+      ...spies.flatMap((spy) => spy.mock.contexts.map((context) => (context as { source: string }).source)),
+      ...pgQuery.mock.calls.map((args) => (typeof args[0] === 'string' ? args[0] : JSON.stringify(args[0]))),
+    ];
+    return texts.filter((text) => /from "(conversation_events|messages)"/.test(text));
+  } finally {
+    // Restoring clears what the spies saw: read first.
+    for (const spy of spies) spy.mockRestore();
+    pgQuery.mockRestore();
+  }
+}
 
 interface PublishRow {
   readonly id: string;
@@ -89,6 +117,15 @@ eachDialect('publishing conversations', (dialect) => {
         }
       }
     });
+  }
+
+  /** Empty the memory of the records the conversation's pending publish rows name. */
+  async function forgetPending(conversationId: string): Promise<void> {
+    for (const row of await publishRows(conversationId)) {
+      if (row.kind !== CONVERSATION_PUBLISHED || row.status !== 'pending') continue;
+      if (row.payload.events !== null) takeCommitted(db(), 'events', conversationId, row.payload.events);
+      if (row.payload.messages !== null) takeCommitted(db(), 'messages', conversationId, row.payload.messages);
+    }
   }
 
   /**
@@ -243,14 +280,19 @@ eachDialect('publishing conversations', (dialect) => {
     /**
      * A handoff, Ana's reply, her internal note and a transfer to Olu, who resolves it: the worker
      * drains after each step, as it is kicked after each commit. `older` turns each step's publish
-     * row into the one-row-per-record rows of an older version before the drain.
+     * row into the one-row-per-record rows of an older version before the drain; `read back`
+     * empties the memory of what the step committed, so that the job reads its records back (as
+     * when another process wrote them). `reads`: the statements reading events or messages that
+     * the drains ran.
      */
-    async function script(name: string, older: boolean): Promise<{ id: string; afterEachStep: unknown[] }> {
+    async function script(name: string, mode: 'current' | 'older' | 'read back' = 'current'): Promise<{ id: string; afterEachStep: unknown[]; reads: string[] }> {
       const { id, headers } = await aCustomerConversation(name);
       const afterEachStep: unknown[] = [];
+      const reads: string[] = [];
       const settle = async (): Promise<void> => {
-        if (older) await asAnOlderVersionWrote(id);
-        await t.baton.outbox.drain();
+        if (mode === 'older') await asAnOlderVersionWrote(id);
+        if (mode === 'read back') await forgetPending(id);
+        reads.push(...(await readsOfRecords(() => t.baton.outbox.drain())));
         afterEachStep.push(await subscriberOutput(id));
       };
       await settle();
@@ -266,12 +308,12 @@ eachDialect('publishing conversations', (dialect) => {
         expect(response.statusCode).toBeLessThan(300);
         await settle();
       }
-      return { id, afterEachStep };
+      return { id, afterEachStep, reads };
     }
 
     it('gives the same frames and deliveries as one row per record, and still runs rows of the older kinds', async () => {
-      const { id: current, afterEachStep: currentSteps } = await script('Fatima', false);
-      const { id: older, afterEachStep: olderSteps } = await script('Fatima', true);
+      const { id: current, afterEachStep: currentSteps } = await script('Fatima');
+      const { id: older, afterEachStep: olderSteps } = await script('Fatima', 'older');
 
       expect((await publishRows(current)).every((row) => row.kind === CONVERSATION_PUBLISHED && row.status === 'done')).toBe(true);
       const olderRows = await publishRows(older);
@@ -316,8 +358,47 @@ eachDialect('publishing conversations', (dialect) => {
       expect(reordered).toEqual(inOrder);
     });
 
+    it('takes what this process committed from memory: no read of events or messages, the same output as reading them back', async () => {
+      const fromMemory = await script('Kofi');
+      const readBack = await script('Kofi', 'read back');
+      expect(fromMemory.reads).toEqual([]);
+      // The other run did read them back.
+      expect(readBack.reads.some((text) => text.includes('"conversation_events"'))).toBe(true);
+      expect(readBack.reads.some((text) => text.includes('"messages"'))).toBe(true);
+      // Byte for byte (ids named): every frame's data and every delivery's payload, step by step.
+      const last = fromMemory.afterEachStep[fromMemory.afterEachStep.length - 1] as { frames: string[]; deliveries: string[] };
+      expect(last.frames.some((frame) => frame.startsWith('handoff.completed'))).toBe(true);
+      expect(last.deliveries.some((delivery) => delivery.startsWith('deliver.webhook') && delivery.includes('"type":"handoff.completed"'))).toBe(true);
+      expect(readBack.afterEachStep).toEqual(fromMemory.afterEachStep);
+    });
+
+    it('reads a range back when part of it is no longer in memory', async () => {
+      const run = async (name: string, hole: boolean): Promise<{ frames: unknown[]; reads: string[] }> => {
+        const { id } = await aCustomerConversation(name);
+        await t.baton.outbox.drain();
+        const before = await lastSeqs(id);
+        await withTransaction(t.baton.ctx.database, async (trx) => {
+          for (const body of ['one', 'two', 'three']) await appendMessage(trx, { conversationId: id, author: 'system', body, now: t.clock.now() });
+          await appendEvent(trx, { conversationId: id, type: 'conversation.updated', actor: 'system', data: { priority: 'high' }, now: t.clock.now() });
+        });
+        // As when it was forgotten (the oldest go first) or taken by an earlier run of the job.
+        if (hole) expect(takeCommitted(db(), 'messages', id, { from: before.messages + 2, to: before.messages + 2 })).toHaveLength(1);
+        const reads = await readsOfRecords(() => t.baton.outbox.drain());
+        expect((await publishRows(id)).every((row) => row.status === 'done')).toBe(true);
+        return { frames: (await subscriberOutput(id)).frames, reads };
+      };
+      const whole = await run('Ines', false);
+      const holed = await run('Ines', true);
+      expect(whole.reads).toEqual([]);
+      // The messages were read back (the events, all in memory, were not).
+      expect(holed.reads.length).toBeGreaterThanOrEqual(1);
+      expect(holed.reads.every((text) => text.includes('"messages"'))).toBe(true);
+      expect(holed.frames.some((frame) => String(frame).startsWith('message.created') && String(frame).includes('"body":"two"'))).toBe(true);
+      expect(holed.frames).toEqual(whole.frames);
+    });
+
     it('adds nothing when a publish job runs again (subscribers are idempotent)', async () => {
-      const { id } = await script('Olu', false);
+      const { id } = await script('Olu');
       const once = await subscriberOutput(id);
       const frameCount = async (): Promise<number> =>
         Number((await db().selectFrom('stream_events').select((eb) => eb.fn.countAll<number>().as('n')).where('conversation_id', '=', id).executeTakeFirstOrThrow()).n);

@@ -1,8 +1,9 @@
 import { PostgresAdapter, sql } from 'kysely';
 import type { Executor } from '../database.js';
 import { withTransaction } from '../database.js';
-import { fromJsonOr, toJson } from '../json.js';
+import { fromJsonOr, isJsonExact, toJson } from '../json.js';
 import { preparedQuery } from '../prepared.js';
+import { keepWhenCommitted } from './committed-records.js';
 import { notePublished } from './publications.js';
 import { seqPage } from './seq-page.js';
 import type { HandoffTrace } from '../../contract/trace.js';
@@ -50,6 +51,7 @@ export interface NewEvent {
   readonly type: string;
   /** `user:<id>`, `contact:<id>`, `system`, `assistant` — or a bare user id. */
   readonly actor: string | null;
+  /** Not to be changed after the append: the record kept for the publish job holds it (committed-records.ts). */
   readonly data?: Readonly<Record<string, unknown>>;
   readonly now: number;
 }
@@ -108,6 +110,9 @@ export async function appendEvents(ex: Executor, inputs: readonly NewEvent[]): P
     // Rows one by one through one prepared statement; the records are built from what was
     // written (the data as given, not parsed back from its JSON: a handoff's trace is ~5 KB).
     const records: ConversationEventRecord[] = [];
+    // What the publish job will be handed instead of reading the rows back: exactly what that read
+    // would give, so the data as given only when its JSON gives it back unchanged.
+    const kept: ConversationEventRecord[] = [];
     for (const [i, input] of inputs.entries()) {
       const row: ConversationEventRow = {
         id: input.id ?? createId(),
@@ -122,13 +127,17 @@ export async function appendEvents(ex: Executor, inputs: readonly NewEvent[]): P
         created_at: input.now,
       };
       await insertEvent.run(trx, row);
-      records.push({ ...rowToEvent({ ...row, data: '{}' }), data: input.data ?? {} });
+      const data = input.data ?? {};
+      const record = { ...rowToEvent({ ...row, data: '{}' }), data };
+      records.push(record);
+      kept.push(isJsonExact(data) ? record : rowToEvent(row));
     }
     // Every event is in an outbox row too, in the same transaction: realtime, webhooks and
     // anything else that reacts to events hang off it, so no path that writes an event can forget
     // to notify (CW #15678: assignment notifications missing on some paths). One row per
     // conversation and transaction, covering all its events and messages (publications.ts).
     await notePublished(trx, { conversationId, record: 'event', fromSeq: firstSeq, seq: state.last_event_seq, now: first.now });
+    keepWhenCommitted(trx, 'events', kept);
     return records;
   });
 }

@@ -6,6 +6,7 @@ import { fromIntBool, fromJsonOr, toIntBool, toJson } from '../json.js';
 import type { MessageRow } from '../schema.js';
 import { enqueue } from './outbox.js';
 import { preparedQuery } from '../prepared.js';
+import { keepWhenCommitted } from './committed-records.js';
 import { notePublished } from './publications.js';
 import { seqPage } from './seq-page.js';
 import { createId } from '../../platform/runtime.js';
@@ -128,7 +129,10 @@ export async function appendMessage(ex: Executor, input: NewMessage): Promise<Me
         now: input.now,
       });
     }
-    return rowToMessage(row);
+    const record = rowToMessage(row);
+    // For the publish job, in place of reading the row back (committed-records.ts).
+    keepWhenCommitted(trx, 'messages', [record]);
+    return record;
   });
 }
 

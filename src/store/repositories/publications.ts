@@ -59,6 +59,8 @@ const widenPublication = preparedQuery((db, p: { payload: string; id: string }) 
  * commit, makes one transaction's seqs contiguous), so subscribers see each record once, as
  * with one row per record — an upper bound left by a rolled-back append at worst names a seq
  * that another transaction publishes too, which the subscribers' idempotency keys absorb.
+ * (The records themselves, kept for the publish job, enter memory only once committed:
+ * `onCommitted` in database.ts, committed-records.ts.)
  */
 export async function notePublished(
   trx: Executor,
