@@ -228,12 +228,21 @@ const RELEASE_SAVEPOINT = preparedQuery((db) => ({ compile: () => sql`release sa
 export async function inOptimisticSavepoint<T>(trx: Transaction<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
   if (!isSqlite(trx)) return inSavepoint(trx, fn);
   const before = await totalChanges(trx);
+  const own = trx.withPlugin(new OwnExecutor());
+  // Its work after commit (onCommitted) joins the transaction's when it succeeds, as a released
+  // savepoint's does; when it throws there is nothing of it to run.
+  const work = openCommittedWork(own);
+  let value: T;
   try {
-    return await fn(trx.withPlugin(new OwnExecutor()));
+    value = await fn(own);
   } catch (error) {
     if ((await totalChanges(trx)) === before) throw error;
     throw new WroteBeforeFailing(error);
+  } finally {
+    closeCommittedWork(own);
   }
+  committedWork.get(trx)?.push(...work);
+  return value;
 }
 
 /** A logical transaction threw after writing, without a savepoint: roll back the whole transaction and run again with savepoints. */
@@ -354,7 +363,7 @@ class GroupCommit {
     const failure: { wrote: { readonly unit: Unit; readonly error: unknown } | null } = { wrote: null };
     const outcomes: Outcome[] = [];
     try {
-      await this.#db.transaction().execute(async (trx) => {
+      await committing(this.#db, async (trx) => {
         for (const unit of units) {
           try {
             outcomes.push({ ok: true, value: await inOptimisticSavepoint(trx, unit.fn) });
@@ -374,15 +383,16 @@ class GroupCommit {
         return;
       }
       failed.unit.reject(failed.error);
-      await this.#commitInSavepoints(units.filter((unit) => unit !== failed.unit));
+      // Counted with the group it came in (commitStats), as a unit rolled back to its savepoint is.
+      if (await this.#commitInSavepoints(units.filter((unit) => unit !== failed.unit))) this.#transactions += 1;
       return;
     }
     this.#settle(units, outcomes);
   }
 
-  /** One transaction, each unit in a savepoint: one that throws is rolled back alone. */
-  async #commitInSavepoints(units: readonly Unit[]): Promise<void> {
-    if (units.length === 0) return;
+  /** One transaction, each unit in a savepoint: one that throws is rolled back alone. Whether it committed. */
+  async #commitInSavepoints(units: readonly Unit[]): Promise<boolean> {
+    if (units.length === 0) return false;
     const outcomes: Outcome[] = [];
     try {
       await committing(this.#db, async (trx) => {
@@ -397,9 +407,10 @@ class GroupCommit {
       });
     } catch (error) {
       for (const unit of units) unit.reject(error);
-      return;
+      return false;
     }
     this.#settle(units, outcomes);
+    return true;
   }
 
   #settle(units: readonly Unit[], outcomes: readonly Outcome[]): void {

@@ -202,6 +202,25 @@ eachDialect('onCommitted', (dialect) => {
       expect(Object.fromEntries(heardAt)).toEqual({ a: ['a', 'c'], c: ['a', 'c'] });
     });
 
+    it('runs each piece of work once when the group runs without savepoints, or runs again after a failure', async () => {
+      const runs = new Map<string, number>();
+      const unit = (k: string, fail: 'no' | 'before writing' | 'after writing') =>
+        withTransaction(database, async (trx) => {
+          onCommitted(trx, () => runs.set(k, (runs.get(k) ?? 0) + 1));
+          if (fail === 'before writing') throw new Error(`refused ${k}`);
+          await sql`insert into t (k) values (${k})`.execute(trx);
+          if (fail === 'after writing') throw new Error(`failed ${k}`);
+        });
+      // b refuses without writing: nothing to undo, one run of the group.
+      expect((await Promise.allSettled([unit('a', 'no'), unit('b', 'before writing'), unit('c', 'no')])).map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(Object.fromEntries(runs)).toEqual({ a: 1, c: 1 });
+      runs.clear();
+      // e fails after writing: the group is rolled back and d, f run again in savepoints; the
+      // work of the rolled-back first run is dropped with it.
+      expect((await Promise.allSettled([unit('d', 'no'), unit('e', 'after writing'), unit('f', 'no')])).map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(Object.fromEntries(runs)).toEqual({ d: 1, f: 1 });
+    });
+
     it('runs no caller\'s work when the shared COMMIT fails', async () => {
       await sql`create table parent (id text primary key)`.execute(database.db);
       await sql`create table child (id text primary key, parent text references parent(id) deferrable initially deferred)`.execute(database.db);
