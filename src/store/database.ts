@@ -12,6 +12,7 @@ import type {
   RootOperationNode,
   SelectQueryNode,
   SqliteDialectConfig,
+  SqliteStatement,
   Transaction,
   UnknownRow,
 } from 'kysely';
@@ -28,6 +29,7 @@ import {
 import pg from 'pg';
 import { migrateToLatest } from './migrate.js';
 import { preparedQuery, registerSqliteConnection } from './prepared.js';
+import { rowReader } from './sqlite-rows.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -440,12 +442,12 @@ const STATEMENT_CACHE_SIZE = 1_000;
  * itself after a schema change (migrations). Oldest-first eviction bounds the cache.
  */
 function cachingStatements(sqlite: SqliteDatabase.Database): SqliteDialectConfig['database'] {
-  const cache = new Map<string, SqliteDatabase.Statement>();
+  const cache = new Map<string, SqliteStatement>();
   return {
     prepare(sql: string) {
       let statement = cache.get(sql);
       if (statement === undefined) {
-        statement = sqlite.prepare(sql);
+        statement = forKysely(sqlite.prepare(sql));
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
         cache.set(sql, statement);
       }
@@ -455,6 +457,17 @@ function cachingStatements(sqlite: SqliteDatabase.Database): SqliteDialectConfig
       cache.clear();
       sqlite.close();
     },
+  };
+}
+
+/** What Kysely's driver calls on a statement, with rows built by `rowReader` (sqlite-rows.ts). */
+function forKysely(statement: SqliteDatabase.Statement): SqliteStatement {
+  return {
+    reader: statement.reader,
+    all: (parameters: ReadonlyArray<unknown>) => (statement.reader ? rowReader(statement).all(parameters) : statement.all(parameters)),
+    run: (parameters: ReadonlyArray<unknown>) => statement.run(parameters),
+    // Streaming (Kysely's `stream()`, unused here) reads row by row: better-sqlite3's own objects.
+    iterate: (parameters: ReadonlyArray<unknown>) => (statement.reader ? rowReader(statement).all(parameters)[Symbol.iterator]() : statement.iterate(parameters)),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Compilable, CompiledQuery, DialectAdapter } from 'kysely';
 import { CompiledQuery as RawCompiledQuery } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
 import type { Executor } from './database.js';
+import { rowReader } from './sqlite-rows.js';
 
 /**
  * Queries built and compiled once, run many times with new values — the statements a handoff
@@ -99,7 +100,7 @@ export function preparedQuery<P extends Record<string, unknown>, R>(build: (db: 
     const values = bind(compiled, params);
     const statement = direct(ex, adapter, compiled);
     if (statement !== null) {
-      if (statement.reader) return statement.all(values) as R[];
+      if (statement.reader) return rowReader(statement).all(values) as R[];
       statement.run(values);
       return [];
     }
