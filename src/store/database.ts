@@ -178,28 +178,47 @@ export async function inSavepoint<T>(trx: Transaction<DB>, fn: (trx: Transaction
   // One name for all: ROLLBACK TO and RELEASE act on the innermost savepoint of that name (SQLite
   // and PostgreSQL), so nesting works, and the statements stay the same text (prepared once).
   await SAVEPOINT.run(trx, {});
+  return onOwnExecutor(trx, fn, {
+    async failed(error) {
+      try {
+        await ROLLBACK_TO_SAVEPOINT.run(trx, {});
+        await RELEASE_SAVEPOINT.run(trx, {});
+      } catch (lost) {
+        throw new SavepointLost(lost);
+      }
+      throw error;
+    },
+    async succeeded() {
+      await RELEASE_SAVEPOINT.run(trx, {});
+    },
+  });
+}
+
+/**
+ * `fn` on an executor of its own, with a list of after-commit work of its own (`onCommitted`):
+ * when `fn` throws, `failed` decides what is thrown and the work is dropped (it describes writes
+ * that are gone or were never made); when it resolves and `succeeded` does, the work joins
+ * `trx`'s — it now stands or falls with the enclosing transaction.
+ */
+async function onOwnExecutor<T>(
+  trx: Transaction<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
+  settle: { failed(error: unknown): Promise<never>; succeeded(): Promise<void> },
+): Promise<T> {
   const own = trx.withPlugin(new OwnExecutor());
   const work = openCommittedWork(own);
   let value: T;
   try {
     value = await fn(own);
   } catch (error) {
-    // Rolled back: what it asked to run after commit describes writes that are gone.
     closeCommittedWork(own);
-    try {
-      await ROLLBACK_TO_SAVEPOINT.run(trx, {});
-      await RELEASE_SAVEPOINT.run(trx, {});
-    } catch (lost) {
-      throw new SavepointLost(lost);
-    }
-    throw error;
+    return settle.failed(error);
   }
   try {
-    await RELEASE_SAVEPOINT.run(trx, {});
+    await settle.succeeded();
   } finally {
     closeCommittedWork(own);
   }
-  // Released: its writes now stand or fall with the enclosing transaction, and so does its work.
   committedWork.get(trx)?.push(...work);
   return value;
 }
@@ -230,21 +249,13 @@ const RELEASE_SAVEPOINT = preparedQuery((db) => ({ compile: () => sql`release sa
 export async function inOptimisticSavepoint<T>(trx: Transaction<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
   if (!isSqlite(trx)) return inSavepoint(trx, fn);
   const before = await totalChanges(trx);
-  const own = trx.withPlugin(new OwnExecutor());
-  // Its work after commit (onCommitted) joins the transaction's when it succeeds, as a released
-  // savepoint's does; when it throws there is nothing of it to run.
-  const work = openCommittedWork(own);
-  let value: T;
-  try {
-    value = await fn(own);
-  } catch (error) {
-    if ((await totalChanges(trx)) === before) throw error;
-    throw new WroteBeforeFailing(error);
-  } finally {
-    closeCommittedWork(own);
-  }
-  committedWork.get(trx)?.push(...work);
-  return value;
+  return onOwnExecutor(trx, fn, {
+    async failed(error) {
+      if ((await totalChanges(trx)) === before) throw error;
+      throw new WroteBeforeFailing(error);
+    },
+    async succeeded() {},
+  });
 }
 
 /** A logical transaction threw after writing, without a savepoint: roll back the whole transaction and run again with savepoints. */

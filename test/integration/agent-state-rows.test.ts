@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, withTransaction, type Database } from '../../src/store/database.js';
 import { agentStateRowsStats, applyChanges, readAgentStateRows, readTables, type AgentStateRows } from '../../src/store/repositories/agent-state-rows.js';
 import { setUserStatus } from '../../src/store/repositories/users.js';
+import { describeAgentStateRows } from '../support/describe-agent-state-rows.js';
 
 let dir: string;
 let file: string;
@@ -22,17 +23,9 @@ async function openStore(): Promise<Database> {
   return database;
 }
 
-/** Rows as text, users in order, without users with nothing stored (they read as no row). */
-function describeRows(rows: AgentStateRows): string {
-  return [...rows]
-    .filter(([, row]) => row.status !== null || row.lastAssignedAt !== null || Object.keys(row.load).length > 0)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([user, row]) => `${user}:${row.status ?? '-'}:${row.lastAssignedAt ?? '-'}:${Object.entries(row.load).sort().map(([k, v]) => `${k}=${v}`).join(',')}`)
-    .join(' ');
-}
 
 async function expectKeptEqualsTables(database: Database): Promise<void> {
-  expect(describeRows(await readAgentStateRows(database.db))).toBe(describeRows(await readTables(database.db)));
+  expect(describeAgentStateRows(await readAgentStateRows(database.db))).toBe(describeAgentStateRows(await readTables(database.db)));
 }
 
 beforeEach(() => {
@@ -114,10 +107,10 @@ describe('agent states kept in memory (SQLite)', () => {
       { kind: 'load', userId: 'u2', channelType: 'api', open: 2 },
       { kind: 'assigned', userId: 'u2', at: 9 },
     ]);
-    expect(describeRows(once)).toBe('u1:available:5: u2:-:9:api=2');
-    expect(describeRows(applyChanges(once, [{ kind: 'load', userId: 'u2', channelType: 'api', open: 2 }]))).toBe(describeRows(once));
+    expect(describeAgentStateRows(once)).toBe('u1:available:5: u2:-:9:api=2');
+    expect(describeAgentStateRows(applyChanges(once, [{ kind: 'load', userId: 'u2', channelType: 'api', open: 2 }]))).toBe(describeAgentStateRows(once));
     // The rows given are left as they were.
-    expect(describeRows(start)).toBe('u1:available:5:chat=1');
+    expect(describeAgentStateRows(start)).toBe('u1:available:5:chat=1');
     expect(Object.isFrozen(once.get('u2')?.load)).toBe(true);
   });
 });

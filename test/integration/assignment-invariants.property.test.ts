@@ -13,7 +13,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAgentStateRows, readTables, type AgentStateRows } from '../../src/store/repositories/agent-state-rows.js';
+import { readAgentStateRows, readTables } from '../../src/store/repositories/agent-state-rows.js';
+import { describeAgentStateRows } from '../support/describe-agent-state-rows.js';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 const AGENTS = ['a1', 'a2', 'a3', 'a4'] as const;
@@ -153,20 +154,12 @@ async function counterProblems(t: TestApp): Promise<string[]> {
   // Routing's view of the agents (on SQLite kept in memory and derived by each writer,
   // agent-state-rows.ts) equals the tables.
   const db = t.baton.ctx.database.db;
-  const seen = describeRows(await readAgentStateRows(db));
-  const stored = describeRows(await readTables(db));
+  const seen = describeAgentStateRows(await readAgentStateRows(db));
+  const stored = describeAgentStateRows(await readTables(db));
   if (seen !== stored) problems.push(`routing sees ${seen}, the tables say ${stored}`);
   return problems;
 }
 
-/** Rows as text, users in order, a user with nothing stored left out (it reads as no row). */
-function describeRows(rows: AgentStateRows): string {
-  return [...rows]
-    .filter(([, row]) => row.status !== null || row.lastAssignedAt !== null || Object.keys(row.load).length > 0)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([user, row]) => `${user}:${row.status ?? '-'}:${row.lastAssignedAt ?? '-'}:${Object.entries(row.load).sort().map(([k, v]) => `${k}=${v}`).join(',')}`)
-    .join(' ');
-}
 
 function capOf(agent: string, channelType: string): number {
   return CAPS[agent as Agent][channelType as ChannelType];

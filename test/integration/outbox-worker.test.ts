@@ -23,28 +23,36 @@ eachDialect('outbox worker batches', (dialect) => {
     await test.drop();
   });
 
-  it('commits the good jobs of a batch once and retries only the one that threw', async () => {
-    const clock = manualClock(T0);
-    const runs = new Map<string, number>();
-    const done: string[] = [];
+  /**
+   * Rows a, b, c of a probe job that inserts its key into `probe`, counting its runs in `runs`;
+   * b throws, before or after its insert. Returns a worker for them.
+   */
+  async function probeBatch(runs: Map<string, number>, bFails: 'before writing' | 'after writing', onDone?: (key: string) => void) {
     const job = defineJob({
       kind: 'test.probe',
       payload: z.object({ key: z.string(), fail: z.boolean() }),
       retry: { attempts: 3, backoffMs: 1_000 },
       async run(trx, payload) {
         runs.set(payload.key, (runs.get(payload.key) ?? 0) + 1);
-        // The write happens before the throw: a rolled-back batch must not keep it.
+        if (payload.fail && bFails === 'before writing') throw new Error(`${payload.key} refused`);
         await sql`insert into probe (key) values (${payload.key})`.execute(trx);
         if (payload.fail) throw new Error(`${payload.key} refused`);
       },
-      onDone: (item) => done.push(item.idempotencyKey),
+      ...(onDone === undefined ? {} : { onDone: (item: { idempotencyKey: string }) => onDone(item.idempotencyKey) }),
     });
     await withTransaction(test.database, async (trx) => {
       for (const [key, fail] of [['a', false], ['b', true], ['c', false]] as const) {
         await enqueue(trx, { kind: 'test.probe', idempotencyKey: key, payload: { key, fail }, now: T0 });
       }
     });
-    const worker = createOutboxWorker({ database: test.database, clock, jobs: [job] });
+    return createOutboxWorker({ database: test.database, clock: manualClock(T0), jobs: [job] });
+  }
+
+  it('commits the good jobs of a batch once and retries only the one that threw', async () => {
+    const runs = new Map<string, number>();
+    const done: string[] = [];
+    // The write happens before the throw: a rolled-back batch must not keep it.
+    const worker = await probeBatch(runs, 'after writing', (key) => done.push(key));
 
     expect(await worker.drain()).toBe(3);
 
@@ -67,24 +75,8 @@ eachDialect('outbox worker batches', (dialect) => {
   });
 
   it('does not run a batch again for a job that threw before writing anything', async () => {
-    const clock = manualClock(T0);
     const runs = new Map<string, number>();
-    const job = defineJob({
-      kind: 'test.probe',
-      payload: z.object({ key: z.string(), fail: z.boolean() }),
-      retry: { attempts: 3, backoffMs: 1_000 },
-      async run(trx, payload) {
-        runs.set(payload.key, (runs.get(payload.key) ?? 0) + 1);
-        if (payload.fail) throw new Error(`${payload.key} refused`);
-        await sql`insert into probe (key) values (${payload.key})`.execute(trx);
-      },
-    });
-    await withTransaction(test.database, async (trx) => {
-      for (const [key, fail] of [['a', false], ['b', true], ['c', false]] as const) {
-        await enqueue(trx, { kind: 'test.probe', idempotencyKey: key, payload: { key, fail }, now: T0 });
-      }
-    });
-    const worker = createOutboxWorker({ database: test.database, clock, jobs: [job] });
+    const worker = await probeBatch(runs, 'before writing');
 
     expect(await worker.drain()).toBe(3);
 
