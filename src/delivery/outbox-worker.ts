@@ -217,19 +217,11 @@ export function createOutboxWorker(options: {
         }
         try {
           if (again?.itemId === item.id) throw again.cause;
-          if (again === null) {
-            try {
-              await inOptimisticSavepoint(trx, (own) => job.run(own, parsed.data, item, now));
-            } catch (error) {
-              if (error instanceof WroteBeforeFailing) throw new FailedAfterWriting(item.id, error.cause);
-              throw error;
-            }
-          } else {
-            await inSavepoint(trx, (own) => job.run(own, parsed.data, item, now));
-          }
+          await (again === null ? inOptimisticSavepoint : inSavepoint)(trx, (own) => job.run(own, parsed.data, item, now));
           succeeded.push({ item, job });
         } catch (error) {
-          if (error instanceof SavepointLost || error instanceof FailedAfterWriting) throw error;
+          if (error instanceof WroteBeforeFailing) throw new FailedAfterWriting(item.id, error.cause);
+          if (error instanceof SavepointLost) throw error;
           await failTaken(trx, { item, error: error instanceof Error ? error.message : String(error), now, retry: job.retry, permanent: error instanceof PermanentDeliveryError });
         }
       }

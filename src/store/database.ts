@@ -373,14 +373,31 @@ class GroupCommit {
     // First without savepoints (inOptimisticSavepoint); when one of them throws after writing,
     // the whole transaction is rolled back, that one is rejected with its error, and the others
     // run again, each in a savepoint. Either way each sees exactly the writes of those before it.
+    const failed = await this.#commitGroup(units, inOptimisticSavepoint, units.length);
+    if (failed === null) return;
+    failed.unit.reject(failed.error);
+    const rest = units.filter((unit) => unit !== failed.unit);
+    // The failed one is counted with the group it came in (commitStats), as a unit rolled back to
+    // its savepoint is.
+    if (rest.length > 0) await this.#commitGroup(rest, inSavepoint, units.length);
+  }
+
+  /**
+   * One SQLite transaction running `units` one after another, each through `step`, then settled
+   * (`counted` logical transactions in the stats). When a unit throws after writing outside a
+   * savepoint (`WroteBeforeFailing`), the transaction is rolled back, nothing is settled, and that
+   * unit and its error are returned for the caller to run the rest again.
+   */
+  async #commitGroup(units: readonly Unit[], step: typeof inSavepoint, counted: number): Promise<{ readonly unit: Unit; readonly error: unknown } | null> {
     const failure: { wrote: { readonly unit: Unit; readonly error: unknown } | null } = { wrote: null };
     const outcomes: Outcome[] = [];
     try {
       await committing(this.#db, async (trx) => {
         for (const unit of units) {
           try {
-            outcomes.push({ ok: true, value: await inOptimisticSavepoint(trx, unit.fn) });
+            outcomes.push({ ok: true, value: await step(trx, unit.fn) });
           } catch (error) {
+            if (error instanceof SavepointLost) throw error.cause;
             if (error instanceof WroteBeforeFailing) {
               failure.wrote = { unit, error: error.cause };
               throw error;
@@ -390,45 +407,17 @@ class GroupCommit {
         }
       });
     } catch (error) {
-      const failed = failure.wrote;
-      if (failed === null) {
-        for (const unit of units) unit.reject(error);
-        return;
-      }
-      failed.unit.reject(failed.error);
-      // Counted with the group it came in (commitStats), as a unit rolled back to its savepoint is.
-      if (await this.#commitInSavepoints(units.filter((unit) => unit !== failed.unit))) this.#transactions += 1;
-      return;
-    }
-    this.#settle(units, outcomes);
-  }
-
-  /** One transaction, each unit in a savepoint: one that throws is rolled back alone. Whether it committed. */
-  async #commitInSavepoints(units: readonly Unit[]): Promise<boolean> {
-    if (units.length === 0) return false;
-    const outcomes: Outcome[] = [];
-    try {
-      await committing(this.#db, async (trx) => {
-        for (const unit of units) {
-          try {
-            outcomes.push({ ok: true, value: await inSavepoint(trx, unit.fn) });
-          } catch (error) {
-            if (error instanceof SavepointLost) throw error.cause;
-            outcomes.push({ ok: false, error });
-          }
-        }
-      });
-    } catch (error) {
+      if (failure.wrote !== null) return failure.wrote;
       for (const unit of units) unit.reject(error);
-      return false;
+      return null;
     }
-    this.#settle(units, outcomes);
-    return true;
+    this.#settle(units, outcomes, counted);
+    return null;
   }
 
-  #settle(units: readonly Unit[], outcomes: readonly Outcome[]): void {
+  #settle(units: readonly Unit[], outcomes: readonly Outcome[], counted: number): void {
     this.#commits += 1;
-    this.#transactions += units.length;
+    this.#transactions += counted;
     units.forEach((unit, i) => {
       const outcome = outcomes[i];
       if (outcome === undefined) unit.reject(new Error('group commit lost a transaction\'s outcome'));

@@ -47,7 +47,7 @@ export async function loadAgentStates(
     states.set(userId, {
       userId,
       status: (row?.status ?? initialStatus(userId)) as Availability,
-      load: row === undefined ? {} : (row.load),
+      load: row?.load ?? {},
       lastAssignedAt: row?.lastAssignedAt ?? null,
     });
   }
