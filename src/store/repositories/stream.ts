@@ -223,10 +223,18 @@ const upsertStreamCursor = preparedQuery(
 );
 
 /** Only the queue position (a conversation whose place moved because another one left or joined). */
-export async function saveQueuePosition(ex: Executor, conversationId: string, position: number | null, now: number): Promise<void> {
-  await ex
+/**
+ * Prepared: a claim in a long line tells ~1 place in 10 behind it of its new block of positions
+ * (realtime-stream.ts `worthTelling`), each through this upsert — ~100 per claim in a line of
+ * 1,000, where building and compiling it through Kysely was ~7% of a claim's CPU.
+ */
+const upsertQueuePosition = preparedQuery((db, p: { conversationId: string; position: number | null; now: number }) =>
+  db
     .insertInto('stream_cursors')
-    .values({ conversation_id: conversationId, last_event_seq: 0, last_message_seq: 0, status: null, queue_position: position, updated_at: now })
-    .onConflict((oc) => oc.column('conversation_id').doUpdateSet({ queue_position: position, updated_at: now }))
-    .execute();
+    .values({ conversation_id: p.conversationId, last_event_seq: 0, last_message_seq: 0, status: null, queue_position: p.position, updated_at: p.now })
+    .onConflict((oc) => oc.column('conversation_id').doUpdateSet({ queue_position: p.position, updated_at: p.now })),
+);
+
+export async function saveQueuePosition(ex: Executor, conversationId: string, position: number | null, now: number): Promise<void> {
+  await upsertQueuePosition.run(ex, { conversationId, position, now });
 }
