@@ -145,6 +145,10 @@ export async function applyHandoff(
         // The human clock starts at each handoff (CW #8477, PR #12058).
         firstHumanResponseAt: null,
         turnsWithoutProgress: 0,
+        // What the customer is told, kept beside the trace for the realtime publisher, which asks
+        // it of every customer whose place in a line moves.
+        promisedWaitSeconds: trace.expectedWaitSeconds,
+        promisedAtPosition: trace.queuePosition,
       },
       eventData: { trigger: trace.trigger, rule: trace.rule, ruleVersion: trace.ruleVersion },
     });

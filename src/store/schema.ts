@@ -156,6 +156,9 @@ export interface ConversationTable {
   resolved_at: EpochMs | null;
   csat_score: number | null;
   csat_comment: string | null;
+  /** What the latest handoff told the customer: the expected wait (s) and the place in line. */
+  promised_wait_seconds: number | null;
+  promised_at_position: number | null;
 }
 
 export interface MessageTable {

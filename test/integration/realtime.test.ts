@@ -220,6 +220,11 @@ eachDialect('realtime', (dialect) => {
         // The second customer moved up.
         await secondSocket.waitFor(() => positions(secondSocket).at(-1) === 1, 'moved up to 1');
         expect(positions(secondSocket)).toEqual([2, 1]);
+        // Its wait is the one its handoff promised, scaled to the new place.
+        const promised = (await t.request({ method: 'GET', url: `/api/conversations/${b}`, headers: olu })).data.handoff;
+        expect(promised).toMatchObject({ queuePosition: 2, expectedWaitSeconds: expect.any(Number) });
+        const waits = secondSocket.stored().filter((f) => f.type === 'queue.position').map((f) => f.data.expectedWaitSeconds);
+        expect(waits.at(-1)).toBe(Math.round((promised.expectedWaitSeconds as number) / 2));
 
         const text = JSON.stringify(firstSocket.frames);
         expect(text).not.toContain('VIP, be nice');

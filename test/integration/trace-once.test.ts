@@ -7,7 +7,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { latestHandoffPromises, latestHandoffTrace, latestHandoffTraces } from '../../src/store/repositories/events.js';
+import { latestHandoffPromises } from '../../src/store/repositories/conversations.js';
+import { latestHandoffTrace, latestHandoffTraces } from '../../src/store/repositories/events.js';
 import { eachDialect, openTestDatabaseAt, type TestDatabase } from '../support/test-app.js';
 
 const BEFORE = '2026-11-29-team-waiting';

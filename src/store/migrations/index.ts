@@ -12,6 +12,7 @@ import * as teamWaiting from './2026-11-29-team-waiting.js';
 import * as traceOnce from './2026-11-30-trace-once.js';
 import * as waitingLineIndex from './2026-12-01-waiting-line-index.js';
 import * as agentStatesHead from './2026-12-02-agent-states-head.js';
+import * as handoffPromise from './2026-12-03-handoff-promise.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -32,4 +33,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-11-30-trace-once': traceOnce,
   '2026-12-01-waiting-line-index': waitingLineIndex,
   '2026-12-02-agent-states-head': agentStatesHead,
+  '2026-12-03-handoff-promise': handoffPromise,
 };

@@ -171,6 +171,8 @@ const insertConversation = preparedQuery(
         resolved_at: null,
         csat_score: null,
         csat_comment: null,
+        promised_wait_seconds: null,
+        promised_at_position: null,
       })
       .returningAll(),
 );
@@ -386,6 +388,9 @@ export interface ConversationFieldsPatch {
   readonly lastActivityAt?: number;
   readonly csatScore?: number | null;
   readonly csatComment?: string | null;
+  /** Set by each handoff: what it told the customer (`expectedWaitSeconds`, `queuePosition` of its trace). */
+  readonly promisedWaitSeconds?: number | null;
+  readonly promisedAtPosition?: number | null;
 }
 
 /** The column values for a patch (also used by ./assignments.ts to write them in its one UPDATE). */
@@ -408,6 +413,8 @@ export function patchToColumns(patch: ConversationFieldsPatch): ConversationUpda
   if (patch.lastActivityAt !== undefined) set.last_activity_at = patch.lastActivityAt;
   if (patch.csatScore !== undefined) set.csat_score = patch.csatScore;
   if (patch.csatComment !== undefined) set.csat_comment = patch.csatComment;
+  if (patch.promisedWaitSeconds !== undefined) set.promised_wait_seconds = patch.promisedWaitSeconds;
+  if (patch.promisedAtPosition !== undefined) set.promised_at_position = patch.promisedAtPosition;
   return set;
 }
 
@@ -430,4 +437,37 @@ export async function updateConversation(
     .returningAll()
     .executeTakeFirst();
   return row === undefined ? null : rowToConversation(row);
+}
+
+// ── what the latest handoff promised ────────────────────────────────────────────────────────────
+
+export interface HandoffPromise {
+  readonly seconds: number | null;
+  readonly atPosition: number | null;
+}
+
+/**
+ * The promise of each conversation's latest handoff — the expected wait and place in line its
+ * customer was told — from the two columns the handoff's own UPDATE writes (migration
+ * 2026-12-03-handoff-promise). The realtime publisher asks this for every customer whose place
+ * moves in a line (~100 per claim in a line of 1,000); it took them out of each latest trace's
+ * JSON before (~9% of a claim's CPU). Conversations never handed off are absent.
+ */
+export async function latestHandoffPromises(ex: Executor, conversationIds: readonly string[]): Promise<Map<string, HandoffPromise>> {
+  const out = new Map<string, HandoffPromise>();
+  const unique = [...new Set(conversationIds)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await ex
+      .selectFrom('conversations')
+      .select(['id', 'promised_wait_seconds', 'promised_at_position'])
+      .where('id', 'in', unique.slice(i, i + 500))
+      .where('handed_off_at', 'is not', null)
+      .execute();
+    for (const row of rows) out.set(row.id, { seconds: numberOrNull(row.promised_wait_seconds), atPosition: numberOrNull(row.promised_at_position) });
+  }
+  return out;
+}
+
+function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }

@@ -1,4 +1,3 @@
-import { PostgresAdapter, sql } from 'kysely';
 import type { Executor } from '../database.js';
 import { withTransaction } from '../database.js';
 import { fromJsonOr, isJsonExact, toJson } from '../json.js';
@@ -187,37 +186,6 @@ function latestHandoffEvents(ex: Executor, conversationIds: readonly string[]) {
 }
 
 /** What a handoff promised the customer: the expected wait (seconds) at which queue position. */
-export interface HandoffPromise {
-  readonly seconds: number | null;
-  readonly atPosition: number | null;
-}
-
-/**
- * The promise of each conversation's latest handoff, without reading its trace: the two numbers
- * are taken out of the stored JSON by the database (SQLite json_extract, PostgreSQL jsonb). The
- * realtime publisher asks this for every customer whose place moves in a line; parsing whole
- * traces (candidates, evaluations) for it was ~9% of a claim's CPU in a line of 1,000.
- * Conversations never handed off are absent.
- */
-export async function latestHandoffPromises(ex: Executor, conversationIds: readonly string[]): Promise<Map<string, HandoffPromise>> {
-  const out = new Map<string, HandoffPromise>();
-  const unique = [...new Set(conversationIds)];
-  const pg = ex.getExecutor().adapter instanceof PostgresAdapter;
-  const field = (name: 'expectedWaitSeconds' | 'queuePosition') =>
-    pg ? sql<number | null>`(e.data::jsonb #>> ${`{trace,${name}}`})::float8` : sql<number | null>`json_extract(e.data, ${`$.trace.${name}`})`;
-  for (let i = 0; i < unique.length; i += 500) {
-    const rows = await latestHandoffEvents(ex, unique.slice(i, i + 500))
-      .select(['e.conversation_id', field('expectedWaitSeconds').as('seconds'), field('queuePosition').as('at_position')])
-      .execute();
-    for (const row of rows) out.set(row.conversation_id, { seconds: numberOrNull(row.seconds), atPosition: numberOrNull(row.at_position) });
-  }
-  return out;
-}
-
-function numberOrNull(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
 /** The latest handoff's trace of one conversation, or null before its first handoff. */
 export async function latestHandoffTrace(ex: Executor, conversationId: string): Promise<HandoffTrace | null> {
   return (await latestHandoffTraces(ex, [conversationId])).get(conversationId) ?? null;

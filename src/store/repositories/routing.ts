@@ -3,10 +3,8 @@ import type { Availability, ChannelType } from '../../contract/common.js';
 import type { AgentState, QueueStats } from '../../core/model.js';
 import type { Executor } from '../database.js';
 import { preparedQuery } from '../prepared.js';
-import type { ConversationRecord } from './conversations.js';
-import { rowToConversation } from './conversations.js';
+import { latestHandoffPromises, rowToConversation, type ConversationRecord, type HandoffPromise } from './conversations.js';
 import { readAgentStateRows } from './agent-state-rows.js';
-import { latestHandoffPromises, type HandoffPromise } from './events.js';
 
 /**
  * The live state the router decides on: agents' status and open load, queue statistics, and
