@@ -441,6 +441,7 @@ export async function updateConversation(
 
 // ── what the latest handoff promised ────────────────────────────────────────────────────────────
 
+/** What a handoff promised the customer: the expected wait (seconds) at which queue position. */
 export interface HandoffPromise {
   readonly seconds: number | null;
   readonly atPosition: number | null;

@@ -185,7 +185,6 @@ function latestHandoffEvents(ex: Executor, conversationIds: readonly string[]) {
     );
 }
 
-/** What a handoff promised the customer: the expected wait (seconds) at which queue position. */
 /** The latest handoff's trace of one conversation, or null before its first handoff. */
 export async function latestHandoffTrace(ex: Executor, conversationId: string): Promise<HandoffTrace | null> {
   return (await latestHandoffTraces(ex, [conversationId])).get(conversationId) ?? null;

@@ -222,7 +222,6 @@ const upsertStreamCursor = preparedQuery(
   },
 );
 
-/** Only the queue position (a conversation whose place moved because another one left or joined). */
 /**
  * Prepared: a claim in a long line tells ~1 place in 10 behind it of its new block of positions
  * (realtime-stream.ts `worthTelling`), each through this upsert — ~100 per claim in a line of
@@ -235,6 +234,7 @@ const upsertQueuePosition = preparedQuery((db, p: { conversationId: string; posi
     .onConflict((oc) => oc.column('conversation_id').doUpdateSet({ queue_position: p.position, updated_at: p.now })),
 );
 
+/** Only the queue position (a conversation whose place moved because another one left or joined). */
 export async function saveQueuePosition(ex: Executor, conversationId: string, position: number | null, now: number): Promise<void> {
   await upsertQueuePosition.run(ex, { conversationId, position, now });
 }
