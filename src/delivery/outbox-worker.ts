@@ -184,8 +184,9 @@ export function createOutboxWorker(options: {
    * "done" round trips per batch, one commit (shared with the requests' on SQLite, group commit).
    * Each job runs with an executor of its own, as if in a savepoint: one that throws is rolled
    * back alone and marked for retry (or dead-lettered) in the same transaction, and the others
-   * still commit. On SQLite the savepoint is only taken when needed (inOptimisticSavepoint): a
-   * job that throws after writing makes the whole batch run again, each job in a savepoint. A
+   * still commit. The savepoint is only taken when needed (inOptimisticSavepoint): a job that
+   * throws after writing (on PostgreSQL: that throws at all) makes the whole batch run again,
+   * each job in a savepoint. A
    * crash before the commit leaves every row as it was: at least once.
    */
   async function runDueTransactional(): Promise<number> {
