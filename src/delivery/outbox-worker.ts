@@ -186,8 +186,7 @@ export function createOutboxWorker(options: {
    * back alone and marked for retry (or dead-lettered) in the same transaction, and the others
    * still commit. The savepoint is only taken when needed (inOptimisticSavepoint): a job that
    * throws after writing (on PostgreSQL: that throws at all) makes the whole batch run again,
-   * each job in a savepoint. A
-   * crash before the commit leaves every row as it was: at least once.
+   * each job in a savepoint. A crash before the commit leaves every row as it was: at least once.
    */
   async function runDueTransactional(): Promise<number> {
     const now = options.clock.now();

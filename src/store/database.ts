@@ -231,7 +231,7 @@ const RELEASE_SAVEPOINT = preparedQuery((db) => ({ compile: () => sql`release sa
 /**
  * Like `inSavepoint`, without the savepoint when nothing has to be undone.
  *
- * A savepoint is not free there: while one is open, SQLite copies each page the transaction had
+ * On SQLite a savepoint is not free: while one is open, SQLite copies each page the transaction had
  * already changed into a statement journal before changing it again, and in a group commit every
  * logical transaction rewrites pages the ones before it changed (the tables' last leaves, index
  * roots). Per handoff that was ~80 pages copied, three SAVEPOINT/RELEASE pairs and ~13% of the
@@ -251,18 +251,11 @@ const RELEASE_SAVEPOINT = preparedQuery((db) => ({ compile: () => sql`release sa
  * rarely fail; SAVEPOINT and RELEASE were 4 of the worker's ~14 round trips per handoff.
  */
 export async function inOptimisticSavepoint<T>(trx: Transaction<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-  if (!isSqlite(trx)) {
-    return onOwnExecutor(trx, fn, {
-      async failed(error) {
-        throw new WroteBeforeFailing(error);
-      },
-      async succeeded() {},
-    });
-  }
-  const before = await totalChanges(trx);
+  // null: no way to tell (PostgreSQL), so every failure counts as one after writing.
+  const before = isSqlite(trx) ? await totalChanges(trx) : null;
   return onOwnExecutor(trx, fn, {
     async failed(error) {
-      if ((await totalChanges(trx)) === before) throw error;
+      if (before !== null && (await totalChanges(trx)) === before) throw error;
       throw new WroteBeforeFailing(error);
     },
     async succeeded() {},
@@ -478,7 +471,7 @@ function forKysely(statement: SqliteDatabase.Statement): SqliteStatement {
     all: (parameters: ReadonlyArray<unknown>) => (statement.reader ? rowReader(statement).all(parameters) : statement.all(parameters)),
     run: (parameters: ReadonlyArray<unknown>) => statement.run(parameters),
     // Streaming (Kysely's `stream()`, unused here) reads row by row: better-sqlite3's own objects.
-    iterate: (parameters: ReadonlyArray<unknown>) => (statement.reader ? rowReader(statement).all(parameters)[Symbol.iterator]() : statement.iterate(parameters)),
+    iterate: (parameters: ReadonlyArray<unknown>) => statement.iterate(parameters),
   };
 }
 
