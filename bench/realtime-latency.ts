@@ -34,8 +34,8 @@ import WebSocket from 'ws';
 import { parseConfigText } from '../src/config/parse-config-text.js';
 import { parseEnv } from '../src/platform/env.js';
 import { createBaton, type Baton } from '../src/server.js';
-import { applyConfig } from '../src/services/apply-config.js';
-import { createUserToken } from '../src/services/authenticate.js';
+import { applyConfig } from '../src/services/workspace/apply-validated-config.js';
+import { createUserToken } from '../src/services/auth/authenticate.js';
 import { apiDeskWorkspaceYaml, isMain, round, writeResult } from './lib.js';
 
 const AGENTS = 10;

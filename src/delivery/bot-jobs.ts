@@ -21,11 +21,11 @@ import { buildLlmRequest, HANDOFF_TOOL, triggerForHandoffReason } from '../core/
 import type { TranscriptLine } from '../core/assistant/assistant.js';
 import { parseDurationSeconds } from '../core/duration.js';
 import type { ServiceContext } from '../services/context.js';
-import { BOT_JOB_KINDS, BotJobPayload } from '../services/defer-to-assistant.js';
-import { handOffFromAssistant } from '../services/hand-off-from-assistant.js';
-import { appendAssistantMessage } from '../services/post-assistant-message.js';
-import { presentConversation } from '../services/present.js';
-import { presentMessages } from '../services/read-conversations.js';
+import { BOT_JOB_KINDS, BotJobPayload } from '../services/bots/defer-to-assistant.js';
+import { handOffFromAssistant } from '../services/handoff/hand-off-from-assistant.js';
+import { appendAssistantMessage } from '../services/conversations/post-assistant-message.js';
+import { presentConversation } from '../services/present/present-conversation.js';
+import { presentMessages } from '../services/conversations/read-conversations.js';
 import { withTransaction } from '../store/database.js';
 import { getContact } from '../store/repositories/contacts.js';
 import { getConversation } from '../store/repositories/conversations.js';

@@ -5,7 +5,7 @@
  * row, so a retry is the same activity and the bot ignores the second copy.
  */
 import { z } from 'zod';
-import { BOTFRAMEWORK_DELIVERY } from '../services/botframework-activities.js';
+import { BOTFRAMEWORK_DELIVERY } from '../services/bots/botframework-activities.js';
 import type { ServiceContext } from '../services/context.js';
 import { sendBotframeworkActivity } from './channels/botframework.js';
 import type { ExternalJob } from './outbox-worker.js';

@@ -17,8 +17,8 @@
 import { z } from 'zod';
 import type { WorkspaceConfig } from '../contract/config.js';
 import type { ServiceContext } from '../services/context.js';
-import { recipientsWanting } from '../services/notification-preferences.js';
-import { iso } from '../services/present.js';
+import { recipientsWanting } from '../services/people/notification-preferences.js';
+import { iso } from '../services/present/present-conversation.js';
 import type { Executor } from '../store/database.js';
 import { getContact } from '../store/repositories/contacts.js';
 import { getConversation } from '../store/repositories/conversations.js';

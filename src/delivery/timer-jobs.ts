@@ -8,10 +8,10 @@
  * handoff or a resolve does nothing. No cron flips state (RC #4898: cron jobs drifted).
  */
 import { z } from 'zod';
-import { breachSla } from '../services/breach-sla.js';
+import { breachSla } from '../services/handoff/breach-sla.js';
 import type { ServiceContext } from '../services/context.js';
-import { overflowQueue } from '../services/overflow-queue.js';
-import { remindDueTask } from '../services/remind-due-task.js';
+import { overflowQueue } from '../services/handoff/overflow-queue.js';
+import { remindDueTask } from '../services/tasks/remind-due-task.js';
 import { TASK_DUE_TIMER } from '../store/repositories/tasks.js';
 import { defineJob, type JobDefinition, type TransactionalJob } from './outbox-worker.js';
 

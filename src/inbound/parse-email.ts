@@ -7,7 +7,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import type { InboundEmailJson } from '../contract/email-api.js';
 import { normalizeMessageId, parseMessageIds } from '../core/email/threading.js';
 import { BatonError } from '../platform/errors.js';
-import type { InboundEmail } from '../services/receive-email.js';
+import type { InboundEmail } from '../services/email/receive-email.js';
 
 /** Longest HTML part converted to text (characters): a hostile 50 MB table must not pin the CPU. */
 const MAX_HTML_TO_TEXT = 2_000_000;

@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { BatonError } from '../platform/errors.js';
 import type { ServiceContext } from '../services/context.js';
-import { findEmailChannel, receiveEmail } from '../services/receive-email.js';
+import { findEmailChannel, receiveEmail } from '../services/email/receive-email.js';
 import { parseMimeEmail } from './parse-email.js';
 
 export interface SmtpListener {

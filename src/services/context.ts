@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../store/database.js';
 import type { Env } from '../platform/env.js';
 import type { Clock, CreateId } from '../platform/runtime.js';
-import type { WorkspaceCache } from './workspace-cache.js';
+import type { WorkspaceCache } from './workspace/workspace-cache.js';
 
 /**
  * What every use case is handed: the database, the clock, id generation, the environment and the

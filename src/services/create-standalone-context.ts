@@ -3,7 +3,7 @@ import type { Env } from '../platform/env.js';
 import { createId, systemClock, type Clock } from '../platform/runtime.js';
 import type { Database } from '../store/database.js';
 import type { ServiceContext } from './context.js';
-import { createWorkspaceCache } from './workspace-cache.js';
+import { createWorkspaceCache } from './workspace/workspace-cache.js';
 
 /**
  * A service context for a one-shot process (the `baton` CLI) on the same store as the server.

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AfterCommitWork } from '../../src/services/context.js';
-import { setUserStatus } from '../../src/services/set-user-status.js';
+import { setUserStatus } from '../../src/services/people/set-user-status.js';
 import { listAudit } from '../../src/store/repositories/audit.js';
 import { getUserState } from '../../src/store/repositories/users.js';
-import { createUserToken } from '../../src/services/authenticate.js';
+import { createUserToken } from '../../src/services/auth/authenticate.js';
 import { SESSION_COOKIE } from '../../src/http/app.js';
 import { eachDialect, startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 

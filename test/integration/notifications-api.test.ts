@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifyInApp, type InAppNotificationPayload } from '../../src/delivery/outbox-worker.js';
-import { createUserToken } from '../../src/services/authenticate.js';
+import { createUserToken } from '../../src/services/auth/authenticate.js';
 import { withTransaction } from '../../src/store/database.js';
 import { createNotification } from '../../src/store/repositories/notifications.js';
 import { claimDue, enqueue, getOutboxItemByKey } from '../../src/store/repositories/outbox.js';

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstStreamSeq, lastStreamSeq, readStream } from '../../src/store/repositories/stream.js';
-import { pruneRealtimeStream } from '../../src/services/prune-stream.js';
+import { pruneRealtimeStream } from '../../src/delivery/workers/stream-pruner.js';
 import { EXAMPLE_CONFIG, eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 interface Frame {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserToken } from '../../src/services/authenticate.js';
+import { createUserToken } from '../../src/services/auth/authenticate.js';
 import { listAudit } from '../../src/store/repositories/audit.js';
 import { createTask, type NewTask } from '../../src/store/repositories/tasks.js';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';

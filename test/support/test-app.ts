@@ -16,7 +16,7 @@ import { parseEnv } from '../../src/platform/env.js';
 import { manualClock, type Clock } from '../../src/platform/runtime.js';
 import { hashPassword } from '../../src/platform/secrets.js';
 import { createBaton, type Baton } from '../../src/server.js';
-import { applyConfig } from '../../src/services/apply-config.js';
+import { applyConfig } from '../../src/services/workspace/apply-validated-config.js';
 import { openDatabase, type Database, type Dialect } from '../../src/store/database.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import { setPasswordHash } from '../../src/store/repositories/users.js';
@@ -165,7 +165,7 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
     async tokenFor(userId) {
       let token = tokens.get(userId);
       if (token === undefined) {
-        const { createUserToken } = await import('../../src/services/authenticate.js');
+        const { createUserToken } = await import('../../src/services/auth/authenticate.js');
         const role = (await baton.ctx.workspace.current()).model.users.get(userId)?.role;
         token = (await createUserToken(baton.ctx, userId, { name: 'test', scopes: role === 'admin' ? ['read', 'write', 'admin'] : ['read', 'write'] }, 'test')).token;
         tokens.set(userId, token);

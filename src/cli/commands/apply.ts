@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { configFormatOf } from '../../config/read-config-file.js';
 import { BatonError } from '../../platform/errors.js';
-import { applyWorkspaceDocument } from '../../services/apply-workspace-document.js';
+import { applyWorkspaceDocument } from '../../services/workspace/apply-workspace-document.js';
 import { createStandaloneContext } from '../../services/create-standalone-context.js';
 import type { CliIo } from '../io.js';
 import { commandEnv, openCommandDatabase } from '../io.js';

@@ -1,7 +1,7 @@
 import { exportConfig } from '../../config/export-config.js';
 import type { WorkspaceConfig } from '../../contract/config.js';
 import { BatonError } from '../../platform/errors.js';
-import { readWorkspaceDocument } from '../../services/read-workspace-document.js';
+import { readWorkspaceDocument } from '../../services/workspace/read-workspace-document.js';
 import type { CliIo } from '../io.js';
 import { commandEnv, openCommandDatabase, parseArgs } from '../io.js';
 

@@ -12,8 +12,8 @@ import type { HandoffTrace } from '../../contract/trace.js';
 import { BatonError } from '../../platform/errors.js';
 import { createId, systemClock } from '../../platform/runtime.js';
 import type { ServiceContext } from '../../services/context.js';
-import { parseScenarioText, simulateScenario } from '../../services/simulate-scenario.js';
-import { createWorkspaceCache } from '../../services/workspace-cache.js';
+import { parseScenarioText, simulateScenario } from '../../services/rulesets/simulate-scenario.js';
+import { createWorkspaceCache } from '../../services/workspace/workspace-cache.js';
 import { commandEnv, openCommandDatabase, parseArgs, type CliIo } from '../io.js';
 
 const USAGE = 'usage: baton simulate <scenario.yaml> [--json]\n';

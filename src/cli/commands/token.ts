@@ -1,7 +1,7 @@
 import { CreateTokenInput } from '../../contract/api.js';
 import { flattenIssues } from '../../contract/issues.js';
 import { BatonError } from '../../platform/errors.js';
-import { createUserToken } from '../../services/authenticate.js';
+import { createUserToken } from '../../services/auth/authenticate.js';
 import { createStandaloneContext } from '../../services/create-standalone-context.js';
 import type { CliIo } from '../io.js';
 import { commandEnv, openCommandDatabase, parseArgs } from '../io.js';

@@ -5,7 +5,7 @@
  */
 import type { Principal } from '../../http/route.js';
 import type { ServiceContext } from '../../services/context.js';
-import { readConversation } from '../../services/read-conversations.js';
+import { readConversation } from '../../services/conversations/read-conversations.js';
 import { AGENTS, contactAudience } from './frames.js';
 import type { RealtimeHub } from './hub.js';
 

@@ -7,7 +7,7 @@
  * it is enqueued exactly once however often the job runs.
  */
 import type { ConversationStatus } from '../../contract/common.js';
-import { enqueueBotframeworkActivity, handoffStatusActivity, messageActivity, type BotframeworkAddress } from '../../services/botframework-activities.js';
+import { enqueueBotframeworkActivity, handoffStatusActivity, messageActivity, type BotframeworkAddress } from '../../services/bots/botframework-activities.js';
 import type { ServiceContext } from '../../services/context.js';
 import { getBotframeworkLink, type BotframeworkLinkRecord } from '../../store/repositories/botframework-conversations.js';
 import type { Subscriber } from './subscriber.js';

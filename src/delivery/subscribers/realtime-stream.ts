@@ -19,8 +19,8 @@
  */
 import type { Message } from '../../contract/api.js';
 import type { ServiceContext } from '../../services/context.js';
-import { presentNotification } from '../../services/present-notification.js';
-import { presentMessages } from '../../services/read-conversations.js';
+import { presentNotification } from '../../services/present/present-notification.js';
+import { presentMessages } from '../../services/conversations/read-conversations.js';
 import type { Executor } from '../../store/database.js';
 import { getContact } from '../../store/repositories/contacts.js';
 import { getConversation, type ConversationRecord } from '../../store/repositories/conversations.js';

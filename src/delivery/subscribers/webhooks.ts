@@ -6,9 +6,9 @@
  * sent account webhooks once, without retry; here every one is a durable, retried row).
  */
 import type { ServiceContext } from '../../services/context.js';
-import type { LoadedWorkspace } from '../../services/workspace-cache.js';
+import type { LoadedWorkspace } from '../../services/workspace/workspace-cache.js';
 import type { Executor } from '../../store/database.js';
-import { iso } from '../../services/present.js';
+import { iso } from '../../services/present/present-conversation.js';
 import { enqueueWebhookDeliveries, webhooksFor } from '../notification-jobs.js';
 import type { Subscriber } from './subscriber.js';
 

@@ -1,6 +1,6 @@
 import { AuditList, AuditListQuery } from '../../contract/admin-api.js';
 import { BatonError } from '../../platform/errors.js';
-import { presentAuditEntry } from '../../services/present-admin.js';
+import { presentAuditEntry } from '../../services/present/present-admin.js';
 import { listAudit } from '../../store/repositories/audit.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';

@@ -6,7 +6,7 @@
  * Framework": Microsoft's JWTs cannot be verified offline).
  */
 import { BotActivity, BotChannelParams, BotframeworkAnswer } from '../../contract/bots-api.js';
-import { receiveBotframeworkActivity } from '../../services/receive-botframework-activity.js';
+import { receiveBotframeworkActivity } from '../../services/bots/receive-botframework-activity.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 

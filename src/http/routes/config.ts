@@ -3,9 +3,9 @@ import { ConfigApplyOutcome, PutConfigQuery, WorkspaceDocumentInput } from '../.
 import { WorkspaceDocument } from '../../contract/api.js';
 import type { WorkspaceConfig } from '../../contract/config.js';
 import { BatonError } from '../../platform/errors.js';
-import { applyWorkspaceDocument } from '../../services/apply-workspace-document.js';
-import { actorOf } from '../../services/authenticate.js';
-import { readWorkspaceDocument } from '../../services/read-workspace-document.js';
+import { applyWorkspaceDocument } from '../../services/workspace/apply-workspace-document.js';
+import { actorOf } from '../../services/auth/authenticate.js';
+import { readWorkspaceDocument } from '../../services/workspace/read-workspace-document.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 

@@ -19,17 +19,17 @@ import {
   TurnResult,
 } from '../../contract/api.js';
 import { HandoffTrace } from '../../contract/trace.js';
-import { actorOf } from '../../services/authenticate.js';
-import { changeConversationStatus, type StatusAction } from '../../services/change-conversation-status.js';
-import { claimConversation } from '../../services/claim-conversation.js';
-import { actingUser } from '../../services/conversation-guards.js';
-import { handOffConversation } from '../../services/hand-off-conversation.js';
-import { patchConversation } from '../../services/patch-conversation.js';
-import { postAgentMessage } from '../../services/post-agent-message.js';
-import { postAssistantMessage } from '../../services/post-assistant-message.js';
-import { handOffFromAssistant } from '../../services/hand-off-from-assistant.js';
-import { rateConversation } from '../../services/rate-conversation.js';
-import { releaseConversation } from '../../services/release-conversation.js';
+import { actorOf } from '../../services/auth/authenticate.js';
+import { changeConversationStatus, type StatusAction } from '../../services/conversations/change-conversation-status.js';
+import { claimConversation } from '../../services/conversations/claim-conversation.js';
+import { actingUser } from '../../services/conversations/conversation-guards.js';
+import { handOffConversation } from '../../services/handoff/hand-off-on-request.js';
+import { patchConversation } from '../../services/conversations/patch-conversation.js';
+import { postAgentMessage } from '../../services/conversations/post-agent-message.js';
+import { postAssistantMessage } from '../../services/conversations/post-assistant-message.js';
+import { handOffFromAssistant } from '../../services/handoff/hand-off-from-assistant.js';
+import { rateConversation } from '../../services/conversations/rate-conversation.js';
+import { releaseConversation } from '../../services/conversations/release-conversation.js';
 import {
   countConversationViews,
   listConversationsView,
@@ -38,9 +38,9 @@ import {
   readConversationView,
   readEvents,
   readMessages,
-} from '../../services/read-conversations.js';
-import { startConversation } from '../../services/start-conversation.js';
-import { transferConversation } from '../../services/transfer-conversation.js';
+} from '../../services/conversations/read-conversations.js';
+import { startConversation } from '../../services/conversations/start-conversation.js';
+import { transferConversation } from '../../services/conversations/transfer-conversation.js';
 import { BatonError } from '../../platform/errors.js';
 import { defineRoute, isBotPrincipal, type AnyRoute, type Principal } from '../route.js';
 import type { RouteDeps } from './deps.js';

@@ -7,9 +7,9 @@ import {
   NotificationPreferencesInput,
   UserIdParams,
 } from '../../contract/delivery-api.js';
-import { listDeliveries } from '../../services/list-deliveries.js';
-import { readNotificationPreferences, saveNotificationPreferences } from '../../services/notification-preferences.js';
-import { retryDelivery } from '../../services/retry-delivery.js';
+import { listDeliveries } from '../../services/notifications/list-deliveries.js';
+import { readNotificationPreferences, saveNotificationPreferences } from '../../services/people/notification-preferences.js';
+import { retryDelivery } from '../../services/notifications/retry-delivery.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 

@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { OutboxWorker } from '../../delivery/outbox-worker.js';
 import type { RealtimeHub } from '../../delivery/realtime/hub.js';
-import type { WaitingAssigner } from '../../services/assign-waiting.js';
+import type { WaitingAssigner } from '../../delivery/workers/waiting-assigner.js';
 import type { ServiceContext } from '../../services/context.js';
 
 /** What route modules are handed. */

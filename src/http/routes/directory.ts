@@ -7,9 +7,9 @@ import {
   directoryItemSchemas,
 } from '../../contract/admin-api.js';
 import { IdParams } from '../../contract/api.js';
-import { actorOf } from '../../services/authenticate.js';
-import { ENTITY_OF, editDirectory } from '../../services/edit-directory.js';
-import { getDirectoryObject, listDirectory } from '../../services/list-directory.js';
+import { actorOf } from '../../services/auth/authenticate.js';
+import { ENTITY_OF, editDirectory } from '../../services/workspace/edit-directory.js';
+import { getDirectoryObject, listDirectory } from '../../services/workspace/list-directory.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 

@@ -1,8 +1,8 @@
 import { ChannelIdParams, InboundEmailJson, InboundEmailOutcome } from '../../contract/email-api.js';
 import { jsonEmail, parseMimeEmail } from '../../inbound/parse-email.js';
 import { BatonError } from '../../platform/errors.js';
-import { receiveEmail, requireEmailChannel } from '../../services/receive-email.js';
-import { presentConversationRecord } from '../../services/read-conversations.js';
+import { receiveEmail, requireEmailChannel } from '../../services/email/receive-email.js';
+import { presentConversationRecord } from '../../services/conversations/read-conversations.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 

@@ -1,7 +1,7 @@
 import { NotificationList } from '../../contract/api.js';
 import { MarkedRead, MarkNotificationsReadInput, NotificationsQuery } from '../../contract/people-api.js';
-import { listUserNotifications } from '../../services/list-user-notifications.js';
-import { readNotifications } from '../../services/read-notifications.js';
+import { listUserNotifications } from '../../services/notifications/list-user-notifications.js';
+import { readNotifications } from '../../services/notifications/read-notifications.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 

@@ -1,5 +1,5 @@
 import { Scenario, SimulationResult } from '../../contract/api.js';
-import { parseScenarioText, simulateScenario } from '../../services/simulate-scenario.js';
+import { parseScenarioText, simulateScenario } from '../../services/rulesets/simulate-scenario.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 

@@ -1,8 +1,8 @@
 import { CreateTaskInput, IdParams, PatchTaskInput, Task, TasksQuery } from '../../contract/api.js';
 import { TaskList } from '../../contract/people-api.js';
-import { createTaskByHand } from '../../services/create-task.js';
-import { listVisibleTasks } from '../../services/list-visible-tasks.js';
-import { updateTask } from '../../services/update-task.js';
+import { createTaskByHand } from '../../services/tasks/create-task.js';
+import { listVisibleTasks } from '../../services/tasks/list-visible-tasks.js';
+import { updateTask } from '../../services/tasks/update-task.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 

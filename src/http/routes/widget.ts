@@ -6,12 +6,12 @@
 import { z } from 'zod';
 import { IdParams, Message, MessagesQuery, RatingInput, WidgetMessageInput, WidgetSession, WidgetSessionInput, WidgetStartInput } from '../../contract/api.js';
 import { BatonError } from '../../platform/errors.js';
-import { createCustomerSession } from '../../services/authenticate.js';
-import { handOffConversation } from '../../services/hand-off-conversation.js';
-import { rateConversation } from '../../services/rate-conversation.js';
-import { CustomerConversation, presentCustomerConversation, presentMessages, readConversation, readMessages } from '../../services/read-conversations.js';
-import { receiveCustomerMessage, type TurnOutcome } from '../../services/receive-customer-message.js';
-import { startConversation, upsertContact } from '../../services/start-conversation.js';
+import { createCustomerSession } from '../../services/auth/authenticate.js';
+import { handOffConversation } from '../../services/handoff/hand-off-on-request.js';
+import { rateConversation } from '../../services/conversations/rate-conversation.js';
+import { CustomerConversation, presentCustomerConversation, presentMessages, readConversation, readMessages } from '../../services/conversations/read-conversations.js';
+import { receiveCustomerMessage, type TurnOutcome } from '../../services/conversations/receive-customer-message.js';
+import { startConversation, upsertContact } from '../../services/conversations/start-conversation.js';
 import { listConversations } from '../../store/repositories/conversations.js';
 import { withTransaction } from '../../store/database.js';
 import { defineRoute, type AnyRoute, type Principal } from '../route.js';

@@ -1,0 +1,78 @@
+import type { Contact, Conversation, Message } from '../../contract/api.js';
+import type { HandoffTrace } from '../../contract/trace.js';
+import type { ContactRecord } from '../../store/repositories/contacts.js';
+import type { ConversationRecord } from '../../store/repositories/conversations.js';
+
+/** API output shapes (contract/api.ts) from store records. Instants become ISO strings here, once. */
+
+export const iso = (at: number): string => new Date(at).toISOString();
+export const isoOrNull = (at: number | null): string | null => (at === null ? null : iso(at));
+
+export function presentContact(contact: ContactRecord): Contact {
+  return {
+    id: contact.id,
+    name: contact.name,
+    email: contact.email,
+    language: contact.language,
+    timezone: contact.timezone,
+    owner: contact.ownerId,
+    properties: { ...contact.properties },
+    test: contact.isTest,
+  };
+}
+
+/** `handoff`: the latest handoff's trace (stored on its event: repositories/events.ts latestHandoffTraces). */
+export function presentConversation(conversation: ConversationRecord, contact: ContactRecord, handoff: HandoffTrace | null): Conversation {
+  return {
+    id: conversation.id,
+    channel: conversation.channelId,
+    channelType: conversation.channelType,
+    contact: presentContact(contact),
+    status: conversation.status,
+    owner: conversation.ownerId,
+    team: conversation.teamId,
+    queue: conversation.queueId,
+    priority: conversation.priority,
+    tags: [...conversation.tags],
+    properties: { ...conversation.properties },
+    language: conversation.language,
+    intent: conversation.intent,
+    subject: conversation.subject,
+    handoff,
+    handedOffAt: isoOrNull(conversation.handedOffAt),
+    firstResponseDueAt: isoOrNull(conversation.firstResponseDueAt),
+    firstHumanResponseAt: isoOrNull(conversation.firstHumanResponseAt),
+    createdAt: iso(conversation.createdAt),
+    updatedAt: iso(conversation.updatedAt),
+    lastActivityAt: iso(conversation.lastActivityAt),
+    resolvedAt: isoOrNull(conversation.resolvedAt),
+    rating:
+      conversation.csatScore === null ? null : { score: conversation.csatScore, comment: conversation.csatComment },
+    version: conversation.version,
+  };
+}
+
+export interface MessageLike {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly seq: number;
+  readonly author: Message['author'];
+  readonly authorId: string | null;
+  readonly body: string;
+  readonly isPrivate: boolean;
+  readonly createdAt: number;
+}
+
+export function presentMessage(message: MessageLike, authorName: string | null): Message {
+  return {
+    id: message.id,
+    conversationId: message.conversationId,
+    seq: message.seq,
+    author: message.author,
+    authorId: message.authorId,
+    authorName,
+    body: message.body,
+    private: message.isPrivate,
+    createdAt: iso(message.createdAt),
+  };
+}

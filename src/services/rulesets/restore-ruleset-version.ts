@@ -1,0 +1,47 @@
+import type { RulesetVersionView } from '../../contract/admin-api.js';
+import { BatonError } from '../../platform/errors.js';
+import { withTransaction } from '../../store/database.js';
+import { appendAudit } from '../../store/repositories/audit.js';
+import { getActiveRuleset, getRulesetVersion, publishRuleset } from '../../store/repositories/rulesets.js';
+import { lockWorkspace } from '../../store/repositories/workspace-lock.js';
+import { checkRuleset, sameRuleset } from './check-ruleset.js';
+import type { ServiceContext } from '../context.js';
+import { invalidDocument } from '../workspace/invalid-document.js';
+import { presentRulesetVersion } from '../present/present-admin.js';
+
+/**
+ * Rollback = publish an older version again (PRODUCT.md §1): version N's rules become a new
+ * version, so history only grows and the rollback itself is on record. Refused when the old
+ * rules no longer fit the workspace (they route to a queue removed since).
+ */
+export async function restoreRulesetVersion(
+  ctx: ServiceContext,
+  input: { readonly version: number; readonly actor: string; readonly summary?: string },
+): Promise<RulesetVersionView> {
+  const now = ctx.clock.now();
+  const published = await withTransaction(ctx.database, async (trx) => {
+    await lockWorkspace(trx, ctx.database.dialect);
+    const old = await getRulesetVersion(trx, input.version);
+    if (old === null) throw new BatonError('not_found', `ruleset version ${input.version} not found`);
+    const active = await getActiveRuleset(trx);
+    if (active !== null && (active.version === old.version || sameRuleset(active.ruleset, old.ruleset))) {
+      throw new BatonError('conflict', `version ${input.version}'s rules are already active (version ${active.version})`);
+    }
+    const check = await checkRuleset(ctx, trx, old.ruleset);
+    if (!check.ok) throw invalidDocument(`version ${input.version}'s ruleset`, check.problems);
+    const summary = input.summary ?? `restored version ${input.version}`;
+    const record = await publishRuleset(trx, { ruleset: check.ruleset, summary, author: input.actor, now });
+    await appendAudit(trx, {
+      actor: input.actor,
+      action: 'ruleset.restored',
+      entity: 'ruleset',
+      entityId: String(record.version),
+      data: { version: record.version, restoredFrom: input.version, previousVersion: active?.version ?? null, summary },
+      now,
+    });
+    return record;
+  });
+  ctx.workspace.invalidate();
+  ctx.afterCommit({ kind: 'assign_waiting' });
+  return presentRulesetVersion(published, published.version);
+}

@@ -1,0 +1,60 @@
+import type { ConfigProblem } from '../../config/config-problem.js';
+import { parseConfigText, parseConfigValue, type ConfigFormat, type ParseConfigResult } from '../../config/parse-config-text.js';
+import type { ConfigApplyOutcome } from '../../contract/admin-api.js';
+import { getCurrentConfig } from '../../store/repositories/config.js';
+import { getActiveRuleset } from '../../store/repositories/rulesets.js';
+import { applyConfig } from './apply-validated-config.js';
+import type { ServiceContext } from '../context.js';
+import { invalidDocument } from './invalid-document.js';
+
+export type DocumentSource =
+  | { readonly text: string; readonly format: ConfigFormat }
+  /** Already parsed (a JSON request body): problems have paths but no line numbers. */
+  | { readonly value: unknown };
+
+export interface ApplyWorkspaceDocumentInput {
+  readonly source: DocumentSource;
+  readonly actor: string;
+  readonly summary?: string | null;
+  /** Validate only. */
+  readonly dryRun?: boolean;
+}
+
+/**
+ * `PUT /api/config` and `baton apply`: check the whole document (every problem, with its path and,
+ * from text, its line) and, when it is valid, make the workspace match it. An invalid document
+ * changes nothing (CONFIG.md). `${VAR}` reads the process environment; the document is stored
+ * as written, so secrets stay in the environment.
+ */
+export async function applyWorkspaceDocument(ctx: ServiceContext, input: ApplyWorkspaceDocumentInput): Promise<ConfigApplyOutcome> {
+  const parsed = parseSource(input.source, ctx.processEnv);
+  if (!parsed.ok) throw invalidDocument('the workspace document', parsed.problems);
+  const warnings: ConfigProblem[] = parsed.warnings;
+  if (input.dryRun === true) {
+    const current = await getCurrentConfig(ctx.database.db);
+    const active = await getActiveRuleset(ctx.database.db);
+    return {
+      applied: false,
+      dryRun: true,
+      changed: false,
+      revision: current?.id ?? 0,
+      rulesetVersion: active?.version ?? null,
+      publishedVersion: null,
+      warnings,
+    };
+  }
+  const outcome = await applyConfig(ctx, { raw: parsed.raw, actor: input.actor, summary: input.summary ?? null });
+  return {
+    applied: true,
+    dryRun: false,
+    changed: outcome.changed,
+    revision: outcome.revision,
+    rulesetVersion: outcome.activeVersion,
+    publishedVersion: outcome.publishedVersion,
+    warnings,
+  };
+}
+
+export function parseSource(source: DocumentSource, env: Readonly<Record<string, string | undefined>>): ParseConfigResult {
+  return 'text' in source ? parseConfigText(source.text, source.format, env) : parseConfigValue(source.value, env);
+}
