@@ -44,7 +44,7 @@ import Fastify from 'fastify';
 import { parseConfigText } from '../src/config/parse-config-text.js';
 import { parseEnv } from '../src/platform/env.js';
 import { createBaton, type Baton } from '../src/server.js';
-import { applyConfig } from '../src/services/workspace/apply-validated-config.js';
+import { applyValidatedConfig } from '../src/services/workspace/apply-validated-config.js';
 import { createUserToken } from '../src/services/auth/authenticate.js';
 import { apiDeskAgentIds, apiDeskWorkspaceYaml, isMain, Rng, round, summarise, writeResult, type LatencySummary } from './lib.js';
 import { startHttpClient, type HttpClient, type RequestSpec, type Sample, type StartStream } from './http-client.js';
@@ -241,7 +241,7 @@ export async function run(): Promise<void> {
     baton = await createBaton({ env, processEnv, workers: true });
     const parsed = parseConfigText(apiDeskWorkspaceYaml('Handoff bench', AGENTS), 'yaml', processEnv);
     if (!parsed.ok) throw new Error(`bench workspace is invalid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-    await applyConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
+    await applyValidatedConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
     await baton.app.listen({ host: '127.0.0.1', port: 0 });
     const address = baton.app.server.address();
     if (address === null || typeof address === 'string') throw new Error('server has no TCP address');

@@ -34,7 +34,7 @@ import WebSocket from 'ws';
 import { parseConfigText } from '../src/config/parse-config-text.js';
 import { parseEnv } from '../src/platform/env.js';
 import { createBaton, type Baton } from '../src/server.js';
-import { applyConfig } from '../src/services/workspace/apply-validated-config.js';
+import { applyValidatedConfig } from '../src/services/workspace/apply-validated-config.js';
 import { createUserToken } from '../src/services/auth/authenticate.js';
 import { apiDeskWorkspaceYaml, isMain, round, writeResult } from './lib.js';
 
@@ -224,7 +224,7 @@ async function measure(root: string): Promise<StoreResult> {
     baton = await createBaton({ env: parseEnv(processEnv), processEnv, workers: true });
     const parsed = parseConfigText(apiDeskWorkspaceYaml('Realtime bench', AGENTS), 'yaml', processEnv);
     if (!parsed.ok) throw new Error(`bench workspace is invalid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-    await applyConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
+    await applyValidatedConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
     await baton.app.listen({ host: '127.0.0.1', port: 0 });
     const address = baton.app.server.address();
     if (address === null || typeof address === 'string') throw new Error('server has no TCP address');

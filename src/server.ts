@@ -25,7 +25,7 @@ import type { Env } from './platform/env.js';
 import { hashPassword } from './platform/secrets.js';
 import { packageRoot } from './platform/package-root.js';
 import { createId as defaultCreateId, systemClock, type Clock, type CreateId } from './platform/runtime.js';
-import { applyConfig } from './services/workspace/apply-validated-config.js';
+import { applyValidatedConfig } from './services/workspace/apply-validated-config.js';
 import { authenticate } from './services/auth/authenticate.js';
 import type { AfterCommitWork, ServiceContext } from './services/context.js';
 import { createWaitingAssigner, type WaitingAssigner } from './delivery/workers/waiting-assigner.js';
@@ -173,7 +173,7 @@ export async function seedDemo(ctx: ServiceContext, processEnv: Readonly<Record<
   if (!parsed.ok) {
     throw new Error(`demo/baton.yaml is invalid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   }
-  await applyConfig(ctx, { raw: parsed.raw, actor: 'system', summary: 'demo workspace' });
+  await applyValidatedConfig(ctx, { raw: parsed.raw, actor: 'system', summary: 'demo workspace' });
   const hash = await hashPassword(DEMO_PASSWORD);
   for (const user of parsed.config.users) await setPasswordHash(ctx.database.db, user.id, hash);
   ctx.logger.info({ users: parsed.config.users.map((u) => u.email) }, `demo workspace seeded; password "${DEMO_PASSWORD}"`);

@@ -1,6 +1,6 @@
 /**
  * One customer message, decided: the AI agent answers, or the conversation is handed off (and
- * where to). Pure; the live path (services/receive-customer-message.ts) and the simulator both
+ * where to). Pure; the live path (services/conversations/receive-customer-message.ts) and the simulator both
  * call this, so what the simulator shows is what production does.
  */
 import type { HandoffTrace } from '../contract/trace.js';

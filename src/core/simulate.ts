@@ -175,7 +175,7 @@ function externalAssistantOf(workspace: WorkspaceModel, channelId: string): Exte
   return kind === 'llm' || kind === 'webhook' ? kind : null;
 }
 
-/** The handoff record's summary, as apply-handoff writes it when no language model gave one. */
+/** The handoff record's summary, as decide-and-record-handoff writes it when no language model gave one. */
 function withSummary(trace: HandoffTrace, transcript: readonly TranscriptLine[]): HandoffTrace {
   const text = summarizeConversation(transcript);
   return { ...trace, summary: text === null ? null : { text, source: 'extractive' } };

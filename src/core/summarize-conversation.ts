@@ -1,7 +1,7 @@
 /**
  * The extractive handoff summary (PRODUCT §10 "Context for the human … a summary"): what the
  * customer came for and where they are now, in their own words, so the person taking over does
- * not have to scroll. Pure; used at handoff time (services/apply-handoff.ts) when no language
+ * not have to scroll. Pure; used at handoff time (services/handoff/decide-and-record-handoff.ts) when no language
  * model gave a summary, and by the simulator.
  *
  * - the first substantive message: the customer's first that is not small talk ("hi", "thanks")

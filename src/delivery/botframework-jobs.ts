@@ -1,6 +1,6 @@
 /**
  * `deliver.botframework`: one activity (`handoff.status`, an agent's `message`) to a bot's
- * Connector, enqueued by the fact it reports (services/botframework-activities.ts). External:
+ * Connector, enqueued by the fact it reports (services/bots/botframework-activities.ts). External:
  * sent outside any transaction, at least once, with the activity — id included — fixed in the
  * row, so a retry is the same activity and the bot ignores the second copy.
  */

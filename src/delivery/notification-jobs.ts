@@ -1,11 +1,11 @@
 /**
  * Notification and webhook jobs (PRODUCT §6). A handoff enqueues `notify.<channel>` rows in its
- * own transaction (services/apply-handoff.ts); the webhooks subscriber enqueues `deliver.webhook`
+ * own transaction (services/handoff/decide-and-record-handoff.ts); the webhooks subscriber enqueues `deliver.webhook`
  * rows for conversation events. Here each is delivered after commit, so a failing channel never
  * blocks or loses a handoff — it only leaves a failed or dead row in the deliveries list.
  *
  * - `notify.in_app`: the notification centre, minus the recipients who switched it off.
- * - `notify.email`: the mail to one person (services/enqueue-notification.ts writes a row per
+ * - `notify.email`: the mail to one person (services/notifications/enqueue-notification.ts writes a row per
  *   recipient, so one refusing mailbox dead-letters only its own row), if they want it, over the
  *   workspace's SMTP server.
  * - `notify.slack`: one Block Kit message to the workspace's Slack, when any recipient wants it.

@@ -1,6 +1,6 @@
 /**
  * Timers are outbox rows due at their instant (STYLE.md: work that happens later is a row first):
- * apply-handoff.ts writes `timer.sla.first_response` and `timer.queue.overflow` with each
+ * decide-and-record-handoff.ts writes `timer.sla.first_response` and `timer.queue.overflow` with each
  * handoff, the task repository writes `timer.task.due` whenever a task gets a due time. The worker
  * sleeps until the next due row (`nextDueAt`), so a timer fires at its instant, survives a
  * restart, and — the row marked done in the job's own transaction — fires once. Each job re-reads
@@ -15,7 +15,7 @@ import { remindDueTask } from '../services/tasks/remind-due-task.js';
 import { TASK_DUE_TIMER } from '../store/repositories/tasks.js';
 import { defineJob, type JobDefinition, type TransactionalJob } from './outbox-worker.js';
 
-/** The payload of apply-handoff.ts's timer rows. */
+/** The payload of decide-and-record-handoff.ts's timer rows. */
 export const HandoffTimerPayload = z.object({
   conversationId: z.string().min(1),
   queue: z.string().min(1),

@@ -1,5 +1,5 @@
 /**
- * Raw MIME (RFC 5322 + MIME) → what services/receive-email.ts takes. mailparser does the
+ * Raw MIME (RFC 5322 + MIME) → what services/email/receive-email.ts takes. mailparser does the
  * parsing — header decoding, charsets, multipart, text from HTML when there is no text part —
  * which is a well-kept library's job (STYLE.md), not ours.
  */

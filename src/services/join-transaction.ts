@@ -4,7 +4,7 @@ import type { ServiceContext } from './context.js';
 
 /**
  * The same context with its database handle replaced by an open transaction, so a use case
- * called with it (`applyConfig`) joins that transaction instead of opening its own
+ * called with it (`applyValidatedConfig`) joins that transaction instead of opening its own
  * (`withTransaction` joins a transaction it is handed): a read-modify-write edit of the workspace
  * commits or rolls back as one.
  */

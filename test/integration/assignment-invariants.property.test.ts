@@ -628,7 +628,7 @@ eachDialect('assignment invariants', (dialect) => {
 });
 
 eachDialect('assignment invariants with more eligible agents than handoff attempts', (dialect) => {
-  // Six agents of chat cap 1: more than apply-handoff.ts's MAX_ATTEMPTS (5) of retries.
+  // Six agents of chat cap 1: more than decide-and-record-handoff.ts's MAX_ATTEMPTS (5) of retries.
   const SIX: Record<string, Record<ChannelType, number>> = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`b${i}`, { chat: 1, api: 1 }]));
   let w: TestApp;
   beforeAll(async () => {
@@ -640,7 +640,7 @@ eachDialect('assignment invariants with more eligible agents than handoff attemp
 
   // Regression (found by this file, on PostgreSQL): of 30 simultaneous "Talk to a person"
   // presses with six agents of chat cap 1, about ten answered 500 and stayed with the AI agent —
-  // applyHandoff decided on one snapshot and marked only the refused agent full, so five refusals
+  // decideAndRecordHandoff decided on one snapshot and marked only the refused agent full, so five refusals
   // in a row threw. It now re-reads every agent's load after a refusal and, on its last attempt,
   // queues the conversation: a handoff is never dropped (PRODUCT §3).
   it('hands every one of 30 simultaneous requests to a person or the queue when six agents fill at once', async () => {

@@ -8,7 +8,7 @@ import { parseConfigText } from '../../src/config/parse-config-text.js';
 import { parseEnv } from '../../src/platform/env.js';
 import { manualClock } from '../../src/platform/runtime.js';
 import { createBaton, type Baton } from '../../src/server.js';
-import { applyConfig } from '../../src/services/workspace/apply-validated-config.js';
+import { applyValidatedConfig } from '../../src/services/workspace/apply-validated-config.js';
 import { assignWaitingConversations } from '../../src/services/handoff/assign-waiting-conversations.js';
 import { openDatabase } from '../../src/store/database.js';
 import { listEvents } from '../../src/store/repositories/events.js';
@@ -328,7 +328,7 @@ eachDialect('timers: restart with pending timers', (dialect) => {
       const first = await createBaton({ env, processEnv: EXAMPLE_ENV, database: test.database, clock, workers: false });
       const parsed = parseConfigText(EXAMPLE_CONFIG, 'yaml', EXAMPLE_ENV);
       if (!parsed.ok) throw new Error('example config invalid');
-      await applyConfig(first.ctx, { raw: parsed.raw, actor: 'test' });
+      await applyValidatedConfig(first.ctx, { raw: parsed.raw, actor: 'test' });
       const before = injectInto(first);
       expect((await before({ method: 'PATCH', url: '/api/users/ana/status', headers: admin, payload: { status: 'away' } })).statusCode).toBe(200);
       const lucia = await aCustomerAsksForAPerson(before, LUCIA, 'quiero hablar con una persona');

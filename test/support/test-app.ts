@@ -16,7 +16,7 @@ import { parseEnv } from '../../src/platform/env.js';
 import { manualClock, type Clock } from '../../src/platform/runtime.js';
 import { hashPassword } from '../../src/platform/secrets.js';
 import { createBaton, type Baton } from '../../src/server.js';
-import { applyConfig } from '../../src/services/workspace/apply-validated-config.js';
+import { applyValidatedConfig } from '../../src/services/workspace/apply-validated-config.js';
 import { openDatabase, type Database, type Dialect } from '../../src/store/database.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import { setPasswordHash } from '../../src/store/repositories/users.js';
@@ -141,7 +141,7 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
   if (text !== null) {
     const parsed = parseConfigText(text, 'yaml', processEnv);
     if (!parsed.ok) throw new Error(`test config invalid: ${JSON.stringify(parsed.problems)}`);
-    await applyConfig(baton.ctx, { raw: parsed.raw, actor: 'test' });
+    await applyValidatedConfig(baton.ctx, { raw: parsed.raw, actor: 'test' });
     const hash = await hashPassword(TEST_PASSWORD);
     for (const user of parsed.config.users) await setPasswordHash(test.database.db, user.id, hash);
   }

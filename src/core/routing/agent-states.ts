@@ -7,7 +7,7 @@
  * eligibility's time (bench/results/routing-profile.md).
  *
  * The arrays are kept in step by `set`, `delete` and `clear`, so a caller that adjusts one
- * agent (apply-handoff's over-capacity retry, the simulator's overrides) reads the same through
+ * agent (decide-and-record-handoff's over-capacity retry, the simulator's overrides) reads the same through
  * both views. An id the workspace does not know is only in the map, and is read from it.
  */
 import type { Availability, ChannelType } from '../../contract/common.js';

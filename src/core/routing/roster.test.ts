@@ -74,7 +74,7 @@ describe('eligibleInRoster (property)', () => {
           const ids = picks.map((pick) => `u${pick}`);
           const roster = buildRoster(workspace, ids, requiredSkills);
           // Laid out by slot and brought from one decision's states to the next by set/delete,
-          // as apply-handoff's retry and the simulator's overrides change one.
+          // as decide-and-record-handoff's retry and the simulator's overrides change one.
           const dense = new AgentStates(workspace);
           for (const decision of decisions) {
             const agents = new Map<string, AgentState>();

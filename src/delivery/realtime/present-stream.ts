@@ -61,7 +61,7 @@ function handoffSummary(trace: HandoffTrace | null): Record<string, unknown> {
 
 function traceOf(event: ConversationEventRecord): HandoffTrace | null {
   const trace = event.data.trace;
-  // Written by apply-handoff from a parsed HandoffTrace; only its plain fields are read here.
+  // Written by decide-and-record-handoff from a parsed HandoffTrace; only its plain fields are read here.
   return typeof trace === 'object' && trace !== null ? (trace as HandoffTrace) : null;
 }
 

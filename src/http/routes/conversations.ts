@@ -23,7 +23,7 @@ import { actorOf } from '../../services/auth/authenticate.js';
 import { changeConversationStatus, type StatusAction } from '../../services/conversations/change-conversation-status.js';
 import { claimConversation } from '../../services/conversations/claim-conversation.js';
 import { actingUser } from '../../services/conversations/conversation-guards.js';
-import { handOffConversation } from '../../services/handoff/hand-off-on-request.js';
+import { handOffOnRequest } from '../../services/handoff/hand-off-on-request.js';
 import { patchConversation } from '../../services/conversations/patch-conversation.js';
 import { postAgentMessage } from '../../services/conversations/post-agent-message.js';
 import { postAssistantMessage } from '../../services/conversations/post-assistant-message.js';
@@ -194,7 +194,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
           if (handed.outcome === 'not_bot') throw new BatonError('conflict', `the conversation is ${handed.status}, no longer with the AI agent: the bot may not hand it off`);
           return { conversation: await present(handed.conversation, handed.trace), handoff: handed.trace };
         }
-        const outcome = await handOffConversation(ctx, {
+        const outcome = await handOffOnRequest(ctx, {
           conversationId: params.id,
           trigger,
           note,

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { IdParams, Message, MessagesQuery, RatingInput, WidgetMessageInput, WidgetSession, WidgetSessionInput, WidgetStartInput } from '../../contract/api.js';
 import { BatonError } from '../../platform/errors.js';
 import { createCustomerSession } from '../../services/auth/authenticate.js';
-import { handOffConversation } from '../../services/handoff/hand-off-on-request.js';
+import { handOffOnRequest } from '../../services/handoff/hand-off-on-request.js';
 import { rateConversation } from '../../services/conversations/rate-conversation.js';
 import { CustomerConversation, presentCustomerConversation, presentMessages, readConversation, readMessages } from '../../services/conversations/read-conversations.js';
 import { receiveCustomerMessage, type TurnOutcome } from '../../services/conversations/receive-customer-message.js';
@@ -140,7 +140,7 @@ export function widgetRoutes({ ctx }: RouteDeps): AnyRoute[] {
         if (current.status !== 'bot') {
           return { conversation: await presentCustomerConversation(ctx, current), messages: [] };
         }
-        const outcome = await handOffConversation(ctx, {
+        const outcome = await handOffOnRequest(ctx, {
           conversationId: params.id,
           trigger: 'customer_requested_human',
           note: 'pressed "Talk to a person"',

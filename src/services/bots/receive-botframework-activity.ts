@@ -5,7 +5,7 @@
  * - `event` `handoff.initiate` (transcript attachment, context in `value`): in ONE transaction the
  *   Bot Framework conversation gets its Baton conversation (created once: a unique key decides
  *   between concurrent requests), the contact, the transcript as messages (idempotent by activity
- *   id), the context for the human, the handoff through `applyHandoff` (the same path as every
+ *   id), the context for the human, the handoff through `decideAndRecordHandoff` (the same path as every
  *   other handoff, so it notifies the same way), and the `handoff.status` `accepted` for the bot's
  *   Connector as an outbox row. The HTTP answer carries the same activity (same id).
  *   Refusals the bot should act on (unknown channel, unusable context) answer `failed`.
@@ -33,7 +33,7 @@ import { findOrCreateContactByExternalId, updateContact, type ContactRecord } fr
 import { createConversation, getConversationForUpdate, updateConversation, type ConversationRecord } from '../../store/repositories/conversations.js';
 import { appendEvent } from '../../store/repositories/events.js';
 import { appendMessage } from '../../store/repositories/messages.js';
-import { applyHandoff } from '../handoff/hand-off-in-transaction.js';
+import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
 import { enqueueBotframeworkActivity, handoffStatusActivity, type BotframeworkAddress } from './botframework-activities.js';
 import type { ServiceContext } from '../context.js';
 import { customerTurn } from '../conversations/receive-customer-message.js';
@@ -237,7 +237,7 @@ async function handOffInTransaction(trx: Executor, ctx: ServiceContext, input: H
   // initiate adds its transcript and context, and does not re-route someone's conversation.
   if (conversation.status === 'bot' || conversation.status === 'resolved') {
     const trigger: Trigger = context.trigger ?? 'customer_requested_human';
-    const handed = await applyHandoff(trx, ctx, loaded, {
+    const handed = await decideAndRecordHandoff(trx, ctx, loaded, {
       conversationId: conversation.id,
       trigger,
       // The bot asked for people: a handoff that no rule takes goes to the fallback, never dropped.

@@ -10,7 +10,7 @@ import { withTransaction } from '../../store/database.js';
 import { updateConversation, type ConversationRecord } from '../../store/repositories/conversations.js';
 import { appendEvent } from '../../store/repositories/events.js';
 import { BatonError } from '../../platform/errors.js';
-import { applyHandoff } from '../handoff/hand-off-in-transaction.js';
+import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
 import type { ServiceContext } from '../context.js';
 import { lockConversation } from './conversation-guards.js';
 
@@ -48,7 +48,7 @@ export async function patchConversation(
 
     const marks = changes.priority !== undefined || addedTags.length > 0 || changes.properties !== undefined;
     if (!marks) return { conversation: updated, handoff: null };
-    const handed = await applyHandoff(trx, ctx, loaded, {
+    const handed = await decideAndRecordHandoff(trx, ctx, loaded, {
       conversationId: current.id,
       trigger: 'workflow_flag',
       soft: true,

@@ -2,7 +2,7 @@
  * The customer writes (widget, in-app API, email through receive-email.ts). In one transaction: store the message,
  * reopen a resolved conversation (PRODUCT §1: a customer reply reopens it), and — while the
  * conversation is with the AI agent — decide the turn (`decideTurn`, the simulator's code):
- * the AI answers, or the conversation is handed off through `applyHandoff`.
+ * the AI answers, or the conversation is handed off through `decideAndRecordHandoff`.
  */
 import type { HandoffTrace } from '../../contract/trace.js';
 import { decideTurn } from '../../core/decide-turn.js';
@@ -16,7 +16,7 @@ import { getContact } from '../../store/repositories/contacts.js';
 import { getConversationForUpdate, updateConversation, type ConversationRecord } from '../../store/repositories/conversations.js';
 import { appendMessage, listRecentMessages, type MessageRecord } from '../../store/repositories/messages.js';
 import { BatonError, notFound } from '../../platform/errors.js';
-import { applyHandoff } from '../handoff/hand-off-in-transaction.js';
+import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
 import { deferToAssistant } from '../bots/defer-to-assistant.js';
 import type { ServiceContext } from '../context.js';
 import { contactFacts, conversationFacts, loadAgents } from '../handoff/decision-state.js';
@@ -100,7 +100,7 @@ export async function customerTurn(
     conversation: conversationFacts(conversation, contact),
     contact: contactFacts(contact),
     agents,
-    // Only the expected wait depends on statistics; applyHandoff decides again with live ones.
+    // Only the expected wait depends on statistics; decideAndRecordHandoff decides again with live ones.
     queueStats: () => ({ waiting: 0, recentFirstResponseSeconds: null }),
     text: body,
     history: history.map((m): TranscriptLine => ({ author: m.author, body: m.body })),
@@ -144,7 +144,7 @@ export async function customerTurn(
       return { conversation: updated ?? conversation, contact, messages, handoff: null };
     }
     case 'handoff': {
-      const handed = await applyHandoff(trx, ctx, loaded, {
+      const handed = await decideAndRecordHandoff(trx, ctx, loaded, {
         conversationId: conversation.id,
         trigger: decision.trace.trigger,
         // The turn chose this trigger because an explicit rule matched it, or because it is hard.

@@ -7,7 +7,7 @@ import { BatonError } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import { releaseToQueue } from '../../store/repositories/assignments.js';
 import type { ConversationRecord } from '../../store/repositories/conversations.js';
-import { applyHandoff } from '../handoff/hand-off-in-transaction.js';
+import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
 import type { ServiceContext } from '../context.js';
 import { lockConversation } from './conversation-guards.js';
 
@@ -38,7 +38,7 @@ export async function releaseConversation(
         throw new BatonError('not_found', `conversation "${current.id}" not found`);
       case 'no_queue': {
         const ruleset = ctx.workspace.compile({ ...loaded.config.handoff, rules: [] }, null);
-        const handed = await applyHandoff(trx, ctx, loaded, {
+        const handed = await decideAndRecordHandoff(trx, ctx, loaded, {
           conversationId: current.id,
           trigger: 'workflow_flag',
           soft: false,

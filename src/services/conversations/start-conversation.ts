@@ -10,7 +10,7 @@ import { withTransaction, type Executor } from '../../store/database.js';
 import { createContact, findOrCreateContactByExternalId, getContact, type ContactRecord } from '../../store/repositories/contacts.js';
 import { createConversation } from '../../store/repositories/conversations.js';
 import { appendEvent } from '../../store/repositories/events.js';
-import { applyHandoff } from '../handoff/hand-off-in-transaction.js';
+import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
 import type { ServiceContext } from '../context.js';
 import { customerTurn, type TurnOutcome } from './receive-customer-message.js';
 import type { LoadedWorkspace } from '../workspace/workspace-cache.js';
@@ -67,7 +67,7 @@ export async function startConversationIn(
     return customerTurn(trx, ctx, loaded, { ...created, lastEventSeq: createdEvent?.seq ?? created.lastEventSeq }, input.message, input.externalId ?? null, input.messageData, { contact, created: true });
   }
   if (channel.assistant === 'none') {
-    const handed = await applyHandoff(trx, ctx, loaded, {
+    const handed = await decideAndRecordHandoff(trx, ctx, loaded, {
       conversationId: created.id,
       trigger: 'no_assistant',
       soft: false,

@@ -3,7 +3,7 @@
  * within their cap unless an admin passes `override: true`, which is audited (PEERS: capacity
  * caps are advisory at HS/ZD; here only an explicit, recorded override exceeds one). To a team or
  * a queue: routed exactly like a handoff to that destination (its strategy, eligibility, skills,
- * hours), through `applyHandoff`. Every manual reassignment is audited (PRODUCT §12).
+ * hours), through `decideAndRecordHandoff`. Every manual reassignment is audited (PRODUCT §12).
  */
 import type { AssignInput } from '../../contract/api.js';
 import type { Destination } from '../../contract/config.js';
@@ -15,7 +15,7 @@ import { appendAudit } from '../../store/repositories/audit.js';
 import type { ConversationRecord } from '../../store/repositories/conversations.js';
 import { enqueue } from '../../store/repositories/outbox.js';
 import { announceJoin } from './announce-join.js';
-import { applyHandoff } from '../handoff/hand-off-in-transaction.js';
+import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
 import type { ServiceContext } from '../context.js';
 import { lockConversation } from './conversation-guards.js';
 
@@ -102,7 +102,7 @@ export async function transferConversation(
       },
       null,
     );
-    const handed = await applyHandoff(trx, ctx, loaded, {
+    const handed = await decideAndRecordHandoff(trx, ctx, loaded, {
       conversationId: current.id,
       trigger: 'workflow_flag',
       soft: false,

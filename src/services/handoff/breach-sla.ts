@@ -20,12 +20,12 @@ import { appendEvent } from '../../store/repositories/events.js';
 import { latestEventOfType } from '../../store/repositories/latest-event.js';
 import { appendMessage } from '../../store/repositories/messages.js';
 import { enqueue } from '../../store/repositories/outbox.js';
-import { applyHandoff } from './hand-off-in-transaction.js';
+import { decideAndRecordHandoff } from './decide-and-record-handoff.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { SLA_LAPSED } from './assign-waiting-conversations.js';
 import type { ServiceContext } from '../context.js';
 
-/** The payload apply-handoff.ts writes on `timer.sla.first_response` rows. */
+/** The payload decide-and-record-handoff.ts writes on `timer.sla.first_response` rows. */
 export interface HandoffTimer {
   readonly conversationId: string;
   readonly queue: string;
@@ -131,7 +131,7 @@ export async function breachSla(trx: Executor, ctx: ServiceContext, timer: Hando
   });
 
   if (decision.reroute) {
-    const handed = await applyHandoff(trx, ctx, loaded, {
+    const handed = await decideAndRecordHandoff(trx, ctx, loaded, {
       conversationId: conversation.id,
       trigger: 'sla_breach',
       soft: false,

@@ -13,7 +13,7 @@ import type { HandoffSummary, HandoffTrace } from '../../contract/trace.js';
 import { notFound } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import type { ConversationRecord } from '../../store/repositories/conversations.js';
-import { applyHandoff } from './hand-off-in-transaction.js';
+import { decideAndRecordHandoff } from './decide-and-record-handoff.js';
 import type { ServiceContext } from '../context.js';
 import { lockConversation } from '../conversations/conversation-guards.js';
 
@@ -36,7 +36,7 @@ export async function handOffFromAssistant(
     const loaded = await ctx.workspace.current(trx);
     const current = await lockConversation(trx, input.conversationId);
     if (current.status !== 'bot') return { outcome: 'not_bot', status: current.status };
-    const handed = await applyHandoff(trx, ctx, loaded, {
+    const handed = await decideAndRecordHandoff(trx, ctx, loaded, {
       conversationId: current.id,
       trigger: input.trigger,
       soft: false,

@@ -8,12 +8,12 @@ import type { Trigger } from '../../contract/common.js';
 import type { HandoffSummary, HandoffTrace } from '../../contract/trace.js';
 import { BatonError, notFound } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
-import { applyHandoff } from './hand-off-in-transaction.js';
+import { decideAndRecordHandoff } from './decide-and-record-handoff.js';
 import type { ServiceContext } from '../context.js';
 import { lockConversation } from '../conversations/conversation-guards.js';
 import type { TurnOutcome } from '../conversations/receive-customer-message.js';
 
-export async function handOffConversation(
+export async function handOffOnRequest(
   ctx: ServiceContext,
   input: {
     readonly conversationId: string;
@@ -31,7 +31,7 @@ export async function handOffConversation(
     const current = await lockConversation(trx, input.conversationId);
     if (input.contactId !== undefined && current.contactId !== input.contactId) throw notFound('conversation', input.conversationId);
     if (current.status === 'closed') throw new BatonError('conflict', 'this conversation is closed');
-    const handed = await applyHandoff(trx, ctx, loaded, {
+    const handed = await decideAndRecordHandoff(trx, ctx, loaded, {
       conversationId: current.id,
       trigger: input.trigger,
       soft: false,

@@ -8,7 +8,7 @@ import { decideOverflow, type OverflowDecision } from '../../core/decide-timer.j
 import type { Executor } from '../../store/database.js';
 import { getConversationForUpdate } from '../../store/repositories/conversations.js';
 import { latestEventOfType } from '../../store/repositories/latest-event.js';
-import { applyHandoff } from './hand-off-in-transaction.js';
+import { decideAndRecordHandoff } from './decide-and-record-handoff.js';
 import type { HandoffTimer } from './breach-sla.js';
 import type { ServiceContext } from '../context.js';
 
@@ -45,7 +45,7 @@ export async function overflowQueue(trx: Executor, ctx: ServiceContext, timer: H
     null,
   );
   const from = loaded.model.queues.get(timer.queue)?.name ?? timer.queue;
-  const handed = await applyHandoff(trx, ctx, loaded, {
+  const handed = await decideAndRecordHandoff(trx, ctx, loaded, {
     conversationId: conversation.id,
     // No trigger of PRODUCT §2 names overflow; like a transfer it is a workflow move, labelled as such.
     trigger: 'workflow_flag',

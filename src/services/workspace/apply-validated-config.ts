@@ -6,14 +6,14 @@ import { appendConfigRevision, getCurrentConfig } from '../../store/repositories
 import { getActiveRuleset, publishRuleset } from '../../store/repositories/rulesets.js';
 import type { ServiceContext } from '../context.js';
 
-export interface ApplyConfigInput {
+export interface ApplyValidatedConfigInput {
   /** The validated document as written (`${VAR}` kept), from `parseConfigText`/`parseConfigValue`. */
   readonly raw: WorkspaceConfig;
   readonly actor: string;
   readonly summary?: string | null;
 }
 
-export interface ApplyConfigOutcome {
+export interface ApplyValidatedConfigOutcome {
   readonly revision: number;
   /** The ruleset version published by this apply, or null when the rules did not change. */
   readonly publishedVersion: number | null;
@@ -27,7 +27,7 @@ export interface ApplyConfigOutcome {
  * publishes the rules). Validation happened before (an invalid document never gets here, so it
  * changes nothing). Audited. Waiting conversations are then offered to whoever became eligible.
  */
-export async function applyConfig(ctx: ServiceContext, input: ApplyConfigInput): Promise<ApplyConfigOutcome> {
+export async function applyValidatedConfig(ctx: ServiceContext, input: ApplyValidatedConfigInput): Promise<ApplyValidatedConfigOutcome> {
   const now = ctx.clock.now();
   const outcome = await withTransaction(ctx.database, async (trx) => {
     const current = await getCurrentConfig(trx);

@@ -3,7 +3,7 @@ import { parseConfigText, parseConfigValue, type ConfigFormat, type ParseConfigR
 import type { ConfigApplyOutcome } from '../../contract/admin-api.js';
 import { getCurrentConfig } from '../../store/repositories/config.js';
 import { getActiveRuleset } from '../../store/repositories/rulesets.js';
-import { applyConfig } from './apply-validated-config.js';
+import { applyValidatedConfig } from './apply-validated-config.js';
 import type { ServiceContext } from '../context.js';
 import { invalidDocument } from './invalid-document.js';
 
@@ -43,7 +43,7 @@ export async function applyWorkspaceDocument(ctx: ServiceContext, input: ApplyWo
       warnings,
     };
   }
-  const outcome = await applyConfig(ctx, { raw: parsed.raw, actor: input.actor, summary: input.summary ?? null });
+  const outcome = await applyValidatedConfig(ctx, { raw: parsed.raw, actor: input.actor, summary: input.summary ?? null });
   return {
     applied: true,
     dryRun: false,

@@ -5,7 +5,7 @@ import { BatonError, notFound } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import { appendAudit } from '../../store/repositories/audit.js';
 import { lockWorkspace } from '../../store/repositories/workspace-lock.js';
-import { applyConfig } from './apply-validated-config.js';
+import { applyValidatedConfig } from './apply-validated-config.js';
 import type { ServiceContext } from '../context.js';
 import { invalidDocument, relativeTo } from './invalid-document.js';
 import { joinTransaction } from '../join-transaction.js';
@@ -67,7 +67,7 @@ export async function editDirectory(ctx: ServiceContext, input: EditDirectoryInp
       }
       throw invalidDocument(`${entity} "${edited.id}"`, relativeTo(`${input.section}[${edited.index}]`, parsed.problems));
     }
-    const outcome = await applyConfig(joinTransaction(ctx, trx), { raw: parsed.raw, actor: input.actor, summary: edited.summary });
+    const outcome = await applyValidatedConfig(joinTransaction(ctx, trx), { raw: parsed.raw, actor: input.actor, summary: edited.summary });
     const item = edited.index >= 0 ? (parsed.raw[input.section][edited.index] as Record<string, unknown>) : (edited.before ?? {});
     if (outcome.changed) {
       await appendAudit(trx, {
@@ -82,7 +82,7 @@ export async function editDirectory(ctx: ServiceContext, input: EditDirectoryInp
     const warnings: ConfigProblem[] = input.edit.kind === 'remove' ? parsed.warnings : relativeTo(`${input.section}[${edited.index}]`, parsed.warnings);
     return { item: { ...item }, revision: outcome.revision, warnings };
   });
-  // applyConfig ran inside our transaction: refresh and wake the assigner after the commit.
+  // applyValidatedConfig ran inside our transaction: refresh and wake the assigner after the commit.
   ctx.workspace.invalidate();
   ctx.afterCommit({ kind: 'assign_waiting' });
   return result;

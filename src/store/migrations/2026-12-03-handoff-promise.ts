@@ -1,7 +1,7 @@
 /**
  * The promise of a conversation's latest handoff — the wait in seconds and the place in line its
  * customer was told — in two columns of `conversations`, written by the handoff's own UPDATE
- * (services/apply-handoff.ts). The realtime publisher reads it for every customer whose place
+ * (services/handoff/decide-and-record-handoff.ts). The realtime publisher reads it for every customer whose place
  * moves in a line: ~100 per claim in a line of 1,000, each a JSON extraction from a ~5 KB trace
  * before. Backfilled from each conversation's latest `handoff.completed` event; null where that
  * trace had no such number, as reading the trace gave.

@@ -3,7 +3,7 @@ import type { ErrorDetail } from '../../../api.js';
 /**
  * Where the server's 422 problems belong in a form. Paths are relative to the object sent
  * (`skills[1]`, `capacity.chat`, `(root)`), or whole-document paths for another object that
- * refers to it (`teams[1].members[0]`), as src/services/invalid-document.ts writes them.
+ * refers to it (`teams[1].members[0]`), as src/services/workspace/invalid-document.ts writes them.
  */
 
 /** The problems at `path` or under it (`capacity` holds `capacity.chat`; `hours` holds `hours.mon-fri[0]`). */

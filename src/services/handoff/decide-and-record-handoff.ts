@@ -28,7 +28,7 @@ import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { contactFacts, conversationFacts, decideWithStats, loadAgents } from './decision-state.js';
 import type { LoadedWorkspace } from '../workspace/workspace-cache.js';
 
-export interface ApplyHandoffInput {
+export interface DecideAndRecordHandoffInput {
   readonly conversationId: string;
   readonly trigger: Trigger;
   /** Soft triggers hand off only when an explicit rule matches. */
@@ -61,7 +61,7 @@ export interface ApplyHandoffInput {
   readonly transcript?: readonly MessageRecord[];
 }
 
-export type ApplyHandoffResult =
+export type DecideAndRecordHandoffResult =
   | {
       readonly outcome: 'handed_off';
       readonly trace: HandoffTrace;
@@ -75,12 +75,12 @@ export type ApplyHandoffResult =
 /** Automatic assignment retries when a capacity check inside the writer refuses (a race lost). */
 const MAX_ATTEMPTS = 5;
 
-export async function applyHandoff(
+export async function decideAndRecordHandoff(
   trx: Executor,
   ctx: ServiceContext,
   loaded: LoadedWorkspace,
-  input: ApplyHandoffInput,
-): Promise<ApplyHandoffResult> {
+  input: DecideAndRecordHandoffInput,
+): Promise<DecideAndRecordHandoffResult> {
   const now = ctx.clock.now();
   const locked = await getConversationForUpdate(trx, input.conversationId);
   if (locked === null) return { outcome: 'not_found' };
