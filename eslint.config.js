@@ -3,6 +3,28 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const PARTS = ['core', 'contract', 'platform', 'store', 'config', 'services', 'delivery', 'http', 'inbound', 'cli'];
+const DRIVERS = ['kysely', 'pg', 'better-sqlite3'];
+
+/**
+ * One lint block per part of src/: an import of one of our parts not in `allowed` is an error,
+ * and so is a database driver outside the store (`import type` from kysely is allowed: services
+ * hold a transaction without writing SQL; no-restricted-syntax below refuses the query builder).
+ */
+function arrows(allowed) {
+  return Object.entries(allowed).map(([part, may]) => {
+    const refused = [...PARTS.filter((other) => other !== part && !may.includes(other)), ...(part === 'cli' ? [] : ['server'])];
+    const patterns = [{
+      group: refused.flatMap((other) => other === 'server' ? ['**/server.js', '**/server'] : [`**/${other}/**`, `../${other}`, `../../${other}`]),
+      message: `${part} may import only ${may.length === 0 ? 'nothing of ours' : may.join(', ')} (ARCHITECTURE.md "The arrows").`,
+    }];
+    if (part !== 'store') {
+      patterns.push({ group: DRIVERS, allowTypeImports: true, message: 'the database drivers and the query builder are the store\'s (src/store).' });
+    }
+    return { files: [`src/${part}/**/*.ts`], ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+  });
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'web/dist/**', 'bin/**', 'eslint.config.js'] },
   js.configs.recommended,
@@ -23,19 +45,54 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: true }],
     },
   },
+  // The arrows (ARCHITECTURE.md "The arrows"): each part of src/ imports only the parts listed
+  // for it; everything else of ours is refused. server.ts is the composition root and imports
+  // every part. Tests and benchmarks are outside the arrows.
+  ...arrows({
+    core: ['core', 'contract'],
+    contract: [],
+    platform: ['contract'],
+    store: ['contract', 'platform'],
+    config: ['core', 'contract', 'platform'],
+    services: ['core', 'store', 'config', 'contract', 'platform'],
+    delivery: ['services', 'store', 'core', 'contract', 'platform'],
+    http: ['services', 'contract', 'platform'],
+    inbound: ['services', 'contract', 'platform'],
+    cli: ['services', 'config', 'contract', 'platform', 'server'],
+  }),
   {
-    files: ['src/core/**/*.ts'],
+    // The web app validates forms with the contract's own zod schemas (one schema for API, config
+    // and UI); it imports nothing else of the server.
+    files: ['web/app/**/*.{ts,tsx}'],
+    ignores: ['web/app/vite.config.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/store/**', '**/services/**', '**/http/**', '**/cli/**', '**/delivery/**', '**/platform/**', '**/config/**', 'fastify', 'kysely', 'pg', 'better-sqlite3'], message: 'core is pure: no I/O, no storage, no HTTP (STYLE.md arrow).' }],
+        patterns: [{ regex: '^(\\.\\./)+src/(?!contract/)', message: 'the app imports only src/contract from the server (ARCHITECTURE.md).' }],
       }],
     },
   },
   {
-    files: ['src/contract/**/*.ts'],
+    // The widget ships to every customer's browser under a size budget: types only.
+    files: ['web/widget/**/*.ts'],
+    ignores: ['web/widget/build.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['../*', '!../contract/**'], message: 'contract imports nothing of ours.' }],
+        patterns: [
+          { regex: '^(\\.\\./)+src/(?!contract/)', message: 'the widget imports only src/contract types (ARCHITECTURE.md).' },
+          { regex: '^(\\.\\./)+src/contract/', allowTypeImports: true, message: 'the widget imports only types from src/contract: no zod in the bundle.' },
+        ],
+      }],
+    },
+  },
+  {
+    // The store is the only SQL: no query builder, no raw sql, outside src/store.
+    files: ['src/**/*.ts'],
+    // event-jobs.ts: its two reads move into the store with the publish job's rework (same issue).
+    ignores: ['src/store/**', '**/*.test.ts', 'src/delivery/event-jobs.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.property.name=/^(selectFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto|selectNoFrom)$/]",
+        message: 'SQL lives in src/store: add a repository function (ARCHITECTURE.md).',
       }],
     },
   },

@@ -14,7 +14,8 @@ import { closeGracefully } from './http/close-gracefully.js';
 import { buildJobs } from './delivery/jobs.js';
 import { createOutboxWorker, type OutboxWorker } from './delivery/outbox-worker.js';
 import { createStreamPruner } from './delivery/workers/stream-pruner.js';
-import { createLocalHub, type RealtimeHub } from './delivery/realtime/hub.js';
+import { createLocalHub } from './delivery/realtime/local-hub.js';
+import type { RealtimeHub } from './services/realtime/hub.js';
 import { createRealtimePublisher } from './delivery/subscribers/realtime-stream.js';
 import { buildHttpApp } from './http/app.js';
 import { allRoutes } from './http/routes/index.js';
@@ -110,7 +111,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     registers: [metrics],
   });
 
-  const routes = allRoutes({ ctx, metrics, outbox, assigner, hub });
+  const routes = allRoutes({ ctx, metrics, hub });
   const app = await buildHttpApp({
     routes,
     authenticate: (credentials) => authenticate(ctx, credentials),

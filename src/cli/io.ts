@@ -1,5 +1,4 @@
 import { parseEnv, type Env } from '../platform/env.js';
-import { openDatabase, type Database } from '../store/database.js';
 
 /** Where a command writes and what it reads from its surroundings; tests pass their own. */
 export interface CliIo {
@@ -19,11 +18,6 @@ export const processIo: CliIo = {
 /** The parsed environment of a command (every problem listed, as the server does). */
 export function commandEnv(io: CliIo): Env {
   return parseEnv({ ...io.env });
-}
-
-/** The database of DATABASE_URL, migrated (the CLI works on the same store as the server). */
-export async function openCommandDatabase(env: Env): Promise<Database> {
-  return openDatabase(env.DATABASE_URL, { migrate: true });
 }
 
 /** `--flag value`, `--flag=value` and boolean `--flag`; the rest are positional. */

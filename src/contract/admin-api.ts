@@ -99,6 +99,7 @@ export const RulesetVersionSummary = RulesetVersionView.omit({ ruleset: true }).
 export type RulesetVersionSummary = z.infer<typeof RulesetVersionSummary>;
 
 export const RulesetVersionList = z.object({ items: z.array(RulesetVersionSummary) });
+export type RulesetVersionList = z.infer<typeof RulesetVersionList>;
 
 export const RulesetInput = z
   .record(z.string(), z.unknown())
@@ -162,3 +163,4 @@ export const AuditListQuery = z.object({
 export type AuditListQuery = z.infer<typeof AuditListQuery>;
 
 export const AuditList = z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() });
+export type AuditList = z.infer<typeof AuditList>;

@@ -245,6 +245,7 @@ export const WidgetSessionInput = z.strictObject({
 export type WidgetSessionInput = z.infer<typeof WidgetSessionInput>;
 
 export const WidgetSession = z.object({ token: z.string(), contactId: z.string() });
+export type WidgetSession = z.infer<typeof WidgetSession>;
 
 export const WidgetStartInput = z.strictObject({ message: z.string().min(1).max(20_000).optional() });
 

@@ -28,13 +28,13 @@ import { buildSlackMessage, sendSlack, type SlackTarget } from './channels/slack
 import { sendWebhook, webhookUrlHash } from './channels/webhook.js';
 import {
   defineJob,
-  InAppNotificationPayload,
   notifyInApp,
   PermanentDeliveryError,
   type ExternalJob,
   type JobDefinition,
   type TransactionalJob,
 } from './outbox-worker.js';
+import { NotificationPayload } from '../services/notifications/enqueue-notification.js';
 
 /**
  * Notifications: 8 attempts, 2 s doubling (2 s … 256 s, about 8 minutes in all) — a page about a
@@ -91,7 +91,7 @@ export async function enqueueWebhookDeliveries(
 }
 
 /** Readable facts of a handoff notification: contact, subject, trigger, rule, queue, owner. */
-async function describeHandoff(ctx: ServiceContext, config: WorkspaceConfig, payload: InAppNotificationPayload): Promise<[string, string][]> {
+async function describeHandoff(ctx: ServiceContext, config: WorkspaceConfig, payload: NotificationPayload): Promise<[string, string][]> {
   const facts: [string, string][] = [];
   const conversation = payload.conversationId === null ? null : await getConversation(ctx.database.db, payload.conversationId);
   const contact = conversation === null ? null : await getContact(ctx.database.db, conversation.contactId);
@@ -110,7 +110,7 @@ async function describeHandoff(ctx: ServiceContext, config: WorkspaceConfig, pay
 }
 
 /** `notify.in_app` as before, for the recipients who have not switched it off for the type. */
-export function notifyInAppJob(): TransactionalJob<typeof InAppNotificationPayload> {
+export function notifyInAppJob(): TransactionalJob<typeof NotificationPayload> {
   return {
     ...notifyInApp,
     async run(trx, payload, item, now) {
@@ -121,11 +121,11 @@ export function notifyInAppJob(): TransactionalJob<typeof InAppNotificationPaylo
   };
 }
 
-export function notifyEmailJob(ctx: ServiceContext): ExternalJob<typeof InAppNotificationPayload> {
+export function notifyEmailJob(ctx: ServiceContext): ExternalJob<typeof NotificationPayload> {
   return {
     kind: 'notify.email',
     mode: 'external',
-    payload: InAppNotificationPayload,
+    payload: NotificationPayload,
     retry: NOTIFY_RETRY,
     async send(payload, item) {
       const recipients = await recipientsWanting(ctx.database.db, payload.recipients, payload.type, 'email');
@@ -165,11 +165,11 @@ function slackTargetOf(config: WorkspaceConfig): SlackTarget {
   throw new PermanentDeliveryError('Slack is not configured: set notifications.slack.webhookUrl, or botToken and channel');
 }
 
-export function notifySlackJob(ctx: ServiceContext): ExternalJob<typeof InAppNotificationPayload> {
+export function notifySlackJob(ctx: ServiceContext): ExternalJob<typeof NotificationPayload> {
   return {
     kind: 'notify.slack',
     mode: 'external',
-    payload: InAppNotificationPayload,
+    payload: NotificationPayload,
     retry: NOTIFY_RETRY,
     async send(payload) {
       // The message goes to a channel, not to a person: send it when anyone it is for wants it.
@@ -187,10 +187,10 @@ export function notifySlackJob(ctx: ServiceContext): ExternalJob<typeof InAppNot
 }
 
 /** `notify.webhook`: one `deliver.webhook` row per target subscribed to the notification's type. */
-export function notifyWebhookJob(ctx: ServiceContext): TransactionalJob<typeof InAppNotificationPayload> {
+export function notifyWebhookJob(ctx: ServiceContext): TransactionalJob<typeof NotificationPayload> {
   return {
     kind: 'notify.webhook',
-    payload: InAppNotificationPayload,
+    payload: NotificationPayload,
     retry: NOTIFY_RETRY,
     async run(trx, payload, item, now) {
       const { config } = await ctx.workspace.current(trx);

@@ -1,9 +1,10 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Database, Executor } from '../store/database.js';
 import { inOptimisticSavepoint, inSavepoint, SavepointLost, withTransaction, WroteBeforeFailing } from '../store/database.js';
 import { claimDue, failTaken, markDone, markFailed, nextDueAt, settleTaken, takeDue, type OutboxItem, type RetryPolicy } from '../store/repositories/outbox.js';
 import { createNotification } from '../store/repositories/notifications.js';
 import { createBackgroundLoop } from '../platform/background-loop.js';
+import { NotificationPayload } from '../services/notifications/enqueue-notification.js';
 import type { Clock } from '../platform/runtime.js';
 
 /**
@@ -67,19 +68,9 @@ export function defineJob<S extends z.ZodType>(job: JobDefinition<S>): JobDefini
   return job;
 }
 
-export const InAppNotificationPayload = z.object({
-  conversationId: z.string().nullable(),
-  recipients: z.array(z.string()),
-  type: z.string(),
-  title: z.string(),
-  body: z.string(),
-  data: z.record(z.string(), z.unknown()).default({}),
-});
-export type InAppNotificationPayload = z.infer<typeof InAppNotificationPayload>;
-
-export const notifyInApp: TransactionalJob<typeof InAppNotificationPayload> = {
+export const notifyInApp: TransactionalJob<typeof NotificationPayload> = {
   kind: 'notify.in_app',
-  payload: InAppNotificationPayload,
+  payload: NotificationPayload,
   retry: { attempts: 8, backoffMs: 1_000 },
   async run(trx, payload, item, now) {
     for (const userId of payload.recipients) {

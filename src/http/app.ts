@@ -5,14 +5,10 @@ import { z } from 'zod';
 import type { ErrorBody, ErrorDetail } from '../contract/common.js';
 import { flattenIssues } from '../contract/issues.js';
 import { BatonError, statusByCode } from '../platform/errors.js';
-import { isBotPrincipal, type AnyRoute, type Principal } from './route.js';
+import { isBotPrincipal, type Credentials, type Principal } from '../services/auth/principal.js';
+import type { AnyRoute } from './route.js';
 
 export const SESSION_COOKIE = 'baton_session';
-
-export interface Credentials {
-  bearer: string | null;
-  session: string | null;
-}
 
 export interface HttpOptions {
   routes: AnyRoute[];

@@ -1,11 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-
-/** Who is calling. Resolved once per request by http/auth.ts. */
-export type Principal =
-  | { kind: 'user'; userId: string; role: 'admin' | 'agent'; scopes: readonly ('read' | 'write' | 'admin' | 'bot')[] | 'all' }
-  | { kind: 'admin_token' }
-  | { kind: 'customer'; contactId: string; channelId: string };
+import type { Principal } from '../services/auth/principal.js';
 
 /**
  * Who may call a route:
@@ -61,11 +56,6 @@ export interface RouteDefinition<
 
 /** A route of any shape; each route is type-checked where it is defined with `defineRoute`. */
 export type AnyRoute = RouteDefinition;
-
-/** A webhook bot's token (the `bot` scope): it speaks as the AI agent, and only while the conversation is in `bot`. */
-export function isBotPrincipal(principal: Principal | null): boolean {
-  return principal?.kind === 'user' && principal.scopes !== 'all' && principal.scopes.includes('bot');
-}
 
 export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
   route: RouteDefinition<P, Q, B, R>,

@@ -18,7 +18,7 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import { BatonError } from '../platform/errors.js';
 import type { ServiceContext } from '../services/context.js';
 import { findEmailChannel, receiveEmail } from '../services/email/receive-email.js';
-import { parseMimeEmail } from './parse-email.js';
+import { parseMimeEmail } from '../services/email/parse-email.js';
 
 export interface SmtpListener {
   readonly host: string;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notifyInApp, type InAppNotificationPayload } from '../../src/delivery/outbox-worker.js';
+import { notifyInApp } from '../../src/delivery/outbox-worker.js';
+import type { NotificationPayload } from '../../src/services/notifications/enqueue-notification.js';
 import { createUserToken } from '../../src/services/auth/authenticate.js';
 import { withTransaction } from '../../src/store/database.js';
 import { createNotification } from '../../src/store/repositories/notifications.js';
@@ -134,7 +135,7 @@ eachDialect('notifications API', (dialect) => {
   });
 
   describe('delivered through the outbox', () => {
-    const payload: InAppNotificationPayload = {
+    const payload: NotificationPayload = {
       conversationId: null,
       recipients: ['ana', 'olu'],
       type: 'queued',

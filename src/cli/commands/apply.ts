@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { configFormatOf } from '../../config/read-config-file.js';
 import { BatonError } from '../../platform/errors.js';
 import { applyWorkspaceDocument } from '../../services/workspace/apply-workspace-document.js';
-import { createStandaloneContext } from '../../services/create-standalone-context.js';
+import { openStandaloneContext } from '../../services/open-standalone-context.js';
 import type { CliIo } from '../io.js';
-import { commandEnv, openCommandDatabase } from '../io.js';
+import { commandEnv } from '../io.js';
 import { configFileArg, formatProblem } from './validate.js';
 
 const USAGE = 'usage: baton apply -f baton.yaml [--dry-run] [--summary text]';
@@ -32,9 +32,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const env = commandEnv(io);
-  const database = await openCommandDatabase(env);
+  const ctx = await openStandaloneContext({ env, processEnv: io.env });
   try {
-    const ctx = createStandaloneContext({ database, env, processEnv: io.env });
     let outcome;
     try {
       outcome = await applyWorkspaceDocument(ctx, {
@@ -62,6 +61,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     return 0;
   } finally {
-    await database.close();
+    await ctx.close();
   }
 }

@@ -6,15 +6,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { pino } from 'pino';
 import type { SimulationResult } from '../../contract/api.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import { BatonError } from '../../platform/errors.js';
-import { createId, systemClock } from '../../platform/runtime.js';
-import type { ServiceContext } from '../../services/context.js';
 import { parseScenarioText, simulateScenario } from '../../services/rulesets/simulate-scenario.js';
-import { createWorkspaceCache } from '../../services/workspace/workspace-cache.js';
-import { commandEnv, openCommandDatabase, parseArgs, type CliIo } from '../io.js';
+import { openStandaloneContext } from '../../services/open-standalone-context.js';
+import { commandEnv, parseArgs, type CliIo } from '../io.js';
 
 const USAGE = 'usage: baton simulate <scenario.yaml> [--json]\n';
 
@@ -38,23 +35,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   let result: SimulationResult;
   try {
     const scenario = parseScenarioText(text);
-    const database = await openCommandDatabase(env);
+    const ctx = await openStandaloneContext({ env, processEnv: io.env });
     try {
-      const ctx: ServiceContext = {
-        database,
-        clock: systemClock,
-        createId,
-        env,
-        processEnv: io.env,
-        workspace: createWorkspaceCache({ executor: database.db, processEnv: io.env }),
-        // The output is the trace; log lines would only get in its way.
-        logger: pino({ level: 'silent' }),
-        // A simulation commits nothing, so there is never work to wake.
-        afterCommit: () => undefined,
-      };
       result = await simulateScenario(ctx, scenario);
     } finally {
-      await database.close();
+      await ctx.close();
     }
   } catch (error) {
     if (error instanceof BatonError && error.code === 'invalid') {

@@ -2,9 +2,9 @@ import { CreateTokenInput } from '../../contract/api.js';
 import { flattenIssues } from '../../contract/issues.js';
 import { BatonError } from '../../platform/errors.js';
 import { createUserToken } from '../../services/auth/authenticate.js';
-import { createStandaloneContext } from '../../services/create-standalone-context.js';
+import { openStandaloneContext } from '../../services/open-standalone-context.js';
 import type { CliIo } from '../io.js';
-import { commandEnv, openCommandDatabase, parseArgs } from '../io.js';
+import { commandEnv, parseArgs } from '../io.js';
 import { cliActor } from './apply.js';
 
 const USAGE = 'usage: baton token create --user <id> [--name n] [--scopes read,write]';
@@ -29,14 +29,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     throw new BatonError('invalid', `invalid options\n${USAGE}`, { details });
   }
   const env = commandEnv(io);
-  const database = await openCommandDatabase(env);
+  const ctx = await openStandaloneContext({ env, processEnv: io.env });
   try {
-    const ctx = createStandaloneContext({ database, env, processEnv: io.env });
     const created = await createUserToken(ctx, user, input.data, cliActor(io));
     io.err(`token "${created.name}" for ${created.userId} (scopes ${created.scopes.join(', ')}); shown once:\n`);
     io.out(`${created.token}\n`);
     return 0;
   } finally {
-    await database.close();
+    await ctx.close();
   }
 }

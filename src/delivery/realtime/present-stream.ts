@@ -9,7 +9,8 @@ import type { Message } from '../../contract/api.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import type { ConversationEventRecord } from '../../store/repositories/events.js';
 import type { NewStreamEvent } from '../../store/repositories/stream.js';
-import { AGENTS, contactAudience, type StoredFrameType } from './frames.js';
+import type { StoredFrameType } from '../../contract/realtime.js';
+import { AGENTS, contactAudience } from '../../services/realtime/audiences.js';
 
 export interface StreamDraft extends NewStreamEvent {
   readonly type: StoredFrameType;

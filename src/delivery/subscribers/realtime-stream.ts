@@ -40,9 +40,10 @@ import {
 import type { OutboxItem } from '../../store/repositories/outbox.js';
 import { CONVERSATION_PUBLISHED } from '../../store/repositories/publications.js';
 import { mergeInOrder } from '../merge-in-order.js';
-import { InAppNotificationPayload, type JobDefinition } from '../outbox-worker.js';
-import { contactAudience, userAudience } from '../realtime/frames.js';
-import type { RealtimeHub } from '../realtime/hub.js';
+import type { JobDefinition } from '../outbox-worker.js';
+import { NotificationPayload } from '../../services/notifications/enqueue-notification.js';
+import { contactAudience, userAudience } from '../../services/realtime/audiences.js';
+import type { RealtimeHub } from '../../services/realtime/hub.js';
 import {
   presentEventForStream,
   presentMessageForStream,
@@ -249,7 +250,7 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
     remember(await appendStreamEvents(trx, drafts, now));
   }
 
-  async function publishNotifications(trx: Executor, payload: InAppNotificationPayload, idempotencyKey: string, now: number): Promise<void> {
+  async function publishNotifications(trx: Executor, payload: NotificationPayload, idempotencyKey: string, now: number): Promise<void> {
     await lockStream(trx);
     const drafts: StreamDraft[] = [];
     for (const userId of payload.recipients) {
@@ -287,7 +288,7 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
         ...job,
         async run(trx, payload, item, now) {
           await job.run(trx, payload, item, now);
-          const parsed = InAppNotificationPayload.safeParse(payload);
+          const parsed = NotificationPayload.safeParse(payload);
           if (parsed.success) await publishNotifications(trx, parsed.data, item.idempotencyKey, now);
         },
         onDone,

@@ -1,21 +1,7 @@
 import { AuditList, AuditListQuery } from '../../contract/admin-api.js';
-import { BatonError } from '../../platform/errors.js';
-import { presentAuditEntry } from '../../services/present/present-admin.js';
-import { listAudit } from '../../store/repositories/audit.js';
+import { listAuditEntries } from '../../services/workspace/list-audit-entries.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
-
-/** `createdAt` and id of the last entry of a page: the next page starts after it. */
-function encodeCursor(entry: { createdAt: number; id: string }): string {
-  return Buffer.from(`${entry.createdAt}:${entry.id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^(\d+):(.+)$/.exec(text);
-  if (!match) throw new BatonError('invalid', 'invalid cursor', { details: [{ path: 'query.cursor', message: 'not a cursor from this endpoint' }] });
-  return { createdAt: Number(match[1]), id: match[2] ?? '' };
-}
 
 /** The audit log: every configuration change and every manual reassignment (PRODUCT.md §12). */
 export function auditRoutes(deps: RouteDeps): AnyRoute[] {
@@ -29,19 +15,7 @@ export function auditRoutes(deps: RouteDeps): AnyRoute[] {
       access: 'admin',
       query: AuditListQuery,
       response: AuditList,
-      handler: async ({ query }) => {
-        const entries = await listAudit(ctx.database.db, {
-          ...(query.entity === undefined ? {} : { entity: query.entity }),
-          ...(query.entityId === undefined ? {} : { entityId: query.entityId }),
-          ...(query.actor === undefined ? {} : { actor: query.actor }),
-          ...(query.action === undefined ? {} : { action: query.action }),
-          ...(query.cursor === undefined ? {} : { before: decodeCursor(query.cursor) }),
-          limit: query.limit + 1,
-        });
-        const page = entries.slice(0, query.limit);
-        const last = page.at(-1);
-        return { items: page.map(presentAuditEntry), nextCursor: entries.length > query.limit && last ? encodeCursor(last) : null };
-      },
+      handler: ({ query }) => listAuditEntries(ctx, query),
     }),
   ];
 }

@@ -1,11 +1,9 @@
-import { exportConfig } from '../../config/export-config.js';
 import { ConfigApplyOutcome, PutConfigQuery, WorkspaceDocumentInput } from '../../contract/admin-api.js';
 import { WorkspaceDocument } from '../../contract/api.js';
-import type { WorkspaceConfig } from '../../contract/config.js';
 import { BatonError } from '../../platform/errors.js';
 import { applyWorkspaceDocument } from '../../services/workspace/apply-workspace-document.js';
 import { actorOf } from '../../services/auth/authenticate.js';
-import { readWorkspaceDocument } from '../../services/workspace/read-workspace-document.js';
+import { readWorkspaceDocument, workspaceDocumentAsYaml } from '../../services/workspace/read-workspace-document.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
@@ -28,9 +26,7 @@ export function configRoutes(deps: RouteDeps): AnyRoute[] {
         if (current === null) throw new BatonError('unavailable', 'the workspace has no configuration yet: apply a baton.yaml');
         const accept = request.headers.accept ?? '';
         if (YAML_TYPES.some((type) => accept.includes(type))) {
-          // The stored document is a validated one as written (`${VAR}` kept), so it exports as is.
-          const text = exportConfig(current.document as WorkspaceConfig);
-          return reply.header('content-type', 'application/yaml; charset=utf-8').send(text);
+          return reply.header('content-type', 'application/yaml; charset=utf-8').send(workspaceDocumentAsYaml(current));
         }
         return reply.send(current.document);
       },

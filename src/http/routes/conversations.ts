@@ -42,7 +42,8 @@ import {
 import { startConversation } from '../../services/conversations/start-conversation.js';
 import { transferConversation } from '../../services/conversations/transfer-conversation.js';
 import { BatonError } from '../../platform/errors.js';
-import { defineRoute, isBotPrincipal, type AnyRoute, type Principal } from '../route.js';
+import { isBotPrincipal, type Principal } from '../../services/auth/principal.js';
+import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
 // `status` is a comma-separated list on the wire; the service parses it (one status or several).

@@ -1,5 +1,5 @@
 import { ChannelIdParams, InboundEmailJson, InboundEmailOutcome } from '../../contract/email-api.js';
-import { jsonEmail, parseMimeEmail } from '../../inbound/parse-email.js';
+import { jsonEmail, parseMimeEmail } from '../../services/email/parse-email.js';
 import { BatonError } from '../../platform/errors.js';
 import { receiveEmail, requireEmailChannel } from '../../services/email/receive-email.js';
 import { presentConversationRecord } from '../../services/conversations/read-conversations.js';

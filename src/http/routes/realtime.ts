@@ -13,15 +13,17 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { IdParams } from '../../contract/api.js';
-import { AGENTS, contactAudience, RealtimeQuery, userAudience } from '../../delivery/realtime/frames.js';
-import { openStreamConnection } from '../../delivery/realtime/connection.js';
-import type { RealtimeHub } from '../../delivery/realtime/hub.js';
-import { createRateLimiter, relayTyping, TYPING_INTERVAL_MS } from '../../delivery/realtime/typing.js';
+import { RealtimeQuery } from '../../contract/realtime.js';
+import { audiencesOf, canReadStream } from '../../services/realtime/audiences.js';
+import { admitToStream, readStreamFrames } from '../../services/realtime/read-stream.js';
+import { openStreamConnection } from '../realtime-connection.js';
+import type { RealtimeHub } from '../../services/realtime/hub.js';
+import { createRateLimiter, relayTyping, TYPING_INTERVAL_MS } from '../../services/realtime/relay-typing.js';
 import { BatonError } from '../../platform/errors.js';
 import type { ServiceContext } from '../../services/context.js';
-import { firstStreamSeq, lastStreamSeq, readStream } from '../../store/repositories/stream.js';
-import { credentialsOf, type Credentials } from '../app.js';
-import { defineRoute, type AnyRoute, type Principal } from '../route.js';
+import type { Credentials, Principal } from '../../services/auth/principal.js';
+import { credentialsOf } from '../app.js';
+import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
 const TypingInput = z.object({ private: z.boolean().optional() });
@@ -63,23 +65,6 @@ export function realtimeRoutes({ ctx, hub }: RouteDeps): AnyRoute[] {
   ];
 }
 
-/** The streams a principal reads. */
-export function audiencesOf(principal: Principal): string[] {
-  switch (principal.kind) {
-    case 'user':
-      return [AGENTS, userAudience(principal.userId)];
-    case 'admin_token':
-      return [AGENTS];
-    case 'customer':
-      return [contactAudience(principal.contactId)];
-  }
-}
-
-function canRead(principal: Principal): boolean {
-  if (principal.kind !== 'user' || principal.scopes === 'all') return true;
-  return principal.scopes.includes('read') || principal.scopes.includes('admin');
-}
-
 export interface RealtimeSocketOptions {
   readonly ctx: ServiceContext;
   readonly hub: RealtimeHub;
@@ -110,14 +95,8 @@ export async function registerRealtimeSocket(app: FastifyInstance, options: Real
         const credentials = credentialsOf(request);
         const principal = await options.authenticate(query.data.token === undefined || credentials.bearer !== null ? credentials : { ...credentials, bearer: query.data.token });
         if (principal === null) throw new BatonError('unauthorized', 'sign in, send a bearer token, or pass ?token=');
-        if (!canRead(principal)) throw new BatonError('forbidden', 'this token lacks the read scope');
-        // Without `after`: live from now. The last seq is read before the socket registers with
-        // the hub, and the connection reads once right after registering, so a row committed in
-        // between is sent, not lost.
-        const after = query.data.after ?? (await lastStreamSeq(ctx.database.db));
-        // Frames between `after` and the oldest one kept were pruned (BATON_STREAM_RETENTION_HOURS).
-        const first = query.data.after === undefined ? null : await firstStreamSeq(ctx.database.db);
-        admitted.set(request, { principal, after, truncated: first !== null && after < first - 1 });
+        if (!canReadStream(principal)) throw new BatonError('forbidden', 'this token lacks the read scope');
+        admitted.set(request, { principal, ...(await admitToStream(ctx, query.data.after)) });
       },
     },
     (socket, request) => {
@@ -136,7 +115,7 @@ export async function registerRealtimeSocket(app: FastifyInstance, options: Real
         audiences,
         after: admission.after,
         truncated: admission.truncated,
-        read: (after, limit) => readStream(ctx.database.db, { audiences, after, limit }),
+        read: (after, limit) => readStreamFrames(ctx, audiences, after, limit),
         heartbeatMs: options.heartbeatMs ?? 30_000,
         onClientFrame: (frame) => {
           relayTyping({ ctx, hub, limiter }, principal, { conversationId: frame.conversationId, ...(frame.private === undefined ? {} : { private: frame.private }) }).catch(() => undefined);

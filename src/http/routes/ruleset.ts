@@ -13,13 +13,12 @@ import { PublishInput } from '../../contract/api.js';
 import { BatonError } from '../../platform/errors.js';
 import { actorOf } from '../../services/auth/authenticate.js';
 import { diffRulesetVersions } from '../../services/rulesets/diff-ruleset-versions.js';
-import { presentRulesetSummary, presentRulesetVersion } from '../../services/present/present-admin.js';
 import { publishRulesetDraft } from '../../services/rulesets/publish-ruleset-draft.js';
 import { readRulesetDraft } from '../../services/rulesets/read-ruleset-draft.js';
 import { restoreRulesetVersion } from '../../services/rulesets/restore-ruleset-version.js';
 import { reviewRuleset } from '../../services/rulesets/review-ruleset.js';
 import { saveRulesetDraft } from '../../services/rulesets/save-ruleset-draft.js';
-import { getActiveRuleset, getRulesetVersion, listRulesetVersions } from '../../store/repositories/rulesets.js';
+import { listRulesetVersionSummaries, readActiveRuleset, readRulesetVersion } from '../../services/rulesets/read-ruleset-versions.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
@@ -53,11 +52,7 @@ export function rulesetRoutes(deps: RouteDeps): AnyRoute[] {
       tags,
       access: 'user',
       response: RulesetVersionView,
-      handler: async () => {
-        const active = await getActiveRuleset(db);
-        if (active === null) throw new BatonError('not_found', 'no ruleset has been published yet');
-        return presentRulesetVersion(active, active.version);
-      },
+      handler: () => readActiveRuleset(ctx),
     }),
     defineRoute({
       method: 'GET',
@@ -110,11 +105,7 @@ export function rulesetRoutes(deps: RouteDeps): AnyRoute[] {
       tags,
       access: 'user',
       response: RulesetVersionList,
-      handler: async () => {
-        const records = await listRulesetVersions(db, { limit: 1000 });
-        const activeVersion = records[0]?.version ?? null;
-        return { items: records.map((record) => presentRulesetSummary(record, activeVersion)) };
-      },
+      handler: () => listRulesetVersionSummaries(ctx),
     }),
     defineRoute({
       method: 'GET',
@@ -124,12 +115,7 @@ export function rulesetRoutes(deps: RouteDeps): AnyRoute[] {
       access: 'user',
       params: VersionParams,
       response: RulesetVersionView,
-      handler: async ({ params }) => {
-        const record = await getRulesetVersion(db, params.n);
-        if (record === null) throw new BatonError('not_found', `ruleset version ${params.n} not found`);
-        const active = await getActiveRuleset(db);
-        return presentRulesetVersion(record, active?.version ?? null);
-      },
+      handler: ({ params }) => readRulesetVersion(ctx, params.n),
     }),
     defineRoute({
       method: 'GET',

@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { configJsonSchema } from '../../config/config-json-schema.js';
-import { checkMigrations } from '../../store/migrate.js';
+import { checkReadiness } from '../../services/system/check-readiness.js';
+import { describeConfigSchema } from '../../services/workspace/config-schema.js';
 import { buildOpenApi } from '../app.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
@@ -31,17 +30,8 @@ export function systemRoutes(deps: RouteDeps, apiRoutes: readonly AnyRoute[]): A
       tags: ['operations'],
       access: 'public',
       handler: async ({ reply }) => {
-        try {
-          await sql`select 1`.execute(ctx.database.db);
-          const migrations = await checkMigrations(ctx.database.db);
-          if (!migrations.current) {
-            return reply.status(503).send({ ok: false, database: 'reachable', pendingMigrations: migrations.pending });
-          }
-          return reply.status(200).send({ ok: true, database: ctx.database.dialect });
-        } catch (error) {
-          ctx.logger.warn({ err: error }, 'readiness check failed');
-          return reply.status(503).send({ ok: false, database: 'unreachable' });
-        }
+        const readiness = await checkReadiness(ctx);
+        return reply.status(readiness.ok ? 200 : 503).send(readiness);
       },
     }),
     defineRoute({
@@ -78,7 +68,7 @@ export function systemRoutes(deps: RouteDeps, apiRoutes: readonly AnyRoute[]): A
       tags: ['config'],
       access: 'public',
       handler: ({ reply, request }) =>
-        reply.header('content-type', 'application/schema+json').send(configJsonSchema({ id: `${request.protocol}://${request.host}/api/config/schema.json` })),
+        reply.header('content-type', 'application/schema+json').send(describeConfigSchema(`${request.protocol}://${request.host}/api/config/schema.json`)),
     }),
   ];
 }

@@ -6,15 +6,14 @@
 import { z } from 'zod';
 import { IdParams, Message, MessagesQuery, RatingInput, WidgetMessageInput, WidgetSession, WidgetSessionInput, WidgetStartInput } from '../../contract/api.js';
 import { BatonError } from '../../platform/errors.js';
-import { createCustomerSession } from '../../services/auth/authenticate.js';
 import { handOffOnRequest } from '../../services/handoff/hand-off-on-request.js';
 import { rateConversation } from '../../services/conversations/rate-conversation.js';
 import { CustomerConversation, presentCustomerConversation, presentMessages, readConversation, readMessages } from '../../services/conversations/read-conversations.js';
 import { receiveCustomerMessage, type TurnOutcome } from '../../services/conversations/receive-customer-message.js';
-import { startConversation, upsertContact } from '../../services/conversations/start-conversation.js';
-import { listConversations } from '../../store/repositories/conversations.js';
-import { withTransaction } from '../../store/database.js';
-import { defineRoute, type AnyRoute, type Principal } from '../route.js';
+import { startConversation } from '../../services/conversations/start-conversation.js';
+import { listCustomerConversations, startWidgetSession } from '../../services/conversations/start-widget-session.js';
+import type { Principal } from '../../services/auth/principal.js';
+import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
 const CustomerTurn = z.object({ conversation: CustomerConversation, messages: z.array(Message) });
@@ -45,21 +44,7 @@ export function widgetRoutes({ ctx }: RouteDeps): AnyRoute[] {
       body: WidgetSessionInput,
       response: WidgetSession,
       status: 201,
-      handler: async ({ body }) => {
-        const now = ctx.clock.now();
-        const contact = await withTransaction(ctx.database, async (trx) => {
-          const loaded = await ctx.workspace.current(trx);
-          if (!loaded.model.channels.has(body.channel)) {
-            throw new BatonError('invalid', `unknown channel "${body.channel}"`, { details: [{ path: 'channel', message: 'unknown channel' }] });
-          }
-          // A public endpoint must not let a visitor pick an account manager, a test flag, or
-          // another customer's external id (that would hand them that customer's conversations).
-          const { owner: _owner, test: _test, externalId: _externalId, ...safe } = body.contact;
-          return upsertContact(trx, loaded, safe, now);
-        });
-        const token = await createCustomerSession(ctx, contact.id, body.channel);
-        return { token, contactId: contact.id };
-      },
+      handler: ({ body }) => startWidgetSession(ctx, body),
     }),
     defineRoute({
       method: 'GET',
@@ -68,11 +53,7 @@ export function widgetRoutes({ ctx }: RouteDeps): AnyRoute[] {
       tags: ['widget'],
       access: 'customer',
       response: z.array(CustomerConversation),
-      handler: async ({ principal }) => {
-        const { contactId } = customerOf(principal);
-        const page = await listConversations(ctx.database.db, { contactId, limit: 50 });
-        return Promise.all(page.items.map((c) => presentCustomerConversation(ctx, c)));
-      },
+      handler: ({ principal }) => listCustomerConversations(ctx, customerOf(principal).contactId),
     }),
     defineRoute({
       method: 'POST',

@@ -1,4 +1,4 @@
-import type { Principal } from '../../http/route.js';
+import type { Principal } from '../auth/principal.js';
 
 /**
  * True when the caller may act on other users: the bootstrap admin token, or an admin user whose

@@ -1,5 +1,5 @@
 import type { WorkspaceModel } from '../../core/model.js';
-import type { Principal } from '../../http/route.js';
+import type { Principal } from '../auth/principal.js';
 import { BatonError } from '../../platform/errors.js';
 
 /**

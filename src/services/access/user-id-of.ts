@@ -1,4 +1,4 @@
-import type { Principal } from '../../http/route.js';
+import type { Principal } from '../auth/principal.js';
 import { BatonError } from '../../platform/errors.js';
 
 /**

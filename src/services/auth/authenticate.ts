@@ -1,6 +1,5 @@
 import type { CreateTokenInput, LoginInput, Me, TokenScope } from '../../contract/api.js';
-import type { Credentials } from '../../http/app.js';
-import type { Principal } from '../../http/route.js';
+import type { Credentials, Principal } from './principal.js';
 import { BatonError, notFound } from '../../platform/errors.js';
 import { hashPassword, hashToken, newToken, safeEqual, verifyPassword } from '../../platform/secrets.js';
 import {

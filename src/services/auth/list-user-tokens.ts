@@ -1,5 +1,5 @@
 import type { ApiToken } from '../../contract/people-api.js';
-import type { Principal } from '../../http/route.js';
+import type { Principal } from './principal.js';
 import { BatonError, notFound } from '../../platform/errors.js';
 import { listApiTokens } from '../../store/repositories/users.js';
 import { actsAsAdmin } from '../access/acts-as-admin.js';

@@ -1,4 +1,4 @@
-import type { Principal } from '../../http/route.js';
+import type { Principal } from './principal.js';
 import { BatonError, notFound } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import { appendAudit } from '../../store/repositories/audit.js';

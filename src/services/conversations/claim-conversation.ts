@@ -5,7 +5,7 @@
 import { BatonError, notFound } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import { claim } from '../../store/repositories/assignments.js';
-import type { ConversationRecord } from '../../store/repositories/conversations.js';
+import { getChannelTypeOf, type ConversationRecord } from '../../store/repositories/conversations.js';
 import { announceJoin } from './announce-join.js';
 import type { ServiceContext } from '../context.js';
 
@@ -18,13 +18,13 @@ export async function claimConversation(
     const user = loaded.model.users.get(input.userId);
     if (user === undefined) throw notFound('user', input.userId);
     const now = ctx.clock.now();
-    const channelType = await trx.selectFrom('conversations').select('channel_type').where('id', '=', input.conversationId).executeTakeFirst();
-    if (channelType === undefined) throw notFound('conversation', input.conversationId);
+    const channelType = await getChannelTypeOf(trx, input.conversationId);
+    if (channelType === null) throw notFound('conversation', input.conversationId);
     const result = await claim(trx, {
       conversationId: input.conversationId,
       userId: input.userId,
       now,
-      capacity: user.capacity[channelType.channel_type as keyof typeof user.capacity] ?? null,
+      capacity: user.capacity[channelType] ?? null,
       // A claim is the agent's own choice, but the cap still holds: a manual override is an
       // admin's explicit transfer with `override: true` (PEERS: caps advisory elsewhere).
       enforceCapacity: true,
@@ -38,7 +38,7 @@ export async function claimConversation(
       case 'not_claimable':
         throw new BatonError('conflict', `a ${result.status} conversation cannot be claimed`);
       case 'over_capacity':
-        throw new BatonError('over_capacity', `${input.userId} is at capacity (${result.load} of ${result.capacity} open on ${channelType.channel_type})`);
+        throw new BatonError('over_capacity', `${input.userId} is at capacity (${result.load} of ${result.capacity} open on ${channelType})`);
       case 'not_found':
         throw notFound('conversation', input.conversationId);
     }

@@ -1,5 +1,5 @@
 /** Checks shared by the agent actions: the conversation exists, and who is acting. */
-import type { Principal } from '../../http/route.js';
+import type { Principal } from '../auth/principal.js';
 import { BatonError, notFound } from '../../platform/errors.js';
 import type { Executor } from '../../store/database.js';
 import { getConversationForUpdate, type ConversationRecord } from '../../store/repositories/conversations.js';

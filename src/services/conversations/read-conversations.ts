@@ -4,7 +4,7 @@ import { InboxView, type Conversation, type ConversationCounts, type Conversatio
 import { ConversationStatus } from '../../contract/common.js';
 import { BatonError, notFound } from '../../platform/errors.js';
 import type { Executor } from '../../store/database.js';
-import { getContact, rowToContact, type ContactRecord } from '../../store/repositories/contacts.js';
+import { getContact, getContacts, type ContactRecord } from '../../store/repositories/contacts.js';
 import {
   decodeConversationCursor,
   encodeConversationCursor,
@@ -22,13 +22,8 @@ import type { ServiceContext } from '../context.js';
 import { iso, presentConversation, presentMessage } from '../present/present-conversation.js';
 import type { LoadedWorkspace } from '../workspace/workspace-cache.js';
 
-async function contactsOf(ex: Executor, conversations: readonly ConversationRecord[]): Promise<Map<string, ContactRecord>> {
-  const ids = [...new Set(conversations.map((c) => c.contactId))];
-  const out = new Map<string, ContactRecord>();
-  if (ids.length === 0) return out;
-  const rows = await ex.selectFrom('contacts').selectAll().where('id', 'in', ids).execute();
-  for (const row of rows) out.set(row.id, rowToContact(row));
-  return out;
+function contactsOf(ex: Executor, conversations: readonly ConversationRecord[]): Promise<Map<string, ContactRecord>> {
+  return getContacts(ex, [...new Set(conversations.map((c) => c.contactId))]);
 }
 
 /** `handoff`: the latest trace when the caller has it (it just handed off); read otherwise. */

@@ -5,16 +5,27 @@
  * recipient used to dead-letter the whole row, and a retry re-sent everyone's mail). In-app,
  * Slack (one channel message) and webhooks (fanned out per target by their job) keep one row.
  */
+import { z } from 'zod';
 import type { NotifyChannel } from '../../contract/common.js';
-import type { InAppNotificationPayload } from '../../delivery/outbox-worker.js';
 import type { Executor } from '../../store/database.js';
 import { enqueue } from '../../store/repositories/outbox.js';
+
+/** What every `notify.*` row carries (the jobs in delivery/notification-jobs.ts parse it). */
+export const NotificationPayload = z.object({
+  conversationId: z.string().nullable(),
+  recipients: z.array(z.string()),
+  type: z.string(),
+  title: z.string(),
+  body: z.string(),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+export type NotificationPayload = z.infer<typeof NotificationPayload>;
 
 export interface NewNotification {
   readonly channel: NotifyChannel;
   /** The idempotency key of the notification; an email row adds `:<user id>`. */
   readonly idempotencyKey: string;
-  readonly payload: InAppNotificationPayload;
+  readonly payload: NotificationPayload;
   readonly now: number;
 }
 

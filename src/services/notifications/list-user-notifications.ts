@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { NotificationList } from '../../contract/api.js';
-import type { Principal } from '../../http/route.js';
+import type { Principal } from '../auth/principal.js';
 import { countUnread, listNotifications } from '../../store/repositories/notifications.js';
 import type { ServiceContext } from '../context.js';
 import { presentNotification } from '../present/present-notification.js';

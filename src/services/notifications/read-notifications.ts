@@ -1,5 +1,5 @@
 import type { MarkNotificationsReadInput, MarkedRead } from '../../contract/people-api.js';
-import type { Principal } from '../../http/route.js';
+import type { Principal } from '../auth/principal.js';
 import { withTransaction } from '../../store/database.js';
 import { countUnread, markNotificationsRead } from '../../store/repositories/notifications.js';
 import type { ServiceContext } from '../context.js';

@@ -1,5 +1,5 @@
 import type { Delivery } from '../../contract/delivery-api.js';
-import type { Principal } from '../../http/route.js';
+import type { Principal } from '../auth/principal.js';
 import { BatonError, notFound } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import { appendAudit } from '../../store/repositories/audit.js';

@@ -1,5 +1,5 @@
 import type { MeWithStatus } from '../../contract/people-api.js';
-import type { Principal } from '../../http/route.js';
+import type { Principal } from '../auth/principal.js';
 import { getUserState } from '../../store/repositories/users.js';
 import { describeMe } from '../auth/authenticate.js';
 import type { ServiceContext } from '../context.js';

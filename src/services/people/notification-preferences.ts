@@ -5,7 +5,7 @@ import {
   type NotificationPreferences,
   type NotificationPreferencesInput,
 } from '../../contract/delivery-api.js';
-import type { Principal } from '../../http/route.js';
+import type { Principal } from '../auth/principal.js';
 import { BatonError, notFound } from '../../platform/errors.js';
 import type { Executor } from '../../store/database.js';
 import { withTransaction } from '../../store/database.js';

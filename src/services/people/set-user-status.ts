@@ -1,6 +1,6 @@
 import type { Availability } from '../../contract/common.js';
 import type { UserStatus } from '../../contract/people-api.js';
-import type { Principal } from '../../http/route.js';
+import type { Principal } from '../auth/principal.js';
 import { BatonError, notFound } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import { appendAudit } from '../../store/repositories/audit.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CreateTaskInput, Task } from '../../contract/api.js';
-import type { Principal } from '../../http/route.js';
+import type { Principal } from '../auth/principal.js';
 import { BatonError, notFound } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import { appendAudit } from '../../store/repositories/audit.js';

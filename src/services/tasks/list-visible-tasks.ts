@@ -1,6 +1,6 @@
 import type { TaskStatus } from '../../contract/common.js';
 import type { Task } from '../../contract/api.js';
-import type { Principal } from '../../http/route.js';
+import type { Principal } from '../auth/principal.js';
 import { BatonError } from '../../platform/errors.js';
 import { listTasks, type TaskFilter } from '../../store/repositories/tasks.js';
 import { actsAsAdmin } from '../access/acts-as-admin.js';

@@ -1,3 +1,5 @@
+import { exportConfig, type ExportOptions } from '../../config/export-config.js';
+import type { WorkspaceConfig } from '../../contract/config.js';
 import type { Executor } from '../../store/database.js';
 import { getCurrentConfig } from '../../store/repositories/config.js';
 import { getActiveRuleset } from '../../store/repositories/rulesets.js';
@@ -22,4 +24,12 @@ export async function readWorkspaceDocument(ex: Executor): Promise<WorkspaceDocu
   const stored = typeof current.document === 'object' && current.document !== null ? (current.document as Record<string, unknown>) : {};
   const document = active === null ? { ...stored } : { ...stored, handoff: active.ruleset };
   return { revision: current.id, document, activeVersion: active?.version ?? null };
+}
+
+/**
+ * The document as baton.yaml. The stored document is a validated one as written (`${VAR}` kept),
+ * so it exports as is.
+ */
+export function workspaceDocumentAsYaml(current: WorkspaceDocument, options: ExportOptions = {}): string {
+  return exportConfig(current.document as WorkspaceConfig, options);
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { WorkspaceConfig, type Ruleset } from '../../contract/config.js';
 import { flattenIssues } from '../../contract/issues.js';
 import { createAssistant, type Assistant } from '../../core/assistant/assistant.js';
@@ -7,8 +6,7 @@ import { compileRuleset, type CompiledRuleset } from '../../core/rules/compile.j
 import { buildWorkspace } from '../../core/workspace.js';
 import { interpolateEnv } from '../../config/interpolate-env.js';
 import type { Executor } from '../../store/database.js';
-import { preparedQuery } from '../../store/prepared.js';
-import { getConfigRevision } from '../../store/repositories/config.js';
+import { getConfigRevision, readWorkspaceHeads } from '../../store/repositories/config.js';
 import { getActiveRuleset, getRulesetVersion } from '../../store/repositories/rulesets.js';
 import { BatonError } from '../../platform/errors.js';
 
@@ -50,13 +48,6 @@ export function resolveStoredConfig(document: unknown, env: Readonly<Record<stri
   return parsed.data;
 }
 
-const HEADS = preparedQuery((db) => ({
-  compile: () =>
-    sql<{ revision: number | null; version: number | null }>`
-      select (select max(id) from config_revisions) as revision,
-             (select max(version) from ruleset_versions) as version`.compile(db),
-}));
-
 export function createWorkspaceCache(options: {
   executor: Executor;
   processEnv: Readonly<Record<string, string | undefined>>;
@@ -64,11 +55,6 @@ export function createWorkspaceCache(options: {
   let loaded: LoadedWorkspace | null = null;
   let building: Promise<LoadedWorkspace> | null = null;
   const versions = new Map<string, CompiledRuleset>();
-
-  async function heads(ex: Executor): Promise<{ revision: number | null; version: number | null }> {
-    const first = await HEADS.first(ex, {});
-    return { revision: first?.revision === null || first?.revision === undefined ? null : Number(first.revision), version: first?.version === null || first?.version === undefined ? null : Number(first.version) };
-  }
 
   async function build(ex: Executor, revision: number): Promise<LoadedWorkspace> {
     const stored = await getConfigRevision(ex, revision);
@@ -86,7 +72,7 @@ export function createWorkspaceCache(options: {
 
   return {
     async current(ex = options.executor) {
-      const head = await heads(ex);
+      const head = await readWorkspaceHeads(ex);
       if (head.revision === null) throw new BatonError('unavailable', 'the workspace has no configuration yet: apply a baton.yaml');
       if (loaded && loaded.revision === head.revision && loaded.rulesetVersion === head.version) return loaded;
       // Inside a transaction build directly (SQLite has one connection: never wait on the outer handle).

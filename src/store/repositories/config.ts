@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { Executor } from '../database.js';
 import { fromJson, toJson } from '../json.js';
+import { preparedQuery } from '../prepared.js';
 import type { ConfigRevisionRow } from '../schema.js';
 
 /**
@@ -74,4 +76,20 @@ export async function appendConfigRevision(ex: Executor, input: AppendConfigRevi
     .returningAll()
     .executeTakeFirstOrThrow();
   return rowToConfigRevision(row);
+}
+
+const HEADS = preparedQuery((db) => ({
+  compile: () =>
+    sql<{ revision: number | null; version: number | null }>`
+      select (select max(id) from config_revisions) as revision,
+             (select max(version) from ruleset_versions) as version`.compile(db),
+}));
+
+/**
+ * The newest config revision and ruleset version, in one round trip: what the workspace cache
+ * compares with what it compiled before every use.
+ */
+export async function readWorkspaceHeads(ex: Executor): Promise<{ revision: number | null; version: number | null }> {
+  const first = await HEADS.first(ex, {});
+  return { revision: first?.revision === null || first?.revision === undefined ? null : Number(first.revision), version: first?.version === null || first?.version === undefined ? null : Number(first.version) };
 }

@@ -128,6 +128,15 @@ export async function getContact(ex: Executor, id: string): Promise<ContactRecor
   return row === undefined ? null : rowToContact(row);
 }
 
+/** The contacts with these ids, by id (ids without a contact are absent). */
+export async function getContacts(ex: Executor, ids: readonly string[]): Promise<Map<string, ContactRecord>> {
+  const out = new Map<string, ContactRecord>();
+  if (ids.length === 0) return out;
+  const rows = await ex.selectFrom('contacts').selectAll().where('id', 'in', ids).execute();
+  for (const row of rows) out.set(row.id, rowToContact(row));
+  return out;
+}
+
 export async function findContactByExternalId(ex: Executor, externalId: string): Promise<ContactRecord | null> {
   const row = await ex.selectFrom('contacts').selectAll().where('external_id', '=', externalId).executeTakeFirst();
   return row === undefined ? null : rowToContact(row);

@@ -180,6 +180,12 @@ const insertConversation = preparedQuery(
 const conversationById = preparedQuery((db, p: { id: string }) => db.selectFrom('conversations').selectAll().where('id', '=', p.id));
 const conversationByIdForUpdate = preparedQuery((db, p: { id: string }) => db.selectFrom('conversations').selectAll().where('id', '=', p.id).forUpdate());
 
+/** The channel type of a conversation (what its owner's capacity is counted in); null when there is none. */
+export async function getChannelTypeOf(ex: Executor, id: string): Promise<ChannelType | null> {
+  const row = await ex.selectFrom('conversations').select('channel_type').where('id', '=', id).executeTakeFirst();
+  return row === undefined ? null : (row.channel_type as ChannelType);
+}
+
 export async function getConversation(ex: Executor, id: string): Promise<ConversationRecord | null> {
   const row = await conversationById.first(ex, { id });
   return row === undefined ? null : rowToConversation(row);

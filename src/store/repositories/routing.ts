@@ -1,15 +1,31 @@
+/**
+ * The live state the router decides on: agents' status and open load, queue statistics, and
+ * the backlog of waiting conversations.
+ */
 import { sql, type SqlBool } from 'kysely';
 import type { Availability, ChannelType } from '../../contract/common.js';
-import type { AgentState, QueueStats } from '../../core/model.js';
 import type { Executor } from '../database.js';
 import { preparedQuery } from '../prepared.js';
 import { latestHandoffPromises, rowToConversation, type ConversationRecord, type HandoffPromise } from './conversations.js';
 import { readAgentStateRows } from './agent-state-rows.js';
 
-/**
- * The live state the router decides on: agents' status and open load, queue statistics, and
- * the backlog of waiting conversations.
- */
+/** One agent's live state as stored (routing's AgentState has this shape). */
+export interface AgentStateRecord {
+  readonly userId: string;
+  readonly status: Availability;
+  /** Open conversations owned now, per channel type. */
+  readonly load: Partial<Record<ChannelType, number>>;
+  readonly lastAssignedAt: number | null;
+}
+
+/** A place's line and recent speed as stored (routing's QueueStats has this shape). */
+export interface QueueStatsRecord {
+  /** Conversations waiting in this queue (or on this team) right now, not counting the one deciding. */
+  readonly waiting: number;
+  /** Median seconds from handoff to first human reply over recent conversations; null when unknown. */
+  readonly recentFirstResponseSeconds: number | null;
+}
+
 
 /** Urgent first (PEERS "oldest or highest priority first"). */
 const priorityRank = sql<number>`case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
@@ -33,12 +49,12 @@ export async function loadAgentStates(
   ex: Executor,
   userIds: readonly string[],
   options: { readonly initialStatus?: (userId: string) => Availability } = {},
-): Promise<Map<string, AgentState>> {
+): Promise<Map<string, AgentStateRecord>> {
   const initialStatus = options.initialStatus ?? ((): Availability => 'available');
   // Most of the desk (a handoff reads everyone): both tables whole, without binding an `in`
   // list of every id; a few users: theirs by id.
   const rows = await readAgentStateRows(ex, userIds.length >= WHOLE_TABLE_AT ? undefined : userIds);
-  const states = new Map<string, AgentState>();
+  const states = new Map<string, AgentStateRecord>();
   for (const userId of userIds) {
     if (states.has(userId)) continue;
     const row = rows.get(userId);
@@ -80,7 +96,7 @@ export async function queueStats(
   ex: Executor,
   target: QueueTarget,
   options: { readonly excludeConversationId?: string; readonly sampleSize?: number } = {},
-): Promise<QueueStats> {
+): Promise<QueueStatsRecord> {
   const [column, id] = targetFilter(target);
   let waitingQuery = ex
     .selectFrom('conversations')

@@ -8,9 +8,8 @@
  * never sent twice (CW PR #13713: out-of-order realtime events duplicated rows in the UI).
  */
 import type { WebSocket } from 'ws';
-import type { StreamEventRecord } from '../../store/repositories/stream.js';
-import { ClientFrame, type RealtimeFrame } from './frames.js';
-import type { EphemeralFrame, RealtimeHub } from './hub.js';
+import { ClientFrame, type RealtimeFrame } from '../contract/realtime.js';
+import type { EphemeralFrame, RealtimeHub } from '../services/realtime/hub.js';
 
 /** Rows per replay page. */
 const PAGE = 500;
@@ -28,7 +27,7 @@ export interface StreamConnectionOptions {
   readonly after: number;
   /** Some frames after `after` were pruned: the client must reload its state over REST. */
   readonly truncated?: boolean;
-  readonly read: (after: number, limit: number) => Promise<readonly StreamEventRecord[]>;
+  readonly read: (after: number, limit: number) => Promise<readonly RealtimeFrame[]>;
   /** Ping period; a socket that has not answered the previous ping by the next one is closed. */
   readonly heartbeatMs: number;
   /** A frame the client sent (typing). */
@@ -79,7 +78,7 @@ export function openStreamConnection(options: StreamConnectionOptions): StreamCo
           const rows = await options.read(lastSeq, PAGE);
           for (const row of rows) {
             if (row.seq <= lastSeq) continue;
-            if (!send({ seq: row.seq, type: row.type as RealtimeFrame['type'], conversationId: row.conversationId, data: { ...row.data } })) return;
+            if (!send(row)) return;
             lastSeq = row.seq;
           }
           if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {

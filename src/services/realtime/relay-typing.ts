@@ -3,10 +3,10 @@
  * the hub to the sockets of the conversation's audiences. Rate-limited (one per conversation per
  * sender per interval): a client that sends a frame per keystroke costs one fan-out a second.
  */
-import type { Principal } from '../../http/route.js';
-import type { ServiceContext } from '../../services/context.js';
-import { readConversation } from '../../services/conversations/read-conversations.js';
-import { AGENTS, contactAudience } from './frames.js';
+import type { Principal } from '../auth/principal.js';
+import type { ServiceContext } from '../context.js';
+import { readConversation } from '../conversations/read-conversations.js';
+import { AGENTS, contactAudience } from './audiences.js';
 import type { RealtimeHub } from './hub.js';
 
 /** At most one typing frame per key per this many ms. */

@@ -4,10 +4,10 @@
  * which is a well-kept library's job (STYLE.md), not ours.
  */
 import { simpleParser, type AddressObject } from 'mailparser';
-import type { InboundEmailJson } from '../contract/email-api.js';
-import { normalizeMessageId, parseMessageIds } from '../core/email/threading.js';
-import { BatonError } from '../platform/errors.js';
-import type { InboundEmail } from '../services/email/receive-email.js';
+import type { InboundEmailJson } from '../../contract/email-api.js';
+import { normalizeMessageId, parseMessageIds } from '../../core/email/threading.js';
+import { BatonError } from '../../platform/errors.js';
+import type { InboundEmail } from './receive-email.js';
 
 /** Longest HTML part converted to text (characters): a hostile 50 MB table must not pin the CPU. */
 const MAX_HTML_TO_TEXT = 2_000_000;
