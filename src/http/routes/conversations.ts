@@ -22,7 +22,7 @@ import { HandoffTrace } from '../../contract/trace.js';
 import { actorOf } from '../../services/auth/authenticate.js';
 import { changeConversationStatus, type StatusAction } from '../../services/conversations/change-conversation-status.js';
 import { claimConversation } from '../../services/conversations/claim-conversation.js';
-import { actingUser } from '../../services/conversations/conversation-guards.js';
+import { actingUser } from '../../services/access/acting-user.js';
 import { handOffOnRequest } from '../../services/handoff/hand-off-on-request.js';
 import { patchConversation } from '../../services/conversations/patch-conversation.js';
 import { postAgentMessage } from '../../services/conversations/post-agent-message.js';

@@ -11,7 +11,7 @@ import { appendMessage } from '../../store/repositories/messages.js';
 import { scheduleCheckIns } from '../../store/repositories/tasks.js';
 import type { ServiceContext } from '../context.js';
 import { loadAgentStates } from '../../store/repositories/routing.js';
-import { lockConversation } from './conversation-guards.js';
+import { lockConversation } from './lock-conversation.js';
 
 export type StatusAction = 'resolve' | 'reopen' | 'handback' | 'wait' | 'resume';
 

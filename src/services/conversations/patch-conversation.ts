@@ -12,7 +12,7 @@ import { appendEvent } from '../../store/repositories/events.js';
 import { BatonError } from '../../platform/errors.js';
 import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
 import type { ServiceContext } from '../context.js';
-import { lockConversation } from './conversation-guards.js';
+import { lockConversation } from './lock-conversation.js';
 
 export async function patchConversation(
   ctx: ServiceContext,

@@ -10,7 +10,7 @@ import { claim } from '../../store/repositories/assignments.js';
 import type { ConversationRecord } from '../../store/repositories/conversations.js';
 import { appendMessage, type MessageRecord } from '../../store/repositories/messages.js';
 import type { ServiceContext } from '../context.js';
-import { lockConversation } from './conversation-guards.js';
+import { lockConversation } from './lock-conversation.js';
 
 export async function postAgentMessage(
   ctx: ServiceContext,

@@ -10,7 +10,7 @@ import type { Executor } from '../../store/database.js';
 import { withTransaction } from '../../store/database.js';
 import { appendMessage, type MessageRecord } from '../../store/repositories/messages.js';
 import type { ServiceContext } from '../context.js';
-import { lockConversation } from './conversation-guards.js';
+import { lockConversation } from './lock-conversation.js';
 
 export type AssistantMessageOutcome =
   | { readonly outcome: 'posted'; readonly message: MessageRecord }

@@ -7,7 +7,7 @@ import { withTransaction } from '../../store/database.js';
 import { updateConversation, type ConversationRecord } from '../../store/repositories/conversations.js';
 import { appendEvent } from '../../store/repositories/events.js';
 import type { ServiceContext } from '../context.js';
-import { lockConversation } from './conversation-guards.js';
+import { lockConversation } from './lock-conversation.js';
 
 export async function rateConversation(
   ctx: ServiceContext,

@@ -9,7 +9,7 @@ import { releaseToQueue } from '../../store/repositories/assignments.js';
 import type { ConversationRecord } from '../../store/repositories/conversations.js';
 import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
 import type { ServiceContext } from '../context.js';
-import { lockConversation } from './conversation-guards.js';
+import { lockConversation } from './lock-conversation.js';
 
 export async function releaseConversation(
   ctx: ServiceContext,

@@ -17,7 +17,7 @@ import { enqueue } from '../../store/repositories/outbox.js';
 import { announceJoin } from './announce-join.js';
 import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
 import type { ServiceContext } from '../context.js';
-import { lockConversation } from './conversation-guards.js';
+import { lockConversation } from './lock-conversation.js';
 
 export interface TransferInput {
   readonly conversationId: string;

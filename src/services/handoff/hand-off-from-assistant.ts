@@ -15,7 +15,7 @@ import { withTransaction } from '../../store/database.js';
 import type { ConversationRecord } from '../../store/repositories/conversations.js';
 import { decideAndRecordHandoff } from './decide-and-record-handoff.js';
 import type { ServiceContext } from '../context.js';
-import { lockConversation } from '../conversations/conversation-guards.js';
+import { lockConversation } from '../conversations/lock-conversation.js';
 
 export type AssistantHandoffOutcome =
   | { readonly outcome: 'handed_off'; readonly conversation: ConversationRecord; readonly trace: HandoffTrace }

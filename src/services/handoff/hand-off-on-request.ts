@@ -10,7 +10,7 @@ import { BatonError, notFound } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import { decideAndRecordHandoff } from './decide-and-record-handoff.js';
 import type { ServiceContext } from '../context.js';
-import { lockConversation } from '../conversations/conversation-guards.js';
+import { lockConversation } from '../conversations/lock-conversation.js';
 import type { TurnOutcome } from '../conversations/receive-customer-message.js';
 
 export async function handOffOnRequest(
