@@ -9,6 +9,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { exportConfig } from '../src/config/export-config.js';
+import { aWorkspace } from '../src/core/testing/factories.js';
 
 /** mulberry32: small, fast, good enough to shape a workload; the same seed gives the same run. */
 export class Rng {
@@ -149,52 +151,19 @@ export function apiDeskAgentIds(agents: number): string[] {
  * conversation without a message stays with the AI until something hands it off.
  */
 export function apiDeskWorkspaceYaml(name: string, agents: number): string {
-  const ids = apiDeskAgentIds(agents);
-  const users = ids
-    .map((id, i) =>
-      [`  - id: ${id}`, `    name: Agent ${i + 1}`, `    email: ${id}@bench.test`, '    role: agent', '    schedule: always', '    status: available', '    capacity: { api: 100000 }'].join('\n'),
-    )
-    .join('\n');
-  return `workspace:
-  name: ${name}
-  timezone: UTC
-
-schedules:
-  - id: always
-    timezone: UTC
-    hours:
-      mon-sun: ["00:00-24:00"]
-
-users:
-${users}
-
-teams:
-  - id: desk
-    name: Desk
-    members: [${ids.join(', ')}]
-    strategy: least_busy
-
-queues:
-  - id: general
-    name: General
-    team: desk
-
-channels:
-  - id: api-in
-    type: api
-    assistant: none
-    defaultRoute: { queue: general }
-  - id: api-bot
-    type: api
-    assistant: builtin
-    defaultRoute: { queue: general }
-
-handoff:
-  rules: []
-  fallback:
-    destination: { queue: general }
-    assignment: unassign_to_queue
-    message: false
-    notify: [in_app]
-`;
+  const desk = aWorkspace()
+    .withSettings({ name })
+    .withSchedule('always', { 'mon-sun': ['00:00-24:00'] })
+    .withTeam('desk', { name: 'Desk', strategy: 'least_busy' });
+  apiDeskAgentIds(agents).forEach((id, i) =>
+    desk.withAgent(id, { name: `Agent ${i + 1}`, email: `${id}@bench.test`, role: 'agent', schedule: 'always', status: 'available', capacity: { api: 100_000 }, teams: ['desk'] }),
+  );
+  return exportConfig(
+    desk
+      .withQueue('general', { name: 'General', team: 'desk' })
+      .withChannel('api-in', { type: 'api', assistant: 'none', defaultRoute: { queue: 'general' } })
+      .withChannel('api-bot', { type: 'api', assistant: 'builtin', defaultRoute: { queue: 'general' } })
+      .withFallback({ destination: { queue: 'general' }, assignment: 'unassign_to_queue', message: false, notify: ['in_app'] })
+      .config(),
+  );
 }

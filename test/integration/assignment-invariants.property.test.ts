@@ -13,6 +13,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportConfig } from '../../src/config/export-config.js';
+import { aWorkspace } from '../../src/core/testing/factories.js';
 import { readAgentStateRows, readTables } from '../../src/store/repositories/agent-state-rows.js';
 import { describeAgentStateRows } from '../support/describe-agent-state-rows.js';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
@@ -32,64 +34,23 @@ const TOTAL_CHAT_CAP = AGENTS.reduce((sum, a) => sum + CAPS[a].chat, 0);
 
 /** The workspace: agents on schedule `always`, one team of them all, queue A least busy, queue B round robin. */
 function workspaceYaml(caps: Readonly<Record<string, Readonly<Record<ChannelType, number>>>>): string {
-  const ids = Object.keys(caps);
-  return `
-workspace:
-  name: Invariants
-  timezone: UTC
-schedules:
-  - id: always
-    timezone: UTC
-    hours:
-      mon-sun: ["00:00-24:00"]
-users:
-${ids
-  .map(
-    (a) => `  - id: ${a}
-    name: Agent ${a}
-    email: ${a}@invariants.test
-    role: agent
-    skills: [lang:en]
-    capacity: { chat: ${caps[a]!.chat}, api: ${caps[a]!.api} }
-    schedule: always
-    status: available`,
-  )
-  .join('\n')}
-teams:
-  - id: desk
-    name: Desk
-    members: [${ids.join(', ')}]
-    strategy: least_busy
-queues:
-  - id: qa
-    name: Queue A
-    team: desk
-    strategy: least_busy
-  - id: qb
-    name: Queue B
-    team: desk
-    strategy: round_robin
-channels:
-  - id: web-chat
-    type: chat
-    assistant: builtin
-    defaultRoute: { queue: qa }
-  - id: api-in
-    type: api
-    assistant: none
-    defaultRoute: { queue: qa }
-handoff:
-  rules:
-    - id: api-to-b
-      when: [no_assistant]
-      if: { channel: { in: [api-in] } }
-      then:
-        destination: { queue: qb }
-        assignment: unassign_to_queue
-  fallback:
-    destination: { queue: qa }
-    assignment: unassign_to_queue
-`;
+  const world = aWorkspace()
+    .withSettings({ name: 'Invariants' })
+    .withSchedule('always', { 'mon-sun': ['00:00-24:00'] })
+    .withTeam('desk', { name: 'Desk', strategy: 'least_busy' });
+  for (const [a, cap] of Object.entries(caps)) {
+    world.withAgent(a, { name: `Agent ${a}`, email: `${a}@invariants.test`, role: 'agent', skills: ['lang:en'], capacity: { chat: cap.chat, api: cap.api }, schedule: 'always', status: 'available', teams: ['desk'] });
+  }
+  return exportConfig(
+    world
+      .withQueue('qa', { name: 'Queue A', team: 'desk', strategy: 'least_busy' })
+      .withQueue('qb', { name: 'Queue B', team: 'desk', strategy: 'round_robin' })
+      .withChannel('web-chat', { type: 'chat', assistant: 'builtin', defaultRoute: { queue: 'qa' } })
+      .withChannel('api-in', { type: 'api', assistant: 'none', defaultRoute: { queue: 'qa' } })
+      .withRule('api-to-b', { when: ['no_assistant'], if: { channel: { in: ['api-in'] } }, then: { destination: { queue: 'qb' }, assignment: 'unassign_to_queue' } })
+      .withFallback({ destination: { queue: 'qa' }, assignment: 'unassign_to_queue' })
+      .config(),
+  );
 }
 const CONFIG = workspaceYaml(CAPS);
 

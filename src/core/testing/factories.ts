@@ -56,9 +56,9 @@ export class WorkspaceBuilder {
   private readonly rules: RuleInput[] = [];
   private fallback: Partial<ActionInput> | null = null;
   private readonly states = new Map<string, { load: Partial<Record<ChannelType, number>>; lastAssignedAt: Instant | null }>();
-  private settings: { timezone: string; language: string } = { timezone: 'UTC', language: 'en' };
+  private settings: { name: string; timezone: string; language: string } = { name: 'Acme Support', timezone: 'UTC', language: 'en' };
 
-  withSettings(settings: Partial<{ timezone: string; language: string }>): this {
+  withSettings(settings: Partial<{ name: string; timezone: string; language: string }>): this {
     this.settings = { ...this.settings, ...settings };
     return this;
   }
@@ -124,7 +124,7 @@ export class WorkspaceBuilder {
     const channels: (Partial<ChannelInput> & { id: string })[] =
       this.channels.length > 0 ? this.channels : [{ id: 'web-chat', type: 'chat', assistant: 'builtin' }];
     return WorkspaceConfig.parse({
-      workspace: { name: 'Acme Support', ...this.settings },
+      workspace: this.settings,
       schedules: this.schedules,
       users: this.users,
       teams: this.teams.map((t) => ({ name: capitalise(t.id), ...t })),
