@@ -45,6 +45,25 @@ export interface Roster {
   readonly caps: Map<ChannelType, readonly (number | undefined)[]>;
   /** The same capacities in a typed array, NaN for no cap (no load is ≥ NaN), built on first use. */
   readonly capLimits: Map<ChannelType, Float64Array>;
+  /** `at capacity 3/5`, built once per (load, cap) pair seen (`atCapacityText`). */
+  readonly atCapacityTexts: Map<number, string>;
+  /**
+   * The scratch state of `eligibleInRoster`, kept for the next call: a call takes it, or makes
+   * its own when another call holds it, so two calls never share it.
+   */
+  spare: RosterScratch | null;
+}
+
+/** What one `eligibleInRoster` call works in, sized for its roster. */
+interface RosterScratch {
+  /** Roster positions of the eligible candidates, before they are copied into arrays of the right length. */
+  readonly eligible: Int32Array;
+  /** Open/closed answers of the call's schedules, per entry of `Roster.schedules` (`UNKNOWN` until asked). */
+  readonly open: Uint8Array;
+}
+
+function newScratch(roster: Roster): RosterScratch {
+  return { eligible: new Int32Array(roster.ids.length), open: new Uint8Array(roster.schedules.length) };
 }
 
 /**
@@ -133,14 +152,14 @@ export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], r
     lastTraces: new Map(),
     caps: new Map(),
     capLimits: new Map(),
+    atCapacityTexts: new Map(),
+    spare: null,
   };
 }
 
-/** `at capacity 3/5`, built once per (load, cap) pair seen. */
-const atCapacityTexts = new Map<number, string>();
 const MAX_AT_CAPACITY_TEXTS = 4_096;
 
-function atCapacityText(load: number, cap: number): string {
+function atCapacityText(atCapacityTexts: Map<number, string>, load: number, cap: number): string {
   // Small non-negative integers (every real load and cap) share one text; anything else is built.
   if (!(Number.isInteger(load) && Number.isInteger(cap) && load >= 0 && cap >= 0 && load < 65_536 && cap < 65_536)) {
     return `at capacity ${load}/${cap}`;
@@ -158,12 +177,6 @@ function atCapacityText(load: number, cap: number): string {
 const UNKNOWN = 0;
 const OPEN = 1;
 const CLOSED = 2;
-
-/** Roster positions of the eligible candidates of the running call (`eligibleInRoster` is not re-entrant). */
-let eligibleBuffer = new Int32Array(256);
-
-/** Open/closed answers of the running decision's schedules (`eligibleInRoster` is not re-entrant). */
-let openState = new Uint8Array(16);
 
 function capLimitsFor(roster: Roster, channelType: ChannelType): Float64Array {
   let limits = roster.capLimits.get(channelType);
@@ -218,12 +231,14 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
   const { latest, latestKey, before, beforeKey } = memo;
   const caps = capsFor(roster, channelType);
   const capLimits = capLimitsFor(roster, channelType);
+  const scratch = roster.spare ?? newScratch(roster);
+  roster.spare = null;
   // Schedules are asked once per decision each (agents share a handful).
-  if (openState.length < roster.schedules.length) openState = new Uint8Array(roster.schedules.length * 2);
-  openState.fill(UNKNOWN, 0, roster.schedules.length);
+  const openState = scratch.open;
+  openState.fill(UNKNOWN);
   // Eligible positions first in a kept buffer, then copied into arrays of the right length:
   // growing two arrays by push was a visible share of this loop.
-  if (eligibleBuffer.length < count) eligibleBuffer = new Int32Array(count * 2);
+  const eligibleBuffer = scratch.eligible;
   let eligibleCount = 0;
   const candidates: CandidateTrace[] = new Array<CandidateTrace>(count);
   let staffed = 0;
@@ -301,7 +316,7 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
           reason = missingSkill[index]!;
           break;
         case AT_CAPACITY:
-          reason = atCapacityText(load, cap!);
+          reason = atCapacityText(roster.atCapacityTexts, load, cap!);
           break;
         case NOT_REMEMBERED:
           reason =
@@ -329,6 +344,7 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
     eligible[k] = ids[index]!;
     eligibleAt[k] = index;
   }
+  roster.spare = scratch;
   return { eligible, eligibleAt, candidates, staffed };
 }
 
