@@ -12,9 +12,9 @@ import type { AgentState } from '../model.js';
 import { aWorkspace } from '../testing/factories.js';
 import { rosterFor } from '../workspace.js';
 import { AgentStates } from './agent-states.js';
-import { findEligibleAgents, type EligibilityContext } from './find-eligible-agents.js';
+import { findEligibleAgents } from '../testing/find-eligible-agents.js';
 import { pickAgent } from './pick-agent.js';
-import { buildRoster, eligibleInRoster, pickInRoster } from './roster.js';
+import { buildRoster, eligibleInRoster, pickInRoster, type EligibilityContext } from './roster.js';
 
 const SKILLS = ['lang:es', 'lang:en', 'tier2'] as const;
 const STATUSES: Availability[] = ['available', 'away', 'offline'];

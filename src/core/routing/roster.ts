@@ -1,22 +1,52 @@
 /**
- * The people of one place (a team, or a queue with its required skills), resolved once per
+ * Eligibility, the one path routing takes (a team, a queue, a user destination): the people of
+ * one candidate list (a team, a queue with its required skills, one user), resolved once per
  * workspace version so that a routing decision checks only what changes between decisions:
  * status, load and whether a schedule is open now (bench/routing.ts, p99 ≤ 50 µs per decision).
  *
+ * An agent is eligible when available, on duty by their schedule at `now` (no schedule: always),
+ * holding every required skill, and under capacity for the channel type (no capacity for that
+ * type: no cap) — PRODUCT.md §4. Availability is the explicit status, never socket presence
+ * (CW #5672, #10685); "on duty" is computed from the schedule at read time, never flipped by a
+ * job (RC #4898).
+ *
  * What is static configuration — the user model, the schedule object, the first required skill
  * the user lacks, and the trace texts built from them — is computed here. `eligibleInRoster`
- * gives exactly what `findEligibleAgents` gives for the same candidates and context (the property
- * test in roster.test.ts compares the two over random workspaces and live states).
+ * gives exactly what the plain reference `findEligibleAgents` (core/testing/find-eligible-agents.ts,
+ * not used in production) gives for the same candidates and context: the property test in
+ * roster.test.ts compares the two over random workspaces and live states.
  */
 import type { ChannelType } from '../../contract/common.js';
 import type { CandidateTrace } from '../../contract/trace.js';
 import type { Strategy } from '../../contract/common.js';
-import type { Schedule, UserModel, WorkspaceModel } from '../model.js';
+import type { AgentState, Instant, Schedule, UserModel, WorkspaceModel } from '../model.js';
 import { isOpenAt } from '../schedule/schedule.js';
 import { workspaceIndex } from '../workspace.js';
 import { AgentStates, loadFor, STATUS_CODE, statusCode } from './agent-states.js';
-import type { Eligibility, EligibilityContext } from './find-eligible-agents.js';
 import { pickAgent, type PickContext } from './pick-agent.js';
+
+export interface EligibilityContext {
+  readonly workspace: WorkspaceModel;
+  readonly agents: ReadonlyMap<string, AgentState>;
+  readonly now: Instant;
+  /** Capacity is per channel type (CONFIG.md `capacity: { chat: 3 }`). */
+  readonly channelType: ChannelType;
+  readonly requiredSkills: readonly string[];
+  /** People this decision must not pick, and why (an SLA re-route skips whoever did not answer). */
+  readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
+}
+
+export interface Eligibility {
+  /** Eligible candidates, in candidate order. */
+  readonly eligible: string[];
+  /** One entry per candidate: why they could or could not take the conversation. */
+  readonly candidates: CandidateTrace[];
+  /**
+   * Candidates who are available, on duty and skilled, whatever their load: the people who
+   * will work the queue down (the `e` of the expected-wait estimate).
+   */
+  readonly staffed: number;
+}
 
 export interface Roster {
   readonly ids: readonly string[];
