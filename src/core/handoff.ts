@@ -16,7 +16,6 @@ import type {
   PlannedTimer,
 } from '../contract/trace.js';
 import { parseDurationSeconds } from './duration.js';
-import { isoInstant } from './iso-instant.js';
 import type {
   AgentState,
   ContactFacts,
@@ -653,7 +652,7 @@ function planTimers(workspace: WorkspaceModel, routed: Routed, now: Instant): Pl
 // ---------------------------------------------------------------------------------------------
 
 function iso(at: Instant): string {
-  return isoInstant(at);
+  return new Date(at).toISOString();
 }
 
 function union(a: readonly string[], b: readonly string[]): string[] {
