@@ -67,8 +67,8 @@ export interface Roster {
   /**
    * The candidate traces handed out last, per channel type: a decision whose candidate has the
    * same reason and load (the capacity is the roster's, fixed per channel type) returns the same
-   * (frozen) object instead of allocating ~150 new ones. A memo of values, so it cannot change
-   * what a trace says.
+   * (frozen) object instead of allocating one per candidate. A memo of values, so it cannot
+   * change what a trace says.
    */
   readonly lastTraces: Map<ChannelType, TraceMemo>;
   /** Each candidate's capacity for a channel type (undefined: no cap), built on first use. */
@@ -98,8 +98,8 @@ function newScratch(roster: Roster): RosterScratch {
 
 /**
  * Two traces per candidate, the latest and the one before: a candidate's reason flips between
- * two values as their schedule opens and closes, and with one remembered trace about 18 of ~150
- * were built anew per decision on the benchmark. Each trace's key — its reason as a small code
+ * two values as their schedule opens and closes, and with one remembered trace many were still
+ * built anew per decision (bench/results/routing-profile.md). Each trace's key — its reason as a small code
  * and its load (`traceKey`) — is kept beside the traces, so that the check compares one number
  * and the reason's text is made only for a new trace.
  */

@@ -504,8 +504,8 @@ export function conditionGuard(condition: Condition, context: ConditionContext):
  * operator (or a businessHours leaf) nothing — null, it holds; for an `all` whose first child is
  * such a leaf, the other children in order. The condition's answer is then the rest's answer —
  * the first child holds, and `all` returns its first failed child — so an evaluator that has
- * seen the guard hold runs only the rest (the broad rules' language or plan leaf, ~20 per
- * decision on bench/routing.ts, was tested twice). Undefined for any other shape: evaluate the
+ * seen the guard hold runs only the rest (the broad rules' language or plan leaf was tested
+ * twice, bench/results/routing-profile.md). Undefined for any other shape: evaluate the
  * whole condition. Call only on a condition that `compileCondition` accepted and that has a guard.
  */
 export function conditionAfterGuard(condition: Condition, context: ConditionContext): Check | null | undefined {

@@ -303,8 +303,9 @@ function findInOpenSpans<T>(
     const offset = offsetMsAt(clock, pieceStart);
     if (!Number.isFinite(offset)) return null;
     // A piece ends at the next offset change or a week on, whichever is first: the walk for the
-    // change ahead costs a look-up per day up to it (months away, ~8 % of a routing decision
-    // whose SLA runs in business hours), and most visits stop within the first day or two. A
+    // change ahead costs a look-up per day up to it (months away: a visible share of a routing
+    // decision whose SLA runs in business hours, bench/results/routing-profile.md), and most
+    // visits stop within the first day or two. A
     // shorter piece has the same offset, so the spans are the same, only cut at its end; every
     // visitor here reads cut spans as it reads spans cut at midnight.
     const pieceEnd = nextOffsetChange(clock, pieceStart, Math.min(to, pieceStart + PIECE_MAX_MS));
