@@ -28,6 +28,7 @@ import {
   isValidTimezone,
   nextOffsetChange,
   offsetMsAt,
+  WEEKDAY_NAMES,
   weekdayOfDay,
   zoneClockFor,
   type ZoneClock,
@@ -38,7 +39,6 @@ export { formatInstant } from './format-instant.js';
 /** How far `nextOpeningAfter` / `nextClosingAfter` look ahead. */
 export const SCHEDULE_HORIZON_MS = 366 * DAY_MS;
 
-const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const MINUTES_PER_DAY = 1440;
 const NO_INTERVALS: readonly DayInterval[] = Object.freeze([]);
 
@@ -114,13 +114,13 @@ export function parseDayKey(key: string): number[] | null {
   for (const part of key.split(',')) {
     const [from, to, extra] = part.trim().split('-');
     if (extra !== undefined || from === undefined) return null;
-    const first = DAY_NAMES.indexOf(from as (typeof DAY_NAMES)[number]) + 1;
+    const first = WEEKDAY_NAMES.indexOf(from as (typeof WEEKDAY_NAMES)[number]) + 1;
     if (first === 0) return null;
     if (to === undefined) {
       days.push(first);
       continue;
     }
-    const last = DAY_NAMES.indexOf(to as (typeof DAY_NAMES)[number]) + 1;
+    const last = WEEKDAY_NAMES.indexOf(to as (typeof WEEKDAY_NAMES)[number]) + 1;
     if (last === 0) return null;
     for (let day = first; ; day = (day % 7) + 1) {
       days.push(day);

@@ -167,6 +167,9 @@ export function localDayNumber(wallMs: number): number {
   return Math.floor(wallMs / DAY_MS);
 }
 
+/** Weekday names as configuration and conditions write them; `WEEKDAY_NAMES[weekday - 1]` for a Luxon weekday. */
+export const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
 /** Luxon weekday (1 = Monday … 7 = Sunday) of a local day number; day 0 (1970-01-01) was a Thursday. */
 export function weekdayOfDay(day: number): number {
   // `| 0` keeps this integer maths: `%` on a double is a slow fmod call in V8
