@@ -16,7 +16,6 @@ import type {
   PlannedTimer,
 } from '../contract/trace.js';
 import { parseDurationSeconds } from './duration.js';
-import { isoInstant } from './iso-instant.js';
 import type {
   AgentState,
   ContactFacts,
@@ -37,8 +36,7 @@ import {
   waitText,
 } from './routing/customer-texts.js';
 import { estimateWaitSeconds } from './routing/estimate-wait.js';
-import { findEligibleAgents, type EligibilityContext } from './routing/find-eligible-agents.js';
-import { eligibleInRoster, pickInRoster } from './routing/roster.js';
+import { eligibleInRoster, pickInRoster, type EligibilityContext } from './routing/roster.js';
 import { chooseMessageLanguage, primarySubtag, renderTemplate, usesVariable } from './routing/render-template.js';
 import type { CompiledRuleset } from './rules/compile.js';
 import { compileRuleset, evaluateRuleset } from './rules/compile.js';
@@ -308,14 +306,15 @@ class Router {
       if (this.action.assignment === 'unassign_to_queue') {
         this.notes.push(`a user destination has no queue: ${id} is assigned as with reassign`);
       }
-      const check = findEligibleAgents([id], this.eligibilityContext([]));
+      const members = workspaceIndex(workspace).userCandidates.get(id) ?? [id];
+      const check = eligibleInRoster(rosterFor(workspace, members, NO_SKILLS), this.eligibilityContext(NO_SKILLS));
       if (check.eligible.length === 1) {
         return {
           routed: this.result(resolved, 'assigned', {
             assignee: id,
             candidates: check.candidates,
             eligible: check.eligible,
-            members: [id],
+            members,
             staffed: check.staffed,
           }),
           rejected: [],
@@ -653,7 +652,7 @@ function planTimers(workspace: WorkspaceModel, routed: Routed, now: Instant): Pl
 // ---------------------------------------------------------------------------------------------
 
 function iso(at: Instant): string {
-  return isoInstant(at);
+  return new Date(at).toISOString();
 }
 
 function union(a: readonly string[], b: readonly string[]): string[] {

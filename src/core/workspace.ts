@@ -117,6 +117,8 @@ export interface WorkspaceIndex {
    * eligibility reads them by position instead of looking 2,000 users up by id per decision.
    */
   readonly candidateUsers: WeakMap<readonly string[], readonly UserModel[]>;
+  /** Per known user, the candidate list of a destination naming them: `[id]`, one per user, so its roster is kept. */
+  readonly userCandidates: ReadonlyMap<string, readonly string[]>;
   /** Each user's position in `workspace.users` order: where `AgentStates` keeps their live state. */
   readonly userSlots: ReadonlyMap<string, number>;
   /** Rosters by candidate list, then by required skills (see `rosterFor`). */
@@ -161,9 +163,13 @@ function buildIndex(workspace: WorkspaceModel): WorkspaceIndex {
     if (candidateUsers.has(ids)) continue;
     candidateUsers.set(ids, ids.map((id) => workspace.users.get(id)!));
   }
+  const userCandidates = new Map<string, readonly string[]>();
   const userSlots = new Map<string, number>();
-  for (const id of workspace.users.keys()) userSlots.set(id, userSlots.size);
-  return { teamCandidates, queueCandidates, candidateUsers, userSlots, rosters: new WeakMap() };
+  for (const id of workspace.users.keys()) {
+    userCandidates.set(id, [id]);
+    userSlots.set(id, userSlots.size);
+  }
+  return { teamCandidates, queueCandidates, candidateUsers, userCandidates, userSlots, rosters: new WeakMap() };
 }
 
 /**

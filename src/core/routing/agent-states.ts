@@ -1,10 +1,10 @@
 /**
  * Live agent states as the router reads them: a `Map` by user id, as every reader expects, that
  * also keeps each agent's status and open load in arrays laid out in the workspace's user order.
- * Eligibility walks a place's ~150 candidates per decision (bench/routing.ts, p99 ≤ 50 µs); with
+ * Eligibility walks every candidate of a place per decision (bench/routing.ts, p99 ≤ 50 µs); with
  * these arrays it reads each candidate by position (`roster.slots`) instead of a `Map.get` on
- * 2,000 ids followed by two pointer hops (state, then its load object), which was a third of
- * eligibility's time (bench/results/routing-profile.md).
+ * every id followed by two pointer hops (state, then its load object), which was a large share
+ * of eligibility's time (bench/results/routing-profile.md).
  *
  * The arrays are kept in step by `set`, `delete` and `clear`, so a caller that adjusts one
  * agent (decide-and-record-handoff's over-capacity retry, the simulator's overrides) reads the same through

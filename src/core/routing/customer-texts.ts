@@ -81,8 +81,8 @@ function unitFormat(lang: string, unit: 'minute' | 'hour'): UnitFormat {
     }
     entry = { format, texts: new Map() };
     // The values `waitText` asks for most, formatted now: a decision that met a new wait paid a
-    // format (~1–10 µs, the 285 first-time waits of bench/routing.ts's timed pass), one whose
-    // formatter is new pays for them all, once per language.
+    // format, which set the routing benchmark's tail (bench/results/routing-profile.md); one
+    // whose formatter is new pays for them all, once per language.
     const [from, to] = unit === 'minute' ? PREFORMATTED_MINUTES : PREFORMATTED_HOURS;
     for (let value = from; value <= to; value += 1) entry.texts.set(value, format.format(value));
     if (unitFormats.size >= MAX_UNIT_FORMATS) unitFormats.clear();

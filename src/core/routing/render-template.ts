@@ -5,7 +5,7 @@ const VARIABLE = /\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g;
  * A template cut at its variables: `literals[0] names[0] literals[1] … literals[n]`. Every
  * handoff renders one of a few templates (the built-in sentences, the rules' messages), and a
  * regular-expression replace with a callback per variable, plus `matchAll` for `usesVariable`,
- * was ~5 % of a routing decision (bench/results/routing-profile.md): each is cut once.
+ * was a visible share of a routing decision (bench/results/routing-profile.md): each is cut once.
  */
 interface CutTemplate {
   readonly literals: readonly string[];

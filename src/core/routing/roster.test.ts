@@ -12,9 +12,9 @@ import type { AgentState } from '../model.js';
 import { aWorkspace } from '../testing/factories.js';
 import { rosterFor } from '../workspace.js';
 import { AgentStates } from './agent-states.js';
-import { findEligibleAgents, type EligibilityContext } from './find-eligible-agents.js';
+import { findEligibleAgents } from '../testing/find-eligible-agents.js';
 import { pickAgent } from './pick-agent.js';
-import { buildRoster, eligibleInRoster, pickInRoster } from './roster.js';
+import { buildRoster, eligibleInRoster, pickInRoster, type EligibilityContext } from './roster.js';
 
 const SKILLS = ['lang:es', 'lang:en', 'tier2'] as const;
 const STATUSES: Availability[] = ['available', 'away', 'offline'];
@@ -46,6 +46,53 @@ const decisionSpec = fc.record({
   exclude: fc.option(fc.subarray([0, 1, 2, 3, 4, 5, 6]), { nil: undefined }),
 });
 
+type UserSpec = typeof userSpec extends fc.Arbitrary<infer T> ? T : never;
+type DecisionSpec = typeof decisionSpec extends fc.Arbitrary<infer T> ? T : never;
+
+function workspaceOf(users: readonly UserSpec[]) {
+  let builder = aWorkspace()
+    .withSchedule('office', { 'mon-fri': ['09:00-18:00'] }, { timezone: 'Europe/Madrid' })
+    .withSchedule('evening', { 'mon-sun': ['18:00-02:00'] }, { timezone: 'America/New_York' })
+    .withSchedule('always', { 'mon-sun': ['00:00-24:00'] });
+  users.forEach((user, i) => {
+    const capacity: Partial<Record<ChannelType, number>> = {};
+    if (user.chatCap !== undefined) capacity.chat = user.chatCap;
+    if (user.emailCap !== undefined) capacity.email = user.emailCap;
+    builder = builder.withAgent(`u${i}`, {
+      skills: user.skills,
+      capacity,
+      ...(user.schedule === undefined ? {} : { schedule: user.schedule }),
+    });
+  });
+  return builder.build().workspace;
+}
+
+/** The decision's live states as a plain map, and its eligibility context around `agents`. */
+function contextOf(
+  workspace: EligibilityContext['workspace'],
+  decision: DecisionSpec,
+  requiredSkills: readonly string[],
+  agents = new Map<string, AgentState>(),
+): EligibilityContext & { agents: Map<string, AgentState> } {
+  decision.states.forEach((state, i) => {
+    if (state === undefined) return;
+    const load: Partial<Record<ChannelType, number>> = {};
+    if (state.chat !== undefined) load.chat = state.chat;
+    if (state.email !== undefined) load.email = state.email;
+    agents.set(`u${i}`, { userId: `u${i}`, status: state.status, load, lastAssignedAt: state.lastAssignedAt });
+  });
+  return {
+    workspace,
+    agents,
+    now: MONDAY + decision.minute * 60_000,
+    channelType: decision.channelType,
+    requiredSkills,
+    ...(decision.exclude === undefined
+      ? {}
+      : { exclude: { userIds: new Set(decision.exclude.map((i) => `u${i}`)), reason: 'did not answer in time' } }),
+  };
+}
+
 describe('eligibleInRoster (property)', () => {
   it('gives what findEligibleAgents gives, decision after decision on one roster', () => {
     fc.assert(
@@ -56,45 +103,15 @@ describe('eligibleInRoster (property)', () => {
         fc.subarray([...SKILLS], { maxLength: 2 }),
         fc.array(decisionSpec, { minLength: 1, maxLength: 6 }),
         (users, picks, requiredSkills, decisions) => {
-          let builder = aWorkspace()
-            .withSchedule('office', { 'mon-fri': ['09:00-18:00'] }, { timezone: 'Europe/Madrid' })
-            .withSchedule('evening', { 'mon-sun': ['18:00-02:00'] }, { timezone: 'America/New_York' })
-            .withSchedule('always', { 'mon-sun': ['00:00-24:00'] });
-          users.forEach((user, i) => {
-            const capacity: Partial<Record<ChannelType, number>> = {};
-            if (user.chatCap !== undefined) capacity.chat = user.chatCap;
-            if (user.emailCap !== undefined) capacity.email = user.emailCap;
-            builder = builder.withAgent(`u${i}`, {
-              skills: user.skills,
-              capacity,
-              ...(user.schedule === undefined ? {} : { schedule: user.schedule }),
-            });
-          });
-          const { workspace } = builder.build();
+          const workspace = workspaceOf(users);
           const ids = picks.map((pick) => `u${pick}`);
           const roster = buildRoster(workspace, ids, requiredSkills);
           // Laid out by slot and brought from one decision's states to the next by set/delete,
           // as decide-and-record-handoff's retry and the simulator's overrides change one.
           const dense = new AgentStates(workspace);
           for (const decision of decisions) {
-            const agents = new Map<string, AgentState>();
-            decision.states.forEach((state, i) => {
-              if (state === undefined) return;
-              const load: Partial<Record<ChannelType, number>> = {};
-              if (state.chat !== undefined) load.chat = state.chat;
-              if (state.email !== undefined) load.email = state.email;
-              agents.set(`u${i}`, { userId: `u${i}`, status: state.status, load, lastAssignedAt: state.lastAssignedAt });
-            });
-            const ctx: EligibilityContext = {
-              workspace,
-              agents,
-              now: MONDAY + decision.minute * 60_000,
-              channelType: decision.channelType,
-              requiredSkills,
-              ...(decision.exclude === undefined
-                ? {}
-                : { exclude: { userIds: new Set(decision.exclude.map((i) => `u${i}`)), reason: 'did not answer in time' } }),
-            };
+            const ctx = contextOf(workspace, decision, requiredSkills);
+            const agents = ctx.agents;
             // Reads loads of the decision's channel type before the update, so `set` must keep them.
             dense.loads(decision.channelType);
             for (const id of [...dense.keys()]) if (!agents.has(id)) dense.delete(id);
@@ -118,6 +135,48 @@ describe('eligibleInRoster (property)', () => {
         },
       ),
       { seed: 20_261_126, numRuns: 200 },
+    );
+  });
+
+  /**
+   * Each call works in its own scratch state (`Roster.spare`): a call started while another runs
+   * on the same roster — here from the live states' `get` — leaves the outer call's eligible
+   * positions and schedule answers alone, and both give what `findEligibleAgents` gives.
+   */
+  it('gives each call its own scratch state, also for a call started inside another', () => {
+    class ReentrantStates extends Map<string, AgentState> {
+      onGet: ((id: string) => void) | null = null;
+      override get(id: string): AgentState | undefined {
+        this.onGet?.(id);
+        return super.get(id);
+      }
+    }
+    fc.assert(
+      fc.property(
+        fc.array(userSpec, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(6), { minLength: 1, maxLength: 10 }),
+        fc.subarray([...SKILLS], { maxLength: 2 }),
+        decisionSpec,
+        decisionSpec,
+        (users, picks, requiredSkills, outerDecision, innerDecision) => {
+          const workspace = workspaceOf(users);
+          const ids = picks.map((pick) => `u${pick}`);
+          const roster = buildRoster(workspace, ids, requiredSkills);
+          const outer = contextOf(workspace, outerDecision, requiredSkills, new ReentrantStates());
+          const inner = contextOf(workspace, innerDecision, requiredSkills);
+          const expectedOuter = findEligibleAgents(ids, outer);
+          const expectedInner = findEligibleAgents(ids, inner);
+          const innerResults: unknown[] = [];
+          (outer.agents as ReentrantStates).onGet = () => {
+            const result = eligibleInRoster(roster, inner);
+            innerResults.push({ eligible: result.eligible, candidates: result.candidates, staffed: result.staffed });
+          };
+          const result = eligibleInRoster(roster, outer);
+          expect({ eligible: result.eligible, candidates: result.candidates, staffed: result.staffed }).toEqual(expectedOuter);
+          for (const innerResult of innerResults) expect(innerResult).toEqual(expectedInner);
+        },
+      ),
+      { seed: 20_261_207, numRuns: 200 },
     );
   });
 

@@ -1,22 +1,52 @@
 /**
- * The people of one place (a team, or a queue with its required skills), resolved once per
+ * Eligibility, the one path routing takes (a team, a queue, a user destination): the people of
+ * one candidate list (a team, a queue with its required skills, one user), resolved once per
  * workspace version so that a routing decision checks only what changes between decisions:
  * status, load and whether a schedule is open now (bench/routing.ts, p99 ≤ 50 µs per decision).
  *
+ * An agent is eligible when available, on duty by their schedule at `now` (no schedule: always),
+ * holding every required skill, and under capacity for the channel type (no capacity for that
+ * type: no cap) — PRODUCT.md §4. Availability is the explicit status, never socket presence
+ * (CW #5672, #10685); "on duty" is computed from the schedule at read time, never flipped by a
+ * job (RC #4898).
+ *
  * What is static configuration — the user model, the schedule object, the first required skill
  * the user lacks, and the trace texts built from them — is computed here. `eligibleInRoster`
- * gives exactly what `findEligibleAgents` gives for the same candidates and context (the property
- * test in roster.test.ts compares the two over random workspaces and live states).
+ * gives exactly what the plain reference `findEligibleAgents` (core/testing/find-eligible-agents.ts,
+ * not used in production) gives for the same candidates and context: the property test in
+ * roster.test.ts compares the two over random workspaces and live states.
  */
 import type { ChannelType } from '../../contract/common.js';
 import type { CandidateTrace } from '../../contract/trace.js';
 import type { Strategy } from '../../contract/common.js';
-import type { Schedule, UserModel, WorkspaceModel } from '../model.js';
+import type { AgentState, Instant, Schedule, UserModel, WorkspaceModel } from '../model.js';
 import { isOpenAt } from '../schedule/schedule.js';
 import { workspaceIndex } from '../workspace.js';
 import { AgentStates, loadFor, STATUS_CODE, statusCode } from './agent-states.js';
-import type { Eligibility, EligibilityContext } from './find-eligible-agents.js';
 import { pickAgent, type PickContext } from './pick-agent.js';
+
+export interface EligibilityContext {
+  readonly workspace: WorkspaceModel;
+  readonly agents: ReadonlyMap<string, AgentState>;
+  readonly now: Instant;
+  /** Capacity is per channel type (CONFIG.md `capacity: { chat: 3 }`). */
+  readonly channelType: ChannelType;
+  readonly requiredSkills: readonly string[];
+  /** People this decision must not pick, and why (an SLA re-route skips whoever did not answer). */
+  readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
+}
+
+export interface Eligibility {
+  /** Eligible candidates, in candidate order. */
+  readonly eligible: string[];
+  /** One entry per candidate: why they could or could not take the conversation. */
+  readonly candidates: CandidateTrace[];
+  /**
+   * Candidates who are available, on duty and skilled, whatever their load: the people who
+   * will work the queue down (the `e` of the expected-wait estimate).
+   */
+  readonly staffed: number;
+}
 
 export interface Roster {
   readonly ids: readonly string[];
@@ -37,20 +67,39 @@ export interface Roster {
   /**
    * The candidate traces handed out last, per channel type: a decision whose candidate has the
    * same reason and load (the capacity is the roster's, fixed per channel type) returns the same
-   * (frozen) object instead of allocating ~150 new ones. A memo of values, so it cannot change
-   * what a trace says.
+   * (frozen) object instead of allocating one per candidate. A memo of values, so it cannot
+   * change what a trace says.
    */
   readonly lastTraces: Map<ChannelType, TraceMemo>;
   /** Each candidate's capacity for a channel type (undefined: no cap), built on first use. */
   readonly caps: Map<ChannelType, readonly (number | undefined)[]>;
   /** The same capacities in a typed array, NaN for no cap (no load is ≥ NaN), built on first use. */
   readonly capLimits: Map<ChannelType, Float64Array>;
+  /** `at capacity 3/5`, built once per (load, cap) pair seen (`atCapacityText`). */
+  readonly atCapacityTexts: Map<number, string>;
+  /**
+   * The scratch state of `eligibleInRoster`, kept for the next call: a call takes it, or makes
+   * its own when another call holds it, so two calls never share it.
+   */
+  spare: RosterScratch | null;
+}
+
+/** What one `eligibleInRoster` call works in, sized for its roster. */
+interface RosterScratch {
+  /** Roster positions of the eligible candidates, before they are copied into arrays of the right length. */
+  readonly eligible: Int32Array;
+  /** Open/closed answers of the call's schedules, per entry of `Roster.schedules` (`UNKNOWN` until asked). */
+  readonly open: Uint8Array;
+}
+
+function newScratch(roster: Roster): RosterScratch {
+  return { eligible: new Int32Array(roster.ids.length), open: new Uint8Array(roster.schedules.length) };
 }
 
 /**
  * Two traces per candidate, the latest and the one before: a candidate's reason flips between
- * two values as their schedule opens and closes, and with one remembered trace about 18 of ~150
- * were built anew per decision on the benchmark. Each trace's key — its reason as a small code
+ * two values as their schedule opens and closes, and with one remembered trace many were still
+ * built anew per decision (bench/results/routing-profile.md). Each trace's key — its reason as a small code
  * and its load (`traceKey`) — is kept beside the traces, so that the check compares one number
  * and the reason's text is made only for a new trace.
  */
@@ -133,14 +182,14 @@ export function buildRoster(workspace: WorkspaceModel, ids: readonly string[], r
     lastTraces: new Map(),
     caps: new Map(),
     capLimits: new Map(),
+    atCapacityTexts: new Map(),
+    spare: null,
   };
 }
 
-/** `at capacity 3/5`, built once per (load, cap) pair seen. */
-const atCapacityTexts = new Map<number, string>();
 const MAX_AT_CAPACITY_TEXTS = 4_096;
 
-function atCapacityText(load: number, cap: number): string {
+function atCapacityText(atCapacityTexts: Map<number, string>, load: number, cap: number): string {
   // Small non-negative integers (every real load and cap) share one text; anything else is built.
   if (!(Number.isInteger(load) && Number.isInteger(cap) && load >= 0 && cap >= 0 && load < 65_536 && cap < 65_536)) {
     return `at capacity ${load}/${cap}`;
@@ -158,12 +207,6 @@ function atCapacityText(load: number, cap: number): string {
 const UNKNOWN = 0;
 const OPEN = 1;
 const CLOSED = 2;
-
-/** Roster positions of the eligible candidates of the running call (`eligibleInRoster` is not re-entrant). */
-let eligibleBuffer = new Int32Array(256);
-
-/** Open/closed answers of the running decision's schedules (`eligibleInRoster` is not re-entrant). */
-let openState = new Uint8Array(16);
 
 function capLimitsFor(roster: Roster, channelType: ChannelType): Float64Array {
   let limits = roster.capLimits.get(channelType);
@@ -218,12 +261,14 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
   const { latest, latestKey, before, beforeKey } = memo;
   const caps = capsFor(roster, channelType);
   const capLimits = capLimitsFor(roster, channelType);
+  const scratch = roster.spare ?? newScratch(roster);
+  roster.spare = null;
   // Schedules are asked once per decision each (agents share a handful).
-  if (openState.length < roster.schedules.length) openState = new Uint8Array(roster.schedules.length * 2);
-  openState.fill(UNKNOWN, 0, roster.schedules.length);
+  const openState = scratch.open;
+  openState.fill(UNKNOWN);
   // Eligible positions first in a kept buffer, then copied into arrays of the right length:
   // growing two arrays by push was a visible share of this loop.
-  if (eligibleBuffer.length < count) eligibleBuffer = new Int32Array(count * 2);
+  const eligibleBuffer = scratch.eligible;
   let eligibleCount = 0;
   const candidates: CandidateTrace[] = new Array<CandidateTrace>(count);
   let staffed = 0;
@@ -301,7 +346,7 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
           reason = missingSkill[index]!;
           break;
         case AT_CAPACITY:
-          reason = atCapacityText(load, cap!);
+          reason = atCapacityText(roster.atCapacityTexts, load, cap!);
           break;
         case NOT_REMEMBERED:
           reason =
@@ -329,6 +374,7 @@ export function eligibleInRoster(roster: Roster, ctx: EligibilityContext): Roste
     eligible[k] = ids[index]!;
     eligibleAt[k] = index;
   }
+  roster.spare = scratch;
   return { eligible, eligibleAt, candidates, staffed };
 }
 

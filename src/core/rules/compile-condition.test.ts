@@ -4,7 +4,7 @@ import { ScheduleConfig } from '../../contract/config.js';
 import type { RuleEvaluation } from '../../contract/trace.js';
 import type { ContactFacts, ConversationFacts, RuleFacts, Schedule } from '../model.js';
 import { compileSchedule } from '../schedule/schedule.js';
-import { aContact, aConversation } from '../testing/factories.js';
+import { aFacts } from '../testing/factories.js';
 import {
   compileCondition,
   ConditionError,
@@ -14,28 +14,6 @@ import {
 } from './compile-condition.js';
 import { localClockFor } from './read-field.js';
 
-/** Wednesday 2026-11-25, 10:30 UTC (11:30 in Madrid). */
-const WEDNESDAY_MORNING = Date.parse('2026-11-25T10:30:00Z');
-
-interface FactsInput extends Partial<Omit<RuleFacts, 'contact' | 'conversation'>> {
-  readonly contact?: Partial<ContactFacts>;
-  readonly conversation?: Partial<ConversationFacts>;
-}
-
-function aFacts(input: FactsInput = {}): RuleFacts {
-  const { contact, conversation, ...rest } = input;
-  return {
-    trigger: 'customer_requested_human',
-    channel: { id: 'web-chat', type: 'chat' },
-    contact: aContact(contact),
-    conversation: aConversation(conversation),
-    language: null,
-    intent: null,
-    messageText: 'I want to talk to a human',
-    now: WEDNESDAY_MORNING,
-    ...rest,
-  };
-}
 
 const SCHEDULES: ReadonlyMap<string, Schedule> = new Map(
   [

@@ -20,7 +20,8 @@
  *   that language (`pt`, `pt-BR`); a literal with one (`pt-BR`) only that tag.
  * - Several operators on one field must all hold; `all`/`any`/`not` combine.
  */
-import type { BusinessHoursSpec, Condition, Operator, OperatorSpec, Scalar } from '../../contract/conditions.js';
+import { Priority } from '../../contract/common.js';
+import { OPERATORS, type BusinessHoursSpec, type Condition, type OperatorSpec, type Scalar } from '../../contract/conditions.js';
 import type { RuleEvaluation } from '../../contract/trace.js';
 import type { RuleFacts, Schedule } from '../model.js';
 import { isOpenAt } from '../schedule/schedule.js';
@@ -53,20 +54,8 @@ export interface ConditionContext {
 type ElementTest = (value: Scalar | undefined) => boolean;
 export type FactsTest = (facts: RuleFacts) => boolean;
 
-const OPERATOR_NAMES: ReadonlySet<string> = new Set<Operator>([
-  'eq',
-  'neq',
-  'in',
-  'nin',
-  'contains',
-  'matches',
-  'exists',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-]);
-const PRIORITY_RANK: Readonly<Record<string, number>> = { low: 0, normal: 1, high: 2, urgent: 3 };
+/** The contract's priorities in their order: low < normal < high < urgent. */
+const PRIORITY_RANK: Readonly<Record<string, number>> = Object.fromEntries(Priority.options.map((name, rank) => [name, rank]));
 /** `hasOwn`: a literal such as "constructor" or "__proto__" is no priority name (it compares as text). */
 function priorityRank(name: string): number | undefined {
   return Object.hasOwn(PRIORITY_RANK, name) ? PRIORITY_RANK[name] : undefined;
@@ -261,7 +250,7 @@ function operatorTest(reader: FieldReader, operator: string, literal: unknown, w
       }
       return fieldTest(reader, orderTest(operator, literal, flavour), false);
     default:
-      throw new ConditionError(`${where}: unknown operator (use ${[...OPERATOR_NAMES].join(', ')})`);
+      throw new ConditionError(`${where}: unknown operator (use ${OPERATORS.join(', ')})`);
   }
 }
 
@@ -422,7 +411,7 @@ export function valueKeys(value: Scalar | undefined, visit: (key: string) => voi
  */
 export function languageKeys(value: Scalar | undefined, visit: (key: string) => void): void {
   if (value === null || value === undefined) return;
-  const text = typeof value === 'string' ? lower(value) : String(value).toLowerCase();
+  const text = textOf(value);
   visit(text);
   const dash = text.indexOf('-');
   if (dash >= 0) visit(text.slice(0, dash));
@@ -504,8 +493,8 @@ export function conditionGuard(condition: Condition, context: ConditionContext):
  * operator (or a businessHours leaf) nothing — null, it holds; for an `all` whose first child is
  * such a leaf, the other children in order. The condition's answer is then the rest's answer —
  * the first child holds, and `all` returns its first failed child — so an evaluator that has
- * seen the guard hold runs only the rest (the broad rules' language or plan leaf, ~20 per
- * decision on bench/routing.ts, was tested twice). Undefined for any other shape: evaluate the
+ * seen the guard hold runs only the rest (the broad rules' language or plan leaf was tested
+ * twice, bench/results/routing-profile.md). Undefined for any other shape: evaluate the
  * whole condition. Call only on a condition that `compileCondition` accepted and that has a guard.
  */
 export function conditionAfterGuard(condition: Condition, context: ConditionContext): Check | null | undefined {

@@ -2,35 +2,13 @@ import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { Trigger } from '../../contract/common.js';
 import { Ruleset, ScheduleConfig, type Rule } from '../../contract/config.js';
-import type { ContactFacts, ConversationFacts, RuleFacts, Schedule } from '../model.js';
+import type { RuleFacts, Schedule } from '../model.js';
 import { compileSchedule } from '../schedule/schedule.js';
-import { aContact, aConversation, aWorkspace } from '../testing/factories.js';
+import { aFacts, aWorkspace } from '../testing/factories.js';
 import { ConditionError } from './compile-condition.js';
 import { compileRuleset, evaluateRuleset, type CompiledRuleset, type RulesEnvironment } from './compile.js';
 
-/** Wednesday 2026-11-25, 10:30 UTC (11:30 in Madrid). */
-const WEDNESDAY_MORNING = Date.parse('2026-11-25T10:30:00Z');
 const WEDNESDAY_NIGHT = Date.parse('2026-11-25T21:00:00Z');
-
-interface FactsInput extends Partial<Omit<RuleFacts, 'contact' | 'conversation'>> {
-  readonly contact?: Partial<ContactFacts>;
-  readonly conversation?: Partial<ConversationFacts>;
-}
-
-function aFacts(input: FactsInput = {}): RuleFacts {
-  const { contact, conversation, ...rest } = input;
-  return {
-    trigger: 'customer_requested_human',
-    channel: { id: 'web-chat', type: 'chat' },
-    contact: aContact(contact),
-    conversation: aConversation(conversation),
-    language: null,
-    intent: null,
-    messageText: 'I want to talk to a human',
-    now: WEDNESDAY_MORNING,
-    ...rest,
-  };
-}
 
 const OFFICE: Schedule = compileSchedule(
   ScheduleConfig.parse({ id: 'office', timezone: 'Europe/Madrid', hours: { 'mon-fri': ['09:00-18:00'] } }),

@@ -81,35 +81,26 @@ interface CompiledRule {
   readonly matched: RuleEvaluation;
 }
 
-const RULES = Symbol('baton.rules.compiled');
-const GUARDS = Symbol('baton.rules.guards');
-const BY_TRIGGER = Symbol('baton.rules.byTrigger');
-const LOOKUPS = Symbol('baton.rules.lookups');
-const GUARD_SLOTS = Symbol('baton.rules.guardSlots');
+const TABLES = Symbol('baton.rules.tables');
+const EVALUATIONS = Symbol('baton.rules.evaluations');
 type CompiledRulesetValue = CompiledRuleset & {
-  readonly [RULES]: readonly CompiledRule[];
-  /** Each rule's `guardSlot`, beside the rules: the walk reads it without loading the rule. */
-  readonly [GUARD_SLOTS]: Int32Array;
-  /** Distinct first tests of the rules' conditions, each asked at most once per evaluation. */
-  readonly [GUARDS]: readonly Guard['test'][];
-  /** Per trigger slot (see `TriggerPlan`). */
-  readonly [BY_TRIGGER]: readonly TriggerPlan[];
-  /** Per guard slot, its lookup group or -1; the groups; per slot, 1 when negated. */
-  readonly [LOOKUPS]: { readonly group: Int32Array; readonly groups: readonly LookupGroup[]; readonly negated: Uint8Array };
+  readonly [TABLES]: RulesetTables;
+  /** This ruleset's evaluations' scratch state (see `Evaluations`). */
+  readonly [EVALUATIONS]: Evaluations;
 };
 
 /**
  * What one trigger leaves to decide. A rule whose `when` excludes the trigger, or whose guard
  * fails, has a trace entry known at compile time: `skipped` holds it, per rule, so the trace of
  * an evaluation is a copy of its first entries with the few rules actually evaluated written in
- * (one array of the right length, instead of ~440 pushes growing one).
+ * (one array of the right length, instead of a push per rule growing one).
  *
  * A rule whose guard is a positive look-up (`eq`/`in` on a text, `contains` on tags: a campaign
  * tag, an intent, a plan) can only be evaluated when the field has one of its values, so it is
  * not walked at all otherwise: `examine` lists the other rules the trigger admits, and
  * `rulesOfSlot` the look-up guard's rules, which an evaluation merges in when the look-up finds
- * the guard's text. On bench/routing.ts an evaluation walked ~300 rules of ~360 to skip ~280 on
- * their guards (bench/results/routing-profile.md).
+ * the guard's text. Walking every rule only to skip most of them on their guards was most of an
+ * evaluation (bench/results/routing-profile.md).
  */
 interface TriggerPlan {
   /** Per rule: the trigger failure; else the guard's failure entry; else null (always evaluated). */
@@ -160,6 +151,10 @@ interface GuardTable {
   readonly groupOfField: Map<string, number>;
   /** Per slot: the test leaves call (`sharedTest`), made on first use. */
   readonly shared: (FactsTest | undefined)[];
+  /** The checks `shareLeaf` made, with their slot and failure entry (for `allOf`). */
+  readonly leaves: Map<Check, { readonly slot: number; readonly entry: RuleEvaluation }>;
+  /** Where the compiled leaves find the running evaluation's answers. */
+  readonly evaluations: Evaluations;
 }
 
 /**
@@ -208,41 +203,50 @@ function testSlot(guards: GuardTable, signature: string, test: FactsTest, lookup
   return slot;
 }
 
-/** A leaf's test as the ruleset answers it: at most once per evaluation (`testHolds`). */
+/** A leaf's test as the ruleset answers it: at most once per evaluation (`Evaluation.holds`). */
 function sharedTest(guards: GuardTable, signature: string, test: FactsTest, lookup: GuardLookup | undefined): FactsTest {
   const slot = testSlot(guards, signature, test, lookup);
   let shared = guards.shared[slot];
   if (shared === undefined) {
-    shared = (facts) => testHolds(slot, facts);
+    const evaluations = guards.evaluations;
+    shared = (facts) => evaluations.running!.holds(slot, facts);
     guards.shared[slot] = shared;
   }
   return shared;
 }
 
-/** The checks `shareLeaf` made, with their slot and failure entry (for `allOf`). */
-const sharedLeaves = new WeakMap<Check, { readonly slot: number; readonly entry: RuleEvaluation }>();
+/** A one-operator leaf as the ruleset answers it: its test's answer from the running evaluation. */
+function sharedLeaf(guards: GuardTable, signature: string, test: FactsTest, lookup: GuardLookup | undefined, entry: RuleEvaluation): Check {
+  const slot = testSlot(guards, signature, test, lookup);
+  const evaluations = guards.evaluations;
+  const leaf: Check = (facts) => (evaluations.running!.holds(slot, facts) ? null : entry);
+  guards.leaves.set(leaf, { slot, entry });
+  return leaf;
+}
 
 /**
  * `all` of `children`: the first failure in order, or null. A child that is a shared leaf is
  * answered from its slot in the loop itself, without calling its closure (the broad rules'
  * `all` of two or three leaves is most of what an evaluation runs).
  */
-function allOf(children: readonly Check[]): Check {
+function allOf(guards: GuardTable, children: readonly Check[]): Check {
+  const evaluations = guards.evaluations;
   const count = children.length;
   const slots = new Int32Array(count).fill(-1);
   const entries: (RuleEvaluation | null)[] = [];
   const checks: (Check | null)[] = [];
   children.forEach((child, index) => {
-    const leaf = sharedLeaves.get(child);
+    const leaf = guards.leaves.get(child);
     slots[index] = leaf === undefined ? -1 : leaf.slot;
     entries.push(leaf === undefined ? null : leaf.entry);
     checks.push(leaf === undefined ? child : null);
   });
   return (facts) => {
+    const evaluation = evaluations.running!;
     for (let index = 0; index < count; index += 1) {
       const slot = slots[index]!;
       if (slot >= 0) {
-        if (!testHolds(slot, facts)) return entries[index]!;
+        if (!evaluation.holds(slot, facts)) return entries[index]!;
       } else {
         const failed = checks[index]!(facts);
         if (failed !== null) return failed;
@@ -279,13 +283,8 @@ function compileRule(
       schedules: env.schedules,
       clock,
       shareTest: (signature, test, lookup) => sharedTest(guards, signature, test, lookup),
-      shareLeaf: (signature, test, lookup, entry) => {
-        const slot = testSlot(guards, signature, test, lookup);
-        const leaf: Check = (facts) => (testHolds(slot, facts) ? null : entry);
-        sharedLeaves.set(leaf, { slot, entry });
-        return leaf;
-      },
-      shareAll: allOf,
+      shareLeaf: (signature, test, lookup, entry) => sharedLeaf(guards, signature, test, lookup, entry),
+      shareAll: (children) => allOf(guards, children),
     };
     try {
       condition = compileCondition(rule.if, context);
@@ -314,109 +313,224 @@ function compileRule(
   };
 }
 
-/** Guard answers of the running evaluation: `stamp[slot] === epoch` means `passed[slot]` is current. */
-let guardStamp = new Uint32Array(0);
-let guardPassed = new Uint8Array(0);
-/** Look-up guards: `foundStamp[slot] === epoch` when the field had the guard's text this evaluation. */
-let foundStamp = new Uint32Array(0);
-/** `groupStamp[group] === epoch` when the group's field was looked up this evaluation. */
-let groupStamp = new Uint32Array(0);
-let epoch = 0;
-/** Rules evaluated in the running evaluation whose condition failed: index and trace entry. */
-const failedIndex: number[] = [];
-const failedEntry: RuleEvaluation[] = [];
-/** Rules of the positive look-up guards found in the running evaluation (`TriggerPlan.rulesOfSlot`). */
-let found = new Int32Array(64);
-let foundCount = 0;
-/** The group being answered, and the plan whose rules it collects (null: answers only). */
-let visitGroup: LookupGroup | null = null;
-let visitPlan: TriggerPlan | null = null;
-
-function visitKey(text: string): void {
-  const slots = visitGroup!.slotsByText.get(text);
-  if (slots === undefined) return;
-  for (let i = 0; i < slots.length; i += 1) {
-    const slot = slots[i]!;
-    if (foundStamp[slot] === epoch) continue;
-    foundStamp[slot] = epoch;
-    const rules = visitPlan === null ? undefined : visitPlan.rulesOfSlot[slot];
-    if (rules === undefined) continue;
-    if (found.length < foundCount + rules.length) {
-      const grown = new Int32Array((foundCount + rules.length) * 2);
-      grown.set(found.subarray(0, foundCount));
-      found = grown;
-    }
-    found.set(rules, foundCount);
-    foundCount += rules.length;
-  }
+/** What a compiled ruleset evaluates with: fixed once it is compiled. */
+interface RulesetTables {
+  readonly rules: readonly CompiledRule[];
+  /** Each rule's `guardSlot`, beside the rules: the walk reads it without loading the rule. */
+  readonly guardSlots: Int32Array;
+  /** Distinct tests of the rules' leaves, each asked at most once per evaluation. */
+  readonly tests: readonly Guard['test'][];
+  /** Per trigger slot (see `TriggerPlan`). */
+  readonly byTrigger: readonly TriggerPlan[];
+  /** Per test slot, its look-up group or -1. */
+  readonly groupOf: Int32Array;
+  readonly groups: readonly LookupGroup[];
+  /** Per test slot, 1 when the look-up is negated (neq/nin). */
+  readonly negated: Uint8Array;
 }
 
 /**
- * Looks the group's field up for the running evaluation (see `LookupGroup`): marks the slots
- * whose text the field has, and collects their rules for `plan` when one is given.
+ * The evaluations of one compiled ruleset (owned by it): the one running, which the ruleset's
+ * compiled leaves ask for their answers (`Evaluation.holds`), and a spare kept for the next.
+ * Each evaluation takes the spare, or a new one when the spare is in use — an evaluation started
+ * while another runs (from inside a facts getter, say) — so two evaluations never share scratch
+ * state, and the usual one allocates nothing.
  */
-function answerGroup(groupIndex: number, group: LookupGroup, plan: TriggerPlan | null, facts: RuleFacts): void {
-  groupStamp[groupIndex] = epoch;
-  visitGroup = group;
-  visitPlan = plan;
-  const reader = group.reader;
-  const keys = group.language ? languageKeys : valueKeys;
-  switch (reader.kind) {
-    case 'scalar':
-      keys(reader.read(facts), visitKey);
-      break;
-    case 'list': {
-      const values = reader.read(facts);
-      for (let i = 0; i < values.length; i += 1) keys(values[i], visitKey);
-      break;
-    }
-    case 'channel':
-      keys(facts.channel.id, visitKey);
-      keys(facts.channel.type, visitKey);
-      break;
-  }
-  visitGroup = null;
-  visitPlan = null;
+interface Evaluations {
+  running: Evaluation | null;
+  spare: Evaluation | null;
 }
-
-/** The tables of the ruleset being evaluated, for `testHolds`. */
-let activeTests: readonly Guard['test'][] = [];
-let activeGroupOf: Int32Array = new Int32Array(0);
-let activeGroups: readonly LookupGroup[] = [];
-let activeNegated: Uint8Array = new Uint8Array(0);
 
 /**
- * The answer of the test in `slot` for the running evaluation, computed at most once: a look-up
- * test by its group's look-up, any other by calling it. Leaves shared by many rules (a channel,
- * a priority, a plan, a message pattern) are asked once per decision instead of once per rule.
+ * The scratch state of one evaluation at a time: the answers of the tests asked so far, the
+ * rules of the look-up guards found, the rules whose condition failed. Kept between evaluations
+ * (and invalidated by a new `epoch`) so an evaluation allocates only its trace.
  */
-function testHolds(slot: number, facts: RuleFacts): boolean {
-  const group = activeGroupOf[slot]!;
-  if (group >= 0) {
-    if (groupStamp[group] !== epoch) answerGroup(group, activeGroups[group]!, null, facts);
-    return (foundStamp[slot] === epoch ? 1 : 0) !== activeNegated[slot];
-  }
-  if (guardStamp[slot] !== epoch) {
-    guardStamp[slot] = epoch;
-    guardPassed[slot] = activeTests[slot]!(facts) ? 1 : 0;
-  }
-  return guardPassed[slot] === 1;
-}
+class Evaluation {
+  readonly tables: RulesetTables;
+  /** `guardStamp[slot] === epoch` means `guardPassed[slot]` is this evaluation's answer. */
+  readonly guardStamp: Uint32Array;
+  readonly guardPassed: Uint8Array;
+  /** Look-up tests: `foundStamp[slot] === epoch` when the field had the test's text this evaluation. */
+  readonly foundStamp: Uint32Array;
+  /** `groupStamp[group] === epoch` when the group's field was looked up this evaluation. */
+  readonly groupStamp: Uint32Array;
+  epoch = 0;
+  /** Rules evaluated whose condition failed: index and trace entry. */
+  readonly failedIndex: number[] = [];
+  readonly failedEntry: RuleEvaluation[] = [];
+  /** Rules of the positive look-up guards found (`TriggerPlan.rulesOfSlot`). */
+  found = new Int32Array(64);
+  foundCount = 0;
+  /** The group being answered, and the plan whose rules it collects (null: answers only). */
+  visitGroup: LookupGroup | null = null;
+  visitPlan: TriggerPlan | null = null;
+  /** `visitKey` bound once: the look-up hands it each key of a value. */
+  readonly visit: (text: string) => void;
 
-/** Sorts `found[0, count)` ascending: a few rules usually, so insertion sort; else the typed sort. */
-function sortFound(count: number): void {
-  if (count > 32) {
-    found.subarray(0, count).sort();
-    return;
+  constructor(tables: RulesetTables) {
+    this.tables = tables;
+    this.guardStamp = new Uint32Array(tables.tests.length);
+    this.guardPassed = new Uint8Array(tables.tests.length);
+    this.foundStamp = new Uint32Array(tables.tests.length);
+    this.groupStamp = new Uint32Array(tables.groups.length);
+    this.visit = (text) => this.visitKey(text);
   }
-  for (let i = 1; i < count; i += 1) {
-    const value = found[i]!;
-    let j = i - 1;
-    while (j >= 0 && found[j]! > value) {
-      found[j + 1] = found[j]!;
-      j -= 1;
+
+  /** Starts a new evaluation: every stamp of the last one is out of date. */
+  begin(): void {
+    this.epoch = this.epoch === 0xffffffff ? 1 : this.epoch + 1;
+    if (this.epoch === 1) {
+      this.guardStamp.fill(0);
+      this.foundStamp.fill(0);
+      this.groupStamp.fill(0);
     }
-    found[j + 1] = value;
+    this.foundCount = 0;
+  }
+
+  visitKey(text: string): void {
+    const slots = this.visitGroup!.slotsByText.get(text);
+    if (slots === undefined) return;
+    const { foundStamp, epoch, visitPlan } = this;
+    for (let i = 0; i < slots.length; i += 1) {
+      const slot = slots[i]!;
+      if (foundStamp[slot] === epoch) continue;
+      foundStamp[slot] = epoch;
+      const rules = visitPlan === null ? undefined : visitPlan.rulesOfSlot[slot];
+      if (rules === undefined) continue;
+      const foundCount = this.foundCount;
+      if (this.found.length < foundCount + rules.length) {
+        const grown = new Int32Array((foundCount + rules.length) * 2);
+        grown.set(this.found.subarray(0, foundCount));
+        this.found = grown;
+      }
+      this.found.set(rules, foundCount);
+      this.foundCount = foundCount + rules.length;
+    }
+  }
+
+  /**
+   * Looks the group's field up for this evaluation (see `LookupGroup`): marks the slots whose
+   * text the field has, and collects their rules for `plan` when one is given.
+   */
+  answerGroup(groupIndex: number, plan: TriggerPlan | null, facts: RuleFacts): void {
+    const group = this.tables.groups[groupIndex]!;
+    this.groupStamp[groupIndex] = this.epoch;
+    this.visitGroup = group;
+    this.visitPlan = plan;
+    const visit = this.visit;
+    const reader = group.reader;
+    const keys = group.language ? languageKeys : valueKeys;
+    switch (reader.kind) {
+      case 'scalar':
+        keys(reader.read(facts), visit);
+        break;
+      case 'list': {
+        const values = reader.read(facts);
+        for (let i = 0; i < values.length; i += 1) keys(values[i], visit);
+        break;
+      }
+      case 'channel':
+        keys(facts.channel.id, visit);
+        keys(facts.channel.type, visit);
+        break;
+    }
+    this.visitGroup = null;
+    this.visitPlan = null;
+  }
+
+  /**
+   * The answer of the test in `slot` for this evaluation, computed at most once: a look-up test
+   * by its group's look-up, any other by calling it. Leaves shared by many rules (a channel, a
+   * priority, a plan, a message pattern) are asked once per decision instead of once per rule.
+   */
+  holds(slot: number, facts: RuleFacts): boolean {
+    const tables = this.tables;
+    const group = tables.groupOf[slot]!;
+    if (group >= 0) {
+      if (this.groupStamp[group] !== this.epoch) this.answerGroup(group, null, facts);
+      return (this.foundStamp[slot] === this.epoch ? 1 : 0) !== tables.negated[slot];
+    }
+    if (this.guardStamp[slot] !== this.epoch) {
+      this.guardStamp[slot] = this.epoch;
+      this.guardPassed[slot] = tables.tests[slot]!(facts) ? 1 : 0;
+    }
+    return this.guardPassed[slot] === 1;
+  }
+
+  /** Sorts `found[0, count)` ascending: a few rules usually, so insertion sort; else the typed sort. */
+  sortFound(count: number): void {
+    const found = this.found;
+    if (count > 32) {
+      found.subarray(0, count).sort();
+      return;
+    }
+    for (let i = 1; i < count; i += 1) {
+      const value = found[i]!;
+      let j = i - 1;
+      while (j >= 0 && found[j]! > value) {
+        found[j + 1] = found[j]!;
+        j -= 1;
+      }
+      found[j + 1] = value;
+    }
+  }
+
+  /** `evaluateRuleset` on this evaluation's scratch state; `fallback` is the ruleset's. */
+  evaluate(plan: TriggerPlan, facts: RuleFacts, useFallback: boolean, fallback: RuleAction): RuleMatch | null {
+    this.begin();
+    const { rules, guardSlots } = this.tables;
+    // The positive look-ups first: the rules of the guards found are the only ones of theirs to walk.
+    const planGroups = plan.groups;
+    for (let g = 0; g < planGroups.length; g += 1) this.answerGroup(planGroups[g]!, plan, facts);
+    const extraCount = this.foundCount;
+    this.sortFound(extraCount);
+    const found = this.found;
+    const examine = plan.examine;
+    const { failedIndex, failedEntry } = this;
+    let failures = 0;
+    let winner = -1;
+    let e = 0;
+    let x = 0;
+    // Merge `examine` and the found rules in rule order: first match wins.
+    while (e < examine.length || x < extraCount) {
+      let index: number;
+      if (x >= extraCount || (e < examine.length && examine[e]! < found[x]!)) {
+        index = examine[e]!;
+        e += 1;
+        const guardSlot = guardSlots[index]!;
+        // Its entry in `plan.skipped` is the guard's failure.
+        if (guardSlot >= 0 && !this.holds(guardSlot, facts)) continue;
+      } else {
+        // A positive look-up guard that was found: it held.
+        index = found[x]!;
+        x += 1;
+      }
+      // The guard held (or there is none): the rest of the condition decides.
+      const rule = rules[index]!;
+      const check = rule.afterGuard;
+      const failed = check === null ? null : check(facts);
+      if (failed !== null) {
+        failedIndex[failures] = index;
+        failedEntry[failures] = failed;
+        failures += 1;
+        continue;
+      }
+      winner = index;
+      break;
+    }
+    if (winner < 0 && !useFallback) return null;
+    // Every rule up to the winner (all of them without one) is in the trace: the skipped ones as
+    // compiled, the evaluated ones as they failed; no null is left (rules without a guard that
+    // `when` admits are always evaluated, so they are written in below).
+    const evaluated = (winner < 0 ? plan.skipped.slice() : plan.skipped.slice(0, winner + 1)) as RuleEvaluation[];
+    for (let f = 0; f < failures; f += 1) evaluated[failedIndex[f]!] = failedEntry[f]!;
+    if (winner >= 0) {
+      const rule = rules[winner]!;
+      evaluated[winner] = rule.matched;
+      return { rule: rule.id, action: rule.action, evaluated };
+    }
+    return { rule: 'fallback', action: fallback, evaluated };
   }
 }
 
@@ -426,19 +540,37 @@ function sortFound(count: number): void {
  */
 export function compileRuleset(ruleset: Ruleset, env: RulesEnvironment, version: number | null): CompiledRuleset {
   const clock = localClockFor(env.timezone);
-  const guards: GuardTable = { slots: new Map(), tests: [], group: [], negated: [], groups: [], groupOfField: new Map(), shared: [] };
+  const evaluations: Evaluations = { running: null, spare: null };
+  const guards: GuardTable = {
+    slots: new Map(),
+    tests: [],
+    group: [],
+    negated: [],
+    groups: [],
+    groupOfField: new Map(),
+    shared: [],
+    leaves: new Map(),
+    evaluations,
+  };
   const rules = ruleset.rules.filter((rule) => rule.enabled !== false).map((rule) => compileRule(rule, env, clock, guards));
   const byTrigger: TriggerPlan[] = [];
   for (let slot = 0; slot <= UNKNOWN_TRIGGER_SLOT; slot += 1) byTrigger.push(triggerPlan(rules, slot, guards));
+  const tables: RulesetTables = {
+    rules,
+    guardSlots: Int32Array.from(rules, (rule) => rule.guardSlot),
+    tests: guards.tests,
+    byTrigger,
+    groupOf: Int32Array.from(guards.group),
+    groups: guards.groups,
+    negated: Uint8Array.from(guards.negated),
+  };
+  evaluations.spare = new Evaluation(tables);
   const compiled: CompiledRulesetValue = {
     version,
     ruleIds: Object.freeze(rules.map((rule) => rule.id)),
     fallback: ruleset.fallback,
-    [RULES]: rules,
-    [GUARD_SLOTS]: Int32Array.from(rules, (rule) => rule.guardSlot),
-    [GUARDS]: guards.tests,
-    [BY_TRIGGER]: byTrigger,
-    [LOOKUPS]: { group: Int32Array.from(guards.group), groups: guards.groups, negated: Uint8Array.from(guards.negated) },
+    [TABLES]: tables,
+    [EVALUATIONS]: evaluations,
   };
   return Object.freeze(compiled);
 }
@@ -453,84 +585,22 @@ export function evaluateRuleset(
   options: { useFallback: boolean },
 ): RuleMatch | null {
   const value = compiled as Partial<CompiledRulesetValue>;
-  const rules = value[RULES];
-  const guardSlots = value[GUARD_SLOTS];
-  const guards = value[GUARDS];
-  const byTrigger = value[BY_TRIGGER];
-  const lookups = value[LOOKUPS];
-  if (rules === undefined || guardSlots === undefined || guards === undefined || byTrigger === undefined || lookups === undefined) {
+  const tables = value[TABLES];
+  const evaluations = value[EVALUATIONS];
+  if (tables === undefined || evaluations === undefined) {
     throw new Error('evaluateRuleset needs a ruleset built by compileRuleset');
   }
   const slot = (TRIGGER_SLOT as Partial<Record<string, number>>)[facts.trigger] ?? UNKNOWN_TRIGGER_SLOT;
-  const plan = byTrigger[slot]!;
-  // Evaluation is synchronous and not re-entrant: one shared memo, invalidated by a new epoch.
-  if (guardStamp.length < guards.length) {
-    guardStamp = new Uint32Array(guards.length * 2);
-    guardPassed = new Uint8Array(guards.length * 2);
-    foundStamp = new Uint32Array(guards.length * 2);
+  const plan = tables.byTrigger[slot]!;
+  // This evaluation's own scratch state (see `Evaluations`).
+  const evaluation = evaluations.spare ?? new Evaluation(tables);
+  evaluations.spare = null;
+  const outer = evaluations.running;
+  evaluations.running = evaluation;
+  try {
+    return evaluation.evaluate(plan, facts, options.useFallback, compiled.fallback);
+  } finally {
+    evaluations.running = outer;
+    evaluations.spare = evaluation;
   }
-  if (groupStamp.length < lookups.groups.length) groupStamp = new Uint32Array(lookups.groups.length * 2);
-  epoch = epoch === 0xffffffff ? 1 : epoch + 1;
-  if (epoch === 1) {
-    guardStamp.fill(0);
-    foundStamp.fill(0);
-    groupStamp.fill(0);
-  }
-  activeTests = guards;
-  activeGroupOf = lookups.group;
-  activeGroups = lookups.groups;
-  activeNegated = lookups.negated;
-  // The positive look-ups first: the rules of the guards found are the only ones of theirs to walk.
-  foundCount = 0;
-  const planGroups = plan.groups;
-  for (let g = 0; g < planGroups.length; g += 1) {
-    const group = planGroups[g]!;
-    answerGroup(group, lookups.groups[group]!, plan, facts);
-  }
-  const extraCount = foundCount;
-  sortFound(extraCount);
-  const examine = plan.examine;
-  let failures = 0;
-  let winner = -1;
-  let e = 0;
-  let x = 0;
-  // Merge `examine` and the found rules in rule order: first match wins.
-  while (e < examine.length || x < extraCount) {
-    let index: number;
-    if (x >= extraCount || (e < examine.length && examine[e]! < found[x]!)) {
-      index = examine[e]!;
-      e += 1;
-      const guardSlot = guardSlots[index]!;
-      // Its entry in `plan.skipped` is the guard's failure.
-      if (guardSlot >= 0 && !testHolds(guardSlot, facts)) continue;
-    } else {
-      // A positive look-up guard that was found: it held.
-      index = found[x]!;
-      x += 1;
-    }
-    // The guard held (or there is none): the rest of the condition decides.
-    const rule = rules[index]!;
-    const check = rule.afterGuard;
-    const failed = check === null ? null : check(facts);
-    if (failed !== null) {
-      failedIndex[failures] = index;
-      failedEntry[failures] = failed;
-      failures += 1;
-      continue;
-    }
-    winner = index;
-    break;
-  }
-  if (winner < 0 && !options.useFallback) return null;
-  // Every rule up to the winner (all of them without one) is in the trace: the skipped ones as
-  // compiled, the evaluated ones as they failed; no null is left (rules without a guard that
-  // `when` admits are always evaluated, so they are written in below).
-  const evaluated = (winner < 0 ? plan.skipped.slice() : plan.skipped.slice(0, winner + 1)) as RuleEvaluation[];
-  for (let f = 0; f < failures; f += 1) evaluated[failedIndex[f]!] = failedEntry[f]!;
-  if (winner >= 0) {
-    const rule = rules[winner]!;
-    evaluated[winner] = rule.matched;
-    return { rule: rule.id, action: rule.action, evaluated };
-  }
-  return { rule: 'fallback', action: compiled.fallback, evaluated };
 }

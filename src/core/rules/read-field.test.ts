@@ -1,25 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Scalar } from '../../contract/conditions.js';
 import type { RuleFacts } from '../model.js';
-import { aContact, aConversation } from '../testing/factories.js';
+import { aContact, aConversation, aFacts } from '../testing/factories.js';
 import { fieldReader, localClockFor, type FieldReader } from './read-field.js';
-
-/** Wednesday 2026-11-25, 10:30 UTC. */
-const WEDNESDAY_MORNING = Date.parse('2026-11-25T10:30:00Z');
-
-function aFacts(overrides: Partial<RuleFacts> = {}): RuleFacts {
-  return {
-    trigger: 'customer_requested_human',
-    channel: { id: 'web-chat', type: 'chat' },
-    contact: aContact(),
-    conversation: aConversation(),
-    language: null,
-    intent: null,
-    messageText: 'I want to talk to a human',
-    now: WEDNESDAY_MORNING,
-    ...overrides,
-  };
-}
 
 function readerOf(field: string, timezone = 'UTC'): FieldReader {
   const reader = fieldReader(field, localClockFor(timezone));

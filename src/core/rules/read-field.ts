@@ -1,6 +1,6 @@
 import type { Scalar } from '../../contract/conditions.js';
 import type { RuleFacts } from '../model.js';
-import { DAY_MS, offsetMsAt, weekdayOfDay, zoneClockFor, type ZoneClock } from '../schedule/zone-clock.js';
+import { DAY_MS, offsetMsAt, WEEKDAY_NAMES, weekdayOfDay, zoneClockFor, type ZoneClock } from '../schedule/zone-clock.js';
 
 /**
  * How a condition reads a field of the facts (CONFIG.md "Reading values in conditions").
@@ -48,7 +48,8 @@ const TIME_TEXT: readonly string[] = Array.from(
   { length: 1440 },
   (_, minute) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`,
 );
-const WEEKDAY_TEXT: readonly string[] = ['', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+/** By Luxon weekday (1–7): index 0 is unused. */
+const WEEKDAY_TEXT: readonly string[] = ['', ...WEEKDAY_NAMES];
 
 function ownProperty(properties: Readonly<Record<string, Scalar>>, name: string): Scalar | undefined {
   // `hasOwn`: a property called "constructor" or "toString" must not read Object.prototype.

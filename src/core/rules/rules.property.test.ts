@@ -538,3 +538,73 @@ describe('compiled rulesets (property)', () => {
     );
   });
 });
+
+describe('compiled rulesets evaluated alternately and re-entrantly (property)', () => {
+  /**
+   * Each evaluation has its own scratch state (compile.ts `Evaluations`): two rulesets evaluated
+   * alternately, and evaluations started from inside another one — facts whose fields are getters
+   * that evaluate the other ruleset and the same one on other facts — give exactly what each
+   * gives alone. With scratch state in module scope the inner evaluations overwrote the outer's.
+   */
+  it('give every evaluation the result it has in isolation', () => {
+    const ruleArbitrary = fc.record({
+      when: fc.option(fc.subarray([...Trigger.options], { minLength: 1, maxLength: 3 }), { nil: undefined }),
+      if: fc.option(condition, { nil: undefined }),
+    });
+    const rulesetOf = (templates: readonly { when: Trigger[] | undefined; if: Condition | undefined }[], prefix: string): CompiledRuleset => {
+      const rules = templates.map((template, index) => ({
+        id: `${prefix}${index}`,
+        ...(template.when === undefined ? {} : { when: template.when }),
+        ...(template.if === undefined ? {} : { if: template.if }),
+        then: { destination: { queue: `${prefix}-queue` }, assignment: 'unassign_to_queue' as const },
+      }));
+      const ruleset = Ruleset.parse({ rules, fallback: { destination: { queue: 'general' } } });
+      return compileRuleset(ruleset, { schedules: new Map([['office', SCHEDULE]]), timezone: ZONE }, 1);
+    };
+    const evaluate = (compiled: CompiledRuleset, one: RuleFacts) => evaluateRuleset(compiled, one, { useFallback: true });
+    fc.assert(
+      fc.property(
+        fc.array(ruleArbitrary, { minLength: 1, maxLength: 8 }),
+        fc.array(ruleArbitrary, { minLength: 1, maxLength: 8 }),
+        fc.array(facts, { minLength: 2, maxLength: 4 }),
+        (templatesA, templatesB, factsList) => {
+          const a = rulesetOf(templatesA, 'a');
+          const b = rulesetOf(templatesB, 'b');
+          const aloneA = factsList.map((one) => evaluate(a, one));
+          const aloneB = factsList.map((one) => evaluate(b, one));
+          // Alternately, in the other order.
+          for (let i = factsList.length - 1; i >= 0; i -= 1) {
+            expect(evaluate(b, factsList[i]!)).toEqual(aloneB[i]);
+            expect(evaluate(a, factsList[i]!)).toEqual(aloneA[i]);
+          }
+          // Re-entrantly: each read of these fields during A's evaluation first evaluates B and A
+          // on the next facts.
+          factsList.forEach((one, i) => {
+            const j = (i + 1) % factsList.length;
+            const other = factsList[j]!;
+            const inner: { b: unknown; a: unknown }[] = [];
+            const nested = <T>(value: T): T => {
+              inner.push({ b: evaluate(b, other), a: evaluate(a, other) });
+              return value;
+            };
+            const reentrant: RuleFacts = {
+              ...one,
+              get language() {
+                return nested(one.language);
+              },
+              get intent() {
+                return nested(one.intent);
+              },
+              get messageText() {
+                return nested(one.messageText);
+              },
+            };
+            expect(evaluate(a, reentrant)).toEqual(aloneA[i]);
+            for (const pair of inner) expect(pair).toEqual({ b: aloneB[j], a: aloneA[j] });
+          });
+        },
+      ),
+      { ...RUNS, numRuns: 300 },
+    );
+  });
+});

@@ -28,6 +28,7 @@ import {
   isValidTimezone,
   nextOffsetChange,
   offsetMsAt,
+  WEEKDAY_NAMES,
   weekdayOfDay,
   zoneClockFor,
   type ZoneClock,
@@ -38,7 +39,6 @@ export { formatInstant } from './format-instant.js';
 /** How far `nextOpeningAfter` / `nextClosingAfter` look ahead. */
 export const SCHEDULE_HORIZON_MS = 366 * DAY_MS;
 
-const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const MINUTES_PER_DAY = 1440;
 const NO_INTERVALS: readonly DayInterval[] = Object.freeze([]);
 
@@ -114,13 +114,13 @@ export function parseDayKey(key: string): number[] | null {
   for (const part of key.split(',')) {
     const [from, to, extra] = part.trim().split('-');
     if (extra !== undefined || from === undefined) return null;
-    const first = DAY_NAMES.indexOf(from as (typeof DAY_NAMES)[number]) + 1;
+    const first = WEEKDAY_NAMES.indexOf(from as (typeof WEEKDAY_NAMES)[number]) + 1;
     if (first === 0) return null;
     if (to === undefined) {
       days.push(first);
       continue;
     }
-    const last = DAY_NAMES.indexOf(to as (typeof DAY_NAMES)[number]) + 1;
+    const last = WEEKDAY_NAMES.indexOf(to as (typeof WEEKDAY_NAMES)[number]) + 1;
     if (last === 0) return null;
     for (let day = first; ; day = (day % 7) + 1) {
       days.push(day);
@@ -303,8 +303,9 @@ function findInOpenSpans<T>(
     const offset = offsetMsAt(clock, pieceStart);
     if (!Number.isFinite(offset)) return null;
     // A piece ends at the next offset change or a week on, whichever is first: the walk for the
-    // change ahead costs a look-up per day up to it (months away, ~8 % of a routing decision
-    // whose SLA runs in business hours), and most visits stop within the first day or two. A
+    // change ahead costs a look-up per day up to it (months away: a visible share of a routing
+    // decision whose SLA runs in business hours, bench/results/routing-profile.md), and most
+    // visits stop within the first day or two. A
     // shorter piece has the same offset, so the spans are the same, only cut at its end; every
     // visitor here reads cut spans as it reads spans cut at midnight.
     const pieceEnd = nextOffsetChange(clock, pieceStart, Math.min(to, pieceStart + PIECE_MAX_MS));

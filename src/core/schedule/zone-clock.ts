@@ -4,8 +4,9 @@ import type { Instant } from '../model.js';
 /**
  * UTC offsets of one IANA zone, memoised per UTC hour.
  *
- * Luxon (like any Intl-based code) needs ~5 µs per offset look-up, and `isOpenAt` runs per
- * agent per routing decision (2,000 agents), so offsets are cached per UTC hour ("bucket").
+ * Luxon (like any Intl-based code) is slow per offset look-up, and `isOpenAt` runs per agent
+ * per routing decision (bench/results/routing-profile.md), so offsets are cached per UTC hour
+ * ("bucket").
  * An hour is assumed to hold at most one offset change, and a UTC day to never change the
  * offset and change it back: true of every zone in the tz database since 1970. A bucket that
  * holds a change stores the exact instant of the change (found once by bisection), so answers
@@ -45,9 +46,9 @@ const clocks = new Map<string, ZoneClock>();
 const NO_ENTRY: OffsetBucket = { before: Number.NaN, after: Number.NaN, switchAt: Number.POSITIVE_INFINITY };
 
 /**
- * Luxon answers by constructing an `Intl.DateTimeFormat` each time (~150 µs; it was a quarter of
- * a routing decision's CPU in bench/routing.ts). Zones come from customers too, so the memo is
- * bounded and restarts when full rather than growing with whatever strings arrive.
+ * Luxon answers by constructing an `Intl.DateTimeFormat` each time, too slow to ask per decision
+ * (bench/results/routing-profile.md). Zones come from customers too, so the memo is bounded and
+ * restarts when full rather than growing with whatever strings arrive.
  */
 const validZones = new Map<string, boolean>();
 const MAX_VALID_ZONES = 1_000;
@@ -102,8 +103,9 @@ const WHOLE_DAYS_UNTIL = Date.UTC(2100, 0, 1) / DAY_MS;
 /**
  * A missing hour's offsets. A UTC day never changes the offset and changes it back (see the
  * header), so a day whose two ends share one offset has it in all 24 hours: one look-up at each
- * end fills the day, where each new hour cost two (~180 first-time hours per 20,000 decisions of
- * bench/routing.ts, ~10 µs each). A day with a change is filled hour by hour, as before.
+ * end fills the day, where each new hour cost two, and first-time hours set the routing
+ * benchmark's tail (bench/results/routing-profile.md). A day with a change is filled hour by
+ * hour, as before.
  */
 function fillBucket(clock: ZoneClock, bucket: number): OffsetBucket {
   const day = Math.floor(bucket / 24);
@@ -165,10 +167,14 @@ export function localDayNumber(wallMs: number): number {
   return Math.floor(wallMs / DAY_MS);
 }
 
+/** Weekday names as configuration and conditions write them; `WEEKDAY_NAMES[weekday - 1]` for a Luxon weekday. */
+export const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
 /** Luxon weekday (1 = Monday … 7 = Sunday) of a local day number; day 0 (1970-01-01) was a Thursday. */
 export function weekdayOfDay(day: number): number {
-  // `| 0` keeps this integer maths: `%` on a double is a slow fmod call in V8 (~40 ns), and this
-  // runs per agent per decision. Day numbers are far inside int32 for any real date.
+  // `| 0` keeps this integer maths: `%` on a double is a slow fmod call in V8
+  // (bench/results/routing-profile.md), and this runs per agent per decision. Day numbers are
+  // far inside int32 for any real date.
   const remainder = ((day | 0) + 3) % 7;
   return (remainder < 0 ? remainder + 7 : remainder) + 1;
 }

@@ -17,7 +17,7 @@ import {
   type TeamConfig,
   type UserConfig,
 } from '../../contract/config.js';
-import type { AgentState, ContactFacts, ConversationFacts, Instant, QueueStats, WorkspaceModel } from '../model.js';
+import type { AgentState, ContactFacts, ConversationFacts, Instant, QueueStats, RuleFacts, WorkspaceModel } from '../model.js';
 import { AgentStates } from '../routing/agent-states.js';
 import { compileRuleset, type CompiledRuleset } from '../rules/compile.js';
 import { buildWorkspace } from '../workspace.js';
@@ -193,6 +193,30 @@ export function aContact(overrides: Partial<ContactFacts> & { properties?: Recor
     ownerId: null,
     properties: {},
     ...overrides,
+  };
+}
+
+/** Wednesday 2026-11-25, 10:30 UTC (11:30 in Madrid): the rule tests' default `now`. */
+export const WEDNESDAY_MORNING = Date.parse('2026-11-25T10:30:00Z');
+
+export interface FactsInput extends Partial<Omit<RuleFacts, 'contact' | 'conversation'>> {
+  readonly contact?: Partial<ContactFacts>;
+  readonly conversation?: Partial<ConversationFacts>;
+}
+
+/** Rule facts of a customer asking for a human on web chat, Wednesday morning; `input` overrides. */
+export function aFacts(input: FactsInput = {}): RuleFacts {
+  const { contact, conversation, ...rest } = input;
+  return {
+    trigger: 'customer_requested_human',
+    channel: { id: 'web-chat', type: 'chat' },
+    contact: aContact(contact),
+    conversation: aConversation(conversation),
+    language: null,
+    intent: null,
+    messageText: 'I want to talk to a human',
+    now: WEDNESDAY_MORNING,
+    ...rest,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aWorkspace, withAgentState } from '../testing/factories.js';
+import { aWorkspace, withAgentState } from './factories.js';
 import { findEligibleAgents } from './find-eligible-agents.js';
 
 const WEDNESDAY_MORNING = Date.parse('2026-11-25T10:30:00Z');

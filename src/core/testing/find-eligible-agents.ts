@@ -1,38 +1,16 @@
-import type { ChannelType } from '../../contract/common.js';
+/**
+ * THE REFERENCE, not used in production: eligibility in plain code, one candidate after another.
+ * Routing decides through `eligibleInRoster` (routing/roster.ts), and the property test in
+ * routing/roster.test.ts checks that it gives exactly what this gives (eligible list, candidate
+ * traces byte for byte, staffed count) over random workspaces, live states and exclusions;
+ * find-eligible-agents.test.ts pins this reference to PRODUCT.md §4's examples.
+ */
 import type { CandidateTrace } from '../../contract/trace.js';
-import type { AgentState, Instant, UserModel, WorkspaceModel } from '../model.js';
+import type { UserModel } from '../model.js';
+import type { Eligibility, EligibilityContext } from '../routing/roster.js';
 import { isOpenAt } from '../schedule/schedule.js';
 
-export interface EligibilityContext {
-  readonly workspace: WorkspaceModel;
-  readonly agents: ReadonlyMap<string, AgentState>;
-  readonly now: Instant;
-  /** Capacity is per channel type (CONFIG.md `capacity: { chat: 3 }`). */
-  readonly channelType: ChannelType;
-  readonly requiredSkills: readonly string[];
-  /** People this decision must not pick, and why (an SLA re-route skips whoever did not answer). */
-  readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
-}
-
-export interface Eligibility {
-  /** Eligible candidates, in candidate order. */
-  readonly eligible: string[];
-  /** One entry per candidate: why they could or could not take the conversation. */
-  readonly candidates: CandidateTrace[];
-  /**
-   * Candidates who are available, on duty and skilled, whatever their load: the people who
-   * will work the queue down (the `e` of the expected-wait estimate).
-   */
-  readonly staffed: number;
-}
-
-/**
- * An agent is eligible when available, on duty by their schedule at `now` (no schedule: always),
- * holding every required skill, and under capacity for the channel type (no capacity for that
- * type: no cap) — PRODUCT.md §4. Availability is the explicit status, never socket presence
- * (CW #5672, #10685); "on duty" is computed from the schedule at read time, never flipped by a
- * job (RC #4898).
- */
+/** Eligibility as routing/roster.ts states it (PRODUCT.md §4), candidate by candidate. */
 export function findEligibleAgents(
   candidateIds: readonly string[],
   ctx: EligibilityContext,
