@@ -1,12 +1,13 @@
 import type SqliteDatabase from 'better-sqlite3';
+import { fastPaths } from './transactions/fast-paths.js';
 
 /**
  * Rows of a better-sqlite3 statement as plain objects, built in JavaScript.
  *
  * better-sqlite3 builds each row object in C++, setting one property at a time through V8's API,
- * which costs ~0.5 µs per column: a `select *` of a conversation (31 columns) took 20–25 µs per
- * row against ~10 µs for the same row as an array (`raw` mode), and a handoff reads and returns
- * whole conversations several times (2026-11-26, in-process statement timings). So readers run
+ * which costs per column: a `select *` of a conversation (31 columns) took about twice as long as
+ * the same row as an array (`raw` mode), and a handoff reads and returns whole conversations
+ * several times (bench/results/handoff-profile.md). So readers run
  * in raw mode and each array becomes an object through a constructor compiled once per column
  * list — an object literal with the column names as keys, the shape V8 builds fastest. Same
  * keys, same values, same order as better-sqlite3's objects (a later column of the same name
@@ -22,6 +23,7 @@ const readers = new WeakMap<SqliteDatabase.Statement, RowReader>();
 
 /** The reader of `statement` (a statement that returns rows: `statement.reader`). */
 export function rowReader(statement: SqliteDatabase.Statement): RowReader {
+  if (!fastPaths.rowReader && !readers.has(statement)) return { all: (values) => statement.all(values) as Record<string, unknown>[] };
   let reader = readers.get(statement);
   if (reader === undefined) {
     reader = makeReader(statement);

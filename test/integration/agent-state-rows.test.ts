@@ -18,7 +18,7 @@ let file: string;
 const open: Database[] = [];
 
 async function openStore(): Promise<Database> {
-  const database = await openDatabase(`sqlite:${file}`, { migrate: true });
+  const database = await openDatabase(`sqlite:${file}`, { migrate: true, checks: true });
   open.push(database);
   return database;
 }

@@ -4,6 +4,8 @@ import type { ChannelType } from '../../contract/common.js';
 import type { Executor } from '../database.js';
 import { withTransaction } from '../database.js';
 import { preparedQuery } from '../prepared.js';
+import { checksOn, InvariantBroken, registerCommitCheck } from '../transactions/checks.js';
+import { fastPaths } from '../transactions/fast-paths.js';
 
 /**
  * What routing reads of each agent — availability and last assignment (`user_state`), open load
@@ -11,9 +13,9 @@ import { preparedQuery } from '../prepared.js';
  * written (null: the configured initial status applies; ./routing.ts `loadAgentStates` fills
  * that in).
  *
- * Every handoff decides on every agent of the workspace, so it read both tables whole: ~190 µs
- * of SQLite per handoff with 50 agents (bench handoff-http, 2026-11-26), and the tables grow
- * with the desk (2,000 agents: thousands of rows per handoff). On SQLite the rows are kept in
+ * Every handoff decides on every agent of the workspace, so it read both tables whole, and the
+ * tables grow with the desk (2,000 agents: thousands of rows per handoff; the cost and this
+ * mechanism's gain: bench/results/handoff-profile.md). On SQLite the rows are kept in
  * memory instead, and a handoff reads one small row, `agent_states_head`:
  *
  * - Every transaction that changes one of these values also replaces the head's `token` with a
@@ -62,7 +64,7 @@ const keptByDatabase = new WeakMap<DialectAdapter, Kept>();
 /** This database's kept rows; null on PostgreSQL. */
 function keptFor(ex: Executor): Kept | null {
   const adapter = ex.getExecutor().adapter;
-  if (!(adapter instanceof SqliteAdapter)) return null;
+  if (!(adapter instanceof SqliteAdapter) || !fastPaths.agentStatesInMemory) return null;
   let kept = keptByDatabase.get(adapter);
   if (kept === undefined) {
     kept = { byToken: new Map(), hits: 0, misses: 0 };
@@ -212,4 +214,36 @@ async function readTablesFor(ex: Executor, users: readonly string[]): Promise<Ag
 export function agentStateRowsStats(ex: Executor): { readonly hits: number; readonly misses: number } {
   const kept = keptFor(ex);
   return { hits: kept?.hits ?? 0, misses: kept?.misses ?? 0 };
+}
+
+/**
+ * Checking mode (store/INTERNALS.md): after each commit, the rows kept under the head token — the
+ * ones the next read would take — must be what both tables say. A write of `user_state` or
+ * `open_loads` that forgot `noteAgentStateChanges` leaves the head where it was, with rows that
+ * no longer match.
+ */
+registerCommitCheck('agent states in memory', async (trx) => {
+  if (!checksOn(trx)) return;
+  const kept = keptByDatabase.get(trx.getExecutor().adapter);
+  if (kept === undefined || kept.byToken.size === 0) return;
+  const token = await headToken(trx);
+  const rows = kept.byToken.get(token);
+  if (rows === undefined) return;
+  const inMemory = describeRows(rows);
+  const inTables = describeRows(await readTables(trx));
+  if (inMemory !== inTables) {
+    throw new InvariantBroken(
+      `the agent states kept under head token ${token} are not what user_state/open_loads say ` +
+        `(a write of those tables without noteAgentStateChanges?): memory [${inMemory}], tables [${inTables}]`,
+    );
+  }
+});
+
+/** Rows as one line (users in order; a user with nothing stored left out, as it reads the same as no row). */
+export function describeRows(rows: AgentStateRows): string {
+  return [...rows]
+    .filter(([, row]) => row.status !== null || row.lastAssignedAt !== null || Object.keys(row.load).length > 0)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([user, row]) => `${user}:${row.status ?? '-'}:${row.lastAssignedAt ?? '-'}:${Object.entries(row.load).sort().map(([k, v]) => `${k}=${v}`).join(',')}`)
+    .join(' ');
 }

@@ -258,8 +258,8 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
 
 /**
  * The transition's UPDATE, prepared once per set of extra columns (the patch a use case passes,
- * a handful of shapes): built and compiled through Kysely on every handoff it was ~5 % of a
- * handoff's CPU. Conditional on the version it read — belt and braces: the row lock already
+ * a handful of shapes): built and compiled through Kysely on every handoff it cost a measurable
+ * share of a handoff's CPU (bench/results/handoff-profile.md). Conditional on the version it read — belt and braces: the row lock already
  * excludes other writers on PostgreSQL and the transaction does on SQLite; the version condition
  * also holds for any future path that reads without the lock.
  */
