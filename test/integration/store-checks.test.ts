@@ -79,7 +79,7 @@ eachDialect('store checking mode', (dialect) => {
   });
 
   describe('a transaction body runs twice', () => {
-    it('every body is rehearsed once and rolled back before it runs for real', async () => {
+    it.skipIf(dialect !== 'sqlite')('every body is rehearsed once and rolled back before it runs for real', async () => {
       const id = await aConversation();
       let runs = 0;
       const message = await withTransaction(test.database, async (trx) => {

@@ -6,10 +6,10 @@ import type { DB } from '../schema.js';
  * The checking mode (`openDatabase(url, { checks: true })`; every test turns it on, production
  * never does): the invariants of INTERNALS.md, checked as the store runs.
  *
- * - Every transaction `withTransaction` opens is rehearsed: its body (each body of a SQLite
- *   group) runs, the transaction is rolled back on purpose, and the bodies run again — on SQLite
- *   each in a real savepoint, exactly as after a failure in a group (group-commit.ts). A body that
- *   is not safe to run twice shows: on SQLite its second run must change as many rows as its first
+ * - SQLite: every group commit is rehearsed: its bodies run, the transaction is rolled back on
+ *   purpose, and the bodies run again, each in a real savepoint, exactly as after a failure in a
+ *   group (group-commit.ts). A body that is not safe to run twice shows: its second run must
+ *   change as many rows as its first
  *   (a body that remembers in memory what its rolled-back first run did, and skips or redoes it,
  *   changes a different number), and everything the first run left in memory is then compared
  *   with the tables by the commit checks.

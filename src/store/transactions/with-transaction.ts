@@ -1,7 +1,7 @@
 import { Kysely, type Transaction } from 'kysely';
 import type { Database, Executor } from '../database.js';
 import type { DB } from '../schema.js';
-import { checksOn, Rehearsal, runCommitChecks } from './checks.js';
+import { checksOn, runCommitChecks } from './checks.js';
 import { committing } from './committed-work.js';
 import { groupCommitOf } from './group-commit.js';
 
@@ -30,8 +30,8 @@ export interface TransactionOptions {
  *   happens later is a row first"; memory about committed rows: `onCommitted`).
  * - SQLite: every query inside `fn` must go through `trx`. The database has one connection;
  *   awaiting a query on the outer handle inside `fn` waits forever for that connection.
- * - Checking mode (checks.ts): `fn` runs once in a transaction rolled back on purpose, then for
- *   real, and the commit checks run after the commit.
+ * - Checking mode (checks.ts): on SQLite group commit rehearses `fn`; on PostgreSQL the commit
+ *   checks run after the commit (no rehearsal there: see INTERNALS.md 1).
  */
 export async function withTransaction<T>(
   database: Database | Executor,
@@ -43,7 +43,6 @@ export async function withTransaction<T>(
   const group = groupCommitOf(db);
   if (group !== undefined) return group.run(fn);
   const checks = checksOn(db);
-  if (checks) await rehearse(db, fn);
   const attempts = Math.max(1, options.attempts ?? 3);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -57,14 +56,3 @@ export async function withTransaction<T>(
   }
 }
 
-/** Checking mode: `fn` in a transaction rolled back on purpose, whatever it does (the real run decides). */
-async function rehearse<T>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<void> {
-  try {
-    await committing(db, async (trx) => {
-      await fn(trx);
-      throw new Rehearsal();
-    });
-  } catch {
-    // Rolled back: on purpose, or because `fn` threw (it will again, for real).
-  }
-}
