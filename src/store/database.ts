@@ -25,7 +25,6 @@ import {
 import pg from 'pg';
 import { migrateToLatest } from './migrate.js';
 import { registerSqliteConnection } from './prepared.js';
-import { rowReader } from './sqlite-rows.js';
 import type { DB } from './schema.js';
 import { enableChecks } from './transactions/checks.js';
 import { fastPaths } from './transactions/fast-paths.js';
@@ -188,11 +187,11 @@ function cachingStatements(sqlite: SqliteDatabase.Database): SqliteDialectConfig
   };
 }
 
-/** What Kysely's driver calls on a statement, with rows built by `rowReader` (sqlite-rows.ts). */
+/** What Kysely's driver calls on a statement. */
 function forKysely(statement: SqliteDatabase.Statement): SqliteStatement {
   return {
     reader: statement.reader,
-    all: (parameters: ReadonlyArray<unknown>) => (statement.reader ? rowReader(statement).all(parameters) : statement.all(parameters)),
+    all: (parameters: ReadonlyArray<unknown>) => statement.all(parameters),
     run: (parameters: ReadonlyArray<unknown>) => statement.run(parameters),
     // Streaming (Kysely's `stream()`, unused here) reads row by row: better-sqlite3's own objects.
     iterate: (parameters: ReadonlyArray<unknown>) => statement.iterate(parameters),

@@ -2,7 +2,6 @@ import type { Compilable, CompiledQuery, DialectAdapter } from 'kysely';
 import { CompiledQuery as RawCompiledQuery } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
 import type { Executor } from './database.js';
-import { rowReader } from './sqlite-rows.js';
 import { fastPaths } from './transactions/fast-paths.js';
 
 /**
@@ -100,7 +99,7 @@ export function preparedQuery<P extends Record<string, unknown>, R>(build: (db: 
     const values = bind(compiled, params);
     const statement = direct(ex, adapter, compiled);
     if (statement !== null) {
-      if (statement.reader) return rowReader(statement).all(values) as R[];
+      if (statement.reader) return statement.all(values) as R[];
       statement.run(values);
       return [];
     }
