@@ -9,8 +9,6 @@ import { keepWhenCommitted } from '../../src/store/repositories/committed-record
 import { createContact } from '../../src/store/repositories/contacts.js';
 import { createConversation } from '../../src/store/repositories/conversations.js';
 import { appendMessage } from '../../src/store/repositories/messages.js';
-import { readAgentStateRows } from '../../src/store/repositories/agent-state-rows.js';
-import { setUserStatus } from '../../src/store/repositories/users.js';
 import { eachDialect, openTestDatabase, type TestDatabase } from '../support/test-app.js';
 
 eachDialect('store checking mode', (dialect) => {
@@ -26,27 +24,6 @@ eachDialect('store checking mode', (dialect) => {
     const contact = await createContact(test.database.db, { name: 'Ada', now: 1 });
     return (await createConversation(test.database.db, { channelId: 'web', channelType: 'chat', contactId: contact.id, now: 1 })).id;
   }
-
-  describe.skipIf(dialect !== 'sqlite')('agent states in memory equal user_state/open_loads after each commit', () => {
-    it('passes on the real write path (setUserStatus notes its change)', async () => {
-      await setUserStatus(test.database.db, { userId: 'u1', status: 'available', now: 1 });
-      await readAgentStateRows(test.database.db);
-      await expect(setUserStatus(test.database.db, { userId: 'u1', status: 'away', now: 2 })).resolves.toBeDefined();
-      expect((await readAgentStateRows(test.database.db)).get('u1')?.status).toBe('away');
-    });
-
-    it('fails on a raw UPDATE of user_state without noteAgentStateChanges', async () => {
-      await setUserStatus(test.database.db, { userId: 'u2', status: 'available', now: 1 });
-      // The rows are kept in memory under the head token…
-      await readAgentStateRows(test.database.db);
-      // …and this write leaves the head where it was: routing would read 'available'.
-      const broken = withTransaction(test.database, (trx) => trx.updateTable('user_state').set({ status: 'offline' }).where('user_id', '=', 'u2').execute());
-      await expect(broken).rejects.toThrow(InvariantBroken);
-      await expect(broken).rejects.toThrow(/agent states kept under head token .* not what user_state\/open_loads say/);
-      // Put memory right for the tests after this one: a real write moves the head.
-      await setUserStatus(test.database.db, { userId: 'u2', status: 'offline', now: 2 });
-    });
-  });
 
   describe('records kept for the publish job equal their rows after each commit', () => {
     it('passes on the real write path (appendMessage keeps what it wrote)', async () => {

@@ -26,8 +26,7 @@ const WHOLE_TABLE_AT = 16;
  *
  * The load is the `open_loads` counter the one writer keeps (./assignments.ts): a few rows per
  * user by primary key, where grouping the team's open conversations grew with them
- * (bench/results/handoff-profile.md). On SQLite the rows come from memory while no
- * one has changed them (./agent-state-rows.ts).
+ * (bench/results/handoff-profile.md), read through ./agent-state-rows.ts.
  */
 export async function loadAgentStates(
   ex: Executor,

@@ -14,8 +14,7 @@ import type { DB } from '../schema.js';
  *   changes a different number), and everything the first run left in memory is then compared
  *   with the tables by the commit checks.
  * - After each commit the commit checks run (registered by the modules that keep committed
- *   state in memory: agent-state-rows.ts, committed-records.ts) and compare that memory with the
- *   tables.
+ *   state in memory: committed-records.ts) and compare that memory with the tables.
  *
  * A breach throws `InvariantBroken` to the callers of the transaction (which has committed), so
  * the test that drove it fails.
