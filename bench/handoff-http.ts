@@ -130,7 +130,7 @@ function sliceRate(completedAtNs: readonly number[], from: number, to: number): 
 
 // ---------------------------------------------------------------------------------------------
 
-async function waitForOutbox(file: string, timeoutMs: number): Promise<{ drainedInMs: number | null; byKindAndStatus: Record<string, number> }> {
+export async function waitForOutbox(file: string, timeoutMs: number): Promise<{ drainedInMs: number | null; byKindAndStatus: Record<string, number> }> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     // Every kind due by now (publishing to the realtime stream, in-app notifications, …); a

@@ -13,6 +13,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'sqlite-floor', load: () => import('./sqlite-floor.js') },
   { name: 'handoff-http', load: () => import('./handoff-http.js') },
   { name: 'realtime-latency', load: () => import('./realtime-latency.js') },
+  { name: 'mechanisms', load: () => import('./mechanisms.js') },
 ];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');

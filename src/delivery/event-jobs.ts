@@ -11,8 +11,8 @@
  */
 import { z } from 'zod';
 import type { Executor } from '../store/database.js';
-import { listEvents, rowToEvent, type ConversationEventRecord } from '../store/repositories/events.js';
-import { listMessages, rowToMessage, type MessageRecord } from '../store/repositories/messages.js';
+import { findEventBySeq, listEvents, type ConversationEventRecord } from '../store/repositories/events.js';
+import { findMessageBySeq, listMessages, type MessageRecord } from '../store/repositories/messages.js';
 import { takeCommitted, type RecordKind } from '../store/repositories/committed-records.js';
 import { CONVERSATION_PUBLISHED } from '../store/repositories/publications.js';
 import { mergeInOrder } from './merge-in-order.js';
@@ -93,13 +93,8 @@ export function eventPublishedJob(subscribers: readonly Subscriber[]): Transacti
     payload: PublishedPayload,
     retry: RETRY,
     async run(trx, payload, _item, now) {
-      const row = await trx
-        .selectFrom('conversation_events')
-        .selectAll()
-        .where('conversation_id', '=', payload.conversationId)
-        .where('seq', '=', payload.seq)
-        .executeTakeFirst();
-      if (row !== undefined) await tellEvent(trx, subscribers, rowToEvent(row), now);
+      const event = await findEventBySeq(trx, payload.conversationId, payload.seq);
+      if (event !== null) await tellEvent(trx, subscribers, event, now);
     },
   };
 }
@@ -110,13 +105,8 @@ export function messagePublishedJob(subscribers: readonly Subscriber[]): Transac
     payload: PublishedPayload,
     retry: RETRY,
     async run(trx, payload, _item, now) {
-      const row = await trx
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversation_id', '=', payload.conversationId)
-        .where('seq', '=', payload.seq)
-        .executeTakeFirst();
-      if (row !== undefined) await tellMessage(trx, subscribers, rowToMessage(row), now);
+      const message = await findMessageBySeq(trx, payload.conversationId, payload.seq);
+      if (message !== null) await tellMessage(trx, subscribers, message, now);
     },
   };
 }

@@ -2,14 +2,13 @@ import type { Compilable, CompiledQuery, DialectAdapter } from 'kysely';
 import { CompiledQuery as RawCompiledQuery } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
 import type { Executor } from './database.js';
-import { rowReader } from './sqlite-rows.js';
+import { fastPaths } from './transactions/fast-paths.js';
 
 /**
  * Queries built and compiled once, run many times with new values — the statements a handoff
  * runs dozens of times a second. A Kysely query costs more in building, compiling, walking the
- * plugins and queueing for the connection than SQLite takes to run it (a handoff's profile,
- * 2026-11-26: ~30% of the server's CPU in Kysely against ~36% inside SQLite), and most of our
- * hot statements differ only in their values.
+ * plugins and queueing for the connection than SQLite takes to run it (bench/results/
+ * handoff-profile.md), and most of our hot statements differ only in their values.
  *
  * `preparedQuery(build)` takes the query as a function of named placeholders: `build` is called
  * once per database adapter (SQLite, PostgreSQL) with stand-ins in place of the values, the query
@@ -85,7 +84,7 @@ export function preparedQuery<P extends Record<string, unknown>, R>(build: (db: 
 
   /** The statement to run on directly, when `ex` is a SQLite transaction (it holds the connection). */
   function direct(ex: Executor, adapter: DialectAdapter, compiled: Compiled): SqliteDatabase.Statement | null {
-    if (!ex.isTransaction) return null;
+    if (!ex.isTransaction || !fastPaths.directStatements) return null;
     const connection = sqliteConnections.get(adapter);
     // Not in a transaction on the connection: `ex` is a transaction that has ended (Kysely's own
     // path says so with an error); never run it on the bare connection.
@@ -100,7 +99,7 @@ export function preparedQuery<P extends Record<string, unknown>, R>(build: (db: 
     const values = bind(compiled, params);
     const statement = direct(ex, adapter, compiled);
     if (statement !== null) {
-      if (statement.reader) return rowReader(statement).all(values) as R[];
+      if (statement.reader) return statement.all(values) as R[];
       statement.run(values);
       return [];
     }

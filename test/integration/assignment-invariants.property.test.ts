@@ -112,8 +112,7 @@ async function counterProblems(t: TestApp): Promise<string[]> {
     const counter = counters.get(key) ?? 0;
     if (count !== counter) problems.push(`${key}: open_loads says ${counter}, ${count} open conversations`);
   }
-  // Routing's view of the agents (on SQLite kept in memory and derived by each writer,
-  // agent-state-rows.ts) equals the tables.
+  // Routing's view of the agents (agent-state-rows.ts) equals the tables.
   const db = t.baton.ctx.database.db;
   const seen = describeAgentStateRows(await readAgentStateRows(db));
   const stored = describeAgentStateRows(await readTables(db));

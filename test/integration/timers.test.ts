@@ -337,7 +337,7 @@ eachDialect('timers: restart with pending timers', (dialect) => {
       await first.close();
 
       // A new process: its own connection, migrations at start-up, nothing in memory.
-      second = await openDatabase(test.url, { migrate: true });
+      second = await openDatabase(test.url, { migrate: true, checks: true });
       const restarted = await createBaton({ env, processEnv: EXAMPLE_ENV, database: second, clock, workers: false });
       try {
         clock.advance(5 * MINUTE + 1_000);

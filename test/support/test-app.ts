@@ -1,7 +1,9 @@
 /**
  * Each integration test builds its own Baton on its own database: a temporary SQLite file, or a
  * throwaway PostgreSQL database created for the test file and dropped after (STYLE.md: every
- * test builds its own world, so files run in parallel without truncating tables).
+ * test builds its own world, so files run in parallel without truncating tables). Every database
+ * a test opens runs in the store's checking mode (src/store/INTERNALS.md): a write path that
+ * breaks one of the store's invariants fails the test that drives it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -65,12 +67,17 @@ export async function openTestDatabaseAt(dialect: Dialect, migration: string): P
   return test;
 }
 
-export async function openTestDatabase(dialect: Dialect, options: { readonly migrate?: boolean } = {}): Promise<TestDatabase> {
+/**
+ * `checks: false` only for a test that counts how often the production path runs transaction
+ * bodies (the checking mode rehearses every transaction, so each body runs once more).
+ */
+export async function openTestDatabase(dialect: Dialect, options: { readonly migrate?: boolean; readonly checks?: boolean } = {}): Promise<TestDatabase> {
   const migrate = options.migrate ?? true;
+  const checks = options.checks ?? true;
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'baton-test-'));
     const url = `sqlite:${join(dir, 'baton.db')}`;
-    const database = await openDatabase(url, { migrate });
+    const database = await openDatabase(url, { migrate, checks });
     return {
       database,
       url,
@@ -89,7 +96,7 @@ export async function openTestDatabase(dialect: Dialect, options: { readonly mig
     await admin.end();
   }
   const url = `${PG_URL}/${name}`;
-  const database = await openDatabase(url, { migrate, poolSize: 12 });
+  const database = await openDatabase(url, { migrate, poolSize: 12, checks });
   return {
     database,
     url,

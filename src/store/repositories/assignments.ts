@@ -7,7 +7,6 @@ import type { ConversationEventRecord, NewEvent } from './events.js';
 import { appendEvents } from './events.js';
 import type { ConversationFieldsPatch, ConversationRecord } from './conversations.js';
 import { getConversationForUpdate, OPEN_STATUSES, patchToColumns, rowToConversation } from './conversations.js';
-import { noteAgentStateChanges, type AgentStateChange } from './agent-state-rows.js';
 import { openLoadOf } from './routing.js';
 
 /**
@@ -193,10 +192,8 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
       return latest === undefined ? { outcome: 'not_found' } : { outcome: 'conflict', conversation: rowToConversation(latest) };
     }
 
-    const stateChanges: AgentStateChange[] = [];
     if (ownerChanged && newOwner !== null) {
       await noteAssigned.run(trx, { userId: newOwner, now: t.now });
-      stateChanges.push({ kind: 'assigned', userId: newOwner, at: t.now });
       // Stickiness prefers the contact's last human owner (CW #9587: only when eligible now —
       // decided by core/routing, not here).
       await noteLastOwner.run(trx, { userId: newOwner, contactId: current.contactId });
@@ -207,9 +204,7 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
     // agent lock never holds a load row another transition waits for.
     const countedBefore = current.ownerId !== null && isOpen(current.status) ? current.ownerId : null;
     const countedAfter = next.ownerId !== null && isOpen(next.status) ? next.ownerId : null;
-    if (countedBefore !== countedAfter) stateChanges.push(...(await moveOpenLoad(trx, current.channelType, countedBefore, countedAfter)));
-    // Routing's view of the agents moves with them, in this transaction (agent-state-rows.ts).
-    await noteAgentStateChanges(trx, stateChanges);
+    if (countedBefore !== countedAfter) await moveOpenLoad(trx, current.channelType, countedBefore, countedAfter);
 
     const changes: NewEvent[] = [];
     if (assignmentChanged) {
@@ -258,8 +253,8 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
 
 /**
  * The transition's UPDATE, prepared once per set of extra columns (the patch a use case passes,
- * a handful of shapes): built and compiled through Kysely on every handoff it was ~5 % of a
- * handoff's CPU. Conditional on the version it read — belt and braces: the row lock already
+ * a handful of shapes): built and compiled through Kysely on every handoff it cost a measurable
+ * share of a handoff's CPU (bench/results/handoff-profile.md). Conditional on the version it read — belt and braces: the row lock already
  * excludes other writers on PostgreSQL and the transaction does on SQLite; the version condition
  * also holds for any future path that reads without the lock.
  */
@@ -332,20 +327,16 @@ const addOpenLoad = preparedQuery((db, p: { userId: string; channelType: string;
  * order, so two transfers in opposite directions (A→B, B→A) lock them in the same order and
  * cannot deadlock on each other.
  */
-async function moveOpenLoad(trx: Executor, channelType: ChannelType, from: string | null, to: string | null): Promise<AgentStateChange[]> {
+async function moveOpenLoad(trx: Executor, channelType: ChannelType, from: string | null, to: string | null): Promise<void> {
   const deltas = [
     ...(from === null ? [] : [{ user_id: from, channel_type: channelType, open: -1 }]),
     ...(to === null ? [] : [{ user_id: to, channel_type: channelType, open: 1 }]),
   ].sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0));
   // One row at a time, in that order (the order the rows are locked in on PostgreSQL).
-  // Each returns the counter as written, for routing's view (agent-state-rows.ts).
-  const changes: AgentStateChange[] = [];
   for (const delta of deltas) {
     const row = await addOpenLoad.first(trx, { userId: delta.user_id, channelType: delta.channel_type, delta: delta.open });
     if (row === undefined) throw new Error(`open_loads upsert for ${delta.user_id} returned no row`);
-    changes.push({ kind: 'load', userId: delta.user_id, channelType: delta.channel_type, open: Number(row.open) });
   }
-  return changes;
 }
 
 /** A transition without a capacity guard cannot be refused for capacity. */

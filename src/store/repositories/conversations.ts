@@ -457,8 +457,9 @@ export interface HandoffPromise {
  * The promise of each conversation's latest handoff — the expected wait and place in line its
  * customer was told — from the two columns the handoff's own UPDATE writes (migration
  * 2026-12-03-handoff-promise). The realtime publisher asks this for every customer whose place
- * moves in a line (~100 per claim in a line of 1,000); it took them out of each latest trace's
- * JSON before (~9% of a claim's CPU). Conversations never handed off are absent.
+ * moves in a line (~100 per claim in a line of 1,000); taking them out of each latest trace's
+ * JSON cost a claim dearly (bench/results/handoff-profile.md). Conversations never handed off
+ * are absent.
  */
 export async function latestHandoffPromises(ex: Executor, conversationIds: readonly string[]): Promise<Map<string, HandoffPromise>> {
   const out = new Map<string, HandoffPromise>();

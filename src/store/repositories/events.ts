@@ -269,3 +269,9 @@ export async function listEventsByType(
   }
   return (await q.execute()).map(rowToEvent);
 }
+
+/** The conversation's event `seq`, or null. */
+export async function findEventBySeq(ex: Executor, conversationId: string, seq: number): Promise<ConversationEventRecord | null> {
+  const row = await ex.selectFrom('conversation_events').selectAll().where('conversation_id', '=', conversationId).where('seq', '=', seq).executeTakeFirst();
+  return row === undefined ? null : rowToEvent(row);
+}

@@ -216,3 +216,9 @@ export async function findMessageByExternalId(ex: Executor, externalId: string):
     .executeTakeFirst();
   return row === undefined ? null : rowToMessage(row);
 }
+
+/** The conversation's message `seq` (private ones included), or null. */
+export async function findMessageBySeq(ex: Executor, conversationId: string, seq: number): Promise<MessageRecord | null> {
+  const row = await ex.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('seq', '=', seq).executeTakeFirst();
+  return row === undefined ? null : rowToMessage(row);
+}

@@ -2,6 +2,7 @@ import type { Executor } from '../database.js';
 import { toJson } from '../json.js';
 import { preparedQuery } from '../prepared.js';
 import { enqueue } from './outbox.js';
+import { fastPaths } from '../transactions/fast-paths.js';
 
 /**
  * The outbox kind that publishes what one transaction wrote to one conversation — its events and
@@ -73,6 +74,18 @@ export async function notePublished(
     readonly now: number;
   },
 ): Promise<void> {
+  if (!fastPaths.publicationRanges) {
+    // The older path: one row per record.
+    for (let seq = input.fromSeq ?? input.seq; seq <= input.seq; seq++) {
+      await enqueue(trx, {
+        kind: `${input.record}.published`,
+        idempotencyKey: `${input.conversationId}:${input.record}:${seq}`,
+        payload: { conversationId: input.conversationId, seq },
+        now: input.now,
+      });
+    }
+    return;
+  }
   let byConversation = open.get(trx);
   if (byConversation === undefined) {
     byConversation = new Map();

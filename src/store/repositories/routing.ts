@@ -41,9 +41,8 @@ const WHOLE_TABLE_AT = 16;
  * Every requested user is in the map.
  *
  * The load is the `open_loads` counter the one writer keeps (./assignments.ts): a few rows per
- * user by primary key, where grouping the team's open conversations grew with them (438 µs per
- * handoff with 5,500 open in bench handoff-http). On SQLite the rows come from memory while no
- * one has changed them (./agent-state-rows.ts).
+ * user by primary key, where grouping the team's open conversations grew with them
+ * (bench/results/handoff-profile.md), read through ./agent-state-rows.ts.
  */
 export async function loadAgentStates(
   ex: Executor,
@@ -201,8 +200,8 @@ export interface LinePlace extends WaitingPlace {
  *
  * The line is numbered and filtered inside the database (a window function; for a queue, over
  * the ordered index scan of conversations_line_idx): after a claim in a line of 1,000 a handful
- * of rows come back instead of the whole line (~1.4 → ~0.93 ms per read in better-sqlite3, and
- * no JS work per place).
+ * of rows come back instead of the whole line, and no JS work per place
+ * (bench/results/handoff-profile.md).
  */
 export async function listLineMoves(ex: Executor, target: QueueTarget, options: LineMovesOptions): Promise<LinePlace[]> {
   const rows = await lineMovesQuery(ex, target, options).execute();

@@ -225,7 +225,8 @@ const upsertStreamCursor = preparedQuery(
 /**
  * Prepared: a claim in a long line tells ~1 place in 10 behind it of its new block of positions
  * (realtime-stream.ts `worthTelling`), each through this upsert — ~100 per claim in a line of
- * 1,000, where building and compiling it through Kysely was ~7% of a claim's CPU.
+ * 1,000, where building and compiling it through Kysely each time was a measurable share of a
+ * claim's CPU (bench/results/handoff-profile.md).
  */
 const upsertQueuePosition = preparedQuery((db, p: { conversationId: string; position: number | null; now: number }) =>
   db

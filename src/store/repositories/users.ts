@@ -1,7 +1,6 @@
 import type { Availability } from '../../contract/common.js';
 import type { Executor } from '../database.js';
 import { withTransaction } from '../database.js';
-import { noteAgentStateChanges } from './agent-state-rows.js';
 import { fromJsonOr, toJson } from '../json.js';
 import type { ApiTokenRow, SessionRow, UserStateRow, WidgetSessionRow } from '../schema.js';
 import { createId } from '../../platform/runtime.js';
@@ -61,18 +60,13 @@ export async function setUserStatus(
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ status: input.status, status_changed_at: input.now }))
       .returningAll()
       .executeTakeFirstOrThrow();
-    // Routing's view of the agents moves with the status, in this transaction (agent-state-rows.ts).
-    await noteAgentStateChanges(trx, [{ kind: 'status', userId: input.userId, status: row.status }]);
     return { previous: (before?.status ?? null) as Availability | null, state: rowToUserState(row) };
   });
 }
 
 /** Forget live status (the configured initial status applies again), e.g. after a config apply removes overrides. */
 export async function clearUserStatus(ex: Executor, userId: string): Promise<void> {
-  await withTransaction(ex, async (trx) => {
-    const changed = await trx.updateTable('user_state').set({ status: null, status_changed_at: null }).where('user_id', '=', userId).executeTakeFirst();
-    if (Number(changed.numUpdatedRows) > 0) await noteAgentStateChanges(trx, [{ kind: 'status', userId, status: null }]);
-  });
+  await ex.updateTable('user_state').set({ status: null, status_changed_at: null }).where('user_id', '=', userId).execute();
 }
 
 export async function setPasswordHash(ex: Executor, userId: string, passwordHash: string | null): Promise<void> {
