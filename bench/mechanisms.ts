@@ -20,7 +20,7 @@ import path from 'node:path';
 import { parseConfigText } from '../src/config/parse-config-text.js';
 import { parseEnv } from '../src/platform/env.js';
 import { createBaton, type Baton } from '../src/server.js';
-import { applyConfig } from '../src/services/apply-config.js';
+import { applyValidatedConfig } from '../src/services/workspace/apply-validated-config.js';
 import { fastPaths, type FastPath } from '../src/store/transactions/fast-paths.js';
 import { waitForOutbox } from './handoff-http.js';
 import { startHttpClient, type HttpClient, type StartStream } from './http-client.js';
@@ -64,7 +64,7 @@ async function oneRun(client: HttpClient): Promise<Omit<RunResult, 'on'>> {
     baton = await createBaton({ env: parseEnv(processEnv), processEnv, workers: true });
     const parsed = parseConfigText(apiDeskWorkspaceYaml('Mechanisms bench', AGENTS), 'yaml', processEnv);
     if (!parsed.ok) throw new Error('bench workspace is invalid');
-    await applyConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
+    await applyValidatedConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
     await baton.app.listen({ host: '127.0.0.1', port: 0 });
     const address = baton.app.server.address();
     if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
