@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { appBuildDir } from '../../src/http/routes/app.js';
 import { parseEnv } from '../../src/platform/env.js';
 import { packageRoot } from '../../src/platform/package-root.js';
@@ -249,4 +250,54 @@ export async function signIn(page: Page, url: string, email: string): Promise<vo
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export interface HarnessPageOptions extends BrowserContextOptions {
+  /** The page's default timeout for actions and waits (playwright's default otherwise). */
+  readonly timeout?: number;
+  /** A script run in every page of the context before the page's own (e.g. a spy). */
+  readonly initScript?: string;
+}
+
+/**
+ * The e2e browser harness, one per file: Chromium launched once (beforeAll) and closed after the
+ * file (afterAll); every page in a fresh context of its own (no state leaks between them), by
+ * default 1280×800, its uncaught page errors collected in `pageErrors`.
+ */
+export interface ChromiumHarness {
+  /** The file's browser (only inside tests and hooks, after the harness's beforeAll). */
+  readonly browser: Browser;
+  /** `pageerror` messages of every page opened through the harness, in order. */
+  readonly pageErrors: string[];
+  newPage(options?: HarnessPageOptions): Promise<{ context: BrowserContext; page: Page }>;
+}
+
+/** Call inside a `describe` (or at the top of a file): registers the launch and the close. */
+export function useChromium(): ChromiumHarness {
+  let browser: Browser | undefined;
+  const pageErrors: string[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    browser = undefined;
+  });
+  return {
+    get browser(): Browser {
+      if (browser === undefined) throw new Error('the browser is launched in beforeAll: use it inside tests and hooks');
+      return browser;
+    },
+    pageErrors,
+    async newPage(options = {}) {
+      const { timeout, initScript, ...contextOptions } = options;
+      if (browser === undefined) throw new Error('the browser is launched in beforeAll: use it inside tests and hooks');
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+      if (initScript !== undefined) await context.addInitScript({ content: initScript });
+      const page = await context.newPage();
+      if (timeout !== undefined) page.setDefaultTimeout(timeout);
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      return { context, page };
+    },
+  };
 }
