@@ -6,10 +6,10 @@
  * `.ci/run` installs the package when it is missing). Screenshots go to test-artifacts/.
  */
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, watch } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -51,7 +51,25 @@ function appBuildIsFresh(): boolean {
   return statSync(index).mtimeMs >= Math.max(...inputs.map(newestMtime));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves when `lock` is gone (the other worker's build finished: an fs.watch event, no
+ * polling) or at `staleAt`, when a lock that old belongs to a crashed run.
+ */
+function lockReleased(lock: string, staleAt: number): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(dirname(lock), (_event, name) => {
+      if ((name === null || name === basename(lock)) && !existsSync(lock)) done();
+    });
+    const timer = setTimeout(done, Math.max(0, staleAt - Date.now()));
+    function done(): void {
+      clearTimeout(timer);
+      watcher.close();
+      resolve();
+    }
+    // Removed between the failed open and the watch.
+    if (!existsSync(lock)) done();
+  });
+}
 
 /**
  * Build web/app into dist/web/app unless the build is newer than every input. A production build
@@ -73,8 +91,11 @@ export async function ensureAppBuilt(): Promise<void> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       // Another worker is building; a lock older than two minutes belongs to a crashed run.
       const lockedAt = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-      if (Date.now() > deadline || Date.now() - lockedAt > 120_000) rmSync(lock, { force: true });
-      await sleep(200);
+      if (Date.now() > deadline || Date.now() - lockedAt > 120_000) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      await lockReleased(lock, Math.min(deadline, lockedAt + 120_000) + 1);
       continue;
     }
     try {
