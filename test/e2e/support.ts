@@ -237,7 +237,7 @@ export async function aCustomer(server: Pick<E2eServer, 'api'>, contact: Record<
   };
 }
 
-/** Debian's chromium, headless; a clear error when it is not installed. */
+/** Debian's chromium, headless; a clear error when it is not installed. Files use `useChromium()`. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`e2e tests need chromium at ${CHROMIUM_PATH}: sudo apt-get install -y chromium (or set BATON_CHROMIUM)`);
@@ -248,13 +248,6 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-sync'],
   });
-}
-
-/** A fresh context (its own storage: no state leaks between tests). */
-export async function newPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  return { context, page };
 }
 
 /** Save a screenshot under test-artifacts/. */
