@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBackgroundLoop } from './background-loop.js';
+
+// Fake timers: the loop's delays are advanced by the test, never waited for in real time.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('background loop', () => {
   it('never overlaps runs, and a request during a run makes it go round once more', async () => {
@@ -22,7 +30,8 @@ describe('background loop', () => {
     });
     const first = loop.run();
     const second = loop.run();
-    await new Promise((done) => setTimeout(done, 5));
+    // The first pass is parked on `release`; wait for it to get there (no fixed delay).
+    await vi.waitUntil(() => release !== null);
     release!();
     expect(await first).toBe(2);
     expect(await second).toBe(2);
@@ -34,15 +43,15 @@ describe('background loop', () => {
     let passes = 0;
     const loop = createBackgroundLoop({ work: async () => ++passes, nextDelayMs: () => 60_000, startDelayMs: 60_000, onError: () => undefined });
     loop.kick();
-    await new Promise((done) => setTimeout(done, 20));
+    await vi.advanceTimersByTimeAsync(20);
     expect(passes).toBe(0);
     loop.start();
     loop.kick();
-    await new Promise((done) => setTimeout(done, 20));
+    await vi.advanceTimersByTimeAsync(20);
     expect(passes).toBe(1);
     await loop.stop();
     loop.kick();
-    await new Promise((done) => setTimeout(done, 20));
+    await vi.advanceTimersByTimeAsync(20);
     expect(passes).toBe(1);
   });
 
@@ -60,7 +69,7 @@ describe('background loop', () => {
       onError: (error) => errors.push(error),
     });
     loop.start();
-    await new Promise((done) => setTimeout(done, 60));
+    await vi.advanceTimersByTimeAsync(60);
     await loop.stop();
     expect(errors).toHaveLength(1);
     expect(passes).toBeGreaterThan(1);

@@ -9,10 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWidget } from '../../web/widget/build.js';
-import { aCustomer, artifactsDir, chromiumAvailable, ensureAppBuilt, launchChromium, type RunningBaton, signIn, startBaton } from './support.js';
+import { aCustomer, artifactsDir, chromiumAvailable, ensureAppBuilt, type RunningBaton, signIn, startBaton, useChromium } from './support.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -43,14 +43,13 @@ async function violations(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!chromiumAvailable())('accessibility of every screen (axe-core in Chromium)', () => {
+  const chromium = useChromium();
   let running: RunningBaton;
-  let browser: Browser;
   let conversationId: string;
 
   beforeAll(async () => {
     await Promise.all([ensureAppBuilt(), buildWidget()]);
     running = await startBaton();
-    browser = await launchChromium();
     const customer = await aCustomer(running, { name: 'Zoë <b>Bold</b>', language: 'en' });
     await customer.say('Hello, I need help with my invoice');
     await customer.askForHuman();
@@ -58,14 +57,11 @@ describe.skipIf(!chromiumAvailable())('accessibility of every screen (axe-core i
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     await running?.close();
   });
 
   async function signedIn(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport, bypassCSP: true });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    const { context, page } = await chromium.newPage({ viewport, bypassCSP: true, timeout: 10_000 });
     await signIn(page, `${running.url}/`, 'olu@acme.test');
     await page.getByRole('navigation', { name: /views/i }).first().waitFor();
     return { context, page };
@@ -73,8 +69,7 @@ describe.skipIf(!chromiumAvailable())('accessibility of every screen (axe-core i
 
   for (const size of SIZES) {
     it(`the sign-in form has no violations (${size.name})`, async () => {
-      const context = await browser.newContext({ viewport: size.viewport, bypassCSP: true });
-      const page = await context.newPage();
+      const { context, page } = await chromium.newPage({ viewport: size.viewport, bypassCSP: true });
       await page.goto(`${running.url}/`);
       await page.getByLabel('Email').waitFor();
       expect(await violations(page)).toEqual([]);
@@ -114,9 +109,7 @@ describe.skipIf(!chromiumAvailable())('accessibility of every screen (axe-core i
     }, 120_000);
 
     it(`the widget demo page, with the chat open, has no violations (${size.name})`, async () => {
-      const context = await browser.newContext({ viewport: size.viewport, bypassCSP: true });
-      const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
+      const { context, page } = await chromium.newPage({ viewport: size.viewport, bypassCSP: true, timeout: 10_000 });
       await page.goto(`${running.url}/demo`);
       await page.locator('[data-baton-widget]').getByRole('button', { name: 'Open chat' }).click();
       await page.locator('[data-baton-widget]').getByRole('dialog').waitFor();

@@ -7,9 +7,9 @@
  * the `notifications` permission as a real browser would be.
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aCustomer, artifactsDir, chromiumAvailable, ensureAppBuilt, launchChromium, type RunningBaton, signIn, startBaton } from './support.js';
+import { aCustomer, artifactsDir, chromiumAvailable, ensureAppBuilt, type RunningBaton, signIn, startBaton, useChromium } from './support.js';
 
 /** Records every `new Notification(title, {body, tag})`; the permission starts unasked. */
 const NOTIFICATION_SPY = `(() => {
@@ -34,6 +34,45 @@ const NOTIFICATION_SPY = `(() => {
   window.__permissionAsked = asked;
 })();`;
 
+/**
+ * For the barriers: every stored frame the page's sockets deliver, recorded in a task queued
+ * behind the app's own handler (which applies a message's frames in a microtask of the same
+ * task), so a frame here has been applied and handed to the desktop alerts; and the conversation
+ * reads in flight (an alert reads its conversation before it is shown), settled once the body
+ * has been read.
+ */
+const FRAME_BARRIER = `(() => {
+  const handled = [];
+  let reads = 0;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        setTimeout(() => {
+          try {
+            const frame = JSON.parse(event.data);
+            handled.push({ seq: frame.seq, type: frame.type, conversationId: frame.conversationId, data: frame.data });
+          } catch {}
+        }, 0);
+      });
+    }
+  };
+  const nativeFetch = window.fetch.bind(window);
+  window.fetch = (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input.url, location.href);
+    const method = (init && init.method) || 'GET';
+    const parts = url.pathname.split('/');
+    if (method !== 'GET' || parts.length !== 4 || parts[1] !== 'api' || parts[2] !== 'conversations') return nativeFetch(input, init);
+    reads++;
+    const response = nativeFetch(input, init);
+    response.then((r) => r.clone().text()).catch(() => undefined).finally(() => setTimeout(() => reads--, 0));
+    return response;
+  };
+  window.__handledFrames = handled;
+  window.__conversationReads = () => reads;
+})();`;
+
 interface Recorded {
   title: string;
   body: string;
@@ -41,15 +80,34 @@ interface Recorded {
 }
 
 describe.skipIf(!chromiumAvailable())('desktop alerts on a new assignment, in Chromium', () => {
+  const chromium = useChromium();
   let running: RunningBaton;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  const pageErrors = chromium.pageErrors;
   let customer: Awaited<ReturnType<typeof aCustomer>>;
 
   // Strings run in the page (this file is type-checked without the DOM library).
   const recorded = () => page.evaluate<Recorded[]>('window.__notifications.map((n) => ({ title: n.title, body: n.body, tag: n.tag }))');
+
+  /**
+   * Barrier: wait until the app has applied a stored frame matching `frame` (and so every frame
+   * before it: the stream is in seq order), then until no conversation read an alert could be
+   * waiting on is in flight. Whatever alert those frames were going to raise has been raised.
+   */
+  async function appliedThrough(frame: { type: string; conversationId: string; data?: Record<string, unknown> }): Promise<void> {
+    const wanted = JSON.stringify(frame);
+    await expect
+      .poll(() =>
+        page.evaluate<boolean, string>((json) => {
+          const want = JSON.parse(json) as { type: string; conversationId: string; data?: Record<string, unknown> };
+          const frames = (globalThis as unknown as { __handledFrames: { type: string; conversationId: string; data: Record<string, unknown> }[] }).__handledFrames;
+          return frames.some((f) => f.type === want.type && f.conversationId === want.conversationId && Object.entries(want.data ?? {}).every(([k, v]) => f.data?.[k] === v));
+        }, wanted),
+      )
+      .toBe(true);
+    await expect.poll(() => page.evaluate<number>('window.__conversationReads()')).toBe(0);
+  }
 
   beforeAll(async () => {
     await ensureAppBuilt();
@@ -59,16 +117,10 @@ describe.skipIf(!chromiumAvailable())('desktop alerts on a new assignment, in Ch
       const res = await running.api('PATCH', `/api/users/${user}/status`, { status: 'offline' });
       expect(res.status).toBe(200);
     }
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['notifications'] });
-    await context.addInitScript({ content: NOTIFICATION_SPY });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ context, page } = await chromium.newPage({ permissions: ['notifications'], initScript: NOTIFICATION_SPY + FRAME_BARRIER, timeout: 10_000 }));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     await running?.close();
   });
 
@@ -117,7 +169,8 @@ describe.skipIf(!chromiumAvailable())('desktop alerts on a new assignment, in Ch
     expect((await customer.say('Thanks, waiting')).status).toBeLessThan(300);
     await page.getByRole('button', { name: /^Mine/ }).click();
     await page.locator(`[data-conversation-id="${customer.id}"]`).waitFor();
-    await page.waitForTimeout(500);
+    // Barrier: the app has applied that later message, so the replay before it too.
+    await appliedThrough({ type: 'message.created', conversationId: customer.id, data: { body: 'Thanks, waiting' } });
     expect((await recorded()).length).toBe(1);
   });
 
@@ -128,7 +181,8 @@ describe.skipIf(!chromiumAvailable())('desktop alerts on a new assignment, in Ch
     await page.locator(`[data-conversation-id="${other.id}"]`).click();
     await page.getByRole('button', { name: 'Claim', exact: true }).click();
     await page.getByRole('button', { name: 'Release' }).waitFor();
-    await page.waitForTimeout(500);
+    // Barrier: the app has applied the claim's assignment frame (the one that must not alert).
+    await appliedThrough({ type: 'conversation.assigned', conversationId: other.id, data: { to: 'maria' } });
     expect((await recorded()).map((n) => n.title)).toEqual(['Assigned to you: Jonas Weber']);
   });
 
@@ -140,10 +194,14 @@ describe.skipIf(!chromiumAvailable())('desktop alerts on a new assignment, in Ch
   });
 
   it('fits the switch in the notification panel on a 390-pixel phone', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await context.storageState(), isMobile: true, hasTouch: true });
-    await phone.addInitScript({ content: NOTIFICATION_SPY });
-    const small = await phone.newPage();
-    small.setDefaultTimeout(10_000);
+    const { context: phone, page: small } = await chromium.newPage({
+      viewport: { width: 390, height: 844 },
+      storageState: await context.storageState(),
+      isMobile: true,
+      hasTouch: true,
+      initScript: NOTIFICATION_SPY,
+      timeout: 10_000,
+    });
     await small.goto(running.url);
     await small.getByRole('button', { name: /^Notifications, \d+ unread$/ }).click();
     const panel = small.getByRole('region', { name: 'Notifications' });

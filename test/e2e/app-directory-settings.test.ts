@@ -6,16 +6,16 @@
  * the referring paths; screenshots at 1280×800 and 390 px wide.
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
   chromiumAvailable,
   ensureAppBuilt,
-  launchChromium,
   type RunningBaton,
   signIn,
   startBaton,
+  useChromium,
 } from './support.js';
 
 interface Item {
@@ -26,25 +26,20 @@ interface Item {
 describe.skipIf(!chromiumAvailable())(
   'Settings: users, teams, queues, schedules, channels, knowledge and notifications in Chromium',
   () => {
+    const chromium = useChromium();
     let running: RunningBaton;
-    let browser: Browser;
-    let context: BrowserContext;
     let page: Page;
-    const pageErrors: string[] = [];
+    const pageErrors = chromium.pageErrors;
 
     beforeAll(async () => {
       await ensureAppBuilt();
       running = await startBaton();
-      browser = await launchChromium();
-      context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.url });
-      page = await context.newPage();
-      page.setDefaultTimeout(10_000);
-      page.on('pageerror', (error) => pageErrors.push(error.message));
+      const opened = await chromium.newPage({ timeout: 10_000 });
+      await opened.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.url });
+      page = opened.page;
     }, 120_000);
 
     afterAll(async () => {
-      await browser?.close();
       await running?.close();
     });
 

@@ -4,9 +4,9 @@
  * marks it done, and reads the timeline of the handoff.
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aCustomer, artifactsDir, chromiumAvailable, ensureAppBuilt, launchChromium, type RunningBaton, signIn, startBaton } from './support.js';
+import { aCustomer, artifactsDir, chromiumAvailable, ensureAppBuilt, type RunningBaton, signIn, startBaton, useChromium } from './support.js';
 
 interface TaskView {
   id: string;
@@ -18,30 +18,25 @@ interface TaskView {
 }
 
 describe.skipIf(!chromiumAvailable())('conversation follow-ups and timeline in Chromium', () => {
+  const chromium = useChromium();
   let running: RunningBaton;
-  let browser: Browser;
   let page: Page;
   let conversationId: string;
-  const pageErrors: string[] = [];
+  const pageErrors = chromium.pageErrors;
 
   beforeAll(async () => {
     await ensureAppBuilt();
     running = await startBaton();
-    browser = await launchChromium();
     const customer = await aCustomer(running, { name: 'Tasha Follow', language: 'en' });
     await customer.say('My order never arrived');
     await customer.askForHuman();
     conversationId = customer.id;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ page } = await chromium.newPage({ timeout: 10_000 }));
     await signIn(page, `${running.url}/conversations/${conversationId}`, 'olu@acme.test');
     await page.getByText('My order never arrived').first().waitFor();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     await running?.close();
   });
 

@@ -3,28 +3,27 @@
  * "Load more" for the rest, the count from the server, and a conversation that arrives live while
  * pages remain is inserted once — never again when the next page brings it.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aCustomer,
   chromiumAvailable,
   ensureAppBuilt,
-  launchChromium,
-  newPage,
   type RunningBaton,
   screenshot,
   signIn,
   startBaton,
+  useChromium,
 } from './support.js';
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
 const WAITING = 55;
 
 describe.skipIf(!chromiumAvailable())('the inbox a page at a time', () => {
+  const chromium = useChromium();
   let running: RunningBaton;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  const pageErrors = chromium.pageErrors;
 
   // A string, so it runs in the page (this file is type-checked without the DOM library).
   const rowIds = async (on: Page = page) =>
@@ -45,14 +44,10 @@ describe.skipIf(!chromiumAvailable())('the inbox a page at a time', () => {
     // Conversations still with the AI agent, each a customer who opened the chat.
     for (let i = 0; i < WAITING; i += 1)
       await aCustomer(running, { name: `Customer ${String(i + 1).padStart(2, '0')}` });
-    browser = await launchChromium();
-    page = (await newPage(browser)).page;
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ page } = await chromium.newPage({ timeout: 15_000 }));
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
     await running?.close();
   });
 
@@ -85,14 +80,13 @@ describe.skipIf(!chromiumAvailable())('the inbox a page at a time', () => {
   }, 60_000);
 
   it('keeps the Load more button reachable on a 390-pixel phone screen', async () => {
-    const phone = await browser.newContext({
+    const { context: phone, page: small } = await chromium.newPage({
       viewport: { width: 390, height: 844 },
       storageState: await page.context().storageState(),
       isMobile: true,
       hasTouch: true,
+      timeout: 15_000,
     });
-    const small = await phone.newPage();
-    small.setDefaultTimeout(15_000);
     await small.goto(running.url);
     await small.getByRole('button', { name: /^Bot-handled/ }).click();
     await poll(async () => (await rowIds(small)).length).toBe(50);

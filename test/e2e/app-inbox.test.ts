@@ -4,19 +4,19 @@
  * customer text stays text. Screenshots go to test-artifacts/ for a person to look at.
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aCustomer, artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, launchChromium, startBaton, type RunningBaton } from './support.js';
+import { aCustomer, artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, startBaton, type RunningBaton, useChromium } from './support.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
 describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
+  const chromium = useChromium();
   let running: RunningBaton;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const dialogs: string[] = [];
-  const pageErrors: string[] = [];
+  const pageErrors = chromium.pageErrors;
   const sockets: string[] = [];
   let customer: Awaited<ReturnType<typeof aCustomer>>;
 
@@ -28,21 +28,16 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
       const res = await running.api('PATCH', `/api/users/${user}/status`, { status: 'offline' });
       expect(res.status).toBe(200);
     }
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
     // Fail with Playwright's message (what it waited for) before vitest's 30 s test timeout.
-    page.setDefaultTimeout(10_000);
+    ({ context, page } = await chromium.newPage({ timeout: 10_000 }));
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('websocket', (socket) => sockets.push(socket.url()));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     await running?.close();
   });
 
@@ -223,13 +218,11 @@ describe.skipIf(!chromiumAvailable())('the agent inbox in Chromium', () => {
   });
 
   it('works on a 390-pixel phone screen, one pane at a time', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await context.storageState(), isMobile: true, hasTouch: true });
-    const small = await phone.newPage();
+    const { context: phone, page: small } = await chromium.newPage({ viewport: { width: 390, height: 844 }, storageState: await context.storageState(), isMobile: true, hasTouch: true, timeout: 10_000 });
     small.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    small.setDefaultTimeout(10_000);
     await small.goto(running.url);
     await small.getByRole('navigation', { name: 'Inbox views' }).waitFor();
     await small.getByRole('button', { name: /^All open/ }).click();

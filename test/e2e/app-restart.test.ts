@@ -5,29 +5,30 @@
  * is down to the network and after it is back. The open thread shows each message exactly once, in
  * order, without a reload, and the inbox lists the conversation once.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page, WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   chromiumAvailable,
   type E2eServer,
   ensureAppBuilt,
-  launchChromium,
-  newPage,
   screenshot,
   signIn,
   startE2eServer,
+  useChromium,
 } from './support.js';
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
 
 describe.skipIf(!chromiumAvailable())('the agent app across a server restart', () => {
+  const chromium = useChromium();
   let server: E2eServer;
-  let browser: Browser;
   let page: Page;
   let conversationId: string;
   let customerToken: string;
-  const pageErrors: string[] = [];
+  const pageErrors = chromium.pageErrors;
   const sockets: string[] = [];
+  /** The page's sockets themselves, to see a reconnect attempt fail. */
+  const attempts: WebSocket[] = [];
 
   /** The customer writes through the widget API (API.md "Customers"), over HTTP. */
   const say = async (body: string) => {
@@ -76,15 +77,14 @@ describe.skipIf(!chromiumAvailable())('the agent app across a server restart', (
     });
     expect(human.status).toBeLessThan(300);
 
-    browser = await launchChromium();
-    page = (await newPage(browser)).page;
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('websocket', (socket) => sockets.push(socket.url()));
+    ({ page } = await chromium.newPage({ timeout: 15_000 }));
+    page.on('websocket', (socket) => {
+      sockets.push(socket.url());
+      attempts.push(socket);
+    });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
@@ -120,8 +120,9 @@ describe.skipIf(!chromiumAvailable())('the agent app across a server restart', (
         payload: { body: 'Hello? Is anyone there?' },
       });
       expect(sent.statusCode).toBe(201);
-      // Let at least one reconnect attempt fail against the closed port.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // At least one reconnect attempt has failed against the closed port: a socket opened after
+      // the old server went away, and closed (nothing listens yet).
+      await poll(async () => attempts.slice(socketsBefore).some((socket) => socket.isClosed())).toBe(true);
     });
 
     await page.getByText('Live', { exact: true }).waitFor({ timeout: 30_000 });
@@ -147,14 +148,13 @@ describe.skipIf(!chromiumAvailable())('the agent app across a server restart', (
   }, 90_000);
 
   it('shows the same thread on a 390-pixel phone screen after the restart', async () => {
-    const phone = await browser.newContext({
+    const { context: phone, page: small } = await chromium.newPage({
       viewport: { width: 390, height: 844 },
       storageState: await page.context().storageState(),
       isMobile: true,
       hasTouch: true,
+      timeout: 15_000,
     });
-    const small = await phone.newPage();
-    small.setDefaultTimeout(15_000);
     await small.goto(`${server.url}/conversations/${conversationId}`);
     const thread = small.getByRole('list', { name: 'Messages' });
     await poll(async () => thread.locator('li.message .message-body').allTextContents()).toEqual(

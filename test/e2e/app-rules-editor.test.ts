@@ -5,16 +5,16 @@
  * its field — fixes it, publishes with a summary, and the API and the simulator route by it.
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
   chromiumAvailable,
   ensureAppBuilt,
-  launchChromium,
   type RunningBaton,
   signIn,
   startBaton,
+  useChromium,
 } from './support.js';
 
 interface ActiveRuleset {
@@ -40,23 +40,18 @@ interface Simulation {
 }
 
 describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor in Chromium', () => {
+  const chromium = useChromium();
   let running: RunningBaton;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  const pageErrors = chromium.pageErrors;
 
   beforeAll(async () => {
     await ensureAppBuilt();
     running = await startBaton();
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ page } = await chromium.newPage({ timeout: 10_000 }));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     await running?.close();
   });
 

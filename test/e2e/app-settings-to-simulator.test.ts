@@ -3,25 +3,22 @@
  * (issue 4: "an admin edits a rule, publishes, and the simulator shows the new route"). Real
  * Chromium, real Baton on the demo workspace, one signed-in admin moving between the screens.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, ensureAppBuilt, launchChromium, type RunningBaton, signIn, startBaton } from './support.js';
+import { chromiumAvailable, ensureAppBuilt, type RunningBaton, signIn, startBaton, useChromium } from './support.js';
 
 describe.skipIf(!chromiumAvailable())('settings to simulator in Chromium', () => {
+  const chromium = useChromium();
   let running: RunningBaton;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     await ensureAppBuilt();
     running = await startBaton();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.setDefaultTimeout(15_000);
+    ({ page } = await chromium.newPage({ timeout: 15_000 }));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     await running?.close();
   });
 

@@ -4,16 +4,16 @@
  * fixed one is applied and publishes a ruleset version, and the versions list diffs and restores.
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
   chromiumAvailable,
   ensureAppBuilt,
-  launchChromium,
   type RunningBaton,
   signIn,
   startBaton,
+  useChromium,
 } from './support.js';
 
 interface Doc {
@@ -26,23 +26,18 @@ interface Versions {
 const NEW_DESCRIPTION = 'Spanish-speaking enterprise chats go to the Spanish queue (edited in Settings).';
 
 describe.skipIf(!chromiumAvailable())('Settings: the workspace as YAML in Chromium', () => {
+  const chromium = useChromium();
   let running: RunningBaton;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  const pageErrors = chromium.pageErrors;
 
   beforeAll(async () => {
     await ensureAppBuilt();
     running = await startBaton();
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ page } = await chromium.newPage({ timeout: 10_000 }));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     await running?.close();
   });
 

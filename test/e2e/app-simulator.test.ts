@@ -5,35 +5,30 @@
  * refused scenario shows the server's details inline. Nothing is changed by a simulation.
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, chromiumAvailable, E2E_ADMIN_TOKEN, ensureAppBuilt, launchChromium, type RunningBaton, signIn, startBaton } from './support.js';
+import { artifactsDir, chromiumAvailable, E2E_ADMIN_TOKEN, ensureAppBuilt, type RunningBaton, signIn, startBaton, useChromium } from './support.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
 describe.skipIf(!chromiumAvailable())('the simulator screen in Chromium', () => {
+  const chromium = useChromium();
   let running: RunningBaton;
-  let browser: Browser;
   let page: Page;
   const dialogs: string[] = [];
-  const pageErrors: string[] = [];
+  const pageErrors = chromium.pageErrors;
 
   beforeAll(async () => {
     await ensureAppBuilt();
     running = await startBaton();
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    ({ page } = await chromium.newPage({ timeout: 10_000 }));
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     await running?.close();
   });
 
@@ -197,10 +192,7 @@ describe.skipIf(!chromiumAvailable())('the simulator screen in Chromium', () => 
   });
 
   it('fits the form and the expectations on a 390-pixel phone', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await page.context().storageState(), isMobile: true, hasTouch: true });
-    const small = await phone.newPage();
-    small.setDefaultTimeout(10_000);
-    small.on('pageerror', (error) => pageErrors.push(error.message));
+    const { context: phone, page: small } = await chromium.newPage({ viewport: { width: 390, height: 844 }, storageState: await page.context().storageState(), isMobile: true, hasTouch: true, timeout: 10_000 });
     await small.goto(`${running.url}/simulator`);
     await small.getByRole('heading', { name: 'Simulator' }).waitFor();
     await expect.poll(() => small.getByLabel('Ruleset').locator('option').count()).toBeGreaterThan(2);

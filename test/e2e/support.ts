@@ -6,13 +6,14 @@
  * `.ci/run` installs the package when it is missing). Screenshots go to test-artifacts/.
  */
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, watch } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { appBuildDir } from '../../src/http/routes/app.js';
 import { parseEnv } from '../../src/platform/env.js';
 import { packageRoot } from '../../src/platform/package-root.js';
@@ -50,7 +51,25 @@ function appBuildIsFresh(): boolean {
   return statSync(index).mtimeMs >= Math.max(...inputs.map(newestMtime));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves when `lock` is gone (the other worker's build finished: an fs.watch event, no
+ * polling) or at `staleAt`, when a lock that old belongs to a crashed run.
+ */
+function lockReleased(lock: string, staleAt: number): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(dirname(lock), (_event, name) => {
+      if ((name === null || name === basename(lock)) && !existsSync(lock)) done();
+    });
+    const timer = setTimeout(done, Math.max(0, staleAt - Date.now()));
+    function done(): void {
+      clearTimeout(timer);
+      watcher.close();
+      resolve();
+    }
+    // Removed between the failed open and the watch.
+    if (!existsSync(lock)) done();
+  });
+}
 
 /**
  * Build web/app into dist/web/app unless the build is newer than every input. A production build
@@ -72,8 +91,11 @@ export async function ensureAppBuilt(): Promise<void> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       // Another worker is building; a lock older than two minutes belongs to a crashed run.
       const lockedAt = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-      if (Date.now() > deadline || Date.now() - lockedAt > 120_000) rmSync(lock, { force: true });
-      await sleep(200);
+      if (Date.now() > deadline || Date.now() - lockedAt > 120_000) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      await lockReleased(lock, Math.min(deadline, lockedAt + 120_000) + 1);
       continue;
     }
     try {
@@ -215,7 +237,7 @@ export async function aCustomer(server: Pick<E2eServer, 'api'>, contact: Record<
   };
 }
 
-/** Debian's chromium, headless; a clear error when it is not installed. */
+/** Debian's chromium, headless; a clear error when it is not installed. Files use `useChromium()`. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`e2e tests need chromium at ${CHROMIUM_PATH}: sudo apt-get install -y chromium (or set BATON_CHROMIUM)`);
@@ -226,13 +248,6 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-sync'],
   });
-}
-
-/** A fresh context (its own storage: no state leaks between tests). */
-export async function newPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  return { context, page };
 }
 
 /** Save a screenshot under test-artifacts/. */
@@ -249,4 +264,54 @@ export async function signIn(page: Page, url: string, email: string): Promise<vo
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export interface HarnessPageOptions extends BrowserContextOptions {
+  /** The page's default timeout for actions and waits (playwright's default otherwise). */
+  readonly timeout?: number;
+  /** A script run in every page of the context before the page's own (e.g. a spy). */
+  readonly initScript?: string;
+}
+
+/**
+ * The e2e browser harness, one per file: Chromium launched once (beforeAll) and closed after the
+ * file (afterAll); every page in a fresh context of its own (no state leaks between them), by
+ * default 1280×800, its uncaught page errors collected in `pageErrors`.
+ */
+export interface ChromiumHarness {
+  /** The file's browser (only inside tests and hooks, after the harness's beforeAll). */
+  readonly browser: Browser;
+  /** `pageerror` messages of every page opened through the harness, in order. */
+  readonly pageErrors: string[];
+  newPage(options?: HarnessPageOptions): Promise<{ context: BrowserContext; page: Page }>;
+}
+
+/** Call inside a `describe` (or at the top of a file): registers the launch and the close. */
+export function useChromium(): ChromiumHarness {
+  let browser: Browser | undefined;
+  const pageErrors: string[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    browser = undefined;
+  });
+  return {
+    get browser(): Browser {
+      if (browser === undefined) throw new Error('the browser is launched in beforeAll: use it inside tests and hooks');
+      return browser;
+    },
+    pageErrors,
+    async newPage(options = {}) {
+      const { timeout, initScript, ...contextOptions } = options;
+      if (browser === undefined) throw new Error('the browser is launched in beforeAll: use it inside tests and hooks');
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+      if (initScript !== undefined) await context.addInitScript({ content: initScript });
+      const page = await context.newPage();
+      if (timeout !== undefined) page.setDefaultTimeout(timeout);
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      return { context, page };
+    },
+  };
 }

@@ -4,9 +4,9 @@
  * appears in the agent's inbox live, the agent claims it and replies, and the customer sees the
  * agent join and the reply in the widget — no reload on either side.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, type E2eServer, ensureAppBuilt, launchChromium, newPage, screenshot, signIn, startE2eServer } from './support.js';
+import { chromiumAvailable, type E2eServer, ensureAppBuilt, screenshot, signIn, startE2eServer, useChromium } from './support.js';
 
 /** In the page (page.evaluate), not in Node. */
 declare const localStorage: { getItem(key: string): string | null };
@@ -14,8 +14,8 @@ declare const localStorage: { getItem(key: string): string | null };
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
 
 describe.skipIf(!chromiumAvailable())('widget to inbox and back, live', () => {
+  const chromium = useChromium();
   let server: E2eServer;
-  let browser: Browser;
   let agent: Page;
   let customer: Page;
   const dialogs: string[] = [];
@@ -25,11 +25,9 @@ describe.skipIf(!chromiumAvailable())('widget to inbox and back, live', () => {
     server = await startE2eServer();
     // Only María could take the General queue, and she is away: the handoff waits for her claim.
     for (const user of ['sam', 'ana']) expect((await server.api('PATCH', `/api/users/${user}/status`, { status: 'offline' })).status).toBe(200);
-    browser = await launchChromium();
-    agent = (await newPage(browser)).page;
-    customer = (await newPage(browser, { width: 1280, height: 800 })).page;
+    ({ page: agent } = await chromium.newPage({ timeout: 15_000 }));
+    ({ page: customer } = await chromium.newPage({ timeout: 15_000 }));
     for (const page of [agent, customer]) {
-      page.setDefaultTimeout(15_000);
       page.on('dialog', (dialog) => {
         dialogs.push(dialog.message());
         void dialog.dismiss();
@@ -38,7 +36,6 @@ describe.skipIf(!chromiumAvailable())('widget to inbox and back, live', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 

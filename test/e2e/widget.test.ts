@@ -5,11 +5,11 @@
  * nothing lost or doubled, and the CSAT prompt after resolution. Screenshots go to
  * test-artifacts/ for people to look at.
  */
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { createServer, type Server } from 'node:http';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage, screenshot, startE2eServer, type E2eServer } from './support.js';
+import { screenshot, startE2eServer, type E2eServer, useChromium } from './support.js';
 
 const E2E_TIMEOUT = 90_000;
 /** How long a live change may take to show (generous: the whole suite shares two cores). */
@@ -36,9 +36,11 @@ interface MessageOut {
   private: boolean;
 }
 
+/** One Chromium for the file's three servers. */
+const chromium = useChromium();
+
 describe('chat widget (e2e, chromium)', () => {
   let server: E2eServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let widget: Locator;
@@ -49,8 +51,9 @@ describe('chat widget (e2e, chromium)', () => {
 
   beforeAll(async () => {
     server = await startE2eServer();
-    browser = await launchChromium();
-    ({ context, page } = await newPage(browser));
+    ({ context, page } = await chromium.newPage());
+    // The page's clock (flowing as usual) lets a test fire the widget's own timers at once.
+    await context.clock.install();
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
@@ -65,7 +68,6 @@ describe('chat widget (e2e, chromium)', () => {
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
     await server?.close();
   });
 
@@ -143,8 +145,9 @@ describe('chat widget (e2e, chromium)', () => {
       expect((await server.api('POST', `/api/conversations/${conversationId}/messages`, { body: 'Hi, I am Sam. How can I help?' }, sam)).status).toBe(201);
       await poll(() => bubbles('user').last().textContent()).toContain('Hi, I am Sam. How can I help?');
       expect(await widget.locator('.typing').textContent()).toBe('');
-      // Said once: the server's join message, not a second line from the widget.
-      await page.waitForTimeout(1_600);
+      // Said once: the server's join message, not a second line from the widget. The widget adds
+      // its own line 1.5 s after the assignment unless the server's came: run that timer out now.
+      await page.clock.fastForward(1_600);
       expect(await widget.getByText(/Sam joined the conversation/).count()).toBe(1);
       await screenshot(page, 'widget-agent-joined');
 
@@ -190,7 +193,9 @@ describe('chat widget (e2e, chromium)', () => {
       }
       const injected = await widget.evaluate((host) => Number(host.shadowRoot?.querySelectorAll('.log img, .log script, .log svg').length ?? -1));
       expect(injected).toBe(0);
-      await page.waitForTimeout(300);
+      // Barrier: an image with the same broken source, loaded now, fails after any such image in
+      // the transcript did, so any onerror (and its dialog) would have run by then.
+      await page.evaluate('new Promise((done) => { const img = new Image(); img.onerror = img.onload = () => done(); img.src = "x"; })');
       expect(dialogs).toEqual([]);
     },
     E2E_TIMEOUT,
@@ -254,7 +259,7 @@ describe('chat widget (e2e, chromium)', () => {
   it(
     'fits a 390-px phone, speaks the page language and is usable from the keyboard',
     async () => {
-      const phone = await newPage(browser, { width: 390, height: 844 });
+      const phone = await chromium.newPage({ viewport: { width: 390, height: 844 } });
       try {
         const w = phone.page.locator('[data-baton-widget]');
         await phone.page.goto(`${server.url}/demo?lang=es`);
@@ -288,23 +293,20 @@ describe('chat widget (e2e, chromium)', () => {
 
 describe('chat widget out of hours (e2e, chromium)', () => {
   let server: E2eServer;
-  let browser: Browser;
 
   beforeAll(async () => {
     // Saturday late morning in Madrid: the Spanish queue (office hours) is closed until Monday 09:00.
     const offset = Date.parse('2026-11-28T11:00:00+01:00') - Date.now();
     server = await startE2eServer({ clock: { now: () => Date.now() + offset }, buildWidget: false });
-    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
   it(
     'shows the handoff message with the next opening time to a Spanish enterprise customer set with Baton.setContact',
     async () => {
-      const { context, page } = await newPage(browser);
+      const { context, page } = await chromium.newPage();
       try {
         const widget = page.locator('[data-baton-widget]');
         await page.goto(`${server.url}/demo?lang=es`);
@@ -328,13 +330,11 @@ describe('chat widget out of hours (e2e, chromium)', () => {
 
 describe('chat widget on another site (e2e, chromium)', () => {
   let server: E2eServer;
-  let browser: Browser;
   let shop: Server;
   let shopUrl = '';
 
   beforeAll(async () => {
     server = await startE2eServer({ buildWidget: false });
-    browser = await launchChromium();
     // A customer's site on another origin, with CSS that would wreck anything it reached.
     const page = `<!doctype html><html lang="en"><head><title>Shop</title>
 <style>* { color: rgb(255, 0, 0) !important; font-size: 40px !important; } button { display: none !important; }</style></head>
@@ -347,14 +347,13 @@ describe('chat widget on another site (e2e, chromium)', () => {
   }, 120_000);
   afterAll(async () => {
     await new Promise((resolve) => shop?.close(resolve));
-    await browser?.close();
     await server?.close();
   });
 
   it(
     'works from one tag on a page of another origin, untouched by its CSS',
     async () => {
-      const { context, page } = await newPage(browser);
+      const { context, page } = await chromium.newPage();
       try {
         const widget = page.locator('[data-baton-widget]');
         await page.goto(shopUrl);

@@ -1,3 +1,4 @@
+// SQLite only by nature: the agent states kept in memory exist only on SQLite (PostgreSQL reads the tables).
 /**
  * Routing's view of the agents (src/store/repositories/agent-state-rows.ts): what it returns must
  * always equal the tables, through rolled-back transactions, group commits where one logical

@@ -1,3 +1,4 @@
+// No store: a bare HTTP app over a fake build folder, so there is no dialect to run it on.
 /** The agent app at `/` (src/http/routes/app.ts), on a fake build folder: no vite needed. */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

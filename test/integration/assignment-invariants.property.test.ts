@@ -12,7 +12,8 @@
  * path of a counterexample when one fails.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportConfig } from '../../src/config/export-config.js';
 import { aWorkspace } from '../../src/core/testing/factories.js';
 import { readAgentStateRows, readTables } from '../../src/store/repositories/agent-state-rows.js';
@@ -143,12 +144,26 @@ function pressHuman(t: TestApp, c: { id: string; headers: Headers }): Promise<Re
  * Close the pool and let its idle connections finish closing before the harness drops the
  * database. pg-pool's `end()` resolves before idle clients have disconnected, and
  * `drop database … with (force)` then kills them: the 57P01 surfaces as an unhandled error
- * (these tests fill the whole pool, so it happened here). `close()` runs `database.close()` again,
- * which Kysely makes a no-op.
+ * (these tests fill the whole pool, so it happened here). So wait until the server has no backend
+ * left on the database (no fixed delay). `close()` runs `database.close()` again, which Kysely
+ * makes a no-op.
  */
 async function closeApp(app: TestApp): Promise<void> {
   await app.baton.ctx.database.close();
-  await new Promise((done) => setTimeout(done, 250));
+  if (app.dialect === 'postgres') {
+    const url = new URL(app.url);
+    const name = url.pathname.slice(1);
+    url.pathname = '/postgres';
+    const admin = new pg.Client({ connectionString: url.toString() });
+    await admin.connect();
+    try {
+      const backends = async (): Promise<number> =>
+        Number((await admin.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name])).rows[0]!.n);
+      await vi.waitFor(async () => expect(await backends()).toBe(0), { timeout: 10_000 });
+    } finally {
+      await admin.end();
+    }
+  }
   await app.close();
 }
 

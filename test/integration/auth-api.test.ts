@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AfterCommitWork } from '../../src/services/context.js';
 import { setUserStatus } from '../../src/services/people/set-user-status.js';
 import { listAudit } from '../../src/store/repositories/audit.js';
@@ -11,10 +11,11 @@ const WEEK_SECONDS = 7 * 24 * 3600;
 
 eachDialect('sign-in, tokens and availability', (dialect) => {
   let t: TestApp;
-  beforeAll(async () => {
+  // Each test its own world: no test sees what another wrote (any order, any one alone).
+  beforeEach(async () => {
     t = await startTestApp(dialect);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
   });
 

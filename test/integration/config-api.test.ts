@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG, eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The example with one edit, as YAML text. */
@@ -10,10 +10,11 @@ const exampleWith = (from: string, to: string): string => {
 
 eachDialect('workspace configuration API', (dialect) => {
   let t: TestApp;
-  beforeAll(async () => {
+  // Each test its own world: no test sees what another wrote (any order, any one alone).
+  beforeEach(async () => {
     t = await startTestApp(dialect);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
   });
 

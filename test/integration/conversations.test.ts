@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 /** A widget customer: session token and helpers bound to it. */
@@ -19,12 +19,13 @@ eachDialect('conversations', (dialect) => {
   let t: TestApp;
   let ana: Record<string, string>;
   let olu: Record<string, string>;
-  beforeAll(async () => {
+  // Each test its own world: no test sees what another wrote (any order, any one alone).
+  beforeEach(async () => {
     t = await startTestApp(dialect);
     ana = await t.tokenFor('ana');
     olu = await t.tokenFor('olu');
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
   });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setUserStatus } from '../../src/store/repositories/users.js';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -6,10 +6,11 @@ const MARIA = { id: 'maria', name: 'María López', email: 'maria@acme.test', sk
 
 eachDialect('directory API', (dialect) => {
   let t: TestApp;
-  beforeAll(async () => {
+  // Each test its own world: no test sees what another wrote (any order, any one alone).
+  beforeEach(async () => {
     t = await startTestApp(dialect);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
   });
   // The audit log lists newest first; a moving clock keeps each test's entries after the last ones.
@@ -104,6 +105,8 @@ eachDialect('directory API', (dialect) => {
     });
 
     it('refuses an id that exists (409) and a duplicate email (422)', async () => {
+      // María exists in this test's world.
+      expect((await t.request({ method: 'POST', url: '/api/users', headers: t.admin, payload: MARIA })).statusCode).toBe(201);
       const conflict = await t.request({ method: 'POST', url: '/api/users', headers: t.admin, payload: { ...MARIA, email: 'other@acme.test' } });
       expect(conflict.statusCode).toBe(409);
       expect(conflict.data.error.code).toBe('conflict');

@@ -1,3 +1,4 @@
+// SQLite only by nature: group commit and these connection settings exist only on SQLite.
 /**
  * SQLite group commit (src/store/database.ts): logical transactions queued together share one
  * SQLite transaction, each in its own savepoint. What every caller must still see: its own

@@ -1,3 +1,4 @@
+// SQLite only by nature: bench/handoff-rows.ts measures the SQLite ceiling, counted here in the SQLite file.
 /**
  * The handoff benchmark's rows-only ceiling (bench/handoff-rows.ts) is quoted as the most any
  * server could do on this schema, so it must copy exactly what a live handoff leaves — no row

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { notifyInApp } from '../../src/delivery/outbox-worker.js';
 import type { NotificationPayload } from '../../src/services/notifications/enqueue-notification.js';
 import { createUserToken } from '../../src/services/auth/authenticate.js';
@@ -24,14 +24,15 @@ eachDialect('notifications API', (dialect) => {
     ids[name] = notification.id;
   };
 
-  beforeAll(async () => {
+  // Each test its own world: no test sees what another wrote (any order, any one alone).
+  beforeEach(async () => {
     t = await startTestApp(dialect);
     await notify('ana1', 'ana', 'First for Ana');
     await notify('olu1', 'olu', 'First for Olu');
     await notify('ana2', 'ana', 'Second for Ana');
     await notify('ana3', 'ana', 'Third for Ana');
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
   });
 
@@ -127,6 +128,8 @@ eachDialect('notifications API', (dialect) => {
 
     it('marks all of the caller\'s read, once', async () => {
       const ana = await t.tokenFor('ana');
+      // One of Ana's three already read: two left to mark.
+      expect((await read({ ids: [ids.ana1] }, ana)).data).toEqual({ marked: 1, unread: 2 });
       expect((await read({ all: true }, ana)).data).toEqual({ marked: 2, unread: 0 });
       expect((await read({ all: true }, ana)).data).toEqual({ marked: 0, unread: 0 });
       expect((await get('?unread=true', ana)).data).toEqual({ items: [], unread: 0 });

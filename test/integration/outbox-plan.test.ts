@@ -1,3 +1,4 @@
+// The plan is SQLite's (explain query plan on the file); the claim's order runs on both dialects.
 /**
  * The outbox claim must not slow down as the backlog grows (the moment the worker most needs to
  * catch up): SQLite walks the partial index outbox_waiting_idx in due order and stops after the
@@ -9,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimDue, dueRows, enqueue } from '../../src/store/repositories/outbox.js';
-import { openTestDatabase, type TestDatabase } from '../support/test-app.js';
+import { eachDialect, openTestDatabase, type TestDatabase } from '../support/test-app.js';
 
 let test: TestDatabase | null = null;
 
@@ -32,9 +33,12 @@ describe('outbox claim plan [sqlite]', () => {
       sqlite.close();
     }
   });
+});
 
+// The claim's order is the same on both dialects (the plan above is SQLite's).
+eachDialect('outbox claim order', (dialect) => {
   it('claims the oldest due rows first, and none that are done or not yet due', async () => {
-    test = await openTestDatabase('sqlite');
+    test = await openTestDatabase(dialect);
     const db = test.database.db;
     for (let i = 0; i < 5; i++) await enqueue(db, { kind: 'k', idempotencyKey: randomUUID(), payload: { i }, availableAt: 100 + i, now: 0 });
     await enqueue(db, { kind: 'k', idempotencyKey: randomUUID(), payload: { later: true }, availableAt: 10_000, now: 0 });

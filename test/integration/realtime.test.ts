@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstStreamSeq, lastStreamSeq, readStream } from '../../src/store/repositories/stream.js';
 import { pruneRealtimeStream } from '../../src/delivery/workers/stream-pruner.js';
 import { EXAMPLE_CONFIG, eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
@@ -22,16 +22,18 @@ interface Client {
 
 const EPHEMERAL = new Set(['stream.ready', 'typing']);
 
-/** Capacity that never binds, so tests sharing one app do not fill Ana up. */
+/** Capacity that never binds, so no test has to count what Ana already holds. */
 const CONFIG = EXAMPLE_CONFIG.replace('capacity: { chat: 3, email: 10 }', 'capacity: { chat: 500, email: 500 }');
 
+// Each test its own world (its own Baton on its own database): a test's conversations, Ana's
+// status and the pruned stream never reach another test, so the tests run in any order.
 eachDialect('realtime', (dialect) => {
   let t: TestApp;
   let base: string;
   let ana: Record<string, string>;
   let olu: Record<string, string>;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     t = await startTestApp(dialect, { config: CONFIG });
     ana = await t.tokenFor('ana');
     olu = await t.tokenFor('olu');
@@ -40,7 +42,7 @@ eachDialect('realtime', (dialect) => {
     if (address === null || typeof address === 'string') throw new Error('no TCP address');
     base = `ws://127.0.0.1:${address.port}/api/realtime`;
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
   });
 
@@ -49,15 +51,35 @@ eachDialect('realtime', (dialect) => {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(`${base}${query}`, { headers });
       const frames: Frame[] = [];
+      /** Waiters re-checked on every frame that arrives (no polling). */
+      const waiters = new Set<() => void>();
       const client: Client = {
         frames,
         stored: () => frames.filter((f) => !EPHEMERAL.has(f.type)),
-        async waitFor(predicate, what, timeoutMs = 5_000) {
-          const started = Date.now();
-          while (!predicate(frames)) {
-            if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(frames.map((f) => [f.seq, f.type, f.conversationId]))}`);
-            await new Promise((done) => setTimeout(done, 5));
-          }
+        waitFor(predicate, what, timeoutMs = 5_000) {
+          return new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => {
+              waiters.delete(check);
+              reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(frames.map((f) => [f.seq, f.type, f.conversationId]))}`));
+            }, timeoutMs);
+            function check(): void {
+              let met: boolean;
+              try {
+                met = predicate(frames);
+              } catch (error) {
+                clearTimeout(timer);
+                waiters.delete(check);
+                reject(error instanceof Error ? error : new Error(String(error)));
+                return;
+              }
+              if (!met) return;
+              clearTimeout(timer);
+              waiters.delete(check);
+              resolve();
+            }
+            waiters.add(check);
+            check();
+          });
         },
         close: () =>
           new Promise<void>((done) => {
@@ -69,6 +91,7 @@ eachDialect('realtime', (dialect) => {
       ws.on('message', (raw) => {
         const frame = JSON.parse((raw as Buffer).toString('utf8')) as Frame;
         frames.push(frame);
+        for (const check of [...waiters]) check();
         if (frame.type === 'stream.ready') resolve(client);
       });
       ws.on('unexpected-response', (_request, response) => reject(Object.assign(new Error(`HTTP ${response.statusCode}`), { statusCode: response.statusCode })));
@@ -340,12 +363,15 @@ eachDialect('realtime', (dialect) => {
       await agent.waitFor((f) => of(f, id, 'typing').length === 3, 'both agent typing frames');
       // Typing is not stored: a replay has none.
       const replay = await connect('?after=0', ana);
-      await new Promise((done) => setTimeout(done, 100));
+      // Barrier: a stored frame published after the replay socket opened. Frames go out in seq
+      // order, replay first, so once it arrives the whole replay has been received.
+      expect((await reply(id, 'after the replay', ana)).statusCode).toBe(201);
+      await t.baton.outbox.drain();
+      await replay.waitFor((f) => of(f, id, 'message.created').some((x) => x.data.body === 'after the replay'), 'the frame after the replay');
       expect(replay.frames.some((f) => f.type === 'typing')).toBe(false);
       await Promise.all([agent.close(), customerSocket.close(), replay.close()]);
     });
   });
-  // Last: pruning empties the stream that the tests above replay.
   describe('retention', () => {
     it('prunes frames past BATON_STREAM_RETENTION_HOURS, keeps the newest, and tells a client that asks for pruned ones', async () => {
       await anAssignedConversation('Retained');

@@ -1,5 +1,5 @@
 /**
- * Every scenario of test/scenarios/ through `baton simulate`, against a SQLite store with the
+ * Every scenario of test/scenarios/ through `baton simulate`, against a store (each dialect) with the
  * CONFIG.md example applied: each must exit 0 (its `expect` holds). A few also pin the trace's
  * explanation (the first failed condition of a rule, the next opening across a DST change).
  */
@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Ruleset } from '../../src/contract/config.js';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { getActiveRuleset, saveRulesetDraft } from '../../src/store/repositories/rulesets.js';
-import { EXAMPLE_ENV, startTestApp, type TestApp } from '../support/test-app.js';
+import { EXAMPLE_ENV, eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCENARIOS = join(ROOT, 'test', 'scenarios');
@@ -50,13 +50,13 @@ const ENTERPRISE_EMAIL_RULE = {
   then: { destination: { team: 'oncall' }, assignment: 'reassign', notify: ['in_app'] },
 };
 
-describe('baton simulate on every scenario of test/scenarios', () => {
+eachDialect('baton simulate on every scenario of test/scenarios', (dialect) => {
   let t: TestApp;
   let env: Record<string, string>;
   const tmp = mkdtempSync(join(tmpdir(), 'baton-scenarios-'));
 
   beforeAll(async () => {
-    t = await startTestApp('sqlite');
+    t = await startTestApp(dialect);
     const db = t.baton.ctx.database.db;
     const active = await getActiveRuleset(db);
     const rules = Ruleset.parse(active?.ruleset);

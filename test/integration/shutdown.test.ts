@@ -6,9 +6,10 @@
  */
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { closeGracefully } from '../../src/http/close-gracefully.js';
-import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/test-app.js';
+import type { Dialect } from '../../src/store/database.js';
+import { ADMIN_TOKEN, eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 let app: TestApp | null = null;
 const raw: Socket[] = [];
@@ -19,8 +20,8 @@ afterEach(async () => {
   app = null;
 });
 
-async function listening(): Promise<{ app: TestApp; port: number }> {
-  app = await startTestApp('sqlite', { config: null });
+async function listening(dialect: Dialect): Promise<{ app: TestApp; port: number }> {
+  app = await startTestApp(dialect, { config: null });
   await app.baton.app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.baton.app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
@@ -59,9 +60,9 @@ async function frozenRealtimeClient(port: number): Promise<void> {
   socket.pause();
 }
 
-describe('shutting the server down', () => {
+eachDialect('shutting the server down', (dialect) => {
   it('does not wait for a realtime client that never answers the close frame, nor for a request that never ends', async () => {
-    const { app: started, port } = await listening();
+    const { app: started, port } = await listening(dialect);
     await frozenRealtimeClient(port);
     // A request whose body never arrives in full.
     await rawConnection(
@@ -89,7 +90,7 @@ describe('shutting the server down', () => {
   });
 
   it('Baton.close() stops a server with a frozen realtime client in seconds', async () => {
-    const { app: started, port } = await listening();
+    const { app: started, port } = await listening(dialect);
     await frozenRealtimeClient(port);
     const before = Date.now();
     await started.baton.close();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Ruleset } from '../../src/contract/config.js';
 import type { Executor } from '../../src/store/database.js';
 import { createContact } from '../../src/store/repositories/contacts.js';
@@ -33,10 +33,11 @@ async function countRows(db: Executor): Promise<Record<string, number>> {
 
 eachDialect('POST /api/simulate', (dialect) => {
   let t: TestApp;
-  beforeAll(async () => {
+  // Each test its own world: no test sees what another wrote (any order, any one alone).
+  beforeEach(async () => {
     t = await startTestApp(dialect);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
   });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUserToken } from '../../src/services/auth/authenticate.js';
 import { listAudit } from '../../src/store/repositories/audit.js';
 import { createTask, type NewTask } from '../../src/store/repositories/tasks.js';
@@ -18,7 +18,8 @@ eachDialect('tasks API', (dialect) => {
     return task.id;
   };
 
-  beforeAll(async () => {
+  // Each test its own world: no test sees what another wrote (any order, any one alone).
+  beforeEach(async () => {
     t = await startTestApp(dialect);
     now = t.clock.now();
     // ana is in team billing; olu (admin) leads billing and is in oncall.
@@ -28,7 +29,7 @@ eachDialect('tasks API', (dialect) => {
     await newTask('oncallCheck', { type: 'check_in', teamId: 'oncall', dueAt: now + 3 * HOUR });
     await newTask('anaCheckIn', { type: 'check_in', assigneeId: 'ana', dueAfterResolutionSeconds: 86_400 });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
   });
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../src/http/app.js';
 import type { RouteDeps } from '../../src/http/routes/deps.js';
 import { webRoutes } from '../../src/http/routes/web.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('GET /widget.js and /demo', () => {
   const dir = mkdtempSync(join(tmpdir(), 'baton-web-'));
@@ -61,10 +61,12 @@ describe('GET /widget.js and /demo', () => {
   });
 });
 
-describe('CORS on the customer API', () => {
+// The customer API behind CORS reads and writes the store: on both dialects. (The first describe
+// serves files only, no store.)
+eachDialect('CORS on the customer API', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp('sqlite');
+    t = await startTestApp(dialect);
   });
   afterAll(async () => {
     await t.close();
