@@ -41,12 +41,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
-import { parseConfigText } from '../src/config/parse-config-text.js';
-import { parseEnv } from '../src/platform/env.js';
-import { createBaton, type Baton } from '../src/server.js';
-import { applyValidatedConfig } from '../src/services/workspace/apply-validated-config.js';
+import type { Baton } from '../src/server.js';
 import { createUserToken } from '../src/services/auth/authenticate.js';
-import { apiDeskAgentIds, apiDeskWorkspaceYaml, isMain, Rng, round, summarise, writeResult, type LatencySummary } from './lib.js';
+import { apiDeskAgentIds, isMain, startApiDeskServer, BENCH_ADMIN_TOKEN, Rng, round, summarise, writeResult, type LatencySummary } from './lib.js';
 import { startHttpClient, type HttpClient, type RequestSpec, type Sample, type StartStream } from './http-client.js';
 import { measureHandoffRows } from './handoff-rows.js';
 import { measureSqliteFloor, type FloorMode } from './sqlite-floor.js';
@@ -76,7 +73,7 @@ const ROWS_SECONDS = 4;
  */
 const ROWS_GROUP = 16;
 const OUTBOX_DRAIN_TIMEOUT_MS = 60_000;
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const ADMIN_TOKEN = BENCH_ADMIN_TOKEN;
 const GOALS = { handoffsPerSecond: 2_000, ratioOfFloor: 0.5 } as const;
 const TMPFS_MAGIC = 0x01021994;
 
@@ -236,16 +233,10 @@ export async function run(): Promise<void> {
   let baton: Baton | null = null;
   let client: HttpClient | null = null;
   try {
-    const processEnv = { DATABASE_URL: `sqlite:${file}`, BATON_DEMO: '0', LOG_LEVEL: 'silent', BATON_ADMIN_TOKEN: ADMIN_TOKEN };
-    const env = parseEnv(processEnv);
-    baton = await createBaton({ env, processEnv, workers: true });
-    const parsed = parseConfigText(apiDeskWorkspaceYaml('Handoff bench', AGENTS), 'yaml', processEnv);
-    if (!parsed.ok) throw new Error(`bench workspace is invalid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-    await applyValidatedConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
-    await baton.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = baton.app.server.address();
-    if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
-    const base = `http://127.0.0.1:${address.port}`;
+    const started = await startApiDeskServer(file, 'Handoff bench', AGENTS);
+    baton = started.baton;
+    const server = started.baton;
+    const base = started.base;
 
     client = startHttpClient();
     const httpClient = client;
@@ -317,7 +308,7 @@ export async function run(): Promise<void> {
     const agents = apiDeskAgentIds(AGENTS);
     const tokens = new Map<string, string>();
     for (const id of agents) {
-      tokens.set(id, (await createUserToken(baton.ctx, id, { name: 'bench', scopes: ['read', 'write'] }, 'bench')).token);
+      tokens.set(id, (await createUserToken(server.ctx, id, { name: 'bench', scopes: ['read', 'write'] }, 'bench')).token);
     }
     const setStatus = async (status: 'away' | 'available'): Promise<void> => {
       const requests = agents.map((id): RequestSpec => ({ method: 'PATCH', url: `/api/users/${id}/status`, token: ADMIN_TOKEN, body: { status } }));
@@ -361,7 +352,7 @@ export async function run(): Promise<void> {
     await setStatus('available');
     const outboxAtEnd = await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
 
-    await baton.close();
+    await server.close();
     baton = null;
 
     // ── verification, on the same file, read-only ─────────────────────────────────────────────

@@ -10,6 +10,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { exportConfig } from '../src/config/export-config.js';
+import { parseConfigText } from '../src/config/parse-config-text.js';
+import { parseEnv } from '../src/platform/env.js';
+import { createBaton, type Baton } from '../src/server.js';
+import { applyValidatedConfig } from '../src/services/workspace/apply-validated-config.js';
 import { aWorkspace } from '../src/core/testing/factories.js';
 
 /** mulberry32: small, fast, good enough to shape a workload; the same seed gives the same run. */
@@ -166,4 +170,28 @@ export function apiDeskWorkspaceYaml(name: string, agents: number): string {
       .withFallback({ destination: { queue: 'general' }, assignment: 'unassign_to_queue', message: false, notify: ['in_app'] })
       .config(),
   );
+}
+
+/** The bootstrap admin token of the benchmarks' servers. */
+export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
+
+/**
+ * A Baton on the SQLite file `file` with the API-desk workspace of `agents` agents applied, its
+ * workers running, listening on a free loopback port: what every HTTP benchmark measures.
+ */
+export async function startApiDeskServer(file: string, name: string, agents: number): Promise<{ readonly baton: Baton; readonly base: string }> {
+  const processEnv = { DATABASE_URL: `sqlite:${file}`, BATON_DEMO: '0', LOG_LEVEL: 'silent', BATON_ADMIN_TOKEN: BENCH_ADMIN_TOKEN };
+  const baton = await createBaton({ env: parseEnv(processEnv), processEnv, workers: true });
+  try {
+    const parsed = parseConfigText(apiDeskWorkspaceYaml(name, agents), 'yaml', processEnv);
+    if (!parsed.ok) throw new Error(`bench workspace is invalid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    await applyValidatedConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
+    await baton.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = baton.app.server.address();
+    if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
+    return { baton, base: `http://127.0.0.1:${address.port}` };
+  } catch (error) {
+    await baton.close();
+    throw error;
+  }
 }

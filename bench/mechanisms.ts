@@ -17,14 +17,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseConfigText } from '../src/config/parse-config-text.js';
-import { parseEnv } from '../src/platform/env.js';
-import { createBaton, type Baton } from '../src/server.js';
-import { applyValidatedConfig } from '../src/services/workspace/apply-validated-config.js';
+import type { Baton } from '../src/server.js';
 import { fastPaths, type FastPath } from '../src/store/transactions/fast-paths.js';
 import { waitForOutbox } from './handoff-http.js';
 import { startHttpClient, type HttpClient, type StartStream } from './http-client.js';
-import { apiDeskWorkspaceYaml, isMain, round, writeResult } from './lib.js';
+import { isMain, round, startApiDeskServer, BENCH_ADMIN_TOKEN, writeResult } from './lib.js';
 
 const SEED = 20_260_102;
 const AGENTS = 50;
@@ -33,7 +30,7 @@ const WARMUP_HANDOFFS = 300;
 const MIN_HANDOFFS = 2_500;
 const MIN_SECONDS = 6;
 const OUTBOX_DRAIN_TIMEOUT_MS = 60_000;
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const ADMIN_TOKEN = BENCH_ADMIN_TOKEN;
 const DEFAULT_PAIRS = 3;
 
 interface RunResult {
@@ -60,15 +57,9 @@ async function oneRun(client: HttpClient): Promise<Omit<RunResult, 'on'>> {
   const file = path.join(dir, 'baton.db');
   let baton: Baton | null = null;
   try {
-    const processEnv = { DATABASE_URL: `sqlite:${file}`, BATON_DEMO: '0', LOG_LEVEL: 'silent', BATON_ADMIN_TOKEN: ADMIN_TOKEN };
-    baton = await createBaton({ env: parseEnv(processEnv), processEnv, workers: true });
-    const parsed = parseConfigText(apiDeskWorkspaceYaml('Mechanisms bench', AGENTS), 'yaml', processEnv);
-    if (!parsed.ok) throw new Error('bench workspace is invalid');
-    await applyValidatedConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
-    await baton.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = baton.app.server.address();
-    if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
-    const base = `http://127.0.0.1:${address.port}`;
+    const started = await startApiDeskServer(file, 'Mechanisms bench', AGENTS);
+    baton = started.baton;
+    const base = started.base;
     const stream = (firstIndex: number, minCount: number, minSeconds: number): StartStream => ({
       kind: 'start',
       url: '/api/conversations',

@@ -31,19 +31,16 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
-import { parseConfigText } from '../src/config/parse-config-text.js';
-import { parseEnv } from '../src/platform/env.js';
-import { createBaton, type Baton } from '../src/server.js';
-import { applyValidatedConfig } from '../src/services/workspace/apply-validated-config.js';
+import type { Baton } from '../src/server.js';
 import { createUserToken } from '../src/services/auth/authenticate.js';
-import { apiDeskWorkspaceYaml, isMain, round, writeResult } from './lib.js';
+import { isMain, round, startApiDeskServer, BENCH_ADMIN_TOKEN, writeResult } from './lib.js';
 
 const AGENTS = 10;
 const WARMUP = 100;
 const HANDOFFS = 1_000;
 const CONCURRENCY = 16;
 const FRAME_TIMEOUT_MS = 30_000;
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const ADMIN_TOKEN = BENCH_ADMIN_TOKEN;
 
 
 interface Summary {
@@ -220,24 +217,19 @@ async function measure(root: string): Promise<StoreResult> {
   const file = path.join(dir, 'baton.db');
   let baton: Baton | null = null;
   try {
-    const processEnv = { DATABASE_URL: `sqlite:${file}`, BATON_DEMO: '0', LOG_LEVEL: 'silent', BATON_ADMIN_TOKEN: ADMIN_TOKEN };
-    baton = await createBaton({ env: parseEnv(processEnv), processEnv, workers: true });
-    const parsed = parseConfigText(apiDeskWorkspaceYaml('Realtime bench', AGENTS), 'yaml', processEnv);
-    if (!parsed.ok) throw new Error(`bench workspace is invalid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-    await applyValidatedConfig(baton.ctx, { raw: parsed.raw, actor: 'bench' });
-    await baton.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = baton.app.server.address();
-    if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
-    const agentToken = (await createUserToken(baton.ctx, 'agent-01', { name: 'bench', scopes: ['read', 'write'] }, 'bench')).token;
+    const started = await startApiDeskServer(file, 'Realtime bench', AGENTS);
+    baton = started.baton;
+    const server = started.baton;
+    const agentToken = (await createUserToken(server.ctx, 'agent-01', { name: 'bench', scopes: ['read', 'write'] }, 'bench')).token;
 
     // The publisher's wake-ups as the hub sees them (seq, when), to split each delay in two.
     const notices: { seq: number; at: number }[] = [];
-    baton.hub.subscribe({ audiences: ['agents'], onNotice: (notice) => notices.push({ seq: notice.seq, at: nowMs() }), onEphemeral: () => undefined });
+    server.hub.subscribe({ audiences: ['agents'], onNotice: (notice) => notices.push({ seq: notice.seq, at: nowMs() }), onEphemeral: () => undefined });
     const publishedAt = (seq: number): number | null => notices.find((n) => n.seq >= seq)?.at ?? null;
 
     const report = await startClient({
       role: 'realtime-latency-client',
-      base: `http://127.0.0.1:${address.port}`,
+      base: started.base,
       agentToken,
       adminToken: ADMIN_TOKEN,
       phases: [
