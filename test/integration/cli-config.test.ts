@@ -81,6 +81,54 @@ describe('baton validate', () => {
   });
 });
 
+describe('baton options', () => {
+  // Nothing here may open a database: this URL leads nowhere.
+  const env = { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nothing' };
+
+  it('answers -h/--help for every command with its usage and options (exit 0), before checking anything else', async () => {
+    for (const [args, options] of [
+      [['serve', '-h'], ['--help']],
+      [['validate', '--help', '--bogus'], ['--file']],
+      [['apply', '-f', 'missing.yaml', '-h'], ['--file', '--dry-run', '--summary']],
+      [['export', '-h'], ['--defaults']],
+      [['simulate', '--help'], ['--json']],
+      [['token', 'create', '--help'], ['--user', '--name', '--scopes']],
+    ] as const) {
+      const run = await baton([...args], env);
+      expect(run.code, args.join(' ')).toBe(0);
+      expect(run.out).toMatch(new RegExp(`^usage: baton ${args[0]}`));
+      for (const option of options) expect(run.out).toContain(option);
+      expect(run.err).toBe('');
+    }
+  });
+
+  it('refuses unknown options, missing values and extra arguments with exit 2 and the usage line', async () => {
+    for (const [args, message] of [
+      [['validate', '-f', 'baton.yaml', '--bogus'], "Unknown option '--bogus'"],
+      [['validate', '-f', 'baton.yaml', 'broken.yaml'], 'name the workspace file once'],
+      [['validate', 'baton.yaml', 'broken.yaml'], 'unexpected argument "broken.yaml"'],
+      [['apply', '-f', 'baton.yaml', '--dryrun'], "Unknown option '--dryrun'"],
+      [['apply', '-f', 'baton.yaml', '--summary'], "'--summary <value>' argument missing"],
+      [['export', 'extra'], 'unexpected argument "extra"'],
+      [['simulate', 'a.yaml', '--verbose'], "Unknown option '--verbose'"],
+      [['token', 'create', '--user', 'ana', '--scope', 'read'], "Unknown option '--scope'"],
+      [['serve', '--port', '4000'], "Unknown option '--port'"],
+    ] as const) {
+      const run = await baton([...args], env);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.err).toContain(message);
+      expect(run.err).toContain(`usage: baton ${args[0]}`);
+    }
+  });
+
+  it('still takes --file=, -f and the positional file', async () => {
+    for (const args of [['validate', '--file=baton.yaml'], ['validate', '--file', 'baton.yaml'], ['validate', '-f', 'baton.yaml'], ['validate', 'baton.yaml']]) {
+      const run = await baton(args, env);
+      expect(run.code, args.join(' ')).toBe(0);
+    }
+  });
+});
+
 eachDialect('baton apply, export and token', (dialect) => {
   let db: TestDatabase;
   let env: Record<string, string>;
