@@ -17,6 +17,10 @@ const BROKEN = EXAMPLE_CONFIG.replace('destination: { queue: es-support }', 'des
   'strategy: least_busy',
   'strategy: fastest',
 );
+/** Two schema problems, and an unknown team in the queue that has one of them (queues[1], "general"). */
+const THREE_PROBLEMS = EXAMPLE_CONFIG.replace('strategy: least_busy', 'strategy: fastest')
+  .replace('sla: { firstResponse: 1h }', 'sla: { firstResponse: soon }')
+  .replace('    name: General\n    team: billing', '    name: General\n    team: bliling');
 
 interface Run {
   code: number;
@@ -29,6 +33,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'baton-cli-'));
   writeFileSync(join(dir, 'baton.yaml'), EXAMPLE_CONFIG);
   writeFileSync(join(dir, 'broken.yaml'), BROKEN);
+  writeFileSync(join(dir, 'three-problems.yaml'), THREE_PROBLEMS);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -65,6 +70,18 @@ describe('baton validate', () => {
     expect(run.err).toMatch(/^teams\[0\]\.strategy: .* \(line \d+, column \d+\)$/m);
     expect(run.err).toMatch(/^handoff\.rules\[0\]\.then\.destination\.queue: unknown queue "es-suport".* \(line \d+, column \d+\)$/m);
     expect(run.err).toContain('2 problems');
+  });
+
+  it('reports schema and reference problems in one run, also in the same item, each with its line (exit 2)', async () => {
+    const run = await baton(['validate', '-f', 'three-problems.yaml'], env);
+    expect(run.code).toBe(2);
+    const lines = run.err.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^teams\[0\]\.strategy: must be one of .*"fastest".* \(line 37, column \d+\)$/),
+      expect.stringMatching(/^queues\[1\]\.team: unknown team "bliling" \(did you mean "billing"\?\) \(line 58, column \d+\)$/),
+      expect.stringMatching(/^queues\[1\]\.sla\.firstResponse: must be a duration .* \(line 60, column \d+\)$/),
+      expect.stringMatching(/three-problems\.yaml: 3 problems$/),
+    ]);
   });
 
   it('reads ${VAR} from its environment', async () => {
@@ -156,6 +173,13 @@ eachDialect('baton apply, export and token', (dialect) => {
     expect(run.code).toBe(2);
     expect(run.err).toMatch(/handoff\.rules\[0\]\.then\.destination\.queue: unknown queue "es-suport".*\(line \d+, column \d+\)/);
     expect(run.err).toMatch(/teams\[0\]\.strategy/);
+    expect(await revisions()).toBe(0);
+  });
+
+  it('apply (the path of PUT /api/config) reports the same three problems at once', async () => {
+    const run = await baton(['apply', '-f', 'three-problems.yaml'], env);
+    expect(run.code).toBe(2);
+    for (const path of ['teams[0].strategy', 'queues[1].team', 'queues[1].sla.firstResponse']) expect(run.err).toMatch(new RegExp(`^${path.replace(/[[\].]/g, '\\$&')}: .*\\(line \\d+`, 'm'));
     expect(await revisions()).toBe(0);
   });
 
