@@ -24,12 +24,11 @@ const USAGE = command.usage;
  * token is printed once, on stdout alone so scripts can capture it; only its hash is stored.
  */
 export async function run(args: CommandArgs, io: CliIo): Promise<number> {
-  const flags = new Map(Object.entries(args.values));
   if (args.positionals[0] !== 'create') throw new BatonError('invalid', USAGE, { details: [{ path: 'command', message: 'only "create" is supported' }] });
-  const user = flags.get('user');
+  const user = args.values.user;
   if (typeof user !== 'string') throw new BatonError('invalid', `name the user\n${USAGE}`, { details: [{ path: '--user', message: 'required' }] });
-  const scopes = flags.get('scopes');
-  const name = flags.get('name');
+  const scopes = args.values.scopes;
+  const name = args.values.name;
   const input = CreateTokenInput.safeParse({
     name: typeof name === 'string' ? name : 'cli',
     ...(typeof scopes === 'string' ? { scopes: scopes.split(',').map((s) => s.trim()).filter((s) => s !== '') } : {}),
