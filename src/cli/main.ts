@@ -1,13 +1,18 @@
 /**
- * The `baton` command. Each subcommand is a module in ./commands with `run(args, io) → exit code`;
- * errors map to exit codes once (platform/errors.ts `exitCodeByCode`).
+ * The `baton` command. Each subcommand is a module in ./commands with its `command` (options, for
+ * the parser and `--help`) and `run(args, io) → exit code`; a long-running command (serve) resolves
+ * when it has shut down. Errors map to exit codes once (platform/errors.ts `exitCodeByCode`).
  */
 import { pathToFileURL } from 'node:url';
 import { BatonError, exitCodeByCode } from '../platform/errors.js';
-import type { CliIo } from './io.js';
-import { processIo } from './io.js';
+import type { CliIo, CommandArgs, CommandSpec } from './io.js';
+import { helpText, parseCommandArgs, processIo } from './io.js';
 
-type Command = { readonly summary: string; readonly load: () => Promise<{ run(args: string[], io: CliIo): Promise<number> }> };
+interface CommandModule {
+  readonly command: CommandSpec;
+  run(args: CommandArgs, io: CliIo): Promise<number>;
+}
+type Command = { readonly summary: string; readonly load: () => Promise<CommandModule> };
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   serve: { summary: 'serve the API, the app and the workers (HOST, PORT, DATABASE_URL)', load: () => import('./commands/serve.js') },
@@ -20,7 +25,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  baton ${name.padEnd(9)} ${c.summary}`);
-  return `usage: baton <command> [options]\n\n${lines.join('\n')}\n\nThe CLI works on the database named by DATABASE_URL (default sqlite:./data/baton.db).\n`;
+  return `usage: baton <command> [options]\n\n${lines.join('\n')}\n\n\`baton <command> --help\` lists a command's options.\nThe CLI works on the database named by DATABASE_URL (default sqlite:./data/baton.db).\n`;
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -36,7 +41,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   try {
     const module = await command.load();
-    return await module.run(args, io);
+    const parsed = parseCommandArgs(module.command, args);
+    if (parsed === 'help') {
+      io.out(helpText(module.command));
+      return 0;
+    }
+    return await module.run(parsed, io);
   } catch (error) {
     if (error instanceof BatonError) {
       io.err(`baton ${name}: ${error.message}\n`);
@@ -49,11 +59,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // `serve` resolves only once it has shut down (SIGINT/SIGTERM), so every command ends here.
   main(process.argv.slice(2)).then(
-    (code) => {
-      // `serve` keeps the process alive itself; every other command ends here.
-      if (code !== -1) process.exit(code);
-    },
+    (code) => process.exit(code),
     (error: unknown) => {
       console.error(error);
       process.exit(1);

@@ -41,8 +41,13 @@ interface Entry<T> {
 }
 
 interface Section<T> {
-  /** Items that pass their own schema; only these are checked further. */
+  /** Items that pass their own schema; only these stand for their section in other items' checks. */
   readonly valid: Entry<T>[];
+  /**
+   * The valid items, and those that failed their schema in a part that can be left out (see
+   * `salvage`): each item's own checks (its references above all) run on these.
+   */
+  readonly checked: Entry<T>[];
   /** Every id written, valid item or not, so one broken item does not turn every reference to it into a problem. */
   readonly ids: Set<string>;
 }
@@ -54,11 +59,16 @@ const ORDER_OPERATORS = ['gt', 'gte', 'lt', 'lte'] as const;
  * What the schema cannot see: references between objects (a queue's team, a rule's
  * destination, a condition's schedule or channel), duplicate ids, overflow cycles and settings that
  * need one another. Works on the document before it is known to be valid, item by item, so a
- * document with a schema problem and a broken reference reports both.
+ * document with a schema problem and a broken reference reports both — also in the same item: a
+ * queue whose `sla` is invalid still has its team checked (the schema reports the `sla`).
  */
 export function checkReferences(document: unknown): ReferenceReport {
   const problems: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
+  /** Items checked without the parts that failed their schema (see `salvage`). */
+  const salvaged: { readonly item: string; readonly dropped: readonly string[] }[] = [];
+  /** Problems found on the items as written (duplicate ids), which leaving parts out cannot cause. */
+  const asWritten = new Set<ConfigProblem>();
   const problem = (path: readonly PathKey[], message: string): void => {
     problems.push({ path: formatPath(path), message });
   };
@@ -69,8 +79,9 @@ export function checkReferences(document: unknown): ReferenceReport {
   const section = <T>(path: readonly PathKey[], schema: z.ZodType<T>, kind: string): Section<T> => {
     const items = at(document, path);
     const valid: Entry<T>[] = [];
+    const checked: Entry<T>[] = [];
     const ids = new Set<string>();
-    if (!Array.isArray(items)) return { valid, ids };
+    if (!Array.isArray(items)) return { valid, checked, ids };
     const firstIndex = new Map<string, number>();
     items.forEach((item: unknown, index) => {
       const itemPath = [...path, index];
@@ -78,17 +89,39 @@ export function checkReferences(document: unknown): ReferenceReport {
       if (id !== undefined) {
         const first = firstIndex.get(id);
         if (first === undefined) firstIndex.set(id, index);
-        else problem([...itemPath, 'id'], `duplicate ${kind} id "${id}" (first defined at ${formatPath([...path, first])})`);
+        else {
+          problem([...itemPath, 'id'], `duplicate ${kind} id "${id}" (first defined at ${formatPath([...path, first])})`);
+          asWritten.add(problems[problems.length - 1] as ConfigProblem);
+        }
         ids.add(id);
       }
       const parsed = schema.safeParse(item);
-      if (parsed.success) valid.push({ index, path: itemPath, value: parsed.data });
+      if (parsed.success) {
+        valid.push({ index, path: itemPath, value: parsed.data });
+        checked.push({ index, path: itemPath, value: parsed.data });
+        return;
+      }
+      const rest = salvage(schema, item);
+      if (rest === undefined) return;
+      checked.push({ index, path: itemPath, value: rest.value });
+      salvaged.push({ item: formatPath(itemPath), dropped: rest.dropped.map((part) => formatPath([...itemPath, ...part])) });
     });
-    return { valid, ids };
+    return { valid, checked, ids };
   };
   const single = <T>(path: readonly PathKey[], schema: z.ZodType<T>): T | undefined => {
     const parsed = schema.safeParse(at(document, path));
     return parsed.success ? parsed.data : undefined;
+  };
+  /** Like `single`, but an invalid value is checked without its invalid parts, as items are. */
+  const singleChecked = <T>(path: readonly PathKey[], schema: z.ZodType<T>): T | undefined => {
+    const value = at(document, path);
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    if (value === undefined) return undefined;
+    const rest = salvage(schema, value);
+    if (rest === undefined) return undefined;
+    salvaged.push({ item: formatPath(path), dropped: rest.dropped.map((part) => formatPath([...path, ...part])) });
+    return rest.value;
   };
 
   const schedules = section(['schedules'], ScheduleConfig, 'schedule');
@@ -99,7 +132,7 @@ export function checkReferences(document: unknown): ReferenceReport {
   section(['knowledge'], KnowledgeConfig, 'knowledge article');
   const intents = section(['assistant', 'intents'], IntentConfig, 'intent');
   const rules = section(['handoff', 'rules'], Rule, 'rule');
-  const fallback = single(['handoff', 'fallback'], RuleAction);
+  const fallback = singleChecked(['handoff', 'fallback'], RuleAction);
   // Absent sections take their defaults; invalid ones are skipped (the schema reports them).
   const assistant = single(['assistant'], AssistantConfig.default(AssistantConfig.parse({})));
   const notifications = single(['notifications'], NotificationsConfig.default(NotificationsConfig.parse({})));
@@ -191,7 +224,7 @@ export function checkReferences(document: unknown): ReferenceReport {
   };
 
   // ── schedules ──────────────────────────────────────────────────────────────────────────────
-  for (const { path, value } of schedules.valid) {
+  for (const { path, value } of schedules.checked) {
     for (const [days, intervals] of Object.entries(value.hours)) {
       intervals.forEach((interval, index) => {
         const [start, end] = interval.split('-');
@@ -205,7 +238,7 @@ export function checkReferences(document: unknown): ReferenceReport {
 
   // ── users ──────────────────────────────────────────────────────────────────────────────────
   const emails = new Map<string, number>();
-  for (const { path, index, value } of users.valid) {
+  for (const { path, index, value } of users.checked) {
     if (value.id === CONTACT_OWNER) problem([...path, 'id'], `"${CONTACT_OWNER}" is reserved: rules use it for the contact's account owner`);
     const email = value.email.toLowerCase();
     const first = emails.get(email);
@@ -215,7 +248,7 @@ export function checkReferences(document: unknown): ReferenceReport {
   }
 
   // ── teams ──────────────────────────────────────────────────────────────────────────────────
-  for (const { path, value } of teams.valid) {
+  for (const { path, value } of teams.checked) {
     value.members.forEach((member, index) => reference([...path, 'members', index], 'user', member, users.ids));
     value.leads.forEach((lead, index) => reference([...path, 'leads', index], 'user', lead, users.ids));
     if (value.members.length === 0) warning([...path, 'members'], `team "${value.id}" has no members: nothing routed to it can be assigned`);
@@ -224,7 +257,7 @@ export function checkReferences(document: unknown): ReferenceReport {
   // ── queues ─────────────────────────────────────────────────────────────────────────────────
   const overflowTo = new Map<string, string>();
   const queueIndex = new Map<string, number>();
-  for (const { path, index, value } of queues.valid) {
+  for (const { path, index, value } of queues.checked) {
     if (!queueIndex.has(value.id)) queueIndex.set(value.id, index);
     if (value.team !== undefined) reference([...path, 'team'], 'team', value.team, teams.ids);
     if (value.schedule !== undefined) reference([...path, 'schedule'], 'schedule', value.schedule, schedules.ids);
@@ -288,7 +321,7 @@ export function checkReferences(document: unknown): ReferenceReport {
 
   // ── channels ───────────────────────────────────────────────────────────────────────────────
   const channelByAddress = new Map<string, string>();
-  for (const { path, value } of channels.valid) {
+  for (const { path, value } of channels.checked) {
     checkDestination(value.defaultRoute, [...path, 'defaultRoute'], false);
     if (value.type === 'email') {
       // Inbound mail finds its channel by address and replies are sent from it.
@@ -350,7 +383,7 @@ export function checkReferences(document: unknown): ReferenceReport {
   };
 
   const lastEnabled = rules.valid.filter((r) => r.value.enabled).at(-1)?.index;
-  for (const { path, index, value } of rules.valid) {
+  for (const { path, index, value } of rules.checked) {
     if (value.id === FALLBACK_RULE_ID) problem([...path, 'id'], `"${FALLBACK_RULE_ID}" is reserved for handoff.fallback`);
     if (value.if !== undefined) checkCondition(value.if, [...path, 'if']);
     checkAction(value.then, [...path, 'then'], true);
@@ -372,7 +405,64 @@ export function checkReferences(document: unknown): ReferenceReport {
     });
   }
 
-  return { problems, warnings };
+  // In an item checked without its invalid parts, whatever is said at (or around) a part left out
+  // follows from leaving it out, and its warnings wait until it is valid: the schema problem is
+  // the one to fix.
+  const within = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+  const leftOut = (p: ConfigProblem): boolean =>
+    !asWritten.has(p) && salvaged.some(({ item, dropped }) => within(p.path, item) && dropped.some((d) => within(p.path, d) || within(d, p.path)));
+  const inSalvaged = (p: ConfigProblem): boolean => salvaged.some(({ item }) => within(p.path, item));
+  return { problems: problems.filter((p) => !leftOut(p)), warnings: warnings.filter((w) => !inSalvaged(w)) };
+}
+
+/** Most rounds of leaving parts out before an item counts as beyond checking. */
+const SALVAGE_ROUNDS = 8;
+
+/**
+ * An item that fails its schema, checked without the parts that fail: each failing key (the
+ * deepest mapping key present on the issue's path, so a bad list goes whole) is left out and the
+ * item parsed again; a part left out that was required fails at its parent, which goes next.
+ * Undefined when nothing but the whole item would do (its id or another required part fails).
+ */
+function salvage<T>(schema: z.ZodType<T>, item: unknown): { value: T; dropped: PathKey[][] } | undefined {
+  if (!isPlainObject(item)) return undefined;
+  const current: Record<string, unknown> = structuredClone(item);
+  const dropped: PathKey[][] = [];
+  for (let round = 0; round < SALVAGE_ROUNDS; round++) {
+    const parsed = schema.safeParse(current);
+    if (parsed.success) return { value: parsed.data, dropped };
+    for (const issue of parsed.error.issues) {
+      const base = issue.path.filter((key): key is PathKey => typeof key !== 'symbol');
+      const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...base, key]) : [base];
+      for (const path of paths) {
+        // A part already left out that turns out to be required shows as its parent's key here.
+        const part = deepestKey(current, path);
+        if (part.length === 0) return undefined;
+        remove(current, part);
+        dropped.push(part);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The longest start of `path` that ends in a key present in a mapping of `root`. */
+function deepestKey(root: unknown, path: readonly PathKey[]): PathKey[] {
+  let best: PathKey[] = [];
+  let current = root;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i] as PathKey;
+    if (typeof key === 'string' && isPlainObject(current) && Object.hasOwn(current, key)) best = path.slice(0, i + 1);
+    if (typeof key === 'number' ? !Array.isArray(current) : !isPlainObject(current)) break;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return best;
+}
+
+function remove(root: unknown, path: readonly PathKey[]): void {
+  const holder = at(root, path.slice(0, -1));
+  const last = path.at(-1);
+  if (typeof last === 'string' && isPlainObject(holder)) delete holder[last];
 }
 
 function at(document: unknown, path: readonly PathKey[]): unknown {

@@ -17,6 +17,10 @@ const BROKEN = EXAMPLE_CONFIG.replace('destination: { queue: es-support }', 'des
   'strategy: least_busy',
   'strategy: fastest',
 );
+/** Two schema problems, and an unknown team in the queue that has one of them (queues[1], "general"). */
+const THREE_PROBLEMS = EXAMPLE_CONFIG.replace('strategy: least_busy', 'strategy: fastest')
+  .replace('sla: { firstResponse: 1h }', 'sla: { firstResponse: soon }')
+  .replace('    name: General\n    team: billing', '    name: General\n    team: bliling');
 
 interface Run {
   code: number;
@@ -29,6 +33,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'baton-cli-'));
   writeFileSync(join(dir, 'baton.yaml'), EXAMPLE_CONFIG);
   writeFileSync(join(dir, 'broken.yaml'), BROKEN);
+  writeFileSync(join(dir, 'three-problems.yaml'), THREE_PROBLEMS);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -67,6 +72,18 @@ describe('baton validate', () => {
     expect(run.err).toContain('2 problems');
   });
 
+  it('reports schema and reference problems in one run, also in the same item, each with its line (exit 2)', async () => {
+    const run = await baton(['validate', '-f', 'three-problems.yaml'], env);
+    expect(run.code).toBe(2);
+    const lines = run.err.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^teams\[0\]\.strategy: must be one of .*"fastest".* \(line 37, column \d+\)$/),
+      expect.stringMatching(/^queues\[1\]\.team: unknown team "bliling" \(did you mean "billing"\?\) \(line 58, column \d+\)$/),
+      expect.stringMatching(/^queues\[1\]\.sla\.firstResponse: must be a duration .* \(line 60, column \d+\)$/),
+      expect.stringMatching(/three-problems\.yaml: 3 problems$/),
+    ]);
+  });
+
   it('reads ${VAR} from its environment', async () => {
     const run = await baton(['validate', 'baton.yaml'], { ...env, SMTP_URL: undefined });
     expect(run.code).toBe(2);
@@ -78,6 +95,54 @@ describe('baton validate', () => {
     const missing = await baton(['validate', '-f', 'nothing.yaml'], env);
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('cannot read the file');
+  });
+});
+
+describe('baton options', () => {
+  // Nothing here may open a database: this URL leads nowhere.
+  const env = { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nothing' };
+
+  it('answers -h/--help for every command with its usage and options (exit 0), before checking anything else', async () => {
+    for (const [args, options] of [
+      [['serve', '-h'], ['--help']],
+      [['validate', '--help', '--bogus'], ['--file']],
+      [['apply', '-f', 'missing.yaml', '-h'], ['--file', '--dry-run', '--summary']],
+      [['export', '-h'], ['--defaults']],
+      [['simulate', '--help'], ['--json']],
+      [['token', 'create', '--help'], ['--user', '--name', '--scopes']],
+    ] as const) {
+      const run = await baton([...args], env);
+      expect(run.code, args.join(' ')).toBe(0);
+      expect(run.out).toMatch(new RegExp(`^usage: baton ${args[0]}`));
+      for (const option of options) expect(run.out).toContain(option);
+      expect(run.err).toBe('');
+    }
+  });
+
+  it('refuses unknown options, missing values and extra arguments with exit 2 and the usage line', async () => {
+    for (const [args, message] of [
+      [['validate', '-f', 'baton.yaml', '--bogus'], "Unknown option '--bogus'"],
+      [['validate', '-f', 'baton.yaml', 'broken.yaml'], 'name the workspace file once'],
+      [['validate', 'baton.yaml', 'broken.yaml'], 'unexpected argument "broken.yaml"'],
+      [['apply', '-f', 'baton.yaml', '--dryrun'], "Unknown option '--dryrun'"],
+      [['apply', '-f', 'baton.yaml', '--summary'], "'--summary <value>' argument missing"],
+      [['export', 'extra'], 'unexpected argument "extra"'],
+      [['simulate', 'a.yaml', '--verbose'], "Unknown option '--verbose'"],
+      [['token', 'create', '--user', 'ana', '--scope', 'read'], "Unknown option '--scope'"],
+      [['serve', '--port', '4000'], "Unknown option '--port'"],
+    ] as const) {
+      const run = await baton([...args], env);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.err).toContain(message);
+      expect(run.err).toContain(`usage: baton ${args[0]}`);
+    }
+  });
+
+  it('still takes --file=, -f and the positional file', async () => {
+    for (const args of [['validate', '--file=baton.yaml'], ['validate', '--file', 'baton.yaml'], ['validate', '-f', 'baton.yaml'], ['validate', 'baton.yaml']]) {
+      const run = await baton(args, env);
+      expect(run.code, args.join(' ')).toBe(0);
+    }
   });
 });
 
@@ -108,6 +173,13 @@ eachDialect('baton apply, export and token', (dialect) => {
     expect(run.code).toBe(2);
     expect(run.err).toMatch(/handoff\.rules\[0\]\.then\.destination\.queue: unknown queue "es-suport".*\(line \d+, column \d+\)/);
     expect(run.err).toMatch(/teams\[0\]\.strategy/);
+    expect(await revisions()).toBe(0);
+  });
+
+  it('apply (the path of PUT /api/config) reports the same three problems at once', async () => {
+    const run = await baton(['apply', '-f', 'three-problems.yaml'], env);
+    expect(run.code).toBe(2);
+    for (const path of ['teams[0].strategy', 'queues[1].team', 'queues[1].sla.firstResponse']) expect(run.err).toMatch(new RegExp(`^${path.replace(/[[\].]/g, '\\$&')}: .*\\(line \\d+`, 'm'));
     expect(await revisions()).toBe(0);
   });
 

@@ -3,11 +3,21 @@ import { configFormatOf } from '../../config/read-config-file.js';
 import { BatonError } from '../../platform/errors.js';
 import { applyWorkspaceDocument } from '../../services/workspace/apply-workspace-document.js';
 import { openStandaloneContext } from '../../services/open-standalone-context.js';
-import type { CliIo } from '../io.js';
+import type { CliIo, CommandArgs, CommandSpec } from '../io.js';
 import { commandEnv } from '../io.js';
-import { configFileArg, formatProblem } from './validate.js';
+import { configFileArg, FILE_OPTION, formatProblem } from './validate.js';
 
-const USAGE = 'usage: baton apply -f baton.yaml [--dry-run] [--summary text]';
+export const command: CommandSpec = {
+  usage: 'usage: baton apply -f baton.yaml [--dry-run] [--summary text]',
+  description:
+    "Validate a workspace file, then make the workspace on DATABASE_URL's store match it in one transaction\n(a new revision; the rules published when they changed). An invalid file changes nothing and exits 2.",
+  options: {
+    file: FILE_OPTION,
+    'dry-run': { type: 'boolean', description: 'validate against the store only; apply nothing' },
+    summary: { type: 'string', value: 'text', description: 'what changed, for the revision and the published rules' },
+  },
+  maxPositionals: 1,
+};
 
 /** Who applied it, for the revision and the audit log. */
 export function cliActor(io: CliIo): string {
@@ -20,10 +30,10 @@ export function cliActor(io: CliIo): string {
  * (a new revision; the rules published as a new version when they changed). An invalid file
  * changes nothing and exits 2; `--dry-run` stops after validating.
  */
-export async function run(args: string[], io: CliIo): Promise<number> {
-  const { path, flags } = configFileArg(args, io, USAGE, ['dry-run']);
-  const summary = flags.get('summary');
-  if (summary === true) throw new BatonError('invalid', `--summary needs a text\n${USAGE}`, { details: [{ path: '--summary', message: 'required value' }] });
+export async function run(args: CommandArgs, io: CliIo): Promise<number> {
+  const path = configFileArg(args, io, command.usage);
+  const summary = args.values.summary;
+  if (typeof summary !== 'string' && summary !== undefined) throw new BatonError('invalid', `--summary needs a text\n${command.usage}`, { details: [{ path: '--summary', message: 'required value' }] });
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -40,7 +50,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         source: { text, format: configFormatOf(path) },
         actor: cliActor(io),
         summary: summary ?? null,
-        dryRun: flags.get('dry-run') === true,
+        dryRun: args.values['dry-run'] === true,
       });
     } catch (error) {
       if (error instanceof BatonError && error.code === 'invalid') {

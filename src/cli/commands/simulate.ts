@@ -11,16 +11,20 @@ import type { HandoffTrace } from '../../contract/trace.js';
 import { BatonError } from '../../platform/errors.js';
 import { parseScenarioText, simulateScenario } from '../../services/rulesets/simulate-scenario.js';
 import { openStandaloneContext } from '../../services/open-standalone-context.js';
-import { commandEnv, parseArgs, type CliIo } from '../io.js';
+import { commandEnv, type CliIo, type CommandArgs, type CommandSpec } from '../io.js';
 
-const USAGE = 'usage: baton simulate <scenario.yaml> [--json]\n';
+export const command: CommandSpec = {
+  usage: 'usage: baton simulate <scenario.yaml> [--json]',
+  description:
+    'The routing trace of a test conversation against the workspace in DATABASE_URL, changing nothing.\nExit 0 when every expectation holds, 1 when one differs, 2 when the scenario is invalid.',
+  options: { json: { type: 'boolean', description: 'print the result as JSON instead of the trace a person reads' } },
+  maxPositionals: 1,
+};
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  const { flags, positional } = parseArgs(args, ['json']);
-  const file = positional[0];
-  const unknown = [...flags.keys()].filter((name) => name !== 'json');
-  if (file === undefined || positional.length > 1 || unknown.length > 0) {
-    io.err(USAGE);
+export async function run(args: CommandArgs, io: CliIo): Promise<number> {
+  const file = args.positionals[0];
+  if (file === undefined) {
+    io.err(`${command.usage}\n`);
     return 2;
   }
   const path = resolve(io.cwd, file);
@@ -50,7 +54,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     throw error;
   }
 
-  io.out(flags.has('json') ? `${JSON.stringify(result, null, 2)}\n` : formatResult(basename(file), result));
+  io.out(args.values.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatResult(basename(file), result));
   return result.passed ? 0 : 1;
 }
 

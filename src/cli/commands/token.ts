@@ -3,23 +3,32 @@ import { flattenIssues } from '../../contract/issues.js';
 import { BatonError } from '../../platform/errors.js';
 import { createUserToken } from '../../services/auth/authenticate.js';
 import { openStandaloneContext } from '../../services/open-standalone-context.js';
-import type { CliIo } from '../io.js';
-import { commandEnv, parseArgs } from '../io.js';
+import type { CliIo, CommandArgs, CommandSpec } from '../io.js';
+import { commandEnv } from '../io.js';
 import { cliActor } from './apply.js';
 
-const USAGE = 'usage: baton token create --user <id> [--name n] [--scopes read,write]';
+export const command: CommandSpec = {
+  usage: 'usage: baton token create --user <id> [--name n] [--scopes read,write]',
+  description: 'Create an API token acting as a workspace user, for automation. The token is printed once, on stdout alone;\nonly its hash is stored.',
+  options: {
+    user: { type: 'string', value: 'id', description: 'the user the token acts as (required)' },
+    name: { type: 'string', value: 'n', description: 'a name to recognise the token by (default "cli")' },
+    scopes: { type: 'string', value: 'list', description: 'comma-separated scopes: read, write, admin, bot (default read,write)' },
+  },
+  maxPositionals: 1,
+};
+const USAGE = command.usage;
 
 /**
  * An API token acting as a workspace user (API.md "Acting as a user"), for automation. The
  * token is printed once, on stdout alone so scripts can capture it; only its hash is stored.
  */
-export async function run(args: string[], io: CliIo): Promise<number> {
-  const { flags, positional } = parseArgs(args);
-  if (positional[0] !== 'create') throw new BatonError('invalid', USAGE, { details: [{ path: 'command', message: 'only "create" is supported' }] });
-  const user = flags.get('user');
+export async function run(args: CommandArgs, io: CliIo): Promise<number> {
+  if (args.positionals[0] !== 'create') throw new BatonError('invalid', USAGE, { details: [{ path: 'command', message: 'only "create" is supported' }] });
+  const user = args.values.user;
   if (typeof user !== 'string') throw new BatonError('invalid', `name the user\n${USAGE}`, { details: [{ path: '--user', message: 'required' }] });
-  const scopes = flags.get('scopes');
-  const name = flags.get('name');
+  const scopes = args.values.scopes;
+  const name = args.values.name;
   const input = CreateTokenInput.safeParse({
     name: typeof name === 'string' ? name : 'cli',
     ...(typeof scopes === 'string' ? { scopes: scopes.split(',').map((s) => s.trim()).filter((s) => s !== '') } : {}),

@@ -2,10 +2,17 @@ import { resolve } from 'node:path';
 import type { ConfigProblem } from '../../config/config-problem.js';
 import { readConfigFile } from '../../config/read-config-file.js';
 import { BatonError } from '../../platform/errors.js';
-import type { CliIo } from '../io.js';
-import { parseArgs } from '../io.js';
+import type { CliIo, CommandArgs, CommandSpec, OptionSpec } from '../io.js';
 
-const USAGE = 'usage: baton validate -f baton.yaml';
+export const FILE_OPTION: OptionSpec = { type: 'string', short: 'f', value: 'file', description: 'the workspace file (YAML, or JSON when it ends in .json); may also be given as the argument' };
+
+export const command: CommandSpec = {
+  usage: 'usage: baton validate -f baton.yaml',
+  description:
+    'Check a workspace file without touching any database: syntax, ${VAR} from the environment, the schema\nand references. Every problem goes to stderr with its path and line; exit 2 when invalid.',
+  options: { file: FILE_OPTION },
+  maxPositionals: 1,
+};
 
 /** `path: message (line L, column C)` — the form editors and CI logs link from. */
 export function formatProblem(problem: ConfigProblem): string {
@@ -13,22 +20,25 @@ export function formatProblem(problem: ConfigProblem): string {
   return `${problem.path}: ${problem.message}${at}`;
 }
 
-/** The file named by `-f`/`--file` (or the first positional argument), resolved against the working directory. */
-export function configFileArg(args: readonly string[], io: CliIo, usage: string, booleans: readonly string[] = []): { path: string; flags: Map<string, string | true> } {
-  const { flags, positional } = parseArgs(args, booleans);
-  const file = flags.get('f') ?? flags.get('file') ?? positional[0];
+/** The file named by `-f`/`--file` (or the positional argument), resolved against the working directory. */
+export function configFileArg(args: CommandArgs, io: CliIo, usage: string): string {
+  const named = args.values.file;
+  const file = typeof named === 'string' ? named : args.positionals[0];
   if (typeof file !== 'string') {
     throw new BatonError('invalid', `name the workspace file\n${usage}`, { details: [{ path: '-f', message: 'required' }] });
   }
-  return { path: resolve(io.cwd, file), flags };
+  if (typeof named === 'string' && args.positionals.length > 0) {
+    throw new BatonError('invalid', `name the workspace file once (-f or the argument)\n${usage}`);
+  }
+  return resolve(io.cwd, file);
 }
 
 /**
  * Check a workspace file without touching any database: syntax, `${VAR}` from the environment,
  * the schema and references. Every problem goes to stderr, in document order; exit 2 when invalid.
  */
-export async function run(args: string[], io: CliIo): Promise<number> {
-  const { path } = configFileArg(args, io, USAGE);
+export async function run(args: CommandArgs, io: CliIo): Promise<number> {
+  const path = configFileArg(args, io, command.usage);
   const result = await readConfigFile(path, io.env);
   for (const warning of result.warnings) io.err(`warning: ${formatProblem(warning)}\n`);
   if (!result.ok) {
