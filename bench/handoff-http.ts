@@ -43,7 +43,7 @@ import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import type { Baton } from '../src/server.js';
 import { createUserToken } from '../src/services/auth/authenticate.js';
-import { apiDeskAgentIds, isMain, startApiDeskServer, BENCH_ADMIN_TOKEN, Rng, round, summarise, writeResult, type LatencySummary } from './lib.js';
+import { apiDeskAgentIds, isMain, startApiDeskServer, BENCH_ADMIN_TOKEN, handoffStream, Rng, round, summarise, writeResult, type LatencySummary } from './lib.js';
 import { startHttpClient, type HttpClient, type RequestSpec, type Sample, type StartStream } from './http-client.js';
 import { measureHandoffRows } from './handoff-rows.js';
 import { measureSqliteFloor, type FloorMode } from './sqlite-floor.js';
@@ -240,16 +240,7 @@ export async function run(): Promise<void> {
 
     client = startHttpClient();
     const httpClient = client;
-    const startStream = (firstIndex: number, minCount: number, minSeconds: number): StartStream => ({
-      kind: 'start',
-      url: '/api/conversations',
-      token: ADMIN_TOKEN,
-      channel: 'api-in',
-      seed: SEED + firstIndex,
-      firstIndex,
-      minCount,
-      minSeconds,
-    });
+    const startStream = (firstIndex: number, minCount: number, minSeconds: number): StartStream => handoffStream(SEED, firstIndex, minCount, minSeconds);
 
     // ── 0. the HTTP ceiling of this machine: the same client against a route that does nothing ──
     const ceiling = await measureHttpCeiling(httpClient);

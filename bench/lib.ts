@@ -14,6 +14,7 @@ import { parseConfigText } from '../src/config/parse-config-text.js';
 import { parseEnv } from '../src/platform/env.js';
 import { createBaton, type Baton } from '../src/server.js';
 import { applyValidatedConfig } from '../src/services/workspace/apply-validated-config.js';
+import type { StartStream } from './http-client.js';
 import { aWorkspace } from '../src/core/testing/factories.js';
 
 /** mulberry32: small, fast, good enough to shape a workload; the same seed gives the same run. */
@@ -194,4 +195,13 @@ export async function startApiDeskServer(file: string, name: string, agents: num
     await baton.close();
     throw error;
   }
+}
+
+/**
+ * The client's stream of new conversations on the API desk's `api-in` channel, each handed off as
+ * it arrives: `minCount` of them and at least `minSeconds`, numbered from `firstIndex` (each with
+ * its own seeded contact, so passes of one run never repeat a conversation).
+ */
+export function handoffStream(seed: number, firstIndex: number, minCount: number, minSeconds: number): StartStream {
+  return { kind: 'start', url: '/api/conversations', token: BENCH_ADMIN_TOKEN, channel: 'api-in', seed: seed + firstIndex, firstIndex, minCount, minSeconds };
 }

@@ -21,7 +21,7 @@ import type { Baton } from '../src/server.js';
 import { fastPaths, type FastPath } from '../src/store/transactions/fast-paths.js';
 import { waitForOutbox } from './handoff-http.js';
 import { startHttpClient, type HttpClient, type StartStream } from './http-client.js';
-import { isMain, round, startApiDeskServer, BENCH_ADMIN_TOKEN, writeResult } from './lib.js';
+import { isMain, round, startApiDeskServer, handoffStream, writeResult } from './lib.js';
 
 const SEED = 20_260_102;
 const AGENTS = 50;
@@ -30,7 +30,6 @@ const WARMUP_HANDOFFS = 300;
 const MIN_HANDOFFS = 2_500;
 const MIN_SECONDS = 6;
 const OUTBOX_DRAIN_TIMEOUT_MS = 60_000;
-const ADMIN_TOKEN = BENCH_ADMIN_TOKEN;
 const DEFAULT_PAIRS = 3;
 
 interface RunResult {
@@ -60,16 +59,7 @@ async function oneRun(client: HttpClient): Promise<Omit<RunResult, 'on'>> {
     const started = await startApiDeskServer(file, 'Mechanisms bench', AGENTS);
     baton = started.baton;
     const base = started.base;
-    const stream = (firstIndex: number, minCount: number, minSeconds: number): StartStream => ({
-      kind: 'start',
-      url: '/api/conversations',
-      token: ADMIN_TOKEN,
-      channel: 'api-in',
-      seed: SEED + firstIndex,
-      firstIndex,
-      minCount,
-      minSeconds,
-    });
+    const stream = (firstIndex: number, minCount: number, minSeconds: number): StartStream => handoffStream(SEED, firstIndex, minCount, minSeconds);
     await client.run(base, CONCURRENCY, stream(0, WARMUP_HANDOFFS, 0));
     await waitForOutbox(file, OUTBOX_DRAIN_TIMEOUT_MS);
     const cpuBefore = mainThreadCpuMs();

@@ -5,10 +5,9 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withTransaction } from '../../src/store/database.js';
-import { createContact } from '../../src/store/repositories/contacts.js';
-import { createConversation } from '../../src/store/repositories/conversations.js';
 import { appendEvent, appendEvents, listEvents } from '../../src/store/repositories/events.js';
 import { CONVERSATION_PUBLISHED, type ConversationPublishedPayload } from '../../src/store/repositories/publications.js';
+import { aStoredConversation } from '../support/stored-conversation.js';
 import { eachDialect, openTestDatabase, type TestDatabase } from '../support/test-app.js';
 
 eachDialect('appendEvents', (dialect) => {
@@ -20,10 +19,7 @@ eachDialect('appendEvents', (dialect) => {
     await test.drop();
   });
 
-  async function aConversation(): Promise<string> {
-    const contact = await createContact(test.database.db, { name: 'Ada', now: 1 });
-    return (await createConversation(test.database.db, { channelId: 'web', channelType: 'chat', contactId: contact.id, now: 1 })).id;
-  }
+  const aConversation = (): Promise<string> => aStoredConversation(test.database.db);
 
   async function publishRows(conversationId: string): Promise<ConversationPublishedPayload[]> {
     const rows = await test.database.db.selectFrom('outbox').select('payload').where('kind', '=', CONVERSATION_PUBLISHED).execute();

@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvariantBroken, withTransaction } from '../../src/store/database.js';
 import { keepWhenCommitted } from '../../src/store/repositories/committed-records.js';
-import { createContact } from '../../src/store/repositories/contacts.js';
-import { createConversation } from '../../src/store/repositories/conversations.js';
 import { appendMessage } from '../../src/store/repositories/messages.js';
+import { aStoredConversation } from '../support/stored-conversation.js';
 import { eachDialect, openTestDatabase, type TestDatabase } from '../support/test-app.js';
 
 eachDialect('store checking mode', (dialect) => {
@@ -20,10 +19,7 @@ eachDialect('store checking mode', (dialect) => {
     await test.drop();
   });
 
-  async function aConversation(): Promise<string> {
-    const contact = await createContact(test.database.db, { name: 'Ada', now: 1 });
-    return (await createConversation(test.database.db, { channelId: 'web', channelType: 'chat', contactId: contact.id, now: 1 })).id;
-  }
+  const aConversation = (): Promise<string> => aStoredConversation(test.database.db);
 
   describe('records kept for the publish job equal their rows after each commit', () => {
     it('passes on the real write path (appendMessage keeps what it wrote)', async () => {
