@@ -1,20 +1,9 @@
 import type { DeliveriesQuery, Delivery, DeliveryList } from '../../contract/delivery-api.js';
-import { BatonError } from '../../platform/errors.js';
 import { listDeliveryItems } from '../../store/repositories/deliveries.js';
 import type { OutboxItem } from '../../store/repositories/outbox.js';
 import type { ServiceContext } from '../context.js';
+import { decodeCreatedAtCursor, encodeCreatedAtCursor } from '../present/created-at-cursor.js';
 import { iso } from '../present/present-conversation.js';
-
-/** `createdAt` and id of the last item of a page: the next page starts after it. */
-function encodeCursor(item: { createdAt: number; id: string }): string {
-  return Buffer.from(`${item.createdAt}:${item.id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  const match = /^(\d+):(.+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new BatonError('invalid', 'invalid cursor', { details: [{ path: 'query.cursor', message: 'not a cursor from this endpoint' }] });
-  return { createdAt: Number(match[1]), id: match[2] ?? '' };
-}
 
 function field(payload: unknown, name: string): unknown {
   return typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)[name] : undefined;
@@ -65,10 +54,10 @@ export async function listDeliveries(ctx: ServiceContext, query: DeliveriesQuery
   const items = await listDeliveryItems(ctx.database.db, {
     ...(query.status === undefined ? {} : { statuses: query.status }),
     ...(query.kind === undefined ? {} : { kind: query.kind }),
-    ...(query.cursor === undefined ? {} : { before: decodeCursor(query.cursor) }),
+    ...(query.cursor === undefined ? {} : { before: decodeCreatedAtCursor(query.cursor) }),
     limit: query.limit + 1,
   });
   const page = items.slice(0, query.limit);
   const last = page.at(-1);
-  return { items: page.map(presentDelivery), nextCursor: items.length > query.limit && last ? encodeCursor(last) : null };
+  return { items: page.map(presentDelivery), nextCursor: items.length > query.limit && last ? encodeCreatedAtCursor(last) : null };
 }
