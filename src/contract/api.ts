@@ -96,6 +96,9 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
+export const OwnershipAction = z.enum(['claim', 'take_over', 'release', 'handback', 'resolve', 'transfer']);
+export type OwnershipAction = z.infer<typeof OwnershipAction>;
+
 export const Conversation = z.object({
   id: z.string(),
   channel: z.string(),
@@ -122,6 +125,18 @@ export const Conversation = z.object({
   resolvedAt: z.string().nullable(),
   rating: z.object({ score: z.number().int(), comment: z.string().nullable() }).nullable(),
   version: z.number().int(),
+  /** Who holds it, by display name (null: nobody). */
+  holder: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /**
+   * What the caller may do to it now under the ownership policy (core/ownership.ts): the app offers
+   * exactly these. null where it is presented for nobody in particular (webhook and bot payloads).
+   */
+  viewerCan: z.array(OwnershipAction).nullable(),
+  /**
+   * Why a queued conversation is not offered to someone who is available — the agents who released
+   * or transferred it away during this handoff (PRODUCT §4) — in a sentence; null otherwise.
+   */
+  waitingReason: z.string().nullable(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 
@@ -192,6 +207,12 @@ export const PostMessageInput = z.strictObject({
 export type PostMessageInput = z.infer<typeof PostMessageInput>;
 
 export const MessagesQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
+
+/** `takeOver: true` takes a conversation someone else holds (a teammate, lead or admin; audited, the holder is told). */
+export const ClaimInput = z.strictObject({
+  takeOver: z.boolean().default(false),
+});
+export type ClaimInput = z.infer<typeof ClaimInput>;
 
 export const HandoffInput = z.strictObject({
   reason: z.string().max(500).optional(),

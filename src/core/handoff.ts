@@ -42,6 +42,7 @@ import type { CompiledRuleset } from './rules/compile.js';
 import { compileRuleset, evaluateRuleset } from './rules/compile.js';
 import { addBusinessSeconds, isOpenAt, nextOpeningAfter } from './schedule/schedule.js';
 import { rosterFor, workspaceIndex } from './workspace.js';
+import { anyoneElseIn } from './routing/not-back-to.js';
 
 export interface HandoffInput {
   readonly now: Instant;
@@ -61,7 +62,21 @@ export interface HandoffInput {
   readonly soft?: boolean;
   readonly note?: string | null;
   /** People not to assign, with the reason the trace shows (SLA re-routes skip the silent owner). */
-  readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
+  readonly exclude?: Exclusion;
+}
+
+/**
+ * People a decision does not assign, and why (shown on their candidate line in the trace).
+ * `unlessNobodyElse`: only while someone else in the place could ever take it — a member with
+ * the place's skills, whatever their status, load or hours now; when the excluded are the only
+ * ones, the exclusion is dropped rather than leaving the conversation waiting for nobody
+ * (PRODUCT §4: an agent who released or transferred a conversation away is not handed it
+ * straight back).
+ */
+export interface Exclusion {
+  readonly userIds: ReadonlySet<string>;
+  readonly reason: string;
+  readonly unlessNobodyElse?: boolean;
 }
 
 /** Returns null only for a soft trigger that no rule answered. */
@@ -307,7 +322,7 @@ class Router {
         this.notes.push(`a user destination has no queue: ${id} is assigned as with reassign`);
       }
       const members = workspaceIndex(workspace).userCandidates.get(id) ?? [id];
-      const check = eligibleInRoster(rosterFor(workspace, members, NO_SKILLS), this.eligibilityContext(NO_SKILLS));
+      const check = eligibleInRoster(rosterFor(workspace, members, NO_SKILLS), this.eligibilityContext(NO_SKILLS, this.input.exclude));
       if (check.eligible.length === 1) {
         return {
           routed: this.result(resolved, 'assigned', {
@@ -379,7 +394,7 @@ class Router {
     }
 
     const roster = rosterFor(this.workspace, members, requiredSkills);
-    const check = eligibleInRoster(roster, this.eligibilityContext(requiredSkills));
+    const check = eligibleInRoster(roster, this.eligibilityContext(requiredSkills, this.exclusionIn(members, requiredSkills)));
     // The place's result, completed by the branch that decides: one object per decision, where
     // spreading a base into each outcome built two (bench/results/routing-profile.md).
     const routed = this.result(destination, 'queued', {
@@ -463,15 +478,22 @@ class Router {
     return queue.teamId === null ? null : (this.workspace.teams.get(queue.teamId) ?? null);
   }
 
-  private eligibilityContext(requiredSkills: readonly string[]): EligibilityContext {
+  private eligibilityContext(requiredSkills: readonly string[], exclude: Exclusion | undefined): EligibilityContext {
     return {
       workspace: this.workspace,
       agents: this.input.agents,
       now: this.input.now,
       channelType: this.channelType,
       requiredSkills,
-      exclude: this.input.exclude,
+      exclude,
     };
+  }
+
+  /** The exclusion for one place: dropped when it would leave nobody who could ever take it (`unlessNobodyElse`). */
+  private exclusionIn(members: readonly string[], requiredSkills: readonly string[]): Exclusion | undefined {
+    const exclude = this.input.exclude;
+    if (exclude?.unlessNobodyElse !== true) return exclude;
+    return anyoneElseIn(this.workspace, members, requiredSkills, exclude.userIds) ? exclude : undefined;
   }
 
   /** Fields left out take their defaults; read one by one, since spreading a partial is slow. */

@@ -96,7 +96,7 @@ export function botWebhookJob(ctx: ServiceContext): ExternalJob<typeof BotJobPay
         const [message] = await listMessages(db, conversation.id, { afterSeq: payload.messageSeq - 1, limit: 1 });
         if (contact === null || message?.seq !== payload.messageSeq) throw new PermanentDeliveryError(`message ${payload.messageSeq} of ${conversation.id} not found`);
         const trace = conversation.handedOffAt === null ? null : await latestHandoffTrace(db, conversation.id);
-        const body = JSON.stringify({ conversation: presentConversation(conversation, contact, trace), message: presentMessages(loaded, contact, [message])[0] });
+        const body = JSON.stringify({ conversation: presentConversation(conversation, contact, trace, { model: loaded.model, viewer: null }), message: presentMessages(loaded, contact, [message])[0] });
         await postJson({
           url: channel.botUrl,
           body,

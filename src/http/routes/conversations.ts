@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import {
   AssignInput,
+  ClaimInput,
   Conversation,
   ConversationCounts,
   ConversationCountsQuery,
@@ -43,6 +44,7 @@ import { startConversation } from '../../services/conversations/start-conversati
 import { transferConversation } from '../../services/conversations/transfer-conversation.js';
 import { BatonError } from '../../platform/errors.js';
 import { isBotPrincipal, type Principal } from '../../services/auth/principal.js';
+import type { OwnershipViewer } from '../../services/conversations/require-ownership.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
@@ -63,11 +65,16 @@ function requireUser(principal: Principal | null): Principal {
   return principal;
 }
 
+/** Who the ownership policy is asked about (`viewerCan`, and the checks of each action). */
+function ownershipViewerOf(principal: Principal | null): OwnershipViewer | null {
+  if (principal === null || principal.kind === 'customer' || isBotPrincipal(principal)) return null;
+  return actingUser(principal);
+}
+
 export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
-  const db = () => ctx.database.db;
   /** `handoff`: the trace the request just produced, when it handed off (else read). */
-  const present = async (conversation: Parameters<typeof presentConversationRecord>[1], handoff?: HandoffTrace | null) =>
-    presentConversationRecord(db(), conversation, undefined, handoff ?? undefined);
+  const present = async (principal: Principal | null, conversation: Parameters<typeof presentConversationRecord>[1], handoff?: HandoffTrace | null) =>
+    presentConversationRecord(ctx, conversation, { viewer: ownershipViewerOf(principal), ...(handoff === undefined || handoff === null ? {} : { handoff }) });
 
   const statusRoute = (action: StatusAction, url: string, summary: string) =>
     defineRoute({
@@ -80,7 +87,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       params: IdParams,
       response: Conversation,
       handler: async ({ params, principal }) =>
-        present(await changeConversationStatus(ctx, { conversationId: params.id, action, actor: actorOf(principal) })),
+        present(principal, await changeConversationStatus(ctx, { conversationId: params.id, action, actor: actorOf(principal), viewer: ownershipViewerOf(principal) })),
     });
 
   return [
@@ -92,7 +99,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       access: 'user',
       query: ListQuery,
       response: ConversationList,
-      handler: async ({ query, principal }) => listConversationsView(ctx, query as ListConversationsQuery, viewerOf(principal)),
+      handler: async ({ query, principal }) => listConversationsView(ctx, query as ListConversationsQuery, viewerOf(principal), ownershipViewerOf(principal)),
     }),
     defineRoute({
       method: 'GET',
@@ -118,7 +125,11 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
         const loaded = await ctx.workspace.current();
         const outcome = await startConversation(ctx, { channelId: body.channel, contact: body.contact, message: body.message, actor: actorOf(principal) });
         return {
-          conversation: await presentConversationRecord(db(), outcome.conversation, outcome.contact, outcome.handoff ?? undefined),
+          conversation: await presentConversationRecord(ctx, outcome.conversation, {
+            viewer: ownershipViewerOf(principal),
+            contact: outcome.contact,
+            ...(outcome.handoff === null || outcome.handoff === undefined ? {} : { handoff: outcome.handoff }),
+          }),
           messages: presentMessages(loaded, outcome.contact, outcome.messages),
           handoff: outcome.handoff,
         };
@@ -133,7 +144,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       params: IdParams,
       response: Conversation,
       bot: true,
-      handler: async ({ params }) => readConversationView(ctx, params.id),
+      handler: async ({ params, principal }) => readConversationView(ctx, params.id, ownershipViewerOf(principal)),
     }),
     defineRoute({
       method: 'GET',
@@ -193,7 +204,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
             ...(body.summary === undefined ? {} : { summary: { text: body.summary, source: 'bot' as const } }),
           });
           if (handed.outcome === 'not_bot') throw new BatonError('conflict', `the conversation is ${handed.status}, no longer with the AI agent: the bot may not hand it off`);
-          return { conversation: await present(handed.conversation, handed.trace), handoff: handed.trace };
+          return { conversation: await present(principal, handed.conversation, handed.trace), handoff: handed.trace };
         }
         const outcome = await handOffOnRequest(ctx, {
           conversationId: params.id,
@@ -202,22 +213,23 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
           actor: actorOf(principal),
           ...(body.summary === undefined ? {} : { summary: { text: body.summary, source: 'api' as const } }),
         });
-        return { conversation: await present(outcome.conversation, outcome.handoff), handoff: outcome.handoff };
+        return { conversation: await present(principal, outcome.conversation, outcome.handoff), handoff: outcome.handoff };
       },
     }),
     defineRoute({
       method: 'POST',
       url: '/api/conversations/:id/claim',
-      summary: 'The caller takes it; 409 when someone else holds it',
+      summary: 'The caller takes it; 409 naming the holder when someone else holds it, unless `takeOver: true` (its team, its leads and admins; audited, the holder is told)',
       tags: ['conversations'],
       access: 'user',
       writes: true,
       params: IdParams,
+      body: ClaimInput,
       response: Conversation,
-      handler: async ({ params, principal }) => {
-        const { userId } = actingUser(requireUser(principal));
-        if (userId === null) throw new BatonError('forbidden', 'the bootstrap admin token is not a person and cannot claim; use a user token');
-        return present(await claimConversation(ctx, { conversationId: params.id, userId }));
+      handler: async ({ params, body, principal }) => {
+        const { userId, isAdmin } = actingUser(requireUser(principal));
+        if (userId === null) throw new BatonError('forbidden', 'The bootstrap admin token is not a person and cannot claim; use a user token.');
+        return present(principal, await claimConversation(ctx, { conversationId: params.id, userId, isAdmin, takeOver: body.takeOver }));
       },
     }),
     defineRoute({
@@ -231,9 +243,9 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       body: AssignInput,
       response: ConversationWithTrace,
       handler: async ({ params, body, principal }) => {
-        const { isAdmin } = actingUser(requireUser(principal));
-        const result = await transferConversation(ctx, { conversationId: params.id, to: body, actor: actorOf(principal), isAdmin });
-        return { conversation: await present(result.conversation), handoff: result.trace };
+        const viewer = actingUser(requireUser(principal));
+        const result = await transferConversation(ctx, { conversationId: params.id, to: body, actor: actorOf(principal), viewer });
+        return { conversation: await present(principal, result.conversation), handoff: result.trace };
       },
     }),
     defineRoute({
@@ -246,8 +258,8 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       params: IdParams,
       response: Conversation,
       handler: async ({ params, principal }) => {
-        const { userId, isAdmin } = actingUser(requireUser(principal));
-        return present(await releaseConversation(ctx, { conversationId: params.id, actor: actorOf(principal), userId, isAdmin }));
+        const viewer = actingUser(requireUser(principal));
+        return present(principal, await releaseConversation(ctx, { conversationId: params.id, actor: actorOf(principal), viewer }));
       },
     }),
     statusRoute('handback', 'handback', 'Back to the AI agent'),
@@ -266,7 +278,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       response: ConversationWithTrace,
       handler: async ({ params, body, principal }) => {
         const result = await patchConversation(ctx, { conversationId: params.id, patch: body, actor: actorOf(principal) });
-        return { conversation: await present(result.conversation, result.handoff), handoff: result.handoff };
+        return { conversation: await present(principal, result.conversation, result.handoff), handoff: result.handoff };
       },
     }),
     defineRoute({
@@ -280,7 +292,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       body: RatingInput,
       response: Conversation,
       handler: async ({ params, body, principal }) =>
-        present(await rateConversation(ctx, { conversationId: params.id, score: body.score, comment: body.comment ?? null, actor: actorOf(principal) })),
+        present(principal, await rateConversation(ctx, { conversationId: params.id, score: body.score, comment: body.comment ?? null, actor: actorOf(principal) })),
     }),
     defineRoute({
       method: 'GET',

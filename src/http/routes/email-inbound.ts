@@ -37,7 +37,7 @@ export function emailInboundRoutes(deps: RouteDeps): AnyRoute[] {
         const result = await receiveEmail(ctx, { channelId: params.id, email });
         const out: InboundEmailOutcome = {
           outcome: result.outcome,
-          conversation: await presentConversationRecord(ctx.database.db, result.conversation),
+          conversation: await presentConversationRecord(ctx, result.conversation, { viewer: null }),
           messageId: result.messageId,
         };
         return reply.status(result.outcome === 'created' ? 201 : 200).send(out);

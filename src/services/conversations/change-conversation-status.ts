@@ -3,6 +3,7 @@
  * agent, wait on the customer. Each frees or takes capacity, so waiting conversations are offered
  * again after commit (CW #10583: capacity freed but nobody was assigned).
  */
+import type { OwnershipAction, OwnershipViewer } from '../../core/ownership.js';
 import { BatonError } from '../../platform/errors.js';
 import { withTransaction, type Executor } from '../../store/database.js';
 import { handBack, reopen, resolve, setWaiting, type OverCapacity, type StatusOutcome } from '../../store/repositories/assignments.js';
@@ -12,6 +13,7 @@ import { scheduleCheckIns } from '../../store/repositories/tasks.js';
 import type { ServiceContext } from '../context.js';
 import { loadAgentStates } from '../../store/repositories/routing.js';
 import { lockConversation } from './lock-conversation.js';
+import { requireOwnership } from './require-ownership.js';
 
 export type StatusAction = 'resolve' | 'reopen' | 'handback' | 'wait' | 'resume';
 
@@ -59,12 +61,17 @@ function settled(outcome: StatusOutcome | OverCapacity): StatusOutcome {
   return outcome;
 }
 
+/** Actions only the holder (or a lead or admin) takes on a held conversation (core/ownership.ts). */
+const HOLDERS_ACTION: Partial<Record<StatusAction, OwnershipAction>> = { resolve: 'resolve', handback: 'handback', wait: 'resolve', resume: 'resolve' };
+
 export async function changeConversationStatus(
   ctx: ServiceContext,
-  input: { readonly conversationId: string; readonly action: StatusAction; readonly actor: string },
+  input: { readonly conversationId: string; readonly action: StatusAction; readonly actor: string; readonly viewer: OwnershipViewer | null },
 ): Promise<ConversationRecord> {
   const conversation = await withTransaction(ctx.database, async (trx) => {
     const current = await lockConversation(trx, input.conversationId);
+    const policed = HOLDERS_ACTION[input.action];
+    if (policed !== undefined && input.viewer !== null) requireOwnership((await ctx.workspace.current(trx)).model, current, input.viewer, policed);
     const now = ctx.clock.now();
     const common = { conversationId: current.id, actor: input.actor, now };
     let outcome: StatusOutcome;
@@ -94,7 +101,7 @@ export async function changeConversationStatus(
       case 'changed':
         return outcome.conversation;
       case 'conflict':
-        throw new BatonError('conflict', `cannot ${input.action} a conversation in status ${outcome.conversation.status}`);
+        throw new BatonError('conflict', `Cannot ${input.action} a conversation that is ${outcome.conversation.status.replaceAll('_', ' ')}.`);
       case 'not_found':
         throw new BatonError('not_found', `conversation "${current.id}" not found`);
     }

@@ -32,7 +32,10 @@ export async function postAgentMessage(
         enforceCapacity: true,
       });
       if (taken.outcome === 'over_capacity') throw new BatonError('over_capacity', `you are at capacity (${taken.load} of ${taken.capacity}); claim after closing one`);
-      if (taken.outcome === 'held') throw new BatonError('conflict', `conversation is held by ${taken.ownerId}`);
+      if (taken.outcome === 'held') {
+        const holder = loaded.model.users.get(taken.ownerId)?.name ?? taken.ownerId;
+        throw new BatonError('conflict', `${holder} is handling this conversation.`, { details: [{ path: 'owner', message: holder }] });
+      }
       if (taken.outcome === 'claimed') conversation = taken.conversation;
     }
     const message = await appendMessage(trx, {

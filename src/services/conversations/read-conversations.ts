@@ -19,6 +19,8 @@ import { latestHandoffTrace, latestHandoffTraces, listEvents, type ConversationE
 import { listMessages, type MessageRecord } from '../../store/repositories/messages.js';
 import { queuePosition } from '../../store/repositories/routing.js';
 import type { ServiceContext } from '../context.js';
+import type { OwnershipViewer } from '../../core/ownership.js';
+import { waitingReasonOf } from '../handoff/gave-away.js';
 import { iso, presentConversation, presentMessage } from '../present/present-conversation.js';
 import type { LoadedWorkspace } from '../workspace/workspace-cache.js';
 
@@ -28,15 +30,18 @@ function contactsOf(ex: Executor, conversations: readonly ConversationRecord[]):
 
 /** `handoff`: the latest trace when the caller has it (it just handed off); read otherwise. */
 export async function presentConversationRecord(
-  ex: Executor,
+  ctx: ServiceContext,
   conversation: ConversationRecord,
-  contact?: ContactRecord | null,
-  handoff?: HandoffTrace | null,
+  options: { readonly viewer: OwnershipViewer | null; readonly contact?: ContactRecord | null; readonly handoff?: HandoffTrace | null },
 ): Promise<Conversation> {
-  const who = contact ?? (await getContact(ex, conversation.contactId));
+  const ex = ctx.database.db;
+  const who = options.contact ?? (await getContact(ex, conversation.contactId));
   if (who === null) throw new Error(`conversation ${conversation.id} has no contact`);
+  const handoff = options.handoff;
   const trace = handoff !== undefined ? handoff : conversation.handedOffAt === null ? null : await latestHandoffTrace(ex, conversation.id);
-  return presentConversation(conversation, who, trace);
+  const { model } = await ctx.workspace.current();
+  const waitingReason = await waitingReasonOf(ex, model, conversation);
+  return presentConversation(conversation, who, trace, { model, viewer: options.viewer, waitingReason });
 }
 
 export async function readConversation(ctx: ServiceContext, id: string, options: { readonly contactId?: string } = {}): Promise<ConversationRecord> {
@@ -45,8 +50,8 @@ export async function readConversation(ctx: ServiceContext, id: string, options:
   return conversation;
 }
 
-export async function readConversationView(ctx: ServiceContext, id: string): Promise<Conversation> {
-  return presentConversationRecord(ctx.database.db, await readConversation(ctx, id));
+export async function readConversationView(ctx: ServiceContext, id: string, viewer: OwnershipViewer | null): Promise<Conversation> {
+  return presentConversationRecord(ctx, await readConversation(ctx, id), { viewer });
 }
 
 const StatusList = z.array(ConversationStatus);
@@ -153,6 +158,7 @@ export async function listConversationsView(
   ctx: ServiceContext,
   query: ListConversationsQuery,
   viewerId: string | null,
+  viewer: OwnershipViewer | null = null,
 ): Promise<{ items: Conversation[]; nextCursor: string | null }> {
   const order = query.view === 'unassigned' ? 'queue' : 'activity';
   const after = query.cursor === undefined ? undefined : decodeConversationCursor(query.cursor);
@@ -166,11 +172,15 @@ export async function listConversationsView(
   const page = await listConversations(ctx.database.db, { ...filter, order, ...(after !== undefined && { after }), limit: query.limit });
   const contacts = await contactsOf(ctx.database.db, page.items);
   const traces = await latestHandoffTraces(ctx.database.db, page.items.filter((c) => c.handedOffAt !== null).map((c) => c.id));
+  const { model } = await ctx.workspace.current();
+  // Only queued conversations can be waiting for someone else (a few queries each).
+  const waiting = new Map<string, string | null>();
+  for (const c of page.items) if (c.status === 'queued') waiting.set(c.id, await waitingReasonOf(ctx.database.db, model, c));
   return {
     items: page.items.map((c) => {
       const contact = contacts.get(c.contactId);
       if (contact === undefined) throw new Error(`conversation ${c.id} has no contact`);
-      return presentConversation(c, contact, traces.get(c.id) ?? null);
+      return presentConversation(c, contact, traces.get(c.id) ?? null, { model, viewer, waitingReason: waiting.get(c.id) ?? null });
     }),
     nextCursor: page.nextCursor === null ? null : encodeConversationCursor(page.nextCursor),
   };

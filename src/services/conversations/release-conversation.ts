@@ -1,26 +1,29 @@
 /**
- * Back to the queue: no owner, waiting again in its queue (or team). An agent releases only their
- * own conversation (so a release never undoes someone else's claim); an admin any. A conversation
+ * Back to the queue: no owner, waiting again in its queue (or team). The holder releases their
+ * conversation, and so may its team's leads and admins (core/ownership.ts); anyone else gets a 409
+ * naming the holder (so a release never undoes someone else's claim). A conversation
  * that never had a queue goes through the fallback rule instead — never nowhere (CW #4271).
  */
 import { BatonError } from '../../platform/errors.js';
+import type { OwnershipViewer } from '../../core/ownership.js';
 import { withTransaction } from '../../store/database.js';
 import { releaseToQueue } from '../../store/repositories/assignments.js';
 import type { ConversationRecord } from '../../store/repositories/conversations.js';
 import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
+import { notBackTo } from '../handoff/gave-away.js';
 import type { ServiceContext } from '../context.js';
 import { lockConversation } from './lock-conversation.js';
+import { requireOwnership } from './require-ownership.js';
 
 export async function releaseConversation(
   ctx: ServiceContext,
-  input: { readonly conversationId: string; readonly actor: string; readonly userId: string | null; readonly isAdmin: boolean },
+  input: { readonly conversationId: string; readonly actor: string; readonly viewer: OwnershipViewer },
 ): Promise<ConversationRecord> {
   const conversation = await withTransaction(ctx.database, async (trx) => {
     const loaded = await ctx.workspace.current(trx);
     const current = await lockConversation(trx, input.conversationId);
-    if (!input.isAdmin && current.ownerId !== input.userId) {
-      throw new BatonError('forbidden', current.ownerId === null ? 'nobody owns this conversation' : `only ${current.ownerId} or an admin may release it`);
-    }
+    if (current.ownerId === null) throw new BatonError('conflict', 'Nobody is handling this conversation, so there is nothing to release.');
+    requireOwnership(loaded.model, current, input.viewer, 'release');
     const now = ctx.clock.now();
     const released = await releaseToQueue(trx, {
       conversationId: current.id,
@@ -33,7 +36,7 @@ export async function releaseConversation(
       case 'released':
         return released.conversation;
       case 'conflict':
-        throw new BatonError('conflict', `a ${released.conversation.status} conversation cannot be released`);
+        throw new BatonError('conflict', `A ${released.conversation.status} conversation cannot be released.`);
       case 'not_found':
         throw new BatonError('not_found', `conversation "${current.id}" not found`);
       case 'no_queue': {
@@ -47,6 +50,7 @@ export async function releaseConversation(
           actor: input.actor,
           ruleset,
           reason: 'release',
+          exclude: await notBackTo(trx, current.id, current.ownerId),
         });
         if (handed.outcome !== 'handed_off') throw new BatonError('not_found', `conversation "${current.id}" not found`);
         return handed.conversation;

@@ -8,6 +8,7 @@
 import type { AssignInput } from '../../contract/api.js';
 import type { Destination } from '../../contract/config.js';
 import type { HandoffTrace } from '../../contract/trace.js';
+import type { OwnershipViewer } from '../../core/ownership.js';
 import { BatonError, notFound } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import { assign } from '../../store/repositories/assignments.js';
@@ -16,14 +17,16 @@ import type { ConversationRecord } from '../../store/repositories/conversations.
 import { enqueue } from '../../store/repositories/outbox.js';
 import { announceJoin } from './announce-join.js';
 import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
+import { notBackTo } from '../handoff/gave-away.js';
 import type { ServiceContext } from '../context.js';
 import { lockConversation } from './lock-conversation.js';
+import { displayNameOf, requireOwnership } from './require-ownership.js';
 
 export interface TransferInput {
   readonly conversationId: string;
   readonly to: AssignInput;
   readonly actor: string;
-  readonly isAdmin: boolean;
+  readonly viewer: OwnershipViewer;
 }
 
 export async function transferConversation(
@@ -34,8 +37,9 @@ export async function transferConversation(
     const loaded = await ctx.workspace.current(trx);
     const current = await lockConversation(trx, input.conversationId);
     if (current.status === 'closed' || current.status === 'resolved') {
-      throw new BatonError('conflict', `a ${current.status} conversation cannot be transferred; reopen it first`);
+      throw new BatonError('conflict', `A ${current.status} conversation cannot be transferred; reopen it first.`);
     }
+    requireOwnership(loaded.model, current, input.viewer, 'transfer');
     const now = ctx.clock.now();
     const to = input.to;
 
@@ -43,7 +47,7 @@ export async function transferConversation(
       const user = loaded.model.users.get(to.user);
       if (user === undefined) throw new BatonError('invalid', `unknown user "${to.user}"`, { details: [{ path: 'user', message: 'unknown user' }] });
       const override = to.override === true;
-      if (override && !input.isAdmin) throw new BatonError('forbidden', 'only admins may exceed a capacity cap');
+      if (override && !input.viewer.isAdmin) throw new BatonError('forbidden', 'only admins may exceed a capacity cap');
       const written = await assign(trx, {
         conversationId: current.id,
         expectedVersion: current.version,
@@ -71,7 +75,7 @@ export async function transferConversation(
             recipients: [user.id],
             type: 'conversation.transferred',
             title: 'Conversation transferred to you',
-            body: to.note ?? `Transferred by ${input.actor}.`,
+            body: to.note ?? `Transferred by ${input.viewer.userId === null ? 'an admin' : displayNameOf(loaded.model, input.viewer.userId)}.`,
             data: { from: current.ownerId },
           },
           now,
@@ -112,6 +116,8 @@ export async function transferConversation(
       ruleset,
       ruleLabel: 'transfer',
       reason: 'transfer',
+      // Not straight back to whoever gives it away now, or gave it away during this handoff.
+      exclude: await notBackTo(trx, current.id, current.ownerId),
     });
     if (handed.outcome !== 'handed_off') throw notFound('conversation', current.id);
     await appendAudit(trx, {

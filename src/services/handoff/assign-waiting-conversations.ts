@@ -17,6 +17,7 @@ import { listWaiting } from '../../store/repositories/routing.js';
 import { announceJoin } from '../conversations/announce-join.js';
 import type { ServiceContext } from '../context.js';
 import { contactFacts, conversationFacts, decideWithStats, loadAgents } from './decision-state.js';
+import { notBackTo } from './gave-away.js';
 
 /** Why the agent who let the first-response SLA lapse is not offered the conversation again. */
 export const SLA_LAPSED = 'missed the first-response target';
@@ -62,6 +63,8 @@ export async function assignWaitingConversations(ctx: ServiceContext): Promise<n
       // #12579) while that re-route stands. The next breach re-routes with nobody to exclude.
       const latest = await latestHandoffTrace(trx, conversation.id);
       const lapsedBy = latest?.trigger === 'sla_breach' ? (latest.previousOwner ?? null) : null;
+      // Nor to whoever released or transferred it away during this handoff (gave-away.ts).
+      const exclude = lapsedBy === null ? await notBackTo(trx, conversation.id) : { userIds: new Set([lapsedBy]), reason: SLA_LAPSED };
       const trace = await decideWithStats(trx, {
         loaded,
         ruleset,
@@ -73,7 +76,7 @@ export async function assignWaitingConversations(ctx: ServiceContext): Promise<n
         messageText: '',
         note: null,
         now,
-        ...(lapsedBy === null ? {} : { exclude: { userIds: new Set([lapsedBy]), reason: SLA_LAPSED } }),
+        ...(exclude === undefined ? {} : { exclude }),
       });
       // Only an assignment into the place it already waits in: never move it elsewhere here.
       if (trace === null || trace.outcome !== 'assigned' || trace.assignee === null || trace.queue !== conversation.queueId) return 'nobody' as const;

@@ -14,6 +14,7 @@ import type { HandoffSummary, HandoffTrace, PlannedNotification } from '../../co
 import type { TranscriptLine } from '../../core/assistant/assistant.js';
 import { summarizeConversation } from '../../core/summarize-conversation.js';
 import type { AgentState } from '../../core/model.js';
+import type { Exclusion } from '../../core/handoff.js';
 import type { CompiledRuleset } from '../../core/rules/compile.js';
 import type { Executor } from '../../store/database.js';
 import { assign } from '../../store/repositories/assignments.js';
@@ -52,7 +53,7 @@ export interface DecideAndRecordHandoffInput {
    */
   readonly agents?: ReadonlyMap<string, AgentState>;
   /** People not to assign (an SLA re-route skips the owner who did not answer). */
-  readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
+  readonly exclude?: Exclusion;
   /** The language model's or the bot's summary; default extractive, from the customer's messages. */
   readonly summary?: HandoffSummary;
   /** The conversation's contact, when the caller has read it in this transaction. */
@@ -180,7 +181,8 @@ export async function decideAndRecordHandoff(
 
   const [started, completed] = (await appendEvents(trx, [
     { conversationId: locked.id, type: 'handoff.started', actor: input.actor, data: { trigger: trace.trigger, note: input.note }, now },
-    { conversationId: locked.id, type: 'handoff.completed', actor: input.actor, data: { trace }, now },
+    // `reason` (transfer, release, sla_breach …): who gave it away by this handoff is not handed it back (gave-away.ts).
+    { conversationId: locked.id, type: 'handoff.completed', actor: input.actor, data: { trace, reason: input.reason ?? 'handoff' }, now },
   ])) ?? [];
   const seq = completed?.seq ?? started?.seq ?? 0;
 

@@ -5,7 +5,7 @@
  */
 import type { Availability, Trigger } from '../../contract/common.js';
 import type { HandoffTrace } from '../../contract/trace.js';
-import { decideHandoff } from '../../core/handoff.js';
+import { decideHandoff, type Exclusion } from '../../core/handoff.js';
 import type { AgentState, ContactFacts, ConversationFacts, QueueStats } from '../../core/model.js';
 import { AgentStates } from '../../core/routing/agent-states.js';
 import type { Executor } from '../../store/database.js';
@@ -67,7 +67,7 @@ export interface DecideInput {
   readonly now: number;
   /** Replaces the active rules (a transfer decides against a one-destination ruleset). */
   readonly ruleset?: LoadedWorkspace['ruleset'];
-  readonly exclude?: { readonly userIds: ReadonlySet<string>; readonly reason: string };
+  readonly exclude?: Exclusion;
 }
 
 /**

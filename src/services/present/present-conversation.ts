@@ -1,4 +1,6 @@
 import type { Contact, Conversation, Message } from '../../contract/api.js';
+import type { WorkspaceModel } from '../../core/model.js';
+import { allowedActions, ownershipTeam, type OwnershipViewer } from '../../core/ownership.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import type { ContactRecord } from '../../store/repositories/contacts.js';
 import type { ConversationRecord } from '../../store/repositories/conversations.js';
@@ -21,8 +23,22 @@ export function presentContact(contact: ContactRecord): Contact {
   };
 }
 
-/** `handoff`: the latest handoff's trace (stored on its event: repositories/events.ts latestHandoffTraces). */
-export function presentConversation(conversation: ConversationRecord, contact: ContactRecord, handoff: HandoffTrace | null): Conversation {
+/** Who is looking, for `viewerCan` (null: nobody in particular — a webhook or bot payload). */
+export interface PresentFor {
+  readonly model: WorkspaceModel;
+  readonly viewer: OwnershipViewer | null;
+  /** Why it waits (services/handoff/gave-away.ts), read by the caller for queued conversations. */
+  readonly waitingReason?: string | null;
+}
+
+/**
+ * `handoff`: the latest handoff's trace (stored on its event: repositories/events.ts latestHandoffTraces).
+ * `holder` and `viewerCan` come from the one ownership policy (core/ownership.ts), so the app shows
+ * exactly what the server would allow.
+ */
+export function presentConversation(conversation: ConversationRecord, contact: ContactRecord, handoff: HandoffTrace | null, forWhom: PresentFor): Conversation {
+  const { model, viewer } = forWhom;
+  const ownerId = conversation.ownerId;
   return {
     id: conversation.id,
     channel: conversation.channelId,
@@ -49,6 +65,12 @@ export function presentConversation(conversation: ConversationRecord, contact: C
     rating:
       conversation.csatScore === null ? null : { score: conversation.csatScore, comment: conversation.csatComment },
     version: conversation.version,
+    holder: ownerId === null ? null : { id: ownerId, name: model.users.get(ownerId)?.name ?? ownerId },
+    viewerCan:
+      viewer === null
+        ? null
+        : allowedActions({ ownerId, status: conversation.status, team: ownershipTeam(model, conversation) }, viewer),
+    waitingReason: forWhom.waitingReason ?? null,
   };
 }
 

@@ -373,6 +373,11 @@ export interface ClaimInput extends Omit<Common, 'reason' | 'actor'>, CapacityGu
   readonly channelType?: ChannelType;
   readonly reason?: string;
   readonly actor?: string | null;
+  /**
+   * A take over: the holder the caller decided on (under the row lock). Only that holder is
+   * displaced; anyone else holding it still makes the claim `held`.
+   */
+  readonly takeOverFrom?: string;
 }
 
 export type ClaimOutcome =
@@ -398,7 +403,9 @@ export async function claim(ex: Executor, input: ClaimInput): Promise<ClaimOutco
       if (input.channelType !== undefined && input.channelType !== current.channelType) {
         throw new Error(`claim of conversation ${current.id}: channel type ${input.channelType} does not match ${current.channelType}`);
       }
-      if (current.ownerId !== null && current.ownerId !== input.userId) return { refuse: { outcome: 'held', ownerId: current.ownerId } };
+      if (current.ownerId !== null && current.ownerId !== input.userId && current.ownerId !== input.takeOverFrom) {
+        return { refuse: { outcome: 'held', ownerId: current.ownerId } };
+      }
       if (current.status === 'closed') return { refuse: { outcome: 'not_claimable', status: current.status } };
       return {
         write: {

@@ -35,6 +35,9 @@ function aConversation(over: Partial<Conversation> = {}): Conversation {
     resolvedAt: null,
     rating: null,
     version: 1,
+    holder: null,
+    viewerCan: null,
+    waitingReason: null,
     ...over,
   };
 }

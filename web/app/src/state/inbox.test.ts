@@ -49,6 +49,9 @@ function aConversation(id: string, over: Partial<Conversation> = {}): Conversati
     resolvedAt: null,
     rating: null,
     version: 1,
+    holder: null,
+    viewerCan: null,
+    waitingReason: null,
     ...over,
   };
 }
