@@ -4,12 +4,11 @@
  * holder), María (her teammate), Ken (an agent of another team), Lee (Billing's lead) and Olu (an
  * admin).
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assignWaitingConversations } from '../../src/services/handoff/assign-waiting-conversations.js';
+import { OWNERSHIP_CONFIG } from '../support/ownership-desk.js';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
-export const OWNERSHIP_CONFIG = readFileSync(new URL('../fixtures/config-ownership.yaml', import.meta.url), 'utf8');
 
 type Who = 'ana' | 'maria' | 'ken' | 'lee' | 'olu';
 type Action = 'claim' | 'take over' | 'release' | 'hand back' | 'resolve' | 'transfer';

@@ -100,6 +100,16 @@ export function presentEventForStream(event: ConversationEventRecord, view: Even
       return [draft(event, 'conversation.updated', AGENTS, { ...placeOf(event, view), changes: { ...d } })];
     case 'conversation.rated':
       return [draft(event, 'conversation.updated', AGENTS, { ...placeOf(event, view), rating: { ...d } })];
+    case 'sla.stopped':
+      // The first-response clock stopped: every list, panel and count shows it at once.
+      return [
+        draft(event, 'conversation.updated', AGENTS, {
+          ...placeOf(event, view),
+          firstHumanResponseAt: str(d.firstHumanResponseAt),
+          firstResponseDueAt: str(d.firstResponseDueAt),
+          sla: d.met === false ? 'breached' : 'met',
+        }),
+      ];
     default:
       // Not a realtime fact (yet): nothing leaves the server that nobody decided to show.
       return [];

@@ -8,6 +8,7 @@ import { BatonError } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import { claim } from '../../store/repositories/assignments.js';
 import type { ConversationRecord } from '../../store/repositories/conversations.js';
+import { appendEvent } from '../../store/repositories/events.js';
 import { appendMessage, type MessageRecord } from '../../store/repositories/messages.js';
 import type { ServiceContext } from '../context.js';
 import { lockConversation } from './lock-conversation.js';
@@ -47,6 +48,24 @@ export async function postAgentMessage(
       now,
     });
     if (message === null) throw new BatonError('not_found', `conversation "${conversation.id}" not found`);
+    // The first public reply by a person since the handoff stops the first-response clock
+    // (appendMessage set first_human_response_at): said once, as an event, so every open app
+    // stops the badge live (a `conversation.updated` frame) — issue 16 §2: it still read
+    // "59 min left to first response" after the reply.
+    if (!input.private && input.userId !== null && conversation.handedOffAt !== null && conversation.firstHumanResponseAt === null) {
+      const dueAt = conversation.firstResponseDueAt;
+      await appendEvent(trx, {
+        conversationId: conversation.id,
+        type: 'sla.stopped',
+        actor: input.userId,
+        data: {
+          firstHumanResponseAt: new Date(now).toISOString(),
+          firstResponseDueAt: dueAt === null ? null : new Date(dueAt).toISOString(),
+          met: dueAt === null || now <= dueAt,
+        },
+        now,
+      });
+    }
     return { message, conversation };
   });
   ctx.afterCommit({ kind: 'outbox' });

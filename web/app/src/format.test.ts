@@ -22,7 +22,7 @@ describe('formatting for agents', () => {
 });
 
 describe('the SLA clock', () => {
-  const handedOff = { handedOffAt: iso(T0), firstResponseDueAt: iso(T0 + 5 * 60_000), firstHumanResponseAt: null };
+  const handedOff = { status: 'assigned', handedOffAt: iso(T0), firstResponseDueAt: iso(T0 + 5 * 60_000), firstHumanResponseAt: null };
 
   it('counts down to the first-response target and turns urgent near the end', () => {
     expect(slaClock(handedOff, T0 + 60_000)).toEqual({ state: 'running', text: '4 min left to first response', urgent: false });
@@ -33,6 +33,11 @@ describe('the SLA clock', () => {
     expect(slaClock(handedOff, T0 + 7 * 60_000)).toEqual({ state: 'breached', text: 'Overdue by 2 min' });
     expect(slaClock({ ...handedOff, firstHumanResponseAt: iso(T0 + 60_000) }, T0 + 9e6)).toEqual({ state: 'met', text: 'First response in time' });
     expect(slaClock({ ...handedOff, firstResponseDueAt: null }, T0)).toEqual({ state: 'none' });
+  });
+
+  it('runs no clock on a conversation resolved, closed or handed back before anyone answered', () => {
+    for (const status of ['resolved', 'closed', 'bot']) expect(slaClock({ ...handedOff, status }, T0 + 60_000)).toEqual({ state: 'none' });
+    expect(slaClock({ ...handedOff, status: 'queued' }, T0 + 60_000)).toMatchObject({ state: 'running' });
   });
 });
 

@@ -48,12 +48,22 @@ export type SlaClock =
   | { readonly state: 'running'; readonly text: string; readonly urgent: boolean }
   | { readonly state: 'breached'; readonly text: string };
 
+/** Where the first-response clock can still run: with people, not yet answered. */
+const CLOCK_RUNS = new Set(['queued', 'assigned', 'waiting_on_customer']);
+
 /**
  * The first-response clock after the handoff: met once a human answered, otherwise the time left
- * until `firstResponseDueAt` (urgent under 20 % of the target or two minutes), or how long ago it lapsed.
+ * until `firstResponseDueAt` (urgent under 20 % of the target or two minutes), or how long ago it
+ * lapsed. A conversation resolved, closed or back with the AI agent before anyone answered has no
+ * clock running (issue 16 §2: "59 min left" on resolved conversations).
  */
 export function slaClock(
-  c: { readonly firstResponseDueAt: string | null; readonly firstHumanResponseAt: string | null; readonly handedOffAt: string | null },
+  c: {
+    readonly status: string;
+    readonly firstResponseDueAt: string | null;
+    readonly firstHumanResponseAt: string | null;
+    readonly handedOffAt: string | null;
+  },
   now: number,
 ): SlaClock {
   if (c.firstResponseDueAt === null) return { state: 'none' };
@@ -62,6 +72,7 @@ export function slaClock(
     const answered = Date.parse(c.firstHumanResponseAt);
     return answered <= due ? { state: 'met', text: 'First response in time' } : { state: 'breached', text: `First response ${formatDuration((answered - due) / 1000)} late` };
   }
+  if (!CLOCK_RUNS.has(c.status)) return { state: 'none' };
   const left = (due - now) / 1000;
   if (left <= 0) return { state: 'breached', text: `Overdue by ${formatDuration(-left)}` };
   const target = c.handedOffAt === null ? null : (due - Date.parse(c.handedOffAt)) / 1000;

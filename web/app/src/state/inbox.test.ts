@@ -77,6 +77,15 @@ describe('applying realtime frames', () => {
     expect(next.lastSeq).toBe(12);
   });
 
+  it('stops the SLA clock the moment the first reply is announced (sla.stopped)', () => {
+    const state = withConversations(aConversation('c1', { status: 'assigned', owner: 'ana', firstResponseDueAt: at(60) }));
+    const next = applyFrames(state, [frame(3, 'conversation.updated', 'c1', { cause: 'sla.stopped', status: 'assigned', owner: 'ana', firstHumanResponseAt: at(2), sla: 'met' })]);
+    expect(next.conversations.c1?.firstHumanResponseAt).toBe(at(2));
+    // A frame about something else leaves the clock as it was.
+    const other = applyFrames(state, [frame(3, 'conversation.updated', 'c1', { status: 'assigned', owner: 'ana' })]);
+    expect(other.conversations.c1?.firstHumanResponseAt).toBeNull();
+  });
+
   it('drops frames at or below the last applied seq (a replay after reconnecting)', () => {
     let state = withConversations(aConversation('c1'));
     state = applyFrames(state, [frame(5, 'conversation.updated', 'c1', { status: 'assigned', owner: 'ana' })]);

@@ -131,6 +131,8 @@ function applyOne(state: InboxState, frame: Frame): InboxState {
           ...('owner' in d && stringOrNull(d.owner) !== undefined && { owner: stringOrNull(d.owner) ?? null }),
           ...('team' in d && stringOrNull(d.team) !== undefined && { team: stringOrNull(d.team) ?? null }),
           ...('queue' in d && stringOrNull(d.queue) !== undefined && { queue: stringOrNull(d.queue) ?? null }),
+          // The first-response clock stopped (`sla.stopped`): the badge stops at once, everywhere.
+          ...('firstHumanResponseAt' in d && stringOrNull(d.firstHumanResponseAt) !== undefined && { firstHumanResponseAt: stringOrNull(d.firstHumanResponseAt) ?? null }),
         };
         next = { ...next, conversations: { ...next.conversations, [id]: patched } };
       }
