@@ -123,7 +123,11 @@ export const RulesetDraftView = z.object({
 });
 export type RulesetDraftView = z.infer<typeof RulesetDraftView>;
 
-export const RestoreInput = z.strictObject({ summary: z.string().min(1).max(500).optional() });
+export const RestoreInput = z.strictObject({
+  summary: z.string().min(1).max(500).optional(),
+  /** Keep the saved draft as it is; by default the draft is reset to the rules now active. */
+  keepDraft: z.boolean().default(false),
+});
 
 export const DiffQuery = z.object({
   /** The version to compare with; default the one before. */

@@ -131,7 +131,7 @@ export function rulesetRoutes(deps: RouteDeps): AnyRoute[] {
     defineRoute({
       method: 'POST',
       url: '/api/ruleset/versions/:n/restore',
-      summary: "Publish version n's rules again as a new version (rollback)",
+      summary: "Publish version n's rules again as a new version (rollback); the draft is reset to them unless `keepDraft: true`",
       tags,
       access: 'admin',
       writes: true,
@@ -140,7 +140,7 @@ export function rulesetRoutes(deps: RouteDeps): AnyRoute[] {
       response: RulesetVersionView,
       status: 201,
       handler: async ({ params, body, principal }) =>
-        restoreRulesetVersion(ctx, { version: params.n, actor: actorOf(principal), ...(body.summary === undefined ? {} : { summary: body.summary }) }),
+        restoreRulesetVersion(ctx, { version: params.n, actor: actorOf(principal), keepDraft: body.keepDraft, ...(body.summary === undefined ? {} : { summary: body.summary }) }),
     }),
   ];
 }

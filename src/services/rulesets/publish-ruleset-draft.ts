@@ -2,7 +2,7 @@ import type { RulesetVersionView } from '../../contract/admin-api.js';
 import { BatonError } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import { appendAudit } from '../../store/repositories/audit.js';
-import { getActiveRuleset, getRulesetDraft, publishRuleset } from '../../store/repositories/rulesets.js';
+import { discardRulesetDraft, getActiveRuleset, getRulesetDraft, publishRuleset } from '../../store/repositories/rulesets.js';
 import { lockWorkspace } from '../../store/repositories/workspace-lock.js';
 import { checkRuleset, sameRuleset } from './check-ruleset.js';
 import type { ServiceContext } from '../context.js';
@@ -12,7 +12,8 @@ import { presentRulesetVersion } from '../present/present-admin.js';
 /**
  * Publish the draft as the next, immutable version with its author, time and summary (PRODUCT.md
  * §12). The draft is checked again first: the workspace may have changed since it was saved (a
- * queue it routes to removed). The draft is kept (it now equals the active rules).
+ * queue it routes to removed). The draft is then reset: the editor starts again from the rules
+ * now active (issue 16 §2).
  */
 export async function publishRulesetDraft(
   ctx: ServiceContext,
@@ -29,6 +30,7 @@ export async function publishRulesetDraft(
     const check = await checkRuleset(ctx, trx, draft.ruleset);
     if (!check.ok) throw invalidDocument('the draft', check.problems);
     const record = await publishRuleset(trx, { ruleset: check.ruleset, summary: input.summary, author: input.actor, now });
+    await discardRulesetDraft(trx);
     await appendAudit(trx, {
       actor: input.actor,
       action: 'ruleset.published',

@@ -2,7 +2,7 @@ import type { RulesetVersionView } from '../../contract/admin-api.js';
 import { BatonError } from '../../platform/errors.js';
 import { withTransaction } from '../../store/database.js';
 import { appendAudit } from '../../store/repositories/audit.js';
-import { getActiveRuleset, getRulesetVersion, publishRuleset } from '../../store/repositories/rulesets.js';
+import { discardRulesetDraft, getActiveRuleset, getRulesetVersion, publishRuleset } from '../../store/repositories/rulesets.js';
 import { lockWorkspace } from '../../store/repositories/workspace-lock.js';
 import { checkRuleset, sameRuleset } from './check-ruleset.js';
 import type { ServiceContext } from '../context.js';
@@ -12,11 +12,13 @@ import { presentRulesetVersion } from '../present/present-admin.js';
 /**
  * Rollback = publish an older version again (PRODUCT.md §1): version N's rules become a new
  * version, so history only grows and the rollback itself is on record. Refused when the old
- * rules no longer fit the workspace (they route to a queue removed since).
+ * rules no longer fit the workspace (they route to a queue removed since). The draft is reset to
+ * the rules now active, unless the admin chose `keepDraft` (issue 16 §2: after a restore the
+ * editor still showed the newer rule as a saved draft, with a red "outdated" warning).
  */
 export async function restoreRulesetVersion(
   ctx: ServiceContext,
-  input: { readonly version: number; readonly actor: string; readonly summary?: string },
+  input: { readonly version: number; readonly actor: string; readonly summary?: string; readonly keepDraft?: boolean },
 ): Promise<RulesetVersionView> {
   const now = ctx.clock.now();
   const published = await withTransaction(ctx.database, async (trx) => {
@@ -31,12 +33,14 @@ export async function restoreRulesetVersion(
     if (!check.ok) throw invalidDocument(`version ${input.version}'s ruleset`, check.problems);
     const summary = input.summary ?? `restored version ${input.version}`;
     const record = await publishRuleset(trx, { ruleset: check.ruleset, summary, author: input.actor, now });
+    const keptDraft = input.keepDraft === true;
+    if (!keptDraft) await discardRulesetDraft(trx);
     await appendAudit(trx, {
       actor: input.actor,
       action: 'ruleset.restored',
       entity: 'ruleset',
       entityId: String(record.version),
-      data: { version: record.version, restoredFrom: input.version, previousVersion: active?.version ?? null, summary },
+      data: { version: record.version, restoredFrom: input.version, previousVersion: active?.version ?? null, summary, keptDraft },
       now,
     });
     return record;

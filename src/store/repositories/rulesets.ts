@@ -124,3 +124,9 @@ export async function saveRulesetDraft(
     .executeTakeFirstOrThrow();
   return rowToRulesetDraft(row);
 }
+
+/** No draft any more: the editor starts again from the active version (`GET /api/ruleset/draft` answers it, unsaved). */
+export async function discardRulesetDraft(ex: Executor): Promise<boolean> {
+  const result = await ex.deleteFrom('ruleset_draft').where('id', '=', 1).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

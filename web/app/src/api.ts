@@ -169,8 +169,12 @@ export const api = {
   rulesetVersions: () => call<z.infer<typeof RulesetVersionList>>('GET', '/api/ruleset/versions'),
   rulesetDiff: (version: number, against: number | null) =>
     call<RulesetVersionDiffView>('GET', `/api/ruleset/versions/${version}/diff${against === null ? '' : `?against=${against}`}`),
-  restoreRuleset: (version: number, summary?: string) =>
-    call<RulesetVersionView>('POST', `/api/ruleset/versions/${version}/restore`, summary === undefined || summary === '' ? {} : { summary }),
+  /** The draft is reset to the restored rules unless `keepDraft`. */
+  restoreRuleset: (version: number, summary?: string, keepDraft = false) =>
+    call<RulesetVersionView>('POST', `/api/ruleset/versions/${version}/restore`, {
+      ...(summary === undefined || summary === '' ? {} : { summary }),
+      ...(keepDraft ? { keepDraft } : {}),
+    }),
   rulesetDraft: () => call<RulesetDraftView>('GET', '/api/ruleset/draft'),
   publishRuleset: (summary: string) => call<RulesetVersionView>('POST', '/api/ruleset/publish', { summary }),
   // Settings → Handoff rules (the rules form editor): the active version, saving the draft, schedules.

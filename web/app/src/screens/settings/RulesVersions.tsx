@@ -35,6 +35,7 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
   const [diff, setDiff] = useState<{ title: string; text: string } | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
   const [restoreSummary, setRestoreSummary] = useState('');
+  const [keepDraft, setKeepDraft] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   const [draft, setDraft] = useState<RulesetDraftView | null>(null);
@@ -59,6 +60,8 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
   }, [refreshKey, reload]);
 
   const active = versions?.find((v) => v.active)?.version ?? null;
+  /** A saved draft that differs from the active rules: a restore resets it unless the admin keeps it. */
+  const pendingDraft = draft !== null && draft.saved && draft.changed;
 
   const showDiff = async (version: number) => {
     setError(null);
@@ -78,10 +81,15 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
   const restore = async (version: number) => {
     setError(null);
     try {
-      const restored = await api.restoreRuleset(version, restoreSummary.trim());
-      setNotice(`Version ${version} was restored as the new version ${restored.version}.`);
+      const keep = keepDraft && pendingDraft;
+      const restored = await api.restoreRuleset(version, restoreSummary.trim(), keep);
+      setNotice(
+        `Version ${version} was restored as the new version ${restored.version}.` +
+          (keep ? ' Your saved draft was kept.' : pendingDraft ? ' The draft now starts from the restored rules.' : ''),
+      );
       setConfirming(null);
       setRestoreSummary('');
+      setKeepDraft(false);
       setDiff(null);
       setReload((n) => n + 1);
       onRestored();
@@ -250,6 +258,12 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
               onChange={(e) => setRestoreSummary(e.target.value)}
             />
           </label>
+          {pendingDraft && (
+            <label className="choice-inline">
+              <input type="checkbox" checked={keepDraft} onChange={(e) => setKeepDraft(e.target.checked)} />
+              <span>Keep my saved draft (otherwise the draft starts again from the restored rules)</span>
+            </label>
+          )}
           <div className="settings-actions">
             <button type="button" className="primary" onClick={() => void restore(confirming)}>
               Confirm restore of version {confirming}
