@@ -11,6 +11,7 @@ import type {
   ConversationList,
   CreateTaskInput,
   Message,
+  OwnershipAction,
   PatchConversationInput,
   PatchTaskInput,
   Scenario,
@@ -33,7 +34,7 @@ import type { z } from 'zod';
 import type { HandoffTrace } from '../../../src/contract/trace.js';
 import type { Filters, InboxNotification, View } from './state/inbox.js';
 
-export type { ConversationEvent, Task };
+export type { ConversationEvent, OwnershipAction, Task };
 export type { Conversation, Message, MeWithStatus, Availability, Priority, HandoffTrace, UserView, TeamConfig, QueueConfig, ChannelConfig, Scenario, SimulationResult, ErrorDetail };
 export type { ConfigApplyOutcome, ConfigProblem, RulesetDraftView, RulesetVersionView };
 export type RulesetVersionSummary = z.infer<typeof RulesetVersionList>['items'][number];
@@ -141,6 +142,8 @@ export const api = {
   messages: (id: string, after = 0) => call<Message[]>('GET', `/api/conversations/${enc(id)}/messages?after=${after}`),
   post: (id: string, body: string, isPrivate: boolean) => call<Message>('POST', `/api/conversations/${enc(id)}/messages`, { body, private: isPrivate }),
   claim: (id: string) => call<Conversation>('POST', `/api/conversations/${enc(id)}/claim`),
+  /** Take a conversation someone else holds (its team, its leads, admins); the holder is told. */
+  takeOver: (id: string) => call<Conversation>('POST', `/api/conversations/${enc(id)}/claim`, { takeOver: true }),
   release: (id: string) => call<Conversation>('POST', `/api/conversations/${enc(id)}/release`),
   handback: (id: string) => call<Conversation>('POST', `/api/conversations/${enc(id)}/handback`),
   resolve: (id: string) => call<Conversation>('POST', `/api/conversations/${enc(id)}/resolve`),

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, ApiError, type Conversation, type Message, type MeWithStatus, type Priority } from '../api.js';
+import { api, ApiError, type Conversation, type Message, type MeWithStatus, type OwnershipAction, type Priority } from '../api.js';
 import { STATUS_LABELS } from '../format.js';
 import { channelName, userName, queueName, teamName, type Directory } from './directory.js';
 import { Composer } from './Composer.js';
@@ -19,8 +19,6 @@ interface Props {
   onMessage: (m: Message) => void;
   onBack: () => void;
 }
-
-const OPEN_WITH_HUMANS = new Set(['queued', 'assigned', 'waiting_on_customer']);
 
 export function ConversationView({ conversation: c, messages, me, directory, now, lastSeq, onConversation, onMessage, onBack }: Props) {
   const [busy, setBusy] = useState<string | null>(null);
@@ -47,10 +45,11 @@ export function ConversationView({ conversation: c, messages, me, directory, now
   };
 
   const closed = c.status === 'resolved' || c.status === 'closed';
-  const mine = c.owner === me.id;
-  const canClaim = !mine && OPEN_WITH_HUMANS.has(c.status);
-  const canRelease = c.owner !== null && (c.status === 'assigned' || c.status === 'waiting_on_customer');
-  const canHandBack = OPEN_WITH_HUMANS.has(c.status);
+  // The server's ownership policy says what this viewer may do (`viewerCan`); the app never
+  // guesses. Null while a realtime change waits for the conversation to be read again: no actions.
+  const can = (action: OwnershipAction): boolean => c.viewerCan?.includes(action) === true;
+  const holderName = c.owner === null ? null : (c.holder?.id === c.owner ? c.holder.name : (userName(directory, c.owner) ?? c.owner));
+  const heldByOther = c.owner !== null && c.owner !== me.id && !closed;
 
   const transfer = async () => {
     const [kind, id] = transferTo.split(':') as ['user' | 'team' | 'queue', string];
@@ -83,17 +82,33 @@ export function ConversationView({ conversation: c, messages, me, directory, now
             </p>
           </div>
           <div className="actions" role="toolbar" aria-label="Conversation actions">
-            {canClaim && (
+            {heldByOther && (
+              <span className="held-by badge" role="status">
+                Held by {holderName}
+              </span>
+            )}
+            {can('claim') && (
               <button type="button" className="primary" disabled={busy !== null} onClick={() => void run('claim', () => api.claim(c.id))}>
                 {busy === 'claim' ? 'Claiming…' : 'Claim'}
               </button>
             )}
-            {canRelease && (
+            {can('take_over') && (
+              <button
+                type="button"
+                className="primary"
+                disabled={busy !== null}
+                onClick={() => void run('take_over', () => api.takeOver(c.id))}
+                title={`Take this conversation from ${holderName ?? 'its holder'}; they are told`}
+              >
+                {busy === 'take_over' ? 'Taking over…' : 'Take over'}
+              </button>
+            )}
+            {can('release') && (
               <button type="button" disabled={busy !== null} onClick={() => void run('release', () => api.release(c.id))} title="Back to its queue, without an owner">
                 Release
               </button>
             )}
-            {canHandBack && (
+            {can('handback') && (
               <button type="button" disabled={busy !== null} onClick={() => void run('handback', () => api.handback(c.id))}>
                 Hand back to AI
               </button>
@@ -103,9 +118,11 @@ export function ConversationView({ conversation: c, messages, me, directory, now
                 Reopen
               </button>
             ) : (
-              <button type="button" className="success" disabled={busy !== null} onClick={() => void run('resolve', () => api.resolve(c.id))}>
-                Resolve
-              </button>
+              can('resolve') && (
+                <button type="button" className="success" disabled={busy !== null} onClick={() => void run('resolve', () => api.resolve(c.id))}>
+                  Resolve
+                </button>
+              )
             )}
           </div>
         </header>
@@ -113,6 +130,11 @@ export function ConversationView({ conversation: c, messages, me, directory, now
         {error !== null && (
           <div className="banner error" role="alert">
             {error}
+          </div>
+        )}
+        {c.waitingReason !== null && c.waitingReason !== undefined && (
+          <div className="banner" role="status">
+            {c.waitingReason}
           </div>
         )}
 
@@ -150,7 +172,7 @@ export function ConversationView({ conversation: c, messages, me, directory, now
                 <input aria-label="Add a tag" placeholder="Add tag" value={newTag} onChange={(e) => setNewTag(e.target.value)} maxLength={64} />
               </form>
             </div>
-            {!closed && (
+            {can('transfer') && (
               <form
                 className="transfer"
                 onSubmit={(e) => {

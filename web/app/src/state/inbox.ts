@@ -134,7 +134,10 @@ function applyOne(state: InboxState, frame: Frame): InboxState {
           // The first-response clock stopped (`sla.stopped`): the badge stops at once, everywhere.
           ...('firstHumanResponseAt' in d && stringOrNull(d.firstHumanResponseAt) !== undefined && { firstHumanResponseAt: stringOrNull(d.firstHumanResponseAt) ?? null }),
         };
-        next = { ...next, conversations: { ...next.conversations, [id]: patched } };
+        // Who may do what depends on owner and status: unknown until the conversation is read
+        // again (it is marked stale below), so no action is offered that the server would refuse.
+        const moved = patched.owner !== known.owner || patched.status !== known.status || patched.team !== known.team || patched.queue !== known.queue;
+        next = { ...next, conversations: { ...next.conversations, [id]: moved ? { ...patched, viewerCan: null, waitingReason: null } : patched } };
       }
       return { ...next, stale: addStale(next.stale, id) };
     }
