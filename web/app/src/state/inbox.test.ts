@@ -86,6 +86,15 @@ describe('applying realtime frames', () => {
     expect(other.conversations.c1?.firstHumanResponseAt).toBeNull();
   });
 
+  it('offers no action on a conversation whose owner changed until it is read again', () => {
+    const state = withConversations(aConversation('c1', { status: 'assigned', owner: 'ana', viewerCan: ['release', 'resolve'] }));
+    const taken = applyFrames(state, [frame(4, 'conversation.assigned', 'c1', { owner: 'maria', status: 'assigned' })]);
+    expect(taken.conversations.c1).toMatchObject({ owner: 'maria', viewerCan: null });
+    expect(taken.stale).toContain('c1');
+    const touched = applyFrames(state, [frame(4, 'conversation.updated', 'c1', { owner: 'ana', status: 'assigned', changes: { tags: ['vip'] } })]);
+    expect(touched.conversations.c1?.viewerCan).toEqual(['release', 'resolve']);
+  });
+
   it('drops frames at or below the last applied seq (a replay after reconnecting)', () => {
     let state = withConversations(aConversation('c1'));
     state = applyFrames(state, [frame(5, 'conversation.updated', 'c1', { status: 'assigned', owner: 'ana' })]);
