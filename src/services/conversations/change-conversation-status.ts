@@ -61,6 +61,9 @@ function settled(outcome: StatusOutcome | OverCapacity): StatusOutcome {
   return outcome;
 }
 
+/** The action in words, for refusals a person reads. */
+const IN_WORDS: Readonly<Record<StatusAction, string>> = { resolve: 'resolve', reopen: 'reopen', handback: 'hand back', wait: 'set waiting on the customer', resume: 'resume' };
+
 /** Actions only the holder (or a lead or admin) takes on a held conversation (core/ownership.ts). */
 const HOLDERS_ACTION: Partial<Record<StatusAction, OwnershipAction>> = { resolve: 'resolve', handback: 'handback', wait: 'resolve', resume: 'resolve' };
 
@@ -101,7 +104,7 @@ export async function changeConversationStatus(
       case 'changed':
         return outcome.conversation;
       case 'conflict':
-        throw new BatonError('conflict', `Cannot ${input.action} a conversation that is ${outcome.conversation.status.replaceAll('_', ' ')}.`);
+        throw new BatonError('conflict', `Cannot ${IN_WORDS[input.action]} a conversation that is ${outcome.conversation.status.replaceAll('_', ' ')}.`);
       case 'not_found':
         throw new BatonError('not_found', `conversation "${current.id}" not found`);
     }

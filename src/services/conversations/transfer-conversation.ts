@@ -62,7 +62,7 @@ export async function transferConversation(
         eventData: { override, note: to.note ?? null },
       });
       if (written.outcome === 'over_capacity') {
-        throw new BatonError('over_capacity', `${user.id} is at capacity (${written.load} of ${written.capacity}); an admin may pass override: true`);
+        throw new BatonError('over_capacity', `${user.name} is at capacity (${written.load} of ${written.capacity} open); an admin may pass override: true`);
       }
       if (written.outcome !== 'assigned') throw new Error(`transfer under row lock: ${written.outcome}`);
       if (written.changed) {

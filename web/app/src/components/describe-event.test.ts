@@ -23,6 +23,12 @@ const event = (type: string, data: Record<string, unknown>, actor: string | null
 });
 
 describe('describeEvent', () => {
+  it('says who took a conversation over from whom, and when the first reply stopped the clock', () => {
+    expect(describeEvent(directory, event('conversation.assigned', { from: 'ana', to: 'maria', reason: 'take_over' }, 'maria'))).toBe('maria took it over from Ana García');
+    expect(describeEvent(directory, event('sla.stopped', { met: true }, 'ana'))).toBe('Ana García replied first: the first-response clock stopped in time');
+    expect(describeEvent(directory, event('sla.stopped', { met: false }, 'ana'))).toBe('Ana García replied first: the first-response clock stopped, after the target');
+  });
+
   it('names people, teams and queues from the directory', () => {
     expect(describeEvent(directory, event('conversation.assigned', { to: 'ana', reason: 'claim' }, 'user:ana'))).toBe('Ana García assigned it to Ana García (claim)');
     expect(describeEvent(directory, event('conversation.assigned', { to: null, toQueue: 'es-support', reason: 'sla_breach' }))).toBe(

@@ -41,6 +41,7 @@ export function describeEvent(d: Directory, event: ConversationEvent): string {
       return 'Conversation started';
     case 'conversation.assigned': {
       const to = place(d, str(data.to), str(data.toTeam), str(data.toQueue));
+      if (reason === 'take_over') return `${who} took it over from ${place(d, str(data.from), null, null)}`;
       // Routing on Baton's or the customer's behalf is not a person's doing.
       const byPerson = event.actor !== null && event.actor !== 'system' && event.actor !== 'assistant' && !event.actor.startsWith('contact:') && !event.actor.startsWith('rule:');
       return `${byPerson ? `${who} assigned it to` : 'Assigned to'} ${to}${because}`;
@@ -62,6 +63,8 @@ export function describeEvent(d: Directory, event: ConversationEvent): string {
     }
     case 'sla.breached':
       return 'First-response target missed';
+    case 'sla.stopped':
+      return `${who} replied first: the first-response clock stopped${data.met === false ? ', after the target' : ' in time'}`;
     case 'task.due':
       return 'A follow-up fell due';
     case 'task.completed':
