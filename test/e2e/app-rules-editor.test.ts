@@ -373,4 +373,29 @@ describe.skipIf(!chromiumAvailable())('Settings: the handoff rules form editor i
     ).toContain('wait in queue es-support');
     expect(pageErrors).toEqual([]);
   });
+  it('restores an older version and keeps the saved draft only when asked; otherwise the editor shows the restored rules, no warning', async () => {
+    // The draft saved above (fallback to es-support) differs from the active version 2.
+    const draftGroup = page.getByRole('group', { name: 'Unpublished draft' });
+    await draftGroup.waitFor();
+
+    // Kept on purpose: the draft is still there after restoring version 1 (as version 3).
+    await page.getByRole('button', { name: 'Restore version 1' }).click();
+    await page.getByLabel('Keep my saved draft (otherwise the draft starts again from the restored rules)').check();
+    await page.getByRole('button', { name: 'Confirm restore of version 1' }).click();
+    await page.getByText('Version 1 was restored as the new version 3. Your saved draft was kept.').waitFor();
+    await draftGroup.waitFor();
+    expect((await running.api<{ saved: boolean; changed: boolean }>('GET', '/api/ruleset/draft')).data).toMatchObject({ saved: true, changed: true });
+
+    // Not kept: restoring version 2 resets the draft to what is now active, with no red warning.
+    await page.getByRole('button', { name: 'Restore version 2' }).click();
+    expect(await page.getByLabel('Keep my saved draft (otherwise the draft starts again from the restored rules)').isChecked()).toBe(false);
+    await page.getByRole('button', { name: 'Confirm restore of version 2' }).click();
+    await page.getByText('Version 2 was restored as the new version 4. The draft now starts from the restored rules.').waitFor();
+    await draftGroup.waitFor({ state: 'detached' });
+    expect(await page.getByText('A version was published after this draft was saved').count()).toBe(0);
+    expect((await running.api<{ saved: boolean; changed: boolean; activeVersion: number }>('GET', '/api/ruleset/draft')).data).toMatchObject({ saved: false, changed: false, activeVersion: 4 });
+    await expect.poll(async () => (await rules().getByRole('listitem', { name: 'Fallback' }).locator('.rule-summary').textContent()) ?? '').not.toContain('es-support');
+    await shot('rules-restored-draft-reset');
+    expect(pageErrors).toEqual([]);
+  });
 });
