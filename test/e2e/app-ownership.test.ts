@@ -1,7 +1,8 @@
 /**
  * Ownership in real Chromium (issue 16 §2): María opens a conversation Ana holds and sees who
  * holds it and Take over — not Claim, Release, Hand back or Resolve; she takes it over and Ana's
- * app tells Ana, live. Then the first reply stops the SLA clock live in Ana's open pane.
+ * app tells Ana, live. Then the first reply stops the SLA clock live in Ana's open pane; and a
+ * conversation María transferred to Ana and Ana released is not handed back to either, visibly.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,5 +92,26 @@ describe.skipIf(!chromiumAvailable())('taking over a colleague’s conversation 
     expect((await panel.textContent()) ?? '').not.toMatch(/left to first response/);
     await expect.poll(async () => (await maria.getByRole('region', { name: 'Handoff' }).textContent()) ?? '').toContain('First response in time');
     await screenshot(ana, 'ownership-sla-stopped');
+  });
+  it('does not hand it straight back to who gave it away, and says why it waits', async () => {
+    // María (holding it) transfers it to Ana; Ana releases it. Both are on duty, Sam is not.
+    expect((await running.api('PATCH', '/api/users/maria/status', { status: 'available' })).status).toBe(200);
+    await maria.getByLabel('Transfer to').selectOption('user:ana');
+    await maria.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await toolbar(maria).getByText('Held by Ana García').waitFor();
+    await toolbar(ana).getByRole('button', { name: 'Release' }).waitFor();
+    await toolbar(ana).getByRole('button', { name: 'Release' }).click();
+
+    const why = 'Not offered back to María López or Ana García, who released or transferred it away; waiting for someone else in Support.';
+    await ana.getByRole('status').filter({ hasText: why }).waitFor();
+    // The sweep runs every second: it still waits, for Sam.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await running.api<{ owner: string | null; status: string }>('GET', `/api/conversations/${id}`)).data).toMatchObject({ owner: null, status: 'queued' });
+    await screenshot(ana, 'ownership-waits-for-someone-else');
+
+    expect((await running.api('PATCH', '/api/users/sam/status', { status: 'available' })).status).toBe(200);
+    await expect.poll(async () => (await running.api<{ owner: string | null }>('GET', `/api/conversations/${id}`)).data.owner, { timeout: 10_000 }).toBe('sam');
+    await toolbar(ana).getByText('Held by Sam Carter').waitFor();
+    expect(await ana.getByRole('status').filter({ hasText: why }).count()).toBe(0);
   });
 });
