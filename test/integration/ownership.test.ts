@@ -202,6 +202,27 @@ eachDialect('not handed straight back', (dialect) => {
     expect(taken.data).toMatchObject({ status: 'assigned', owner: 'sam', waitingReason: null });
   });
 
+  it('still gives the agent who released one conversation the next one waiting behind it', async () => {
+    const as = await desk(OWNERSHIP_CONFIG.replace('members: [ana, maria]', 'members: [ana, maria, sam]'));
+    const first = await anasConversation();
+    await setStatus('maria', 'away');
+    await setStatus('ana', 'away');
+    // Ana releases the first; then Noah asks for a person and waits behind it.
+    t.clock.advance(1_000);
+    expect((await t.request({ method: 'POST', url: `/api/conversations/${first}/release`, headers: as.ana })).statusCode).toBe(200);
+    t.clock.advance(1_000);
+    const session = await t.request({ method: 'POST', url: '/api/widget/sessions', payload: { channel: 'web-chat', contact: { name: 'Noah', language: 'en' } } });
+    const headers = { authorization: `Bearer ${session.data.token as string}` };
+    const second = (await t.request({ method: 'POST', url: '/api/widget/conversations', headers, payload: {} })).data.conversation.id as string;
+    await t.request({ method: 'POST', url: `/api/widget/conversations/${second}/human`, headers });
+    // Ana is back: the first is not hers again, but Noah's is.
+    await setStatus('ana', 'available');
+    await assignWaitingConversations(t.baton.ctx);
+    const [a, b] = await Promise.all([first, second].map((id) => t.request({ method: 'GET', url: `/api/conversations/${id}`, headers: t.admin })));
+    expect(a?.data).toMatchObject({ status: 'queued', owner: null });
+    expect(b?.data).toMatchObject({ status: 'assigned', owner: 'ana' });
+  });
+
   it('gives it back when nobody else could ever take it', async () => {
     const as = await desk(OWNERSHIP_CONFIG);
     const id = await anasConversation();

@@ -79,7 +79,11 @@ export async function assignWaitingConversations(ctx: ServiceContext): Promise<n
         ...(exclude === undefined ? {} : { exclude }),
       });
       // Only an assignment into the place it already waits in: never move it elsewhere here.
-      if (trace === null || trace.outcome !== 'assigned' || trace.assignee === null || trace.queue !== conversation.queueId) return 'nobody' as const;
+      if (trace === null || trace.outcome !== 'assigned' || trace.assignee === null || trace.queue !== conversation.queueId) {
+        // Nobody for this one only, when people were excluded for it: a younger conversation in
+        // the same place may still go to them.
+        return exclude === undefined ? ('nobody' as const) : ('skipped' as const);
+      }
       const owner = trace.assignee;
       const written = await assign(trx, {
         conversationId: conversation.id,
