@@ -114,4 +114,16 @@ describe.skipIf(!chromiumAvailable())('taking over a colleague’s conversation 
     await toolbar(ana).getByText('Held by Sam Carter').waitFor();
     expect(await ana.getByRole('status').filter({ hasText: why }).count()).toBe(0);
   });
+  it('runs no SLA clock on a conversation resolved before anyone answered, live', async () => {
+    const customer = await aCustomer(running, { name: 'Noah Smith', language: 'en' });
+    expect((await customer.askForHuman()).status).toBeLessThan(300);
+    await ana.goto(`${running.url}/conversations/${customer.id}`);
+    await ana.getByRole('heading', { name: 'Noah Smith' }).waitFor();
+    const panel = ana.getByRole('region', { name: 'Handoff' });
+    await expect.poll(async () => (await panel.textContent()) ?? '').toMatch(/left to first response/);
+    // Resolved elsewhere (the admin, over the API): Ana's open pane stops the clock at once.
+    expect((await running.api('POST', `/api/conversations/${customer.id}/resolve`)).status).toBe(200);
+    await expect.poll(async () => (await panel.textContent()) ?? '', { timeout: 10_000 }).not.toMatch(/left to first response|Overdue/);
+    await toolbar(ana).getByRole('button', { name: 'Reopen' }).waitFor();
+  });
 });
