@@ -223,6 +223,21 @@ eachDialect('not handed straight back', (dialect) => {
     expect(b?.data).toMatchObject({ status: 'assigned', owner: 'ana' });
   });
 
+  it('forgets who gave it away once it is resolved: a reopened conversation may go to them again', async () => {
+    const as = await desk(OWNERSHIP_CONFIG.replace('members: [ana, maria]', 'members: [ana, maria, sam]'));
+    const id = await anasConversation();
+    t.clock.advance(1_000);
+    await t.request({ method: 'POST', url: `/api/conversations/${id}/assign`, headers: as.ana, payload: { user: 'maria' } });
+    t.clock.advance(1_000);
+    expect((await t.request({ method: 'POST', url: `/api/conversations/${id}/resolve`, headers: as.maria })).statusCode).toBe(200);
+    await setStatus('maria', 'away');
+    t.clock.advance(1_000);
+    // Reopened while María is away: it waits in its queue, and Ana may take it.
+    expect((await t.request({ method: 'POST', url: `/api/conversations/${id}/reopen`, headers: t.admin })).data).toMatchObject({ status: 'queued', waitingReason: null });
+    await assignWaitingConversations(t.baton.ctx);
+    expect((await t.request({ method: 'GET', url: `/api/conversations/${id}`, headers: t.admin })).data).toMatchObject({ status: 'assigned', owner: 'ana' });
+  });
+
   it('gives it back when nobody else could ever take it', async () => {
     const as = await desk(OWNERSHIP_CONFIG);
     const id = await anasConversation();

@@ -4,7 +4,8 @@
  * María, María released, and within a second it was assigned back to Ana). The current handoff
  * starts at the latest `handoff.completed`: a transfer to a team or queue, or a release without a
  * queue, is itself such a handoff, and its previous owner gave it away; after it, each
- * `conversation.assigned` by transfer or release names who gave it away in its `from`.
+ * `conversation.assigned` by transfer or release names who gave it away in its `from`, until the
+ * conversation is resolved (a reopened one starts afresh).
  *
  * Excluded `unlessNobodyElse` (core/handoff.ts): when only they could ever take it, it goes back
  * rather than waiting for nobody; otherwise it waits, and the trace's candidate line says why.
@@ -30,8 +31,13 @@ export async function gaveAway(ex: Executor, conversationId: string): Promise<Se
     const previous = (handoff.data.trace as HandoffTrace | undefined)?.previousOwner ?? null;
     if (previous !== null) givers.add(previous);
   }
-  const since = await listEvents(ex, conversationId, { afterSeq: handoff?.seq ?? 0, types: ['conversation.assigned'], limit: 5_000 });
+  const since = await listEvents(ex, conversationId, { afterSeq: handoff?.seq ?? 0, types: ['conversation.assigned', 'conversation.status_changed'], limit: 5_000 });
   for (const event of since) {
+    // Resolved (or closed) ends the episode: a reopened conversation starts with nobody excluded.
+    if (event.type === 'conversation.status_changed') {
+      if (event.data.to === 'resolved' || event.data.to === 'closed') givers.clear();
+      continue;
+    }
     const from = event.data.from;
     if (GIVING_AWAY.has(String(event.data.reason)) && typeof from === 'string' && from !== event.data.to) givers.add(from);
   }
