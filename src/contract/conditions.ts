@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Rule conditions (PRODUCT.md §3, CONFIG.md "Reading values in conditions").
+ * Rule conditions (PRODUCT.md §3, docs/configuration.md, "Conditions").
  *
  *   { all: [...] } | { any: [...] } | { not: {...} }
  *   { <field>: { <operator>: value, ... } }      several operators on one field must all hold
@@ -119,3 +119,8 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
     FieldCondition,
   ]),
 ) as z.ZodType<Condition>;
+// Named, so the JSON Schema of baton.yaml (and OpenAPI) carry one `Condition` definition.
+z.globalRegistry.add(Condition, {
+  id: 'Condition',
+  description: 'all / any / not of conditions, or one field with operators (docs/configuration.md, "Conditions").',
+});
