@@ -44,7 +44,7 @@ function tryDecide(args: Decide): HandoffTrace | null {
   };
   const plan = decideHandoff(input);
   // Every plan is a valid stored handoff record.
-  if (plan !== null) expect(HandoffTrace.safeParse(plan).success).toBe(true);
+  if (plan !== null) expect(HandoffTrace.safeParse(plan).error?.issues ?? []).toEqual([]);
   return plan;
 }
 
@@ -418,6 +418,26 @@ describe('customer messages', () => {
 });
 
 describe('tasks, set and timers', () => {
+  // Regression: `sla.firstResponse: "99999999999999999999d"` was applied, and then every handoff to
+  // the queue threw (RangeError: Invalid time value) planning its timer. The schema refuses such a
+  // duration now; a workspace built around it must still hand off.
+  it('hands off even when a timer would not fall on a date', () => {
+    const built = aWorkspace()
+      .withTeam('billing', { strategy: 'round_robin' })
+      .withAgent('ana', { teams: ['billing'] })
+      .withQueue('general', { team: 'billing', sla: { firstResponse: '5m' }, overflow: { after: '15m', to: 'general' } })
+      .withRule('r', { then: { destination: { queue: 'general' } } })
+      .build();
+    const general = built.workspace.queues.get('general');
+    if (general === undefined) throw new Error('the world has no queue general');
+    const hugeSeconds = Number("99999999999999999999") * 86_400;
+    const queues = new Map(built.workspace.queues).set('general', { ...general, firstResponseSeconds: hugeSeconds, overflowAfterSeconds: hugeSeconds });
+    const world: BuiltWorkspace = { ...built, workspace: { ...built.workspace, queues }, ruleset: () => built.ruleset() };
+    expect(decide({ world })).toMatchObject({ assignee: 'ana', queue: 'general', timers: [] });
+    const agents = withAgentState(built.agents, 'ana', { status: 'away' });
+    expect(decide({ world, agents })).toMatchObject({ outcome: 'queued', queue: 'general', timers: [] });
+  });
+
   it('creates the follow-up tasks of the rule', () => {
     const world = spanishDesk()
       .withRule('r', {

@@ -1,0 +1,40 @@
+/**
+ * A workspace document cannot hold a value that breaks the server later: it is refused when it is
+ * applied (422, every problem, nothing changed), not discovered by the first handoff that trips
+ * over it.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { EXAMPLE_CONFIG, eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
+
+eachDialect('workspace limits', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const apply = (yaml: string) =>
+    t.request({ method: 'PUT', url: '/api/config', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: yaml });
+
+  // Regression: this applied with 200, then every handoff to the queue answered 500
+  // (RangeError: Invalid time value, planning the SLA timer) and the sweep logged it forever.
+  it('refuses a duration longer than a year, naming the key, and changes nothing', async () => {
+    const before = await t.request({ method: 'GET', url: '/api/config', headers: t.admin });
+    for (const [duration, message] of [
+      ['99999999999999999999d', 'must be a duration such as 30s, 5m, 2h or 3d (at most 366d)'],
+      ['367d', 'must be at most 366d (a year)'],
+      ['9000h', 'must be at most 366d (a year)'],
+    ] as const) {
+      const yaml = EXAMPLE_CONFIG.replace('sla: { firstResponse: 5m }', `sla: { firstResponse: "${duration}" }`);
+      expect(yaml).toContain(duration);
+      const response = await apply(yaml);
+      expect(response.statusCode, duration).toBe(422);
+      expect(response.data.error.details).toEqual([expect.objectContaining({ path: 'queues[0].sla.firstResponse', message: expect.stringContaining(message) })]);
+    }
+    expect((await t.request({ method: 'GET', url: '/api/config', headers: t.admin })).data).toEqual(before.data);
+    const fine = await apply(EXAMPLE_CONFIG.replace('sla: { firstResponse: 5m }', 'sla: { firstResponse: 366d }'));
+    expect(fine.statusCode).toBe(200);
+  });
+});
