@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ErrorBody, ErrorDetail } from '../contract/common.js';
 import { flattenIssues } from '../contract/issues.js';
 import { BatonError, statusByCode } from '../platform/errors.js';
+import { nestingProblem } from '../platform/nesting.js';
 import { isBotPrincipal, type Credentials, type Principal } from '../services/auth/principal.js';
 import type { AnyRoute } from './route.js';
 
@@ -138,6 +139,10 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
         const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
         const isRaw = route.rawBody?.includes(contentType) ?? false;
         if (route.body && !isRaw && (rawBody === undefined || rawBody === null)) rawBody = {};
+        if (route.body && !isRaw) {
+          const shape = nestingProblem(rawBody);
+          if (shape) throw new BatonError('invalid', `invalid body: ${shape.path}: ${shape.message}`, { details: [shape] });
+        }
         const body = isRaw ? rawBody : route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
         const result = await route.handler({ params, query, body, principal, request, reply });
         if (reply.sent) return reply;

@@ -37,4 +37,30 @@ eachDialect('workspace limits', (dialect) => {
     const fine = await apply(EXAMPLE_CONFIG.replace('sla: { firstResponse: 5m }', 'sla: { firstResponse: 366d }'));
     expect(fine.statusCode).toBe(200);
   });
+
+  // Regression: each of these answered 500 (a stack overflow validating a cyclic or very deep value).
+  it('refuses a document that refers to itself or nests too deep, with a clear message', async () => {
+    const yaml = (payload: string) => t.request({ method: 'PUT', url: '/api/config?dryRun=true', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload });
+    const json = (url: string, payload: string) => t.request({ method: 'PUT', url, headers: { ...t.admin, 'content-type': 'application/json' }, payload });
+    const deepObject = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const deepArray = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    const answers = [
+      ['a cyclic list', await yaml('a: &a [*a]\n')],
+      ['a cyclic mapping', await yaml('&a {x: *a}\n')],
+      ['a cyclic rule', await yaml(EXAMPLE_CONFIG.replace('  fallback:', '  extra: &loop { next: *loop }\n  fallback:'))],
+      ['10k-deep JSON', await json('/api/config?dryRun=true', deepObject(10_000))],
+      ['200k-deep arrays', await json('/api/ruleset/draft', `{"rules": ${deepArray(200_000)}}`)],
+      ['10k-deep YAML', await yaml('a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n')],
+      ['10k-deep YAML rules', await t.request({ method: 'PUT', url: '/api/ruleset/draft', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: 'rules: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n' })],
+      ['a cyclic YAML rule', await t.request({ method: 'PUT', url: '/api/ruleset/draft', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: 'rules: &r [*r]\n' })],
+      ['a deep scenario', await t.request({ method: 'POST', url: '/api/simulate', headers: { ...t.admin, 'content-type': 'application/json' }, payload: deepObject(10_000) })],
+      ['a cyclic scenario', await t.request({ method: 'POST', url: '/api/simulate', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: 'channel: web-chat\nmessages: &m [*m]\n' })],
+    ] as const;
+    for (const [what, response] of answers) {
+      expect(response.statusCode, what).toBe(422);
+      expect(response.data.error.code, what).toBe('invalid');
+      expect(JSON.stringify(response.data.error), what).toMatch(/nest|itself|alias|deep/i);
+    }
+    expect((await t.request({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
 });
