@@ -64,7 +64,6 @@ describe('docs/api.md', () => {
         return true;
       }
     });
-    // realtime.md is written alongside; the check covers it once it exists.
-    expect(missing.filter((link) => link !== 'realtime.md')).toEqual([]);
+    expect(missing).toEqual([]);
   });
 });
