@@ -53,7 +53,7 @@ export function configJsonSchema(options: JsonSchemaOptions = {}): JsonSchema {
     $id: options.id ?? DEFAULT_ID,
     title: 'Baton workspace (baton.yaml)',
     description:
-      'The whole help desk workspace as one document: schedules, users, teams, queues, channels, knowledge, assistant, handoff rules and notifications. Strings may use ${VAR} or ${VAR:-default} to read the environment.',
+      'The whole help desk workspace as one document: schedules, users, teams, queues, channels, knowledge, assistant, handoff rules and notifications. Credentials and endpoints (SMTP, Slack, webhook and bot URLs and secrets, the LLM key and URL) may use ${VAR} or ${VAR:-default} to read the environment; other text is kept as written.',
     ...rest,
     $defs: defs,
   };

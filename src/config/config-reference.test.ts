@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configReference, configReferenceRows } from './config-reference.js';
+import { ENVIRONMENT_FIELDS } from './interpolate-env.js';
 import { generatedPart } from './generated-block.js';
 
 describe('the configuration reference (docs/configuration.md)', () => {
@@ -23,5 +24,11 @@ describe('the configuration reference (docs/configuration.md)', () => {
   it('is what docs/configuration.md holds (run `npm run docs` after changing the schema)', () => {
     const page = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
     expect(generatedPart(page)).toBe(configReference().trim());
+  });
+
+  it('lists every key that reads the environment', () => {
+    const page = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    const keys = ENVIRONMENT_FIELDS.map((field) => field.join('.').replaceAll('.*', '[]'));
+    expect(keys.filter((key) => !page.includes(`\`${key}\``))).toEqual([]);
   });
 });

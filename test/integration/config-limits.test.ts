@@ -63,4 +63,25 @@ eachDialect('workspace limits', (dialect) => {
     }
     expect((await t.request({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
+
+  // Regression: `${VAR}` was expanded in every string, and this article was answered, expanded,
+  // to an anonymous widget customer: the server's environment, secrets included.
+  it('answers a customer with an article as written, never with the environment', async () => {
+    const yaml = EXAMPLE_CONFIG.replace(
+      `Open Settings → Security and choose "Reset password". ...`,
+      'Open Settings → Security and choose "Reset password". ${SMTP_URL} ${BATON_ADMIN_TOKEN}',
+    );
+    expect(yaml).toContain('${BATON_ADMIN_TOKEN}');
+    expect((await apply(yaml)).statusCode).toBe(200);
+    const session = await t.request({ method: 'POST', url: '/api/widget/sessions', payload: { channel: 'web-chat', contact: { name: 'Max', language: 'en' } } });
+    const headers = { authorization: `Bearer ${session.data.token as string}` };
+    const started = await t.request({ method: 'POST', url: '/api/widget/conversations', headers, payload: {} });
+    const id = started.data.conversation.id as string;
+    await t.request({ method: 'POST', url: `/api/widget/conversations/${id}/messages`, headers, payload: { body: 'How do I reset my password?' } });
+    const messages = await t.request({ method: 'GET', url: `/api/widget/conversations/${id}/messages`, headers });
+    const answer = (messages.data as { author: string; body: string }[]).find((message) => message.author === 'assistant');
+    expect(answer?.body).toContain('${SMTP_URL} ${BATON_ADMIN_TOKEN}');
+    expect(JSON.stringify(messages.data)).not.toMatch(/smtp:\/\/127|test-admin-token/);
+  });
 });
+
