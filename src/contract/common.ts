@@ -78,6 +78,8 @@ export const ErrorCode = z.enum([
   'over_capacity',
   'unavailable',
   'internal',
+  'too_large',
+  'unsupported_media_type',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
