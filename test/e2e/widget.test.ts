@@ -119,6 +119,8 @@ describe('chat widget (e2e, chromium)', () => {
       await input.press('Enter');
       await poll(() => bubbles('assistant').count()).toBe(1);
       expect(await bubbles('assistant').first().textContent()).toContain('Reset password');
+      // The article as a paragraph: the line break of demo/baton.yaml's block is a space.
+      expect(await bubbles('assistant').first().textContent()).toContain('We email you a link that is valid for 30 minutes;');
       expect(await bubbles('contact').first().textContent()).toContain('How do I reset my password?');
       await screenshot(page, 'widget-ai-answer');
 
