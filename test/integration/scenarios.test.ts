@@ -171,6 +171,11 @@ eachDialect('baton simulate on every scenario of test/scenarios, against the dem
     const folder = await simulate('test/scenarios');
     expect(folder.code, folder.out).toBe(0);
     expect(folder.out).toContain(`${files.length} scenarios in test/scenarios: ${files.length} passed`);
+    const json = await simulate('test/scenarios', '--json');
+    expect(json.code).toBe(0);
+    const entries = JSON.parse(json.out) as { file: string; result: { passed: boolean } }[];
+    expect(entries.map((e) => e.file)).toEqual(files);
+    expect(entries.every((e) => e.result.passed)).toBe(true);
   });
 
   it('exits 1 in folder mode when one scenario differs, naming it and what differed', async () => {
