@@ -393,8 +393,21 @@ describe('customer messages', () => {
     expect(decide({ world, conversation: { language: 'pt' } }).customerMessages).toEqual([{ language: 'pt-BR', body: 'Olá Lucía' }]);
     const english = decide({ world, conversation: { language: 'ja' } }).customerMessages[0];
     expect(english?.language).toBe('en');
-    expect(english?.body).toMatch(/^Hi Lucía, Ana García of Billing \(General\) will help you\. Wait: .+\. #$/);
-    expect(english?.body).not.toContain('{{');
+    // Assigned at once: the sentences about waiting are left out (PRODUCT §5: who joined, never a wait).
+    expect(english?.body).toBe('Hi Lucía, Ana García of Billing (General) will help you.');
+  });
+
+  it('promises a wait only while the conversation waits: a direct assignment drops the sentences that speak of it', () => {
+    const world = messages({ en: "I'm connecting you to a specialist. Expected wait: {{expected_wait}}. You are number {{queue.position}}!" });
+    expect(decide({ world }).customerMessages).toEqual([{ language: 'en', body: "I'm connecting you to a specialist." }]);
+    const agents = withAgentState(world.agents, 'ana', { status: 'away' });
+    const queued = decide({ world, agents });
+    expect(queued.outcome).toBe('queued');
+    expect(queued.customerMessages[0]?.body).toMatch(/^I'm connecting you to a specialist\. Expected wait: .+\. You are number 1!$/);
+  });
+
+  it('sends no message when the rule’s only sentence is the wait and a person was assigned', () => {
+    expect(decide({ world: messages({ en: 'Expected wait: {{expected_wait}}.' }) }).customerMessages).toEqual([]);
   });
 
   it('sends no message when the rule turns it off', () => {

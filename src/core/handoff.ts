@@ -34,6 +34,7 @@ import {
   instantText,
   outOfHoursText,
   waitText,
+  withoutWaitSentences,
 } from './routing/customer-texts.js';
 import { estimateWaitSeconds } from './routing/estimate-wait.js';
 import { eligibleInRoster, pickInRoster, type EligibilityContext } from './routing/roster.js';
@@ -552,6 +553,9 @@ function planCustomerMessages(args: {
     lang = chosen;
     template = action.message[chosen] ?? '';
   }
+  // A person assigned now: who joined is the next message, never a wait (PRODUCT §5).
+  if (routed.outcome !== 'queued') template = withoutWaitSentences(template);
+  if (template === '') return [];
   if (routed.outOfHours && routed.outcome === 'queued' && routed.nextOpenAt !== null && !usesVariable(template, 'business_hours.next_open')) {
     template += ` ${outOfHoursText(lang)}`;
   }
