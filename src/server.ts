@@ -118,6 +118,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     logLevel: env.LOG_LEVEL,
     onResponse: (route, method, status, seconds) => httpDuration.observe({ route, method, status: String(status) }, seconds),
     emailBodyLimit: env.BATON_SMTP_MAX_BYTES,
+    publicUrl: env.BATON_PUBLIC_URL,
   });
   await registerRealtimeSocket(app, { ctx, hub, authenticate: (credentials) => authenticate(ctx, credentials) });
   registerWidgetCors(app);

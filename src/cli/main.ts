@@ -19,7 +19,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   validate: { summary: 'validate -f baton.yaml: every problem with its path; exit 2 when invalid', load: () => import('./commands/validate.js') },
   apply: { summary: 'apply -f baton.yaml: validate, then apply in one transaction', load: () => import('./commands/apply.js') },
   export: { summary: 'export: the workspace as baton.yaml on stdout', load: () => import('./commands/export.js') },
-  simulate: { summary: 'simulate <scenario.yaml> [--json]: the routing trace; exit 1 when `expect` differs', load: () => import('./commands/simulate.js') },
+  simulate: { summary: 'simulate <scenario.yaml | folder> [--json]: the routing trace; exit 1 when `expect` differs', load: () => import('./commands/simulate.js') },
   token: { summary: 'token create --user <id> [--name n] [--scopes read,write]: an API token acting as a user', load: () => import('./commands/token.js') },
 };
 

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { BusinessHoursSpec, Condition, OperatorSpec, PLAIN_FIELDS, PROPERTY_FIELD } from '../contract/conditions.js';
+import { BusinessHoursSpec, OperatorSpec, PLAIN_FIELDS, PROPERTY_FIELD } from '../contract/conditions.js';
 import { WorkspaceConfig } from '../contract/config.js';
 
 export type JsonSchema = Record<string, unknown>;
@@ -21,15 +21,9 @@ const DEFAULT_ID = 'urn:baton:workspace-config';
  * must exist) are beyond JSON Schema; `baton apply --dry-run` and `PUT /api/config` report them.
  */
 export function configJsonSchema(options: JsonSchemaOptions = {}): JsonSchema {
-  const registry = z.registry<{ id: string; description?: string }>();
-  registry.add(Condition, {
-    id: 'Condition',
-    description: 'all / any / not of conditions, or one field with operators (CONFIG.md "Reading values in conditions").',
-  });
   const generated = z.toJSONSchema(WorkspaceConfig, {
     target: 'draft-2020-12',
     io: 'input',
-    metadata: registry,
     // Refinements (time zones, regular expressions) cannot be expressed; their base types stand.
     unrepresentable: 'any',
   }) as JsonSchema;
@@ -59,7 +53,7 @@ export function configJsonSchema(options: JsonSchemaOptions = {}): JsonSchema {
     $id: options.id ?? DEFAULT_ID,
     title: 'Baton workspace (baton.yaml)',
     description:
-      'The whole help desk workspace as one document: schedules, users, teams, queues, channels, knowledge, assistant, handoff rules and notifications. Strings may use ${VAR} or ${VAR:-default} to read the environment.',
+      'The whole help desk workspace as one document: schedules, users, teams, queues, channels, knowledge, assistant, handoff rules and notifications. Credentials and endpoints (SMTP, Slack, webhook and bot URLs and secrets, the LLM key and URL) may use ${VAR} or ${VAR:-default} to read the environment; other text is kept as written.',
     ...rest,
     $defs: defs,
   };

@@ -15,17 +15,26 @@ export interface ExportOptions {
 const FLOW_WIDTH = 72;
 
 /**
- * The workspace as `baton.yaml`: sections and fields in CONFIG.md's order, defaults left out
+ * The workspace as `baton.yaml`: sections and fields in the schema's order, defaults left out
  * unless asked for, short lists and mappings on one line. Strings are written as they are, so
  * give it `raw` from `parseConfigText` to keep `${VAR}` references (and never the secrets they
  * stand for). Round-trips: parsing the text gives back the same workspace.
  */
 export function exportConfig(config: WorkspaceConfig, options: ExportOptions = {}): string {
   const plain = prune(WorkspaceConfig, config, options.includeDefaults ?? false);
-  const doc = new Document(plain);
-  const header = [' Baton workspace (CONFIG.md). Apply with: baton apply -f baton.yaml'];
+  const header = [' Baton workspace (docs/configuration.md). Apply with: baton apply -f baton.yaml'];
   if (options.schemaUrl !== undefined) header.unshift(` yaml-language-server: $schema=${options.schemaUrl}`);
-  doc.commentBefore = header.join('\n');
+  return toBatonYaml(plain, header.join('\n'));
+}
+
+/**
+ * A piece of a workspace written the way `baton export` writes it: sections as blocks, short lists
+ * and mappings on one line, a blank line between sections. The configuration reference writes
+ * its examples with it too.
+ */
+export function toBatonYaml(value: unknown, comment?: string): string {
+  const doc = new Document(value);
+  if (comment !== undefined) doc.commentBefore = comment;
   styleCollections(doc.contents, 0);
   if (isMap(doc.contents)) {
     doc.contents.items.forEach((pair, index) => {
@@ -81,8 +90,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * Block style for the document, its sections and their items (one user, one rule, …); deeper, a
- * list of scalars or a mapping of scalars and such lists goes on one line when short, as CONFIG.md
- * writes them (`skills: [lang:es, lang:en]`, `- channel: {in: [web-chat]}`).
+ * list of scalars or a mapping of scalars and such lists goes on one line when short, as people
+ * write them (`skills: [lang:es, lang:en]`, `- channel: {in: [web-chat]}`).
  */
 function styleCollections(node: unknown, depth: number): void {
   if (isScalar(node)) {

@@ -18,10 +18,37 @@ export interface Interpolated {
 const REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
 
 /**
- * Replaces `${VAR}` and `${VAR:-default}` in every string value (never in keys) of a parsed
- * document; `$${` writes a literal `${`. As in POSIX shells and Compose, `:-` also applies when
- * the variable is set but empty. An unset variable without a default is a problem at the
- * string's path; it reads as '' so validation can go on and report everything else.
+ * The fields that may read the environment: credentials and endpoints, never text that can
+ * reach a customer or an agent. A knowledge article or a rule's message that says `${DATABASE_URL}`
+ * is shown as written, so a workspace edit can never carry the server's secrets to a customer.
+ * `*` is any key or list index.
+ */
+export const ENVIRONMENT_FIELDS: readonly (readonly string[])[] = [
+  ['notifications', 'email', 'smtpUrl'],
+  ['notifications', 'slack', 'webhookUrl'],
+  ['notifications', 'slack', 'botToken'],
+  ['notifications', 'slack', 'channel'],
+  ['notifications', 'webhooks', '*', 'url'],
+  ['notifications', 'webhooks', '*', 'secret'],
+  ['channels', '*', 'botUrl'],
+  ['channels', '*', 'botSecret'],
+  ['assistant', 'llm', 'baseUrl'],
+  ['assistant', 'llm', 'apiKey'],
+];
+
+/** Baton's own settings: a workspace never reads them (the admin token, the database's password…). */
+const OWN_VARIABLE = /^(BATON_.*|DATABASE_URL|REDIS_URL)$/;
+
+function readsEnvironment(path: readonly PathKey[]): boolean {
+  return ENVIRONMENT_FIELDS.some((field) => field.length === path.length && field.every((key, index) => key === '*' || key === String(path[index])));
+}
+
+/**
+ * Replaces `${VAR}` and `${VAR:-default}` in the string values of ENVIRONMENT_FIELDS of a parsed
+ * document; `$${` writes a literal `${` there. Everywhere else strings are kept as written. As in
+ * POSIX shells and Compose, `:-` also applies when the variable is set but empty. An unset
+ * variable without a default, or one of Baton's own, is a problem at the string's path; it reads
+ * as '' so validation can go on and report everything else.
  */
 export function interpolateEnv(document: unknown, env: Env): Interpolated {
   const templates: Template[] = [];
@@ -29,7 +56,7 @@ export function interpolateEnv(document: unknown, env: Env): Interpolated {
 
   const visit = (value: unknown, path: PathKey[]): unknown => {
     if (typeof value === 'string') {
-      if (!value.includes('$')) return value;
+      if (!value.includes('$') || !readsEnvironment(path)) return value;
       const result = interpolateString(value, env);
       if (result.templated) templates.push({ path: [...path], source: value });
       for (const message of result.problems) problems.push({ path: formatPath(path), message });
@@ -91,8 +118,9 @@ function interpolateString(source: string, env: Env): StringResult {
     } else {
       const name = match[1] ?? '';
       const fallback = match[2];
-      const value = env[name];
-      if (fallback !== undefined && (value === undefined || value === '')) text += fallback;
+      const value = OWN_VARIABLE.test(name) ? undefined : env[name];
+      if (OWN_VARIABLE.test(name)) problems.push(`\${${name}} is one of Baton's own settings, which a workspace cannot read`);
+      else if (fallback !== undefined && (value === undefined || value === '')) text += fallback;
       else if (value !== undefined) text += value;
       else problems.push(`environment variable ${name} is not set`);
     }

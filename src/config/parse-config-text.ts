@@ -7,6 +7,7 @@ import { explainSchemaIssues } from './explain-schema-issues.js';
 import { interpolateEnv, isPlainObject } from './interpolate-env.js';
 import type { Env, Template } from './interpolate-env.js';
 import { locatePath } from './locate-path.js';
+import { MAX_NESTING, explainParserMessage, nestingProblem } from '../platform/nesting.js';
 
 export type ConfigFormat = 'yaml' | 'json';
 
@@ -32,7 +33,14 @@ export type ParseConfigResult =
 export function parseConfigText(text: string, format: ConfigFormat, env: Env): ParseConfigResult {
   const lineCounter = new LineCounter();
   // JSON is YAML too: parsing it as YAML as well gives problems a line and column.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    // The YAML parser recurses per level: tens of thousands of nested brackets overflow it.
+    return { ok: false, problems: [{ path: '(root)', message: `nested deeper than ${MAX_NESTING} levels` }], warnings: [] };
+  }
   const position = (offset: number | undefined): { line?: number; column?: number } => {
     if (offset === undefined) return {};
     const { line, col } = lineCounter.linePos(offset);
@@ -53,7 +61,7 @@ export function parseConfigText(text: string, format: ConfigFormat, env: Env): P
     if (doc.errors.length > 0) {
       return {
         ok: false,
-        problems: doc.errors.map((error) => syntaxProblem(error.message, position(error.pos[0]))),
+        problems: doc.errors.map((error) => syntaxProblem(explainParserMessage(error.message), position(error.pos[0]))),
         warnings: [],
       };
     }
@@ -83,6 +91,8 @@ export function parseConfigValue(document: unknown, env: Env): ParseConfigResult
   if (!isPlainObject(document)) {
     return { ok: false, problems: [{ path: '(root)', message: 'the document must be a mapping of sections (workspace, users, …, handoff)' }], warnings: [] };
   }
+  const shape = nestingProblem(document);
+  if (shape) return { ok: false, problems: [shape], warnings: [] };
 
   const interpolated = interpolateEnv(document, env);
   const parsed = WorkspaceConfig.safeParse(interpolated.value, { reportInput: true });

@@ -7,8 +7,18 @@ export const Slug = z
   .max(64);
 export type Slug = z.infer<typeof Slug>;
 
-/** `30s`, `5m`, `2h`, `3d` (CONFIG.md). */
-export const Duration = z.string().regex(/^\d+(s|m|h|d)$/, 'must be a duration such as 30s, 5m, 2h or 3d');
+const DURATION_UNIT_SECONDS = { s: 1, m: 60, h: 3_600, d: 86_400 } as const;
+/** The longest duration a workspace may hold: beyond it, instants stop being dates. */
+export const MAX_DURATION_SECONDS = 366 * 86_400;
+
+/** `30s`, `5m`, `2h`, `3d`, at most `366d` (docs/configuration.md, "Types"). */
+export const Duration = z
+  .string()
+  .regex(/^\d{1,9}(s|m|h|d)$/, { message: 'must be a duration such as 30s, 5m, 2h or 3d (at most 366d)', abort: true })
+  .refine(
+    (text) => Number(text.slice(0, -1)) * DURATION_UNIT_SECONDS[text.slice(-1) as keyof typeof DURATION_UNIT_SECONDS] <= MAX_DURATION_SECONDS,
+    'must be at most 366d (a year)',
+  );
 export type Duration = z.infer<typeof Duration>;
 
 export const ChannelType = z.enum(['chat', 'email', 'in_app', 'api']);
@@ -68,6 +78,8 @@ export const ErrorCode = z.enum([
   'over_capacity',
   'unavailable',
   'internal',
+  'too_large',
+  'unsupported_media_type',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -1,7 +1,8 @@
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 
 /**
- * Rule conditions (PRODUCT.md §3, CONFIG.md "Reading values in conditions").
+ * Rule conditions (PRODUCT.md §3, docs/configuration.md, "Conditions").
  *
  *   { all: [...] } | { any: [...] } | { not: {...} }
  *   { <field>: { <operator>: value, ... } }      several operators on one field must all hold
@@ -33,6 +34,26 @@ export function isKnownField(field: string): boolean {
   return (PLAIN_FIELDS as readonly string[]).includes(field) || PROPERTY_FIELD.test(field);
 }
 
+/** The longest `matches` pattern a rule may hold. */
+export const MAX_PATTERN_LENGTH = 1_000;
+
+/**
+ * A rule's `matches` as a case-insensitive RE2 pattern: matching takes time linear in the text
+ * whatever the pattern (a backtracking engine took seconds per message on `^(a+)+$`), and
+ * constructs that need backtracking (backreferences, lookaround) are refused here, when the rule
+ * is saved. RE2JS: a maintained JavaScript port of RE2, so nothing native to build.
+ */
+export function compileMatches(source: string): RE2JS {
+  if (source.length > MAX_PATTERN_LENGTH) throw new Error(`error parsing regexp: longer than ${MAX_PATTERN_LENGTH} characters`);
+  return RE2JS.compile(source, RE2JS.CASE_INSENSITIVE);
+}
+
+/** Why a pattern was refused, in words an admin can act on. */
+export function explainPatternError(error: unknown): string {
+  const reason = (error instanceof Error ? error.message : String(error)).replace(/^error parsing regexp: /, '');
+  return `invalid regular expression: ${reason} (rules use RE2 syntax, which runs in linear time: no backreferences or lookaround)`;
+}
+
 export const OperatorSpec = z
   .strictObject({
     eq: Scalar.optional(),
@@ -53,12 +74,12 @@ export const OperatorSpec = z
     }
     if (spec.matches !== undefined) {
       try {
-        new RegExp(spec.matches, 'i');
+        compileMatches(spec.matches);
       } catch (error) {
         ctx.addIssue({
           code: 'custom',
           path: ['matches'],
-          message: `invalid regular expression: ${(error as Error).message}`,
+          message: explainPatternError(error),
         });
       }
     }
@@ -119,3 +140,8 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
     FieldCondition,
   ]),
 ) as z.ZodType<Condition>;
+// Named, so the JSON Schema of baton.yaml (and OpenAPI) carry one `Condition` definition.
+z.globalRegistry.add(Condition, {
+  id: 'Condition',
+  description: 'all / any / not of conditions, or one field with operators (docs/configuration.md, "Conditions").',
+});

@@ -44,7 +44,7 @@ function tryDecide(args: Decide): HandoffTrace | null {
   };
   const plan = decideHandoff(input);
   // Every plan is a valid stored handoff record.
-  if (plan !== null) expect(HandoffTrace.safeParse(plan).success).toBe(true);
+  if (plan !== null) expect(HandoffTrace.safeParse(plan).error?.issues ?? []).toEqual([]);
   return plan;
 }
 
@@ -393,8 +393,21 @@ describe('customer messages', () => {
     expect(decide({ world, conversation: { language: 'pt' } }).customerMessages).toEqual([{ language: 'pt-BR', body: 'Olá Lucía' }]);
     const english = decide({ world, conversation: { language: 'ja' } }).customerMessages[0];
     expect(english?.language).toBe('en');
-    expect(english?.body).toMatch(/^Hi Lucía, Ana García of Billing \(General\) will help you\. Wait: .+\. #$/);
-    expect(english?.body).not.toContain('{{');
+    // Assigned at once: the sentences about waiting are left out (PRODUCT §5: who joined, never a wait).
+    expect(english?.body).toBe('Hi Lucía, Ana García of Billing (General) will help you.');
+  });
+
+  it('promises a wait only while the conversation waits: a direct assignment drops the sentences that speak of it', () => {
+    const world = messages({ en: "I'm connecting you to a specialist. Expected wait: {{expected_wait}}. You are number {{queue.position}}!" });
+    expect(decide({ world }).customerMessages).toEqual([{ language: 'en', body: "I'm connecting you to a specialist." }]);
+    const agents = withAgentState(world.agents, 'ana', { status: 'away' });
+    const queued = decide({ world, agents });
+    expect(queued.outcome).toBe('queued');
+    expect(queued.customerMessages[0]?.body).toMatch(/^I'm connecting you to a specialist\. Expected wait: .+\. You are number 1!$/);
+  });
+
+  it('sends no message when the rule’s only sentence is the wait and a person was assigned', () => {
+    expect(decide({ world: messages({ en: 'Expected wait: {{expected_wait}}.' }) }).customerMessages).toEqual([]);
   });
 
   it('sends no message when the rule turns it off', () => {
@@ -418,6 +431,26 @@ describe('customer messages', () => {
 });
 
 describe('tasks, set and timers', () => {
+  // Regression: `sla.firstResponse: "99999999999999999999d"` was applied, and then every handoff to
+  // the queue threw (RangeError: Invalid time value) planning its timer. The schema refuses such a
+  // duration now; a workspace built around it must still hand off.
+  it('hands off even when a timer would not fall on a date', () => {
+    const built = aWorkspace()
+      .withTeam('billing', { strategy: 'round_robin' })
+      .withAgent('ana', { teams: ['billing'] })
+      .withQueue('general', { team: 'billing', sla: { firstResponse: '5m' }, overflow: { after: '15m', to: 'general' } })
+      .withRule('r', { then: { destination: { queue: 'general' } } })
+      .build();
+    const general = built.workspace.queues.get('general');
+    if (general === undefined) throw new Error('the world has no queue general');
+    const hugeSeconds = Number("99999999999999999999") * 86_400;
+    const queues = new Map(built.workspace.queues).set('general', { ...general, firstResponseSeconds: hugeSeconds, overflowAfterSeconds: hugeSeconds });
+    const world: BuiltWorkspace = { ...built, workspace: { ...built.workspace, queues }, ruleset: () => built.ruleset() };
+    expect(decide({ world })).toMatchObject({ assignee: 'ana', queue: 'general', timers: [] });
+    const agents = withAgentState(built.agents, 'ana', { status: 'away' });
+    expect(decide({ world, agents })).toMatchObject({ outcome: 'queued', queue: 'general', timers: [] });
+  });
+
   it('creates the follow-up tasks of the rule', () => {
     const world = spanishDesk()
       .withRule('r', {

@@ -34,6 +34,7 @@ import {
   instantText,
   outOfHoursText,
   waitText,
+  withoutWaitSentences,
 } from './routing/customer-texts.js';
 import { estimateWaitSeconds } from './routing/estimate-wait.js';
 import { eligibleInRoster, pickInRoster, type EligibilityContext } from './routing/roster.js';
@@ -574,6 +575,9 @@ function planCustomerMessages(args: {
     lang = chosen;
     template = action.message[chosen] ?? '';
   }
+  // A person assigned now: who joined is the next message, never a wait (PRODUCT §5).
+  if (routed.outcome !== 'queued') template = withoutWaitSentences(template);
+  if (template === '') return [];
   if (routed.outOfHours && routed.outcome === 'queued' && routed.nextOpenAt !== null && !usesVariable(template, 'business_hours.next_open')) {
     template += ` ${outOfHoursText(lang)}`;
   }
@@ -638,11 +642,12 @@ function planTasks(action: RuleAction, routed: Routed, owner: string | null, now
       team = spec.assignee.team;
     }
     const checkIn = spec.type === 'check_in';
+    const dueAt = now + dueSeconds * 1000;
     return {
       type: spec.type,
       assignee,
       team,
-      dueAt: checkIn ? null : iso(now + dueSeconds * 1000),
+      dueAt: checkIn || !isDate(dueAt) ? null : iso(dueAt),
       dueAfterResolutionSeconds: checkIn ? dueSeconds : null,
       note: spec.note ?? null,
     };
@@ -663,12 +668,22 @@ function planTimers(workspace: WorkspaceModel, routed: Routed, now: Instant): Pl
       const business = schedule === undefined ? null : addBusinessSeconds(schedule, now, queue.firstResponseSeconds);
       if (business !== null) dueAt = business;
     }
-    timers.push({ kind: 'sla.first_response', dueAt: iso(dueAt), queue: queue.id });
+    if (isDate(dueAt)) timers.push({ kind: 'sla.first_response', dueAt: iso(dueAt), queue: queue.id });
   }
   if (routed.outcome === 'queued' && queue.overflowAfterSeconds !== null && queue.overflowTo !== null) {
-    timers.push({ kind: 'queue.overflow', dueAt: iso(now + queue.overflowAfterSeconds * 1000), queue: queue.id });
+    const dueAt = now + queue.overflowAfterSeconds * 1000;
+    if (isDate(dueAt)) timers.push({ kind: 'queue.overflow', dueAt: iso(dueAt), queue: queue.id });
   }
   return timers;
+}
+
+/**
+ * The schema bounds durations (366 days), so every timer lands on a date; a workspace built some
+ * other way must still not make a handoff fail: the conversation lands in its owner or queue, and
+ * a timer that would not be a date is left out (`new Date(…).toISOString()` throws on it).
+ */
+function isDate(at: Instant): boolean {
+  return Number.isFinite(at) && Math.abs(at) <= 8.64e15;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -67,6 +67,8 @@ export interface QueueModel {
   readonly scheduleId: string | null;
   readonly firstResponseSeconds: number | null;
   readonly slaBusinessHours: boolean;
+  /** SLA re-routes in a row before Baton only alerts (`sla.maxBreaches`). */
+  readonly slaMaxBreaches: number;
   readonly overflowAfterSeconds: number | null;
   readonly overflowTo: string | null;
   readonly outOfHours: OutOfHours | null;

@@ -126,8 +126,11 @@ describe('simulateScenario', () => {
     expect(result.at).toBe('2026-11-25T09:30:00.000Z');
     expect(result.ruleset).toBe(1);
     expect(result.language).toBe('es');
-    expect(result.transcript.map((line) => line.author)).toEqual(['contact', 'assistant', 'contact', 'system']);
+    expect(result.transcript.map((line) => line.author)).toEqual(['contact', 'assistant', 'contact', 'system', 'system']);
     expect(result.transcript[3]?.body).toContain('Te paso con un especialista');
+    // Assigned at once: no wait is promised, and the customer is told who joined (as the live path writes it).
+    expect(result.transcript[3]?.body).not.toMatch(/espera/i);
+    expect(result.transcript[4]?.body).toBe('Ana se ha unido a la conversación.');
     expect(result.trace?.evaluated[0]).toEqual({ rule: 'enterprise-spanish', matched: true, failed: null });
     expect(result.trace?.outcome).toBe('assigned');
     expect(result.trace?.tasks[0]).toMatchObject({ type: 'callback', assignee: 'ana' });
@@ -170,13 +173,13 @@ describe('simulateScenario', () => {
   it('stops deciding after the handoff: later customer messages only join the transcript', () => {
     const result = run({ ...CONFIG_SCENARIO, messages: ['quiero hablar con una persona', 'I want a refund', '¿hola?'] });
     expect(result.trace?.trigger).toBe('customer_requested_human');
-    expect(result.transcript.map((line) => line.author)).toEqual(['contact', 'system', 'contact', 'contact']);
+    expect(result.transcript.map((line) => line.author)).toEqual(['contact', 'system', 'system', 'contact', 'contact']);
   });
 
   it('hands off every conversation of a channel without an AI agent as it arrives', () => {
     const result = run({ channel: 'support-email', contact: { language: 'en' }, messages: ['Hello, my invoice is wrong'], expect: { trigger: 'no_assistant', rule: 'fallback', queue: 'general' } });
     expect(result.passed).toBe(true);
-    expect(result.transcript.map((line) => line.author)).toEqual(['contact', 'system']);
+    expect(result.transcript.map((line) => line.author)).toEqual(['contact', 'system', 'system']);
   });
 
   it('keeps the AI silent when a human already owns the conversation', () => {
@@ -274,7 +277,7 @@ describe('simulateScenario on a channel with an external assistant', () => {
     );
     expect(result.passed).toBe(true);
     expect(result.deferredTo).toBeNull();
-    expect(result.transcript.map((line) => line.author)).toEqual(['contact', 'system', 'contact', 'system']);
+    expect(result.transcript.map((line) => line.author)).toEqual(['contact', 'system', 'contact', 'system', 'system']);
     expect(result.trace?.summary).toEqual({ text: 'Customer (2 messages): “My invoice is wrong” … latest: “I want to talk to a person”', source: 'extractive' });
   });
 });

@@ -13,6 +13,7 @@ import { decideTurn, type ExternalAssistant } from './decide-turn.js';
 import { decideHandoff } from './handoff.js';
 import type { AgentState, ContactFacts, ConversationFacts, Instant, QueueStats, WorkspaceModel } from './model.js';
 import { AgentStates } from './routing/agent-states.js';
+import { joinedText } from './routing/customer-texts.js';
 import type { CompiledRuleset } from './rules/compile.js';
 import { summarizeConversation } from './summarize-conversation.js';
 
@@ -65,6 +66,13 @@ export function simulateScenario(scenario: Scenario, world: SimulationWorld): Si
   const say = (author: MessageAuthor, body: string): void => {
     transcript.push({ author, body });
   };
+  // What the live path writes for the customer (decideAndRecordHandoff): the rule's message, then
+  // "Ana joined the conversation." when a person other than the owner was assigned.
+  const tellCustomer = (trace: HandoffTrace): void => {
+    for (const message of trace.customerMessages) say('system', message.body);
+    const joined = trace.outcome === 'assigned' && trace.assignee !== null && trace.assignee !== trace.previousOwner ? world.workspace.users.get(trace.assignee) : undefined;
+    if (joined !== undefined) say('system', joinedText(conversation.language ?? contact.language ?? world.workspace.language, joined.name));
+  };
   const base = {
     now: world.now,
     workspace: world.workspace,
@@ -115,7 +123,7 @@ export function simulateScenario(scenario: Scenario, world: SimulationWorld): Si
         case 'handoff':
           trace = withSummary(decision.trace, transcript);
           conversation = handedOff(conversation, trace);
-          for (const message of trace.customerMessages) say('system', message.body);
+          tellCustomer(trace);
           break;
       }
     }
@@ -148,7 +156,7 @@ export function simulateScenario(scenario: Scenario, world: SimulationWorld): Si
     trace = decided === null ? null : withSummary(decided, transcript);
     if (trace !== null) {
       conversation = handedOff(conversation, trace);
-      for (const message of trace.customerMessages) say('system', message.body);
+      tellCustomer(trace);
     }
   }
 

@@ -5,6 +5,7 @@
  */
 import type { WorkspaceConfig } from '../contract/config.js';
 import { parseDurationSeconds } from './duration.js';
+import { MAX_SLA_REROUTES } from './decide-timer.js';
 import type {
   ChannelModel,
   QueueModel,
@@ -69,6 +70,7 @@ export function buildWorkspace(config: WorkspaceConfig): WorkspaceModel {
       scheduleId: queue.schedule !== undefined && schedules.has(queue.schedule) ? queue.schedule : null,
       firstResponseSeconds: queue.sla === undefined ? null : parseDurationSeconds(queue.sla.firstResponse),
       slaBusinessHours: queue.sla?.businessHours ?? false,
+      slaMaxBreaches: queue.sla?.maxBreaches ?? MAX_SLA_REROUTES,
       overflowAfterSeconds: queue.overflow === undefined ? null : parseDurationSeconds(queue.overflow.after),
       overflowTo: queue.overflow?.to ?? null,
       outOfHours: queue.outOfHours ?? null,

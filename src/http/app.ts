@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ErrorBody, ErrorDetail } from '../contract/common.js';
 import { flattenIssues } from '../contract/issues.js';
 import { BatonError, statusByCode } from '../platform/errors.js';
+import { nestingProblem } from '../platform/nesting.js';
 import { isBotPrincipal, type Credentials, type Principal } from '../services/auth/principal.js';
 import type { AnyRoute } from './route.js';
 
@@ -18,6 +19,8 @@ export interface HttpOptions {
   onResponse?: (route: string, method: string, status: number, seconds: number) => void;
   /** Largest raw email (`message/rfc822`) body, bytes; default the general limit. */
   emailBodyLimit?: number;
+  /** `BATON_PUBLIC_URL`: its host counts as Baton's own origin, beside the request's Host. */
+  publicUrl?: string;
 }
 
 function errorBody(code: BatonError['code'], message: string, details?: ErrorDetail[]): ErrorBody {
@@ -31,6 +34,43 @@ function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: str
   throw new BatonError('invalid', `invalid ${where}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, {
     details,
   });
+}
+
+function contentTypeOf(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * A change made with the session cookie must come from Baton's own pages: a browser names the
+ * page that sent a request (`Origin`, or `Sec-Fetch-Site`), and one from another site is refused
+ * (CSRF; SameSite=Lax alone let a cross-site text/plain POST through). Requests from outside a
+ * browser name no page and pass, as do bearer tokens, which no other site holds. Hosts are
+ * compared without the scheme, so a TLS proxy in front changes nothing.
+ */
+function checkSameOrigin(request: FastifyRequest, publicUrl: string | undefined): void {
+  const origin = request.headers.origin;
+  const refuse = (why: string) => new BatonError('forbidden', `refused a change sent from another site (${why}); use Baton's own pages or an API token`);
+  if (origin !== undefined) {
+    let host: string;
+    try {
+      host = new URL(origin).host.toLowerCase();
+    } catch {
+      throw refuse(`Origin ${origin}`);
+    }
+    const allowed = [request.headers.host?.toLowerCase(), publicUrl === undefined ? undefined : hostOf(publicUrl)];
+    if (host === '' || !allowed.includes(host)) throw refuse(`Origin ${origin}`);
+    return;
+  }
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw refuse(`Sec-Fetch-Site ${String(site)}`);
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }
 
 export function credentialsOf(request: FastifyRequest): Credentials {
@@ -103,6 +143,14 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
       return;
     }
     const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+    if (fastifyError.statusCode === 413) {
+      void reply.status(413).send(errorBody('too_large', 'the request body is larger than this endpoint takes'));
+      return;
+    }
+    if (fastifyError.statusCode === 415) {
+      void reply.status(415).send(errorBody('unsupported_media_type', `this endpoint does not take ${contentTypeOf(request) || 'a body without a content type'}`));
+      return;
+    }
     if (fastifyError.statusCode && fastifyError.statusCode < 500) {
       const code = fastifyError.statusCode === 404 ? 'not_found' : fastifyError.statusCode === 413 ? 'invalid' : 'invalid';
       void reply.status(fastifyError.statusCode === 404 ? 404 : invalidStatus).send(errorBody(code, fastifyError.message ?? 'bad request'));
@@ -130,14 +178,26 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
       config: { invalidInputStatus: route.invalidInputStatus },
       handler: async (request, reply) => {
         const credentials = credentialsOf(request);
+        if (request.method !== 'GET' && request.method !== 'HEAD' && credentials.bearer === null && (credentials.session !== null || route.url.startsWith('/api/auth/'))) {
+          checkSameOrigin(request, options.publicUrl);
+        }
         const principal = route.access === 'public' ? null : await options.authenticate(credentials);
         checkAccess(route, principal, credentials);
         const params = route.params ? parseOrThrow(route.params, request.params, 'params') : {};
         const query = route.query ? parseOrThrow(route.query, request.query ?? {}, 'query') : {};
         let rawBody: unknown = request.body;
-        const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
+        const contentType = contentTypeOf(request);
         const isRaw = route.rawBody?.includes(contentType) ?? false;
+        // A body the route does not read as what it is (text/plain to a JSON route: a form a
+        // cross-site page can send without asking) is refused, not coerced.
+        if (rawBody !== undefined && contentType !== '' && contentType !== 'application/json' && !isRaw) {
+          throw new BatonError('unsupported_media_type', `this endpoint takes application/json${route.rawBody ? ` or ${route.rawBody.join(', ')}` : ''}, not ${contentType}`);
+        }
         if (route.body && !isRaw && (rawBody === undefined || rawBody === null)) rawBody = {};
+        if (route.body && !isRaw) {
+          const shape = nestingProblem(rawBody);
+          if (shape) throw new BatonError('invalid', `invalid body: ${shape.path}: ${shape.message}`, { details: [shape] });
+        }
         const body = isRaw ? rawBody : route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
         const result = await route.handler({ params, query, body, principal, request, reply });
         if (reply.sent) return reply;

@@ -10,6 +10,8 @@ export const statusByCode: Record<ErrorCode, number> = {
   over_capacity: 409,
   unavailable: 503,
   internal: 500,
+  too_large: 413,
+  unsupported_media_type: 415,
 };
 
 /** CLI exit codes, mapped once. */
@@ -22,6 +24,8 @@ export const exitCodeByCode: Record<ErrorCode, number> = {
   over_capacity: 5,
   unavailable: 6,
   internal: 1,
+  too_large: 2,
+  unsupported_media_type: 2,
 };
 
 export class BatonError extends Error {

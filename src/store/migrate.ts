@@ -17,10 +17,19 @@ function migratorFor<T>(db: Kysely<T>): Migrator {
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationResultSet> {
   const result = await migratorFor(db).migrateToLatest();
   if (result.error !== undefined) {
-    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`database migration "${failed}" failed`, { cause: result.error });
+    // No migration failed when the database could not be reached or locked at all.
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
+    const what = failed === undefined ? 'database migrations could not run' : `database migration "${failed}" failed`;
+    throw new Error(`${what}: ${describeCause(result.error)}`, { cause: result.error });
   }
   return result;
+}
+
+/** The driver's own words (`connect ECONNREFUSED 127.0.0.1:5432`), for the operator reading the error. */
+function describeCause(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.map(describeCause).join('; ');
+  if (error instanceof Error) return error.message === '' && 'code' in error ? String(error.code) : error.message;
+  return String(error);
 }
 
 export interface MigrationCheck {

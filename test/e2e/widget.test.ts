@@ -119,6 +119,8 @@ describe('chat widget (e2e, chromium)', () => {
       await input.press('Enter');
       await poll(() => bubbles('assistant').count()).toBe(1);
       expect(await bubbles('assistant').first().textContent()).toContain('Reset password');
+      // The article as a paragraph: the line break of demo/baton.yaml's block is a space.
+      expect(await bubbles('assistant').first().textContent()).toContain('We email you a link that is valid for 30 minutes;');
       expect(await bubbles('contact').first().textContent()).toContain('How do I reset my password?');
       await screenshot(page, 'widget-ai-answer');
 
@@ -145,8 +147,7 @@ describe('chat widget (e2e, chromium)', () => {
       expect((await server.api('POST', `/api/conversations/${conversationId}/messages`, { body: 'Hi, I am Sam. How can I help?' }, sam)).status).toBe(201);
       await poll(() => bubbles('user').last().textContent()).toContain('Hi, I am Sam. How can I help?');
       expect(await widget.locator('.typing').textContent()).toBe('');
-      // Said once: the server's join message, not a second line from the widget. The widget adds
-      // its own line 1.5 s after the assignment unless the server's came: run that timer out now.
+      // Said once: the server's join message is the only one (the widget adds none of its own).
       await page.clock.fastForward(1_600);
       expect(await widget.getByText(/Sam joined the conversation/).count()).toBe(1);
       await screenshot(page, 'widget-agent-joined');
@@ -252,6 +253,34 @@ describe('chat widget (e2e, chromium)', () => {
       expect(await five.isHidden()).toBe(true);
       const stored = await server.api<{ rating: { score: number } | null }>('GET', `/api/conversations/${conversationId}`);
       expect(stored.data.rating?.score).toBe(5);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    'says who joined, and no wait, when the handoff assigns a person at once, and says it again after a reload',
+    async () => {
+      expect((await server.api('PATCH', '/api/users/sam/status', { status: 'available' })).status).toBe(200);
+      const other = await chromium.newPage();
+      try {
+        const w = other.page.locator('[data-baton-widget]');
+        await other.page.goto(`${server.url}/demo`);
+        await w.getByRole('button', { name: 'Open chat' }).click();
+        await w.getByRole('button', { name: 'Talk to a person' }).click();
+        await poll(() => w.getByRole('status').textContent()).toBe('You are chatting with Sam');
+        const system = w.locator('.msg.system[data-id]');
+        await poll(() => system.allTextContents()).toEqual(['Thanks — a member of our team will reply soon.', 'Sam joined the conversation.']);
+        expect(await w.locator('.log').textContent()).not.toMatch(/wait/i);
+        await screenshot(other.page, 'widget-direct-assignment');
+
+        await other.page.reload();
+        await w.getByRole('button', { name: 'Open chat' }).click();
+        await poll(() => w.locator('.msg.system[data-id]').allTextContents()).toEqual(['Thanks — a member of our team will reply soon.', 'Sam joined the conversation.']);
+        expect(await w.getByText(/Sam joined the conversation/).count()).toBe(1);
+      } finally {
+        await other.context.close();
+        expect((await server.api('PATCH', '/api/users/sam/status', { status: 'away' })).status).toBe(200);
+      }
     },
     E2E_TIMEOUT,
   );

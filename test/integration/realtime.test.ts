@@ -203,6 +203,9 @@ eachDialect('realtime', (dialect) => {
       const seen = customer.stored();
       expect(seen.every((f) => f.conversationId === id)).toBe(true);
       expect(seen.find((f) => f.type === 'conversation.assigned')?.data).toEqual({ name: 'Ana' });
+      // The join note is a stored message, published after the handoff's commit like any other.
+      await customer.waitFor((f) => f.some((x) => x.type === 'message.created' && x.data.body === 'Ana se ha unido a la conversación.'), 'the join note');
+      expect(customer.stored().filter((f) => f.type === 'message.created' && String(f.data.body).includes('unido'))).toHaveLength(1);
       expect(seen.find((f) => f.type === 'handoff.completed')?.data).toEqual({});
       expect(seen.find((f) => f.type === 'conversation.updated')?.data).toEqual({ status: 'assigned', owner: { name: 'Ana' } });
       expect(seen.some((f) => f.type === 'notification.created')).toBe(false);

@@ -19,10 +19,24 @@ eachDialect('operations endpoints', (dialect) => {
 
   it('serves Prometheus metrics in text format', async () => {
     await t.request({ method: 'GET', url: '/healthz' });
-    const metrics = await t.request({ method: 'GET', url: '/metrics' });
+    // An admin's credentials: the metrics are not public unless BATON_METRICS_PUBLIC=1.
+    expect((await t.request({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    expect((await t.request({ method: 'GET', url: '/metrics', headers: await t.tokenFor('ana') })).statusCode).toBe(403);
+    const metrics = await t.request({ method: 'GET', url: '/metrics', headers: t.admin });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.headers['content-type']).toContain('text/plain');
     expect(metrics.body).toContain('baton_http_request_duration_seconds_bucket');
+  });
+
+  it('serves the metrics to anyone when BATON_METRICS_PUBLIC=1', async () => {
+    const open = await startTestApp(dialect, { env: { BATON_METRICS_PUBLIC: '1' } });
+    try {
+      const metrics = await open.request({ method: 'GET', url: '/metrics' });
+      expect(metrics.statusCode).toBe(200);
+      expect(metrics.body).toContain('process_cpu_user_seconds_total');
+    } finally {
+      await open.close();
+    }
   });
 
   it('describes itself as OpenAPI 3.1 and a docs page', async () => {

@@ -185,6 +185,40 @@ eachDialect('timers: SLA first response', (dialect) => {
   });
 });
 
+/** Queue general stops re-routing after one breach (`sla.maxBreaches: 1`). */
+const ONE_REROUTE_CONFIG = EXAMPLE_CONFIG.replace('sla: { firstResponse: 1h }', 'sla: { firstResponse: 1h, maxBreaches: 1 }');
+
+eachDialect('timers: a queue\'s own limit on SLA re-routes', (dialect) => {
+  let t: TestApp;
+  let olu: Record<string, string>;
+  const events = async (id: string, type: string) => (await listEvents(t.baton.ctx.database.db, id, { types: [type] })).map((e) => e.data);
+
+  beforeAll(async () => {
+    expect(ONE_REROUTE_CONFIG).toContain('maxBreaches: 1');
+    t = await startTestApp(dialect, { config: withRefusedWebhook(ONE_REROUTE_CONFIG) });
+    olu = await t.tokenFor('olu');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  // Regression: `maxBreaches` was accepted and exported but never read; every queue re-routed 3 times.
+  it('re-routes once, then only alerts', async () => {
+    const max = await aCustomerAsksForAPerson((options) => t.request(options), { name: 'Max', language: 'en' }, 'talk to a human');
+    expect((await t.request({ method: 'GET', url: `/api/conversations/${max.id}`, headers: olu })).data.queue).toBe('general');
+    for (let hour = 0; hour < 3; hour++) {
+      t.clock.advance(HOUR + 1_000);
+      await t.baton.outbox.drain();
+    }
+    const breaches = await events(max.id, 'sla.breached');
+    expect(breaches.map((b) => [b.streak, b.rerouted])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+    expect(await events(max.id, 'handoff.completed')).toHaveLength(2);
+  });
+});
+
 /** es-support's SLA is longer than its overflow limit here; the fallback rule adds a 3-day check-in. */
 const OVERFLOW_CONFIG = EXAMPLE_CONFIG.replace('sla: { firstResponse: 5m }', 'sla: { firstResponse: 30m }').replace(
   `      en: "Thanks — a member of our team will reply soon. Expected wait: {{expected_wait}}."\n`,

@@ -1,11 +1,12 @@
 /**
- * `baton simulate <scenario.yaml> [--json]` (PRODUCT.md §8, CONFIG.md "Simulation scenarios"):
- * the routing trace of a test conversation against the workspace in DATABASE_URL, changing
- * nothing. Exit 0 when every expectation holds (or none is written), 1 when one differs, 2 when
- * the scenario is invalid — so a CI job can run a folder of scenarios before publishing rules.
+ * `baton simulate <scenario.yaml | folder> [--json]` (PRODUCT.md §8, CONFIG.md "Simulation
+ * scenarios"): the routing trace of a test conversation against the workspace in DATABASE_URL,
+ * changing nothing. Exit 0 when every expectation holds (or none is written), 1 when one differs,
+ * 2 when the scenario is invalid. Given a folder, every `*.yaml` in it (by name), one line each
+ * and a summary line — so a CI job can run its scenarios before publishing rules.
  */
-import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import type { SimulationResult } from '../../contract/api.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import { BatonError } from '../../platform/errors.js';
@@ -14,9 +15,9 @@ import { openStandaloneContext } from '../../services/open-standalone-context.js
 import { commandEnv, type CliIo, type CommandArgs, type CommandSpec } from '../io.js';
 
 export const command: CommandSpec = {
-  usage: 'usage: baton simulate <scenario.yaml> [--json]',
+  usage: 'usage: baton simulate <scenario.yaml | folder> [--json]',
   description:
-    'The routing trace of a test conversation against the workspace in DATABASE_URL, changing nothing.\nExit 0 when every expectation holds, 1 when one differs, 2 when the scenario is invalid.',
+    'The routing trace of a test conversation against the workspace in DATABASE_URL, changing nothing.\nA folder runs every *.yaml scenario in it: one line each, then a summary line.\nExit 0 when every expectation holds, 1 when one differs, 2 when a scenario is invalid.',
   options: { json: { type: 'boolean', description: 'print the result as JSON instead of the trace a person reads' } },
   maxPositionals: 1,
 };
@@ -28,6 +29,7 @@ export async function run(args: CommandArgs, io: CliIo): Promise<number> {
     return 2;
   }
   const path = resolve(io.cwd, file);
+  if ((await stat(path).catch(() => null))?.isDirectory() === true) return runFolder(file, path, args.values.json === true, io);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -56,6 +58,60 @@ export async function run(args: CommandArgs, io: CliIo): Promise<number> {
 
   io.out(args.values.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatResult(basename(file), result));
   return result.passed ? 0 : 1;
+}
+
+type FolderEntry =
+  | { readonly file: string; readonly result: SimulationResult }
+  | { readonly file: string; readonly invalid: readonly { readonly path: string; readonly message: string }[] };
+
+/** Every `*.yaml` of a folder against one workspace: a line per scenario, a summary, the worst exit. */
+async function runFolder(folder: string, path: string, json: boolean, io: CliIo): Promise<number> {
+  const files = (await readdir(path)).filter((name) => name.endsWith('.yaml')).sort();
+  if (files.length === 0) {
+    io.err(`${folder} has no *.yaml scenarios\n`);
+    return 2;
+  }
+  const entries: FolderEntry[] = [];
+  const ctx = await openStandaloneContext({ env: commandEnv(io), processEnv: io.env });
+  try {
+    for (const file of files) {
+      try {
+        const scenario = parseScenarioText(await readFile(join(path, file), 'utf8'));
+        entries.push({ file, result: await simulateScenario(ctx, scenario) });
+      } catch (error) {
+        if (!(error instanceof BatonError && error.code === 'invalid')) throw error;
+        entries.push({ file, invalid: error.details ?? [{ path: '(root)', message: error.message }] });
+      }
+    }
+  } finally {
+    await ctx.close();
+  }
+
+  const passed = entries.filter((e) => 'result' in e && e.result.passed).length;
+  const invalid = entries.filter((e) => 'invalid' in e).length;
+  const differ = entries.length - passed - invalid;
+  if (json) io.out(`${JSON.stringify(entries, null, 2)}\n`);
+  else {
+    const width = Math.max(...files.map((file) => file.length));
+    for (const entry of entries) io.out(`${folderLine(entry, width)}\n`);
+    const parts = [`${passed} passed`, ...(differ > 0 ? [`${differ} differ`] : []), ...(invalid > 0 ? [`${invalid} invalid`] : [])];
+    io.out(`\n${entries.length} scenarios in ${folder}: ${parts.join(', ')}\n`);
+  }
+  return invalid > 0 ? 2 : differ > 0 ? 1 : 0;
+}
+
+function folderLine(entry: FolderEntry, width: number): string {
+  const name = entry.file.padEnd(width);
+  if ('invalid' in entry) return `! ${name}  invalid: ${entry.invalid.map((d) => `${d.path}: ${d.message}`).join('; ')}`;
+  const { result } = entry;
+  const trace = result.trace;
+  const decided =
+    trace === null
+      ? result.deferredTo === null ? 'answered' : `deferred to ${result.deferredTo}`
+      : `${trace.trigger} → ${trace.rule} → ${trace.outcome === 'queued' ? `waits in ${placeText(trace)}` : `owner ${trace.assignee ?? 'nobody'}`}`;
+  if (result.passed) return `✓ ${name}  ${decided}`;
+  const wrong = result.expectations.filter((e) => !e.ok).map((e) => `${e.field} expected ${show(e.expected)}, got ${show(e.actual)}`);
+  return `✗ ${name}  ${wrong.join('; ')}`;
 }
 
 const AUTHOR: Readonly<Record<string, string>> = { contact: 'customer', assistant: 'AI agent', user: 'agent', system: 'Baton' };

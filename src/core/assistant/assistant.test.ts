@@ -52,6 +52,17 @@ describe('answers from the knowledge base', () => {
     });
   }
 
+  it('sends the article as paragraphs, not with the line breaks of its YAML block', () => {
+    const local = createAssistant({
+      knowledge: [{ id: 'wrapped', language: 'en', title: 'Reset your password', body: 'Open Settings and choose\n"Reset password".\n\nThe link is valid\nfor an hour.\n', tags: [] }],
+      assistant: ASSISTANT_CONFIG,
+    });
+    const result = local.respond({ text: 'How do I reset my password?', history: [], knownLanguage: null, turnsWithoutProgress: 0 });
+    expect(result.answer?.text).toBe('Open Settings and choose "Reset password".\n\nThe link is valid for an hour.');
+    expect(result.reply).toMatch(/:\n\nOpen Settings and choose "Reset password"\.\n\nThe link is valid for an hour\.$/);
+    expect(local.retrieve('reset my password', { language: 'en', limit: 1 })[0]?.text).toBe(result.answer?.text);
+  });
+
   it('introduces the article in the conversation language', () => {
     expect(turn('Olvidé mi contraseña').reply).toMatch(/^Esto es lo que encontré/);
     expect(turn('How do I reset my password?').reply).toMatch(/^Here's what I found/);
@@ -302,6 +313,37 @@ describe('progress', () => {
     const turns = conversation(['my calendar does not sync', 'My calendar does not sync!']);
     expect(turns[1]?.turnsWithoutProgress).toBe(1);
     expect(turns[1]?.answer?.articleId).not.toBe(turns[0]?.answer?.articleId);
+  });
+
+  it('hands off at the maximum when the customer asks the same answered question again and again', () => {
+    const question = 'How do I download my invoices?';
+    const turns = conversation([question, 'how do I download my invoices??', question, 'How do I download my invoices']);
+    expect(turns.map((t) => t.turnsWithoutProgress)).toEqual([0, 1, 2, 2]);
+    expect(turns[0]?.answer?.articleId).toBe('download-invoices');
+    // Nothing new to offer: said honestly, not sent again and not a handoff before the maximum.
+    expect(turns[1]?.answer).toBeNull();
+    expect(turns[1]?.reply).toMatch(/^I couldn't find an answer/);
+    expect(hardTriggers(turns[2]!)).toEqual([]);
+    expect(hardTriggers(turns[3]!)).toEqual(['unsupported_topic']);
+    expect(reasonOf(turns[3]!, 'unsupported_topic')).toBe('no progress after 3 turns (max 3)');
+  });
+
+  it('counts an unanswered question asked again as no progress, up to the maximum', () => {
+    const turns = conversation(['my toaster makes a funny noise', 'My toaster makes a funny noise!', 'my toaster makes a funny noise']);
+    expect(turns.slice(0, 2).map((t) => t.turnsWithoutProgress)).toEqual([1, 2]);
+    expect(turns.slice(0, 2).map((t) => t.reply)).toEqual([expect.stringMatching(/^I couldn't find/), expect.stringMatching(/^I couldn't find/)]);
+    expect(reasonOf(turns[2]!, 'unsupported_topic')).toBe('no progress after 3 turns (max 3)');
+  });
+
+  it('hears a question asked earlier, not only the last one, as a repeat', () => {
+    const turns = conversation(['How do I download my invoices?', 'my calendar does not sync', 'How do I download my invoices?']);
+    expect(turns.map((t) => t.turnsWithoutProgress)).toEqual([0, 0, 1]);
+  });
+
+  it('gives a second new question nothing answers to a person at once, as before', () => {
+    const turns = conversation(['my toaster makes a funny noise', 'what is the airspeed of a swallow']);
+    expect(turns[0]?.turnsWithoutProgress).toBe(1);
+    expect(reasonOf(turns[1]!, 'unsupported_topic')).toMatch(/^no knowledge match above/);
   });
 
   it('resets the counter when a new question is answered', () => {

@@ -9,13 +9,15 @@
  */
 import type { Trigger } from '../../contract/common.js';
 import type { AssistantConfig, KnowledgeConfig } from '../../contract/config.js';
+import { articleText } from './article-text.js';
 import { cannedReply } from './canned-replies.js';
 import { detectFrustration } from './detect-frustration.js';
 import { detectHumanRequest } from './detect-human-request.js';
 import { detectConversationLanguage } from './detect-language.js';
 import { detectSmallTalk, type SmallTalk } from './detect-small-talk.js';
 import { topicTerms } from './normalize-text.js';
-import { detectUnhelpfulAnswer, isRepeatedMessage, withoutFeedback } from './detect-unhelpful-answer.js';
+import { countTurnsWithoutProgress, isRepeatedQuestion } from './count-progress.js';
+import { detectUnhelpfulAnswer, withoutFeedback } from './detect-unhelpful-answer.js';
 import { createKnowledgeIndex, type KnowledgeIndex } from './knowledge-index.js';
 import { createIntentMatcher } from './match-intent.js';
 import { createTopicMatcher } from './match-topic.js';
@@ -108,10 +110,12 @@ export interface Assistant {
  * 4. triggers in precedence order. `unsupported_topic` carries one reason: the never-automate
  *    topic, else "no progress after N turns", else "no knowledge match above the threshold".
  *
- * Progress counter: an answer resets it to 0; an answer after "that didn't help" and a question
- * back add 1; small talk and hard-handoff turns leave it as it was (the handoff, not the counter, ends the bot's
- * part; hand-back starts a fresh count in the service). `reply` is null exactly when a hard
- * trigger is present.
+ * Progress counter (count-progress.ts): a turn without progress — no confident answer, or a
+ * question asked before (normalised; "that didn't help" asks the previous one again) — adds 1, an
+ * answer to a new question resets it to 0, small talk and hard-handoff turns leave it as it was
+ * (the handoff, not the counter, ends the bot's part; hand-back starts a fresh count in the
+ * service). Reaching `maxTurnsWithoutProgress` hands off as `unsupported_topic`. `reply` is null
+ * exactly when a hard trigger is present.
  */
 export function createAssistant(options: AssistantOptions): Assistant {
   const config = options.assistant;
@@ -125,7 +129,7 @@ export function createAssistant(options: AssistantOptions): Assistant {
       return knowledge.rank(text, retrieveOptions).map((match) => ({
         articleId: match.article.id,
         title: match.article.title,
-        text: match.article.body.trim(),
+        text: articleText(match.article.body),
         confidence: match.confidence,
       }));
     },
@@ -157,24 +161,15 @@ export function createAssistant(options: AssistantOptions): Assistant {
       let counter = input.turnsWithoutProgress;
       if (smallTalk === null) {
         const lastReply = lastOf(input.history, 'assistant');
-        const previousQuestion = findPreviousQuestion(contactLines);
+        const previousQuestions = findPreviousQuestions(contactLines);
+        const previousQuestion = previousQuestions[previousQuestions.length - 1];
         const feedback = lastReply !== undefined && detectUnhelpfulAnswer(input.text);
-        const repeated =
-          lastReply !== undefined && previousQuestion !== undefined && isRepeatedMessage(input.text, previousQuestion);
-        unhelpful = feedback || repeated;
+        // Any earlier question asked again, not only the last one: "A?", "B?", "A?" goes round in a circle.
+        unhelpful = feedback || isRepeatedQuestion(input.text, previousQuestions);
         const query =
           feedback && previousQuestion !== undefined ? `${previousQuestion}\n${withoutFeedback(input.text)}` : input.text;
-        if (topicTerms(query).length === 0) {
-          // Nothing to search for ("I need help", "can you help me?"): ask what it is about. It
-          // counts as a turn without progress, so a customer who never says more reaches a person.
-          const stalled = input.turnsWithoutProgress + 1;
-          if (stalled >= config.maxTurnsWithoutProgress) {
-            unsupported ??= `no progress after ${stalled} turns (max ${config.maxTurnsWithoutProgress})`;
-          } else {
-            clarify = true;
-            counter = stalled;
-          }
-        } else {
+        const searchable = topicTerms(query).length > 0;
+        if (searchable) {
           const match = knowledge.search(query, {
             language,
             threshold,
@@ -184,34 +179,34 @@ export function createAssistant(options: AssistantOptions): Assistant {
             best = {
               articleId: match.article.id,
               title: match.article.title,
-              text: match.article.body.trim(),
+              text: articleText(match.article.body),
               confidence: match.confidence,
             };
           }
-          const stalled = unhelpful ? input.turnsWithoutProgress + 1 : 0;
-          if (unhelpful && stalled >= config.maxTurnsWithoutProgress) {
-            unsupported ??= `no progress after ${stalled} turns (max ${config.maxTurnsWithoutProgress})`;
-          } else if (best === null || best.confidence < threshold) {
-            const noMatch =
-              best === null
-                ? `no knowledge match above ${threshold} (no article matched)`
-                : `no knowledge match above ${threshold} (best ${round(best.confidence)} "${best.articleId}")`;
-            // The first unanswerable message of a run gets one honest question back — "I found
-            // nothing; say more, or ask for a person" — rather than a guess or an instant
-            // handoff: the CONFIG.md scenario ("no puedo entrar en mi cuenta", then "quiero
-            // hablar con una persona") is a customer who gets that chance. A second one in a row
-            // (or reaching maxTurnsWithoutProgress) hands off as `unsupported_topic`.
-            const stalled = input.turnsWithoutProgress + 1;
-            if (!unhelpful && input.turnsWithoutProgress === 0 && stalled < config.maxTurnsWithoutProgress) {
-              noAnswer = true;
-              counter = stalled;
-            } else {
-              unsupported ??= noMatch;
-            }
-          } else {
-            answer = best;
-            counter = stalled;
-          }
+        }
+        const confident = best !== null && best.confidence >= threshold;
+        counter = countTurnsWithoutProgress(input.turnsWithoutProgress, { confidentAnswer: confident, repeated: unhelpful, smallTalk: false });
+        if (counter >= config.maxTurnsWithoutProgress) {
+          unsupported ??= `no progress after ${counter} turns (max ${config.maxTurnsWithoutProgress})`;
+        } else if (!searchable) {
+          // Nothing to search for ("I need help", "can you help me?"): ask what it is about.
+          clarify = true;
+        } else if (confident) {
+          answer = best;
+        } else if (unhelpful || input.turnsWithoutProgress === 0) {
+          // The first unanswerable message of a run gets one honest question back — "I found
+          // nothing; say more, or ask for a person" — rather than a guess or an instant handoff:
+          // the CONFIG.md scenario ("no puedo entrar en mi cuenta", then "quiero hablar con una
+          // persona") is a customer who gets that chance. So does a customer who asks again what
+          // was answered already, with nothing new to offer: the count of turns without progress
+          // hands them to a person at `maxTurnsWithoutProgress` (a repeat is never a new topic).
+          noAnswer = true;
+        } else {
+          // A second new question in a row that nothing answers: `unsupported_topic` at once.
+          unsupported ??=
+            best === null
+              ? `no knowledge match above ${threshold} (no article matched)`
+              : `no knowledge match above ${threshold} (best ${round(best.confidence)} "${best.articleId}")`;
         }
       }
       let reply: string | null = null;
@@ -286,13 +281,9 @@ function articlesSent(history: readonly TranscriptLine[], knowledge: KnowledgeIn
   return sent;
 }
 
-/** The customer's last real question: not small talk, not "that didn't help". */
-function findPreviousQuestion(contactLines: readonly TranscriptLine[]): string | undefined {
-  for (let i = contactLines.length - 1; i >= 0; i -= 1) {
-    const body = contactLines[i]?.body ?? '';
-    if (detectSmallTalk(body) === null && !detectUnhelpfulAnswer(body)) return body;
-  }
-  return undefined;
+/** The customer's real questions, oldest first: not small talk, not "that didn't help". */
+function findPreviousQuestions(contactLines: readonly TranscriptLine[]): string[] {
+  return contactLines.map((line) => line.body).filter((body) => detectSmallTalk(body) === null && !detectUnhelpfulAnswer(body));
 }
 
 function articleLanguage(options: AssistantOptions, answer: KnowledgeAnswer): string {

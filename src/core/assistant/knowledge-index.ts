@@ -33,6 +33,7 @@
  */
 import MiniSearch from 'minisearch';
 import type { KnowledgeConfig } from '../../contract/config.js';
+import { articleText } from './article-text.js';
 import { FILLER_WORDS, primaryLanguage, STOP_WORDS, stem, topicTerms, words } from './normalize-text.js';
 import { termSimilarity } from './term-similarity.js';
 
@@ -68,7 +69,8 @@ interface IndexedArticle {
   readonly language: string;
   readonly headTerms: ReadonlySet<string>;
   readonly allTerms: ReadonlySet<string>;
-  readonly body: string;
+  /** As sent (paragraphs, article-text.ts) and as written: replies stored before either. */
+  readonly bodies: readonly string[];
 }
 
 const BODY_ONLY = 0.8;
@@ -98,7 +100,7 @@ export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): Know
       language: primaryLanguage(article.language),
       headTerms,
       allTerms,
-      body: article.body.trim(),
+      bodies: [articleText(article.body), article.body.trim()].filter((body) => body !== ''),
     });
   }
   const vocabulary = [...documentFrequency.keys()];
@@ -210,7 +212,7 @@ export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): Know
     },
 
     articleIn(reply) {
-      for (const entry of indexed.values()) if (entry.body !== '' && reply.includes(entry.body)) return entry.article.id;
+      for (const entry of indexed.values()) if (entry.bodies.some((body) => reply.includes(body))) return entry.article.id;
       return null;
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handoffText, waitText } from './customer-texts.js';
+import { handoffText, joinedText, waitText, withoutWaitSentences } from './customer-texts.js';
 
 describe('customer texts', () => {
   it('says the expected wait in the customer language', () => {
@@ -34,5 +34,18 @@ describe('customer texts', () => {
         expect(waitText(seconds, lang)).toBe(expected(seconds, lang));
       }
     }
+  });
+
+  it('says who joined by first name, in the customer language', () => {
+    expect(joinedText('en', 'Sam Rivera')).toBe('Sam joined the conversation.');
+    expect(joinedText('es-MX', 'Ana García')).toBe('Ana se ha unido a la conversación.');
+    expect(joinedText('ja', 'Olu')).toBe('Olu joined the conversation.');
+  });
+
+  it('leaves out the sentences that speak of waiting, and nothing else', () => {
+    expect(withoutWaitSentences('Te paso con un especialista. Tiempo estimado de espera: {{expected_wait}}.')).toBe('Te paso con un especialista.');
+    expect(withoutWaitSentences('Thanks — we will reply soon. Expected wait: {{ expected_wait }}! Hi {{contact.name}}.')).toBe('Thanks — we will reply soon. Hi {{contact.name}}.');
+    expect(withoutWaitSentences('You are number {{queue.position}} in line')).toBe('');
+    expect(withoutWaitSentences('Hello {{contact.name}}.')).toBe('Hello {{contact.name}}.');
   });
 });

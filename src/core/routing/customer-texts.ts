@@ -4,7 +4,7 @@
  * this adapter is the one place handoff code reaches them.
  */
 import { formatInstant } from '../schedule/schedule.js';
-import { primarySubtag } from './render-template.js';
+import { primarySubtag, renderTemplate } from './render-template.js';
 
 const HANDOFF: Record<string, string> = {
   en: "I'm connecting you to a support specialist.",
@@ -26,6 +26,13 @@ const OUT_OF_HOURS: Record<string, string> = {
   fr: 'Nous sommes fermés pour le moment ; nous serons de retour {{business_hours.next_open}}.',
   de: 'Wir sind gerade nicht erreichbar; wir sind {{business_hours.next_open}} wieder da.',
   pt: 'Estamos fechados agora; voltamos {{business_hours.next_open}}.',
+};
+const JOINED: Record<string, string> = {
+  en: '{{agent.name}} joined the conversation.',
+  es: '{{agent.name}} se ha unido a la conversación.',
+  fr: '{{agent.name}} a rejoint la conversation.',
+  de: '{{agent.name}} ist dem Gespräch beigetreten.',
+  pt: '{{agent.name}} entrou na conversa.',
 };
 const UNDER_A_MINUTE: Record<string, string> = {
   en: 'less than a minute',
@@ -49,6 +56,27 @@ export function expectationText(lang: string): string {
 
 export function outOfHoursText(lang: string): string {
   return pick(OUT_OF_HOURS, lang);
+}
+
+/** "Ana joined the conversation." — the first name only, as the widget's header and typing line say it. */
+export function joinedText(lang: string, name: string): string {
+  return renderTemplate(pick(JOINED, lang), { 'agent.name': name.split(' ')[0] ?? name });
+}
+
+/**
+ * Each sentence of a customer message that speaks of waiting (`{{expected_wait}}`,
+ * `{{queue.position}}`) dropped: said when a person was assigned straight away, it would promise
+ * "less than a minute" under a header that already says who the customer is chatting with.
+ */
+const SENTENCE_END = /(?<=[.!?…。])\s+/;
+const WAIT_VARIABLE = /\{\{\s*(?:expected_wait|queue\.position)\s*\}\}/;
+export function withoutWaitSentences(template: string): string {
+  if (!WAIT_VARIABLE.test(template)) return template;
+  return template
+    .split(SENTENCE_END)
+    .filter((sentence) => !WAIT_VARIABLE.test(sentence))
+    .join(' ')
+    .trim();
 }
 
 /**

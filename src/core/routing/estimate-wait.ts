@@ -29,8 +29,15 @@ export interface WaitInput {
  */
 export function estimateWaitSeconds(input: WaitInput): number {
   const until = Math.max(0, Math.ceil(input.secondsUntilOpen ?? 0));
-  if (input.staffed <= 0) return until + (input.slaFirstResponseSeconds ?? DEFAULT_RESPONSE_SECONDS);
+  if (input.staffed <= 0) return capped(until + (input.slaFirstResponseSeconds ?? DEFAULT_RESPONSE_SECONDS));
   const r = input.recentFirstResponseSeconds ?? input.slaFirstResponseSeconds ?? DEFAULT_RESPONSE_SECONDS;
   const position = Math.max(1, input.position);
-  return until + Math.ceil(position / input.staffed) * Math.ceil(r);
+  return capped(until + Math.ceil(position / input.staffed) * Math.ceil(r));
+}
+
+/** Ten years: an estimate beyond it says nothing more, and capped it stays a whole number of seconds whatever the inputs. */
+const MAX_ESTIMATE_SECONDS = 10 * 366 * 86_400;
+
+function capped(seconds: number): number {
+  return Number.isFinite(seconds) ? Math.min(Math.ceil(seconds), MAX_ESTIMATE_SECONDS) : MAX_ESTIMATE_SECONDS;
 }

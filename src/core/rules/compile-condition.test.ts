@@ -212,6 +212,42 @@ describe('operator matches', () => {
   });
 });
 
+describe('operator matches: linear time whatever the pattern (RE2)', () => {
+  // Regression: `^(a+)+$` against 28 a's and "!" held the event loop 3.6 s per customer message,
+  // quadrupling every 2 characters. A backtracking engine would not finish these in a lifetime;
+  // RE2 answers each in time linear in the text, so the test cannot hang.
+  const REDOS: ReadonlyArray<readonly [string, string]> = [
+    ['^(a+)+$', 'a'.repeat(5_000) + '!'],
+    ['^(a|a)*$', 'a'.repeat(5_000) + '!'],
+    ['^(a|aa)+$', 'a'.repeat(5_000) + '!'],
+    ['^(.*a){12}$', 'a'.repeat(5_000) + '!'],
+    ['^([a-zA-Z]+)*$', 'a'.repeat(5_000) + '1'],
+    ['(x+x+)+y', 'x'.repeat(5_000)],
+    ['^(\\w+\\s?)*$', 'word '.repeat(2_000) + '!'],
+    ['^([a-z0-9]+([._-][a-z0-9]+)*)+@example\\.test$', 'a.'.repeat(2_500) + '!'],
+  ];
+
+  it.each(REDOS)('%s against its evil input', (pattern, text) => {
+    expect(holds({ 'message.text': { matches: pattern } }, saying(text))).toBe(false);
+    expect(holds({ 'message.text': { matches: pattern } }, saying(text.slice(0, -1)))).toBe(!pattern.includes('@') && !pattern.startsWith('(x'));
+  });
+
+  it('still matches as rules expect: anywhere in the text, ignoring case', () => {
+    expect(holds({ 'message.text': { matches: 'refund|charge ?back' } }, saying('I want a CHARGEBACK now'))).toBe(true);
+    expect(holds({ 'message.text': { matches: '^order #?\\d{5}\\b' } }, saying('Order 12345 is late'))).toBe(true);
+    expect(holds({ 'message.text': { matches: '(?<word>late)' } }, saying('so late'))).toBe(true);
+  });
+
+  it('refuses, when the rule is saved, what needs backtracking, with a reason', () => {
+    for (const pattern of ['(a)\\1', '(?=x)y', '(?!x)y', '(?<=x)y', '(?<!x)y', 'a{1001}', 'x'.repeat(1_001)]) {
+      const result = Condition.safeParse({ 'message.text': { matches: pattern } });
+      expect(result.success, pattern).toBe(false);
+      expect(result.error?.issues[0]?.message, pattern).toMatch(/^invalid regular expression: .+ \(rules use RE2 syntax, which runs in linear time: no backreferences or lookaround\)$/);
+      expect(compileError({ 'message.text': { matches: pattern } }), pattern).toMatch(/^message\.text\.matches: invalid regular expression/);
+    }
+  });
+});
+
 describe('operator exists', () => {
   it('exists: true holds for a present value, including 0 and false', () => {
     expect(holds({ 'contact.plan': { exists: true } }, withPlan('pro'))).toBe(true);

@@ -21,7 +21,7 @@
  * - Several operators on one field must all hold; `all`/`any`/`not` combine.
  */
 import { Priority } from '../../contract/common.js';
-import { OPERATORS, type BusinessHoursSpec, type Condition, type OperatorSpec, type Scalar } from '../../contract/conditions.js';
+import { OPERATORS, compileMatches, explainPatternError, type BusinessHoursSpec, type Condition, type OperatorSpec, type Scalar } from '../../contract/conditions.js';
 import type { RuleEvaluation } from '../../contract/trace.js';
 import type { RuleFacts, Schedule } from '../model.js';
 import { isOpenAt } from '../schedule/schedule.js';
@@ -118,7 +118,7 @@ function containsTest(literal: Scalar): ElementTest {
 }
 
 function matchesTest(source: string): ElementTest {
-  const pattern = new RegExp(source, 'i');
+  const pattern = compileMatches(source);
   return (value) =>
     value !== null && value !== undefined && pattern.test(typeof value === 'string' ? value : String(value));
 }
@@ -236,7 +236,7 @@ function operatorTest(reader: FieldReader, operator: string, literal: unknown, w
       try {
         return fieldTest(reader, matchesTest(literal), false);
       } catch (error) {
-        throw new ConditionError(`${where}: invalid regular expression: ${(error as Error).message}`);
+        throw new ConditionError(`${where}: ${explainPatternError(error)}`);
       }
     case 'exists':
       if (typeof literal !== 'boolean') throw new ConditionError(`${where} needs true or false`);

@@ -265,6 +265,15 @@ describe('next opening and closing', () => {
     expect(addBusinessSeconds(always, at, 90)).toBe(at + 90_000);
   });
 
+  it('gives up on business time it cannot reach within five years instead of walking on', () => {
+    // Open one minute a week: 366 days of open time would be some ten thousand years away.
+    const sparse = aSchedule({ mon: ['09:00-09:01'] });
+    const at = local('2026-11-25T10:00');
+    expect(addBusinessSeconds(sparse, at, 366 * 24 * HOUR)).toBeNull();
+    // Within reach, still found: 3 open minutes = the third Monday's minute.
+    expect(addBusinessSeconds(sparse, at, 180)).toBe(local('2026-12-14T09:01'));
+  });
+
   it('finds an opening that is months away, and none beyond 366 days', () => {
     const yearly = compileSchedule({
       id: 'yearly',

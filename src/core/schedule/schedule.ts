@@ -38,6 +38,8 @@ export { formatInstant } from './format-instant.js';
 
 /** How far `nextOpeningAfter` / `nextClosingAfter` look ahead. */
 export const SCHEDULE_HORIZON_MS = 366 * DAY_MS;
+/** How many such stretches `addBusinessSeconds` walks before giving up (null). */
+export const MAX_BUSINESS_WINDOWS = 5;
 
 const MINUTES_PER_DAY = 1440;
 const NO_INTERVALS: readonly DayInterval[] = Object.freeze([]);
@@ -423,13 +425,16 @@ export function businessSecondsBetween(schedule: Schedule, from: Instant, to: In
  * The instant when `seconds` of open time have passed after `from` (SLA due times in business
  * time): the earliest `t` with `businessSecondsBetween(from, t) === seconds`, so a due time never
  * lands in closed hours except exactly at a closing. `from` itself for seconds ≤ 0; null when
- * the schedule has no open time within a 366-day stretch.
+ * the schedule has no open time within a 366-day stretch, or not enough within
+ * MAX_BUSINESS_WINDOWS of them (a schedule open minutes a week and a target of months would
+ * otherwise walk thousands of years, holding the event loop).
  */
 export function addBusinessSeconds(schedule: Schedule, from: Instant, seconds: number): Instant | null {
   if (!Number.isFinite(from) || !Number.isFinite(seconds)) return null;
   if (seconds <= 0) return from;
   let remainingMs = seconds * 1000;
-  for (let windowStart = from; ; windowStart += SCHEDULE_HORIZON_MS) {
+  const giveUpAt = from + MAX_BUSINESS_WINDOWS * SCHEDULE_HORIZON_MS;
+  for (let windowStart = from; windowStart < giveUpAt; windowStart += SCHEDULE_HORIZON_MS) {
     let openInWindow = 0;
     const due = findInOpenSpans(schedule, windowStart, windowStart + SCHEDULE_HORIZON_MS, (start, end) => {
       const length = end - start;
@@ -441,4 +446,5 @@ export function addBusinessSeconds(schedule: Schedule, from: Instant, seconds: n
     if (due !== null) return due;
     if (openInWindow === 0) return null;
   }
+  return null;
 }

@@ -10,7 +10,7 @@ export function simulateRoutes(deps: RouteDeps): AnyRoute[] {
     defineRoute({
       method: 'POST',
       url: '/api/simulate',
-      summary: 'Run a scenario (CONFIG.md) and return the trace, changing nothing',
+      summary: 'Run a scenario (docs/configuration.md, "Simulation scenarios") and return the trace, changing nothing',
       tags: ['rules'],
       // Any signed-in user may try the rules; the simulation reads and never writes.
       access: 'user',

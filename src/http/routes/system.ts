@@ -37,9 +37,9 @@ export function systemRoutes(deps: RouteDeps, apiRoutes: readonly AnyRoute[]): A
     defineRoute({
       method: 'GET',
       url: '/metrics',
-      summary: 'Prometheus metrics',
+      summary: 'Prometheus metrics (an admin token, or anyone with BATON_METRICS_PUBLIC=1)',
       tags: ['operations'],
-      access: 'public',
+      access: ctx.env.BATON_METRICS_PUBLIC === '1' ? 'public' : 'admin',
       handler: async ({ reply }) => {
         const text = await metrics.metrics();
         return reply.header('content-type', metrics.contentType).send(text);

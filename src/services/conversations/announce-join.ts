@@ -1,16 +1,15 @@
+import { joinedText } from '../../core/routing/customer-texts.js';
 import type { Executor } from '../../store/database.js';
 import { appendMessage, type MessageRecord } from '../../store/repositories/messages.js';
 import type { LoadedWorkspace } from '../workspace/workspace-cache.js';
 
-const JOINED: Readonly<Record<string, string>> = {
-  en: '{name} joined the conversation.',
-  es: '{name} se ha unido a la conversación.',
-  fr: '{name} a rejoint la conversation.',
-  de: '{name} ist dem Gespräch beigetreten.',
-  pt: '{name} entrou na conversa.',
-};
-
-/** "Ana joined the conversation" in the customer's language (PRODUCT §5: the customer is told). */
+/**
+ * "Ana joined the conversation" in the customer's language (PRODUCT §5: the customer is told), a
+ * stored system message written in the transaction that made Ana the owner — so a reload and a
+ * catch-up with `after=` show it, exactly once per join. Every path that gives a conversation a
+ * new owner calls it once: a claim, a transfer to a user, a handoff that assigns (including a
+ * transfer to a team), the waiting line's assignment.
+ */
 export async function announceJoin(
   trx: Executor,
   loaded: LoadedWorkspace,
@@ -18,13 +17,10 @@ export async function announceJoin(
 ): Promise<MessageRecord | null> {
   const user = loaded.model.users.get(input.userId);
   if (user === undefined) return null;
-  const language = (input.language ?? loaded.model.language).split('-')[0] ?? 'en';
-  const template = JOINED[language] ?? JOINED.en ?? '{name} joined the conversation.';
-  const firstName = user.name.split(' ')[0] ?? user.name;
   return appendMessage(trx, {
     conversationId: input.conversationId,
     author: 'system',
-    body: template.replace('{name}', firstName),
+    body: joinedText(input.language ?? loaded.model.language, user.name),
     data: { kind: 'joined', user: user.id },
     now: input.now,
   });

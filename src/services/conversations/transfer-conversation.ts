@@ -128,9 +128,6 @@ export async function transferConversation(
       data: { from: current.ownerId, to: destination, owner: handed.trace.assignee },
       now,
     });
-    if (handed.trace.outcome === 'assigned' && handed.trace.assignee !== null && handed.trace.assignee !== current.ownerId) {
-      await announceJoin(trx, loaded, { conversationId: current.id, userId: handed.trace.assignee, language: current.language, now });
-    }
     return { conversation: handed.conversation, trace: handed.trace };
   });
   ctx.afterCommit({ kind: 'outbox' });

@@ -58,6 +58,7 @@ export async function breachSla(trx: Executor, ctx: ServiceContext, timer: Hando
       lastBreach === null
         ? null
         : { handoffSeq: numberOr(lastBreach.data.handoffSeq, -1), streak: numberOr(lastBreach.data.streak, 1) },
+    maxReroutes: loaded.model.queues.get(timer.queue)?.slaMaxBreaches,
   });
 
   if (!decision.breached) {

@@ -25,6 +25,7 @@ import { appendMessage, listMessages, listRecentMessages, type MessageRecord } f
 import { enqueue } from '../../store/repositories/outbox.js';
 import { createTask } from '../../store/repositories/tasks.js';
 import type { ServiceContext } from '../context.js';
+import { announceJoin } from '../conversations/announce-join.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { contactFacts, conversationFacts, decideWithStats, loadAgents } from './decision-state.js';
 import type { LoadedWorkspace } from '../workspace/workspace-cache.js';
@@ -196,6 +197,11 @@ export async function decideAndRecordHandoff(
       now,
     });
     if (message !== null) messages.push(message);
+  }
+
+  if (trace.outcome === 'assigned' && trace.assignee !== null && trace.assignee !== locked.ownerId) {
+    const joined = await announceJoin(trx, loaded, { conversationId: locked.id, userId: trace.assignee, language: conversation.language ?? contact.language, now });
+    if (joined !== null) messages.push(joined);
   }
 
   for (const task of trace.tasks) {

@@ -5,6 +5,7 @@
  * transaction is opened — and `core/simulate` decides with the code the live path runs.
  */
 import { LineCounter, parseDocument } from 'yaml';
+import { MAX_NESTING, explainParserMessage, nestingProblem } from '../../platform/nesting.js';
 import { Scenario, type SimulationResult } from '../../contract/api.js';
 import { ChannelType, type ErrorDetail } from '../../contract/common.js';
 import { Ruleset } from '../../contract/config.js';
@@ -77,19 +78,35 @@ export async function simulateScenario(ctx: ServiceContext, scenario: Scenario):
  */
 export function parseScenarioText(text: string): Scenario {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    // The YAML parser recurses per level: tens of thousands of nested brackets overflow it.
+    if (error instanceof RangeError) throw invalidScenario([{ path: '(root)', message: `nested deeper than ${MAX_NESTING} levels` }]);
+    throw error;
+  }
   if (doc.errors.length > 0) {
     throw invalidScenario(
       doc.errors.map((error) => {
         const { line, col } = lineCounter.linePos(error.pos[0]);
-        return { path: '(root)', message: `line ${line}, column ${col}: ${error.message}` };
+        return { path: '(root)', message: `line ${line}, column ${col}: ${explainParserMessage(error.message)}` };
       }),
     );
   }
-  return parseScenarioValue(doc.toJS());
+  let value: unknown;
+  try {
+    // At most 100 aliases: a "billion laughs" document expands to nothing.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw invalidScenario([{ path: '(root)', message: error instanceof Error ? error.message : String(error) }]);
+  }
+  return parseScenarioValue(value);
 }
 
 export function parseScenarioValue(value: unknown): Scenario {
+  const shape = nestingProblem(value);
+  if (shape) throw invalidScenario([shape]);
   const parsed = Scenario.safeParse(value ?? {});
   if (!parsed.success) throw invalidScenario(flattenIssues(parsed.error.issues));
   return parsed.data;

@@ -39,7 +39,6 @@ function init(): void {
   let isOpen = false;
   let busy = false;
   let rated = false;
-  let joinedShownFor: string | null = null;
 
   function load(): Saved | null {
     try {
@@ -158,7 +157,6 @@ function init(): void {
     const later = [...log.querySelectorAll<HTMLElement>('.msg[data-seq]')].find((node) => Number(node.dataset.seq) > message.seq);
     log.insertBefore(bubble, later ?? null);
     if (message.author === 'user') showTyping(null);
-    if (message.author === 'system') systemSeen.push({ body: message.body, at: Date.now() });
     if (!isOpen && message.author !== 'contact') dot.hidden = false;
     if (stick || message.author === 'contact') scrollDown();
   }
@@ -214,33 +212,11 @@ function init(): void {
     if (stick) scrollDown();
   }
 
+  // "Ana joined the conversation" is a stored system message the server writes with each
+  // assignment: it arrives like any message, and a reload or a catch-up shows it again.
   function setConversation(next: ConversationState): void {
-    const before = conversation;
     conversation = next;
-    // Released to the queue or handed back: whoever takes it next joins anew.
-    if (next.owner === null) joinedShownFor = null;
-    if (next.owner !== null && (next.status === 'assigned' || next.status === 'waiting_on_customer') && before !== null && before.owner?.name !== next.owner.name) {
-      showJoined(next.owner.name);
-    }
     renderStatus();
-  }
-
-  /**
-   * "Ana joined the conversation": the server writes it as a system message when someone claims
-   * or is assigned a waiting conversation; a handoff straight to a person writes none. So the
-   * widget says it itself only when no such message comes with the assignment.
-   */
-  let joinTimer: ReturnType<typeof setTimeout> | undefined;
-  /** System messages as they arrive (the join message may come just before or after the frame). */
-  const systemSeen: { body: string; at: number }[] = [];
-  function showJoined(name: string): void {
-    if (joinedShownFor === name) return;
-    joinedShownFor = name;
-    clearTimeout(joinTimer);
-    const since = Date.now() - 5_000;
-    joinTimer = setTimeout(() => {
-      if (!systemSeen.some((m) => m.at >= since && m.body.includes(name))) addNote(s.joined(name));
-    }, 1_500);
   }
 
   function setError(text: string): void {
@@ -269,7 +245,6 @@ function init(): void {
       case 'conversation.assigned':
         if (typeof d.name === 'string') {
           conversation = { ...conversation, owner: { name: d.name } };
-          showJoined(d.name);
           renderStatus();
         }
         break;
@@ -340,7 +315,6 @@ function init(): void {
     lastMessageSeq = 0;
     conversation = null;
     rated = false;
-    joinedShownFor = null;
     if (saved !== null) saved.conversationId = null;
     persist();
     renderStatus();

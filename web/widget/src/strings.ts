@@ -22,7 +22,6 @@ export interface Strings {
   minutes(n: number): string;
   hours(n: number): string;
   backAt(when: string): string;
-  joined(name: string): string;
   chattingWith(name: string): string;
   typing(name: string): string;
   someone: string;
@@ -54,7 +53,6 @@ const en: Strings = {
   minutes: (n) => `about ${n} min`,
   hours: (n) => `about ${n} h`,
   backAt: (when) => `The team is back ${when}.`,
-  joined: (name) => `${name} joined the conversation`,
   chattingWith: (name) => `You are chatting with ${name}`,
   typing: (name) => `${name} is typing…`,
   someone: 'Someone',
@@ -86,7 +84,6 @@ const es: Strings = {
   minutes: (n) => `unos ${n} min`,
   hours: (n) => `unas ${n} h`,
   backAt: (when) => `El equipo vuelve ${when}.`,
-  joined: (name) => `${name} se ha unido a la conversación`,
   chattingWith: (name) => `Estás hablando con ${name}`,
   typing: (name) => `${name} está escribiendo…`,
   someone: 'Alguien',

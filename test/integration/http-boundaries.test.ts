@@ -1,0 +1,85 @@
+/**
+ * What the HTTP boundary refuses before any use case runs: changes made with the session cookie
+ * from another site (CSRF), bodies of a type the route does not take (415), bodies over the limit
+ * (413). Each refusal changes nothing.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../../src/http/app.js';
+import { TEST_PASSWORD, eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
+
+eachDialect('the HTTP boundary', (dialect) => {
+  let t: TestApp;
+  let cookie: Record<string, string>;
+  let conversationId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    const login = await t.request({ method: 'POST', url: '/api/auth/login', headers: { host: 'baton.test', origin: 'https://baton.test' }, payload: { email: 'ana@acme.test', password: TEST_PASSWORD } });
+    expect(login.statusCode).toBe(200);
+    const sessionCookie = login.cookies.find((c) => c.name === SESSION_COOKIE);
+    cookie = { cookie: `${SESSION_COOKIE}=${sessionCookie?.value ?? ''}`, host: 'baton.test' };
+    const session = await t.request({ method: 'POST', url: '/api/widget/sessions', payload: { channel: 'web-chat', contact: { name: 'Max', language: 'en' } } });
+    const customer = { authorization: `Bearer ${session.data.token as string}` };
+    const started = await t.request({ method: 'POST', url: '/api/widget/conversations', headers: customer, payload: {} });
+    conversationId = started.data.conversation.id as string;
+    const turn = await t.request({ method: 'POST', url: `/api/widget/conversations/${conversationId}/messages`, headers: customer, payload: { body: 'talk to a human' } });
+    expect(turn.statusCode).toBe(201);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const owner = async () => (await t.request({ method: 'GET', url: `/api/conversations/${conversationId}`, headers: t.admin })).data.owner as string | null;
+
+  // Regression: a claim with the session cookie, Origin https://evil.example and text/plain succeeded.
+  it('refuses a change made with the session cookie from another site, and changes nothing', async () => {
+    const before = await owner();
+    for (const headers of [
+      { origin: 'https://evil.example', 'content-type': 'text/plain' },
+      { origin: 'https://evil.example', 'content-type': 'application/json' },
+      { origin: 'null', 'content-type': 'application/json' },
+      { 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' },
+    ]) {
+      const response = await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/claim`, headers: { ...cookie, ...headers }, payload: headers['content-type'] === 'text/plain' ? 'x' : '{}' });
+      expect(response.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(response.data.error.message).toContain('another site');
+    }
+    expect(await owner()).toBe(before);
+    // A cross-site page cannot sign someone in either (login CSRF).
+    const login = await t.request({ method: 'POST', url: '/api/auth/login', headers: { host: 'baton.test', origin: 'https://evil.example' }, payload: { email: 'ana@acme.test', password: TEST_PASSWORD } });
+    expect(login.statusCode).toBe(403);
+  });
+
+  it("takes the same change from Baton's own page, from outside a browser, and with a token from anywhere", async () => {
+    const ownPage = await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/release`, headers: { ...cookie, origin: 'https://baton.test' } });
+    expect([200, 409]).toContain(ownPage.statusCode);
+    const claimed = await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/claim`, headers: { ...cookie, 'sec-fetch-site': 'same-origin' } });
+    expect(claimed.statusCode).toBe(200);
+    expect(await owner()).toBe('ana');
+    const script = await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/messages`, headers: cookie, payload: { body: 'from curl' } });
+    expect(script.statusCode).toBe(201);
+    const token = await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/messages`, headers: { ...(await t.tokenFor('ana')), origin: 'https://evil.example' }, payload: { body: 'from an integration' } });
+    expect(token.statusCode).toBe(201);
+    // The widget is embedded on customers' sites: its session endpoint stays open to them.
+    const widget = await t.request({ method: 'POST', url: '/api/widget/sessions', headers: { origin: 'https://shop.example' }, payload: { channel: 'web-chat', contact: { name: 'Lu' } } });
+    expect(widget.statusCode).toBe(201);
+  });
+
+  it('answers a body of a type the route does not take with 415, and one over the limit with 413', async () => {
+    const token = await t.tokenFor('ana');
+    const plain = await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/messages`, headers: { ...token, 'content-type': 'text/plain' }, payload: 'hello' });
+    expect(plain.statusCode).toBe(415);
+    expect(plain.data.error).toMatchObject({ code: 'unsupported_media_type', message: 'this endpoint takes application/json, not text/plain' });
+    const xml = await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/messages`, headers: { ...token, 'content-type': 'application/xml' }, payload: '<body/>' });
+    expect(xml.statusCode).toBe(415);
+    expect(xml.data.error.code).toBe('unsupported_media_type');
+    // YAML where the route takes it.
+    const yaml = await t.request({ method: 'PUT', url: '/api/config?dryRun=true', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: 'workspace: {name: X}\n' });
+    expect(yaml.statusCode).toBe(422);
+    const huge = await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/messages`, headers: { ...token, 'content-type': 'application/json' }, payload: JSON.stringify({ body: 'x'.repeat(3 * 1024 * 1024) }) });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.data.error.code).toBe('too_large');
+    const messages = await t.request({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: token });
+    expect((messages.data as { body: string }[]).some((m) => m.body === 'hello' || m.body.length > 100_000)).toBe(false);
+  });
+});
