@@ -91,6 +91,9 @@ eachDialect('search index', (dialect) => {
       // PostgreSQL rightly reads 10,000 short rows end to end rather than through an index (the
       // cheaper plan at this size; bench/results/search.md shows its plan on 1,000,000); with
       // sequential scans priced out, the plan shows the query is one the GIN index can serve.
+      // A word found in most messages: the newest matches are ranked, not all of them.
+      const newest = await searchConversations(db, { ...options, search: { terms: ['hello'], prefixLast: false }, rankedMessages: 3 });
+      expect(newest.hits.map((h) => h.conversation.id)).toEqual(['pc1000']);
       const plan =
         dialect === 'sqlite'
           ? await explainConversationSearch(db, { ...options, status: ['bot'] })

@@ -64,15 +64,33 @@ interface HitColumns {
 }
 
 /** One row per matching conversation: the summed score, the best message, which sources matched. */
-function conversationHits(dialect: Dialect, search: SearchTerms, includeNotes: boolean): RawBuilder<HitColumns> {
+/**
+ * A query ranks the newest this many messages that match: SQLite's FTS5 walks its index newest
+ * rowid first and stops; PostgreSQL ranks (`ts_rank`, which reads each row's tsvector) only the
+ * newest by `created_at`. A word in most messages (~600,000 of 1,000,000) took 1.5 s (SQLite)
+ * and 4.8 s (PostgreSQL) to rank in full (bench/results/search.md); a query with fewer matches —
+ * the usual search for a name, an order number, an unusual word — is ranked in full.
+ */
+export const RANKED_MESSAGES = 2_000;
+
+/**
+ * PostgreSQL: a contact's conversations are looked up per matching contact (a LATERAL subquery
+ * with a LIMIT, which the planner cannot flatten into a hash join): with its default estimate
+ * of 500 matching contacts it read the whole conversations table to hash it instead
+ * (bench/results/search.md, the plan of 2026-12-07's first run).
+ */
+const MAX_CONVERSATIONS_PER_CONTACT = 1_000;
+
+function conversationHits(dialect: Dialect, search: SearchTerms, includeNotes: boolean, rankedMessages: number): RawBuilder<HitColumns> {
   if (dialect === 'sqlite') {
     const match = fts5Match(search);
     const notes = includeNotes ? sql`` : sql` and m.private = 0`;
     // `m.id` beside max(): SQLite takes a bare column from the row that gave the maximum.
     return sql<HitColumns>`(select conversation_id, sum(score) as score, max(message_id) as message_id, max(contact_hit) as contact_hit, max(tag_hit) as tag_hit from (
       select m.conversation_id as conversation_id, max(-f.rank) as score, m.id as message_id, 0 as contact_hit, 0 as tag_hit
-        from messages_fts f join messages m on m.rowid = f.rowid
-        where messages_fts match ${match}${notes} group by m.conversation_id
+        from (select rowid, rank from messages_fts where messages_fts match ${match} order by rowid desc limit ${rankedMessages}) f
+        join messages m on m.rowid = f.rowid
+        where true${notes} group by m.conversation_id
       union all
       select c.id, -f.rank, null, 1, 0
         from contacts_fts f join contacts k on k.rowid = f.rowid join conversations c on c.contact_id = k.id
@@ -88,10 +106,14 @@ function conversationHits(dialect: Dialect, search: SearchTerms, includeNotes: b
   return sql<HitColumns>`(select conversation_id, sum(score)::float8 as score, max(message_id) as message_id, max(contact_hit) as contact_hit, max(tag_hit) as tag_hit from (
       select m.conversation_id as conversation_id, max(ts_rank(m.search, ${q})) as score,
           (array_agg(m.id order by ts_rank(m.search, ${q}) desc))[1] as message_id, 0 as contact_hit, 0 as tag_hit
-        from messages m where m.search @@ ${q}${notes} group by m.conversation_id
+        from (select id, conversation_id, search from messages m where m.search @@ ${q}${notes}
+          order by m.created_at desc, m.id desc limit ${rankedMessages}) m
+        group by m.conversation_id
       union all
       select c.id, ts_rank(k.search, ${q}), null::text, 1, 0
-        from contacts k join conversations c on c.contact_id = k.id where k.search @@ ${q}
+        from contacts k cross join lateral (
+          select c.id from conversations c where c.contact_id = k.id limit ${MAX_CONVERSATIONS_PER_CONTACT}
+        ) c where k.search @@ ${q}
       union all
       select c.id, ts_rank(c.search, ${q}), null::text, 0, 1
         from conversations c where c.search @@ ${q}
@@ -103,6 +125,8 @@ export interface ConversationSearch extends ConversationFilter {
   readonly search: SearchTerms;
   /** Private notes are the desk's own text: searchable by people, never by customers. */
   readonly includeNotes: boolean;
+  /** Rank among the newest this many matching messages (default RANKED_MESSAGES). */
+  readonly rankedMessages?: number;
   readonly offset: number;
   readonly limit: number;
 }
@@ -112,7 +136,7 @@ function conversationSearchQuery(ex: Executor, options: ConversationSearch) {
   if (conditions === null || options.search.terms.length === 0) return null;
   const limit = Math.max(1, Math.min(options.limit, 200));
   const base = ex
-    .selectFrom(conversationHits(options.dialect, options.search, options.includeNotes).as('s'))
+    .selectFrom(conversationHits(options.dialect, options.search, options.includeNotes, Math.max(1, Math.floor(options.rankedMessages ?? RANKED_MESSAGES))).as('s'))
     .innerJoin('conversations', 'conversations.id', 's.conversation_id')
     .selectAll('conversations')
     .select(['s.score', 's.message_id', 's.contact_hit', 's.tag_hit'])
