@@ -11,15 +11,14 @@
  * operator's `VACUUM` may renumber on tables without an INTEGER PRIMARY KEY (Baton never runs
  * one); `INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')` re-derives the index.
  *
- * PostgreSQL: a stored generated `tsvector` column and a GIN index per table. The `simple`
+ * PostgreSQL: a GIN index on a `to_tsvector` expression per table. The `simple`
  * configuration (lower-case, no stemming, no stop words) because one desk's messages are in many
  * languages (en, es, …) and a conversation's language is a guess made after its first messages:
  * a per-language configuration would stem "facturas" only when the guess was Spanish, and the
  * searcher would have to know which language to ask in. `simple` behaves like SQLite's
  * tokenizer (words, not stems), so a query finds the same conversations on both stores.
  *
- * Backfill: SQLite's `rebuild` indexes every existing row; PostgreSQL computes a generated
- * column for every existing row when it is added.
+ * Backfill: SQLite's `rebuild` indexes every existing row; PostgreSQL's CREATE INDEX reads them.
  * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
  */
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
@@ -36,17 +35,17 @@ const SQLITE_INDEXES: ReadonlyArray<readonly [table: string, columns: readonly s
 
 export async function up(db: AnyKysely): Promise<void> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`alter table messages add column search tsvector generated always as (to_tsvector('simple'::regconfig, body)) stored`.execute(db);
+    // Expression indexes, not stored columns: every `select *` of these tables would carry a
+    // tsvector as large as the text. The search query repeats each expression exactly
+    // (store/repositories/search.ts), which is what lets the planner use the index.
+    await sql`create index messages_search_idx on messages using gin (to_tsvector('simple'::regconfig, body))`.execute(db);
     // The email once as the parser sees it (one token, `ana@example.com`) and once split at its
     // punctuation (`ana`, `example`, `com`), so both the address and its parts find the contact.
-    await sql`alter table contacts add column search tsvector generated always as (
+    await sql`create index contacts_search_idx on contacts using gin (
       to_tsvector('simple'::regconfig, coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || translate(coalesce(email, ''), '@.+_-', '     '))
-    ) stored`.execute(db);
+    )`.execute(db);
     // Tags are a JSON array in text: the parser skips the brackets, quotes and commas.
-    await sql`alter table conversations add column search tsvector generated always as (to_tsvector('simple'::regconfig, tags)) stored`.execute(db);
-    for (const table of ['messages', 'contacts', 'conversations']) {
-      await sql`create index ${sql.raw(`${table}_search_idx`)} on ${sql.table(table)} using gin (search)`.execute(db);
-    }
+    await sql`create index conversations_search_idx on conversations using gin (to_tsvector('simple'::regconfig, tags))`.execute(db);
     return;
   }
   for (const [table, columns] of SQLITE_INDEXES) {
@@ -69,7 +68,7 @@ export async function up(db: AnyKysely): Promise<void> {
 
 export async function down(db: AnyKysely): Promise<void> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    for (const table of ['messages', 'contacts', 'conversations']) await sql`alter table ${sql.table(table)} drop column search`.execute(db);
+    for (const table of ['messages', 'contacts', 'conversations']) await sql`drop index ${sql.raw(`${table}_search_idx`)}`.execute(db);
     return;
   }
   for (const [table] of SQLITE_INDEXES) {

@@ -1,7 +1,7 @@
 /**
  * Full-text search over message text, contact name and email, and conversation tags, with the
  * databases' own engines (migration 2026-12-07-search): SQLite FTS5 (`*_fts` tables kept in step
- * by triggers) and PostgreSQL `tsvector` columns with GIN indexes.
+ * by triggers) and PostgreSQL GIN indexes on `to_tsvector` expressions.
  *
  * User input never reaches a query language unescaped: each term is a quoted FTS5 phrase (`"`
  * doubled), or a `plainto_tsquery` argument (which has no operators); only a term made of
@@ -37,6 +37,14 @@ function isPrefix(search: SearchTerms, i: number): boolean {
 export function fts5Match(search: SearchTerms): string {
   return search.terms.map((t, i) => `"${t.replaceAll('"', '""')}"${isPrefix(search, i) ? ' *' : ''}`).join(' ');
 }
+
+/**
+ * The PostgreSQL documents, exactly as migration 2026-12-07-search indexes them (GIN on these
+ * expressions): the planner uses an expression index only for the same expression.
+ */
+const MESSAGE_VECTOR = sql`to_tsvector('simple'::regconfig, m.body)`;
+const CONTACT_VECTOR = sql`to_tsvector('simple'::regconfig, coalesce(k.name, '') || ' ' || coalesce(k.email, '') || ' ' || translate(coalesce(k.email, ''), '@.+_-', '     '))`;
+const TAGS_VECTOR = sql`to_tsvector('simple'::regconfig, c.tags)`;
 
 /** The PostgreSQL tsquery, every term bound as a parameter. */
 function tsQuery(search: SearchTerms): RawBuilder<unknown> {
@@ -104,19 +112,19 @@ function conversationHits(dialect: Dialect, search: SearchTerms, includeNotes: b
   const q = tsQuery(search);
   const notes = includeNotes ? sql`` : sql` and m.private = 0`;
   return sql<HitColumns>`(select conversation_id, sum(score)::float8 as score, max(message_id) as message_id, max(contact_hit) as contact_hit, max(tag_hit) as tag_hit from (
-      select m.conversation_id as conversation_id, max(ts_rank(m.search, ${q})) as score,
-          (array_agg(m.id order by ts_rank(m.search, ${q}) desc))[1] as message_id, 0 as contact_hit, 0 as tag_hit
-        from (select id, conversation_id, search from messages m where m.search @@ ${q}${notes}
+      select m.conversation_id as conversation_id, max(ts_rank(${MESSAGE_VECTOR}, ${q})) as score,
+          (array_agg(m.id order by ts_rank(${MESSAGE_VECTOR}, ${q}) desc))[1] as message_id, 0 as contact_hit, 0 as tag_hit
+        from (select id, conversation_id, body from messages m where ${MESSAGE_VECTOR} @@ ${q}${notes}
           order by m.created_at desc, m.id desc limit ${rankedMessages}) m
         group by m.conversation_id
       union all
-      select c.id, ts_rank(k.search, ${q}), null::text, 1, 0
+      select c.id, ts_rank(${CONTACT_VECTOR}, ${q}), null::text, 1, 0
         from contacts k cross join lateral (
           select c.id from conversations c where c.contact_id = k.id limit ${MAX_CONVERSATIONS_PER_CONTACT}
-        ) c where k.search @@ ${q}
+        ) c where ${CONTACT_VECTOR} @@ ${q}
       union all
-      select c.id, ts_rank(c.search, ${q}), null::text, 0, 1
-        from conversations c where c.search @@ ${q}
+      select c.id, ts_rank(${TAGS_VECTOR}, ${q}), null::text, 0, 1
+        from conversations c where ${TAGS_VECTOR} @@ ${q}
     ) h group by conversation_id)`;
 }
 
@@ -211,11 +219,11 @@ export async function searchContacts(
   } else {
     const q = tsQuery(options.search);
     rows = await ex
-      .selectFrom('contacts')
+      .selectFrom('contacts as k')
       .selectAll()
-      .where(sql<boolean>`search @@ ${q}`)
-      .orderBy(sql`ts_rank(search, ${q})`, 'desc')
-      .orderBy('id')
+      .where(sql<boolean>`${CONTACT_VECTOR} @@ ${q}`)
+      .orderBy(sql`ts_rank(${CONTACT_VECTOR}, ${q})`, 'desc')
+      .orderBy('k.id')
       .limit(limit + 1)
       .offset(offset)
       .execute();
