@@ -241,6 +241,17 @@ function markdown(runs: Partial<Record<Dialect, { seedSeconds: number; results: 
   }
   lines.push('', 'Seeding (bulk, including building the indexes): ');
   for (const [dialect, run] of Object.entries(runs)) lines.push(`- ${dialect}: ${run.seedSeconds.toFixed(1)} s`);
+  lines.push(
+    '',
+    '## Notes',
+    '',
+    '- The machine is shared (2 cores, other sessions building and testing at the same time): the p99s include their interference.',
+    '- A query ranks the newest 2,000 matching messages (`RANKED_MESSAGES`, store/repositories/search.ts). SQLite walks the FTS5 index newest rowid first and stops; ' +
+      'PostgreSQL finds every match in the GIN index and reads those rows to keep the newest 2,000 (a bitmap heap scan of the matches, not of the table), ' +
+      'which is why a word in most messages costs it far more than SQLite.',
+    '- Before that bound, on the first run of this benchmark (2026-12-07, same corpus): the common word took p50 1,503 ms on SQLite and 4,762 ms on PostgreSQL; ' +
+      "and PostgreSQL hashed the whole conversations table to join a contact's conversations (a Seq Scan, rare word p50 56 ms) until that join became a LATERAL lookup by index.",
+  );
   lines.push('', '## Plans', '', 'Each source is read through its full-text index; the tables are reached by key from the index hits.');
   for (const [dialect, run] of Object.entries(runs)) {
     for (const r of run.results) {
