@@ -45,7 +45,8 @@ interface Shape {
 
 const SHAPES: readonly Shape[] = [
   { name: 'rare word (20 messages)', terms: [RARE_WORD], runs: 200 },
-  { name: 'rare word, open conversations only', terms: [RARE_WORD], runs: 200, filter: { status: ['bot', 'queued', 'assigned', 'waiting_on_customer'] } },
+  { name: 'rare word, resolved conversations only (status filter)', terms: [RARE_WORD], runs: 200, filter: { status: ['resolved', 'closed'] } },
+  { name: 'rare word, open conversations only (filters out all 20)', terms: [RARE_WORD], runs: 200, filter: { status: ['bot', 'queued', 'assigned', 'waiting_on_customer'] } },
   { name: 'mid-frequency word (~0.2% of messages)', terms: ['w400'], runs: 50 },
   { name: 'two mid words (AND)', terms: ['w40', 'w41'], runs: 50 },
   { name: 'prefix as typed (`w123*`)', terms: ['w123'], prefixLast: true, runs: 50 },
