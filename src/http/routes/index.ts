@@ -4,6 +4,7 @@ import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { botRoutes } from './bots.js';
 import { configRoutes } from './config.js';
+import { contactRoutes } from './contacts.js';
 import { conversationRoutes } from './conversations.js';
 import { deliveryRoutes } from './deliveries.js';
 import type { RouteDeps } from './deps.js';
@@ -27,6 +28,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...rulesetRoutes(deps),
     ...simulateRoutes(deps),
     ...conversationRoutes(deps),
+    ...contactRoutes(deps),
     ...widgetRoutes(deps),
     ...taskRoutes(deps),
     ...notificationRoutes(deps),

@@ -145,6 +145,13 @@ function viewFilter(view: InboxView | undefined, parsed: ParsedFilter, viewerId:
   return { ...narrowed(), ...(statuses !== undefined && { status: statuses }) };
 }
 
+/** The list's filters and view for the viewer as one store filter (the search narrows by the same). */
+export async function conversationFilterOf(ctx: ServiceContext, query: ListConversationsQuery, viewerId: string | null): Promise<ConversationFilter | 'nothing'> {
+  const parsed = parseFilter(ctx, query, viewerId);
+  if (parsed === 'nothing') return 'nothing';
+  return viewFilter(query.view, parsed, viewerId, query.view === 'team' ? await teamsOf(ctx, viewerId) : []);
+}
+
 /**
  * Newest activity first (the `unassigned` view: as the assigner takes them), cursor-paginated;
  * `owner=me` and `owner=none` work, `status=a,b` too; `view=` narrows to an inbox view of the caller.
@@ -159,9 +166,7 @@ export async function listConversationsView(
   if (after === null || (after !== undefined && after.order !== order)) {
     throw new BatonError('invalid', 'cursor is not one this API returned for this view', { details: [{ path: 'cursor', message: 'unknown cursor' }] });
   }
-  const parsed = parseFilter(ctx, query, viewerId);
-  if (parsed === 'nothing') return { items: [], nextCursor: null };
-  const filter = viewFilter(query.view, parsed, viewerId, query.view === 'team' ? await teamsOf(ctx, viewerId) : []);
+  const filter = await conversationFilterOf(ctx, query, viewerId);
   if (filter === 'nothing') return { items: [], nextCursor: null };
   const page = await listConversations(ctx.database.db, { ...filter, order, ...(after !== undefined && { after }), limit: query.limit });
   const contacts = await contactsOf(ctx.database.db, page.items);

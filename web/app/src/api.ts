@@ -8,10 +8,13 @@ import type {
   Conversation,
   ConversationCounts,
   ConversationEvent,
+  ContactDetail,
   ConversationList,
+  ConversationListItem,
   CreateTaskInput,
   Message,
   PatchConversationInput,
+  SearchSnippet,
   PatchTaskInput,
   Scenario,
   SimulationResult,
@@ -33,7 +36,7 @@ import type { z } from 'zod';
 import type { HandoffTrace } from '../../../src/contract/trace.js';
 import type { Filters, InboxNotification, View } from './state/inbox.js';
 
-export type { ConversationEvent, Task };
+export type { ConversationEvent, Task, ContactDetail, ConversationListItem, SearchSnippet };
 export type { Conversation, Message, MeWithStatus, Availability, Priority, HandoffTrace, UserView, TeamConfig, QueueConfig, ChannelConfig, Scenario, SimulationResult, ErrorDetail };
 export type { ConfigApplyOutcome, ConfigProblem, RulesetDraftView, RulesetVersionView };
 export type RulesetVersionSummary = z.infer<typeof RulesetVersionList>['items'][number];
@@ -137,6 +140,15 @@ export const api = {
     const filter = filterQuery(filters);
     return call<ConversationCounts>('GET', `/api/conversations/counts${filter === '' ? '' : `?${filter}`}`);
   },
+  /** Conversations matching `q`, best first, each with its snippet; in one view, or in all (`view` null). */
+  search: (q: string, view: View | null, filters: Filters, cursor: string | null, limit = 50) => {
+    const filter = filterQuery(filters);
+    return call<ConversationPage>(
+      'GET',
+      `/api/conversations?q=${enc(q)}&limit=${limit}${view === null ? '' : `&view=${view}`}${filter === '' ? '' : `&${filter}`}${cursor === null ? '' : `&cursor=${enc(cursor)}`}`,
+    );
+  },
+  contact: (id: string) => call<ContactDetail>('GET', `/api/contacts/${enc(id)}`),
   conversation: (id: string) => call<Conversation>('GET', `/api/conversations/${enc(id)}`),
   messages: (id: string, after = 0) => call<Message[]>('GET', `/api/conversations/${enc(id)}/messages?after=${after}`),
   post: (id: string, body: string, isPrivate: boolean) => call<Message>('POST', `/api/conversations/${enc(id)}/messages`, { body, private: isPrivate }),

@@ -77,7 +77,11 @@ export function ConversationView({ conversation: c, messages, me, directory, now
             ←
           </button>
           <div className="conversation-title">
-            <h2 id="conversation-title">{c.contact.name ?? c.contact.email ?? 'Anonymous customer'}</h2>
+            <h2 id="conversation-title">
+              <a href={`/contacts/${encodeURIComponent(c.contact.id)}`} className="contact-link" title="Open the contact's page">
+                {c.contact.name ?? c.contact.email ?? 'Anonymous customer'}
+              </a>
+            </h2>
             <p className="muted small">
               <span className={`badge status-${c.status}`}>{STATUS_LABELS[c.status]}</span> {channelName(directory, c.channel)} · {ownerText}
             </p>
