@@ -12,6 +12,7 @@ import { emailInboundRoutes } from './email-inbound.js';
 import { notificationRoutes } from './notifications.js';
 import { realtimeRoutes } from './realtime.js';
 import { rulesetRoutes } from './ruleset.js';
+import { savedReplyRoutes } from './saved-replies.js';
 import { simulateRoutes } from './simulate.js';
 import { systemRoutes } from './system.js';
 import { taskRoutes } from './tasks.js';
@@ -29,6 +30,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...conversationRoutes(deps),
     ...widgetRoutes(deps),
     ...taskRoutes(deps),
+    ...savedReplyRoutes(deps),
     ...notificationRoutes(deps),
     ...deliveryRoutes(deps),
     ...auditRoutes(deps),
