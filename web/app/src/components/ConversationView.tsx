@@ -7,6 +7,7 @@ import { FollowUps } from './FollowUps.js';
 import { HandoffPanel } from './HandoffPanel.js';
 import { Thread } from './Thread.js';
 import { useTypingIndicator } from './useTypingIndicator.js';
+import { useShortcut } from '../keyboard.js';
 
 interface Props {
   conversation: Conversation;
@@ -51,6 +52,8 @@ export function ConversationView({ conversation: c, messages, me, directory, now
   const canClaim = !mine && OPEN_WITH_HUMANS.has(c.status);
   const canRelease = c.owner !== null && (c.status === 'assigned' || c.status === 'waiting_on_customer');
   const canHandBack = OPEN_WITH_HUMANS.has(c.status);
+
+  useShortcut('e', 'Resolve the conversation', () => void (busy === null && run('resolve', () => api.resolve(c.id))), !closed);
 
   const transfer = async () => {
     const [kind, id] = transferTo.split(':') as ['user' | 'team' | 'queue', string];

@@ -1,0 +1,144 @@
+/**
+ * Agent speed (issue 16 §4) in real Chromium against a real Baton on the demo workspace: a saved
+ * reply inserted with `/` and sent with its variables filled in the customer's language; the
+ * inbox keyboard (j/k, r, e, ?); a customer's link clickable and safe; and the conversation pane
+ * at 1280×800 giving the thread at least half its height. Screenshots under test-artifacts/.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aCustomer, chromiumAvailable, ensureAppBuilt, screenshot, signIn, startBaton, type RunningBaton, useChromium } from './support.js';
+
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
+
+describe.skipIf(!chromiumAvailable())('agent speed in the inbox', () => {
+  const chromium = useChromium();
+  let running: RunningBaton;
+  let page: Page;
+  let lucia: Awaited<ReturnType<typeof aCustomer>>;
+  let kim: Awaited<ReturnType<typeof aCustomer>>;
+
+  beforeAll(async () => {
+    await ensureAppBuilt();
+    running = await startBaton();
+    const created = await running.api('POST', '/api/saved-replies', {
+      title: 'Refund on its way',
+      shortcut: 'refund',
+      shared: true,
+      defaultLanguage: 'en',
+      bodies: {
+        en: 'Hi {{contact.name}}, this is {{agent.name}}. Your refund is on its way.',
+        es: 'Hola {{contact.name}}, soy {{agent.name}}. Tu reembolso está en camino.',
+      },
+    });
+    expect(created.status).toBe(201);
+    expect((await running.api('POST', '/api/saved-replies', { title: 'Opening hours', defaultLanguage: 'en', shared: true, bodies: { en: 'We open at 9.' } })).status).toBe(201);
+
+    kim = await aCustomer(running, { name: 'Kim', language: 'en' });
+    await kim.say('Where is my parcel?');
+    await kim.askForHuman();
+    lucia = await aCustomer(running, { name: 'Lucía', language: 'es' });
+    await lucia.say('Mi pedido: https://acme.test/orders/7 (urgente).\nSegunda línea javascript:alert(1)');
+    await lucia.askForHuman();
+    ({ page } = await chromium.newPage({ timeout: 10_000 }));
+    await signIn(page, running.url, 'olu@acme.test');
+    await page.getByText('Live', { exact: true }).waitFor();
+    await page.getByRole('button', { name: /^All/ }).click();
+  }, 180_000);
+
+  afterAll(async () => {
+    await running?.close();
+  });
+
+  const openConversation = async (id: string) => {
+    await page.locator(`[data-conversation-id="${id}"]`).click();
+    await page.getByRole('heading', { level: 2, name: id === lucia.id ? 'Lucía' : 'Kim' }).waitFor();
+  };
+
+  it("shows a customer's link as a safe, clickable link and keeps the line break", async () => {
+    await openConversation(lucia.id);
+    const thread = page.getByRole('list', { name: 'Messages' });
+    const link = thread.locator('a[href="https://acme.test/orders/7"]');
+    await link.waitFor();
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.textContent()).toBe('https://acme.test/orders/7');
+    expect(await thread.locator('a[href^="javascript"]').count()).toBe(0);
+    const body = thread.locator('.message-contact .message-body', { hasText: 'Mi pedido' });
+    expect(await body.textContent()).toBe('Mi pedido: https://acme.test/orders/7 (urgente).\nSegunda línea javascript:alert(1)');
+    // The line break shows: the second line starts below the first.
+    expect((await body.boundingBox())!.height).toBeGreaterThan(30);
+  });
+
+  it('inserts a saved reply with / in the language of the customer, variables filled, and sends it', async () => {
+    await openConversation(lucia.id);
+    // `r` focuses the reply box (not while typing: the page has focus, not a field).
+    await page.locator('body').click({ position: { x: 5, y: 795 } });
+    await page.keyboard.press('r');
+    const composer = page.getByLabel('Reply to the customer');
+    await poll(() => composer.evaluate((node) => node === document.activeElement)).toBe(true);
+    await page.keyboard.type('/ref');
+    const picker = page.getByRole('listbox', { name: 'Saved replies' });
+    await picker.waitFor();
+    expect(await picker.getByRole('option').allTextContents()).toEqual([expect.stringContaining('Refund on its way')]);
+    await screenshot(page, 'speed-saved-reply-picker');
+    await page.keyboard.press('Enter');
+    await poll(() => composer.inputValue()).toBe('Hola Lucía, soy Olu Bello. Tu reembolso está en camino.');
+    expect(await picker.count()).toBe(0);
+    await page.keyboard.press('Control+Enter');
+    await poll(async () => (await lucia.messages()).map((m) => m.body)).toContain('Hola Lucía, soy Olu Bello. Tu reembolso está en camino.');
+    await poll(() => composer.inputValue()).toBe('');
+
+    // Esc closes the picker and leaves the text; arrows move through the choices.
+    await composer.fill('');
+    await composer.press('/');
+    await picker.waitFor();
+    await composer.press('ArrowDown');
+    expect(await picker.getByRole('option', { selected: true }).textContent()).toContain('Refund on its way');
+    await composer.press('Escape');
+    expect(await picker.count()).toBe(0);
+    expect(await composer.inputValue()).toBe('/');
+    await composer.fill('');
+  });
+
+  it('moves with j and k, focuses the reply with r, resolves with e, lists the shortcuts with ?, and ignores keys typed in a field', async () => {
+    await openConversation(kim.id);
+    const rows = page.locator('.rows [data-conversation-id]');
+    const ids: (string | null)[] = await rows.evaluateAll((nodes: { getAttribute(name: string): string | null }[]) => nodes.map((node) => node.getAttribute('data-conversation-id')));
+    const selected = () => page.locator('.rows [aria-current="true"]').getAttribute('data-conversation-id');
+    const at = ids.indexOf(kim.id);
+    expect(at).toBeGreaterThanOrEqual(0);
+    await page.locator('h2#conversation-title').click();
+
+    // Typing j in a field types it.
+    await page.getByLabel('Reply to the customer').focus();
+    await page.keyboard.press('j');
+    expect(await selected()).toBe(kim.id);
+    expect(await page.getByLabel('Reply to the customer').inputValue()).toBe('j');
+    await page.getByLabel('Reply to the customer').fill('');
+    await page.locator('h2#conversation-title').click();
+
+    const direction = at + 1 < ids.length ? 'j' : 'k';
+    const neighbour = ids[direction === 'j' ? at + 1 : at - 1];
+    await page.keyboard.press(direction);
+    await poll(selected).toBe(neighbour);
+    await page.keyboard.press(direction === 'j' ? 'k' : 'j');
+    await poll(selected).toBe(kim.id);
+    await page.getByRole('heading', { level: 2, name: 'Kim' }).waitFor();
+
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    const text = await help.textContent();
+    for (const words of ['Next conversation', 'Previous conversation', 'Reply to the customer', 'Write an internal note', 'Resolve the conversation']) expect(text).toContain(words);
+    await screenshot(page, 'speed-shortcuts');
+    await page.keyboard.press('Escape');
+    await poll(() => help.count()).toBe(0);
+
+    await page.keyboard.press('n');
+    await poll(() => page.getByLabel('Internal note (only agents see it)').evaluate((node) => node === document.activeElement)).toBe(true);
+    await page.locator('h2#conversation-title').click();
+    await page.keyboard.press('e');
+    await poll(() => page.locator('.conversation-head .badge').first().textContent()).toBe('Resolved');
+    await poll(async () => (await running.api<{ status: string }>('GET', `/api/conversations/${kim.id}`)).data.status).toBe('resolved');
+  });
+});
