@@ -8,6 +8,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aCustomer, chromiumAvailable, ensureAppBuilt, screenshot, signIn, startBaton, type RunningBaton, useChromium } from './support.js';
 
+/** In the page (evaluate), not in Node. */
+declare const document: { activeElement: unknown };
+
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
 
 describe.skipIf(!chromiumAvailable())('agent speed in the inbox', () => {
@@ -53,6 +56,15 @@ describe.skipIf(!chromiumAvailable())('agent speed in the inbox', () => {
     await page.locator(`[data-conversation-id="${id}"]`).click();
     await page.getByRole('heading', { level: 2, name: id === lucia.id ? 'Lucía' : 'Kim' }).waitFor();
   };
+
+  it('shows in each row the latest message, how long the customer has waited, and the SLA', async () => {
+    await kim.say('Hello? Still there?');
+    const row = page.locator(`[data-conversation-id="${kim.id}"]`);
+    await poll(() => row.locator('.row-sub').textContent()).toBe('Hello? Still there?');
+    expect(await row.locator('.row-wait').textContent()).toMatch(/^Waiting \d+ s$/);
+    expect(await row.locator('.sla').textContent()).toMatch(/^SLA \d+ min$/);
+    await screenshot(page, 'speed-list-rows');
+  });
 
   it("shows a customer's link as a safe, clickable link and keeps the line break", async () => {
     await openConversation(lucia.id);
