@@ -112,6 +112,29 @@ describe.skipIf(!chromiumAvailable())('agent speed in the inbox', () => {
     await composer.fill('');
   });
 
+  it('at 1280×800 folds the handoff card once a person replied, keeps the actions and fields in the header, and gives the thread at least half the pane', async () => {
+    await openConversation(lucia.id);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const handoff = page.locator('details.handoff');
+    await poll(() => handoff.evaluate((node: { open: boolean }) => node.open)).toBe(false);
+    await screenshot(page, 'speed-layout-1280x800');
+    await page.screenshot({ path: '/tmp/speed-layout-1280x800.png' });
+    const pane = (await page.locator('#conversation-pane').boundingBox())!;
+    const thread = (await page.locator('.conversation-body').boundingBox())!;
+    expect(thread.height).toBeGreaterThanOrEqual(pane.height / 2);
+    // Actions, priority, tags and transfer are in view without scrolling.
+    for (const control of [page.getByRole('button', { name: 'Resolve', exact: true }), page.getByLabel('Priority', { exact: true }), page.getByLabel('Add a tag', { exact: true }), page.getByLabel('Transfer to', { exact: true })]) {
+      const box = (await control.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(thread.y);
+    }
+    // The one summary line says what handed it off and the SLA; a click opens the card.
+    expect(await handoff.locator('summary.handoff-head').textContent()).toContain('Customer asked for a person');
+    await handoff.locator('summary.handoff-head').click();
+    await poll(() => handoff.evaluate((node: { open: boolean }) => node.open)).toBe(true);
+    await handoff.getByText('Why this came to me').waitFor();
+    await handoff.locator('summary.handoff-head').click();
+  });
+
   it('moves with j and k, focuses the reply with r, resolves with e, lists the shortcuts with ?, and ignores keys typed in a field', async () => {
     await openConversation(kim.id);
     const rows = page.locator('.rows [data-conversation-id]');
@@ -152,5 +175,11 @@ describe.skipIf(!chromiumAvailable())('agent speed in the inbox', () => {
     await page.keyboard.press('e');
     await poll(() => page.locator('.conversation-head .badge').first().textContent()).toBe('Resolved');
     await poll(async () => (await running.api<{ status: string }>('GET', `/api/conversations/${kim.id}`)).data.status).toBe('resolved');
+
+    // The customer's rating shows where there is one.
+    expect((await running.api('POST', `/api/widget/conversations/${kim.id}/rating`, { score: 4, comment: 'Quick, thanks' }, kim.token)).status).toBeLessThan(300);
+    await poll(() => page.locator('.conversation-head .rating').textContent()).toContain('Quick, thanks');
+    expect(await page.locator('.conversation-head .rating').textContent()).toContain('4 out of 5');
+    await screenshot(page, 'speed-rating');
   });
 });

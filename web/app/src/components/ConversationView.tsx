@@ -48,6 +48,8 @@ export function ConversationView({ conversation: c, messages, me, directory, now
   };
 
   const closed = c.status === 'resolved' || c.status === 'closed';
+  // Once a person has answered, the handoff card folds to one line (expandable) and the thread gets the room.
+  const humanReplied = c.firstHumanResponseAt !== null || (messages ?? []).some((m) => m.author === 'user' && !m.private);
   const mine = c.owner === me.id;
   const canClaim = !mine && OPEN_WITH_HUMANS.has(c.status);
   const canRelease = c.owner !== null && (c.status === 'assigned' || c.status === 'waiting_on_customer');
@@ -83,6 +85,14 @@ export function ConversationView({ conversation: c, messages, me, directory, now
             <h2 id="conversation-title">{c.contact.name ?? c.contact.email ?? 'Anonymous customer'}</h2>
             <p className="muted small">
               <span className={`badge status-${c.status}`}>{STATUS_LABELS[c.status]}</span> {channelName(directory, c.channel)} · {ownerText}
+              {c.rating !== null && (
+                <span className="rating" title={c.rating.comment ?? undefined}>
+                  {' '}
+                  · Rated <span aria-hidden="true">{'★'.repeat(c.rating.score) + '☆'.repeat(Math.max(0, 5 - c.rating.score))}</span>
+                  <span className="visually-hidden">{c.rating.score} out of 5</span>
+                  {c.rating.comment !== null && c.rating.comment !== '' && <span className="rating-comment"> “{c.rating.comment}”</span>}
+                </span>
+              )}
             </p>
           </div>
           <div className="actions" role="toolbar" aria-label="Conversation actions">
@@ -111,19 +121,6 @@ export function ConversationView({ conversation: c, messages, me, directory, now
               </button>
             )}
           </div>
-        </header>
-
-        {error !== null && (
-          <div className="banner error" role="alert">
-            {error}
-          </div>
-        )}
-
-        {/* Pinned above the thread: the context stays in view however long the thread grows. */}
-        <div className="conversation-context">
-          <HandoffPanel conversation={c} directory={directory} now={now} />
-          <FollowUps conversation={c} directory={directory} now={now} />
-
           <section className="properties-bar" aria-label="Priority, tags and transfer">
             <span className="inline-field">
               <label htmlFor={`priority-${c.id}`}>Priority</label>
@@ -193,6 +190,19 @@ export function ConversationView({ conversation: c, messages, me, directory, now
               </form>
             )}
           </section>
+        </header>
+
+        {error !== null && (
+          <div className="banner error" role="alert">
+            {error}
+          </div>
+        )}
+
+        {/* Pinned above the thread: the context stays in view however long the thread grows. */}
+        <div className="conversation-context">
+          <HandoffPanel conversation={c} directory={directory} now={now} collapsed={humanReplied} />
+          <FollowUps conversation={c} directory={directory} now={now} />
+
         </div>
 
         {/* Scrolls on its own on wide screens: focusable so the keyboard can scroll it (WCAG 2.1.1). */}
