@@ -115,7 +115,7 @@ describe.skipIf(!chromiumAvailable())('agent speed in the inbox', () => {
   it('at 1280×800 folds the handoff card once a person replied, keeps the actions and fields in the header, and gives the thread at least half the pane', async () => {
     await openConversation(lucia.id);
     await page.setViewportSize({ width: 1280, height: 800 });
-    const handoff = page.locator('details.handoff');
+    const handoff = page.locator('details.handoff-fold');
     await poll(() => handoff.evaluate((node: { open: boolean }) => node.open)).toBe(false);
     await screenshot(page, 'speed-layout-1280x800');
     await page.screenshot({ path: '/tmp/speed-layout-1280x800.png' });

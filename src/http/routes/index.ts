@@ -10,6 +10,7 @@ import type { RouteDeps } from './deps.js';
 import { directoryRoutes } from './directory.js';
 import { emailInboundRoutes } from './email-inbound.js';
 import { notificationRoutes } from './notifications.js';
+import { playbookRoutes } from './playbook.js';
 import { realtimeRoutes } from './realtime.js';
 import { rulesetRoutes } from './ruleset.js';
 import { savedReplyRoutes } from './saved-replies.js';
@@ -26,6 +27,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...configRoutes(deps),
     ...directoryRoutes(deps),
     ...rulesetRoutes(deps),
+    ...playbookRoutes(deps),
     ...simulateRoutes(deps),
     ...conversationRoutes(deps),
     ...widgetRoutes(deps),

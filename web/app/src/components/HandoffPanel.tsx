@@ -34,7 +34,8 @@ export function HandoffPanel({ conversation: c, directory, now, collapsed = fals
   const intent = c.intent ?? trace?.intent ?? null;
 
   return (
-    <details className="handoff" open={!collapsed} aria-labelledby="handoff-title">
+    <section className="handoff" aria-labelledby="handoff-title">
+      <details className="handoff-fold" open={!collapsed}>
       <summary className="handoff-head">
         <h3 id="handoff-title">{trace === null ? 'No handoff yet' : 'Handoff'}</h3>
         {trace !== null && (
@@ -128,6 +129,7 @@ export function HandoffPanel({ conversation: c, directory, now, collapsed = fals
           </dl>
         )}
       </details>
-    </details>
+      </details>
+    </section>
   );
 }
