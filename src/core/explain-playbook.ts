@@ -152,7 +152,7 @@ function assignmentWords(action: RuleAction, model: WorkspaceModel): string {
     case 'keep_owner_and_alert':
       return 'The owner keeps it (nobody takes it away); they and its followers are alerted.';
     case 'unassign_to_queue':
-      return `It leaves its owner and waits in ${place} until an eligible agent takes it (the next one is assigned automatically when the queue assigns).`;
+      return `It leaves its owner and waits in ${place} until an eligible agent is assigned it or claims it.`;
     case 'reassign':
       return 'user' in action.destination
         ? `It is assigned to ${place}.`

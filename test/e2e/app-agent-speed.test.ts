@@ -182,4 +182,22 @@ describe.skipIf(!chromiumAvailable())('agent speed in the inbox', () => {
     expect(await page.locator('.conversation-head .rating').textContent()).toContain('4 out of 5');
     await screenshot(page, 'speed-rating');
   });
+
+  it('opens the handoff playbook from the inbox: the active rules in plain language, for an agent too', async () => {
+    const { page: agent } = await chromium.newPage({ timeout: 10_000 });
+    await signIn(agent, running.url, 'ana@acme.test');
+    await agent.getByText('Live', { exact: true }).waitFor();
+    await agent.getByRole('link', { name: 'Playbook' }).click();
+    await agent.getByRole('heading', { level: 1, name: 'Handoff playbook' }).waitFor();
+    const spanish = agent.locator('[data-rule="enterprise-spanish"]');
+    await spanish.waitFor();
+    const text = (await spanish.textContent()) ?? '';
+    expect(text).toContain('When the customer asks for a person or the AI agent cannot help');
+    expect(text).toContain('The Spanish support queue (team Billing)');
+    expect(text).toContain('are alerted in the app');
+    expect(await agent.locator('.playbook-rule').last().textContent()).toContain('Everything else (the fallback)');
+    expect(await agent.getByRole('heading', { name: 'What hands a conversation to people' }).isVisible()).toBe(true);
+    await screenshot(agent, 'speed-playbook');
+    await agent.screenshot({ path: '/tmp/speed-playbook.png', fullPage: true });
+  });
 });
