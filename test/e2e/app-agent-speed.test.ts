@@ -200,4 +200,32 @@ describe.skipIf(!chromiumAvailable())('agent speed in the inbox', () => {
     await screenshot(agent, 'speed-playbook');
     await agent.screenshot({ path: '/tmp/speed-playbook.png', fullPage: true });
   });
+
+  it('lets an agent write a personal saved reply, refusing an unknown variable with its place, and shows shared ones read-only', async () => {
+    const { page: agent } = await chromium.newPage({ timeout: 10_000 });
+    await signIn(agent, running.url, 'maria@acme.test');
+    await agent.getByText('Live', { exact: true }).waitFor();
+    await agent.getByRole('link', { name: 'Saved replies' }).click();
+    await agent.getByRole('heading', { level: 1, name: 'Saved replies' }).waitFor();
+    const list = agent.getByRole('list', { name: 'Saved replies' });
+    await list.getByText('Refund on its way', { exact: true }).waitFor();
+    expect(await agent.getByRole('button', { name: 'Edit Refund on its way' }).count()).toBe(0);
+
+    await agent.getByRole('button', { name: 'New saved reply' }).click();
+    const form = agent.getByRole('form', { name: 'New saved reply' });
+    expect(await form.getByText('Shared with every agent').count()).toBe(0);
+    await form.getByLabel('Title').fill('Shipping delay');
+    await form.getByLabel('Shortcut (after /)').fill('delay');
+    await form.getByLabel('Text').fill('Sorry {{contact.nam}}, your parcel is late.\nTrack it at https://track.acme.test');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('alert').waitFor();
+    expect(await form.getByRole('alert').textContent()).toContain('bodies.en: unknown variable {{contact.nam}}');
+    await form.getByLabel('Text').fill('Sorry {{contact.name}}, your parcel is late.\nTrack it at https://track.acme.test');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await list.getByText('Shipping delay', { exact: true }).waitFor();
+    expect(await list.locator('.saved-reply-item', { hasText: 'Shipping delay' }).textContent()).toContain('Personal');
+    await screenshot(agent, 'speed-saved-replies-screen');
+    const mine = await running.api<{ items: { title: string; owner: string | null }[] }>('GET', '/api/saved-replies', undefined, await running.tokenFor('maria'));
+    expect(mine.data.items.find((r) => r.title === 'Shipping delay')?.owner).toBe('maria');
+  });
 });

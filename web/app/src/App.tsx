@@ -5,6 +5,7 @@ import { Workspace } from './components/Workspace.js';
 import { Simulator } from './screens/Simulator.js';
 import { Settings } from './screens/Settings.js';
 import { Playbook } from './screens/Playbook.js';
+import { SavedReplies } from './screens/SavedReplies.js';
 
 type Session = { state: 'loading' } | { state: 'signed_out'; notice: string | null } | { state: 'signed_in'; me: MeWithStatus };
 
@@ -51,6 +52,7 @@ export function App() {
       // Each screen is its own URL (the server's SPA fallback serves them all).
       if (location.pathname === '/simulator') return <Simulator me={session.me} />;
       if (location.pathname === '/playbook') return <Playbook me={session.me} />;
+      if (location.pathname === '/saved-replies') return <SavedReplies me={session.me} />;
       if (location.pathname.startsWith('/settings') && session.me.role === 'admin') return <Settings me={session.me} />;
       return <Workspace me={session.me} onSignOut={signOut} onSessionEnded={sessionEnded} />;
   }

@@ -358,6 +358,7 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
         </span>
         <nav className="screen-links in-inbox" aria-label="Screens">
           <a href="/simulator">Simulator</a>
+          <a href="/saved-replies">Saved replies</a>
           <a href="/playbook">Playbook</a>
           {me.role === 'admin' && <a href="/settings/workspace">Settings</a>}
         </nav>
