@@ -188,7 +188,7 @@ export function Composer({
           ) : matches.length === 0 ? (
             <p className="muted small" role="status">
               {replies.length === 0
-                ? 'No saved replies yet: add them under Saved replies at the top.'
+                ? 'No saved replies yet: write them on the Saved replies screen (top bar).'
                 : `No saved reply matches “${query ?? ''}”.`}
             </p>
           ) : (
