@@ -156,8 +156,10 @@ function init(): void {
     const who = whoOf(message);
     if (who !== '') bubble.append(el('span', { class: 'who' }, who));
     // Links (http, https, mailto only) as elements, everything else as text: never HTML (PRODUCT §13).
+    const body = el('span');
+    bubble.append(body);
     for (const segment of splitTextSegments(message.body)) {
-      bubble.append(
+      body.append(
         segment.type === 'link'
           ? el('a', { href: segment.href, target: '_blank', rel: 'noopener noreferrer' }, segment.text)
           : document.createTextNode(segment.text),
