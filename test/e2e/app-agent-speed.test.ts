@@ -109,6 +109,17 @@ describe.skipIf(!chromiumAvailable())('agent speed in the inbox', () => {
     await composer.press('Escape');
     expect(await picker.count()).toBe(0);
     expect(await composer.inputValue()).toBe('/');
+
+    // Alt+/ opens the picker over text already written; the choice is added below it.
+    await composer.fill('Thanks for waiting.');
+    await composer.press('Alt+/');
+    await picker.waitFor();
+    await page.keyboard.type('open');
+    expect(await picker.getByRole('option').count()).toBeGreaterThan(0);
+    await composer.press('ArrowDown');
+    await composer.press('ArrowUp');
+    await composer.press('Tab');
+    expect(await composer.inputValue()).toBe('Thanks for waiting.\nWe open at 9.');
     await composer.fill('');
   });
 

@@ -31,10 +31,12 @@ export function Composer({
   const [replies, setReplies] = useState<SavedReply[] | null>(null);
   const [repliesError, setRepliesError] = useState<string | null>(null);
   /** The picker opened by the button (appends to the text), else by a leading `/` (replaces it). */
-  const [pickerByButton, setPickerByButton] = useState(false);
+  /** The text when the picker was opened by the button or Alt+/: what is typed after it filters, and the choice goes below it. */
+  const [anchor, setAnchor] = useState<string | null>(null);
+  const pickerByButton = anchor !== null && text.startsWith(anchor) && !text.slice(anchor.length).includes('\n');
   const [dismissed, setDismissed] = useState(false);
   const [active, setActive] = useState(0);
-  const query = pickerByButton ? '' : slashQuery(text);
+  const query = pickerByButton ? text.slice(anchor.length).trim() : slashQuery(text);
   const pickerOpen = !disabled && (pickerByButton || (query !== null && !dismissed));
   const matches = pickerOpen && replies !== null ? filterSavedReplies(replies, query ?? '') : [];
   const listId = `saved-replies-${conversationId}`;
@@ -75,15 +77,16 @@ export function Composer({
   };
 
   const closePicker = () => {
-    setPickerByButton(false);
+    setAnchor(null);
     setDismissed(true);
   };
 
   const insert = (reply: SavedReply) => {
     const body = reply.rendered?.body ?? reply.bodies[reply.defaultLanguage] ?? '';
-    const next = pickerByButton && text.trim() !== '' ? `${text.replace(/\s+$/, '')}\n${body}` : body;
+    const base = pickerByButton ? anchor.replace(/\s+$/, '') : '';
+    const next = base === '' ? body : `${base}\n${body}`;
     setText(next);
-    setPickerByButton(false);
+    setAnchor(null);
     setDismissed(false);
     setActive(0);
     field.current?.focus();
@@ -108,7 +111,7 @@ export function Composer({
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === '/' && e.altKey) {
       e.preventDefault();
-      setPickerByButton(true);
+      setAnchor(text);
       return;
     }
     if (pickerOpen) {
@@ -163,7 +166,7 @@ export function Composer({
           title="Saved replies (type / at the start, or Alt+/)"
           onClick={() => {
             if (pickerOpen) closePicker();
-            else setPickerByButton(true);
+            else setAnchor(text);
             field.current?.focus();
           }}
         >
