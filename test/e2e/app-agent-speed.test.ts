@@ -177,6 +177,9 @@ describe.skipIf(!chromiumAvailable())('agent speed in the inbox', () => {
     const text = await help.textContent();
     for (const words of ['Next conversation', 'Previous conversation', 'Reply to the customer', 'Write an internal note', 'Resolve the conversation']) expect(text).toContain(words);
     await screenshot(page, 'speed-shortcuts');
+    // Behind the dialog the inbox does not move.
+    await page.keyboard.press(direction);
+    expect(await selected()).toBe(kim.id);
     await page.keyboard.press('Escape');
     await poll(() => help.count()).toBe(0);
 

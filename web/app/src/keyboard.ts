@@ -106,6 +106,8 @@ export function useShortcut(key: string, description: string, run: () => void, e
 export function useShortcutListener(registry: ShortcutRegistry): void {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      // Behind a modal dialog (the `?` list, a confirmation) the inbox does not move.
+      if (document.querySelector('dialog[open]') !== null) return;
       if (registry.handle(event)) event.preventDefault();
     };
     document.addEventListener('keydown', onKey);
