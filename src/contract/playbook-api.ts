@@ -25,6 +25,8 @@ export const PlaybookEntry = z.object({
   customerHears: z.array(z.object({ language: z.string(), text: z.string() })).nullable(),
   /** Follow-up tasks it creates, in words. */
   tasks: z.array(z.string()),
+  /** What the queue it goes to promises: skills needed, first-response target, overflow, out of hours. */
+  queueNotes: z.array(z.string()),
   /** What it changes on the conversation (priority, tags), in words; null when nothing. */
   sets: z.string().nullable(),
 });

@@ -42,6 +42,13 @@ describe('explainPlaybook, with the demo ruleset', () => {
       sets: 'Marked priority high and tagged “escalated”.',
     });
     expect(spanish!.assignment).toContain('waits in the Spanish support queue');
+    expect(spanish!.queueNotes).toEqual([
+      'Only agents with “lang:es” take it.',
+      'First response expected within 5 min.',
+      'Unclaimed after 15 min, it moves to the General queue.',
+      'Out of hours (schedule “office”), it waits and the customer is told when the team is back.',
+    ]);
+    expect(urgent!.queueNotes).toEqual([]);
     expect(urgent).toMatchObject({ goesTo: 'the On call team', when: 'When a workflow or an agent flags the conversation', sets: null, customerHears: null });
     expect(urgent!.alerts).toBe('The agent it is assigned to is alerted in the app; while it waits, the eligible agents (of Olu Bello) are.');
     expect(owner).toMatchObject({ goesTo: 'the contact’s account owner', alerts: 'The owner and the followers are alerted in the app.' });

@@ -184,6 +184,34 @@ function taskWords(task: TaskSpec, model: WorkspaceModel): string {
   return `${kind} ${who}, ${when}${task.note === undefined ? '' : ` (“${task.note}”)`}.`;
 }
 
+function minutesWords(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+/** The queue's promises, in words: who may take it, the first-response target, overflow, out of hours. */
+function queueNotes(destination: Destination, model: WorkspaceModel): string[] {
+  if (!('queue' in destination)) return [];
+  const queue = model.queues.get(destination.queue);
+  if (queue === undefined) return [];
+  const notes: string[] = [];
+  if (queue.requiredSkills.length > 0) notes.push(`Only agents with ${listWords(queue.requiredSkills.map((skill) => `“${skill}”`), 'and')} take it.`);
+  if (queue.firstResponseSeconds !== null) notes.push(`First response expected within ${minutesWords(queue.firstResponseSeconds)}${queue.slaBusinessHours ? ' of business hours' : ''}.`);
+  if (queue.overflowAfterSeconds !== null && queue.overflowTo !== null) {
+    notes.push(`Unclaimed after ${minutesWords(queue.overflowAfterSeconds)}, it moves to the ${model.queues.get(queue.overflowTo)?.name ?? queue.overflowTo} queue.`);
+  }
+  if (queue.outOfHours !== null) {
+    const schedule = queue.scheduleId === null ? '' : ` (schedule “${queue.scheduleId}”)`;
+    notes.push(
+      queue.outOfHours.action === 'route' && queue.outOfHours.to !== undefined
+        ? `Out of hours${schedule}, it goes to ${placeOf(queue.outOfHours.to, model)} instead.`
+        : `Out of hours${schedule}, it waits and the customer is told when the team is back.`,
+    );
+  }
+  return notes;
+}
+
 function setWords(action: RuleAction): string | null {
   const set = action.set;
   if (set === undefined) return null;
@@ -206,6 +234,7 @@ function entryOf(id: string, title: string, when: string, onlyIf: string | null,
     customerHears:
       action.message === undefined ? null : action.message === false ? [] : Object.entries(action.message).map(([language, text]) => ({ language, text })),
     tasks: action.tasks.map((task) => taskWords(task, model)),
+    queueNotes: queueNotes(action.destination, model),
     sets: setWords(action),
   };
 }

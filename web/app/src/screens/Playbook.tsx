@@ -95,6 +95,12 @@ export function Playbook({ me }: { me: MeWithStatus }) {
                         )}
                       </dd>
                     </div>
+                    {entry.queueNotes.length > 0 && (
+                      <div>
+                        <dt>In the queue</dt>
+                        <dd>{entry.queueNotes.join(' ')}</dd>
+                      </div>
+                    )}
                     {entry.tasks.length > 0 && (
                       <div>
                         <dt>Follow-ups</dt>
