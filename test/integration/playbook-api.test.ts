@@ -15,6 +15,11 @@ eachDialect('GET /api/playbook', (dialect) => {
     expect(response.statusCode).toBe(401);
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const doc = await t.request({ method: 'GET', url: '/api/openapi.json' });
+    expect(Object.keys(doc.data.paths['/api/playbook'])).toEqual(['get']);
+  });
+
   it('states the active rules in plain language to every agent, and follows a newly published version', async () => {
     const ana = await t.tokenFor('ana');
     const before = await t.request({ method: 'GET', url: '/api/playbook', headers: ana });

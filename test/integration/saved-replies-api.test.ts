@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertSavedReply } from '../../src/store/repositories/saved-replies.js';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 const BRUNO = { id: 'bruno', name: 'Bruno Díaz', email: 'bruno@acme.test' };
@@ -53,6 +54,16 @@ eachDialect('saved replies API', (dialect) => {
       const response = await create(ana, { title: '', shortcut: 'Bad Shortcut', defaultLanguage: 'english', bodies: { en: 'x'.repeat(5_001) } });
       expect(response.statusCode).toBe(422);
       expect(response.data.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['bodies.en', 'defaultLanguage', 'shortcut', 'title']);
+    });
+
+    it('refuses a 501st personal reply: a picker, not a knowledge base', async () => {
+      for (let n = 0; n < 500; n += 1) {
+        await insertSavedReply(t.baton.ctx.database.db, { id: `r${n}`, ownerId: 'ana', title: `Reply ${n}`, shortcut: null, defaultLanguage: 'en', bodies: { en: 'x' }, createdBy: 'ana', now: t.clock.now() });
+      }
+      const response = await create(ana, refund);
+      expect(response.statusCode).toBe(422);
+      expect(response.data.error.message).toContain('at most 500');
+      expect((await create(bruno, refund)).statusCode).toBe(201);
     });
 
     it('refuses a default language without a body', async () => {
