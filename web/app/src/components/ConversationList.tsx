@@ -93,7 +93,8 @@ export function ConversationList({ rows, view, loading, more, loadingMore, onLoa
           {rows.map((c) => {
             const where = c.owner !== null ? userName(directory, c.owner) : queueName(directory, c.queue);
             const clock = slaClock(c, now);
-            const sla = slaShortText(clock);
+            // The clock matters while people owe an answer; not on resolved or AI-handled rows.
+            const sla = c.status === 'queued' || c.status === 'assigned' ? slaShortText(clock) : null;
             return (
               <li key={c.id}>
                 <a
