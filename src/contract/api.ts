@@ -122,8 +122,20 @@ export const Conversation = z.object({
   resolvedAt: z.string().nullable(),
   rating: z.object({ score: z.number().int(), comment: z.string().nullable() }).nullable(),
   version: z.number().int(),
+  /**
+   * On the REST reads of the inbox (list and one): the latest message other than a system notice,
+   * its body cut to CONVERSATION_PREVIEW_MAX characters for a list row; null when there is none.
+   */
+  lastMessage: z
+    .object({ author: MessageAuthor, authorId: z.string().nullable(), body: z.string(), private: z.boolean(), createdAt: z.string() })
+    .nullable()
+    .optional(),
+  /** On the same reads: since when the customer has waited for a person (core/customer-waiting-since.ts); null when nobody owes them an answer. */
+  customerWaitingSince: z.string().nullable().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
+/** How much of the latest message a list row carries. */
+export const CONVERSATION_PREVIEW_MAX = 280;
 
 /**
  * Why a conversation matched a search: a piece of the text as plain segments, the matched words

@@ -11,8 +11,10 @@ import type { RouteDeps } from './deps.js';
 import { directoryRoutes } from './directory.js';
 import { emailInboundRoutes } from './email-inbound.js';
 import { notificationRoutes } from './notifications.js';
+import { playbookRoutes } from './playbook.js';
 import { realtimeRoutes } from './realtime.js';
 import { rulesetRoutes } from './ruleset.js';
+import { savedReplyRoutes } from './saved-replies.js';
 import { simulateRoutes } from './simulate.js';
 import { systemRoutes } from './system.js';
 import { taskRoutes } from './tasks.js';
@@ -26,11 +28,13 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...configRoutes(deps),
     ...directoryRoutes(deps),
     ...rulesetRoutes(deps),
+    ...playbookRoutes(deps),
     ...simulateRoutes(deps),
     ...conversationRoutes(deps),
     ...contactRoutes(deps),
     ...widgetRoutes(deps),
     ...taskRoutes(deps),
+    ...savedReplyRoutes(deps),
     ...notificationRoutes(deps),
     ...deliveryRoutes(deps),
     ...auditRoutes(deps),

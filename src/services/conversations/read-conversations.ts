@@ -16,11 +16,24 @@ import {
 } from '../../store/repositories/conversations.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import { latestHandoffTrace, latestHandoffTraces, listEvents, type ConversationEventRecord } from '../../store/repositories/events.js';
-import { listMessages, type MessageRecord } from '../../store/repositories/messages.js';
+import { conversationActivity, listMessages, type ConversationActivity, type MessageRecord } from '../../store/repositories/messages.js';
+import { customerWaitingSince } from '../../core/customer-waiting-since.js';
 import { queuePosition } from '../../store/repositories/routing.js';
 import type { ServiceContext } from '../context.js';
-import { iso, presentConversation, presentMessage } from '../present/present-conversation.js';
+import { iso, presentConversation, presentMessage, type ConversationActivityView } from '../present/present-conversation.js';
 import type { LoadedWorkspace } from '../workspace/workspace-cache.js';
+
+function activityView(conversation: ConversationRecord, activity: ConversationActivity | undefined): ConversationActivityView {
+  return {
+    lastMessage: activity?.lastMessage ?? null,
+    customerWaitingSince: customerWaitingSince({
+      status: conversation.status,
+      handedOffAt: conversation.handedOffAt,
+      firstHumanResponseAt: conversation.firstHumanResponseAt,
+      unansweredSince: activity?.unansweredSince ?? null,
+    }),
+  };
+}
 
 function contactsOf(ex: Executor, conversations: readonly ConversationRecord[]): Promise<Map<string, ContactRecord>> {
   return getContacts(ex, [...new Set(conversations.map((c) => c.contactId))]);
@@ -36,7 +49,8 @@ export async function presentConversationRecord(
   const who = contact ?? (await getContact(ex, conversation.contactId));
   if (who === null) throw new Error(`conversation ${conversation.id} has no contact`);
   const trace = handoff !== undefined ? handoff : conversation.handedOffAt === null ? null : await latestHandoffTrace(ex, conversation.id);
-  return presentConversation(conversation, who, trace);
+  const activity = await conversationActivity(ex, [conversation.id]);
+  return presentConversation(conversation, who, trace, activityView(conversation, activity.get(conversation.id)));
 }
 
 export async function readConversation(ctx: ServiceContext, id: string, options: { readonly contactId?: string } = {}): Promise<ConversationRecord> {
@@ -171,11 +185,12 @@ export async function listConversationsView(
   const page = await listConversations(ctx.database.db, { ...filter, order, ...(after !== undefined && { after }), limit: query.limit });
   const contacts = await contactsOf(ctx.database.db, page.items);
   const traces = await latestHandoffTraces(ctx.database.db, page.items.filter((c) => c.handedOffAt !== null).map((c) => c.id));
+  const activity = await conversationActivity(ctx.database.db, page.items.map((c) => c.id));
   return {
     items: page.items.map((c) => {
       const contact = contacts.get(c.contactId);
       if (contact === undefined) throw new Error(`conversation ${c.id} has no contact`);
-      return presentConversation(c, contact, traces.get(c.id) ?? null);
+      return presentConversation(c, contact, traces.get(c.id) ?? null, activityView(c, activity.get(c.id)));
     }),
     nextCursor: page.nextCursor === null ? null : encodeConversationCursor(page.nextCursor),
   };

@@ -1,4 +1,4 @@
-import type { Contact, Conversation, Message } from '../../contract/api.js';
+import { CONVERSATION_PREVIEW_MAX, type Contact, type Conversation, type Message } from '../../contract/api.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import type { ContactRecord } from '../../store/repositories/contacts.js';
 import type { ConversationRecord } from '../../store/repositories/conversations.js';
@@ -21,8 +21,20 @@ export function presentContact(contact: ContactRecord): Contact {
   };
 }
 
+/** What the inbox's reads add: the row's latest message and the customer's wait (read-conversations.ts). */
+export interface ConversationActivityView {
+  readonly lastMessage: Pick<MessageLike, 'author' | 'authorId' | 'body' | 'createdAt'> & { readonly private: boolean } | null;
+  readonly customerWaitingSince: number | null;
+}
+
 /** `handoff`: the latest handoff's trace (stored on its event: repositories/events.ts latestHandoffTraces). */
-export function presentConversation(conversation: ConversationRecord, contact: ContactRecord, handoff: HandoffTrace | null): Conversation {
+export function presentConversation(
+  conversation: ConversationRecord,
+  contact: ContactRecord,
+  handoff: HandoffTrace | null,
+  activity?: ConversationActivityView,
+): Conversation {
+  const last = activity?.lastMessage ?? null;
   return {
     id: conversation.id,
     channel: conversation.channelId,
@@ -49,6 +61,19 @@ export function presentConversation(conversation: ConversationRecord, contact: C
     rating:
       conversation.csatScore === null ? null : { score: conversation.csatScore, comment: conversation.csatComment },
     version: conversation.version,
+    ...(activity !== undefined && {
+      lastMessage:
+        last === null
+          ? null
+          : {
+              author: last.author,
+              authorId: last.authorId,
+              body: last.body.length > CONVERSATION_PREVIEW_MAX ? `${last.body.slice(0, CONVERSATION_PREVIEW_MAX - 1)}…` : last.body,
+              private: last.private,
+              createdAt: iso(last.createdAt),
+            },
+      customerWaitingSince: isoOrNull(activity.customerWaitingSince),
+    }),
   };
 }
 

@@ -5,6 +5,8 @@ import { Workspace } from './components/Workspace.js';
 import { Simulator } from './screens/Simulator.js';
 import { Settings } from './screens/Settings.js';
 import { ContactPage } from './screens/ContactPage.js';
+import { Playbook } from './screens/Playbook.js';
+import { SavedReplies } from './screens/SavedReplies.js';
 
 type Session =
   | { state: 'loading' }
@@ -61,8 +63,9 @@ export function App() {
         const contact = /^\/contacts\/([^/]+)$/.exec(location.pathname)?.[1];
         if (contact !== undefined) return <ContactPage me={session.me} id={decodeURIComponent(contact)} />;
       }
-      if (location.pathname.startsWith('/settings') && session.me.role === 'admin')
-        return <Settings me={session.me} />;
+      if (location.pathname === '/playbook') return <Playbook me={session.me} />;
+      if (location.pathname === '/saved-replies') return <SavedReplies me={session.me} />;
+      if (location.pathname.startsWith('/settings') && session.me.role === 'admin') return <Settings me={session.me} />;
       return <Workspace me={session.me} onSignOut={signOut} onSessionEnded={sessionEnded} />;
   }
 }

@@ -32,11 +32,13 @@ import type {
   UserView,
 } from '../../../src/contract/admin-api.js';
 import type { MeWithStatus, UserStatus } from '../../../src/contract/people-api.js';
+import type { Playbook } from '../../../src/contract/playbook-api.js';
+import type { CreateSavedReplyInput, PatchSavedReplyInput, SavedReply, SavedReplyList } from '../../../src/contract/saved-replies-api.js';
 import type { z } from 'zod';
 import type { HandoffTrace } from '../../../src/contract/trace.js';
 import type { Filters, InboxNotification, View } from './state/inbox.js';
 
-export type { ConversationEvent, Task, ContactDetail, ConversationListItem, SearchSnippet };
+export type { ConversationEvent, Task, ContactDetail, ConversationListItem, SearchSnippet, SavedReply, Playbook };
 export type { Conversation, Message, MeWithStatus, Availability, Priority, HandoffTrace, UserView, TeamConfig, QueueConfig, ChannelConfig, Scenario, SimulationResult, ErrorDetail };
 export type { ConfigApplyOutcome, ConfigProblem, RulesetDraftView, RulesetVersionView };
 export type RulesetVersionSummary = z.infer<typeof RulesetVersionList>['items'][number];
@@ -195,4 +197,12 @@ export const api = {
   tasks: (conversationId: string) => call<{ items: Task[] }>('GET', `/api/tasks?conversation=${enc(conversationId)}`),
   addTask: (input: z.input<typeof CreateTaskInput>) => call<Task>('POST', '/api/tasks', input),
   patchTask: (id: string, patch: z.input<typeof PatchTaskInput>) => call<Task>('PATCH', `/api/tasks/${enc(id)}`, patch),
+  /** The active handoff rules in plain language. */
+  playbook: () => call<Playbook>('GET', '/api/playbook'),
+  // Saved replies: with a conversation, each comes rendered in its language with the variables filled.
+  savedReplies: (conversationId?: string) =>
+    call<SavedReplyList>('GET', `/api/saved-replies${conversationId === undefined ? '' : `?conversation=${enc(conversationId)}`}`),
+  createSavedReply: (input: z.input<typeof CreateSavedReplyInput>) => call<SavedReply>('POST', '/api/saved-replies', input),
+  patchSavedReply: (id: string, patch: z.input<typeof PatchSavedReplyInput>) => call<SavedReply>('PATCH', `/api/saved-replies/${enc(id)}`, patch),
+  deleteSavedReply: (id: string) => call<{ ok: true }>('DELETE', `/api/saved-replies/${enc(id)}`),
 };

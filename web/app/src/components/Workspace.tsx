@@ -41,6 +41,8 @@ import { NotificationCentre } from './NotificationCentre.js';
 import { publishFrames } from './live-frames.js';
 import { useAssignmentAlerts } from './useAssignmentAlerts.js';
 import { ViewNav } from './ViewNav.js';
+import { ShortcutHelp } from './ShortcutHelp.js';
+import { ShortcutRegistry, ShortcutsContext, useShortcutListener } from '../keyboard.js';
 
 type Action =
   | { type: 'frames'; frames: Frame[] }
@@ -379,7 +381,33 @@ export function Workspace({
 
   const current = selected === null ? undefined : state.conversations[selected];
 
+  // Keyboard: one registry for the inbox; the list moves with j/k, ? lists what is on screen.
+  const [shortcuts] = useState(() => new ShortcutRegistry());
+  useShortcutListener(shortcuts);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const step = (by: 1 | -1) => {
+    if (rows.length === 0) return;
+    const at = selected === null ? -1 : rows.findIndex((c) => c.id === selected);
+    const next = at === -1 ? (by === 1 ? 0 : rows.length - 1) : Math.max(0, Math.min(rows.length - 1, at + by));
+    const row = rows[next];
+    if (row === undefined || row.id === selected) return;
+    open(row.id);
+    document.querySelector(`[data-conversation-id="${CSS.escape(row.id)}"]`)?.scrollIntoView({ block: 'nearest' });
+  };
+  const stepRef = useRef(step);
+  stepRef.current = step;
+  useEffect(() => {
+    const removals = [
+      shortcuts.register({ key: 'j', description: 'Next conversation', run: () => stepRef.current(1) }),
+      shortcuts.register({ key: 'k', description: 'Previous conversation', run: () => stepRef.current(-1) }),
+      shortcuts.register({ key: '?', description: 'Show these shortcuts', run: () => setHelpOpen(true) }),
+    ];
+    return () => removals.forEach((remove) => remove());
+  }, [shortcuts]);
+
   return (
+    // prettier-ignore
+    <ShortcutsContext.Provider value={shortcuts}>
     <div className="app">
       <a className="skip-link" href="#conversation-pane">
         Skip to conversation
@@ -397,6 +425,8 @@ export function Workspace({
         </span>
         <nav className="screen-links in-inbox" aria-label="Screens">
           <a href="/simulator">Simulator</a>
+          <a href="/saved-replies">Saved replies</a>
+          <a href="/playbook">Playbook</a>
           {me.role === 'admin' && <a href="/settings/workspace">Settings</a>}
         </nav>
         <SearchBox value={typed} onChange={setTyped} />
@@ -505,6 +535,8 @@ export function Workspace({
           )}
         </main>
       </div>
+      {helpOpen && <ShortcutHelp registry={shortcuts} onClose={() => setHelpOpen(false)} />}
     </div>
+    </ShortcutsContext.Provider>
   );
 }
