@@ -99,6 +99,16 @@ export default tseslint.config(
     },
   },
   {
+    // What the app and the widget both run (customer text cut into text, line breaks and safe
+    // links): pure functions that import nothing of ours, so either bundle may take them.
+    files: ['web/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^\\.\\./', message: 'web/shared imports nothing of ours (ARCHITECTURE.md).' }],
+      }],
+    },
+  },
+  {
     // The store is the only SQL: no query builder, no raw sql, outside src/store.
     files: ['src/**/*.ts'],
     ignores: ['src/store/**', '**/*.test.ts'],

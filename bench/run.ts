@@ -14,6 +14,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'handoff-http', load: () => import('./handoff-http.js') },
   { name: 'realtime-latency', load: () => import('./realtime-latency.js') },
   { name: 'mechanisms', load: () => import('./mechanisms.js') },
+  { name: 'search', load: () => import('./search.js') },
 ];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');

@@ -137,11 +137,40 @@ export const Conversation = z.object({
    * or transferred it away during this handoff (PRODUCT §4) — in a sentence; null otherwise.
    */
   waitingReason: z.string().nullable(),
+  /**
+   * On the REST reads of the inbox (list and one): the latest message other than a system notice,
+   * its body cut to CONVERSATION_PREVIEW_MAX characters for a list row; null when there is none.
+   */
+  lastMessage: z
+    .object({ author: MessageAuthor, authorId: z.string().nullable(), body: z.string(), private: z.boolean(), createdAt: z.string() })
+    .nullable()
+    .optional(),
+  /** On the same reads: since when the customer has waited for a person (core/customer-waiting-since.ts); null when nobody owes them an answer. */
+  customerWaitingSince: z.string().nullable().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
+/** How much of the latest message a list row carries. */
+export const CONVERSATION_PREVIEW_MAX = 280;
+
+/**
+ * Why a conversation matched a search: a piece of the text as plain segments, the matched words
+ * flagged (`match`). Customer text: render each segment as text, never as markup. `source` says
+ * where it matched — `note` is a private note (the desk's own text, never the customer's view),
+ * `seq` the message to scroll to.
+ */
+export const SearchSnippet = z.object({
+  source: z.enum(['message', 'note', 'contact', 'tags']),
+  seq: z.number().int().nullable(),
+  segments: z.array(z.object({ text: z.string(), match: z.boolean() })),
+});
+export type SearchSnippet = z.infer<typeof SearchSnippet>;
+
+/** A conversation in a list; with `q=`, also why it matched. */
+export const ConversationListItem = Conversation.extend({ snippet: SearchSnippet.optional() });
+export type ConversationListItem = z.infer<typeof ConversationListItem>;
 
 export const ConversationList = z.object({
-  items: z.array(Conversation),
+  items: z.array(ConversationListItem),
   nextCursor: z.string().nullable(),
 });
 
@@ -172,6 +201,11 @@ export const ListConversationsQuery = ConversationFilterQuery.extend({
   ),
   cursor: z.string().optional().describe('nextCursor of the previous page, with the same view and filters'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('search message text (private notes included), contact name and email, and tags; ranked, best first, each with a snippet'),
 });
 export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>;
 
@@ -418,3 +452,24 @@ export const ConfigApplyResult = z.object({
 });
 
 export const WorkspaceDocument = WorkspaceConfig;
+
+export const ContactsQuery = z.object({
+  q: z.string().max(200).optional().describe('search contact names and emails; ranked, best first (without it: newest first)'),
+  cursor: z.string().optional().describe('nextCursor of the previous page, with the same q'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ContactsQuery = z.infer<typeof ContactsQuery>;
+
+export const ContactList = z.object({
+  items: z.array(Contact),
+  nextCursor: z.string().nullable(),
+});
+export type ContactList = z.infer<typeof ContactList>;
+
+/** One contact, with their conversations, newest activity first (the contact page). */
+export const ContactDetail = z.object({
+  contact: Contact,
+  createdAt: z.string(),
+  conversations: z.array(Conversation),
+});
+export type ContactDetail = z.infer<typeof ContactDetail>;

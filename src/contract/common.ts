@@ -80,6 +80,7 @@ export const ErrorCode = z.enum([
   'internal',
   'too_large',
   'unsupported_media_type',
+  'rate_limited',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

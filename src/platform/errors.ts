@@ -12,6 +12,7 @@ export const statusByCode: Record<ErrorCode, number> = {
   internal: 500,
   too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
 };
 
 /** CLI exit codes, mapped once. */
@@ -26,6 +27,7 @@ export const exitCodeByCode: Record<ErrorCode, number> = {
   internal: 1,
   too_large: 2,
   unsupported_media_type: 2,
+  rate_limited: 7,
 };
 
 export class BatonError extends Error {

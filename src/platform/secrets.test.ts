@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, hashToken, newToken, safeEqual, verifyPassword } from './secrets.js';
+import { MAX_HASHING, MAX_WAITING, hashPassword, hashToken, hashingLoad, newToken, safeEqual, verifyPassword } from './secrets.js';
 
 describe('secrets', () => {
   it('verifies a password against its slow hash and refuses a wrong one', async () => {
@@ -20,5 +20,19 @@ describe('secrets', () => {
     expect(safeEqual('abc', 'abc')).toBe(true);
     expect(safeEqual('abc', 'abd')).toBe(false);
     expect(safeEqual('abc', 'abcd')).toBe(false);
+  });
+
+  // Regression: 64 concurrent sign-ins ran 64 scrypts on the shared thread pool (12.8 s).
+  it('hashes at most MAX_HASHING passwords at a time and refuses beyond MAX_WAITING in line', async () => {
+    const stored = await hashPassword('correct horse');
+    let busiest = 0;
+    const watch = setInterval(() => (busiest = Math.max(busiest, hashingLoad().active)), 1);
+    const attempts = Array.from({ length: MAX_HASHING + MAX_WAITING + 10 }, () => verifyPassword('wrong horse', stored).then(() => 'checked', (error: Error) => error.message));
+    const outcomes = await Promise.all(attempts);
+    clearInterval(watch);
+    expect(outcomes.filter((outcome) => outcome === 'too many sign-ins at once; try again in a moment')).toHaveLength(10);
+    expect(outcomes.filter((outcome) => outcome === 'checked')).toHaveLength(MAX_HASHING + MAX_WAITING);
+    expect(busiest).toBeLessThanOrEqual(MAX_HASHING);
+    expect(hashingLoad()).toEqual({ active: 0, waiting: 0 });
   });
 });

@@ -1,14 +1,36 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import pLimit from 'p-limit';
+import { BatonError } from './errors.js';
 
 // Passwords: scrypt (memory-hard, in node:crypto — no dependency needed). N=2^15, r=8, p=1 is
 // OWASP's minimum recommendation for scrypt; 32 MiB per hash.
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 const KEY_LENGTH = 32;
 
+/**
+ * scrypt runs on libuv's thread pool (4 threads), which file and DNS work share: 64 sign-ins at
+ * once held it for 12.8 s. At most MAX_HASHING run at a time; beyond MAX_WAITING more in line,
+ * a sign-in is refused at once (503, try again) rather than queued behind a flood.
+ */
+export const MAX_HASHING = 2;
+export const MAX_WAITING = 32;
+const hashing = pLimit(MAX_HASHING);
+
 function scryptAsync(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
-  });
+  if (hashing.pendingCount >= MAX_WAITING) {
+    return Promise.reject(new BatonError('unavailable', 'too many sign-ins at once; try again in a moment'));
+  }
+  return hashing(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password, salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
+      }),
+  );
+}
+
+/** Password hashes running now and waiting (for tests and metrics). */
+export function hashingLoad(): { readonly active: number; readonly waiting: number } {
+  return { active: hashing.activeCount, waiting: hashing.pendingCount };
 }
 
 export async function hashPassword(password: string): Promise<string> {

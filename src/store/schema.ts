@@ -302,6 +302,20 @@ export interface BotframeworkConversationTable {
   updated_at: EpochMs;
 }
 
+export interface SavedReplyTable {
+  id: string;
+  /** null: shared with the workspace. */
+  owner_id: string | null;
+  title: string;
+  shortcut: string | null;
+  default_language: string;
+  /** JSON object: language → body. */
+  bodies: string;
+  created_by: string | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
 export interface DB {
   config_revisions: ConfigRevisionTable;
   ruleset_versions: RulesetVersionTable;
@@ -325,6 +339,7 @@ export interface DB {
   stream_cursors: StreamCursorTable;
   email_messages: EmailMessageTable;
   botframework_conversations: BotframeworkConversationTable;
+  saved_replies: SavedReplyTable;
 }
 
 export type ConfigRevisionRow = Selectable<ConfigRevisionTable>;
@@ -342,6 +357,7 @@ export type MessageRow = Selectable<MessageTable>;
 export type ConversationEventRow = Selectable<ConversationEventTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NotificationRow = Selectable<NotificationTable>;
+export type SavedReplyRow = Selectable<SavedReplyTable>;
 export type TaskRow = Selectable<TaskTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type StreamEventRow = Selectable<StreamEventTable>;

@@ -51,7 +51,7 @@ function appBuildIsFresh(): boolean {
   const index = join(appBuildDir(), 'index.html');
   if (!existsSync(index)) return false;
   const app = join(packageRoot(), 'web', 'app');
-  const inputs = [join(app, 'src'), join(app, 'index.html'), join(app, 'vite.config.ts'), fileURLToPath(import.meta.url)];
+  const inputs = [join(app, 'src'), join(packageRoot(), 'web', 'shared'), join(app, 'index.html'), join(app, 'vite.config.ts'), fileURLToPath(import.meta.url)];
   return statSync(index).mtimeMs >= Math.max(...inputs.map(newestMtime));
 }
 

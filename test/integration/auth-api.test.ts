@@ -96,26 +96,47 @@ eachDialect('sign-in, tokens and availability', (dialect) => {
       expect(response.statusCode).toBe(204);
     });
 
-    it('stops guessing after 10 wrong passwords for one email within 15 minutes, even with the right one', async () => {
-      for (let i = 0; i < 10; i++) {
-        expect((await login('olu@acme.test', `guess ${i}`)).statusCode).toBe(401);
-        t.clock.advance(10_000);
+    // Regression: ten wrong passwords refused the *correct* one for 15 minutes, from anywhere: anyone
+    // could lock a person out by typing their email.
+    it('slows guessing from one address with growing delays, and never locks the person out elsewhere', async () => {
+      const from = (remoteAddress: string, password: string) =>
+        t.request({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { email: 'olu@acme.test', password } });
+      for (let i = 0; i < 5; i++) expect((await from('203.0.113.9', `guess ${i}`)).statusCode).toBe(401);
+      const slowed = await from('203.0.113.9', TEST_PASSWORD);
+      expect(slowed.statusCode).toBe(429);
+      expect(slowed.data.error).toMatchObject({ code: 'rate_limited', message: 'too many failed sign-ins for this email from here; try again in 1 second(s)' });
+      expect(slowed.headers['retry-after']).toBe('1');
+      expect(slowed.cookies).toHaveLength(0);
+
+      // The person, from their own address, signs in at once.
+      const elsewhere = await from('198.51.100.7', TEST_PASSWORD);
+      expect(elsewhere.statusCode).toBe(200);
+
+      // The guesser waits twice as long after each further failure: 1 s, 2 s, 4 s, 8 s …
+      const waits: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const refused = await from('203.0.113.9', 'still guessing');
+        expect(refused.statusCode).toBe(429);
+        waits.push(String(refused.headers['retry-after']));
+        t.clock.advance(Number(refused.headers['retry-after']) * 1000);
+        expect((await from('203.0.113.9', 'still guessing')).statusCode).toBe(401);
       }
-      const blocked = await login('olu@acme.test', TEST_PASSWORD);
-      expect(blocked.statusCode).toBe(401);
-      expect(blocked.data.error.code).toBe('unauthorized');
-      expect(blocked.data.error.message).toMatch(/too many failed sign-ins/);
-      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-      expect(blocked.cookies).toHaveLength(0);
+      expect(waits).toEqual(['1', '2', '4', '8']);
+      // After the wait, the right password works from there too.
+      t.clock.advance(16_000);
+      expect((await from('203.0.113.9', TEST_PASSWORD)).statusCode).toBe(200);
+    });
 
-      // Another account is not held hostage by attacks on this one.
-      expect((await login('ana@acme.test', TEST_PASSWORD)).statusCode).toBe(200);
-
-      // Once the first failure leaves the 15-minute window, one more try is allowed — and the right password works.
-      t.clock.advance(15 * 60_000);
-      const again = await login('olu@acme.test', TEST_PASSWORD);
-      expect(again.statusCode).toBe(200);
-      expect(again.data.id).toBe('olu');
+    it('answers a known and an unknown email alike while slowing them', async () => {
+      const attempt = (email: string) => t.request({ method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.10', payload: { email, password: 'wrong password' } });
+      for (let i = 0; i < 5; i++) {
+        expect((await attempt('olu@acme.test')).statusCode).toBe(401);
+        expect((await attempt('nobody@acme.test')).statusCode).toBe(401);
+      }
+      const known = await attempt('olu@acme.test');
+      const unknown = await attempt('nobody@acme.test');
+      expect([known.statusCode, unknown.statusCode]).toEqual([429, 429]);
+      expect(known.data.error.message).toBe(unknown.data.error.message);
     });
   });
 

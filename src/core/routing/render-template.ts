@@ -56,6 +56,12 @@ export function usesVariable(template: string, name: string): boolean {
   return cut(template).names.includes(name);
 }
 
+/** The variables a template uses, in order, repeats kept. */
+export function variablesOf(template: string): readonly string[] {
+  if (!template.includes('{{')) return [];
+  return cut(template).names;
+}
+
 /** `pt-BR` → `pt` */
 export function primarySubtag(tag: string): string {
   const dash = tag.indexOf('-');

@@ -28,12 +28,12 @@ export function authRoutes(deps: RouteDeps): AnyRoute[] {
       body: LoginInput,
       response: MeWithStatus,
       handler: async ({ body, request, reply }) => {
-        const result = await signIn(ctx, throttle, body);
+        const result = await signIn(ctx, throttle, body, request.ip);
         if (result.outcome === 'throttled') {
           const seconds = Math.ceil(result.retryAfterMs / 1000);
           // RFC 9110 §10.2.3: tells a well-behaved client when to try again.
           void reply.header('retry-after', String(seconds));
-          throw new BatonError('unauthorized', `too many failed sign-ins for this email; try again in ${Math.ceil(seconds / 60)} minute(s)`);
+          throw new BatonError('rate_limited', `too many failed sign-ins for this email from here; try again in ${seconds < 60 ? `${seconds} second(s)` : `${Math.ceil(seconds / 60)} minute(s)`}`);
         }
         void reply.setCookie(SESSION_COOKIE, result.token, {
           httpOnly: true,

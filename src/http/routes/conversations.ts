@@ -40,6 +40,7 @@ import {
   readEvents,
   readMessages,
 } from '../../services/conversations/read-conversations.js';
+import { searchConversationsView } from '../../services/conversations/search-conversations.js';
 import { startConversation } from '../../services/conversations/start-conversation.js';
 import { transferConversation } from '../../services/conversations/transfer-conversation.js';
 import { BatonError } from '../../platform/errors.js';
@@ -94,12 +95,17 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
     defineRoute({
       method: 'GET',
       url: '/api/conversations',
-      summary: 'List conversations, newest activity first (cursor-paginated); `view=` narrows to an inbox view of the caller',
+      summary: 'List conversations, newest activity first (cursor-paginated); `view=` narrows to an inbox view of the caller; `q=` searches, best first, with a snippet',
       tags: ['conversations'],
       access: 'user',
       query: ListQuery,
       response: ConversationList,
-      handler: async ({ query, principal }) => listConversationsView(ctx, query as ListConversationsQuery, viewerOf(principal), ownershipViewerOf(principal)),
+      handler: async ({ query, principal }) => {
+        const q = query.q;
+        return q !== undefined && q.trim() !== ''
+          ? searchConversationsView(ctx, { ...(query as ListConversationsQuery), q }, viewerOf(principal), ownershipViewerOf(principal))
+          : listConversationsView(ctx, query as ListConversationsQuery, viewerOf(principal), ownershipViewerOf(principal));
+      },
     }),
     defineRoute({
       method: 'GET',

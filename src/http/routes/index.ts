@@ -4,14 +4,17 @@ import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { botRoutes } from './bots.js';
 import { configRoutes } from './config.js';
+import { contactRoutes } from './contacts.js';
 import { conversationRoutes } from './conversations.js';
 import { deliveryRoutes } from './deliveries.js';
 import type { RouteDeps } from './deps.js';
 import { directoryRoutes } from './directory.js';
 import { emailInboundRoutes } from './email-inbound.js';
 import { notificationRoutes } from './notifications.js';
+import { playbookRoutes } from './playbook.js';
 import { realtimeRoutes } from './realtime.js';
 import { rulesetRoutes } from './ruleset.js';
+import { savedReplyRoutes } from './saved-replies.js';
 import { simulateRoutes } from './simulate.js';
 import { systemRoutes } from './system.js';
 import { taskRoutes } from './tasks.js';
@@ -25,10 +28,13 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...configRoutes(deps),
     ...directoryRoutes(deps),
     ...rulesetRoutes(deps),
+    ...playbookRoutes(deps),
     ...simulateRoutes(deps),
     ...conversationRoutes(deps),
+    ...contactRoutes(deps),
     ...widgetRoutes(deps),
     ...taskRoutes(deps),
+    ...savedReplyRoutes(deps),
     ...notificationRoutes(deps),
     ...deliveryRoutes(deps),
     ...auditRoutes(deps),

@@ -13,18 +13,18 @@ export type SignInOutcome =
  * password is checked, so guessing on stops teaching the guesser anything; only a wrong email or
  * password counts as a failure (not a malformed request, not a database outage).
  */
-export async function signIn(ctx: ServiceContext, throttle: LoginThrottle, input: LoginInput): Promise<SignInOutcome> {
-  const retryAfterMs = throttle.retryAfterMs(input.email);
+export async function signIn(ctx: ServiceContext, throttle: LoginThrottle, input: LoginInput, address: string): Promise<SignInOutcome> {
+  const retryAfterMs = throttle.retryAfterMs(input.email, address);
   if (retryAfterMs > 0) {
-    ctx.logger.warn({ email: input.email }, 'sign-in throttled after repeated failures');
+    ctx.logger.warn({ email: input.email, address }, 'sign-in throttled after repeated failures');
     return { outcome: 'throttled', retryAfterMs };
   }
   try {
     const session = await logIn(ctx, input);
-    throttle.reset(input.email);
+    throttle.reset(input.email, address);
     return { outcome: 'signed_in', ...session };
   } catch (error) {
-    if (error instanceof BatonError && error.code === 'unauthorized') throttle.recordFailure(input.email);
+    if (error instanceof BatonError && error.code === 'unauthorized') throttle.recordFailure(input.email, address);
     throw error;
   }
 }

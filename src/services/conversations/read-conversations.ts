@@ -16,13 +16,26 @@ import {
 } from '../../store/repositories/conversations.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import { latestHandoffTrace, latestHandoffTraces, listEvents, type ConversationEventRecord } from '../../store/repositories/events.js';
-import { listMessages, type MessageRecord } from '../../store/repositories/messages.js';
+import { conversationActivity, listMessages, type ConversationActivity, type MessageRecord } from '../../store/repositories/messages.js';
+import { customerWaitingSince } from '../../core/customer-waiting-since.js';
 import { queuePosition } from '../../store/repositories/routing.js';
 import type { ServiceContext } from '../context.js';
 import type { OwnershipViewer } from '../../core/ownership.js';
 import { waitingReasonOf } from '../handoff/gave-away.js';
-import { iso, presentConversation, presentMessage } from '../present/present-conversation.js';
+import { iso, presentConversation, presentMessage, type ConversationActivityView } from '../present/present-conversation.js';
 import type { LoadedWorkspace } from '../workspace/workspace-cache.js';
+
+function activityView(conversation: ConversationRecord, activity: ConversationActivity | undefined): ConversationActivityView {
+  return {
+    lastMessage: activity?.lastMessage ?? null,
+    customerWaitingSince: customerWaitingSince({
+      status: conversation.status,
+      handedOffAt: conversation.handedOffAt,
+      firstHumanResponseAt: conversation.firstHumanResponseAt,
+      unansweredSince: activity?.unansweredSince ?? null,
+    }),
+  };
+}
 
 function contactsOf(ex: Executor, conversations: readonly ConversationRecord[]): Promise<Map<string, ContactRecord>> {
   return getContacts(ex, [...new Set(conversations.map((c) => c.contactId))]);
@@ -41,7 +54,8 @@ export async function presentConversationRecord(
   const trace = handoff !== undefined ? handoff : conversation.handedOffAt === null ? null : await latestHandoffTrace(ex, conversation.id);
   const { model } = await ctx.workspace.current();
   const waitingReason = await waitingReasonOf(ex, model, conversation);
-  return presentConversation(conversation, who, trace, { model, viewer: options.viewer, waitingReason });
+  const activity = await conversationActivity(ex, [conversation.id]);
+  return presentConversation(conversation, who, trace, { model, viewer: options.viewer, waitingReason }, activityView(conversation, activity.get(conversation.id)));
 }
 
 export async function readConversation(ctx: ServiceContext, id: string, options: { readonly contactId?: string } = {}): Promise<ConversationRecord> {
@@ -150,6 +164,13 @@ function viewFilter(view: InboxView | undefined, parsed: ParsedFilter, viewerId:
   return { ...narrowed(), ...(statuses !== undefined && { status: statuses }) };
 }
 
+/** The list's filters and view for the viewer as one store filter (the search narrows by the same). */
+export async function conversationFilterOf(ctx: ServiceContext, query: ListConversationsQuery, viewerId: string | null): Promise<ConversationFilter | 'nothing'> {
+  const parsed = parseFilter(ctx, query, viewerId);
+  if (parsed === 'nothing') return 'nothing';
+  return viewFilter(query.view, parsed, viewerId, query.view === 'team' ? await teamsOf(ctx, viewerId) : []);
+}
+
 /**
  * Newest activity first (the `unassigned` view: as the assigner takes them), cursor-paginated;
  * `owner=me` and `owner=none` work, `status=a,b` too; `view=` narrows to an inbox view of the caller.
@@ -165,9 +186,7 @@ export async function listConversationsView(
   if (after === null || (after !== undefined && after.order !== order)) {
     throw new BatonError('invalid', 'cursor is not one this API returned for this view', { details: [{ path: 'cursor', message: 'unknown cursor' }] });
   }
-  const parsed = parseFilter(ctx, query, viewerId);
-  if (parsed === 'nothing') return { items: [], nextCursor: null };
-  const filter = viewFilter(query.view, parsed, viewerId, query.view === 'team' ? await teamsOf(ctx, viewerId) : []);
+  const filter = await conversationFilterOf(ctx, query, viewerId);
   if (filter === 'nothing') return { items: [], nextCursor: null };
   const page = await listConversations(ctx.database.db, { ...filter, order, ...(after !== undefined && { after }), limit: query.limit });
   const contacts = await contactsOf(ctx.database.db, page.items);
@@ -176,11 +195,12 @@ export async function listConversationsView(
   // Only queued conversations can be waiting for someone else (a few queries each).
   const waiting = new Map<string, string | null>();
   for (const c of page.items) if (c.status === 'queued') waiting.set(c.id, await waitingReasonOf(ctx.database.db, model, c));
+  const activity = await conversationActivity(ctx.database.db, page.items.map((c) => c.id));
   return {
     items: page.items.map((c) => {
       const contact = contacts.get(c.contactId);
       if (contact === undefined) throw new Error(`conversation ${c.id} has no contact`);
-      return presentConversation(c, contact, traces.get(c.id) ?? null, { model, viewer, waitingReason: waiting.get(c.id) ?? null });
+      return presentConversation(c, contact, traces.get(c.id) ?? null, { model, viewer, waitingReason: waiting.get(c.id) ?? null }, activityView(c, activity.get(c.id)));
     }),
     nextCursor: page.nextCursor === null ? null : encodeConversationCursor(page.nextCursor),
   };

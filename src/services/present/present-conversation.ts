@@ -1,4 +1,4 @@
-import type { Contact, Conversation, Message } from '../../contract/api.js';
+import { CONVERSATION_PREVIEW_MAX, type Contact, type Conversation, type Message } from '../../contract/api.js';
 import type { WorkspaceModel } from '../../core/model.js';
 import { allowedActions, ownershipTeam, type OwnershipViewer } from '../../core/ownership.js';
 import type { HandoffTrace } from '../../contract/trace.js';
@@ -31,14 +31,27 @@ export interface PresentFor {
   readonly waitingReason?: string | null;
 }
 
+/** What the inbox's reads add: the row's latest message and the customer's wait (read-conversations.ts). */
+export interface ConversationActivityView {
+  readonly lastMessage: Pick<MessageLike, 'author' | 'authorId' | 'body' | 'createdAt'> & { readonly private: boolean } | null;
+  readonly customerWaitingSince: number | null;
+}
+
 /**
  * `handoff`: the latest handoff's trace (stored on its event: repositories/events.ts latestHandoffTraces).
  * `holder` and `viewerCan` come from the one ownership policy (core/ownership.ts), so the app shows
  * exactly what the server would allow.
  */
-export function presentConversation(conversation: ConversationRecord, contact: ContactRecord, handoff: HandoffTrace | null, forWhom: PresentFor): Conversation {
+export function presentConversation(
+  conversation: ConversationRecord,
+  contact: ContactRecord,
+  handoff: HandoffTrace | null,
+  forWhom: PresentFor,
+  activity?: ConversationActivityView,
+): Conversation {
   const { model, viewer } = forWhom;
   const ownerId = conversation.ownerId;
+  const last = activity?.lastMessage ?? null;
   return {
     id: conversation.id,
     channel: conversation.channelId,
@@ -71,6 +84,19 @@ export function presentConversation(conversation: ConversationRecord, contact: C
         ? null
         : allowedActions({ ownerId, status: conversation.status, team: ownershipTeam(model, conversation) }, viewer),
     waitingReason: forWhom.waitingReason ?? null,
+    ...(activity !== undefined && {
+      lastMessage:
+        last === null
+          ? null
+          : {
+              author: last.author,
+              authorId: last.authorId,
+              body: last.body.length > CONVERSATION_PREVIEW_MAX ? `${last.body.slice(0, CONVERSATION_PREVIEW_MAX - 1)}…` : last.body,
+              private: last.private,
+              createdAt: iso(last.createdAt),
+            },
+      customerWaitingSince: isoOrNull(activity.customerWaitingSince),
+    }),
   };
 }
 

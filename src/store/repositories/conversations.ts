@@ -290,10 +290,10 @@ export interface ConversationPage {
 const priorityRankSql = sql<number>`case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
 const waitingSinceSql = sql<number>`coalesce(handed_off_at, created_at)`;
 
-type ConversationExpressions = ExpressionBuilder<DB, 'conversations'>;
+export type ConversationExpressions = ExpressionBuilder<DB, 'conversations'>;
 
 /** The filter as conditions; null when it can match nothing (an empty status or team list). */
-function filterConditions(eb: ConversationExpressions, filter: ConversationFilter): Expression<SqlBool>[] | null {
+export function filterConditions(eb: ConversationExpressions, filter: ConversationFilter): Expression<SqlBool>[] | null {
   const out: Expression<SqlBool>[] = [];
   if (filter.status !== undefined) {
     const statuses: readonly ConversationStatus[] = typeof filter.status === 'string' ? [filter.status] : filter.status;

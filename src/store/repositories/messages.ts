@@ -222,3 +222,63 @@ export async function findMessageBySeq(ex: Executor, conversationId: string, seq
   const row = await ex.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('seq', '=', seq).executeTakeFirst();
   return row === undefined ? null : rowToMessage(row);
 }
+
+/** What an inbox row shows of a conversation's messages (issue 16 §4 "list rows"). */
+export interface ConversationActivity {
+  /** The latest message other than a system notice (a note included), or null. */
+  readonly lastMessage: MessageRecord | null;
+  /**
+   * When the customer's oldest message after the latest public reply (a person's or the AI
+   * agent's) was written: null when every customer message has had one.
+   */
+  readonly unansweredSince: number | null;
+}
+
+/**
+ * Per conversation, its latest message and its oldest unanswered customer message: two queries
+ * for a whole page, each a max(seq) per conversation read on the (conversation_id, seq) key.
+ */
+export async function conversationActivity(ex: Executor, conversationIds: readonly string[]): Promise<Map<string, ConversationActivity>> {
+  const activity = new Map<string, { lastMessage: MessageRecord | null; unansweredSince: number | null }>();
+  if (conversationIds.length === 0) return activity;
+  for (const id of conversationIds) activity.set(id, { lastMessage: null, unansweredSince: null });
+  const latest = await ex
+    .selectFrom('messages as m')
+    .selectAll('m')
+    .where('m.conversation_id', 'in', conversationIds)
+    .where('m.seq', '=', (eb) =>
+      eb
+        .selectFrom('messages as l')
+        .select((inner) => inner.fn.max('l.seq').as('seq'))
+        .whereRef('l.conversation_id', '=', 'm.conversation_id')
+        .where('l.author', '!=', 'system'),
+    )
+    .execute();
+  for (const row of latest) {
+    const entry = activity.get(row.conversation_id);
+    if (entry !== undefined) entry.lastMessage = rowToMessage(row);
+  }
+  const unanswered = await ex
+    .selectFrom('messages as m')
+    .select((eb) => ['m.conversation_id', eb.fn.min('m.created_at').as('since')])
+    .where('m.conversation_id', 'in', conversationIds)
+    .where('m.author', '=', 'contact')
+    .where('m.seq', '>', (eb) =>
+      eb.fn.coalesce(
+        eb
+          .selectFrom('messages as r')
+          .select((inner) => inner.fn.max('r.seq').as('seq'))
+          .whereRef('r.conversation_id', '=', 'm.conversation_id')
+          .where('r.author', 'in', ['user', 'assistant'])
+          .where('r.private', '=', toIntBool(false)),
+        eb.lit(0),
+      ),
+    )
+    .groupBy('m.conversation_id')
+    .execute();
+  for (const row of unanswered) {
+    const entry = activity.get(row.conversation_id);
+    if (entry !== undefined && row.since !== null) entry.unansweredSince = Number(row.since);
+  }
+  return activity;
+}

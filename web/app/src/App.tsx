@@ -4,8 +4,14 @@ import { SignIn } from './components/SignIn.js';
 import { Workspace } from './components/Workspace.js';
 import { Simulator } from './screens/Simulator.js';
 import { Settings } from './screens/Settings.js';
+import { ContactPage } from './screens/ContactPage.js';
+import { Playbook } from './screens/Playbook.js';
+import { SavedReplies } from './screens/SavedReplies.js';
 
-type Session = { state: 'loading' } | { state: 'signed_out'; notice: string | null } | { state: 'signed_in'; me: MeWithStatus };
+type Session =
+  | { state: 'loading' }
+  | { state: 'signed_out'; notice: string | null }
+  | { state: 'signed_in'; me: MeWithStatus };
 
 /** Who is signed in decides the screen: the sign-in form, or the inbox. */
 export function App() {
@@ -18,7 +24,8 @@ export function App() {
       .then((me) => live && setSession({ state: 'signed_in', me }))
       .catch((error: unknown) => {
         if (!live) return;
-        const notice = error instanceof ApiError && error.status === 401 ? null : 'Baton is not reachable right now.';
+        const notice =
+          error instanceof ApiError && error.status === 401 ? null : 'Baton is not reachable right now.';
         setSession({ state: 'signed_out', notice });
       });
     return () => {
@@ -35,7 +42,10 @@ export function App() {
     }
   }, []);
 
-  const sessionEnded = useCallback(() => setSession({ state: 'signed_out', notice: 'Your session ended. Sign in again.' }), []);
+  const sessionEnded = useCallback(
+    () => setSession({ state: 'signed_out', notice: 'Your session ended. Sign in again.' }),
+    [],
+  );
 
   switch (session.state) {
     case 'loading':
@@ -49,6 +59,12 @@ export function App() {
     case 'signed_in':
       // Each screen is its own URL (the server's SPA fallback serves them all).
       if (location.pathname === '/simulator') return <Simulator me={session.me} />;
+      {
+        const contact = /^\/contacts\/([^/]+)$/.exec(location.pathname)?.[1];
+        if (contact !== undefined) return <ContactPage me={session.me} id={decodeURIComponent(contact)} />;
+      }
+      if (location.pathname === '/playbook') return <Playbook me={session.me} />;
+      if (location.pathname === '/saved-replies') return <SavedReplies me={session.me} />;
       if (location.pathname.startsWith('/settings') && session.me.role === 'admin') return <Settings me={session.me} />;
       return <Workspace me={session.me} onSignOut={signOut} onSessionEnded={sessionEnded} />;
   }

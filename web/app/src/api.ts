@@ -8,11 +8,14 @@ import type {
   Conversation,
   ConversationCounts,
   ConversationEvent,
+  ContactDetail,
   ConversationList,
+  ConversationListItem,
   CreateTaskInput,
   Message,
   OwnershipAction,
   PatchConversationInput,
+  SearchSnippet,
   PatchTaskInput,
   Scenario,
   SimulationResult,
@@ -30,11 +33,13 @@ import type {
   UserView,
 } from '../../../src/contract/admin-api.js';
 import type { MeWithStatus, UserStatus } from '../../../src/contract/people-api.js';
+import type { Playbook } from '../../../src/contract/playbook-api.js';
+import type { CreateSavedReplyInput, PatchSavedReplyInput, SavedReply, SavedReplyList } from '../../../src/contract/saved-replies-api.js';
 import type { z } from 'zod';
 import type { HandoffTrace } from '../../../src/contract/trace.js';
 import type { Filters, InboxNotification, View } from './state/inbox.js';
 
-export type { ConversationEvent, OwnershipAction, Task };
+export type { ConversationEvent, OwnershipAction, Task, ContactDetail, ConversationListItem, SearchSnippet, SavedReply, Playbook };
 export type { Conversation, Message, MeWithStatus, Availability, Priority, HandoffTrace, UserView, TeamConfig, QueueConfig, ChannelConfig, Scenario, SimulationResult, ErrorDetail };
 export type { ConfigApplyOutcome, ConfigProblem, RulesetDraftView, RulesetVersionView };
 export type RulesetVersionSummary = z.infer<typeof RulesetVersionList>['items'][number];
@@ -138,6 +143,15 @@ export const api = {
     const filter = filterQuery(filters);
     return call<ConversationCounts>('GET', `/api/conversations/counts${filter === '' ? '' : `?${filter}`}`);
   },
+  /** Conversations matching `q`, best first, each with its snippet; in one view, or in all (`view` null). */
+  search: (q: string, view: View | null, filters: Filters, cursor: string | null, limit = 50) => {
+    const filter = filterQuery(filters);
+    return call<ConversationPage>(
+      'GET',
+      `/api/conversations?q=${enc(q)}&limit=${limit}${view === null ? '' : `&view=${view}`}${filter === '' ? '' : `&${filter}`}${cursor === null ? '' : `&cursor=${enc(cursor)}`}`,
+    );
+  },
+  contact: (id: string) => call<ContactDetail>('GET', `/api/contacts/${enc(id)}`),
   conversation: (id: string) => call<Conversation>('GET', `/api/conversations/${enc(id)}`),
   messages: (id: string, after = 0) => call<Message[]>('GET', `/api/conversations/${enc(id)}/messages?after=${after}`),
   post: (id: string, body: string, isPrivate: boolean) => call<Message>('POST', `/api/conversations/${enc(id)}/messages`, { body, private: isPrivate }),
@@ -190,4 +204,12 @@ export const api = {
   tasks: (conversationId: string) => call<{ items: Task[] }>('GET', `/api/tasks?conversation=${enc(conversationId)}`),
   addTask: (input: z.input<typeof CreateTaskInput>) => call<Task>('POST', '/api/tasks', input),
   patchTask: (id: string, patch: z.input<typeof PatchTaskInput>) => call<Task>('PATCH', `/api/tasks/${enc(id)}`, patch),
+  /** The active handoff rules in plain language. */
+  playbook: () => call<Playbook>('GET', '/api/playbook'),
+  // Saved replies: with a conversation, each comes rendered in its language with the variables filled.
+  savedReplies: (conversationId?: string) =>
+    call<SavedReplyList>('GET', `/api/saved-replies${conversationId === undefined ? '' : `?conversation=${enc(conversationId)}`}`),
+  createSavedReply: (input: z.input<typeof CreateSavedReplyInput>) => call<SavedReply>('POST', '/api/saved-replies', input),
+  patchSavedReply: (id: string, patch: z.input<typeof PatchSavedReplyInput>) => call<SavedReply>('PATCH', `/api/saved-replies/${enc(id)}`, patch),
+  deleteSavedReply: (id: string) => call<{ ok: true }>('DELETE', `/api/saved-replies/${enc(id)}`),
 };

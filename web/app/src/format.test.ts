@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, initials, slaClock } from './format.js';
+import { formatDuration, initials, slaClock, slaShortText } from './format.js';
 import { backoffMs } from './realtime.js';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
@@ -25,8 +25,10 @@ describe('the SLA clock', () => {
   const handedOff = { status: 'assigned', handedOffAt: iso(T0), firstResponseDueAt: iso(T0 + 5 * 60_000), firstHumanResponseAt: null };
 
   it('counts down to the first-response target and turns urgent near the end', () => {
-    expect(slaClock(handedOff, T0 + 60_000)).toEqual({ state: 'running', text: '4 min left to first response', urgent: false });
+    expect(slaClock(handedOff, T0 + 60_000)).toEqual({ state: 'running', text: '4 min left to first response', urgent: false, leftSeconds: 240 });
     expect(slaClock(handedOff, T0 + 4.5 * 60_000)).toMatchObject({ state: 'running', urgent: true });
+    expect(slaShortText(slaClock(handedOff, T0 + 60_000))).toBe('SLA 4 min');
+    expect(slaShortText(slaClock({ ...handedOff, firstResponseDueAt: null }, T0))).toBeNull();
   });
 
   it('shows how overdue a missed target is, and whether the answer came in time', () => {

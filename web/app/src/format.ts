@@ -45,7 +45,7 @@ export function formatAgo(at: string, now: number): string {
 export type SlaClock =
   | { readonly state: 'none' }
   | { readonly state: 'met'; readonly text: string }
-  | { readonly state: 'running'; readonly text: string; readonly urgent: boolean }
+  | { readonly state: 'running'; readonly text: string; readonly urgent: boolean; readonly leftSeconds: number }
   | { readonly state: 'breached'; readonly text: string };
 
 /** Where the first-response clock can still run: with people, not yet answered. */
@@ -77,7 +77,21 @@ export function slaClock(
   if (left <= 0) return { state: 'breached', text: `Overdue by ${formatDuration(-left)}` };
   const target = c.handedOffAt === null ? null : (due - Date.parse(c.handedOffAt)) / 1000;
   const urgent = left < 120 || (target !== null && left < target * 0.2);
-  return { state: 'running', text: `${formatDuration(left)} left to first response`, urgent };
+  return { state: 'running', text: `${formatDuration(left)} left to first response`, urgent, leftSeconds: left };
+}
+
+/** The SLA clock in a few words, for a list row: `SLA 45 min`, `SLA overdue`, `SLA met`; null without one. */
+export function slaShortText(clock: SlaClock): string | null {
+  switch (clock.state) {
+    case 'none':
+      return null;
+    case 'met':
+      return 'SLA met';
+    case 'breached':
+      return 'SLA missed';
+    case 'running':
+      return `SLA ${formatDuration(clock.leftSeconds)}`;
+  }
 }
 
 /** Initials for an avatar: "Lucía Pérez" → "LP"; nothing → "?". */

@@ -8,6 +8,7 @@
 import { createApi, createSocket, HttpError, type ContactDraft, type ConversationState, type Message, type RealtimeFrame } from './api.js';
 import { formatWait, normaliseLanguage, stringsFor } from './strings.js';
 import { STYLES } from './styles.js';
+import { splitTextSegments } from '../../shared/text-segments.js';
 
 interface Saved {
   token: string;
@@ -153,7 +154,16 @@ function init(): void {
     const bubble = el('div', { class: `msg ${message.author}`, 'data-id': message.id, 'data-seq': String(message.seq) });
     const who = whoOf(message);
     if (who !== '') bubble.append(el('span', { class: 'who' }, who));
-    bubble.append(document.createTextNode(message.body));
+    // Links (http, https, mailto only) as elements, everything else as text: never HTML (PRODUCT §13).
+    const body = el('span');
+    bubble.append(body);
+    for (const segment of splitTextSegments(message.body)) {
+      body.append(
+        segment.type === 'link'
+          ? el('a', { href: segment.href, target: '_blank', rel: 'noopener noreferrer' }, segment.text)
+          : document.createTextNode(segment.text),
+      );
+    }
     const later = [...log.querySelectorAll<HTMLElement>('.msg[data-seq]')].find((node) => Number(node.dataset.seq) > message.seq);
     log.insertBefore(bubble, later ?? null);
     if (message.author === 'user') showTyping(null);

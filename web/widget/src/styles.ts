@@ -22,6 +22,7 @@ header h2{margin:0;font-size:16px;font-weight:600;flex:1}
 .status:empty{display:none}
 .log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f8fafc}
 .msg{max-width:85%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere}
+.msg a{color:inherit;text-decoration:underline}
 .msg .who{display:block;font-size:12px;font-weight:600;color:#52606d;margin-bottom:2px}
 .contact{align-self:flex-end;background:#1d4ed8;color:#fff;border-bottom-right-radius:4px}
 .contact .who{color:#dbeafe}

@@ -1,9 +1,22 @@
 import type { Conversation, Priority } from '../api.js';
-import { formatAgo, initials, STATUS_LABELS, TRIGGER_LABELS } from '../format.js';
+import { formatAgo, formatDuration, initials, slaClock, slaShortText, STATUS_LABELS, TRIGGER_LABELS } from '../format.js';
 import { VIEW_LABELS, type Filters, type View } from '../state/inbox.js';
 import { channelName, queueName, userName, type Directory } from './directory.js';
 
 const PRIORITIES: readonly Priority[] = ['urgent', 'high', 'normal', 'low'];
+
+/** The row's second line: the latest message with who wrote it, else (not read yet) the trigger or the status. */
+function previewOf(c: Conversation, directory: Directory): string {
+  const last = c.lastMessage;
+  if (last === undefined || last === null) return c.handoff !== null ? TRIGGER_LABELS[c.handoff.trigger] : STATUS_LABELS[c.status];
+  const who =
+    last.author === 'contact'
+      ? ''
+      : last.author === 'assistant'
+        ? 'AI: '
+        : `${(userName(directory, last.authorId) ?? 'Agent').split(' ')[0] ?? 'Agent'}: `;
+  return `${last.private ? 'Note · ' : ''}${who}${last.body.replace(/\s+/g, ' ')}`;
+}
 
 interface Props {
   rows: readonly Conversation[];
@@ -79,6 +92,9 @@ export function ConversationList({ rows, view, loading, more, loadingMore, onLoa
         <ul className="rows" aria-label={`${VIEW_LABELS[view]} conversations`}>
           {rows.map((c) => {
             const where = c.owner !== null ? userName(directory, c.owner) : queueName(directory, c.queue);
+            const clock = slaClock(c, now);
+            // The clock matters while people owe an answer; not on resolved or AI-handled rows.
+            const sla = c.status === 'queued' || c.status === 'assigned' ? slaShortText(clock) : null;
             return (
               <li key={c.id}>
                 <a
@@ -102,11 +118,15 @@ export function ConversationList({ rows, view, loading, more, loadingMore, onLoa
                         {formatAgo(c.lastActivityAt, now)}
                       </time>
                     </span>
-                    <span className="row-sub">
-                      {c.handoff !== null ? TRIGGER_LABELS[c.handoff.trigger] : STATUS_LABELS[c.status]}
-                    </span>
+                    <span className="row-sub">{previewOf(c, directory)}</span>
                     <span className="row-meta">
                       <span className={`badge status-${c.status}`}>{STATUS_LABELS[c.status]}</span>
+                      {c.customerWaitingSince != null && (
+                        <span className="row-wait" title="How long the customer has waited for a person">
+                          Waiting {formatDuration((now - Date.parse(c.customerWaitingSince)) / 1000)}
+                        </span>
+                      )}
+                      {sla !== null && <span className={`sla sla-${clock.state}${clock.state === 'running' && clock.urgent ? ' sla-urgent' : ''}`}>{sla}</span>}
                       {c.priority !== 'normal' && <span className={`badge priority-${c.priority}`}>{c.priority}</span>}
                       <span className="muted">{channelName(directory, c.channel)}</span>
                       {where !== null && <span className="muted">· {where}</span>}

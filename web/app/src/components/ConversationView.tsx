@@ -7,6 +7,7 @@ import { FollowUps } from './FollowUps.js';
 import { HandoffPanel } from './HandoffPanel.js';
 import { Thread } from './Thread.js';
 import { useTypingIndicator } from './useTypingIndicator.js';
+import { useShortcut } from '../keyboard.js';
 
 interface Props {
   conversation: Conversation;
@@ -50,6 +51,10 @@ export function ConversationView({ conversation: c, messages, me, directory, now
   const can = (action: OwnershipAction): boolean => c.viewerCan?.includes(action) === true;
   const holderName = c.owner === null ? null : (c.holder?.id === c.owner ? c.holder.name : (userName(directory, c.owner) ?? c.owner));
   const heldByOther = c.owner !== null && c.owner !== me.id && !closed;
+  // Once a person has answered, the handoff card folds to one line (expandable) and the thread gets the room.
+  const humanReplied = c.firstHumanResponseAt !== null || (messages ?? []).some((m) => m.author === 'user' && !m.private);
+
+  useShortcut('e', 'Resolve the conversation', () => void (busy === null && run('resolve', () => api.resolve(c.id))), !closed && can('resolve'));
 
   const transfer = async () => {
     const [kind, id] = transferTo.split(':') as ['user' | 'team' | 'queue', string];
@@ -76,9 +81,21 @@ export function ConversationView({ conversation: c, messages, me, directory, now
             ←
           </button>
           <div className="conversation-title">
-            <h2 id="conversation-title">{c.contact.name ?? c.contact.email ?? 'Anonymous customer'}</h2>
+            <h2 id="conversation-title">
+              <a href={`/contacts/${encodeURIComponent(c.contact.id)}`} className="contact-link" title="Open the contact's page">
+                {c.contact.name ?? c.contact.email ?? 'Anonymous customer'}
+              </a>
+            </h2>
             <p className="muted small">
               <span className={`badge status-${c.status}`}>{STATUS_LABELS[c.status]}</span> {channelName(directory, c.channel)} · {ownerText}
+              {c.rating !== null && (
+                <span className="rating" title={c.rating.comment ?? undefined}>
+                  {' '}
+                  · Rated <span aria-hidden="true">{'★'.repeat(c.rating.score) + '☆'.repeat(Math.max(0, 5 - c.rating.score))}</span>
+                  <span className="visually-hidden">{c.rating.score} out of 5</span>
+                  {c.rating.comment !== null && c.rating.comment !== '' && <span className="rating-comment"> “{c.rating.comment}”</span>}
+                </span>
+              )}
             </p>
           </div>
           <div className="actions" role="toolbar" aria-label="Conversation actions">
@@ -125,24 +142,6 @@ export function ConversationView({ conversation: c, messages, me, directory, now
               )
             )}
           </div>
-        </header>
-
-        {error !== null && (
-          <div className="banner error" role="alert">
-            {error}
-          </div>
-        )}
-        {c.waitingReason !== null && c.waitingReason !== undefined && (
-          <div className="banner" role="status">
-            {c.waitingReason}
-          </div>
-        )}
-
-        {/* Pinned above the thread: the context stays in view however long the thread grows. */}
-        <div className="conversation-context">
-          <HandoffPanel conversation={c} directory={directory} now={now} />
-          <FollowUps conversation={c} directory={directory} now={now} />
-
           <section className="properties-bar" aria-label="Priority, tags and transfer">
             <span className="inline-field">
               <label htmlFor={`priority-${c.id}`}>Priority</label>
@@ -212,6 +211,24 @@ export function ConversationView({ conversation: c, messages, me, directory, now
               </form>
             )}
           </section>
+        </header>
+
+        {error !== null && (
+          <div className="banner error" role="alert">
+            {error}
+          </div>
+        )}
+        {c.waitingReason !== null && c.waitingReason !== undefined && (
+          <div className="banner" role="status">
+            {c.waitingReason}
+          </div>
+        )}
+
+        {/* Pinned above the thread: the context stays in view however long the thread grows. */}
+        <div className="conversation-context">
+          <HandoffPanel conversation={c} directory={directory} now={now} collapsed={humanReplied} />
+          <FollowUps conversation={c} directory={directory} now={now} />
+
         </div>
 
         {/* Scrolls on its own on wide screens: focusable so the keyboard can scroll it (WCAG 2.1.1). */}

@@ -22,9 +22,11 @@ function destinationText(c: Conversation, d: Directory): string {
 /**
  * Context for the human at the top of the conversation (PRODUCT §3 "why this came to me", §10):
  * the trigger, the rule and each earlier rule's first failed condition, what the AI agent
- * detected, the contact, the wait the customer was promised and the SLA clock.
+ * detected, the contact, the wait the customer was promised and the SLA clock. Once a person has
+ * replied (`collapsed`) it folds to its one summary line — trigger, rule, where it went, the SLA —
+ * and opens on a click: at 1280×800 the full card took ~40 % of the pane (issue 16 §4).
  */
-export function HandoffPanel({ conversation: c, directory, now }: { conversation: Conversation; directory: Directory; now: number }) {
+export function HandoffPanel({ conversation: c, directory, now, collapsed = false }: { conversation: Conversation; directory: Directory; now: number; collapsed?: boolean }) {
   const trace = c.handoff;
   const sla = slaClock(c, now);
   const properties = Object.entries(c.contact.properties);
@@ -33,8 +35,14 @@ export function HandoffPanel({ conversation: c, directory, now }: { conversation
 
   return (
     <section className="handoff" aria-labelledby="handoff-title">
-      <div className="handoff-head">
+      <details className="handoff-fold" open={!collapsed}>
+      <summary className="handoff-head">
         <h3 id="handoff-title">{trace === null ? 'No handoff yet' : 'Handoff'}</h3>
+        {trace !== null && (
+          <span className="handoff-line muted">
+            {TRIGGER_LABELS[trace.trigger]} · <code>{trace.rule}</code> · {destinationText(c, directory)}
+          </span>
+        )}
         {sla.state !== 'none' && (
           <span className={`sla sla-${sla.state}${sla.state === 'running' && sla.urgent ? ' sla-urgent' : ''}`} role="status" aria-label={`SLA: ${sla.text}`}>
             <svg viewBox="0 0 24 24" width="13" height="13" aria-hidden="true" className="sla-icon">
@@ -43,7 +51,7 @@ export function HandoffPanel({ conversation: c, directory, now }: { conversation
             {sla.text}
           </span>
         )}
-      </div>
+      </summary>
       {trace === null ? (
         <p className="muted">
           {c.status === 'bot' ? 'The AI agent is handling this conversation.' : 'This conversation was not handed off by a rule.'}
@@ -120,6 +128,7 @@ export function HandoffPanel({ conversation: c, directory, now }: { conversation
             ))}
           </dl>
         )}
+      </details>
       </details>
     </section>
   );

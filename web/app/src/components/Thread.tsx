@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { Message } from '../api.js';
+import { LinkedText } from './LinkedText.js';
 
 const AUTHOR_LABEL: Record<Message['author'], string> = { contact: 'Customer', assistant: 'AI agent', user: 'Agent', system: 'System' };
 
@@ -10,7 +11,8 @@ function kindOf(m: Message): string {
 
 /**
  * The thread: customer, AI agent, people and internal notes each look different. Bodies are
- * customer text: rendered as React text children (escaped), never as HTML (PRODUCT §13).
+ * customer text: rendered as React text children (escaped) with http(s)/mailto links as `<a>`
+ * elements (LinkedText), never as HTML (PRODUCT §13).
  */
 export function Thread({ messages }: { messages: readonly Message[] | undefined }) {
   const end = useRef<HTMLLIElement>(null);
@@ -34,7 +36,9 @@ export function Thread({ messages }: { messages: readonly Message[] | undefined 
         return (
           <li key={m.id} className={`message message-${kind}`} data-author={m.author} data-private={m.private ? 'true' : undefined}>
             {kind === 'system' ? (
-              <p className="message-body">{m.body}</p>
+              <p className="message-body">
+                  <LinkedText text={m.body} />
+                </p>
             ) : (
               <>
                 <div className="message-meta">
@@ -42,7 +46,9 @@ export function Thread({ messages }: { messages: readonly Message[] | undefined 
                   <span className="message-kind">{m.private ? 'Internal note' : AUTHOR_LABEL[m.author]}</span>
                   <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
                 </div>
-                <p className="message-body">{m.body}</p>
+                <p className="message-body">
+                  <LinkedText text={m.body} />
+                </p>
               </>
             )}
           </li>

@@ -1,5 +1,12 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { api, ApiError, type Availability, type Conversation, type Message, type MeWithStatus } from '../api.js';
+import {
+  api,
+  ApiError,
+  type Availability,
+  type Conversation,
+  type Message,
+  type MeWithStatus,
+} from '../api.js';
 import { openStream, type StreamState } from '../realtime.js';
 import {
   applyFrames,
@@ -27,17 +34,28 @@ import {
 } from '../state/inbox.js';
 import { ConversationList } from './ConversationList.js';
 import { ConversationView } from './ConversationView.js';
+import { SearchBox } from './SearchBox.js';
+import { SearchResults } from './SearchResults.js';
 import type { Directory } from './directory.js';
 import { NotificationCentre } from './NotificationCentre.js';
 import { publishFrames } from './live-frames.js';
 import { useAssignmentAlerts } from './useAssignmentAlerts.js';
 import { ViewNav } from './ViewNav.js';
+import { ShortcutHelp } from './ShortcutHelp.js';
+import { ShortcutRegistry, ShortcutsContext, useShortcutListener } from '../keyboard.js';
 
 type Action =
   | { type: 'frames'; frames: Frame[] }
   | { type: 'upsert'; items: Conversation[]; requestedAtSeq: number }
   | { type: 'list'; key: string }
-  | { type: 'page'; key: string; items: Conversation[]; nextCursor: string | null; requestedAtSeq: number; append: boolean }
+  | {
+      type: 'page';
+      key: string;
+      items: Conversation[];
+      nextCursor: string | null;
+      requestedAtSeq: number;
+      append: boolean;
+    }
   | { type: 'drop'; id: string }
   | { type: 'thread'; id: string; messages: Message[] }
   | { type: 'notifications'; items: InboxNotification[]; unread: number }
@@ -76,9 +94,21 @@ const idFromPath = (): string | null => {
   return match?.[1] === undefined ? null : decodeURIComponent(match[1]);
 };
 
-const STREAM_TEXT: Record<StreamState, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' };
+const STREAM_TEXT: Record<StreamState, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+};
 
-export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus; onSignOut: () => Promise<void>; onSessionEnded: () => void }) {
+export function Workspace({
+  me,
+  onSignOut,
+  onSessionEnded,
+}: {
+  me: MeWithStatus;
+  onSignOut: () => Promise<void>;
+  onSessionEnded: () => void;
+}) {
   const [state, dispatch] = useReducer(reducer, emptyInbox);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -91,6 +121,13 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
   const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  // What is typed in the search box, and what is searched (a moment after typing stops).
+  const [typed, setTyped] = useState('');
+  const [searched, setSearched] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setSearched(typed.trim()), typed.trim() === '' ? 0 : 250);
+    return () => clearTimeout(timer);
+  }, [typed]);
 
   // Relative times and the SLA clock move on their own.
   useEffect(() => {
@@ -134,9 +171,20 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
     let live = true;
     const load = async () => {
       try {
-        const [users, teams, queues, channels, notifications] = await Promise.all([api.users(), api.teams(), api.queues(), api.channels(), api.notifications()]);
+        const [users, teams, queues, channels, notifications] = await Promise.all([
+          api.users(),
+          api.teams(),
+          api.queues(),
+          api.channels(),
+          api.notifications(),
+        ]);
         if (!live) return;
-        setDirectory({ users: users.items, teams: teams.items, queues: queues.items, channels: channels.items });
+        setDirectory({
+          users: users.items,
+          teams: teams.items,
+          queues: queues.items,
+          channels: channels.items,
+        });
         dispatch({ type: 'notifications', items: notifications.items, unread: notifications.unread });
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) onSessionEnded();
@@ -156,7 +204,14 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
     async (cursor: string | null) => {
       const requestedAtSeq = stateRef.current.lastSeq;
       const result = await api.conversations(view, filters, cursor, PAGE_SIZE);
-      dispatch({ type: 'page', key: listKey(view, filters), items: result.items, nextCursor: result.nextCursor, requestedAtSeq, append: cursor !== null });
+      dispatch({
+        type: 'page',
+        key: listKey(view, filters),
+        items: result.items,
+        nextCursor: result.nextCursor,
+        requestedAtSeq,
+        append: cursor !== null,
+      });
     },
     [view, filters],
   );
@@ -275,11 +330,19 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
   }, []);
 
   const viewer: Viewer = useMemo(
-    () => ({ id: me.id, teams: directory.teams.filter((t) => t.members.includes(me.id) || t.leads.includes(me.id)).map((t) => t.id) }),
+    () => ({
+      id: me.id,
+      teams: directory.teams
+        .filter((t) => t.members.includes(me.id) || t.leads.includes(me.id))
+        .map((t) => t.id),
+    }),
     [me.id, directory.teams],
   );
   const rows = useMemo(() => visibleRows(state, view, viewer, filters), [state, view, viewer, filters]);
-  const shownCounts = useMemo(() => displayCounts(counts, state, view, filters, rows), [counts, state, view, filters, rows]);
+  const shownCounts = useMemo(
+    () => displayCounts(counts, state, view, filters, rows),
+    [counts, state, view, filters, rows],
+  );
   // Tags of the conversations held, and the one filtered on even when none of them carries it.
   const tags = useMemo(() => {
     const inUse = tagsInUse(state.conversations);
@@ -298,8 +361,14 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
     }
   };
 
-  const upsert = useCallback((c: Conversation, requestedAtSeq: number) => dispatch({ type: 'upsert', items: [c], requestedAtSeq }), []);
-  const addMessage = useCallback((m: Message) => dispatch({ type: 'thread', id: m.conversationId, messages: [m] }), []);
+  const upsert = useCallback(
+    (c: Conversation, requestedAtSeq: number) => dispatch({ type: 'upsert', items: [c], requestedAtSeq }),
+    [],
+  );
+  const addMessage = useCallback(
+    (m: Message) => dispatch({ type: 'thread', id: m.conversationId, messages: [m] }),
+    [],
+  );
 
   const readNotifications = async (ids: string[] | 'all') => {
     try {
@@ -312,7 +381,33 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
 
   const current = selected === null ? undefined : state.conversations[selected];
 
+  // Keyboard: one registry for the inbox; the list moves with j/k, ? lists what is on screen.
+  const [shortcuts] = useState(() => new ShortcutRegistry());
+  useShortcutListener(shortcuts);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const step = (by: 1 | -1) => {
+    if (rows.length === 0) return;
+    const at = selected === null ? -1 : rows.findIndex((c) => c.id === selected);
+    const next = at === -1 ? (by === 1 ? 0 : rows.length - 1) : Math.max(0, Math.min(rows.length - 1, at + by));
+    const row = rows[next];
+    if (row === undefined || row.id === selected) return;
+    open(row.id);
+    document.querySelector(`[data-conversation-id="${CSS.escape(row.id)}"]`)?.scrollIntoView({ block: 'nearest' });
+  };
+  const stepRef = useRef(step);
+  stepRef.current = step;
+  useEffect(() => {
+    const removals = [
+      shortcuts.register({ key: 'j', description: 'Next conversation', run: () => stepRef.current(1) }),
+      shortcuts.register({ key: 'k', description: 'Previous conversation', run: () => stepRef.current(-1) }),
+      shortcuts.register({ key: '?', description: 'Show these shortcuts', run: () => setHelpOpen(true) }),
+    ];
+    return () => removals.forEach((remove) => remove());
+  }, [shortcuts]);
+
   return (
+    // prettier-ignore
+    <ShortcutsContext.Provider value={shortcuts}>
     <div className="app">
       <a className="skip-link" href="#conversation-pane">
         Skip to conversation
@@ -330,8 +425,11 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
         </span>
         <nav className="screen-links in-inbox" aria-label="Screens">
           <a href="/simulator">Simulator</a>
+          <a href="/saved-replies">Saved replies</a>
+          <a href="/playbook">Playbook</a>
           {me.role === 'admin' && <a href="/settings/workspace">Settings</a>}
         </nav>
+        <SearchBox value={typed} onChange={setTyped} />
         <div className="topbar-spacer" />
         <label className={`availability availability-${availability ?? 'none'}`}>
           <span className="dot" aria-hidden="true" />
@@ -369,28 +467,45 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
       {problem !== null && (
         <div className="banner" role="alert">
           {problem}
-          <button type="button" className="link" onClick={() => setProblem(null)} aria-label="Dismiss message">
+          <button
+            type="button"
+            className="link"
+            onClick={() => setProblem(null)}
+            aria-label="Dismiss message"
+          >
             ×
           </button>
         </div>
       )}
       <div className={`layout ${selected === null ? 'no-selection' : 'has-selection'}`}>
         <ViewNav view={view} counts={shownCounts} onChange={setView} />
-        <ConversationList
-          rows={rows}
-          view={view}
-          loading={loading}
-          more={state.list.nextCursor !== null && state.list.key === key}
-          loadingMore={loadingMore}
-          onLoadMore={loadMore}
-          selected={selected}
-          filters={filters}
-          onFilters={setFilters}
-          directory={directory}
-          tags={tags}
-          now={now}
-          onOpen={open}
-        />
+        {searched !== '' ? (
+          <SearchResults
+            q={searched}
+            view={view}
+            filters={filters}
+            directory={directory}
+            selected={selected}
+            now={now}
+            onOpen={open}
+          />
+        ) : (
+          <ConversationList
+            rows={rows}
+            view={view}
+            loading={loading}
+            more={state.list.nextCursor !== null && state.list.key === key}
+            loadingMore={loadingMore}
+            onLoadMore={loadMore}
+            selected={selected}
+            filters={filters}
+            onFilters={setFilters}
+            directory={directory}
+            tags={tags}
+            now={now}
+            onOpen={open}
+          />
+        )}
         <main id="conversation-pane" className="pane" tabIndex={-1} aria-label="Conversation">
           {selected === null ? (
             <div className="empty-pane">
@@ -398,7 +513,11 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
             </div>
           ) : current === undefined ? (
             <div className="empty-pane" role="status">
-              <p>{missing === selected ? 'This conversation does not exist, or was removed.' : 'Loading conversation…'}</p>
+              <p>
+                {missing === selected
+                  ? 'This conversation does not exist, or was removed.'
+                  : 'Loading conversation…'}
+              </p>
             </div>
           ) : (
             <ConversationView
@@ -416,6 +535,8 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
           )}
         </main>
       </div>
+      {helpOpen && <ShortcutHelp registry={shortcuts} onClose={() => setHelpOpen(false)} />}
     </div>
+    </ShortcutsContext.Provider>
   );
 }

@@ -22,6 +22,12 @@ export function ScreenFrame({ me, title, children }: { me: MeWithStatus; title: 
           <a href="/simulator" aria-current={location.pathname === '/simulator' ? 'page' : undefined}>
             Simulator
           </a>
+          <a href="/saved-replies" aria-current={location.pathname === '/saved-replies' ? 'page' : undefined}>
+            Saved replies
+          </a>
+          <a href="/playbook" aria-current={location.pathname === '/playbook' ? 'page' : undefined}>
+            Playbook
+          </a>
           {me.role === 'admin' && (
             <a href="/settings/rules" aria-current={location.pathname.startsWith('/settings') ? 'page' : undefined}>
               Settings

@@ -303,3 +303,22 @@ describe('the pages of a view from the server', () => {
     expect(changesCounts([frame(3, 'message.created', 'a')])).toBe(true);
   });
 });
+
+describe('list rows follow new messages', () => {
+  const message = (over: Partial<Message>): Message => ({ ...aMessage('c1', 5), createdAt: at(5), ...over });
+
+  it('shows the latest message and starts the wait on a customer message, ends it on a public reply', () => {
+    const queued = aConversation('c1', { status: 'assigned', lastMessage: null, customerWaitingSince: null });
+    const asked = withConversations(queued);
+    const afterAsk = applyFrames(asked, [frame(1, 'message.created', 'c1', message({ author: 'contact', body: 'Hello?' }))]);
+    expect(afterAsk.conversations.c1?.lastMessage).toMatchObject({ author: 'contact', body: 'Hello?' });
+    expect(afterAsk.conversations.c1?.customerWaitingSince).toBe(at(5));
+    const note = applyFrames(afterAsk, [frame(2, 'message.created', 'c1', message({ id: 'n', seq: 6, author: 'user', private: true, body: 'note', createdAt: at(6) }))]);
+    expect(note.conversations.c1?.customerWaitingSince).toBe(at(5));
+    const replied = applyFrames(note, [frame(3, 'message.created', 'c1', message({ id: 'r', seq: 7, author: 'user', body: 'Hi!', createdAt: at(7) }))]);
+    expect(replied.conversations.c1?.customerWaitingSince).toBeNull();
+    expect(replied.conversations.c1?.lastMessage?.body).toBe('Hi!');
+    const notice = applyFrames(replied, [frame(4, 'message.created', 'c1', message({ id: 's', seq: 8, author: 'system', body: 'Ana joined', createdAt: at(8) }))]);
+    expect(notice.conversations.c1?.lastMessage?.body).toBe('Hi!');
+  });
+});

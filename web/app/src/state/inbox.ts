@@ -104,6 +104,25 @@ function later(a: string, b: string): string {
   return Date.parse(b) > Date.parse(a) ? b : a;
 }
 
+/**
+ * The list row's latest message and the customer's wait after a new message, as the server
+ * computes them (services/conversations/read-conversations.ts): a system notice changes neither;
+ * a public reply by a person or the AI agent ends the wait; a customer message starts it when
+ * people have the conversation and nobody was owed an answer yet.
+ */
+export function rowActivity(known: Conversation, message: Message): Pick<Conversation, 'lastMessage' | 'customerWaitingSince'> {
+  if (message.author === 'system' || typeof message.createdAt !== 'string') return {};
+  const held = known.lastMessage;
+  const lastMessage =
+    held !== undefined && held !== null && Date.parse(held.createdAt) > Date.parse(message.createdAt)
+      ? held
+      : { author: message.author, authorId: message.authorId, body: message.body, private: message.private, createdAt: message.createdAt };
+  let customerWaitingSince = known.customerWaitingSince ?? null;
+  if (!message.private && (message.author === 'user' || message.author === 'assistant')) customerWaitingSince = null;
+  else if (message.author === 'contact' && customerWaitingSince === null && (known.status === 'queued' || known.status === 'assigned')) customerWaitingSince = message.createdAt;
+  return { lastMessage, customerWaitingSince };
+}
+
 function applyOne(state: InboxState, frame: Frame): InboxState {
   const id = frame.conversationId;
   const touchedAt = id === null ? state.touchedAt : { ...state.touchedAt, [id]: frame.seq };
@@ -118,7 +137,7 @@ function applyOne(state: InboxState, frame: Frame): InboxState {
       if (thread !== undefined) next = { ...next, messages: { ...next.messages, [id]: mergeMessages(thread, [message]) } };
       if (known === undefined) return { ...next, stale: addStale(next.stale, id) };
       const lastActivityAt = typeof message.createdAt === 'string' ? later(known.lastActivityAt, message.createdAt) : known.lastActivityAt;
-      return { ...next, conversations: { ...next.conversations, [id]: { ...known, lastActivityAt } } };
+      return { ...next, conversations: { ...next.conversations, [id]: { ...known, lastActivityAt, ...rowActivity(known, message) } } };
     }
     case 'conversation.updated':
     case 'conversation.assigned': {
