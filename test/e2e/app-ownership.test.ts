@@ -48,7 +48,7 @@ describe.skipIf(!chromiumAvailable())('taking over a colleague’s conversation 
   it('shows a teammate who holds it and Take over, and nothing the server would refuse', async () => {
     await maria.goto(`${running.url}/conversations/${id}`);
     await maria.getByRole('heading', { name: 'Lucía Fernández' }).waitFor();
-    await toolbar(maria).getByText('Held by Ana García').waitFor();
+    await maria.locator('.conversation-head').getByText('Held by Ana García').waitFor();
     await toolbar(maria).getByRole('button', { name: 'Take over' }).waitFor();
     for (const name of ['Claim', 'Release', 'Resolve', 'Hand back to AI']) {
       expect(await toolbar(maria).getByRole('button', { name, exact: true }).count()).toBe(0);
@@ -66,12 +66,12 @@ describe.skipIf(!chromiumAvailable())('taking over a colleague’s conversation 
     await toolbar(maria).getByRole('button', { name: 'Take over' }).click();
     await toolbar(maria).getByRole('button', { name: 'Release' }).waitFor();
     await toolbar(maria).getByRole('button', { name: 'Resolve' }).waitFor();
-    expect(await toolbar(maria).getByText('Held by', { exact: false }).count()).toBe(0);
+    expect(await maria.locator('.conversation-head').getByText('Held by', { exact: false }).count()).toBe(0);
     expect((await running.api<{ owner: string | null }>('GET', `/api/conversations/${id}`)).data.owner).toBe('maria');
 
     // Ana: the bell counts it, the centre names who took it, and her pane now offers Take over.
     await expect.poll(() => unread(ana), { timeout: 10_000 }).toBe(before + 1);
-    await toolbar(ana).getByText('Held by María López').waitFor();
+    await ana.locator('.conversation-head').getByText('Held by María López').waitFor();
     await toolbar(ana).getByRole('button', { name: 'Take over' }).waitFor();
     expect(await toolbar(ana).getByRole('button', { name: 'Resolve', exact: true }).count()).toBe(0);
     await ana.getByRole('button', { name: /^Notifications, \d+ unread$/ }).click();
@@ -98,7 +98,7 @@ describe.skipIf(!chromiumAvailable())('taking over a colleague’s conversation 
     expect((await running.api('PATCH', '/api/users/maria/status', { status: 'available' })).status).toBe(200);
     await maria.getByLabel('Transfer to').selectOption('user:ana');
     await maria.getByRole('button', { name: 'Transfer', exact: true }).click();
-    await toolbar(maria).getByText('Held by Ana García').waitFor();
+    await maria.locator('.conversation-head').getByText('Held by Ana García').waitFor();
     await toolbar(ana).getByRole('button', { name: 'Release' }).waitFor();
     await toolbar(ana).getByRole('button', { name: 'Release' }).click();
 
@@ -111,7 +111,7 @@ describe.skipIf(!chromiumAvailable())('taking over a colleague’s conversation 
 
     expect((await running.api('PATCH', '/api/users/sam/status', { status: 'available' })).status).toBe(200);
     await expect.poll(async () => (await running.api<{ owner: string | null }>('GET', `/api/conversations/${id}`)).data.owner, { timeout: 10_000 }).toBe('sam');
-    await toolbar(ana).getByText('Held by Sam Carter').waitFor();
+    await ana.locator('.conversation-head').getByText('Held by Sam Carter').waitFor();
     expect(await ana.getByRole('status').filter({ hasText: why }).count()).toBe(0);
   });
   it('runs no SLA clock on a conversation resolved before anyone answered, live', async () => {

@@ -87,7 +87,8 @@ export function ConversationView({ conversation: c, messages, me, directory, now
               </a>
             </h2>
             <p className="muted small">
-              <span className={`badge status-${c.status}`}>{STATUS_LABELS[c.status]}</span> {channelName(directory, c.channel)} · {ownerText}
+              <span className={`badge status-${c.status}`}>{STATUS_LABELS[c.status]}</span> {channelName(directory, c.channel)} ·{' '}
+              {heldByOther ? <span className="held-by badge">Held by {holderName}</span> : ownerText}
               {c.rating !== null && (
                 <span className="rating" title={c.rating.comment ?? undefined}>
                   {' '}
@@ -99,11 +100,6 @@ export function ConversationView({ conversation: c, messages, me, directory, now
             </p>
           </div>
           <div className="actions" role="toolbar" aria-label="Conversation actions">
-            {heldByOther && (
-              <span className="held-by badge" role="status">
-                Held by {holderName}
-              </span>
-            )}
             {can('claim') && (
               <button type="button" className="primary" disabled={busy !== null} onClick={() => void run('claim', () => api.claim(c.id))}>
                 {busy === 'claim' ? 'Claiming…' : 'Claim'}
