@@ -10,6 +10,7 @@ import type { RouteDeps } from './deps.js';
 import { directoryRoutes } from './directory.js';
 import { emailInboundRoutes } from './email-inbound.js';
 import { notificationRoutes } from './notifications.js';
+import { peopleRoutes } from './people.js';
 import { realtimeRoutes } from './realtime.js';
 import { rulesetRoutes } from './ruleset.js';
 import { simulateRoutes } from './simulate.js';
@@ -22,6 +23,7 @@ import { widgetRoutes } from './widget.js';
 export function allRoutes(deps: RouteDeps): AnyRoute[] {
   const routes = [
     ...authRoutes(deps),
+    ...peopleRoutes(deps),
     ...configRoutes(deps),
     ...directoryRoutes(deps),
     ...rulesetRoutes(deps),
