@@ -1,0 +1,137 @@
+/**
+ * People joining the desk in real Chromium against a real Baton (issue 16 §1): an admin invites a
+ * new agent from Settings → Users and copies the link; the agent, in a browser of their own, opens
+ * it, is refused a common password, sets a good one and lands in the inbox. An admin deactivates
+ * an agent from the same screen and the agent's open session stops at once. On an empty Baton
+ * without the demo, the one-time setup screen creates the first admin, and is gone after.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, type RunningBaton, signIn, startBaton, useChromium } from './support.js';
+
+const GOOD_PASSWORD = 'plum tractor sunrise 42';
+
+describe.skipIf(!chromiumAvailable())('People join the desk in Chromium', () => {
+  const chromium = useChromium();
+  let running: RunningBaton;
+
+  beforeAll(async () => {
+    await ensureAppBuilt();
+    running = await startBaton();
+  }, 180_000);
+  afterAll(async () => {
+    await running?.close();
+  });
+
+  it('an admin invites, copies the link; the new agent sets a password and sees the inbox', async () => {
+    const added = await running.api('POST', '/api/users', { id: 'zoe', name: 'Zoe Park', email: 'zoe@acme.test', role: 'agent' });
+    expect(added.status).toBe(201);
+
+    const admin = await chromium.newPage({ timeout: 15_000 });
+    await admin.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.url });
+    await signIn(admin.page, `${running.url}/settings/users`, 'olu@acme.test');
+    const zoe = admin.page.getByRole('group', { name: 'Sign-in for Zoe Park' });
+    await zoe.getByText('No password yet: invite them').waitFor();
+    await zoe.getByRole('button', { name: 'Invite' }).click();
+    const linkField = zoe.getByLabel('Invitation link for Zoe Park');
+    await linkField.waitFor();
+    await zoe.getByRole('button', { name: 'Copy link' }).click();
+    await zoe.getByRole('button', { name: 'Copied' }).waitFor();
+    const link = await admin.page.evaluate<string>('navigator.clipboard.readText()');
+    expect(link).toBe(await linkField.inputValue());
+    expect(link).toMatch(new RegExp(`^${running.url}/invite#bi_`));
+    await zoe.getByText(/^Invited: the link works until/).waitFor();
+    await admin.page.screenshot({ path: join(artifactsDir(), 'app-people-invite.png') });
+
+    // Zoe, in a browser of her own.
+    const invited = await chromium.newPage({ timeout: 15_000 });
+    await invited.page.goto(link);
+    await invited.page.getByRole('heading', { name: 'Choose your password' }).waitFor();
+    await invited.page.getByLabel('Password', { exact: true }).fill('password123');
+    await invited.page.getByLabel('Password again').fill('password123');
+    await invited.page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await invited.page.getByText('This password is on a list of commonly used passwords; choose another.').waitFor();
+    await invited.page.getByLabel('Password', { exact: true }).fill(GOOD_PASSWORD);
+    await invited.page.getByLabel('Password again').fill(GOOD_PASSWORD);
+    await invited.page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await invited.page.getByLabel('Your availability').waitFor();
+    expect(new URL(invited.page.url()).pathname).toBe('/');
+    await invited.page.screenshot({ path: join(artifactsDir(), 'app-people-invited-inbox.png') });
+
+    // The same link a second time: a sentence, not a sign-in.
+    const again = await chromium.newPage({ timeout: 15_000 });
+    await again.page.goto(link);
+    await again.page.getByLabel('Password', { exact: true }).fill('another good passphrase');
+    await again.page.getByLabel('Password again').fill('another good passphrase');
+    await again.page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await again.page.getByRole('alert').getByText(/This invitation link has already been used/).waitFor();
+
+    await admin.page.reload();
+    await admin.page.getByRole('group', { name: 'Sign-in for Zoe Park' }).getByText(/^Active, last signed in/).waitFor();
+    await Promise.all([admin.context.close(), invited.context.close(), again.context.close()]);
+  }, 90_000);
+
+  it('an admin deactivates an agent from the users screen: the agent is signed out at once', async () => {
+    const agent = await chromium.newPage({ timeout: 15_000 });
+    await signIn(agent.page, running.url, 'maria@acme.test');
+    await agent.page.getByLabel('Your availability').waitFor();
+    const token = await running.tokenFor('maria');
+
+    const admin = await chromium.newPage({ timeout: 15_000 });
+    await signIn(admin.page, `${running.url}/settings/users`, 'olu@acme.test');
+    const maria = admin.page.getByRole('group', { name: 'Sign-in for María López' });
+    await maria.getByRole('button', { name: 'Deactivate' }).click();
+    await maria.getByRole('button', { name: 'Yes, deactivate María López' }).click();
+    await maria.getByRole('status').getByText(/^María López is deactivated\./).waitFor();
+    await maria.getByText(/^Deactivated on/).waitFor();
+    await admin.page.screenshot({ path: join(artifactsDir(), 'app-people-deactivated.png') });
+
+    expect((await running.api('GET', '/api/me', undefined, token)).status).toBe(401);
+    await agent.page.reload();
+    await agent.page.getByRole('heading', { name: 'Sign in to your inbox' }).waitFor();
+    await agent.page.getByLabel('Email').fill('maria@acme.test');
+    await agent.page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await agent.page.getByRole('button', { name: 'Sign in' }).click();
+    await agent.page.getByRole('alert').waitFor();
+
+    await maria.getByRole('button', { name: 'Reactivate' }).click();
+    await maria.getByText(/^Active/).waitFor();
+    await Promise.all([admin.context.close(), agent.context.close()]);
+  }, 90_000);
+});
+
+describe.skipIf(!chromiumAvailable())('First-run setup in Chromium', () => {
+  const chromium = useChromium();
+  let empty: RunningBaton;
+
+  beforeAll(async () => {
+    await ensureAppBuilt();
+    empty = await startBaton({ env: { BATON_DEMO: '0' } });
+  }, 180_000);
+  afterAll(async () => {
+    await empty?.close();
+  });
+
+  it('an empty Baton without the demo shows the setup screen once; the first admin lands in the inbox', async () => {
+    const first = await chromium.newPage({ timeout: 15_000 });
+    await first.page.goto(empty.url);
+    await first.page.getByRole('heading', { name: 'Set up Baton' }).waitFor();
+    await first.page.getByLabel('Your name').fill('Iris Admin');
+    await first.page.getByLabel('Email').fill('iris@example.test');
+    await first.page.getByLabel('Password', { exact: true }).fill(GOOD_PASSWORD);
+    await first.page.getByLabel('Password again').fill(GOOD_PASSWORD);
+    await first.page.screenshot({ path: join(artifactsDir(), 'app-people-setup.png') });
+    await first.page.getByRole('button', { name: 'Create admin account' }).click();
+    await first.page.getByLabel('Your availability').waitFor();
+
+    const users = await empty.api<{ items: { id: string; role: string }[] }>('GET', '/api/users');
+    expect(users.data.items).toEqual([expect.objectContaining({ id: 'iris', role: 'admin' })]);
+    expect((await empty.api('GET', '/api/setup', undefined, '')).data).toEqual({ needed: false });
+
+    const later = await chromium.newPage({ timeout: 15_000 });
+    await later.page.goto(empty.url);
+    await later.page.getByRole('heading', { name: 'Sign in to your inbox' }).waitFor();
+    expect(await later.page.getByRole('heading', { name: 'Set up Baton' }).count()).toBe(0);
+    await Promise.all([first.context.close(), later.context.close()]);
+  }, 90_000);
+});
