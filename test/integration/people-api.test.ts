@@ -1,7 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closeMailTransports } from '../../src/delivery/channels/email.js';
 import { SESSION_COOKIE } from '../../src/http/app.js';
 import { listAudit } from '../../src/store/repositories/audit.js';
 import { getPasswordHash } from '../../src/store/repositories/users.js';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/loopback-receivers.js';
 import { eachDialect, startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 
 const NEW_PASSWORD = 'plum tractor sunrise 42';
@@ -279,5 +281,35 @@ eachDialect('first-run setup', (dialect) => {
     expect(config.data.users).toEqual([expect.objectContaining({ id: winner.data.id, email: winner.data.email, role: 'admin' })]);
     expect((await t.request({ method: 'GET', url: '/api/setup' })).data).toEqual({ needed: false });
     expect((await setup('late@acme.test')).statusCode).toBe(409);
+  });
+});
+
+eachDialect('the invitation email', (dialect) => {
+  let t: TestApp;
+  let smtp: SmtpReceiver;
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver();
+    t = await startTestApp(dialect, { env: { SMTP_URL: smtp.url, BATON_PUBLIC_URL: 'https://desk.acme.test' } });
+  });
+  afterAll(async () => {
+    await t.close();
+    closeMailTransports();
+    await smtp.close();
+  });
+
+  it('is sent over the workspace SMTP after commit, to the invited person, with the link that works', async () => {
+    const olu = await t.tokenFor('olu');
+    const added = await t.request({ method: 'POST', url: '/api/users', headers: olu, payload: { id: 'bea', name: 'Bea Ruiz', email: 'bea@acme.test' } });
+    expect(added.statusCode).toBe(201);
+    const invited = await t.request({ method: 'POST', url: '/api/users/bea/invite', headers: olu });
+    expect(invited.data.url).toMatch(/^https:\/\/desk\.acme\.test\/invite#bi_/);
+    await t.baton.outbox.drain();
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.envelopeTo).toEqual(['bea@acme.test']);
+    expect(mail!.parsed.subject).toMatch(/^You are invited to .* on Baton$/);
+    expect(mail!.parsed.text).toContain(`Set your password: ${invited.data.url as string}`);
+    expect(String(mail!.parsed.html)).toContain(`href="${invited.data.url as string}"`);
+    const token = (invited.data.url as string).split('#')[1]!;
+    expect((await t.request({ method: 'POST', url: '/api/auth/accept-invite', payload: { token, password: NEW_PASSWORD } })).statusCode).toBe(200);
   });
 });
