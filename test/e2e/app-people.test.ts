@@ -135,3 +135,34 @@ describe.skipIf(!chromiumAvailable())('First-run setup in Chromium', () => {
     await Promise.all([first.context.close(), later.context.close()]);
   }, 90_000);
 });
+
+describe.skipIf(!chromiumAvailable())('Your account in Chromium', () => {
+  const chromium = useChromium();
+  let running: RunningBaton;
+
+  beforeAll(async () => {
+    await ensureAppBuilt();
+    running = await startBaton();
+  }, 180_000);
+  afterAll(async () => {
+    await running?.close();
+  });
+
+  it('an agent changes their own password: a wrong current one is refused in a sentence, then the new one signs in', async () => {
+    const { page, context } = await chromium.newPage({ timeout: 15_000 });
+    await signIn(page, running.url, 'sam@acme.test');
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('heading', { name: 'Change your password' }).waitFor();
+    await page.getByLabel('Current password').fill('not my password');
+    await page.getByLabel('New password', { exact: true }).fill(GOOD_PASSWORD);
+    await page.getByLabel('New password again').fill(GOOD_PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('alert').getByText('Your current password is not right; nothing was changed.').waitFor();
+    await page.getByLabel('Current password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').getByText('Your password is changed.', { exact: false }).waitFor();
+    expect((await running.api('POST', '/api/auth/login', { email: 'sam@acme.test', password: GOOD_PASSWORD }, '')).status).toBe(200);
+    expect((await running.api('POST', '/api/auth/login', { email: 'sam@acme.test', password: DEMO_PASSWORD }, '')).status).toBe(401);
+    await context.close();
+  }, 60_000);
+});

@@ -5,6 +5,7 @@ import { InvitePage, SetupPage } from './components/JoinForms.js';
 import { Workspace } from './components/Workspace.js';
 import { Simulator } from './screens/Simulator.js';
 import { Settings } from './screens/Settings.js';
+import { Account } from './screens/Account.js';
 
 type Session =
   | { state: 'loading' }
@@ -63,6 +64,7 @@ export function App() {
     case 'signed_in':
       // Each screen is its own URL (the server's SPA fallback serves them all).
       if (location.pathname === '/simulator') return <Simulator me={session.me} />;
+      if (location.pathname === '/account') return <Account me={session.me} />;
       if (location.pathname.startsWith('/settings') && session.me.role === 'admin') return <Settings me={session.me} />;
       return <Workspace me={session.me} onSignOut={signOut} onSessionEnded={sessionEnded} />;
   }

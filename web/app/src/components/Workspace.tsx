@@ -331,6 +331,7 @@ export function Workspace({ me, onSignOut, onSessionEnded }: { me: MeWithStatus;
         <nav className="screen-links in-inbox" aria-label="Screens">
           <a href="/simulator">Simulator</a>
           {me.role === 'admin' && <a href="/settings/workspace">Settings</a>}
+          <a href="/account">Account</a>
         </nav>
         <div className="topbar-spacer" />
         <label className={`availability availability-${availability ?? 'none'}`}>
