@@ -87,8 +87,8 @@ describe.skipIf(!chromiumAvailable())('People join the desk in Chromium', () => 
     await admin.page.screenshot({ path: join(artifactsDir(), 'app-people-deactivated.png') });
 
     expect((await running.api('GET', '/api/me', undefined, token)).status).toBe(401);
-    await agent.page.reload();
-    await agent.page.getByRole('heading', { name: 'Sign in to your inbox' }).waitFor();
+    // Without a reload: the server closes her live stream (re-checked every 5 s) and the app signs out.
+    await agent.page.getByRole('heading', { name: 'Sign in to your inbox' }).waitFor({ timeout: 12_000 });
     await agent.page.getByLabel('Email').fill('maria@acme.test');
     await agent.page.getByLabel('Password').fill(DEMO_PASSWORD);
     await agent.page.getByRole('button', { name: 'Sign in' }).click();

@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeMailTransports } from '../../src/delivery/channels/email.js';
 import { SESSION_COOKIE } from '../../src/http/app.js';
@@ -312,4 +313,34 @@ eachDialect('the invitation email', (dialect) => {
     const token = (invited.data.url as string).split('#')[1]!;
     expect((await t.request({ method: 'POST', url: '/api/auth/accept-invite', payload: { token, password: NEW_PASSWORD } })).statusCode).toBe(200);
   });
+});
+
+eachDialect('a deactivated user on the live stream', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    await t.baton.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('has their open WebSocket closed with 4401 within the re-check period (5 s)', async () => {
+    const address = t.baton.app.server.address();
+    if (address === null || typeof address === 'string') throw new Error('no TCP address');
+    const ana = await t.tokenFor('ana');
+    const ws = new WebSocket(`ws://127.0.0.1:${address.port}/api/realtime`, { headers: ana });
+    await new Promise<void>((ready, fail) => {
+      ws.on('message', (raw) => {
+        if ((JSON.parse((raw as Buffer).toString('utf8')) as { type: string }).type === 'stream.ready') ready();
+      });
+      ws.on('error', fail);
+    });
+    const closed = new Promise<number>((done) => ws.once('close', (code) => done(code)));
+    const deactivated = await t.request({ method: 'POST', url: '/api/users/ana/deactivate', headers: await t.tokenFor('olu') });
+    expect(deactivated.statusCode).toBe(200);
+    const started = Date.now();
+    expect(await closed).toBe(4401);
+    expect(Date.now() - started).toBeLessThan(6_000);
+  }, 15_000);
 });
