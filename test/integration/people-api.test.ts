@@ -117,6 +117,17 @@ eachDialect('people joining the desk', (dialect) => {
       expect(access.data.items.find((a: { userId: string }) => a.userId === 'bea').lastSignedInAt).not.toBeNull();
     });
 
+    it('of two concurrent accepts of one link, exactly one sets the password', async () => {
+      await addNewAgent();
+      const token = tokenOf((await invite('bea')).data.url);
+      const [a, b] = await Promise.all([accept(token, NEW_PASSWORD), accept(token, 'another fine passphrase')]);
+      expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+      const winner = a.statusCode === 200 ? NEW_PASSWORD : 'another fine passphrase';
+      const loser = a.statusCode === 200 ? 'another fine passphrase' : NEW_PASSWORD;
+      expect((await login('bea@acme.test', winner)).statusCode).toBe(200);
+      expect((await login('bea@acme.test', loser)).statusCode).toBe(401);
+    });
+
     it('refuses an expired link after 7 days, a superseded one, and an unknown one, in sentences', async () => {
       await addNewAgent();
       const first = tokenOf((await invite('bea')).data.url);
@@ -237,6 +248,15 @@ eachDialect('people joining the desk', (dialect) => {
       expect(await listAudit(t.baton.ctx.database.db, { action: 'user.deactivated', entityId: 'ana' })).toHaveLength(1);
       const me = await t.request({ method: 'GET', url: '/api/users', headers: olu });
       expect(me.data.items.find((u: { id: string }) => u.id === 'ana').currentStatus).toBe('offline');
+
+      // Nobody can hand her a conversation by hand either.
+      const transfer = await t.request({ method: 'POST', url: `/api/conversations/${id}/assign`, headers: olu, payload: { user: 'ana', override: true } });
+      expect(transfer.statusCode).toBe(409);
+      expect(transfer.data.error.message).toBe('Ana García is deactivated and cannot take conversations');
+
+      const available = await t.request({ method: 'PATCH', url: '/api/users/ana/status', headers: olu, payload: { status: 'available' } });
+      expect(available.statusCode).toBe(409);
+      expect(available.data.error.message).toBe('Ana García is deactivated; reactivate them first');
 
       // Reactivated, she signs in again with her password.
       const back = await t.request({ method: 'POST', url: '/api/users/ana/reactivate', headers: olu });
