@@ -59,6 +59,15 @@ eachDialect('people joining the desk', (dialect) => {
     }
   });
 
+  it('offers no setup on a desk where people sign in: GET says not needed, POST is refused with a sentence', async () => {
+    expect((await t.request({ method: 'GET', url: '/api/setup' })).data).toEqual({ needed: false });
+    const refused = await t.request({ method: 'POST', url: '/api/setup', payload: { name: 'Mallory', email: 'mallory@evil.test', password: NEW_PASSWORD } });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.data.error.message).toBe('Baton is already set up: sign in, or ask an admin for an invitation');
+    const users = await t.request({ method: 'GET', url: '/api/users', headers: olu });
+    expect(users.data.items.map((u: { id: string }) => u.id)).not.toContain('mallory');
+  });
+
   describe('POST /api/users/:id/invite', () => {
     it('refuses without credentials, an agent (403), and an unknown user (404)', async () => {
       expect((await t.request({ method: 'POST', url: '/api/users/ana/invite' })).statusCode).toBe(401);

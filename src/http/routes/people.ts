@@ -95,7 +95,7 @@ export function peopleRoutes(deps: RouteDeps): AnyRoute[] {
     defineRoute({
       method: 'GET',
       url: '/api/setup',
-      summary: 'Whether the one-time setup applies (no admin can sign in yet)',
+      summary: 'Whether the one-time setup applies (nobody has a password yet)',
       tags: ['auth'],
       access: 'public',
       response: SetupState,
@@ -104,7 +104,7 @@ export function peopleRoutes(deps: RouteDeps): AnyRoute[] {
     defineRoute({
       method: 'POST',
       url: '/api/setup',
-      summary: 'One-time setup: create the first admin and sign in; 409 once an admin can sign in',
+      summary: 'One-time setup: create the first admin and sign in; 409 once anyone has a password',
       tags: ['auth'],
       access: 'public',
       body: SetupInput,

@@ -6,7 +6,6 @@ import { hashPassword } from '../../platform/secrets.js';
 import { withTransaction, type Executor } from '../../store/database.js';
 import { appendAudit } from '../../store/repositories/audit.js';
 import { lockWorkspace } from '../../store/repositories/workspace-lock.js';
-import { listUserAccess } from '../../store/repositories/invitations.js';
 import { listUserStates, setPasswordHash } from '../../store/repositories/users.js';
 import { openSession } from '../auth/authenticate.js';
 import type { ServiceContext } from '../context.js';
@@ -28,14 +27,15 @@ function usersOf(document: Readonly<Record<string, unknown>> | null): DocumentUs
 }
 
 /**
- * Whether the first-run setup applies: no admin of the workspace can sign in (none with a
- * password who is not deactivated). `BATON_ADMIN_TOKEN` stays the way in for automation either way.
+ * Whether the first-run setup applies: nobody in the workspace has a password yet (a deactivated
+ * user's counts too). Stricter than "no admin can sign in": a desk whose admins work only with
+ * BATON_ADMIN_TOKEN while agents sign in must not offer its admin seat to whoever opens the app.
+ * An operator locked out of a running desk uses `baton user password` instead.
  */
 async function isSetupNeeded(ex: Executor, document: Readonly<Record<string, unknown>> | null): Promise<boolean> {
-  const admins = usersOf(document).filter((u) => u.role === 'admin').map((u) => u.id);
-  if (admins.length === 0) return true;
-  const [states, access] = await Promise.all([listUserStates(ex, admins), listUserAccess(ex)]);
-  return !states.some((s) => s.hasPassword && (access.get(s.userId)?.deactivatedAt ?? null) === null);
+  const users = usersOf(document).map((u) => u.id);
+  if (users.length === 0) return true;
+  return !(await listUserStates(ex, users)).some((s) => s.hasPassword);
 }
 
 export async function readSetupState(ctx: ServiceContext): Promise<{ needed: boolean }> {
