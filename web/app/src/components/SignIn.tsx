@@ -64,6 +64,7 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
         <button type="submit" className="primary wide" disabled={busy || email.trim() === '' || password === ''}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p className="field-hint">Forgot your password, or never had one? Ask an admin to send you an invitation link.</p>
       </form>
     </main>
   );
