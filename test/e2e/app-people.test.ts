@@ -5,11 +5,26 @@
  * an agent from the same screen and the agent's open session stops at once. On an empty Baton
  * without the demo, the one-time setup screen creates the first admin, and is gone after.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactsDir, chromiumAvailable, DEMO_PASSWORD, ensureAppBuilt, type RunningBaton, signIn, startBaton, useChromium } from './support.js';
 
 const GOOD_PASSWORD = 'plum tractor sunrise 42';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.x A/AA failures on the page as it is now (as app-accessibility.test.ts checks every other screen). */
+async function violations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: AXE_SOURCE });
+  const found = await page.evaluate(async () => {
+    const g = globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: unknown[] }> }; document: unknown };
+    const result = await g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return result.violations;
+  });
+  return (found as { id: string; nodes: { target: unknown }[] }[]).flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
+}
 
 describe.skipIf(!chromiumAvailable())('People join the desk in Chromium', () => {
   const chromium = useChromium();
@@ -27,7 +42,7 @@ describe.skipIf(!chromiumAvailable())('People join the desk in Chromium', () => 
     const added = await running.api('POST', '/api/users', { id: 'zoe', name: 'Zoe Park', email: 'zoe@acme.test', role: 'agent' });
     expect(added.status).toBe(201);
 
-    const admin = await chromium.newPage({ timeout: 15_000 });
+    const admin = await chromium.newPage({ timeout: 15_000, bypassCSP: true });
     await admin.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.url });
     await signIn(admin.page, `${running.url}/settings/users`, 'olu@acme.test');
     const zoe = admin.page.getByRole('group', { name: 'Sign-in for Zoe Park' });
@@ -41,12 +56,14 @@ describe.skipIf(!chromiumAvailable())('People join the desk in Chromium', () => 
     expect(link).toBe(await linkField.inputValue());
     expect(link).toMatch(new RegExp(`^${running.url}/invite#bi_`));
     await zoe.getByText(/^Invited: the link works until/).waitFor();
+    expect(await violations(admin.page)).toEqual([]);
     await admin.page.screenshot({ path: join(artifactsDir(), 'app-people-invite.png') });
 
     // Zoe, in a browser of her own.
-    const invited = await chromium.newPage({ timeout: 15_000 });
+    const invited = await chromium.newPage({ timeout: 15_000, bypassCSP: true });
     await invited.page.goto(link);
     await invited.page.getByRole('heading', { name: 'Choose your password' }).waitFor();
+    expect(await violations(invited.page)).toEqual([]);
     await invited.page.getByLabel('Password', { exact: true }).fill('password123');
     await invited.page.getByLabel('Password again').fill('password123');
     await invited.page.getByRole('button', { name: 'Set password and sign in' }).click();
@@ -113,9 +130,10 @@ describe.skipIf(!chromiumAvailable())('First-run setup in Chromium', () => {
   });
 
   it('an empty Baton without the demo shows the setup screen once; the first admin lands in the inbox', async () => {
-    const first = await chromium.newPage({ timeout: 15_000 });
+    const first = await chromium.newPage({ timeout: 15_000, bypassCSP: true });
     await first.page.goto(empty.url);
     await first.page.getByRole('heading', { name: 'Set up Baton' }).waitFor();
+    expect(await violations(first.page)).toEqual([]);
     await first.page.getByLabel('Your name').fill('Iris Admin');
     await first.page.getByLabel('Email').fill('iris@example.test');
     await first.page.getByLabel('Password', { exact: true }).fill(GOOD_PASSWORD);
@@ -149,10 +167,11 @@ describe.skipIf(!chromiumAvailable())('Your account in Chromium', () => {
   });
 
   it('an agent changes their own password: a wrong current one is refused in a sentence, then the new one signs in', async () => {
-    const { page, context } = await chromium.newPage({ timeout: 15_000 });
+    const { page, context } = await chromium.newPage({ timeout: 15_000, bypassCSP: true });
     await signIn(page, running.url, 'sam@acme.test');
     await page.getByRole('link', { name: 'Account' }).click();
     await page.getByRole('heading', { name: 'Change your password' }).waitFor();
+    expect(await violations(page)).toEqual([]);
     await page.getByLabel('Current password').fill('not my password');
     await page.getByLabel('New password', { exact: true }).fill(GOOD_PASSWORD);
     await page.getByLabel('New password again').fill(GOOD_PASSWORD);
