@@ -127,6 +127,9 @@ export function notifyEmailJob(ctx: ServiceContext): ExternalJob<typeof Notifica
     mode: 'external',
     payload: NotificationPayload,
     retry: NOTIFY_RETRY,
+    // An invitation's link is a password-setting secret: kept only until its mail is sent (a
+    // failed or dead row keeps it, so a retry can still send it).
+    redactWhenDone: (payload) => (payload.data.linkIsSecret === true ? { ...payload, data: { ...payload.data, link: '(sent, not kept)' } } : undefined),
     async send(payload, item) {
       const recipients = await recipientsWanting(ctx.database.db, payload.recipients, payload.type, 'email');
       if (recipients.length === 0) return;

@@ -340,6 +340,10 @@ eachDialect('the invitation email', (dialect) => {
     expect(mail!.parsed.text).toContain(`Set your password: ${invited.data.url as string}`);
     expect(String(mail!.parsed.html)).toContain(`href="${invited.data.url as string}"`);
     const token = (invited.data.url as string).split('#')[1]!;
+    // Sent: the outbox row no longer holds the link; no copy of the token is left in the database.
+    const rows = await t.baton.ctx.database.db.selectFrom('outbox').selectAll().execute();
+    expect(JSON.stringify(rows)).not.toContain(token);
+    expect(JSON.stringify(await t.baton.ctx.database.db.selectFrom('invitations').selectAll().execute())).not.toContain(token);
     expect((await t.request({ method: 'POST', url: '/api/auth/accept-invite', payload: { token, password: NEW_PASSWORD } })).statusCode).toBe(200);
   });
 });

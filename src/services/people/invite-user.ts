@@ -27,8 +27,8 @@ export function invitationUrl(ctx: ServiceContext, token: string): string {
  * "resend" leaves exactly one working link. With `reset`, the current password stops working and
  * the user is signed out everywhere first (an admin's password reset). The link is always returned
  * for the admin to copy, and also emailed — an outbox row in the same transaction, sent after
- * commit — when the workspace has SMTP. (That row holds the link until it is sent: the one copy of
- * the token the database sees, for as long as the mail is pending.)
+ * commit — when the workspace has SMTP. That row holds the link until the mail is sent (the one
+ * copy of the token the database sees); once sent the link is dropped from it (`redactWhenDone`).
  */
 export async function inviteUser(
   ctx: ServiceContext,
@@ -75,7 +75,7 @@ export async function inviteUser(
           type: 'user.invited',
           title: input.reset === true ? `Set a new password for ${config.workspace.name}` : `You are invited to ${config.workspace.name} on Baton`,
           body: `Choose your password with this link; it works once, until ${iso(expiresAt)}.`,
-          data: { link: url, linkLabel: 'Set your password' },
+          data: { link: url, linkLabel: 'Set your password', linkIsSecret: true },
         },
         now,
       });
