@@ -2,8 +2,8 @@
  * `baton user password <id>` as a process (the cli-process.test.ts way): the operator pipes a
  * password into a real child Node, which writes the hash to the SQLite file in its working folder.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -80,5 +80,31 @@ describe('baton user password', () => {
     const hash = await storedHash(cwd, 'ana');
     expect(hash).not.toBeNull();
     expect(await verifyPassword('plum tractor sunrise 42', hash!)).toBe(true);
+  }, 30_000);
+
+  // A terminal: util-linux `script` gives the child a pseudo-terminal; what it prints is what a
+  // person would see. The password is typed after each prompt and must never be echoed.
+  it.skipIf(!existsSync('/usr/bin/script'))('reads the password twice without echo on a terminal', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...EXAMPLE_ENV, LOG_LEVEL: 'silent', BATON_DEMO: '0' };
+    delete env.DATABASE_URL;
+    const command = ['node', '--import', TSX, MAIN, 'user', 'password', 'olu'].map((part) => `'${part}'`).join(' ');
+    const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let seen = '';
+    const typed = 'kettle orbit lantern 77';
+    const prompts = ['New password for olu: ', 'Again: '];
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const next = prompts[0];
+      if (next !== undefined && seen.includes(next)) {
+        prompts.shift();
+        child.stdin.write(`${typed}\r`);
+      }
+    });
+    const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
+    expect(code, seen).toBe(0);
+    expect(seen).toContain('password set for olu');
+    expect(seen).not.toContain(typed);
+    const hash = await storedHash(cwd, 'olu');
+    expect(await verifyPassword(typed, hash!)).toBe(true);
   }, 30_000);
 });

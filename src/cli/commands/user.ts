@@ -60,7 +60,6 @@ async function readFirstLine(stdin: NodeJS.ReadStream): Promise<string> {
 
 /** One line typed on the terminal with echo off (raw mode); Ctrl-C cancels. */
 function readHidden(stdin: NodeJS.ReadStream, io: CliIo, prompt: string): Promise<string> {
-  io.err(prompt);
   return new Promise((done, fail) => {
     let value = '';
     const finish = (): void => {
@@ -85,8 +84,11 @@ function readHidden(stdin: NodeJS.ReadStream, io: CliIo, prompt: string): Promis
         else if (value.length <= PASSWORD_MAX_LENGTH) value += char;
       }
     };
+    // Echo off before the prompt shows: a person (or a script) typing right after it must not
+    // have the terminal echo the first characters in cooked mode.
     stdin.setRawMode(true);
     stdin.resume();
     stdin.on('data', onData);
+    io.err(prompt);
   });
 }
