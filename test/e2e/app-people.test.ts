@@ -109,7 +109,7 @@ describe.skipIf(!chromiumAvailable())('People join the desk in Chromium', () => 
     await agent.page.getByLabel('Email').fill('maria@acme.test');
     await agent.page.getByLabel('Password').fill(DEMO_PASSWORD);
     await agent.page.getByRole('button', { name: 'Sign in' }).click();
-    await agent.page.getByRole('alert').waitFor();
+    await agent.page.getByRole('alert').getByText('This account has been deactivated; ask an admin to reactivate it.').waitFor();
 
     await maria.getByRole('button', { name: 'Reactivate' }).click();
     await maria.getByText(/^Active/).waitFor();
