@@ -19,19 +19,13 @@ import { inviteUser } from '../../services/people/invite-user.js';
 import { readSetupState, setUpFirstAdmin } from '../../services/people/set-up-first-admin.js';
 import { listUsersAccess } from '../../services/people/user-access.js';
 import type { ServiceContext } from '../../services/context.js';
-import { SESSION_COOKIE } from '../app.js';
+import { SESSION_COOKIE, sessionCookieOptions } from '../app.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
 /** The session cookie, as `POST /api/auth/login` sets it. */
 function setSessionCookie(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, session: { token: string; expiresAt: number }): void {
-  void reply.setCookie(SESSION_COOKIE, session.token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    secure: request.protocol === 'https',
-    maxAge: Math.max(0, Math.floor((session.expiresAt - ctx.clock.now()) / 1000)),
-  });
+  void reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(request, ctx.env.BATON_PUBLIC_URL, Math.max(0, Math.floor((session.expiresAt - ctx.clock.now()) / 1000))));
 }
 
 /**
