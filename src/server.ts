@@ -22,7 +22,7 @@ import { allRoutes } from './http/routes/index.js';
 import { startSmtpListener, type SmtpListener } from './inbound/smtp-listener.js';
 import { registerRealtimeSocket } from './http/routes/realtime.js';
 import { registerWidgetCors } from './http/routes/web.js';
-import type { Env } from './platform/env.js';
+import { trustProxyOf, type Env } from './platform/env.js';
 import { hashPassword } from './platform/secrets.js';
 import { packageRoot } from './platform/package-root.js';
 import { createId as defaultCreateId, systemClock, type Clock, type CreateId } from './platform/runtime.js';
@@ -119,6 +119,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     onResponse: (route, method, status, seconds) => httpDuration.observe({ route, method, status: String(status) }, seconds),
     emailBodyLimit: env.BATON_SMTP_MAX_BYTES,
     publicUrl: env.BATON_PUBLIC_URL,
+    trustProxy: trustProxyOf(env),
   });
   await registerRealtimeSocket(app, { ctx, hub, authenticate: (credentials) => authenticate(ctx, credentials) });
   registerWidgetCors(app);

@@ -8,6 +8,8 @@ export interface CliIo {
   err(text: string): void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** What a command reads a secret from (`baton user password`); absent: nothing to read. */
+  readonly stdin?: NodeJS.ReadStream;
 }
 
 export const processIo: CliIo = {
@@ -15,6 +17,7 @@ export const processIo: CliIo = {
   err: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  stdin: process.stdin,
 };
 
 /** The parsed environment of a command (every problem listed, as the server does). */

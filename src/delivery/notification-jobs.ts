@@ -127,6 +127,9 @@ export function notifyEmailJob(ctx: ServiceContext): ExternalJob<typeof Notifica
     mode: 'external',
     payload: NotificationPayload,
     retry: NOTIFY_RETRY,
+    // An invitation's link is a password-setting secret: kept only until its mail is sent (a
+    // failed or dead row keeps it, so a retry can still send it).
+    redactWhenDone: (payload) => (payload.data.linkIsSecret === true ? { ...payload, data: { ...payload.data, link: '(sent, not kept)' } } : undefined),
     async send(payload, item) {
       const recipients = await recipientsWanting(ctx.database.db, payload.recipients, payload.type, 'email');
       if (recipients.length === 0) return;
@@ -135,13 +138,16 @@ export function notifyEmailJob(ctx: ServiceContext): ExternalJob<typeof Notifica
       if (smtpUrl === undefined || smtpUrl === '') throw new PermanentDeliveryError('email is not configured: set notifications.email.smtpUrl');
       const from = config.notifications.email?.from ?? `Baton <baton@${mailDomain(ctx)}>`;
       const facts = await describeHandoff(ctx, config, payload);
-      const link = payload.conversationId === null ? (ctx.env.BATON_PUBLIC_URL ?? 'http://localhost:3000') : conversationLink(ctx, payload.conversationId);
+      // A notification about no conversation may name its own link (an invitation's set-password page).
+      const ownLink = typeof payload.data.link === 'string' ? payload.data.link : undefined;
+      const linkLabel = typeof payload.data.linkLabel === 'string' ? payload.data.linkLabel : undefined;
+      const link = ownLink ?? (payload.conversationId === null ? (ctx.env.BATON_PUBLIC_URL ?? 'http://localhost:3000') : conversationLink(ctx, payload.conversationId));
       // One mail per person, each with its own stable Message-ID: a retry after a partial failure
       // re-sends the earlier ones with the ids they had, which receivers de-duplicate.
       for (const userId of recipients) {
         const user = config.users.find((u) => u.id === userId);
         if (user === undefined) continue; // removed from the workspace since the handoff
-        const rendered = renderNotificationEmail({ to: user.email, recipientName: user.name, title: payload.title, body: payload.body, link, facts });
+        const rendered = renderNotificationEmail({ to: user.email, recipientName: user.name, title: payload.title, body: payload.body, link, facts, ...(linkLabel === undefined ? {} : { linkLabel }) });
         await sendEmail({
           smtpUrl,
           from,

@@ -37,6 +37,8 @@ export interface TransactionalJob<S extends z.ZodType> extends JobBase<S> {
 export interface ExternalJob<S extends z.ZodType> extends JobBase<S> {
   readonly mode: 'external';
   send(payload: z.output<S>, item: OutboxItem, now: number): Promise<void>;
+  /** What is kept of the payload once delivered, when not all of it (an invitation's link); undefined keeps it whole. */
+  redactWhenDone?(payload: z.output<S>): unknown;
 }
 
 export type JobDefinition<S extends z.ZodType> = TransactionalJob<S> | ExternalJob<S>;
@@ -125,7 +127,7 @@ export function createOutboxWorker(options: {
     let done = false;
     try {
       await job.send(parsed.data, item, now);
-      done = await markDone(options.database.db, item.id, options.clock.now(), item.attempts);
+      done = await markDone(options.database.db, item.id, options.clock.now(), item.attempts, job.redactWhenDone?.(parsed.data));
     } catch (error) {
       await markFailed(options.database.db, {
         id: item.id,

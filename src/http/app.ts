@@ -21,6 +21,8 @@ export interface HttpOptions {
   emailBodyLimit?: number;
   /** `BATON_PUBLIC_URL`: its host counts as Baton's own origin, beside the request's Host. */
   publicUrl?: string;
+  /** `BATON_TRUST_PROXY`, as Fastify's `trustProxy`. */
+  trustProxy?: boolean | string[] | ((address: string, hop: number) => boolean);
 }
 
 function errorBody(code: BatonError['code'], message: string, details?: ErrorDetail[]): ErrorBody {
@@ -73,6 +75,21 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+/**
+ * The session cookie's attributes: HttpOnly, SameSite=Lax, and Secure whenever the browser talks
+ * https — the request says so (directly, or through a trusted proxy) or Baton's public address is
+ * https — so a cookie set behind a TLS proxy is never sent over plain http.
+ */
+export function sessionCookieOptions(request: FastifyRequest, publicUrl: string | undefined, maxAgeSeconds?: number) {
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    path: '/',
+    secure: request.protocol === 'https' || (publicUrl?.startsWith('https:') ?? false),
+    ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds }),
+  };
+}
+
 export function credentialsOf(request: FastifyRequest): Credentials {
   const header = request.headers.authorization;
   const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
@@ -110,6 +127,7 @@ function checkAccess(route: AnyRoute, principal: Principal | null, credentials: 
 
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    trustProxy: options.trustProxy ?? false,
     logger:
       options.logLevel === 'silent'
         ? false
@@ -128,6 +146,10 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     bodyLimit: 2 * 1024 * 1024,
   });
   await app.register(cookie);
+  // Over https (directly, or as a trusted proxy says), browsers are told to stay on https.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.protocol === 'https') void reply.header('strict-transport-security', 'max-age=31536000');
+  });
 
   for (const type of ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => done(null, body));

@@ -12,7 +12,16 @@ export const Env = z.object({
   REDIS_URL: z.string().optional(),
   BATON_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BATON_DEMO: z.enum(['0', '1']).default('1'),
-  BATON_PUBLIC_URL: z.string().optional(),
+  /** Baton's public address (links in email and Slack); `https://…` also makes the session cookie Secure. */
+  BATON_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /**
+   * Behind a proxy: whose X-Forwarded-For / -Proto / -Host to believe. `true` (any), a number of
+   * hops, or addresses and CIDRs separated by commas; unset, none (Fastify's trustProxy).
+   */
+  BATON_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be true, false, a number of hops, or addresses/CIDRs separated by commas')
+    .optional(),
   BATON_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
   /** How long realtime frames stay replayable with `?after=` (hours); older ones are pruned. */
   BATON_STREAM_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
@@ -32,4 +41,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (parsed.success) return parsed.data;
   const lines = flattenIssues(parsed.error.issues).map((d) => `  ${d.path}: ${d.message}`);
   throw new Error(`invalid environment:\n${lines.join('\n')}`);
+}
+
+/** `BATON_TRUST_PROXY` as Fastify's `trustProxy` takes it. */
+export function trustProxyOf(env: Env): boolean | string[] | ((address: string, hop: number) => boolean) {
+  const value = env.BATON_TRUST_PROXY;
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value.split(',').map((part) => part.trim());
 }

@@ -316,6 +316,26 @@ export interface SavedReplyTable {
   updated_at: EpochMs;
 }
 
+/** Single-use links that set a user's password (issue 16 §1); only the token's SHA-256 is stored. */
+export interface InvitationTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_by: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  used_at: EpochMs | null;
+  /** A newer invitation for the same user replaced this one before it was used. */
+  superseded_at: EpochMs | null;
+}
+
+/** A user's access: deactivated (signed out everywhere, refused at sign-in) and last sign-in. */
+export interface UserAccessTable {
+  user_id: string;
+  deactivated_at: EpochMs | null;
+  last_signed_in_at: EpochMs | null;
+}
+
 export interface DB {
   config_revisions: ConfigRevisionTable;
   ruleset_versions: RulesetVersionTable;
@@ -340,6 +360,8 @@ export interface DB {
   email_messages: EmailMessageTable;
   botframework_conversations: BotframeworkConversationTable;
   saved_replies: SavedReplyTable;
+  invitations: InvitationTable;
+  user_access: UserAccessTable;
 }
 
 export type ConfigRevisionRow = Selectable<ConfigRevisionTable>;
@@ -364,3 +386,5 @@ export type StreamEventRow = Selectable<StreamEventTable>;
 export type StreamCursorRow = Selectable<StreamCursorTable>;
 export type EmailMessageRow = Selectable<EmailMessageTable>;
 export type BotframeworkConversationRow = Selectable<BotframeworkConversationTable>;
+export type InvitationRow = Selectable<InvitationTable>;
+export type UserAccessRow = Selectable<UserAccessTable>;

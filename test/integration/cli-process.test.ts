@@ -134,6 +134,7 @@ describe('baton <command> --help', () => {
     export: ['--defaults', '--help'],
     simulate: ['--json', '--help'],
     token: ['--user <id>', '--name <n>', '--scopes <list>', '--help'],
+    user: ['--help'],
   };
 
   it('prints the usage with every option and exits 0 for each command, doing nothing else', async () => {

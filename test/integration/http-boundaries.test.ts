@@ -82,4 +82,33 @@ eachDialect('the HTTP boundary', (dialect) => {
     const messages = await t.request({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: token });
     expect((messages.data as { body: string }[]).some((m) => m.body === 'hello' || m.body.length > 100_000)).toBe(false);
   });
+
+  // Regression: the session cookie was never Secure behind a TLS proxy (X-Forwarded-Proto was not believed).
+  it('marks the session cookie Secure and sends HSTS over https, believing a proxy only when told to', async () => {
+    const signIn = (app: TestApp, headers: Record<string, string>) =>
+      app.request({ method: 'POST', url: '/api/auth/login', headers, payload: { email: 'ana@acme.test', password: TEST_PASSWORD } });
+    const secure = (response: { cookies: { name: string; secure?: boolean }[] }) => response.cookies.find((c) => c.name === SESSION_COOKIE)?.secure === true;
+
+    // Untrusted: a client claiming https changes nothing.
+    const plain = await signIn(t, { 'x-forwarded-proto': 'https' });
+    expect(plain.statusCode).toBe(200);
+    expect(secure(plain)).toBe(false);
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+
+    const behindProxy = await startTestApp(dialect, { env: { BATON_TRUST_PROXY: '1' } });
+    const publicHttps = await startTestApp(dialect, { env: { BATON_PUBLIC_URL: 'https://desk.acme.test' } });
+    try {
+      const proxied = await signIn(behindProxy, { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.5' });
+      expect(proxied.statusCode).toBe(200);
+      expect(secure(proxied)).toBe(true);
+      expect(proxied.headers['strict-transport-security']).toBe('max-age=31536000');
+      expect(secure(await signIn(behindProxy, {}))).toBe(false);
+      // Configured as https: the cookie is Secure whatever the request looked like.
+      expect(secure(await signIn(publicHttps, {}))).toBe(true);
+    } finally {
+      await behindProxy.close();
+      await publicHttps.close();
+    }
+  });
 });
+

@@ -70,6 +70,8 @@ export interface NotificationEmail {
   readonly title: string;
   readonly body: string;
   readonly link: string;
+  /** What the link's button says (default "Open conversation"; an invitation's "Set your password"). */
+  readonly linkLabel?: string;
   /** Label → value lines under the body (contact, trigger, rule …); values are escaped. */
   readonly facts: readonly (readonly [string, string])[];
 }
@@ -85,7 +87,8 @@ export function renderNotificationEmail(mail: NotificationEmail): RenderedEmail 
   // A header is one line: customer text with a newline must not start a new header.
   const subject = mail.title.replace(/\s+/g, ' ').trim().slice(0, 200);
   const factLines = mail.facts.map(([label, value]) => `${label}: ${value}`);
-  const text = [`Hi ${mail.recipientName},`, '', mail.title, mail.body, '', ...factLines, '', `Open the conversation: ${mail.link}`, ''].join('\n');
+  const label = mail.linkLabel ?? 'Open conversation';
+  const text = [`Hi ${mail.recipientName},`, '', mail.title, mail.body, '', ...factLines, '', `${mail.linkLabel ?? 'Open the conversation'}: ${mail.link}`, ''].join('\n');
   const factRows = mail.facts
     .map(([label, value]) => `<tr><td style="padding:2px 12px 2px 0;color:#555">${escapeHtml(label)}</td><td style="padding:2px 0">${escapeHtml(value)}</td></tr>`)
     .join('');
@@ -96,7 +99,7 @@ export function renderNotificationEmail(mail: NotificationEmail): RenderedEmail 
     `<h2 style="font-size:18px;margin:16px 0 4px">${escapeHtml(mail.title)}</h2>`,
     `<p style="margin:0 0 12px">${escapeHtml(mail.body)}</p>`,
     factRows === '' ? '' : `<table style="border-collapse:collapse;margin:0 0 16px">${factRows}</table>`,
-    `<p><a href="${escapeHtml(mail.link)}" style="display:inline-block;padding:8px 14px;background:#1f5eff;color:#fff;text-decoration:none;border-radius:6px">Open conversation</a></p>`,
+    `<p><a href="${escapeHtml(mail.link)}" style="display:inline-block;padding:8px 14px;background:#1f5eff;color:#fff;text-decoration:none;border-radius:6px">${escapeHtml(label)}</a></p>`,
     `<p style="color:#777;font-size:12px">Or paste this address into your browser: ${escapeHtml(mail.link)}</p>`,
     '</body></html>',
   ].join('\n');

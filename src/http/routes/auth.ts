@@ -8,7 +8,7 @@ import { createLoginThrottle } from '../../services/auth/login-throttle.js';
 import { revokeUserToken } from '../../services/auth/revoke-user-token.js';
 import { setUserStatus } from '../../services/people/set-user-status.js';
 import { signIn } from '../../services/auth/sign-in.js';
-import { credentialsOf, SESSION_COOKIE } from '../app.js';
+import { credentialsOf, SESSION_COOKIE, sessionCookieOptions } from '../app.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
@@ -35,14 +35,8 @@ export function authRoutes(deps: RouteDeps): AnyRoute[] {
           void reply.header('retry-after', String(seconds));
           throw new BatonError('rate_limited', `too many failed sign-ins for this email from here; try again in ${seconds < 60 ? `${seconds} second(s)` : `${Math.ceil(seconds / 60)} minute(s)`}`);
         }
-        void reply.setCookie(SESSION_COOKIE, result.token, {
-          httpOnly: true,
-          sameSite: 'lax',
-          path: '/',
-          // Secure only over https, so signing in over plain http on localhost still works.
-          secure: request.protocol === 'https',
-          maxAge: Math.max(0, Math.floor((result.expiresAt - ctx.clock.now()) / 1000)),
-        });
+        // Secure over https only, so signing in over plain http on localhost still works.
+        void reply.setCookie(SESSION_COOKIE, result.token, sessionCookieOptions(request, ctx.env.BATON_PUBLIC_URL, Math.max(0, Math.floor((result.expiresAt - ctx.clock.now()) / 1000))));
         return describeMeWithStatus(ctx, { kind: 'user', userId: result.me.id, role: result.me.role, scopes: 'all' });
       },
     }),
@@ -55,7 +49,7 @@ export function authRoutes(deps: RouteDeps): AnyRoute[] {
       access: 'public',
       handler: async ({ request, reply }) => {
         await logOut(ctx, credentialsOf(request).session);
-        void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https' });
+        void reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(request, ctx.env.BATON_PUBLIC_URL));
         return undefined;
       },
     }),

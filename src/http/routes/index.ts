@@ -12,6 +12,7 @@ import { directoryRoutes } from './directory.js';
 import { emailInboundRoutes } from './email-inbound.js';
 import { notificationRoutes } from './notifications.js';
 import { playbookRoutes } from './playbook.js';
+import { peopleRoutes } from './people.js';
 import { realtimeRoutes } from './realtime.js';
 import { rulesetRoutes } from './ruleset.js';
 import { savedReplyRoutes } from './saved-replies.js';
@@ -25,6 +26,7 @@ import { widgetRoutes } from './widget.js';
 export function allRoutes(deps: RouteDeps): AnyRoute[] {
   const routes = [
     ...authRoutes(deps),
+    ...peopleRoutes(deps),
     ...configRoutes(deps),
     ...directoryRoutes(deps),
     ...rulesetRoutes(deps),

@@ -71,6 +71,11 @@ export interface RealtimeSocketOptions {
   readonly authenticate: (credentials: Credentials) => Promise<Principal | null>;
   /** Ping period; a socket silent for two periods is closed (default 30 s). */
   readonly heartbeatMs?: number;
+  /**
+   * How often an open socket's credentials are checked again (default 5 s): a deactivated user,
+   * a revoked token or an ended session loses the live stream within this, not at reconnect.
+   */
+  readonly reauthenticateMs?: number;
 }
 
 /**
@@ -80,7 +85,7 @@ export interface RealtimeSocketOptions {
 export async function registerRealtimeSocket(app: FastifyInstance, options: RealtimeSocketOptions): Promise<void> {
   const { ctx, hub } = options;
   await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
-  const admitted = new WeakMap<FastifyRequest, { readonly principal: Principal; readonly after: number; readonly truncated: boolean }>();
+  const admitted = new WeakMap<FastifyRequest, { readonly principal: Principal; readonly credentials: Credentials; readonly after: number; readonly truncated: boolean }>();
 
   app.get(
     '/api/realtime',
@@ -96,7 +101,7 @@ export async function registerRealtimeSocket(app: FastifyInstance, options: Real
         const principal = await options.authenticate(query.data.token === undefined || credentials.bearer !== null ? credentials : { ...credentials, bearer: query.data.token });
         if (principal === null) throw new BatonError('unauthorized', 'sign in, send a bearer token, or pass ?token=');
         if (!canReadStream(principal)) throw new BatonError('forbidden', 'this token lacks the read scope');
-        admitted.set(request, { principal, ...(await admitToStream(ctx, query.data.after)) });
+        admitted.set(request, { principal, credentials: query.data.token === undefined || credentials.bearer !== null ? credentials : { ...credentials, bearer: query.data.token }, ...(await admitToStream(ctx, query.data.after)) });
       },
     },
     (socket, request) => {
@@ -122,6 +127,18 @@ export async function registerRealtimeSocket(app: FastifyInstance, options: Real
         },
         onError: (error) => ctx.logger.error({ err: error }, 'realtime stream read failed'),
       });
+      // Signed out everywhere means the live stream too (PRODUCT §13): re-check the credentials
+      // while the socket is open; 4401 tells the client to sign in again rather than reconnect.
+      const recheck = setInterval(() => {
+        options
+          .authenticate(admission.credentials)
+          .then((still) => {
+            if (still === null) socket.close(4401, 'signed out');
+          })
+          .catch(() => undefined);
+      }, options.reauthenticateMs ?? 5_000);
+      recheck.unref();
+      socket.once('close', () => clearInterval(recheck));
     },
   );
 }

@@ -16,6 +16,8 @@ import {
 import { withTransaction } from '../../store/database.js';
 import type { ServiceContext } from '../context.js';
 import { appendAudit } from '../../store/repositories/audit.js';
+import { getUserAccess, recordSignIn } from '../../store/repositories/invitations.js';
+import type { Executor } from '../../store/database.js';
 
 const SESSION_TTL_MS = 7 * 24 * 3_600_000;
 const CUSTOMER_TTL_MS = 30 * 24 * 3_600_000;
@@ -39,6 +41,8 @@ export async function authenticate(ctx: ServiceContext, credentials: Credentials
     const { model } = await ctx.workspace.current();
     const user = model.users.get(token.userId);
     if (!user) return null;
+    // Deactivation stops a user's tokens on their next request (PRODUCT §13: signed out everywhere).
+    if (await isDeactivated(db, user.id)) return null;
     if (token.lastUsedAt === null || now - token.lastUsedAt > TOUCH_EVERY_MS) await touchApiToken(db, token.id, now);
     return { kind: 'user', userId: user.id, role: user.role, scopes: token.scopes as TokenScope[] };
   }
@@ -47,9 +51,27 @@ export async function authenticate(ctx: ServiceContext, credentials: Credentials
     if (!session) return null;
     const { model } = await ctx.workspace.current();
     const user = model.users.get(session.userId);
-    return user ? { kind: 'user', userId: user.id, role: user.role, scopes: 'all' } : null;
+    if (!user || (await isDeactivated(db, user.id))) return null;
+    return { kind: 'user', userId: user.id, role: user.role, scopes: 'all' };
   }
   return null;
+}
+
+async function isDeactivated(ex: Executor, userId: string): Promise<boolean> {
+  return ((await getUserAccess(ex, userId))?.deactivatedAt ?? null) !== null;
+}
+
+/**
+ * A new session for the user (sign-in, an accepted invitation, the first-run setup), in the
+ * caller's transaction when given one; the sign-in is recorded ("never signed in" on the users
+ * screen). The token is returned once; only its hash is stored.
+ */
+export async function openSession(ex: Executor, userId: string, now: number): Promise<{ token: string; expiresAt: number }> {
+  const token = newToken('bs');
+  const expiresAt = now + SESSION_TTL_MS;
+  await createSession(ex, { userId, tokenHash: hashToken(token), now, expiresAt });
+  await recordSignIn(ex, userId, now);
+  return { token, expiresAt };
 }
 
 let decoy: Promise<string> | null = null;
@@ -65,10 +87,9 @@ export async function logIn(ctx: ServiceContext, input: LoginInput): Promise<{ t
   // a wrong password and the answer time does not reveal which emails exist.
   const ok = (await verifyPassword(input.password, stored ?? (await decoyHash()))) && stored !== null;
   if (!user || !ok) throw new BatonError('unauthorized', 'wrong email or password');
-  const token = newToken('bs');
-  const now = ctx.clock.now();
-  const expiresAt = now + SESSION_TTL_MS;
-  await createSession(ctx.database.db, { userId: user.id, tokenHash: hashToken(token), now, expiresAt });
+  // Only told once the password is right, so the answer reveals nothing to a guesser.
+  if (await isDeactivated(ctx.database.db, user.id)) throw new BatonError('unauthorized', 'this account has been deactivated; ask an admin to reactivate it');
+  const { token, expiresAt } = await withTransaction(ctx.database, (trx) => openSession(trx, user.id, ctx.clock.now()));
   return { token, me: { id: user.id, name: user.name, email: user.email, role: user.role }, expiresAt };
 }
 

@@ -10,6 +10,7 @@ import type { Destination } from '../../contract/config.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import type { OwnershipViewer } from '../../core/ownership.js';
 import { BatonError, notFound } from '../../platform/errors.js';
+import { getUserAccess } from '../../store/repositories/invitations.js';
 import { withTransaction } from '../../store/database.js';
 import { assign } from '../../store/repositories/assignments.js';
 import { appendAudit } from '../../store/repositories/audit.js';
@@ -46,6 +47,10 @@ export async function transferConversation(
     if ('user' in to) {
       const user = loaded.model.users.get(to.user);
       if (user === undefined) throw new BatonError('invalid', `unknown user "${to.user}"`, { details: [{ path: 'user', message: 'unknown user' }] });
+      // A deactivated person takes no conversations (issue 16 §1), not even by hand.
+      if (((await getUserAccess(trx, user.id))?.deactivatedAt ?? null) !== null) {
+        throw new BatonError('conflict', `${user.name} is deactivated and cannot take conversations`, { details: [{ path: 'user', message: 'deactivated' }] });
+      }
       const override = to.override === true;
       if (override && !input.viewer.isAdmin) throw new BatonError('forbidden', 'only admins may exceed a capacity cap');
       const written = await assign(trx, {

@@ -9,6 +9,7 @@ import { actorOf } from '../auth/authenticate.js';
 import { actsAsAdmin } from '../access/acts-as-admin.js';
 import type { ServiceContext } from '../context.js';
 import { initialStatusOf } from './initial-status-of.js';
+import { getUserAccess } from '../../store/repositories/invitations.js';
 
 /**
  * Availability is an explicit choice (PEERS: socket presence drove routing and made agents
@@ -28,6 +29,10 @@ export async function setUserStatus(
   if (!self && !admin) throw new BatonError('forbidden', "only an admin or the user themself may change a user's status");
   const { model, config } = await ctx.workspace.current();
   if (!model.users.has(input.userId)) throw notFound('user', input.userId);
+  // A deactivated person takes no conversations: their status stays offline until reactivated.
+  if (input.status !== 'offline' && ((await getUserAccess(ctx.database.db, input.userId))?.deactivatedAt ?? null) !== null) {
+    throw new BatonError('conflict', `${model.users.get(input.userId)?.name ?? input.userId} is deactivated; reactivate them first`);
+  }
   const now = ctx.clock.now();
 
   const { previous } = await withTransaction(ctx.database, async (trx) => {

@@ -13,6 +13,7 @@ import * as traceOnce from './2026-11-30-trace-once.js';
 import * as waitingLineIndex from './2026-12-01-waiting-line-index.js';
 import * as agentStatesHead from './2026-12-02-agent-states-head.js';
 import * as handoffPromise from './2026-12-03-handoff-promise.js';
+import * as invitations from './2026-12-07-invitations.js';
 import * as savedReplies from './2026-12-07-saved-replies.js';
 import * as search from './2026-12-07-search.js';
 
@@ -36,6 +37,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-01-waiting-line-index': waitingLineIndex,
   '2026-12-02-agent-states-head': agentStatesHead,
   '2026-12-03-handoff-promise': handoffPromise,
+  '2026-12-07-invitations': invitations,
   '2026-12-07-saved-replies': savedReplies,
   '2026-12-07-search': search,
 };

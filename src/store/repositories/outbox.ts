@@ -163,12 +163,13 @@ export async function claimDue(ex: Executor, options: ClaimOptions): Promise<Out
 /**
  * Delivered. Only a row still `processing` changes; pass the claimed item's `attempts` as
  * `attempt` so that a worker whose lease ran out (and whose row another worker took over)
- * does not settle the other worker's attempt.
+ * does not settle the other worker's attempt. `payload`, when given, replaces the stored one (a
+ * secret the delivery carried need not outlive it).
  */
-export async function markDone(ex: Executor, id: string, now: number, attempt?: number): Promise<boolean> {
+export async function markDone(ex: Executor, id: string, now: number, attempt?: number, payload?: unknown): Promise<boolean> {
   const result = await ex
     .updateTable('outbox')
-    .set({ status: 'done', updated_at: now, last_error: null })
+    .set({ status: 'done', updated_at: now, last_error: null, ...(payload === undefined ? {} : { payload: toJson(payload) }) })
     .where('id', '=', id)
     .where('status', '=', 'processing')
     .$if(attempt !== undefined, (q) => q.where('attempts', '=', attempt ?? 0))

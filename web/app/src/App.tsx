@@ -1,32 +1,39 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type MeWithStatus } from './api.js';
 import { SignIn } from './components/SignIn.js';
+import { InvitePage, SetupPage } from './components/JoinForms.js';
 import { Workspace } from './components/Workspace.js';
 import { Simulator } from './screens/Simulator.js';
 import { Settings } from './screens/Settings.js';
 import { ContactPage } from './screens/ContactPage.js';
 import { Playbook } from './screens/Playbook.js';
 import { SavedReplies } from './screens/SavedReplies.js';
+import { Account } from './screens/Account.js';
 
 type Session =
   | { state: 'loading' }
+  | { state: 'invite' }
+  | { state: 'setup' }
   | { state: 'signed_out'; notice: string | null }
   | { state: 'signed_in'; me: MeWithStatus };
 
 /** Who is signed in decides the screen: the sign-in form, or the inbox. */
 export function App() {
-  const [session, setSession] = useState<Session>({ state: 'loading' });
+  // An invitation link opens its page whoever is signed in: it is for the person it was sent to.
+  const [session, setSession] = useState<Session>(location.pathname === '/invite' ? { state: 'invite' } : { state: 'loading' });
 
   useEffect(() => {
+    if (location.pathname === '/invite') return;
     let live = true;
     api
       .me()
       .then((me) => live && setSession({ state: 'signed_in', me }))
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         if (!live) return;
-        const notice =
-          error instanceof ApiError && error.status === 401 ? null : 'Baton is not reachable right now.';
-        setSession({ state: 'signed_out', notice });
+        if (!(error instanceof ApiError && error.status === 401)) return setSession({ state: 'signed_out', notice: 'Baton is not reachable right now.' });
+        // Nobody signed in: on a Baton nobody can sign in to yet, the one-time setup instead.
+        const setup = await api.setupState().catch(() => ({ needed: false }));
+        if (live) setSession(setup.needed ? { state: 'setup' } : { state: 'signed_out', notice: null });
       });
     return () => {
       live = false;
@@ -54,6 +61,10 @@ export function App() {
           Loading Baton…
         </div>
       );
+    case 'invite':
+      return <InvitePage onSignedIn={(me) => setSession({ state: 'signed_in', me })} />;
+    case 'setup':
+      return <SetupPage onSignedIn={(me) => setSession({ state: 'signed_in', me })} />;
     case 'signed_out':
       return <SignIn notice={session.notice} onSignedIn={(me) => setSession({ state: 'signed_in', me })} />;
     case 'signed_in':
@@ -65,6 +76,7 @@ export function App() {
       }
       if (location.pathname === '/playbook') return <Playbook me={session.me} />;
       if (location.pathname === '/saved-replies') return <SavedReplies me={session.me} />;
+      if (location.pathname === '/account') return <Account me={session.me} />;
       if (location.pathname.startsWith('/settings') && session.me.role === 'admin') return <Settings me={session.me} />;
       return <Workspace me={session.me} onSignOut={signOut} onSessionEnded={sessionEnded} />;
   }

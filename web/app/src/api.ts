@@ -35,6 +35,7 @@ import type {
 import type { MeWithStatus, UserStatus } from '../../../src/contract/people-api.js';
 import type { Playbook } from '../../../src/contract/playbook-api.js';
 import type { CreateSavedReplyInput, PatchSavedReplyInput, SavedReply, SavedReplyList } from '../../../src/contract/saved-replies-api.js';
+import type { Deactivated, InvitationCreated, SetupInput, SetupState, UserAccess, UserAccessList } from '../../../src/contract/access-api.js';
 import type { z } from 'zod';
 import type { HandoffTrace } from '../../../src/contract/trace.js';
 import type { Filters, InboxNotification, View } from './state/inbox.js';
@@ -42,6 +43,7 @@ import type { Filters, InboxNotification, View } from './state/inbox.js';
 export type { ConversationEvent, OwnershipAction, Task, ContactDetail, ConversationListItem, SearchSnippet, SavedReply, Playbook };
 export type { Conversation, Message, MeWithStatus, Availability, Priority, HandoffTrace, UserView, TeamConfig, QueueConfig, ChannelConfig, Scenario, SimulationResult, ErrorDetail };
 export type { ConfigApplyOutcome, ConfigProblem, RulesetDraftView, RulesetVersionView };
+export type { InvitationCreated, UserAccess };
 export type RulesetVersionSummary = z.infer<typeof RulesetVersionList>['items'][number];
 export type RulesetVersionDiffView = z.infer<typeof RulesetVersionDiff>;
 type ConversationPage = z.infer<typeof ConversationList>;
@@ -131,6 +133,16 @@ export const api = {
   me: () => call<MeWithStatus>('GET', '/api/me'),
   login: (email: string, password: string) => call<MeWithStatus>('POST', '/api/auth/login', { email, password }),
   logout: () => call<undefined>('POST', '/api/auth/logout'),
+  /** People joining the desk (issue 16 §1). */
+  acceptInvite: (token: string, password: string) => call<MeWithStatus>('POST', '/api/auth/accept-invite', { token, password }),
+  setupState: () => call<SetupState>('GET', '/api/setup'),
+  setup: (input: SetupInput) => call<MeWithStatus>('POST', '/api/setup', input),
+  changePassword: (current: string, password: string) => call<undefined>('PUT', '/api/users/me/password', { current, password }),
+  userAccess: () => call<UserAccessList>('GET', '/api/user-access'),
+  invite: (userId: string) => call<InvitationCreated>('POST', `/api/users/${enc(userId)}/invite`),
+  resetPassword: (userId: string) => call<InvitationCreated>('POST', `/api/users/${enc(userId)}/reset-password`),
+  deactivate: (userId: string) => call<Deactivated>('POST', `/api/users/${enc(userId)}/deactivate`),
+  reactivate: (userId: string) => call<UserAccess>('POST', `/api/users/${enc(userId)}/reactivate`),
   setStatus: (userId: string, status: Availability) => call<z.infer<typeof UserStatus>>('PATCH', `/api/users/${enc(userId)}/status`, { status }),
 
   /** One page of a view for the caller, newest activity first (the unassigned: as the assigner takes them). */

@@ -74,10 +74,12 @@ export function openStream(options: StreamOptions): () => void {
         queueMicrotask(flush);
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (event: CloseEvent) => {
       socket = null;
       if (stopped) return;
       flush();
+      // 4401: the server signed this session out (a deactivated user, an ended session).
+      if (event.code === 4401) options.onUnauthorized();
       // A socket refused before opening may mean the session is gone; the caller checks /api/me.
       if (!opened && attempt >= 2) options.onUnauthorized();
       options.onState('reconnecting');

@@ -14,7 +14,11 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
     try {
       onSignedIn(await api.login(email.trim(), password));
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) setError(e.message.includes('too many') ? e.message : 'That email and password do not match an account.');
+      if (e instanceof ApiError && e.status === 401) {
+        // The throttle and a deactivated account say what to do; a wrong password says no more than that.
+        const told = e.message.includes('too many') || e.message.includes('deactivated');
+        setError(told ? `${e.message[0]!.toUpperCase()}${e.message.slice(1)}.` : 'That email and password do not match an account.');
+      }
       else if (e instanceof ApiError && e.status === 422) setError('Enter a valid email address and your password.');
       else setError('Could not reach Baton. Try again in a moment.');
     } finally {
@@ -64,6 +68,7 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
         <button type="submit" className="primary wide" disabled={busy || email.trim() === '' || password === ''}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p className="field-hint">Forgot your password, or never had one? Ask an admin to send you an invitation link.</p>
       </form>
     </main>
   );

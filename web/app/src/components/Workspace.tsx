@@ -428,6 +428,7 @@ export function Workspace({
           <a href="/saved-replies">Saved replies</a>
           <a href="/playbook">Playbook</a>
           {me.role === 'admin' && <a href="/settings/workspace">Settings</a>}
+          <a href="/account">Account</a>
         </nav>
         <SearchBox value={typed} onChange={setTyped} />
         <div className="topbar-spacer" />

@@ -16,12 +16,14 @@ import {
 } from './directory/forms.js';
 import type { ScheduleItem } from './directory/schedule-form.js';
 import { optionsOf, useDirectoryList } from './directory/use-directory-list.js';
+import { UserAccessPanel, useUserAccess } from './UserAccessPanel.js';
 
 /** Settings → Users: who works in Baton, with their skills, capacity per channel type and schedule (issue 4). */
 export function UsersSettings() {
   const teams = useDirectoryList<TeamItem>('teams');
   const schedules = useDirectoryList<ScheduleItem>('schedules');
   const users = useDirectoryList<UserItem>('users');
+  const access = useUserAccess();
   const skillSuggestions = [...new Set((users.items ?? []).flatMap((u) => u.skills ?? []))].sort();
   return (
     <DirectoryScreen<UserItem, ReturnType<typeof emptyUserForm>>
@@ -42,7 +44,11 @@ export function UsersSettings() {
       toForm={userToForm}
       fromForm={formToUser}
       keep={['currentStatus', 'statusChangedAt']}
-      onChanged={() => void users.reload()}
+      extraOf={(u) => <UserAccessPanel userId={u.id} name={u.name} access={access.access.get(u.id)} onChanged={access.reload} />}
+      onChanged={() => {
+        void users.reload();
+        void access.reload();
+      }}
       renderFields={({ form, set, editing }) => (
         <>
           <TextField label="Name" value={form.name} onChange={(name) => set({ name })} path="name" required />
