@@ -1,6 +1,5 @@
 /**
- * The routing decision in-process (PRODUCT.md §3–§4; target in src/core/workspace.ts: p99 ≤ 50 µs
- * per decision), and the same 500 rules in json-rules-engine as a yardstick.
+ * The routing decision in-process, and the same 500 rules in json-rules-engine as a yardstick.
  *
  * The world: 2,000 agents, 20 teams, 50 queues, 5 schedules, 4 channels and 500 rules, all made
  * by a seeded PRNG with the project's own test builder (`aWorkspace()`, which validates with the

@@ -196,7 +196,7 @@ export function checkReferences(document: unknown): ReferenceReport {
         }
       } else if (isPlainObject(value)) {
         const spec = value as OperatorSpec;
-        // Text comparisons ignore case (CONFIG.md), so `Web-Chat` names the channel `web-chat`.
+        // Text comparisons ignore case (docs/configuration.md), so `Web-Chat` names the channel `web-chat`.
         if (key === 'channel') {
           checkValues(spec, here, VALUE_OPERATORS, (name, p) => {
             if (!channelNames.has(name.toLowerCase())) problem(p, `unknown channel "${name}"${didYouMean(name, channelNames)}`);

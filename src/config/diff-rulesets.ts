@@ -9,7 +9,7 @@ const ACTION_FIELDS = ['destination', 'assignment', 'message', 'notify', 'tasks'
 /**
  * What changed from `before` to `after`, rule by rule (matched by id): added, removed, changed
  * (with each changed field's old and new value) and moved — rules are ordered and the first match
- * wins (PRODUCT.md §3), so a reordering changes routing as much as an edit does. "Moved" are the
+ * wins, so a reordering changes routing as much as an edit does. "Moved" are the
  * rules outside the longest common order of the rules both sides share, so inserting a rule at the
  * top does not report every other rule as moved. Pure: the API and the web app's history view show it.
  */

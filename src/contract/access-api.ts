@@ -2,7 +2,7 @@ import { dictionary } from '@zxcvbn-ts/language-common';
 import { z } from 'zod';
 
 /**
- * REST shapes for people joining the desk (issue 16 §1, API.md "Authentication"): invitations,
+ * REST shapes for people joining the desk (issue 16 §1, docs/api.md "Authentication"): invitations,
  * the first-run setup, password changes, deactivation. One password rule for every way a
  * password is set — accepting an invitation, the setup screen, changing one's own, and
  * `baton user password` — so none is weaker than another.

@@ -13,7 +13,7 @@ import {
 import { AuditEntry, ConfigApplyResult, RulesetVersion } from './api.js';
 
 /**
- * Admin-side REST bodies and responses (API.md "Workspace configuration", "Rules", audit): the
+ * Admin-side REST bodies and responses (docs/api.md "Workspace configuration", "Rules", audit): the
  * workspace document over HTTP, the directory one object at a time, ruleset versions and diffs.
  */
 
@@ -31,7 +31,7 @@ export type ConfigProblem = z.infer<typeof ConfigProblem>;
  */
 export const WorkspaceDocumentInput = z
   .record(z.string(), z.unknown())
-  .meta({ description: 'The workspace document (CONFIG.md; JSON Schema at /api/config/schema.json). Send YAML with Content-Type: application/yaml.' });
+  .meta({ description: 'The workspace document (docs/configuration.md; JSON Schema at /api/config/schema.json). Send YAML with Content-Type: application/yaml.' });
 
 export const PutConfigQuery = z.object({
   /** Validate only: report problems and warnings, change nothing. */

@@ -15,7 +15,7 @@ import { Scalar } from './conditions.js';
 import { Destination, Ruleset, WorkspaceConfig } from './config.js';
 import { AgentOverride, HandoffTrace } from './trace.js';
 
-/** REST bodies and responses (API.md). One schema = validator + type + OpenAPI. */
+/** REST bodies and responses (docs/api.md). One schema = validator + type + OpenAPI. */
 
 export const IdParams = z.object({ id: z.string().min(1) });
 export type IdParams = z.infer<typeof IdParams>;
@@ -134,7 +134,7 @@ export const Conversation = z.object({
   viewerCan: z.array(OwnershipAction).nullable(),
   /**
    * Why a queued conversation is not offered to someone who is available — the agents who released
-   * or transferred it away during this handoff (PRODUCT §4) — in a sentence; null otherwise.
+   * or transferred it away during this handoff — in a sentence; null otherwise.
    */
   waitingReason: z.string().nullable(),
   /**
@@ -183,7 +183,7 @@ export const ConversationList = z.object({
 export const InboxView = z.enum(['mine', 'unassigned', 'team', 'all', 'bot', 'resolved']);
 export type InboxView = z.infer<typeof InboxView>;
 
-/** Filters shared by the list and the counts (API.md "Conversations"). */
+/** Filters shared by the list and the counts (docs/api.md "Conversations"). */
 export const ConversationFilterQuery = z.object({
   status: ConversationStatus.optional().describe('one status or several separated by commas'),
   queue: z.string().optional().describe('a queue id'),

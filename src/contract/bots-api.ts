@@ -1,5 +1,5 @@
 /**
- * Bot Framework shapes (API.md "Bots", PRODUCT §10): the activities a bot POSTs to
+ * Bot Framework shapes (docs/api.md "Bots"): the activities a bot POSTs to
  * `/api/bots/botframework/{channel}` and the `handoff.status` event Baton answers with. Only the
  * fields Baton reads are checked; an activity carries many more (entities, channelData,
  * localTimezone …), so the objects are loose — an unknown field is kept, never refused

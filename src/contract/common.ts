@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Ids are lowercase slugs (CONFIG.md). */
+/** Ids are lowercase slugs (docs/configuration.md). */
 export const Slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a lowercase slug (a-z, 0-9, "-", "_")')

@@ -2,7 +2,7 @@ import { RE2JS } from 're2js';
 import { z } from 'zod';
 
 /**
- * Rule conditions (PRODUCT.md §3, docs/configuration.md, "Conditions").
+ * Rule conditions.
  *
  *   { all: [...] } | { any: [...] } | { not: {...} }
  *   { <field>: { <operator>: value, ... } }      several operators on one field must all hold

@@ -1,6 +1,6 @@
 /**
- * Outbound deliveries (API.md "Tasks, notifications, reports") and per-user notification
- * preferences (PRODUCT §6): request and response shapes.
+ * Outbound deliveries (docs/api.md "Tasks, notifications, reports") and per-user notification
+ * preferences: request and response shapes.
  */
 import { z } from 'zod';
 

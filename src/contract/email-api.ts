@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Conversation } from './api.js';
 
 /**
- * `POST /api/channels/{id}/inbound` (PRODUCT §11: email arrives over SMTP or an inbound HTTP hook).
+ * `POST /api/channels/{id}/inbound`.
  * The hook takes the raw message (`Content-Type: message/rfc822`), or this JSON for relays that
  * parse mail themselves (Mailgun/Postmark-style routes, a script).
  */

@@ -4,7 +4,7 @@ import { Availability } from './common.js';
 
 /**
  * REST shapes for people: who is signed in, their API tokens, their availability, their tasks
- * and their notification centre (API.md "Authentication", "Tasks, notifications, reports").
+ * and their notification centre (docs/api.md "Authentication", "Tasks, notifications, reports").
  * The inputs shared with other modules live in api.ts; these are the ones only these routes use.
  */
 

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { Trigger } from './common.js';
 
 /**
- * `GET /api/playbook`: the active handoff rules in plain language, for every agent (PRODUCT.md
- * §15; HubSpot's handoff guide: "give agents clear guidance on how and when handoff is
+ * `GET /api/playbook`: the active handoff rules in plain language, for every agent
+ * (HubSpot's handoff guide: "give agents clear guidance on how and when handoff is
  * triggered"). Generated from the active ruleset version by core/explain-playbook.ts.
  */
 export const PlaybookEntry = z.object({

@@ -1,5 +1,5 @@
 /**
- * What `GET /api/realtime` sends and takes (API.md "Realtime"): JSON frames `{seq, type,
+ * What `GET /api/realtime` sends and takes (docs/realtime.md): JSON frames `{seq, type,
  * conversationId, data}`. `seq` increases along the stream a connection sees, so a client that
  * reconnects with `?after=<the last seq it applied>` receives exactly what it missed, in order
  * (CW PR #13713: clients apply in order and resume by sequence). Ephemeral frames (`typing`) are

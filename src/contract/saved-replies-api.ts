@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LanguageTag } from './common.js';
 
 /**
- * Saved replies (API.md "Tasks, notifications, reports"; PRODUCT.md §15): text an agent inserts
+ * Saved replies (docs/api.md "Tasks, notifications, reports"): text an agent inserts
  * into the composer, shared by the workspace (admins write those) or personal (only its owner
  * sees it), with one body per language and the variables of the rules' customer messages.
  */

@@ -56,7 +56,7 @@ export const CustomerMessageOut = z.object({ language: z.string(), body: z.strin
 export type CustomerMessageOut = z.infer<typeof CustomerMessageOut>;
 
 /**
- * What the customer wants, for the person taking over (PRODUCT §10 "Context for the human"):
+ * What the customer wants, for the person taking over:
  * the language model's, the bot's (or an API caller's) own summary when it handed off with one, else extractive
  * (the customer's first substantive message and the latest, core/summarize-conversation.ts).
  */

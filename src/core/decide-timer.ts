@@ -133,12 +133,12 @@ export function textLanguage(language: string | null): string {
   return primary in FOLLOW_UP_OFFER ? primary : 'en';
 }
 
-/** PRODUCT §5: nobody answered within the SLA target — offer a follow-up by email. */
+/** Nobody answered within the SLA target — offer a follow-up by email. */
 export function followUpOfferText(language: string | null): string {
   return FOLLOW_UP_OFFER[textLanguage(language)] ?? '';
 }
 
-/** PRODUCT §7: the check-in N days after resolution; without a name, no dangling comma. */
+/** The check-in N days after resolution; without a name, no dangling comma. */
 export function checkInText(language: string | null, name: string | null): string {
   const template = CHECK_IN[textLanguage(language)] ?? '';
   const trimmed = name?.trim() ?? '';

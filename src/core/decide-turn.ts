@@ -36,7 +36,7 @@ export type TurnDecision =
  * - A channel with `assistant: none` hands off every conversation as it arrives (`no_assistant`).
  * - Otherwise the assistant names trigger candidates in precedence order. The first candidate
  *   whose trigger matches an explicit rule wins, so a specific rule for a soft trigger (the
- *   `account-owner` rule on `intent_or_keyword` in CONFIG.md) beats a hard trigger that only the
+ *   `account-owner` rule on `intent_or_keyword` in docs/configuration.md) beats a hard trigger that only the
  *   fallback would take; when no explicit rule matched, the first hard trigger goes to the
  *   fallback (a hard trigger is never dropped, CW #4271); with no hard trigger the AI answers.
  *

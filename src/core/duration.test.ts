@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDurationSeconds } from './duration.js';
 
 describe('parseDurationSeconds', () => {
-  it('reads each unit of CONFIG.md', () => {
+  it('reads each unit of docs/configuration.md', () => {
     expect(parseDurationSeconds('30s')).toBe(30);
     expect(parseDurationSeconds('5m')).toBe(300);
     expect(parseDurationSeconds('2h')).toBe(7200);

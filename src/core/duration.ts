@@ -1,6 +1,6 @@
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 
-/** `30s` → 30, `5m` → 300, `2h` → 7200, `3d` → 259200 (CONFIG.md durations). */
+/** `30s` → 30, `5m` → 300, `2h` → 7200, `3d` → 259200 (docs/configuration.md durations). */
 export function parseDurationSeconds(text: string): number {
   const match = /^(\d+)(s|m|h|d)$/.exec(text);
   if (!match) throw new Error(`not a duration: ${JSON.stringify(text)}`);

@@ -5,7 +5,7 @@ import type { Playbook, PlaybookEntry } from '../contract/playbook-api.js';
 import type { WorkspaceModel } from './model.js';
 
 /**
- * The handoff playbook (PRODUCT.md §15): the active rules as sentences an agent reads — what
+ * The handoff playbook: the active rules as sentences an agent reads — what
  * hands a conversation to people, where each kind goes, who is alerted and what the customer is
  * told. Pure: the ruleset and the workspace in, a structured playbook out (rendered by the app).
  */

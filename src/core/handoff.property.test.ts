@@ -1,5 +1,5 @@
 /**
- * Invariants of PRODUCT.md §4 over random workspaces, rulesets and event sequences: every
+ * Invariants of the product over random workspaces, rulesets and event sequences: every
  * handed-off conversation has an owner or a place to wait; automatic assignment only goes to an
  * eligible agent; applying plans one after another never exceeds anyone's capacity.
  */

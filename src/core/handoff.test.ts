@@ -48,7 +48,7 @@ function tryDecide(args: Decide): HandoffTrace | null {
   return plan;
 }
 
-/** The Spanish desk of CONFIG.md, with people in every state. */
+/** The Spanish desk of docs/configuration.md, with people in every state. */
 function spanishDesk(strategy: 'round_robin' | 'least_busy' | 'manual' = 'round_robin') {
   return aWorkspace()
     .withSchedule('office', { 'mon-fri': ['09:00-18:00'] })
@@ -393,7 +393,7 @@ describe('customer messages', () => {
     expect(decide({ world, conversation: { language: 'pt' } }).customerMessages).toEqual([{ language: 'pt-BR', body: 'Olá Lucía' }]);
     const english = decide({ world, conversation: { language: 'ja' } }).customerMessages[0];
     expect(english?.language).toBe('en');
-    // Assigned at once: the sentences about waiting are left out (PRODUCT §5: who joined, never a wait).
+    // Assigned at once: the sentences about waiting are left out.
     expect(english?.body).toBe('Hi Lucía, Ana García of Billing (General) will help you.');
   });
 

@@ -71,8 +71,7 @@ export interface HandoffInput {
  * `unlessNobodyElse`: only while someone else in the place could ever take it — a member with
  * the place's skills, whatever their status, load or hours now; when the excluded are the only
  * ones, the exclusion is dropped rather than leaving the conversation waiting for nobody
- * (PRODUCT §4: an agent who released or transferred a conversation away is not handed it
- * straight back).
+ *.
  */
 export interface Exclusion {
   readonly userIds: ReadonlySet<string>;
@@ -102,7 +101,7 @@ export function decideHandoff(input: HandoffInput): HandoffTrace | null {
   let match = evaluateRuleset(input.ruleset, facts, { useFallback: input.soft !== true });
   if (match === null) {
     if (input.soft === true) return null;
-    // The fallback always exists (PRODUCT.md §3): a hard trigger is never dropped (CW #4271).
+    // The fallback always exists: a hard trigger is never dropped (CW #4271).
     match = { rule: 'fallback', action: input.ruleset.fallback, evaluated: [] };
   }
   const action = match.action;
@@ -409,7 +408,7 @@ class Router {
     });
 
     if (keepOwner) {
-      // The place is recorded for visibility; its agents follow and are alerted (PRODUCT.md §3).
+      // The place is recorded for visibility; its agents follow and are alerted.
       const owner = this.owner;
       const pool = check.eligible.length > 0 ? check.eligible : members;
       routed.outcome = 'kept_owner';
@@ -575,7 +574,7 @@ function planCustomerMessages(args: {
     lang = chosen;
     template = action.message[chosen] ?? '';
   }
-  // A person assigned now: who joined is the next message, never a wait (PRODUCT §5).
+  // A person assigned now: who joined is the next message, never a wait.
   if (routed.outcome !== 'queued') template = withoutWaitSentences(template);
   if (template === '') return [];
   if (routed.outOfHours && routed.outcome === 'queued' && routed.nextOpenAt !== null && !usesVariable(template, 'business_hours.next_open')) {

@@ -138,7 +138,7 @@ export interface ConversationFacts {
   readonly previousOwnerId: string | null;
 }
 
-/** What a rule condition reads (CONFIG.md "Reading values in conditions"). */
+/** What a rule condition reads (docs/configuration.md, "Conditions"). */
 export interface RuleFacts {
   readonly trigger: Trigger;
   readonly channel: { readonly id: string; readonly type: ChannelType };

@@ -1,7 +1,7 @@
 /**
  * The ownership policy over random desks: what the app is offered (`allowedActions`) is exactly
  * what the services would allow (`decideOwnership`) where the action applies, and the promises of
- * PRODUCT §4 hold for every viewer — a held conversation is never claimed from its holder, only
+ * ownership hold for every viewer — a held conversation is never claimed from its holder, only
  * its team, leads and admins take it over, and nobody else acts on it.
  */
 import fc from 'fast-check';

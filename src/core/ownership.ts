@@ -1,6 +1,5 @@
 /**
- * Who may act on a conversation (PRODUCT §4: "the holder acts on a held conversation; a teammate,
- * lead or admin takes it over explicitly"). One policy, two readers: the services check it inside
+ * Who may act on a conversation. One policy, two readers: the services check it inside
  * their transaction after the row lock (so it is decided on the state the one writer then
  * changes), and the presenters turn it into `viewerCan` for the app, which shows exactly those
  * actions and never guesses (issue 16 §2: the app offered Claim, Release, Hand back and Resolve on

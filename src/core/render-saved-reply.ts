@@ -1,8 +1,7 @@
 import { chooseMessageLanguage, renderTemplate, variablesOf } from './routing/render-template.js';
 
 /**
- * The variables a saved reply may use: the customer-message ones (PRODUCT.md §3 "customer
- * message") that an agent's reply can fill — who the customer is, who answers, where the
+ * The variables a saved reply may use: the customer-message ones that an agent's reply can fill — who the customer is, who answers, where the
  * conversation is. The waiting ones (`{{expected_wait}}`, `{{queue.position}}`) describe a
  * handoff in progress, which is over once an agent is replying.
  */

@@ -9,7 +9,7 @@ import { aWorkspace, statsOf, type BuiltWorkspace } from './testing/factories.js
 const WEDNESDAY_MORNING = Date.parse('2026-11-25T10:30:00+01:00');
 const SATURDAY = Date.parse('2026-11-28T11:00:00+01:00');
 
-/** The CONFIG.md example, reduced to what routing reads. */
+/** The docs/configuration.md example, reduced to what routing reads. */
 function acme(): BuiltWorkspace {
   return aWorkspace()
     .withSettings({ timezone: 'Europe/Madrid' })
@@ -114,7 +114,7 @@ const CONFIG_SCENARIO = {
 };
 
 describe('simulateScenario', () => {
-  it('plays the CONFIG.md scenario: the AI answers, then the request for a person goes to the Spanish queue and Ana', () => {
+  it('plays the docs/configuration.md scenario: the AI answers, then the request for a person goes to the Spanish queue and Ana', () => {
     const result = run(CONFIG_SCENARIO);
     expect(result.passed).toBe(true);
     expect(result.expectations.map((e) => [e.field, e.ok])).toEqual([

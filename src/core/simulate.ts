@@ -1,5 +1,5 @@
 /**
- * The simulator (PRODUCT.md §8): a scenario (CONFIG.md "Simulation scenarios") played against a
+ * The simulator: a scenario (docs/configuration.md "Simulation scenarios") played against a
  * workspace, with no effect on live data. Pure — the service loads the world (workspace, ruleset,
  * live agents with the scenario's overrides, queue statistics) and this runs the same
  * `decideTurn` / `decideHandoff` the live path runs, so what the simulator shows is what
@@ -58,7 +58,7 @@ export function simulateScenario(scenario: Scenario, world: SimulationWorld): Si
     properties: start.properties ?? {},
     language: null,
     intent: null,
-    // Not expressible in a scenario (CONFIG.md has no "previous owner"): stickiness never applies.
+    // Not expressible in a scenario (docs/configuration.md has no "previous owner"): stickiness never applies.
     previousOwnerId: null,
   };
 
@@ -210,7 +210,7 @@ function handedOff(conversation: ConversationFacts, trace: HandoffTrace): Conver
 
 type Expectation = SimulationResult['expectations'][number];
 
-/** One entry per key of `expect`, in the order CONFIG.md lists them. */
+/** One entry per key of `expect`, in the order docs/configuration.md lists them. */
 function checkExpectations(
   expect: Scenario['expect'],
   trace: HandoffTrace | null,

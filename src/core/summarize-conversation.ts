@@ -1,5 +1,5 @@
 /**
- * The extractive handoff summary (PRODUCT §10 "Context for the human … a summary"): what the
+ * The extractive handoff summary: what the
  * customer came for and where they are now, in their own words, so the person taking over does
  * not have to scroll. Pure; used at handoff time (services/handoff/decide-and-record-handoff.ts) when no language
  * model gave a summary, and by the simulator.

@@ -1,5 +1,5 @@
 /**
- * External assistants (PRODUCT §10): a customer message on a channel with `assistant: webhook` or
+ * External assistants: a customer message on a channel with `assistant: webhook` or
  * `assistant: llm` is an outbox row written by the customer turn (services/bots/defer-to-assistant.ts);
  * these jobs call the bot or the model after commit, so the customer's request never waits on
  * them.

@@ -1,6 +1,6 @@
 /**
  * `deliver.email_reply`: one message of an email conversation, sent to the customer over SMTP
- * (PRODUCT §11). appendMessage enqueues it in the message's own transaction for every public
+ *. appendMessage enqueues it in the message's own transaction for every public
  * message the customer should read — an agent's reply, the AI agent's answer, the handoff's
  * message, a check-in — and never for internal notes (store/repositories/messages.ts).
  *
@@ -96,7 +96,7 @@ export function emailReplyJob(ctx: ServiceContext): ExternalJob<typeof EmailRepl
         rendered: {
           subject,
           text: `${message.body}\n`,
-          // Agents' and customers' words are text: escaped, line breaks kept (PRODUCT §13).
+          // Agents' and customers' words are text: escaped, line breaks kept.
           html: `<!doctype html>\n<html><body><div style="white-space:pre-wrap;font-family:system-ui,-apple-system,Segoe UI,sans-serif;font-size:15px;line-height:1.45">${escapeHtml(message.body)}</div></body></html>`,
         },
         headers: { 'X-Baton-Conversation': conversation.id, ...(automated ? { 'Auto-Submitted': 'auto-replied' } : {}) },

@@ -1,5 +1,5 @@
 /**
- * Notification and webhook jobs (PRODUCT §6). A handoff enqueues `notify.<channel>` rows in its
+ * Notification and webhook jobs. A handoff enqueues `notify.<channel>` rows in its
  * own transaction (services/handoff/decide-and-record-handoff.ts); the webhooks subscriber enqueues `deliver.webhook`
  * rows for conversation events. Here each is delivered after commit, so a failing channel never
  * blocks or loses a handoff — it only leaves a failed or dead row in the deliveries list.

@@ -1,5 +1,5 @@
 /**
- * Timers are outbox rows due at their instant (STYLE.md: work that happens later is a row first):
+ * Timers are outbox rows due at their instant:
  * decide-and-record-handoff.ts writes `timer.sla.first_response` and `timer.queue.overflow` with each
  * handoff, the task repository writes `timer.task.due` whenever a task gets a due time. The worker
  * sleeps until the next due row (`nextDueAt`), so a timer fires at its instant, survives a

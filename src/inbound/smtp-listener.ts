@@ -1,5 +1,5 @@
 /**
- * Inbound email over SMTP (PRODUCT §11: "Baton listens"). An smtp-server listener, started by
+ * Inbound email over SMTP. An smtp-server listener, started by
  * createBaton when `BATON_SMTP_PORT` is set, that accepts mail for the address of an email channel
  * and hands each message to services/email/receive-email.ts. Meant to sit behind the organisation's MX
  * or a relay (README: "Receiving email"): plain SMTP, no AUTH, no STARTTLS — the relay does TLS

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { flattenIssues } from '../contract/issues.js';
 
-/** The process environment, parsed once (STYLE.md "Values, not globals"). Nothing else reads process.env. */
+/** The process environment, parsed once. Nothing else reads process.env. */
 export const Env = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),

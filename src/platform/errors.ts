@@ -1,6 +1,6 @@
 import type { ErrorCode, ErrorDetail } from '../contract/common.js';
 
-/** Exhaustive: a new code without a status fails typecheck (STYLE.md "Errors"). */
+/** Exhaustive: a new code without a status fails typecheck. */
 export const statusByCode: Record<ErrorCode, number> = {
   invalid: 422,
   unauthorized: 401,

@@ -1,6 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 
-/** Time and ids are handed to every layer, never read from globals inside the core (STYLE.md). */
+/** Time and ids are handed to every layer, never read from globals inside the core. */
 export interface Clock {
   now(): number;
 }

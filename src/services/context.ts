@@ -13,7 +13,7 @@ export interface ServiceContext {
   readonly clock: Clock;
   readonly createId: CreateId;
   readonly env: Env;
-  /** The raw process environment: what `${VAR}` in the workspace document reads (CONFIG.md). */
+  /** The raw process environment: what `${VAR}` in the workspace document reads (docs/configuration.md). */
   readonly processEnv: Readonly<Record<string, string | undefined>>;
   readonly workspace: WorkspaceCache;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;

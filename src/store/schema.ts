@@ -8,7 +8,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
  * - ids are text, per-conversation sequences are integers.
  *
  * This file describes the *current* schema. Migrations never import it: they are frozen in
- * time and speak `Kysely<any>` (STYLE.md "Migrations are frozen").
+ * time and speak `Kysely<any>`.
  */
 
 /** Text holding JSON. A type alias only, so that column declarations say what the text holds. */
@@ -242,7 +242,7 @@ export interface AuditLogTable {
   created_at: EpochMs;
 }
 
-/** The realtime stream (API.md "Realtime"): one row per audience, `seq` global in commit order. */
+/** The realtime stream (docs/realtime.md): one row per audience, `seq` global in commit order. */
 export interface StreamEventTable {
   seq: number;
   conversation_id: string | null;
@@ -267,7 +267,7 @@ export interface StreamCursorTable {
   updated_at: EpochMs;
 }
 
-/** Per-user notification preferences (PRODUCT §6); no row: every channel on. */
+/** Per-user notification preferences; no row: every channel on. */
 export interface NotificationPreferencesTable {
   user_id: string;
   /** `{ "<type>": { "<channel>": boolean } }`, only the entries the user set. */

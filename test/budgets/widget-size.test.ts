@@ -1,5 +1,5 @@
 /**
- * The widget's size budget (issue 4; STYLE.md "budgets are scripts CI runs", Hono's
+ * The widget's size budget (issue 4; budgets are scripts CI runs, as Hono's
  * bundle-check): the script every customer's page downloads stays within 20 KB gzipped. Built
  * in memory with the same options as `npm run build:widget`.
  */

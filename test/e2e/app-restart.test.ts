@@ -30,7 +30,7 @@ describe.skipIf(!chromiumAvailable())('the agent app across a server restart', (
   /** The page's sockets themselves, to see a reconnect attempt fail. */
   const attempts: WebSocket[] = [];
 
-  /** The customer writes through the widget API (API.md "Customers"), over HTTP. */
+  /** The customer writes through the widget API (docs/api.md "Customers"), over HTTP. */
   const say = async (body: string) => {
     const response = await fetch(`${server.url}/api/widget/conversations/${conversationId}/messages`, {
       method: 'POST',

@@ -22,7 +22,7 @@ describe.skipIf(!chromiumAvailable())('settings to simulator in Chromium', () =>
     await running?.close();
   });
 
-  /** The Spanish enterprise scenario of CONFIG.md, on a Wednesday morning (the Spanish queue is open). */
+  /** The Spanish enterprise scenario of docs/configuration.md, on a Wednesday morning (the Spanish queue is open). */
   async function simulateSpanishEnterprise(): Promise<{ trace: string; rule: string }> {
     await page.goto(`${running.url}/simulator`);
     await page.getByRole('heading', { name: 'Simulator' }).waitFor();

@@ -222,7 +222,7 @@ export async function startBaton(options: Omit<E2eServerOptions, 'buildWidget'> 
   return startE2eServer({ ...options, buildWidget: false });
 }
 
-/** A customer on a channel (default the website chat), through the widget REST API (API.md "Customers"). */
+/** A customer on a channel (default the website chat), through the widget REST API (docs/api.md "Customers"). */
 export async function aCustomer(server: Pick<E2eServer, 'api'>, contact: Record<string, unknown>, channel = 'web-chat') {
   const session = await server.api<{ token: string }>('POST', '/api/widget/sessions', { channel, contact }, '');
   if (session.status !== 201 && session.status !== 200) throw new Error(`widget session: ${session.status} ${JSON.stringify(session.data)}`);

@@ -1,5 +1,5 @@
 /**
- * The assignment invariants of PRODUCT §4, on the real store, through the HTTP API, on SQLite and
+ * The assignment invariants of the product, on the real store, through the HTTP API, on SQLite and
  * PostgreSQL: a conversation has at most one owner; of concurrent claims exactly one wins;
  * automatic assignment never exceeds an agent's cap for the channel type; a handed-off
  * conversation always has an owner or a queue. PEERS "Races": RC #22206 (one inquiry taken by
@@ -619,7 +619,7 @@ eachDialect('assignment invariants with more eligible agents than handoff attemp
   // presses with six agents of chat cap 1, about ten answered 500 and stayed with the AI agent —
   // decideAndRecordHandoff decided on one snapshot and marked only the refused agent full, so five refusals
   // in a row threw. It now re-reads every agent's load after a refusal and, on its last attempt,
-  // queues the conversation: a handoff is never dropped (PRODUCT §3).
+  // queues the conversation: a handoff is never dropped.
   it('hands every one of 30 simultaneous requests to a person or the queue when six agents fill at once', async () => {
     const customers = await Promise.all(Array.from({ length: 30 }, (_, i) => widgetConversation(w, `S${i}`)));
     const handed = await Promise.all(customers.map((c) => pressHuman(w, c)));

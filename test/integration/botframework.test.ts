@@ -1,5 +1,5 @@
 /**
- * Bot Framework handoff (API.md "Bots", PRODUCT §10), with activities built by the botbuilder
+ * Bot Framework handoff (docs/api.md "Bots"), with activities built by the botbuilder
  * package's EventFactory from a TestAdapter turn, and a loopback HTTP receiver as the bot's
  * Connector (`serviceUrl`). Time moves with the test clock, which the outbox worker reads for
  * backoff.

@@ -1,5 +1,5 @@
 /**
- * External assistants (PRODUCT §10, API.md "Bots") against real loopback servers: a webhook bot
+ * External assistants against real loopback servers: a webhook bot
  * (test/support/loopback-receivers.ts) and a fake OpenAI-compatible chat-completions server
  * (node:http, speaking the request/response shapes, tool_calls included). Time moves with the test
  * clock, which the outbox worker reads for backoff.

@@ -58,7 +58,7 @@ describe('baton validate', () => {
   // No database is opened: this URL leads nowhere.
   const env = { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nothing' };
 
-  it('says valid, with counts, for the CONFIG.md example', async () => {
+  it('says valid, with counts, for the docs/configuration.md example', async () => {
     const run = await baton(['validate', '-f', 'baton.yaml'], env);
     expect(run.code).toBe(0);
     expect(run.out).toBe('valid: 2 users, 2 teams, 2 queues, 2 channels, 3 rules\n');
@@ -239,7 +239,7 @@ describe('the baton command as a process', () => {
   const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
   const childEnv = { ...process.env, ...EXAMPLE_ENV, LOG_LEVEL: 'silent' };
 
-  it('validates the CONFIG.md example (exit 0) and an invalid file (exit 2)', async () => {
+  it('validates the docs/configuration.md example (exit 0) and an invalid file (exit 2)', async () => {
     const ok = await exec(tsx, ['src/cli/main.ts', 'validate', '-f', 'test/fixtures/config-example.yaml'], { cwd: ROOT, env: childEnv });
     expect(ok.stdout).toContain('valid:');
     const failed = await exec(tsx, ['src/cli/main.ts', 'validate', '-f', join(dir, 'broken.yaml')], { cwd: ROOT, env: childEnv }).then(

@@ -6,7 +6,7 @@ import { eachDialect, startTestApp, WEDNESDAY_MORNING, type TestApp } from '../s
 
 /**
  * The inbox views and filters of GET /api/conversations and GET /api/conversations/counts, on a
- * store holding exactly the conversations below (the CONFIG.md example workspace: Ana is in the
+ * store holding exactly the conversations below (the docs/configuration.md example workspace: Ana is in the
  * billing team, Olu leads billing and is in oncall).
  */
 interface Seed {

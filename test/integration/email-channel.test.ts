@@ -1,8 +1,8 @@
 /**
- * The email channel end to end on loopback (STYLE.md: real parts over mocks): a customer's mail
+ * The email channel end to end on loopback: a customer's mail
  * client (nodemailer) speaks SMTP to Baton's own listener; Baton's replies leave through the
  * workspace relay, here a loopback smtp-server that keeps what it receives; the customer answers
- * the reply and it threads back. The workspace is CONFIG.md's example: `support-email`
+ * the reply and it threads back. The workspace is docs/configuration.md's example: `support-email`
  * (support@acme.test) has no AI agent, so every new email is handed off as it arrives.
  */
 import { createTransport, type Transporter } from 'nodemailer';

@@ -1,5 +1,5 @@
 /**
- * Ownership that cannot surprise anyone (issue 16 §2, PRODUCT §4): one policy (core/ownership.ts)
+ * Ownership that cannot surprise anyone (issue 16 §2): one policy (core/ownership.ts)
  * for every action, on both databases. A conversation Ana holds in Billing, acted on by Ana (the
  * holder), María (her teammate), Ken (an agent of another team), Lee (Billing's lead) and Olu (an
  * admin).

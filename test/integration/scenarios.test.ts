@@ -104,7 +104,7 @@ eachDialect('baton simulate on every scenario of test/scenarios, against the dem
     return file;
   }
 
-  it('has at least 25 scenarios, the CONFIG.md one among them', () => {
+  it('has at least 25 scenarios, the docs/configuration.md one among them', () => {
     expect(files.length).toBeGreaterThanOrEqual(25);
     expect(files).toContain('es-enterprise-human.yaml');
   });
@@ -243,7 +243,7 @@ eachDialect('baton simulate on every scenario of test/scenarios, against the dem
     expect(result).toMatchObject({ at: '2026-11-25T09:30:00.000Z', ruleset: 1, passed: true, trace: { rule: 'fallback', queue: 'general' } });
   });
 
-  it('runs as a program: the CONFIG.md scenario prints a readable trace and exits 0', async () => {
+  it('runs as a program: the docs/configuration.md scenario prints a readable trace and exits 0', async () => {
     const run = await simulateProcess('test/scenarios/es-enterprise-human.yaml');
     expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
     // The demo ships no draft: `ruleset: draft` runs the active rules.

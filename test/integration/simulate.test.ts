@@ -8,8 +8,8 @@ import { createConversation } from '../../src/store/repositories/conversations.j
 import { getActiveRuleset, saveRulesetDraft } from '../../src/store/repositories/rulesets.js';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
-/** The scenario of CONFIG.md, as written there (YAML), and the same as JSON. */
-/** CONFIG.md's scenario as shipped, without the demo agents it pins (this workspace is CONFIG.md's, with no María). */
+/** The scenario of docs/configuration.md, as written there (YAML), and the same as JSON. */
+/** docs/configuration.md's scenario as shipped, without the demo agents it pins (this workspace is docs/configuration.md's, with no María). */
 const CONFIG_SCENARIO_YAML = readFileSync(new URL('../scenarios/es-enterprise-human.yaml', import.meta.url), 'utf8').replace(/^# Pinned:.*\nagents:\n(?: {2}.*\n)+/m, '');
 /** One message, so the result does not hang on how the AI agent answers a first question. */
 const SPANISH_REQUEST = {
@@ -95,7 +95,7 @@ eachDialect('POST /api/simulate', (dialect) => {
     expect(invalid.data.error.details).toEqual([expect.objectContaining({ path: 'expect.outcome' })]);
   });
 
-  it('runs the CONFIG.md scenario sent as YAML, for any signed-in user', async () => {
+  it('runs the docs/configuration.md scenario sent as YAML, for any signed-in user', async () => {
     const res = await t.request({
       method: 'POST',
       url: '/api/simulate',
@@ -116,7 +116,7 @@ eachDialect('POST /api/simulate', (dialect) => {
     expect(res.data.trace.tasks).toEqual([expect.objectContaining({ type: 'callback', assignee: 'ana', dueAt: '2026-11-25T10:30:00.000Z' })]);
     const fields = res.data.expectations.map((e: { field: string }) => e.field);
     expect(fields).toEqual(['trigger', 'rule', 'destination', 'assignee']);
-    // The CONFIG.md trigger expectation depends on how the AI agent answers the first message.
+    // The docs/configuration.md trigger expectation depends on how the AI agent answers the first message.
     for (const e of res.data.expectations.filter((x: { field: string }) => x.field !== 'trigger')) expect(e.ok).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Timers end to end (PRODUCT §4 SLA and overflow, §5 follow-up offer, §7 tasks): each is an
+ * Timers end to end: each is an
  * outbox row due at its instant; the tests move the manual clock and drain the worker by hand.
  */
 import type { InjectOptions } from 'fastify';

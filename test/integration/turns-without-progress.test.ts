@@ -1,5 +1,5 @@
 /**
- * "N turns without progress" (`assistant.maxTurnsWithoutProgress`, PRODUCT §2.2) through the
+ * "N turns without progress" (`assistant.maxTurnsWithoutProgress`) through the
  * widget's API: a customer who asks the same question again and again reaches a person when the
  * count reaches the maximum, with that reason on the handoff — and the simulator, given the same
  * messages, decides the same turn (one code path: decideTurn → assistant.respond).

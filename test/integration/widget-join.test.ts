@@ -1,5 +1,5 @@
 /**
- * "Ana joined the conversation" (PRODUCT §5) is a stored system message, written in the
+ * "Ana joined the conversation" is a stored system message, written in the
  * transaction that gave the conversation its owner: the customer's turn carries it, a catch-up
  * (`GET …/messages?after=`) and a reload show it, once per join — a handoff that assigns at once,
  * a claim, a transfer to a user or a team, the waiting line's assignment. A direct assignment

@@ -1,5 +1,5 @@
 /**
- * The widget's CSAT prompt (PRODUCT §9, 1–5 after resolution) posts to
+ * The widget's CSAT prompt posts to
  * `POST /api/widget/conversations/:id/rating` with the customer's token: only their own
  * conversation, only once it is resolved, and the score is what the agents' API then shows.
  */

@@ -1,5 +1,5 @@
 /**
- * `GET /widget.js`, `GET /demo` and CORS on the customer API (API.md "Running"): the script is
+ * `GET /widget.js`, `GET /demo` and CORS on the customer API (docs/api.md "Running"): the script is
  * served with a short cache and an ETag, a missing bundle is a 503 that says how to build it,
  * and the widget may call `/api/widget/*` from the customer's own site.
  */

@@ -1,5 +1,5 @@
 /**
- * Real receivers on loopback for delivery tests (STYLE.md: real parts over mocks): an SMTP server
+ * Real receivers on loopback for delivery tests: an SMTP server
  * (smtp-server) that keeps what it receives, parsed by mailparser, and an HTTP server that records
  * every request and can be told to answer an error or to be down (its port closed).
  */

@@ -1,7 +1,6 @@
 /**
  * Each integration test builds its own Baton on its own database: a temporary SQLite file, or a
- * throwaway PostgreSQL database created for the test file and dropped after (STYLE.md: every
- * test builds its own world, so files run in parallel without truncating tables). Every database
+ * throwaway PostgreSQL database created for the test file and dropped after. Every database
  * a test opens runs in the store's checking mode (src/store/INTERNALS.md): a write path that
  * breaks one of the store's invariants fails the test that drives it.
  */
@@ -25,7 +24,7 @@ import { setPasswordHash } from '../../src/store/repositories/users.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const TEST_PASSWORD = 'correct horse battery staple';
-/** The example of CONFIG.md, verbatim. */
+/** A full workspace (test/fixtures/config-example.yaml), the example the reference grew from. */
 export const EXAMPLE_CONFIG = readFileSync(new URL('../fixtures/config-example.yaml', import.meta.url), 'utf8');
 /** What `${VAR}` in the example reads. */
 export const EXAMPLE_ENV: Readonly<Record<string, string>> = {
@@ -129,7 +128,7 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  /** Workspace YAML to apply; default the CONFIG.md example. null applies none. */
+  /** Workspace YAML to apply; default the docs/configuration.md example. null applies none. */
   readonly config?: string | null;
   /** Default 2026-11-25T10:30:00+01:00, a Wednesday morning in Madrid. */
   readonly now?: number;

@@ -1,6 +1,5 @@
 /**
- * Customer text as the app and the widget show it (PRODUCT.md §13: customer text is never
- * interpreted): cut into plain text, line breaks, and links — http, https and mailto only, each
+ * Customer text as the app and the widget show it: cut into plain text, line breaks, and links — http, https and mailto only, each
  * written out in the text itself. Nothing else is read into it: no HTML, no markdown, no other
  * scheme (`javascript:`, `data:`, `vbscript:` stay text). Concatenating the segments' text gives
  * the input back, so nothing the customer wrote is lost or added.

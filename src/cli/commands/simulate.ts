@@ -1,6 +1,5 @@
 /**
- * `baton simulate <scenario.yaml | folder> [--json]` (PRODUCT.md §8, CONFIG.md "Simulation
- * scenarios"): the routing trace of a test conversation against the workspace in DATABASE_URL,
+ * `baton simulate <scenario.yaml | folder> [--json]`: the routing trace of a test conversation against the workspace in DATABASE_URL,
  * changing nothing. Exit 0 when every expectation holds (or none is written), 1 when one differs,
  * 2 when the scenario is invalid. Given a folder, every `*.yaml` in it (by name), one line each
  * and a summary line — so a CI job can run its scenarios before publishing rules.

@@ -20,7 +20,7 @@ export const command: CommandSpec = {
 const USAGE = command.usage;
 
 /**
- * An API token acting as a workspace user (API.md "Acting as a user"), for automation. The
+ * An API token acting as a workspace user (docs/api.md "Acting as a user"), for automation. The
  * token is printed once, on stdout alone so scripts can capture it; only its hash is stored.
  */
 export async function run(args: CommandArgs, io: CliIo): Promise<number> {

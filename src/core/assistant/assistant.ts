@@ -1,5 +1,5 @@
 /**
- * The built-in AI agent (PRODUCT.md §10): offline, pure. Given the customer's new message and
+ * The built-in AI agent: offline, pure. Given the customer's new message and
  * what came before, it says what it detected (language, intent, frustration, a request for a
  * person, a never-automate topic) and either answers from the knowledge articles or names the
  * handoff trigger. It never decides *where* a handoff goes: that is `decideHandoff`.
@@ -196,7 +196,7 @@ export function createAssistant(options: AssistantOptions): Assistant {
         } else if (unhelpful || input.turnsWithoutProgress === 0) {
           // The first unanswerable message of a run gets one honest question back — "I found
           // nothing; say more, or ask for a person" — rather than a guess or an instant handoff:
-          // the CONFIG.md scenario ("no puedo entrar en mi cuenta", then "quiero hablar con una
+          // the docs/configuration.md scenario ("no puedo entrar en mi cuenta", then "quiero hablar con una
           // persona") is a customer who gets that chance. So does a customer who asks again what
           // was answered already, with nothing new to offer: the count of turns without progress
           // hands them to a person at `maxTurnsWithoutProgress` (a repeat is never a new topic).

@@ -1,5 +1,5 @@
 /**
- * Progress (PRODUCT.md §2.2, "N consecutive turns without progress", `maxTurnsWithoutProgress`):
+ * Progress:
  * a turn without progress is one where the assistant had no confident answer, or where the
  * customer asks again (normalised) something they asked before — saying the answer did not help
  * is asking the previous question again. Small talk is neither: it leaves the count as it was.

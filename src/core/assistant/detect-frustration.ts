@@ -1,5 +1,5 @@
 /**
- * `negative_sentiment` (PRODUCT.md §2.5): is the customer *clearly* frustrated?
+ * `negative_sentiment`: is the customer *clearly* frustrated?
  *
  * A soft trigger that rules may route on ("angry customers go to the senior desk"), so it must
  * not fire on ordinary problem reports: "problem", "issue", "error", "not working", "bad

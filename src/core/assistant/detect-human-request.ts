@@ -1,5 +1,5 @@
 /**
- * `customer_requested_human` (PRODUCT.md §2.1): does the customer ask for a person?
+ * `customer_requested_human`: does the customer ask for a person?
  *
  * Patterns run on `matchText` (folded, one space between words, clause punctuation as `.`), so
  * missing accents, case and punctuation do not matter. Each language has a handful of shapes:

@@ -1,5 +1,5 @@
 /**
- * No progress (PRODUCT.md §2.2, "N consecutive turns without progress"): after the AI agent
+ * No progress: after the AI agent
  * answered, does the customer tell us the answer did not help, or ask the same thing again?
  *
  * Feedback phrases are referential on purpose: "that didn't help", "it still doesn't work",

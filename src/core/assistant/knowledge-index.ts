@@ -1,5 +1,5 @@
 /**
- * Knowledge retrieval for the built-in AI agent (PRODUCT.md §10): which article answers the
+ * Knowledge retrieval for the built-in AI agent: which article answers the
  * customer's question, and how sure we are, as a number an admin can set a threshold on.
  *
  * MiniSearch (BM25 over title ×3, tags ×2, body; prefix and fuzzy matching; our folding and

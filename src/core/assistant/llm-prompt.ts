@@ -1,6 +1,5 @@
 /**
- * What the language model is asked (PRODUCT §10 "Optional language model … grounded in the
- * knowledge base, with a handoff tool"): the OpenAI chat-completions request body, built from the
+ * What the language model is asked: the OpenAI chat-completions request body, built from the
  * workspace name, the knowledge articles the built-in retrieval found closest to the customer's
  * message, and the transcript. Pure, so the prompt is unit-tested and the job only sends it.
  */

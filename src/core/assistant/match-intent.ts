@@ -1,5 +1,5 @@
 /**
- * Admin intents (PRODUCT.md §2.3): `intents: [{ id: billing_dispute, examples: ["I was charged
+ * Admin intents: `intents: [{ id: billing_dispute, examples: ["I was charged
  * twice", …] }]`. Which intent does the customer's message resemble most?
  *
  * Each example and the message become sets of topic terms (folded, stemmed, without stop words or

@@ -1,5 +1,5 @@
 /**
- * Never-automate topics (PRODUCT.md §2.2): the admin lists subjects the AI agent must not answer
+ * Never-automate topics: the admin lists subjects the AI agent must not answer
  * (`neverAutomate: [refund, legal, cancellation]`); a message that touches one goes to a person.
  *
  * A topic is a word or a phrase; a phrase matches when each of its words is in the message, in any

@@ -15,7 +15,7 @@ export interface WaitInput {
 }
 
 /**
- * Expected wait shown to the customer (PRODUCT.md §5), in whole seconds:
+ * Expected wait shown to the customer, in whole seconds:
  *
  *   r = recentFirstResponseSeconds ?? slaFirstResponseSeconds ?? 300
  *   e = staffed agents (available + on duty + skilled; capacity ignored, since a busy agent

@@ -1,5 +1,5 @@
 /**
- * "Not handed straight back" (PRODUCT §4): whether anyone but the excluded could ever take a
+ * "Not handed straight back": whether anyone but the excluded could ever take a
  * conversation in a place — a member holding the place's skills, whatever their status, load or
  * hours now — and the sentence the conversation shows while it waits for them.
  */

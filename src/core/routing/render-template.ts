@@ -69,8 +69,7 @@ export function primarySubtag(tag: string): string {
 }
 
 /**
- * The language key of a per-language message to use (PRODUCT.md §5: the customer's language
- * when the rule provides it): the conversation's language (exact tag, then primary subtag), else
+ * The language key of a per-language message to use: the conversation's language (exact tag, then primary subtag), else
  * the workspace language, else English, else the first given. Null when there is none.
  */
 export function chooseMessageLanguage(

@@ -6,7 +6,7 @@
  *
  * An agent is eligible when available, on duty by their schedule at `now` (no schedule: always),
  * holding every required skill, and under capacity for the channel type (no capacity for that
- * type: no cap) — PRODUCT.md §4. Availability is the explicit status, never socket presence
+ * type: no cap). Availability is the explicit status, never socket presence
  * (CW #5672, #10685); "on duty" is computed from the schedule at read time, never flipped by a
  * job (RC #4898).
  *
@@ -29,7 +29,7 @@ export interface EligibilityContext {
   readonly workspace: WorkspaceModel;
   readonly agents: ReadonlyMap<string, AgentState>;
   readonly now: Instant;
-  /** Capacity is per channel type (CONFIG.md `capacity: { chat: 3 }`). */
+  /** Capacity is per channel type (docs/configuration.md `capacity: { chat: 3 }`). */
   readonly channelType: ChannelType;
   readonly requiredSkills: readonly string[];
   /** People this decision must not pick, and why (an SLA re-route skips whoever did not answer). */

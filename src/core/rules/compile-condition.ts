@@ -1,6 +1,5 @@
 /**
- * A rule condition compiled once into closures (PRODUCT.md §3, CONFIG.md "Reading values in
- * conditions"). Evaluating a compiled condition walks no YAML, compiles no regex and builds no
+ * A rule condition compiled once into closures. Evaluating a compiled condition walks no YAML, compiles no regex and builds no
  * string: it returns null when the condition holds, or the precomputed trace entry naming the
  * FIRST condition that failed.
  *

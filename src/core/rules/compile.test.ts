@@ -289,7 +289,7 @@ describe('evaluateRuleset: guards', () => {
   });
 });
 
-describe('the ruleset of CONFIG.md', () => {
+describe('the ruleset of docs/configuration.md', () => {
   const world = aWorkspace()
     .withSettings({ timezone: 'Europe/Madrid' })
     .withSchedule('office', { 'mon-fri': ['09:00-13:00', '14:00-18:00'] }, { timezone: 'Europe/Madrid', holidays: ['2026-12-25'] })

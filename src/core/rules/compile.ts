@@ -1,6 +1,6 @@
 /**
  * The handoff ruleset, compiled once per version into closures, evaluated per handoff
- * (PRODUCT.md §3): rules are ordered, the first enabled rule whose `when` lists the trigger
+ *: rules are ordered, the first enabled rule whose `when` lists the trigger
  * (absent `when` = every trigger) and whose `if` holds wins; otherwise the fallback, which always
  * exists, so a handoff always names a destination (CW #4271/#4977 flipped a status with none).
  *

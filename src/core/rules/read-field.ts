@@ -3,7 +3,7 @@ import type { RuleFacts } from '../model.js';
 import { DAY_MS, offsetMsAt, WEEKDAY_NAMES, weekdayOfDay, zoneClockFor, type ZoneClock } from '../schedule/zone-clock.js';
 
 /**
- * How a condition reads a field of the facts (CONFIG.md "Reading values in conditions").
+ * How a condition reads a field of the facts (docs/configuration.md, "Conditions").
  *
  * - `scalar`: one value; `undefined` when missing (an unknown property).
  * - `list`: several values (the conversation's tags); an operator holds when some element

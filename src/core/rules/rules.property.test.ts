@@ -13,7 +13,7 @@ import { localClockFor } from './read-field.js';
 /**
  * The compiled conditions against a reference interpreter that walks the condition tree for
  * every evaluation, in plain code, following the semantics stated in compile-condition.ts and
- * CONFIG.md ("Reading values in conditions"). Business hours are taken from `isOpenAt` (the
+ * docs/configuration.md ("Conditions"). Business hours are taken from `isOpenAt` (the
  * schedule has its own property test); `time` and `weekday` are read through Luxon.
  */
 

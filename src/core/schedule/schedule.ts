@@ -1,5 +1,5 @@
 /**
- * Business hours as immutable values and pure functions (PRODUCT.md §4, CONFIG.md).
+ * Business hours as immutable values and pure functions.
  *
  * - Every answer is computed from the schedule and the instant passed in, in the schedule's
  *   IANA zone: no job flips "open" flags at opening time (RC #4898, #23894, PR #24112 drifted

@@ -3,14 +3,14 @@
  * Routing decides through `eligibleInRoster` (routing/roster.ts), and the property test in
  * routing/roster.test.ts checks that it gives exactly what this gives (eligible list, candidate
  * traces byte for byte, staffed count) over random workspaces, live states and exclusions;
- * find-eligible-agents.test.ts pins this reference to PRODUCT.md §4's examples.
+ * find-eligible-agents.test.ts pins this reference to the specified examples.
  */
 import type { CandidateTrace } from '../../contract/trace.js';
 import type { UserModel } from '../model.js';
 import type { Eligibility, EligibilityContext } from '../routing/roster.js';
 import { isOpenAt } from '../schedule/schedule.js';
 
-/** Eligibility as routing/roster.ts states it (PRODUCT.md §4), candidate by candidate. */
+/** Eligibility as routing/roster.ts states it, candidate by candidate. */
 export function findEligibleAgents(
   candidateIds: readonly string[],
   ctx: EligibilityContext,

@@ -2,7 +2,7 @@
  * One activity to a Bot Framework Connector: `POST {serviceUrl}/v3/conversations/{id}/activities`
  * (Bot Connector REST "Send to conversation"), JSON, through the same guarded POST as webhooks —
  * the `serviceUrl` comes from the caller's activity, so it must not reach private addresses
- * unless the workspace allows it (PRODUCT §13, `notifications.allowPrivateNetworks`).
+ * unless the workspace allows it.
  *
  * No Microsoft bearer token is sent: Baton holds no Azure app credentials and this machine cannot
  * reach the Microsoft login service; a bot behind Baton accepts Baton's activities on its own

@@ -1,6 +1,6 @@
 /**
- * The email channel (PRODUCT §6): a notification over SMTP to each recipient's address, through
- * nodemailer — SMTP, MIME and header encoding are a well-kept library's job (STYLE.md).
+ * The email channel: a notification over SMTP to each recipient's address, through
+ * nodemailer — SMTP, MIME and header encoding are a well-kept library's job.
  *
  * One pooled transport per SMTP URL, kept for the process: a burst of handoffs reuses a few
  * connections instead of a TCP + TLS + AUTH handshake per mail. Changing `smtpUrl` in baton.yaml
@@ -48,7 +48,7 @@ export function closeMailTransports(): void {
   transports.clear();
 }
 
-/** For HTML: every customer-provided string goes through this (PRODUCT §13). */
+/** For HTML: every customer-provided string goes through this. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }

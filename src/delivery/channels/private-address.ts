@@ -1,6 +1,6 @@
 /**
  * Outbound targets (webhooks, Slack) must not reach the help desk's own network unless the
- * workspace allows it (PRODUCT §13, `notifications.allowPrivateNetworks`): a webhook URL is
+ * workspace allows it: a webhook URL is
  * written by an admin, but it is still a server-side request forgery waiting to happen — cloud
  * metadata at 169.254.169.254, the database on 10.0.0.5, the admin API on 127.0.0.1.
  *

@@ -1,5 +1,5 @@
 /**
- * The Slack channel (PRODUCT §6): a Block Kit message with a link to the conversation, POSTed
+ * The Slack channel: a Block Kit message with a link to the conversation, POSTed
  * to the workspace's incoming webhook (https://api.slack.com/messaging/webhooks) or, with a bot
  * token, to chat.postMessage in the configured channel. The target goes through the
  * private-address guard like any webhook.

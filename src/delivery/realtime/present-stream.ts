@@ -2,8 +2,7 @@
  * What each audience is told about a conversation event or message: pure mappings from store
  * records to stream rows. Agents get the facts (owner, team, queue, trigger, rule); the contact
  * gets the customer-safe version — status and the owner's first name, "a person is being
- * connected", never the routing trace, internal notes or who else was a candidate (PRODUCT §5,
- * §13).
+ * connected", never the routing trace, internal notes or who else was a candidate.
  */
 import type { Message } from '../../contract/api.js';
 import type { HandoffTrace } from '../../contract/trace.js';
@@ -77,7 +76,7 @@ export function presentEventForStream(event: ConversationEventRecord, view: Even
         draft(event, 'conversation.assigned', AGENTS, { ...d, owner: event.ownerId, team: event.teamId, queue: event.queueId }),
         draft(event, 'conversation.updated', AGENTS, placeOf(event, view)),
       ];
-      // "Ana joined the conversation" (PRODUCT §5): only when a person now owns it.
+      // "Ana joined the conversation": only when a person now owns it.
       const to = str(d.to);
       const name = to === null ? null : view.firstNameOf(to);
       if (to !== null && to !== str(d.from) && name !== null) out.push(draft(event, 'conversation.assigned', contact, { name }));

@@ -1,5 +1,5 @@
 /**
- * Bot Framework conversations hear what the humans did (PRODUCT §10): when a conversation that a
+ * Bot Framework conversations hear what the humans did: when a conversation that a
  * bot handed off is resolved — or handed back to the AI agent — the bot gets `handoff.status`
  * `completed` and has the conversation again; an agent's public reply is relayed to it as a
  * `message` activity. Each is a `deliver.botframework` row written in the same transaction as the

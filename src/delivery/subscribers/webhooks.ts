@@ -1,5 +1,5 @@
 /**
- * Outbound webhooks for conversation events (CONFIG.md `notifications.webhooks`): every event
+ * Outbound webhooks for conversation events (docs/configuration.md `notifications.webhooks`): every event
  * whose type a target subscribes to (`handoff.completed`, `conversation.assigned`, …) becomes a
  * `deliver.webhook` row, in the same transaction as the publish job's "done" — so an
  * event is enqueued for each target exactly once, however often the job runs (PEERS: CW #15920

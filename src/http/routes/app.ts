@@ -35,7 +35,7 @@ const NOT_THE_APP = [/^\/api(\/|$)/, /^\/widget\.js$/, /^\/demo(\/|$)/, /^\/heal
 /**
  * The app's own documents can only load scripts and styles from this origin and talk to it
  * (fetch and the realtime WebSocket): customer text that slipped past escaping still could not
- * run a script or send data elsewhere (PRODUCT §13).
+ * run a script or send data elsewhere.
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",

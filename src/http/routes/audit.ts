@@ -3,7 +3,7 @@ import { listAuditEntries } from '../../services/workspace/list-audit-entries.js
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
-/** The audit log: every configuration change and every manual reassignment (PRODUCT.md §12). */
+/** The audit log: every configuration change and every manual reassignment. */
 export function auditRoutes(deps: RouteDeps): AnyRoute[] {
   const { ctx } = deps;
   return [

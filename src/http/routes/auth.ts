@@ -12,7 +12,7 @@ import { credentialsOf, SESSION_COOKIE, sessionCookieOptions } from '../app.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
-/** Sign-in, who am I, API tokens that act as a user, and availability (API.md "Authentication"). */
+/** Sign-in, who am I, API tokens that act as a user, and availability (docs/api.md "Authentication"). */
 export function authRoutes(deps: RouteDeps): AnyRoute[] {
   const { ctx } = deps;
   // One brake per server: failures counted in this process (see createLoginThrottle).

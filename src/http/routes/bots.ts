@@ -1,5 +1,5 @@
 /**
- * Bring your own bot (API.md "Bots", PRODUCT §10). `POST /api/bots/botframework/{channel}` takes
+ * Bring your own bot (docs/api.md "Bots"). `POST /api/bots/botframework/{channel}` takes
  * Bot Framework activities; `handoff.initiate` hands the conversation to people and is answered
  * with `handoff.status` (also sent to the bot's Connector). A malformed activity answers 400, as
  * the Bot Connector does; the caller needs an API token with the `bot` scope (README "Bot

@@ -10,7 +10,7 @@ import type { RouteDeps } from './deps.js';
 /** The YAML media types people send (RFC 9512 registered application/yaml; the others are still common). */
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
-/** The workspace as one document (API.md "Workspace configuration", CONFIG.md). */
+/** The workspace as one document (docs/api.md "Workspace configuration", docs/configuration.md). */
 export function configRoutes(deps: RouteDeps): AnyRoute[] {
   const { ctx } = deps;
   return [

@@ -1,4 +1,4 @@
-/** Contacts for people (API.md "Conversations": `GET /api/contacts?q=`, `GET /api/contacts/{id}`). */
+/** Contacts for people (docs/api.md "Conversations": `GET /api/contacts?q=`, `GET /api/contacts/{id}`). */
 import { ContactDetail, ContactList, ContactsQuery, IdParams } from '../../contract/api.js';
 import { actingUser } from '../../services/access/acting-user.js';
 import { listContactsView, readContactView } from '../../services/contacts/read-contacts.js';

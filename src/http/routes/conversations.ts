@@ -1,4 +1,4 @@
-/** Conversations for people and integrations (API.md "Conversations"). */
+/** Conversations for people and integrations (docs/api.md "Conversations"). */
 import { z } from 'zod';
 import {
   AssignInput,

@@ -14,7 +14,7 @@ import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
 /**
- * Outbound deliveries (PRODUCT §6: "a visible list of failed deliveries") and the per-user
+ * Outbound deliveries and the per-user
  * notification preferences that decide which of them are made.
  */
 export function deliveryRoutes(deps: RouteDeps): AnyRoute[] {

@@ -14,7 +14,7 @@ import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
 /**
- * Users, teams, queues, schedules, channels and knowledge one object at a time (API.md). Reads
+ * Users, teams, queues, schedules, channels and knowledge one object at a time (docs/api.md). Reads
  * are for every signed-in user (agents pick transfer targets from them); writes are for admins
  * and go through the workspace document, so they are validated, versioned and audited like
  * `PUT /api/config`. `/api/users/:id/status` and `/api/users/:id/tokens` belong to auth.ts.

@@ -7,7 +7,7 @@ import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
 /**
- * The inbound email hook (PRODUCT §11): for a relay that POSTs mail rather than speaking SMTP to
+ * The inbound email hook: for a relay that POSTs mail rather than speaking SMTP to
  * Baton. The same service as the SMTP listener. Admins only (an admin's API token with the
  * `admin` scope, or BATON_ADMIN_TOKEN): whoever can call it can write as any customer.
  */

@@ -5,7 +5,7 @@ import { readNotifications } from '../../services/notifications/read-notificatio
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
-/** The in-app notification centre (PRODUCT §6): always the caller's own. */
+/** The in-app notification centre: always the caller's own. */
 export function notificationRoutes(deps: RouteDeps): AnyRoute[] {
   const { ctx } = deps;
   return [

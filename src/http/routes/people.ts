@@ -29,7 +29,7 @@ function setSessionCookie(ctx: ServiceContext, request: FastifyRequest, reply: F
 }
 
 /**
- * People joining the desk (issue 16 §1, API.md "Authentication"): invitations and accepting them,
+ * People joining the desk (issue 16 §1, docs/api.md "Authentication"): invitations and accepting them,
  * one's own password, the first-run setup, deactivation, and who can sign in.
  */
 export function peopleRoutes(deps: RouteDeps): AnyRoute[] {

@@ -3,7 +3,7 @@ import { readPlaybook } from '../../services/rulesets/read-playbook.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
-/** The handoff playbook (PRODUCT.md §15): the active rules in plain language, for every agent. */
+/** The handoff playbook: the active rules in plain language, for every agent. */
 export function playbookRoutes(deps: RouteDeps): AnyRoute[] {
   const { ctx } = deps;
   return [

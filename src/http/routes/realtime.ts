@@ -1,5 +1,5 @@
 /**
- * Realtime (API.md "Realtime"): `GET /api/realtime` upgrades to a WebSocket that streams
+ * Realtime (docs/realtime.md): `GET /api/realtime` upgrades to a WebSocket that streams
  * `{seq, type, conversationId, data}` frames — replay after `?after=<seq>`, then live — and the
  * typing signals, `POST /api/conversations/:id/typing` (agents) and
  * `POST /api/widget/conversations/:id/typing` (customers).
@@ -127,7 +127,7 @@ export async function registerRealtimeSocket(app: FastifyInstance, options: Real
         },
         onError: (error) => ctx.logger.error({ err: error }, 'realtime stream read failed'),
       });
-      // Signed out everywhere means the live stream too (PRODUCT §13): re-check the credentials
+      // Signed out everywhere means the live stream too: re-check the credentials
       // while the socket is open; 4401 tells the client to sign in again rather than reconnect.
       const recheck = setInterval(() => {
         options

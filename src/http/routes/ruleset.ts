@@ -58,7 +58,7 @@ function parseYamlRuleset(text: string): unknown {
 }
 
 /**
- * Rules (API.md "Rules"): a draft, published as numbered immutable versions; rollback publishes
+ * Rules (docs/api.md "Rules"): a draft, published as numbered immutable versions; rollback publishes
  * an old version again. Reads are for every signed-in user (agents may ask why something was
  * routed); the draft and every change are for admins.
  */

@@ -7,7 +7,7 @@ import { updateSavedReply } from '../../services/saved-replies/update-saved-repl
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
-/** Saved replies (PRODUCT.md §15): shared ones (admins write them) and each agent's personal ones. */
+/** Saved replies: shared ones (admins write them) and each agent's personal ones. */
 export function savedReplyRoutes(deps: RouteDeps): AnyRoute[] {
   const { ctx } = deps;
   return [

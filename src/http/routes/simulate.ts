@@ -3,7 +3,7 @@ import { parseScenarioText, simulateScenario } from '../../services/rulesets/sim
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
-/** The simulator (PRODUCT.md §8, API.md `POST /api/simulate`): a trace, changing nothing. */
+/** The simulator: a trace, changing nothing. */
 export function simulateRoutes(deps: RouteDeps): AnyRoute[] {
   const { ctx } = deps;
   return [

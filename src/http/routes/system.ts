@@ -7,7 +7,7 @@ import type { RouteDeps } from './deps.js';
 
 const VERSION = '0.1.0';
 
-/** Operations (PRODUCT.md §9) and the API's own description (API.md). */
+/** Operations and the API's own description (docs/api.md). */
 export function systemRoutes(deps: RouteDeps, apiRoutes: readonly AnyRoute[]): AnyRoute[] {
   const { ctx, metrics } = deps;
   let openApi: Record<string, unknown> | null = null;

@@ -6,7 +6,7 @@ import { updateTask } from '../../services/tasks/update-task.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
-/** Follow-ups (PRODUCT §7): the caller's list, adding one by hand, and changing one. */
+/** Follow-ups: the caller's list, adding one by hand, and changing one. */
 export function taskRoutes(deps: RouteDeps): AnyRoute[] {
   const { ctx } = deps;
   return [

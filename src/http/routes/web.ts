@@ -1,5 +1,5 @@
 /**
- * The customer-facing web assets (API.md "Running"): the chat widget's script at `/widget.js`
+ * The customer-facing web assets (docs/api.md "Running"): the chat widget's script at `/widget.js`
  * and a sample page with the widget at `/demo`. The script is the esbuild bundle of `web/widget/`
  * written by `npm run build:widget` (`npm start` builds it first); without it the answer is a 503
  * that says how to build it, not a crash.

@@ -1,5 +1,5 @@
 /**
- * The customer's side (API.md "Customers"): the chat widget and the customer's own app. A
+ * The customer's side (docs/api.md "Customers"): the chat widget and the customer's own app. A
  * customer token reaches only its own contact's conversations — every read and write below is
  * scoped by the token's contact, and a foreign id answers 404, not 403, so ids do not leak.
  */

@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import { BatonError } from '../../platform/errors.js';
 
 /**
- * Which tasks a caller may see and change (PRODUCT §13: agents have "own tasks"): admins every
+ * Which tasks a caller may see and change: admins every
  * task; an agent the tasks assigned to them and those of the teams they belong to or lead — a
  * team-assigned task is everyone's in the team until one of them takes it.
  */

@@ -41,7 +41,7 @@ export async function authenticate(ctx: ServiceContext, credentials: Credentials
     const { model } = await ctx.workspace.current();
     const user = model.users.get(token.userId);
     if (!user) return null;
-    // Deactivation stops a user's tokens on their next request (PRODUCT §13: signed out everywhere).
+    // Deactivation stops a user's tokens on their next request.
     if (await isDeactivated(db, user.id)) return null;
     if (token.lastUsedAt === null || now - token.lastUsedAt > TOUCH_EVERY_MS) await touchApiToken(db, token.id, now);
     return { kind: 'user', userId: user.id, role: user.role, scopes: token.scopes as TokenScope[] };

@@ -1,8 +1,7 @@
 /**
  * What Baton sends a Bot Framework bot, and how: activities in the Bot Connector REST shape, each
  * an outbox row (`deliver.botframework`) written in the transaction of the fact it reports —
- * the handoff, the resolve, the agent's reply (STYLE.md: work that happens later is a row
- * first). The row's payload fixes the activity, id included, so every attempt sends the same
+ * the handoff, the resolve, the agent's reply. The row's payload fixes the activity, id included, so every attempt sends the same
  * bytes and a bot de-duplicates a retry by `activity.id`.
  */
 import type { HandoffState, HandoffStatusActivity } from '../../contract/bots-api.js';

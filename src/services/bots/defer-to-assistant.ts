@@ -1,6 +1,6 @@
 /**
  * A customer message for an external assistant (`llm`, `webhook`) becomes an outbox row in the
- * customer turn's own transaction (STYLE.md: work that happens later is a row first), so the
+ * customer turn's own transaction, so the
  * customer's request never waits on the bot and a crash cannot lose the message: the jobs in
  * delivery/bot-jobs.ts call the bot or the language model after commit.
  */
@@ -27,6 +27,6 @@ export async function deferToAssistant(
 ): Promise<void> {
   const kind = BOT_JOB_KINDS[input.to];
   const payload: BotJobPayload = { conversationId: input.conversationId, messageSeq: input.messageSeq };
-  // One row per customer message: `conversationId:kind:seq` (STYLE.md idempotency keys).
+  // One row per customer message: `conversationId:kind:seq`.
   await enqueue(trx, { kind, idempotencyKey: `${input.conversationId}:${kind}:${input.messageSeq}`, payload, now: input.now });
 }

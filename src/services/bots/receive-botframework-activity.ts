@@ -1,6 +1,6 @@
 /**
- * A Bot Framework activity arrives at `POST /api/bots/botframework/{channel}` (API.md "Bots",
- * PRODUCT §10: bring your own bot). The bot speaks the standard handoff protocol:
+ * A Bot Framework activity arrives at `POST /api/bots/botframework/{channel}` (docs/api.md "Bots",
+ * bring your own bot). The bot speaks the standard handoff protocol:
  *
  * - `event` `handoff.initiate` (transcript attachment, context in `value`): in ONE transaction the
  *   Bot Framework conversation gets its Baton conversation (created once: a unique key decides
@@ -331,7 +331,7 @@ async function importTranscript(
   return lastCustomerText;
 }
 
-/** What the human reads first: the bot's summary and the context it handed over (PRODUCT §10). */
+/** What the human reads first: the bot's summary and the context it handed over. */
 function contextNote(context: BotHandoffContext): string {
   const lines = ['Handed off by the Bot Framework bot.'];
   if (context.summary !== undefined) lines.push(`Summary: ${context.summary}`);
@@ -347,7 +347,7 @@ function contextNote(context: BotHandoffContext): string {
 
 /**
  * A `message` the bot relays while people have the conversation: the customer writes (reopening
- * a resolved one, PRODUCT §1). While the conversation is with the AI agent the bot is that agent,
+ * a resolved one). While the conversation is with the AI agent the bot is that agent,
  * so Baton keeps out. Idempotent by activity id.
  */
 async function relayCustomerMessage(ctx: ServiceContext, channelId: string, activity: BotActivity): Promise<void> {

@@ -4,7 +4,7 @@ import { appendMessage, type MessageRecord } from '../../store/repositories/mess
 import type { LoadedWorkspace } from '../workspace/workspace-cache.js';
 
 /**
- * "Ana joined the conversation" in the customer's language (PRODUCT §5: the customer is told), a
+ * "Ana joined the conversation" in the customer's language, a
  * stored system message written in the transaction that made Ana the owner — so a reload and a
  * catch-up with `after=` show it, exactly once per join. Every path that gives a conversation a
  * new owner calls it once: a claim, a transfer to a user, a handoff that assigns (including a

@@ -1,5 +1,5 @@
 /**
- * Lifecycle actions of PRODUCT §1 through the one writer: resolve, reopen, hand back to the AI
+ * Lifecycle actions through the one writer: resolve, reopen, hand back to the AI
  * agent, wait on the customer. Each frees or takes capacity, so waiting conversations are offered
  * again after commit (CW #10583: capacity freed but nobody was assigned).
  */

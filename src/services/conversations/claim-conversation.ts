@@ -3,7 +3,7 @@
  * the winner (RC #22206), decided by the one writer under the row lock. A conversation someone
  * else holds is taken only explicitly (`takeOver`), by whom the ownership policy allows
  * (core/ownership.ts: its team, its leads, admins); the take over is audited and the previous
- * holder is told through the outbox, in the same transaction (PRODUCT §4).
+ * holder is told through the outbox, in the same transaction.
  */
 import type { OwnershipViewer } from '../../core/ownership.js';
 import { BatonError, notFound } from '../../platform/errors.js';

@@ -1,6 +1,6 @@
 /**
  * Priority, tags and properties. A change that marks the conversation (priority, a new tag, a
- * property) may fire `workflow_flag` (PRODUCT §2.4): when an explicit rule for that trigger
+ * property) may fire `workflow_flag`: when an explicit rule for that trigger
  * matches the new state, the conversation is handed off by it. Soft here — no rule, no handoff —
  * so editing a tag never sends a conversation to the fallback queue.
  */

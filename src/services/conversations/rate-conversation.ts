@@ -1,5 +1,5 @@
 /**
- * CSAT 1–5 after resolution (PRODUCT §9). The event snapshots owner, team and queue now, so the
+ * CSAT 1–5 after resolution. The event snapshots owner, team and queue now, so the
  * rating is credited to who handled it, not to whoever holds it later (CW #14872).
  */
 import { BatonError, notFound } from '../../platform/errors.js';

@@ -1,4 +1,4 @@
-/** Reads for the inbox, the conversation view and the widget, presented as API.md shapes. */
+/** Reads for the inbox, the conversation view and the widget, presented as docs/api.md shapes. */
 import { z } from 'zod';
 import { InboxView, type Conversation, type ConversationCounts, type ConversationEvent, type ConversationFilterQuery, type ListConversationsQuery, type Message } from '../../contract/api.js';
 import { ConversationStatus } from '../../contract/common.js';

@@ -1,6 +1,6 @@
 /**
  * The customer writes (widget, in-app API, email through receive-email.ts). In one transaction: store the message,
- * reopen a resolved conversation (PRODUCT §1: a customer reply reopens it), and — while the
+ * reopen a resolved conversation, and — while the
  * conversation is with the AI agent — decide the turn (`decideTurn`, the simulator's code):
  * the AI answers, or the conversation is handed off through `decideAndRecordHandoff`.
  */

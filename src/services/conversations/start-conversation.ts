@@ -1,6 +1,6 @@
 /**
  * A new conversation on a channel, for a contact, optionally with the customer's first message.
- * On a channel without an AI agent it is handed off as it arrives (`no_assistant`, PRODUCT §2.7),
+ * On a channel without an AI agent it is handed off as it arrives (`no_assistant`),
  * so rules route it like any other. One transaction: contact, conversation, first turn.
  */
 import type { ContactInput } from '../../contract/api.js';

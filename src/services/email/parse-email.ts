@@ -1,7 +1,7 @@
 /**
  * Raw MIME (RFC 5322 + MIME) → what services/email/receive-email.ts takes. mailparser does the
  * parsing — header decoding, charsets, multipart, text from HTML when there is no text part —
- * which is a well-kept library's job (STYLE.md), not ours.
+ * which is a well-kept library's job, not ours.
  */
 import { simpleParser, type AddressObject } from 'mailparser';
 import type { InboundEmailJson } from '../../contract/email-api.js';

@@ -1,5 +1,5 @@
 /**
- * A customer's email arrives (PRODUCT §11) — over SMTP (inbound/smtp-listener.ts) or the inbound
+ * A customer's email arrives — over SMTP (inbound/smtp-listener.ts) or the inbound
  * HTTP hook (`POST /api/channels/{id}/inbound`); both call this. One transaction:
  *
  * 1. A Message-ID already stored is a redelivery (an MX retrying after a lost "250 OK", a relay

@@ -1,6 +1,5 @@
 /**
- * The SLA first-response timer fell due (PRODUCT §4: a breach fires `sla_breach` — escalation
- * rule, team-lead notification; §5: the customer is offered a follow-up). Runs inside the outbox
+ * The SLA first-response timer fell due. Runs inside the outbox
  * job's transaction, so the breach, its alerts, the customer's message, the re-route and the
  * timer row's "done" commit together or not at all.
  *
@@ -93,7 +92,7 @@ export async function breachSla(trx: Executor, ctx: ServiceContext, timer: Hando
     now,
   });
 
-  // Team leads hear of it (PRODUCT §6), in-app and on every channel the handoff itself notified on.
+  // Team leads hear of it, in-app and on every channel the handoff itself notified on.
   const contact = await getContact(trx, conversation.contactId);
   const model = loaded.model;
   const queueName = model.queues.get(timer.queue)?.name ?? timer.queue;
@@ -121,7 +120,7 @@ export async function breachSla(trx: Executor, ctx: ServiceContext, timer: Hando
     }
   }
 
-  // PRODUCT §5: the customer is not left guessing — offer a follow-up by email.
+  // the customer is not left guessing — offer a follow-up by email.
   const language = textLanguage(conversation.language ?? contact?.language ?? model.language);
   await appendMessage(trx, {
     conversationId: conversation.id,

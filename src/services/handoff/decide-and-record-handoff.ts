@@ -2,8 +2,7 @@
  * Hand a conversation to people, inside the caller's transaction: decide on live state, write the
  * decision through the one writer of assignments, and record in the same transaction everything
  * that follows from it — the handoff events with the full trace, the customer's messages, the
- * follow-up tasks, and the notifications and timers as outbox rows (STYLE.md: work that happens
- * later is a row first; Outline enqueues after commit and a crash in between loses the job).
+ * follow-up tasks, and the notifications and timers as outbox rows.
  *
  * Every path that hands off — a customer message, the "Talk to a person" button, the handoff API,
  * a workflow flag, a transfer — goes through here, so all of them notify the same way
@@ -162,7 +161,7 @@ export async function decideAndRecordHandoff(
         // Others' assignments committed since the agents were read: read everyone's load again
         // (not just this agent's — several may have filled at once) and decide again. On the
         // last attempt nobody is offered, so the conversation waits in its queue: a handoff is
-        // never dropped (PRODUCT §3), and the backlog assigner takes it when someone frees up.
+        // never dropped, and the backlog assigner takes it when someone frees up.
         const fresh = await loadAgents(trx, loaded);
         const full = toUserId === null ? undefined : fresh.get(toUserId);
         if (full !== undefined && toUserId !== null) {

@@ -1,7 +1,5 @@
 /**
- * Who gave a conversation away during its current handoff (PRODUCT §4: "an agent who released or
- * transferred a conversation away is not handed it straight back"; issue 16 §2: Ana transferred to
- * María, María released, and within a second it was assigned back to Ana). The current handoff
+ * Who gave a conversation away during its current handoff. The current handoff
  * starts at the latest `handoff.completed`: a transfer to a team or queue, or a release without a
  * queue, is itself such a handoff, and its previous owner gave it away; after it, each
  * `conversation.assigned` by transfer or release names who gave it away in its `from`, until the

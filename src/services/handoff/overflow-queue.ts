@@ -1,6 +1,5 @@
 /**
- * The queue's wait limit passed (PRODUCT §4: after a queue's wait limit the conversation moves to
- * the overflow queue). Runs inside the outbox job's transaction. The move is a handoff to the
+ * The queue's wait limit passed. Runs inside the outbox job's transaction. The move is a handoff to the
  * overflow queue through a one-destination ruleset — routed like any handoff there (strategy,
  * eligibility, skills, hours), with the same events, notifications and fresh timers.
  */
@@ -47,7 +46,7 @@ export async function overflowQueue(trx: Executor, ctx: ServiceContext, timer: H
   const from = loaded.model.queues.get(timer.queue)?.name ?? timer.queue;
   const handed = await decideAndRecordHandoff(trx, ctx, loaded, {
     conversationId: conversation.id,
-    // No trigger of PRODUCT §2 names overflow; like a transfer it is a workflow move, labelled as such.
+    // No trigger names overflow; like a transfer it is a workflow move, labelled as such.
     trigger: 'workflow_flag',
     soft: false,
     note: `Waited past the limit of ${from}: moved to its overflow queue`,

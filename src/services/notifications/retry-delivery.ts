@@ -13,7 +13,7 @@ import { presentDelivery } from './list-deliveries.js';
  * `POST /api/deliveries/{id}/retry`: a person sends a failed or dead delivery again, now, with a
  * fresh set of attempts (CW #15920: a webhook that failed once was lost for good). Anything else
  * — pending, being sent, delivered — is a 409: retrying a delivered webhook would send it twice.
- * Audited (PRODUCT §12).
+ * Audited.
  */
 export async function retryDelivery(ctx: ServiceContext, principal: Principal, id: string): Promise<Delivery> {
   const now = ctx.clock.now();

@@ -3,7 +3,7 @@ import type { WorkspaceConfig } from '../../contract/config.js';
 
 /**
  * The status a user has until they set one: the workspace document's `status` (default
- * `available`, CONFIG.md) — the same fallback the router applies to users without a
+ * `available`, docs/configuration.md) — the same fallback the router applies to users without a
  * `user_state` row (loadAgentStates).
  */
 export function initialStatusOf(config: WorkspaceConfig, userId: string): Availability {

@@ -20,7 +20,7 @@ import type { ServiceContext } from '../context.js';
 import { isoOrNull } from '../present/present-conversation.js';
 
 /**
- * Per-user notification preferences (PRODUCT §6): which of in_app, email and Slack each person
+ * Per-user notification preferences: which of in_app, email and Slack each person
  * wants for which notification type. Everything is on until switched off, so a new user misses
  * nothing. Users read and change their own; admins anyone's.
  */

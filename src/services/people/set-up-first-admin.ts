@@ -62,7 +62,7 @@ function idFor(email: string, taken: ReadonlySet<string>): string {
 }
 
 /**
- * The one-time setup (PRODUCT §13: the first admin is created on first run): the admin becomes a
+ * The one-time setup: the admin becomes a
  * real user of the workspace document (a new revision, as any directory edit), gets their
  * password and is signed in — one transaction under the workspace lock, which re-checks that setup
  * still applies, so of two concurrent setups exactly one wins and the other gets 409. When the

@@ -38,7 +38,7 @@ export async function setUserStatus(
   const { previous } = await withTransaction(ctx.database, async (trx) => {
     const written = await writeUserStatus(trx, { userId: input.userId, status: input.status, now });
     const previous = written.previous ?? initialStatusOf(config, input.userId);
-    // Every manual change of someone else's state is audited (PRODUCT §12); one's own is routine.
+    // Every manual change of someone else's state is audited; one's own is routine.
     if (!self && previous !== input.status) {
       await appendAudit(trx, {
         actor: actorOf(principal),

@@ -5,7 +5,7 @@
  * its heartbeat reads once more anyway.
  *
  * One interface, two implementations in time: `createLocalHub` (in-process, one Baton process —
- * the embedded default) and, for scale-out (`REDIS_URL`, API.md "Running"), a Redis pub/sub hub
+ * the embedded default) and, for scale-out (`REDIS_URL`, docs/api.md "Running"), a Redis pub/sub hub
  * that PUBLISHes each notice and ephemeral frame and hands what it receives to a local hub's
  * `notify`/`broadcast` — connections and the publisher only ever see `RealtimeHub`.
  */

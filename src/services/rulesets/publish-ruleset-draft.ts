@@ -10,8 +10,8 @@ import { invalidDocument } from '../workspace/invalid-document.js';
 import { presentRulesetVersion } from '../present/present-admin.js';
 
 /**
- * Publish the draft as the next, immutable version with its author, time and summary (PRODUCT.md
- * §12). The draft is checked again first: the workspace may have changed since it was saved (a
+ * Publish the draft as the next, immutable version with its author, time and summary.
+ * The draft is checked again first: the workspace may have changed since it was saved (a
  * queue it routes to removed). The draft is then reset: the editor starts again from the rules
  * now active (issue 16 §2).
  */

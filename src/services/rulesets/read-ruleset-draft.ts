@@ -6,7 +6,7 @@ import { sameRuleset } from './check-ruleset.js';
 import { iso } from '../present/present-conversation.js';
 import { storedRuleset } from '../present/present-admin.js';
 
-/** The draft (API.md `GET /api/ruleset/draft`), or the active rules when no draft was saved. */
+/** The draft (docs/api.md `GET /api/ruleset/draft`), or the active rules when no draft was saved. */
 export async function readRulesetDraft(ex: Executor): Promise<RulesetDraftView> {
   const active = await getActiveRuleset(ex);
   const draft = await getRulesetDraft(ex);

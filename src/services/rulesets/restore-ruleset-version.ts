@@ -10,7 +10,7 @@ import { invalidDocument } from '../workspace/invalid-document.js';
 import { presentRulesetVersion } from '../present/present-admin.js';
 
 /**
- * Rollback = publish an older version again (PRODUCT.md §1): version N's rules become a new
+ * Rollback = publish an older version again: version N's rules become a new
  * version, so history only grows and the rollback itself is on record. Refused when the old
  * rules no longer fit the workspace (they route to a queue removed since). The draft is reset to
  * the rules now active, unless the admin chose `keepDraft` (issue 16 §2: after a restore the

@@ -6,7 +6,7 @@ import { getActiveRuleset, getRulesetVersion, markRulesetReviewed } from '../../
 import type { ServiceContext } from '../context.js';
 import { presentRulesetVersion } from '../present/present-admin.js';
 
-/** An admin confirms the active rules still fit ("last reviewed", PRODUCT.md §12): the review reminder counts from now. */
+/** An admin confirms the active rules still fit ("last reviewed"): the review reminder counts from now. */
 export async function reviewRuleset(ctx: ServiceContext, input: { readonly actor: string }): Promise<RulesetVersionView> {
   const now = ctx.clock.now();
   return withTransaction(ctx.database, async (trx) => {

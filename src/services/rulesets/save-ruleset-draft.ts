@@ -7,7 +7,7 @@ import { invalidDocument } from '../workspace/invalid-document.js';
 import { readRulesetDraft } from './read-ruleset-draft.js';
 
 /**
- * Replace the draft (PRODUCT.md §1: rules are edited as a draft, then published). Checked against
+ * Replace the draft. Checked against
  * the current workspace like a whole document; an invalid draft is not saved. Saving changes no
  * routing: only publishing does.
  */

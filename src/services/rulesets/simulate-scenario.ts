@@ -1,6 +1,6 @@
 /**
- * Run a scenario (CONFIG.md "Simulation scenarios") against the live workspace, changing nothing
- * (PRODUCT.md §8): the workspace, a ruleset (active, draft or a version), the agents as they are
+ * Run a scenario (docs/configuration.md "Simulation scenarios") against the live workspace, changing nothing
+ *: the workspace, a ruleset (active, draft or a version), the agents as they are
  * now with the scenario's overrides, and the queues' live statistics are read — never written, no
  * transaction is opened — and `core/simulate` decides with the code the live path runs.
  */

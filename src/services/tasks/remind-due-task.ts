@@ -1,5 +1,5 @@
 /**
- * A task fell due (PRODUCT §7: the assignee is reminded when a task falls due). Runs inside the
+ * A task fell due. Runs inside the
  * outbox job's transaction of its `timer.task.due` row, under the task's row lock: a task closed,
  * moved later or already reminded meanwhile is left alone, so the reminder goes out once.
  * A `check_in` on a conversation is not a reminder but a message to the customer (send-check-in.ts).

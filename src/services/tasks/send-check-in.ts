@@ -1,5 +1,5 @@
 /**
- * A `check_in` task fell due N days after its conversation was resolved (PRODUCT §7): the
+ * A `check_in` task fell due N days after its conversation was resolved: the
  * customer gets a message from the system in their language and the task is done. Called by
  * remind-due-task.ts inside the timer's transaction, with the task row locked.
  */

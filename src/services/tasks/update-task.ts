@@ -15,7 +15,7 @@ import { canReachTask, taskReachOf } from '../access/task-reach-of.js';
 /**
  * `PATCH /api/tasks/{id}`: close, cancel or reopen a follow-up, move its due time, hand it to
  * someone else, or rewrite its note. Agents change only tasks they can see (their own, their
- * teams'); admins any. A reassignment is audited (PRODUCT §12: every manual reassignment).
+ * teams'); admins any. A reassignment is audited.
  */
 export async function updateTask(
   ctx: ServiceContext,

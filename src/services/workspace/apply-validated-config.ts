@@ -23,7 +23,7 @@ export interface ApplyValidatedConfigOutcome {
 
 /**
  * Make the workspace match a validated document, in one transaction: a new config revision and,
- * when `handoff` differs from the active rules, a new ruleset version (CONFIG.md: applying
+ * when `handoff` differs from the active rules, a new ruleset version (docs/configuration.md: applying
  * publishes the rules). Validation happened before (an invalid document never gets here, so it
  * changes nothing). Audited. Waiting conversations are then offered to whoever became eligible.
  */

@@ -23,7 +23,7 @@ export interface ApplyWorkspaceDocumentInput {
 /**
  * `PUT /api/config` and `baton apply`: check the whole document (every problem, with its path and,
  * from text, its line) and, when it is valid, make the workspace match it. An invalid document
- * changes nothing (CONFIG.md). `${VAR}` reads the process environment; the document is stored
+ * changes nothing (docs/configuration.md). `${VAR}` reads the process environment; the document is stored
  * as written, so secrets stay in the environment.
  */
 export async function applyWorkspaceDocument(ctx: ServiceContext, input: ApplyWorkspaceDocumentInput): Promise<ConfigApplyOutcome> {

@@ -43,7 +43,7 @@ interface EditedDocument {
 }
 
 /**
- * Change one object of the workspace (API.md: users, teams, queues, schedules, channels,
+ * Change one object of the workspace (docs/api.md: users, teams, queues, schedules, channels,
  * knowledge "one at a time"). The document stays the source of truth: the current document is
  * read, the one object changed, the whole document validated again — so every reference check
  * applies (removing a team a queue still uses is refused, with the queue's path) — and applied as

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../context.js';
 import { decodeCreatedAtCursor, encodeCreatedAtCursor } from '../present/created-at-cursor.js';
 import { presentAuditEntry } from '../present/present-admin.js';
 
-/** The audit log, newest first: every configuration change and every manual reassignment (PRODUCT.md §12). */
+/** The audit log, newest first: every configuration change and every manual reassignment. */
 export async function listAuditEntries(ctx: ServiceContext, query: AuditListQuery): Promise<AuditList> {
   const entries = await listAudit(ctx.database.db, {
     ...(query.entity === undefined ? {} : { entity: query.entity }),

@@ -1,5 +1,5 @@
 /**
- * The initial schema. Frozen in time (STYLE.md): it speaks `Kysely<any>`, imports nothing
+ * The initial schema. Frozen in time: it speaks `Kysely<any>`, imports nothing
  * from src/, and is never edited once released — later changes are new, forward-only files.
  *
  * Conventions on both dialects: instants are epoch milliseconds in `bigint`, JSON is `text`,

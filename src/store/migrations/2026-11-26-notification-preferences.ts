@@ -1,7 +1,7 @@
 /**
- * Per-user notification preferences (PRODUCT §6): which channels each user wants for which
+ * Per-user notification preferences: which channels each user wants for which
  * notification types. One row per user who changed anything; no row means every channel on.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import type { Kysely } from 'kysely';
 

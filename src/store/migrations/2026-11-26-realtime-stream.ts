@@ -1,5 +1,5 @@
 /**
- * The durable realtime stream (API.md "Realtime"). Frozen in time (STYLE.md): `Kysely<any>`, no
+ * The durable realtime stream (docs/realtime.md). Frozen in time: `Kysely<any>`, no
  * imports from src/, forward only.
  *
  * - `stream_events`: what `GET /api/realtime` sends, one row per audience (`agents`,

@@ -1,7 +1,7 @@
 /**
- * Bot Framework conversations (PRODUCT §10, API.md "Bots"): which Baton conversation a Bot
+ * Bot Framework conversations: which Baton conversation a Bot
  * Framework conversation was handed off into, and where to send it `handoff.status` and the
- * agents' replies (the activity's `serviceUrl`). Frozen in time (STYLE.md): `Kysely<any>`, no
+ * agents' replies (the activity's `serviceUrl`). Frozen in time: `Kysely<any>`, no
  * imports from src/, forward only.
  *
  * A table rather than conversation properties: properties are scalars that rules read and agents

@@ -1,11 +1,11 @@
 /**
- * The email channel (PRODUCT §11): every RFC 5322 Message-ID Baton received or sent, and the
+ * The email channel: every RFC 5322 Message-ID Baton received or sent, and the
  * conversation it belongs to. The primary key is what makes "the same email delivered twice is
  * stored once" hold under concurrent deliveries (an MX retrying while the first delivery is still
  * being written), and what threads a customer's reply (In-Reply-To / References) into its
  * conversation. A table of its own rather than a unique index on `messages.external_id`, which
  * other channels (Bot Framework activity ids) share and need not be unique across.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import type { Kysely } from 'kysely';
 

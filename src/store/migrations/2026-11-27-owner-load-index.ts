@@ -2,7 +2,7 @@
  * Counting an agent's open load (routing eligibility, the capacity check inside the one writer)
  * groups by channel type: with (owner_id, status) alone SQLite reads every counted row of the
  * table to learn its channel type. (owner_id, status, channel_type) answers from the index.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import type { Kysely } from 'kysely';
 

@@ -5,7 +5,7 @@
  * conversations); with (status, last_activity_at, id) it walks them in order and stops at the page.
  * The open and resolved views walk conversations_activity_idx; mine, unassigned and team search
  * the owner and team indexes and sort the few rows they hold.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import type { Kysely } from 'kysely';
 

@@ -8,7 +8,7 @@
  * Written only by the one writer of assignments (store/repositories/assignments.ts), in the
  * transaction that changes the owner or status. The backfill counts what is there when the
  * migration runs, under the migrator's lock at start-up, before this process serves anything.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import type { Kysely } from 'kysely';
 

@@ -11,7 +11,7 @@
  * outbox_due_idx (status, available_at) goes: no query needs it any more, and while it exists a
  * database without statistics (no ANALYZE has run) prefers it and sorts again; every status
  * change of a row also rewrote it.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import { sql, type Kysely } from 'kysely';
 

@@ -6,7 +6,7 @@
  * "Is anyone waiting on the team itself?" is answered from the index when it carries queue_id:
  * conversations_team_idx (status, team_id) becomes (status, team_id, queue_id); queries on its
  * first two columns use it as before.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import type { Kysely } from 'kysely';
 

@@ -5,7 +5,7 @@
  * read back by it, read again by every publish, parsed each time. The latest trace of a
  * conversation is its latest `handoff.completed` event (every handoff has written one since the
  * first release: services/handoff/decide-and-record-handoff.ts), found by (conversation_id, seq).
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import type { Kysely } from 'kysely';
 

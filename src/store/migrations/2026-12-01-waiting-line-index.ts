@@ -9,7 +9,7 @@
  * It replaces conversations_queue_idx: its first two columns serve every query that one did
  * (counts and look-ups by status and queue), so a conversation write keeps the same number of
  * indexes to update.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/; the rank expression is
+ * Frozen in time: `Kysely<any>`, no imports from src/; the rank expression is
  * repeated here on purpose (the index must keep the text it was built with), and
  * test/integration/waiting-line-index.test.ts checks that the live query still uses it.
  */

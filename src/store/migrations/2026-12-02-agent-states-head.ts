@@ -6,7 +6,7 @@
  * new token from those of `prev` (store/repositories/agent-state-rows.ts), so a handoff reads one
  * small row instead of both tables whole. Random, not a counter: a rolled-back token is never
  * handed out again, so states kept under it can never be mistaken for committed ones.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';

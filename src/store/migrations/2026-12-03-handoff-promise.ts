@@ -5,7 +5,7 @@
  * moves in a line: ~100 per claim in a line of 1,000, each a JSON extraction from a ~5 KB trace
  * before. Backfilled from each conversation's latest `handoff.completed` event; null where that
  * trace had no such number, as reading the trace gave.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 

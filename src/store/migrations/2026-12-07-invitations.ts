@@ -4,7 +4,7 @@
  * (signed out everywhere, refused at sign-in) and when they last signed in ("never signed in" on
  * the users screen; backfilled from the sessions still stored). A table of its own rather than columns of `user_state`, whose rows are what
  * routing reads on every handoff.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import { sql, type Kysely } from 'kysely';
 

@@ -1,8 +1,8 @@
 /**
- * Saved replies (PRODUCT.md §15): one row per reply, `owner_id` null when shared with the
+ * Saved replies: one row per reply, `owner_id` null when shared with the
  * workspace, the per-language bodies as a JSON object of language → text. Listed by owner (the
  * caller's personal ones and the shared ones), so an index on owner and title.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import type { Kysely } from 'kysely';
 

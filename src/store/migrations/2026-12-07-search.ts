@@ -19,7 +19,7 @@
  * tokenizer (words, not stems), so a query finds the same conversations on both stores.
  *
  * Backfill: SQLite's `rebuild` indexes every existing row; PostgreSQL's CREATE INDEX reads them.
- * Frozen in time (STYLE.md): `Kysely<any>`, no imports from src/.
+ * Frozen in time: `Kysely<any>`, no imports from src/.
  */
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 

@@ -11,7 +11,7 @@ import { openLoadOf } from './routing.js';
 
 /**
  * THE ONE WRITER OF ASSIGNMENTS. Every change of a conversation's owner, team, queue or status
- * goes through this module; nothing else in the repo updates those columns (STYLE.md).
+ * goes through this module; nothing else in the repo updates those columns.
  *
  * Each function runs one transition in a transaction (joining the caller's when there is one):
  *
@@ -108,7 +108,7 @@ function meets(current: ConversationRecord, expect: Expectations | undefined): b
   return true;
 }
 
-/** The invariants of PRODUCT.md §4 that no transition may break; breaking one is a bug. */
+/** The invariants of the product that no transition may break; breaking one is a bug. */
 function assertConsistent(id: string, next: RoutingState): void {
   const problem =
     isOpen(next.status) && next.ownerId === null
@@ -555,7 +555,7 @@ export async function close(ex: Executor, input: StatusInput): Promise<StatusOut
  *   queue or team (with neither, back to the owner: there is nowhere else it could wait).
  * - `guard`: the owner's cap for this channel type. Returning to the owner adds to their open
  *   load, so with the guard the load is counted under the agent's lock, as for any assignment,
- *   and `over_capacity` is answered instead of exceeding it (PRODUCT: hard capacity caps).
+ *   and `over_capacity` is answered instead of exceeding it (hard capacity caps).
  */
 export async function reopen(
   ex: Executor,

@@ -3,7 +3,7 @@ import { fromJsonOr, toJson } from '../json.js';
 import type { AuditLogRow } from '../schema.js';
 import { createId } from '../../platform/runtime.js';
 
-/** Every configuration change and every manual reassignment (PRODUCT.md §12), append-only. */
+/** Every configuration change and every manual reassignment, append-only. */
 export interface AuditEntryRecord {
   readonly id: string;
   readonly actor: string | null;

@@ -10,7 +10,7 @@ import { createId } from '../../platform/runtime.js';
 /**
  * Conversations: creation, reads, the inbox list and updates of everything that is *not*
  * routing state. Status, owner, team and queue are written only by ./assignments.ts
- * (the one writer, STYLE.md) — `ConversationFieldsPatch` has no such fields on purpose.
+ * (the one writer) — `ConversationFieldsPatch` has no such fields on purpose.
  */
 
 export interface ConversationRecord {

@@ -4,7 +4,7 @@ import { preparedQuery } from '../prepared.js';
 import type { NotificationRow } from '../schema.js';
 import { createId } from '../../platform/runtime.js';
 
-/** The in-app notification centre (PRODUCT.md §6). */
+/** The in-app notification centre. */
 export interface NotificationRecord {
   readonly id: string;
   readonly userId: string;

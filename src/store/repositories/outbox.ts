@@ -7,7 +7,7 @@ import type { OutboxRow } from '../schema.js';
 import { createId } from '../../platform/runtime.js';
 
 /**
- * Work that happens later is a row first (STYLE.md): notifications, timers and webhooks are
+ * Work that happens later is a row first: notifications, timers and webhooks are
  * outbox rows written in the state change's transaction, so a crash between "committed" and
  * "enqueued" cannot lose them (Outline enqueues after commit, Documenso outside the
  * transaction; CW #15920 sent webhooks once without retry; RC retried in memory).

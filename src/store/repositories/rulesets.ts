@@ -96,7 +96,7 @@ export async function publishRuleset(ex: Executor, input: PublishRuleset): Promi
   throw new Error('could not allocate a ruleset version number');
 }
 
-/** Record that an admin reviewed the active rules ("last reviewed", PRODUCT.md §12). */
+/** Record that an admin reviewed the active rules ("last reviewed"). */
 export async function markRulesetReviewed(ex: Executor, version: number, now: number): Promise<boolean> {
   const result = await ex
     .updateTable('ruleset_versions')

@@ -3,7 +3,7 @@ import type { Executor } from '../database.js';
 import { fromJsonOr, toJson } from '../json.js';
 import type { SavedReplyRow, SavedReplyTable } from '../schema.js';
 
-/** A saved reply (PRODUCT.md §15): personal when it has an owner, shared with everyone otherwise. */
+/** A saved reply: personal when it has an owner, shared with everyone otherwise. */
 export interface SavedReplyRecord {
   readonly id: string;
   readonly ownerId: string | null;

@@ -5,7 +5,7 @@ import { preparedQuery, type PreparedQuery } from '../prepared.js';
 import type { StreamCursorRow, StreamEventRow } from '../schema.js';
 
 /**
- * The durable realtime stream (API.md "Realtime"). One writer — the realtime publisher — hands
+ * The durable realtime stream (docs/realtime.md). One writer — the realtime publisher — hands
  * out `seq`; readers (the WebSocket connections) read rows after the last seq they sent.
  *
  * Why one writer under a lock: with `seq` from a sequence or an autoincrement, two concurrent

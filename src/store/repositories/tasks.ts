@@ -7,7 +7,7 @@ import type { TaskRow, TaskTable } from '../schema.js';
 import { enqueue } from './outbox.js';
 import { createId } from '../../platform/runtime.js';
 
-/** Follow-ups created by rules or people (PRODUCT.md §7). */
+/** Follow-ups created by rules or people. */
 export interface TaskRecord {
   readonly id: string;
   readonly conversationId: string | null;
@@ -212,7 +212,7 @@ export async function scheduleCheckIns(ex: Executor, conversationId: string, res
 export const TASK_DUE_TIMER = 'timer.task.due';
 
 /**
- * Work that happens later is a row first (STYLE.md): every due time a task gets — at creation,
+ * Work that happens later is a row first: every due time a task gets — at creation,
  * moved by a person, set by a resolution for a check-in — enqueues its timer in the same
  * transaction, so a restart loses no reminder and no sweep has to poll for them. The key holds
  * the due time and the instant it was set: a moved task gets a new timer, and the job re-reads

@@ -26,8 +26,8 @@ export interface TransactionOptions {
  * - `fn` may run more than once (INTERNALS.md): PostgreSQL may abort one of two transactions
  *   that lock the same rows in opposite orders (40P01), and the whole `fn` is then re-run; a
  *   SQLite group commit re-runs the others of a group when one throws after writing. So `fn`
- *   must have no effects outside the database (put them in the outbox — STYLE.md "Work that
- *   happens later is a row first"; memory about committed rows: `onCommitted`).
+ *   must have no effects outside the database (put them in the outbox: work that
+ *   happens later is a row first; memory about committed rows: `onCommitted`).
  * - SQLite: every query inside `fn` must go through `trx`. The database has one connection;
  *   awaiting a query on the outer handle inside `fn` waits forever for that connection.
  * - Checking mode (checks.ts): on SQLite group commit rehearses `fn`; on PostgreSQL the commit

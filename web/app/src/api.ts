@@ -48,7 +48,7 @@ export type RulesetVersionSummary = z.infer<typeof RulesetVersionList>['items'][
 export type RulesetVersionDiffView = z.infer<typeof RulesetVersionDiff>;
 type ConversationPage = z.infer<typeof ConversationList>;
 
-/** The query string of the inbox filters (API.md "Conversations": channel, queue, priority, tag). */
+/** The query string of the inbox filters (docs/api.md "Conversations": channel, queue, priority, tag). */
 function filterQuery(filters: Filters): string {
   const params = new URLSearchParams();
   for (const key of ['channel', 'queue', 'priority', 'tag'] as const) {
@@ -58,7 +58,7 @@ function filterQuery(filters: Filters): string {
   return params.toString();
 }
 
-/** A refusal from the API, with the server's code and message (API.md error shape). */
+/** A refusal from the API, with the server's code and message (docs/api.md error shape). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -105,7 +105,7 @@ export class DocumentError extends ApiError {
   }
 }
 
-/** The workspace document as YAML text, both ways (API.md "Workspace configuration"). */
+/** The workspace document as YAML text, both ways (docs/api.md "Workspace configuration"). */
 async function callYaml<T>(method: 'GET' | 'PUT', path: string, body?: string): Promise<T> {
   const response = await fetch(path, {
     method,

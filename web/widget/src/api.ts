@@ -1,5 +1,5 @@
 /**
- * The customer API (API.md "Customers") and the realtime socket, seen from the browser. Types
+ * The customer API (docs/api.md "Customers") and the realtime socket, seen from the browser. Types
  * come from the server's contract (`import type`: nothing of the server is bundled).
  */
 import type { Message } from '../../../src/contract/api.js';
@@ -72,7 +72,7 @@ export interface SocketHandlers {
 /**
  * The realtime socket with reconnects: exponential backoff with jitter (0.5 s doubling to 10 s),
  * at once when the browser comes back online; every connection resumes with `?after=<the last
- * seq applied>` so the server replays what was missed (API.md "Realtime").
+ * seq applied>` so the server replays what was missed (docs/realtime.md).
  */
 export function createSocket(base: string, token: () => string | null, after: () => number, handlers: SocketHandlers) {
   let socket: WebSocket | null = null;

@@ -3,7 +3,7 @@
  * `<script src="https://HOST/widget.js" data-channel="web-chat" async></script>`.
  * The API is the script's own origin. Everything lives in a shadow root (the page's CSS does not
  * reach in), and the only global is `window.Baton`. Customer and agent text is only ever put in
- * the page as text nodes (`textContent`), never parsed as HTML (PRODUCT §13).
+ * the page as text nodes (`textContent`), never parsed as HTML.
  */
 import { createApi, createSocket, HttpError, type ContactDraft, type ConversationState, type Message, type RealtimeFrame } from './api.js';
 import { formatWait, normaliseLanguage, stringsFor } from './strings.js';
@@ -154,7 +154,7 @@ function init(): void {
     const bubble = el('div', { class: `msg ${message.author}`, 'data-id': message.id, 'data-seq': String(message.seq) });
     const who = whoOf(message);
     if (who !== '') bubble.append(el('span', { class: 'who' }, who));
-    // Links (http, https, mailto only) as elements, everything else as text: never HTML (PRODUCT §13).
+    // Links (http, https, mailto only) as elements, everything else as text: never HTML.
     const body = el('span');
     bubble.append(body);
     for (const segment of splitTextSegments(message.body)) {

@@ -20,7 +20,7 @@ function destinationText(c: Conversation, d: Directory): string {
 }
 
 /**
- * Context for the human at the top of the conversation (PRODUCT §3 "why this came to me", §10):
+ * Context for the human at the top of the conversation:
  * the trigger, the rule and each earlier rule's first failed condition, what the AI agent
  * detected, the contact, the wait the customer was promised and the SLA clock. Once a person has
  * replied (`collapsed`) it folds to its one summary line — trigger, rule, where it went, the SLA —

@@ -42,7 +42,7 @@ function DesktopAlertsControl({ alerts }: { alerts: Props['alerts'] }) {
   }
 }
 
-/** The bell with the unread count, and the list it opens (PRODUCT §6 "notification centre"). */
+/** The bell with the unread count, and the list it opens. */
 export function NotificationCentre({ items, unread, now, onOpen, onReadAll, alerts }: Props) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);

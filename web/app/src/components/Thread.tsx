@@ -12,7 +12,7 @@ function kindOf(m: Message): string {
 /**
  * The thread: customer, AI agent, people and internal notes each look different. Bodies are
  * customer text: rendered as React text children (escaped) with http(s)/mailto links as `<a>`
- * elements (LinkedText), never as HTML (PRODUCT §13).
+ * elements (LinkedText), never as HTML.
  */
 export function Thread({ messages }: { messages: readonly Message[] | undefined }) {
   const end = useRef<HTMLLIElement>(null);

@@ -3,7 +3,7 @@ import { api, ApiError, type MeWithStatus, type Playbook as PlaybookView } from 
 import { ScreenFrame } from './ScreenFrame.js';
 
 /**
- * The handoff playbook (PRODUCT.md §15): the active rules in plain language, for every agent —
+ * The handoff playbook: the active rules in plain language, for every agent —
  * what hands a conversation to people, where each kind goes, who is alerted, what the customer
  * is told. Read from GET /api/playbook, generated from the active ruleset version.
  */

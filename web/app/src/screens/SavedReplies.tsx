@@ -28,7 +28,7 @@ function draftOf(reply: SavedReply): Draft {
 }
 
 /**
- * Saved replies (PRODUCT.md §15): the shared ones (admins write them) and your own, each with a
+ * Saved replies: the shared ones (admins write them) and your own, each with a
  * body per language; in a conversation, `/` at the start of the reply inserts one in the
  * customer's language with the variables filled.
  */

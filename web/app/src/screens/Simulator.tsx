@@ -41,7 +41,7 @@ function instant(local: string): string | undefined {
 }
 
 /**
- * The simulator (PRODUCT §8, issue 4): a scenario as a form, run through POST /api/simulate,
+ * The simulator: a scenario as a form, run through POST /api/simulate,
  * which changes nothing; the answer is the transcript and the full handoff trace.
  */
 export function Simulator({ me }: { me: MeWithStatus }) {
@@ -112,7 +112,7 @@ export function Simulator({ me }: { me: MeWithStatus }) {
     };
   }, [channel, name, plan, language, at, ruleset, properties, agents, messages, channelType, trigger, expectForm]);
 
-  const yaml = useMemo(() => `# Baton simulation scenario (CONFIG.md). JSON is valid YAML.\n${JSON.stringify(scenario, null, 2)}\n`, [scenario]);
+  const yaml = useMemo(() => `# Baton simulation scenario (docs/configuration.md). JSON is valid YAML.\n${JSON.stringify(scenario, null, 2)}\n`, [scenario]);
   const downloadHref = useMemo(() => (yamlShown ? URL.createObjectURL(new Blob([yaml], { type: 'application/yaml' })) : null), [yaml, yamlShown]);
   useEffect(() => () => (downloadHref !== null ? URL.revokeObjectURL(downloadHref) : undefined), [downloadHref]);
 

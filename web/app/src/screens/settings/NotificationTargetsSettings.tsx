@@ -16,7 +16,7 @@ const SECRET_HINT = 'Write ${VARIABLE} to read it from the server environment in
 
 /**
  * Settings → Notifications: where Baton sends alerts besides the inbox — Slack, email over SMTP
- * and signed webhooks (CONFIG.md `notifications:`). They are part of the workspace document, so
+ * and signed webhooks (docs/configuration.md `notifications:`). They are part of the workspace document, so
  * Save reads the document again, replaces only this section and applies it with PUT /api/config.
  */
 export function NotificationTargetsSettings() {

@@ -1,5 +1,5 @@
 /**
- * The simulator form's choices as the scenario (CONFIG.md "Simulation scenarios") takes them:
+ * The simulator form's choices as the scenario (docs/configuration.md "Simulation scenarios") takes them:
  * which ruleset, which trigger, and what to expect. Pure, so every mapping is a unit test
  * (scenario-form.test.ts); Simulator.tsx holds the state.
  */

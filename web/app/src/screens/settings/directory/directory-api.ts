@@ -1,5 +1,5 @@
 /**
- * The directory API as Settings calls it (API.md: users, teams, queues, schedules, channels and
+ * The directory API as Settings calls it (docs/api.md: users, teams, queues, schedules, channels and
  * knowledge one object at a time; the workspace document for notification targets). Every write
  * is validated against the whole workspace, versioned and audited by the server; a refusal is an
  * ApiError whose `details` name each problem's path.

@@ -1,5 +1,5 @@
 /**
- * Form values ↔ directory objects (CONFIG.md, src/contract/config.ts). Forms hold text as typed;
+ * Form values ↔ directory objects (docs/configuration.md, src/contract/config.ts). Forms hold text as typed;
  * the objects are what the API takes. Empty optional fields are left out, and a number that does
  * not parse is sent as typed, so the server's 422 names the field (one validator, the server's).
  */
@@ -80,7 +80,7 @@ export function cleanTags(tags: readonly string[]): string[] {
 }
 
 /**
- * The PATCH body turning `before` into `after` (API.md: PATCH replaces the top-level fields given,
+ * The PATCH body turning `before` into `after` (docs/api.md: PATCH replaces the top-level fields given,
  * `null` removes an optional one): the changed fields, and null for the ones the form emptied.
  * `keep` names fields of the listing that are not in the document (a user's live status).
  */

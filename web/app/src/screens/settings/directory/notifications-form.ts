@@ -1,5 +1,5 @@
 /**
- * Notification targets (CONFIG.md `notifications:`) as a form. They live in the workspace
+ * Notification targets (docs/configuration.md `notifications:`) as a form. They live in the workspace
  * document, so the screen reads it with GET /api/config, changes only this section and writes the
  * whole document back with PUT /api/config. `${VAR}` references are kept as written.
  */

@@ -1,5 +1,5 @@
 /**
- * Schedules as a form (CONFIG.md "schedules"): the document's day keys (`mon-fri`, `sat,sun`,
+ * Schedules as a form (docs/configuration.md "schedules"): the document's day keys (`mon-fri`, `sat,sun`,
  * `fri-mon` wraps) become one list of intervals per weekday, and back, compacted into ranges.
  * An interval whose end is not after its start runs past midnight into the next day, as
  * src/core/schedule/schedule.ts compiles it; `24:00` closes a day.

@@ -1,5 +1,5 @@
 /**
- * The option lists of a handoff rule (CONFIG.md "rules", PRODUCT.md §2–§3), mirrored from the
+ * The option lists of a handoff rule (docs/configuration.md "rules"), mirrored from the
  * server's zod contract: the app imports src/contract as types only (no zod in the bundle), so the
  * values live here and options.test.ts fails when they drift from the schemas.
  */
