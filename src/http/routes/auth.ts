@@ -11,6 +11,7 @@ import { signIn } from '../../services/auth/sign-in.js';
 import { credentialsOf, SESSION_COOKIE, sessionCookieOptions } from '../app.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
+import { answerSignedIn } from './signed-in.js';
 
 /** Sign-in, who am I, API tokens that act as a user, and availability (docs/api.md "Authentication"). */
 export function authRoutes(deps: RouteDeps): AnyRoute[] {
@@ -35,9 +36,7 @@ export function authRoutes(deps: RouteDeps): AnyRoute[] {
           void reply.header('retry-after', String(seconds));
           throw new BatonError('rate_limited', `too many failed sign-ins for this email from here; try again in ${seconds < 60 ? `${seconds} second(s)` : `${Math.ceil(seconds / 60)} minute(s)`}`);
         }
-        // Secure over https only, so signing in over plain http on localhost still works.
-        void reply.setCookie(SESSION_COOKIE, result.token, sessionCookieOptions(request, ctx.env.BATON_PUBLIC_URL, Math.max(0, Math.floor((result.expiresAt - ctx.clock.now()) / 1000))));
-        return describeMeWithStatus(ctx, { kind: 'user', userId: result.me.id, role: result.me.role, scopes: 'all' });
+        return answerSignedIn(ctx, request, reply, result);
       },
     }),
     defineRoute({

@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   AcceptInviteInput,
   ChangePasswordInput,
@@ -14,19 +13,13 @@ import { MeWithStatus } from '../../contract/people-api.js';
 import { acceptInvitation } from '../../services/people/accept-invitation.js';
 import { changeOwnPassword } from '../../services/people/change-own-password.js';
 import { deactivateUser, reactivateUser } from '../../services/people/deactivate-user.js';
-import { describeMeWithStatus } from '../../services/people/describe-me-with-status.js';
 import { inviteUser } from '../../services/people/invite-user.js';
 import { readSetupState, setUpFirstAdmin } from '../../services/people/set-up-first-admin.js';
 import { listUsersAccess } from '../../services/people/user-access.js';
-import type { ServiceContext } from '../../services/context.js';
-import { SESSION_COOKIE, sessionCookieOptions } from '../app.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
+import { answerSignedIn } from './signed-in.js';
 
-/** The session cookie, as `POST /api/auth/login` sets it. */
-function setSessionCookie(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, session: { token: string; expiresAt: number }): void {
-  void reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions(request, ctx.env.BATON_PUBLIC_URL, Math.max(0, Math.floor((session.expiresAt - ctx.clock.now()) / 1000))));
-}
 
 /**
  * People joining the desk (issue 16 §1, docs/api.md "Authentication"): invitations and accepting them,
@@ -68,9 +61,7 @@ export function peopleRoutes(deps: RouteDeps): AnyRoute[] {
       body: AcceptInviteInput,
       response: MeWithStatus,
       handler: async ({ body, request, reply }) => {
-        const session = await acceptInvitation(ctx, body);
-        setSessionCookie(ctx, request, reply, session);
-        return describeMeWithStatus(ctx, { kind: 'user', userId: session.me.id, role: session.me.role, scopes: 'all' });
+        return answerSignedIn(ctx, request, reply, await acceptInvitation(ctx, body));
       },
     }),
     defineRoute({
@@ -105,9 +96,7 @@ export function peopleRoutes(deps: RouteDeps): AnyRoute[] {
       response: MeWithStatus,
       status: 201,
       handler: async ({ body, request, reply }) => {
-        const session = await setUpFirstAdmin(ctx, body);
-        setSessionCookie(ctx, request, reply, session);
-        return describeMeWithStatus(ctx, { kind: 'user', userId: session.me.id, role: session.me.role, scopes: 'all' });
+        return answerSignedIn(ctx, request, reply, await setUpFirstAdmin(ctx, body));
       },
     }),
     defineRoute({

@@ -1,5 +1,6 @@
 import type { Conversation, Priority } from '../api.js';
-import { formatAgo, formatDuration, initials, slaClock, slaShortText, STATUS_LABELS, TRIGGER_LABELS } from '../format.js';
+import { formatDuration, slaClock, slaShortText, STATUS_LABELS, TRIGGER_LABELS } from '../format.js';
+import { ConversationRow } from './ConversationRow.js';
 import { VIEW_LABELS, type Filters, type View } from '../state/inbox.js';
 import { channelName, queueName, userName, type Directory } from './directory.js';
 
@@ -8,7 +9,8 @@ const PRIORITIES: readonly Priority[] = ['urgent', 'high', 'normal', 'low'];
 /** The row's second line: the latest message with who wrote it, else (not read yet) the trigger or the status. */
 function previewOf(c: Conversation, directory: Directory): string {
   const last = c.lastMessage;
-  if (last === undefined || last === null) return c.handoff !== null ? TRIGGER_LABELS[c.handoff.trigger] : STATUS_LABELS[c.status];
+  if (last === undefined || last === null)
+    return c.handoff !== null ? TRIGGER_LABELS[c.handoff.trigger] : STATUS_LABELS[c.status];
   const who =
     last.author === 'contact'
       ? ''
@@ -35,15 +37,34 @@ interface Props {
   onOpen: (id: string) => void;
 }
 
-export function ConversationList({ rows, view, loading, more, loadingMore, onLoadMore, selected, filters, onFilters, directory, tags, now, onOpen }: Props) {
-  const set = (key: keyof Filters, value: string) => onFilters({ ...filters, [key]: value === '' ? undefined : value });
+export function ConversationList({
+  rows,
+  view,
+  loading,
+  more,
+  loadingMore,
+  onLoadMore,
+  selected,
+  filters,
+  onFilters,
+  directory,
+  tags,
+  now,
+  onOpen,
+}: Props) {
+  const set = (key: keyof Filters, value: string) =>
+    onFilters({ ...filters, [key]: value === '' ? undefined : value });
   const active = Object.values(filters).some((v) => v !== undefined);
   return (
     <section className="list" aria-labelledby="list-title">
       <div className="list-head">
         <h2 id="list-title">{VIEW_LABELS[view]}</h2>
         <div className="filters" role="group" aria-label="Filters">
-          <select aria-label="Filter by channel" value={filters.channel ?? ''} onChange={(e) => set('channel', e.target.value)}>
+          <select
+            aria-label="Filter by channel"
+            value={filters.channel ?? ''}
+            onChange={(e) => set('channel', e.target.value)}
+          >
             <option value="">All channels</option>
             {directory.channels.map((c) => (
               <option key={c.id} value={c.id}>
@@ -51,7 +72,11 @@ export function ConversationList({ rows, view, loading, more, loadingMore, onLoa
               </option>
             ))}
           </select>
-          <select aria-label="Filter by queue" value={filters.queue ?? ''} onChange={(e) => set('queue', e.target.value)}>
+          <select
+            aria-label="Filter by queue"
+            value={filters.queue ?? ''}
+            onChange={(e) => set('queue', e.target.value)}
+          >
             <option value="">All queues</option>
             {directory.queues.map((q) => (
               <option key={q.id} value={q.id}>
@@ -59,7 +84,11 @@ export function ConversationList({ rows, view, loading, more, loadingMore, onLoa
               </option>
             ))}
           </select>
-          <select aria-label="Filter by priority" value={filters.priority ?? ''} onChange={(e) => set('priority', e.target.value)}>
+          <select
+            aria-label="Filter by priority"
+            value={filters.priority ?? ''}
+            onChange={(e) => set('priority', e.target.value)}
+          >
             <option value="">Any priority</option>
             {PRIORITIES.map((p) => (
               <option key={p} value={p}>
@@ -67,7 +96,11 @@ export function ConversationList({ rows, view, loading, more, loadingMore, onLoa
               </option>
             ))}
           </select>
-          <select aria-label="Filter by tag" value={filters.tag ?? ''} onChange={(e) => set('tag', e.target.value)}>
+          <select
+            aria-label="Filter by tag"
+            value={filters.tag ?? ''}
+            onChange={(e) => set('tag', e.target.value)}
+          >
             <option value="">Any tag</option>
             {tags.map((t) => (
               <option key={t} value={t}>
@@ -97,42 +130,34 @@ export function ConversationList({ rows, view, loading, more, loadingMore, onLoa
             const sla = c.status === 'queued' || c.status === 'assigned' ? slaShortText(clock) : null;
             return (
               <li key={c.id}>
-                <a
-                  href={`/conversations/${encodeURIComponent(c.id)}`}
-                  className="row"
-                  aria-current={c.id === selected ? 'true' : undefined}
-                  data-conversation-id={c.id}
-                  onClick={(e) => {
-                    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-                    e.preventDefault();
-                    onOpen(c.id);
-                  }}
-                >
-                  <span className="avatar" aria-hidden="true">
-                    {initials(c.contact.name)}
-                  </span>
-                  <span className="row-main">
-                    <span className="row-top">
-                      <span className="row-name">{c.contact.name ?? c.contact.email ?? 'Anonymous customer'}</span>
-                      <time className="row-time" dateTime={c.lastActivityAt}>
-                        {formatAgo(c.lastActivityAt, now)}
-                      </time>
-                    </span>
-                    <span className="row-sub">{previewOf(c, directory)}</span>
-                    <span className="row-meta">
-                      <span className={`badge status-${c.status}`}>{STATUS_LABELS[c.status]}</span>
+                <ConversationRow
+                  conversation={c}
+                  selected={selected}
+                  now={now}
+                  onOpen={onOpen}
+                  sub={<span className="row-sub">{previewOf(c, directory)}</span>}
+                  meta={
+                    <>
                       {c.customerWaitingSince != null && (
                         <span className="row-wait" title="How long the customer has waited for a person">
                           Waiting {formatDuration((now - Date.parse(c.customerWaitingSince)) / 1000)}
                         </span>
                       )}
-                      {sla !== null && <span className={`sla sla-${clock.state}${clock.state === 'running' && clock.urgent ? ' sla-urgent' : ''}`}>{sla}</span>}
-                      {c.priority !== 'normal' && <span className={`badge priority-${c.priority}`}>{c.priority}</span>}
+                      {sla !== null && (
+                        <span
+                          className={`sla sla-${clock.state}${clock.state === 'running' && clock.urgent ? ' sla-urgent' : ''}`}
+                        >
+                          {sla}
+                        </span>
+                      )}
+                      {c.priority !== 'normal' && (
+                        <span className={`badge priority-${c.priority}`}>{c.priority}</span>
+                      )}
                       <span className="muted">{channelName(directory, c.channel)}</span>
                       {where !== null && <span className="muted">· {where}</span>}
-                    </span>
-                  </span>
-                </a>
+                    </>
+                  }
+                />
               </li>
             );
           })}

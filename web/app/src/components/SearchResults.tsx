@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, type ConversationListItem } from '../api.js';
-import { formatAgo, initials, STATUS_LABELS } from '../format.js';
 import { VIEW_LABELS, type Filters, type View } from '../state/inbox.js';
 import { channelName, type Directory } from './directory.js';
+import { ConversationRow } from './ConversationRow.js';
 import { Snippet } from './Snippet.js';
 
 interface Props {
@@ -15,7 +15,10 @@ interface Props {
   onOpen: (id: string) => void;
 }
 
-type Result = { state: 'loading' } | { state: 'done'; items: ConversationListItem[]; nextCursor: string | null } | { state: 'failed'; message: string };
+type Result =
+  | { state: 'loading' }
+  | { state: 'done'; items: ConversationListItem[]; nextCursor: string | null }
+  | { state: 'failed'; message: string };
 
 /** Search results in place of the list: best first, each with the snippet that matched. */
 export function SearchResults({ q, view, filters, directory, selected, now, onOpen }: Props) {
@@ -29,7 +32,14 @@ export function SearchResults({ q, view, filters, directory, selected, now, onOp
     api
       .search(q, scope, filters, null)
       .then((page) => live && setResult({ state: 'done', items: page.items, nextCursor: page.nextCursor }))
-      .catch((error: unknown) => live && setResult({ state: 'failed', message: error instanceof ApiError ? error.message : 'Search failed.' }));
+      .catch(
+        (error: unknown) =>
+          live &&
+          setResult({
+            state: 'failed',
+            message: error instanceof ApiError ? error.message : 'Search failed.',
+          }),
+      );
     return () => {
       live = false;
     };
@@ -39,7 +49,9 @@ export function SearchResults({ q, view, filters, directory, selected, now, onOp
     setLoadingMore(true);
     api
       .search(q, scope, filters, result.nextCursor)
-      .then((page) => setResult({ state: 'done', items: [...result.items, ...page.items], nextCursor: page.nextCursor }))
+      .then((page) =>
+        setResult({ state: 'done', items: [...result.items, ...page.items], nextCursor: page.nextCursor }),
+      )
       .catch(() => undefined)
       .finally(() => setLoadingMore(false));
   };
@@ -48,7 +60,8 @@ export function SearchResults({ q, view, filters, directory, selected, now, onOp
       <div className="list-head">
         <h2 id="list-title">Search</h2>
         <label className="search-scope">
-          <input type="checkbox" checked={!everywhere} onChange={(e) => setEverywhere(!e.target.checked)} /> Only in {VIEW_LABELS[view]}
+          <input type="checkbox" checked={!everywhere} onChange={(e) => setEverywhere(!e.target.checked)} />{' '}
+          Only in {VIEW_LABELS[view]}
         </label>
       </div>
       {result.state === 'loading' ? (
@@ -65,34 +78,14 @@ export function SearchResults({ q, view, filters, directory, selected, now, onOp
         <ul className="rows" aria-label="Search results">
           {result.items.map((c) => (
             <li key={c.id}>
-              <a
-                href={`/conversations/${encodeURIComponent(c.id)}`}
-                className="row"
-                aria-current={c.id === selected ? 'true' : undefined}
-                data-conversation-id={c.id}
-                onClick={(e) => {
-                  if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-                  e.preventDefault();
-                  onOpen(c.id);
-                }}
-              >
-                <span className="avatar" aria-hidden="true">
-                  {initials(c.contact.name)}
-                </span>
-                <span className="row-main">
-                  <span className="row-top">
-                    <span className="row-name">{c.contact.name ?? c.contact.email ?? 'Anonymous customer'}</span>
-                    <time className="row-time" dateTime={c.lastActivityAt}>
-                      {formatAgo(c.lastActivityAt, now)}
-                    </time>
-                  </span>
-                  {c.snippet !== undefined && <Snippet snippet={c.snippet} />}
-                  <span className="row-meta">
-                    <span className={`badge status-${c.status}`}>{STATUS_LABELS[c.status]}</span>
-                    <span className="muted">{channelName(directory, c.channel)}</span>
-                  </span>
-                </span>
-              </a>
+              <ConversationRow
+                conversation={c}
+                selected={selected}
+                now={now}
+                onOpen={onOpen}
+                sub={c.snippet !== undefined && <Snippet snippet={c.snippet} />}
+                meta={<span className="muted">{channelName(directory, c.channel)}</span>}
+              />
             </li>
           ))}
         </ul>
