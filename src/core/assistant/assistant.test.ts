@@ -424,3 +424,19 @@ describe('built once per workspace', () => {
     expect(bare.respond({ text: 'hello', history: [], knownLanguage: null, turnsWithoutProgress: 0 }).reply).toMatch(/^Hi!/);
   });
 });
+
+describe('a very long message', () => {
+  // Regression: a typo-tolerant search allowed edits in proportion to a term's length, so one
+  // 20,000-character "word" took 0.2–1 s of the event loop, growing with the square of it. Now a
+  // long token is matched exactly and a question is read on its first 2,000 characters: these
+  // answer at once, where before the first alone would not finish within the test's time.
+  it.each([
+    ['one enormous word', 'a'.repeat(200_000)],
+    ['many short words', 'abcdef ghijkl mnopqr '.repeat(10_000)],
+    ['a question drowned in text', `how do I reset my password ${'z'.repeat(100_000)}`],
+  ])('%s is answered, a handoff or a reply, in time linear in its length', (_name, text) => {
+    const result = turn(text);
+    // Either an answer to send or a trigger to hand off on: the turn always decides.
+    expect(result.reply !== null || result.triggers.length > 0).toBe(true);
+  });
+});

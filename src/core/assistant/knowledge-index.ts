@@ -108,6 +108,8 @@ export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): Know
   const articleCount = indexed.size;
   const unknownWeight = Math.log(1 + articleCount);
 
+  const MAX_FUZZY_TERM = 24;
+  const MAX_QUERY_CHARACTERS = 2_000;
   const search = new MiniSearch<{ id: string; title: string; body: string; tags: string }>({
     fields: ['title', 'tags', 'body'],
     tokenize: (text) => words(text),
@@ -115,7 +117,10 @@ export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): Know
     searchOptions: {
       boost: { title: 3, tags: 2 },
       prefix: (term) => term.length >= 4,
-      fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+      // A typo-tolerant match costs time in the term's length times the allowed edits (20% of
+      // it): quadratic. Beyond MAX_FUZZY_TERM characters a token is no word with a typo in it
+      // (a 20,000-character "aaaa…" took 0.2–1 s of the event loop), so it is matched exactly.
+      fuzzy: (term) => (term.length >= 6 && term.length <= MAX_FUZZY_TERM ? 0.2 : false),
       combineWith: 'OR',
     },
   });
@@ -152,7 +157,10 @@ export function createKnowledgeIndex(articles: readonly KnowledgeConfig[]): Know
   }
 
   /** Every article sharing a topic term with `text`, with its confidence, most confident first. */
-  function score(text: string, options: Pick<KnowledgeSearchOptions, 'language' | 'exclude'>): { matches: (KnowledgeMatch & { language: string })[]; wanted: string | null } {
+  function score(whole: string, options: Pick<KnowledgeSearchOptions, 'language' | 'exclude'>): { matches: (KnowledgeMatch & { language: string })[]; wanted: string | null } {
+    // Each query term costs a search; a question is read on its first MAX_QUERY_CHARACTERS, so a
+    // 20,000-character message costs what a long question does (it held the event loop ~90 ms).
+    const text = whole.length > MAX_QUERY_CHARACTERS ? whole.slice(0, MAX_QUERY_CHARACTERS) : whole;
     const queryTerms = topicTerms(text);
     if (queryTerms.length === 0 || articleCount === 0) return { matches: [], wanted: null };
     const expanded = expand(queryTerms);
