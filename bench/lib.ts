@@ -181,7 +181,8 @@ export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
  * workers running, listening on a free loopback port: what every HTTP benchmark measures.
  */
 export async function startApiDeskServer(file: string, name: string, agents: number): Promise<{ readonly baton: Baton; readonly base: string }> {
-  const processEnv = { DATABASE_URL: `sqlite:${file}`, BATON_DEMO: '0', LOG_LEVEL: 'silent', BATON_ADMIN_TOKEN: BENCH_ADMIN_TOKEN };
+  // Request limits off: a benchmark is one client sending as fast as it can.
+  const processEnv = { DATABASE_URL: `sqlite:${file}`, BATON_DEMO: '0', LOG_LEVEL: 'silent', BATON_ADMIN_TOKEN: BENCH_ADMIN_TOKEN, BATON_RATE_LIMITS: '0' };
   const baton = await createBaton({ env: parseEnv(processEnv), processEnv, workers: true });
   try {
     const parsed = parseConfigText(apiDeskWorkspaceYaml(name, agents), 'yaml', processEnv);

@@ -120,6 +120,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     emailBodyLimit: env.BATON_SMTP_MAX_BYTES,
     publicUrl: env.BATON_PUBLIC_URL,
     trustProxy: trustProxyOf(env),
+    rateLimits: env.BATON_RATE_LIMITS === '1',
   });
   await registerRealtimeSocket(app, { ctx, hub, authenticate: (credentials) => authenticate(ctx, credentials) });
   registerWidgetCors(app);

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import { redactUrl } from './redact-url.js';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -21,6 +23,8 @@ export interface HttpOptions {
   emailBodyLimit?: number;
   /** `BATON_PUBLIC_URL`: its host counts as Baton's own origin, beside the request's Host. */
   publicUrl?: string;
+  /** False: routes' `rateLimit` is not applied (`BATON_RATE_LIMITS=0`). Default true. */
+  rateLimits?: boolean;
   /** `BATON_TRUST_PROXY`, as Fastify's `trustProxy`. */
   trustProxy?: boolean | string[] | ((address: string, hop: number) => boolean);
 }
@@ -36,6 +40,13 @@ function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: str
   throw new BatonError('invalid', `invalid ${where}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, {
     details,
   });
+}
+
+/** A rate-limit key per credentials: a hash of the token or session carried, else the address. */
+function credentialsKey(request: FastifyRequest): string {
+  const { bearer, session } = credentialsOf(request);
+  const secret = bearer ?? session;
+  return secret === null ? `address:${request.ip}` : `credentials:${createHash('sha256').update(secret).digest('base64url')}`;
 }
 
 function contentTypeOf(request: FastifyRequest): string {
@@ -146,6 +157,12 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     bodyLimit: 2 * 1024 * 1024,
   });
   await app.register(cookie);
+  // Per-route limits (RouteDefinition.rateLimit), counted in this process's memory (@fastify/rate-limit).
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`too many requests; try again in ${context.after}`), { statusCode: 429 }),
+  });
   // Over https (directly, or as a trusted proxy says), browsers are told to stay on https.
   app.addHook('onSend', async (request, reply) => {
     if (request.protocol === 'https') void reply.header('strict-transport-security', 'max-age=31536000');
@@ -165,6 +182,10 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
       return;
     }
     const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+    if (fastifyError.statusCode === 429) {
+      void reply.status(429).send(errorBody('rate_limited', fastifyError.message ?? 'too many requests'));
+      return;
+    }
     if (fastifyError.statusCode === 413) {
       void reply.status(413).send(errorBody('too_large', 'the request body is larger than this endpoint takes'));
       return;
@@ -197,7 +218,18 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     app.route({
       method: route.method,
       url: route.url,
-      config: { invalidInputStatus: route.invalidInputStatus },
+      config: {
+        invalidInputStatus: route.invalidInputStatus,
+        ...(route.rateLimit === undefined || options.rateLimits === false
+          ? {}
+          : {
+              rateLimit: {
+                max: route.rateLimit.max,
+                timeWindow: 60_000,
+                keyGenerator: route.rateLimit.per === 'address' ? (request: FastifyRequest) => request.ip : credentialsKey,
+              },
+            }),
+      },
       handler: async (request, reply) => {
         const credentials = credentialsOf(request);
         if (request.method !== 'GET' && request.method !== 'HEAD' && credentials.bearer === null && (credentials.session !== null || route.url.startsWith('/api/auth/'))) {

@@ -50,6 +50,12 @@ export interface RouteDefinition<
   rawBody?: string[];
   response?: R;
   status?: number;
+  /**
+   * At most `max` requests a minute from one client, beyond which 429 `rate_limited` with
+   * Retry-After: per `address` (the client's IP; with BATON_TRUST_PROXY, the one the proxy names)
+   * or per `credentials` (the bearer token or session a request carries, else the address).
+   */
+  rateLimit?: { readonly max: number; readonly per: 'address' | 'credentials' };
   // A method signature (bivariant parameters) so a list of differently typed routes is one type.
   handler(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R> | undefined> | z.input<R> | undefined;
 }

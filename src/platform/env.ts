@@ -30,6 +30,8 @@ export const Env = z.object({
   BATON_SMTP_HOST: z.string().default('127.0.0.1'),
   /** Largest inbound email, SMTP and HTTP hook (bytes); Postfix's default message_size_limit. */
   BATON_SMTP_MAX_BYTES: z.coerce.number().int().min(1_024).default(10_240_000),
+  /** `0` turns the per-route request limits off (load tests, a desk behind its own limiter). */
+  BATON_RATE_LIMITS: z.enum(['0', '1']).default('1'),
   /** `1`: `/metrics` answers anyone (a scraper inside a private network); otherwise an admin's token. */
   BATON_METRICS_PUBLIC: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

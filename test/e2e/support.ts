@@ -168,7 +168,7 @@ export async function startE2eServer(options: E2eServerOptions = {}): Promise<E2
   const databaseUrl = `sqlite:${join(dir, 'baton.db')}`;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env = parseEnv({ DATABASE_URL: databaseUrl, BATON_ADMIN_TOKEN: E2E_ADMIN_TOKEN, BATON_DEMO: '1', LOG_LEVEL: 'silent', BATON_SWEEP_MS: '1000', ...options.env });
+  const env = parseEnv({ DATABASE_URL: databaseUrl, BATON_ADMIN_TOKEN: E2E_ADMIN_TOKEN, BATON_DEMO: '1', LOG_LEVEL: 'silent', BATON_SWEEP_MS: '1000', BATON_RATE_LIMITS: '0', ...options.env });
   const start = async (): Promise<Baton> => createBaton({ env, processEnv: {}, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   const listen = async (baton: Baton): Promise<void> => {
     await baton.app.listen({ host: '127.0.0.1', port });

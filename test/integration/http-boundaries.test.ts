@@ -110,5 +110,36 @@ eachDialect('the HTTP boundary', (dialect) => {
       await publicHttps.close();
     }
   });
+
+  it('limits widget sessions per address and customer messages per customer, with 429 and Retry-After', async () => {
+    const limited = await startTestApp(dialect, { env: { BATON_RATE_LIMITS: '1' } });
+    try {
+      const session = (remoteAddress: string) =>
+        limited.request({ method: 'POST', url: '/api/widget/sessions', remoteAddress, payload: { channel: 'web-chat', contact: { name: 'Lu' } } });
+      for (let i = 0; i < 20; i++) expect((await session('203.0.113.20')).statusCode).toBe(201);
+      const refused = await session('203.0.113.20');
+      expect(refused.statusCode).toBe(429);
+      expect(refused.data.error.code).toBe('rate_limited');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // Another address is not affected.
+      const other = await session('198.51.100.20');
+      expect(other.statusCode).toBe(201);
+
+      const headers = { authorization: `Bearer ${other.data.token as string}` };
+      const started = await limited.request({ method: 'POST', url: '/api/widget/conversations', headers, payload: {} });
+      const id = started.data.conversation.id as string;
+      const statuses: number[] = [];
+      for (let i = 0; i < 31; i++) {
+        statuses.push((await limited.request({ method: 'POST', url: `/api/widget/conversations/${id}/messages`, headers, payload: { body: `hello ${i}` } })).statusCode);
+      }
+      expect(statuses.slice(0, 30).every((status) => status === 201)).toBe(true);
+      expect(statuses[30]).toBe(429);
+      // The refused message was not stored.
+      const messages = await limited.request({ method: 'GET', url: `/api/widget/conversations/${id}/messages`, headers });
+      expect((messages.data as { body: string }[]).some((m) => m.body === 'hello 30')).toBe(false);
+    } finally {
+      await limited.close();
+    }
+  });
 });
 

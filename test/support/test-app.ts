@@ -141,7 +141,8 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
   const test = await openTestDatabase(dialect);
   const clock = manualClock(options.now ?? WEDNESDAY_MORNING);
   const processEnv = { ...EXAMPLE_ENV, ...options.env };
-  const env = parseEnv({ BATON_ADMIN_TOKEN: ADMIN_TOKEN, BATON_DEMO: '0', LOG_LEVEL: 'silent', DATABASE_URL: test.url, ...options.env });
+  // Request limits off unless a test turns them on: a test world makes many sessions in a minute.
+  const env = parseEnv({ BATON_ADMIN_TOKEN: ADMIN_TOKEN, BATON_DEMO: '0', LOG_LEVEL: 'silent', DATABASE_URL: test.url, BATON_RATE_LIMITS: '0', ...options.env });
   const baton = await createBaton({ env, processEnv, database: test.database, clock, workers: false });
   const text = options.config === undefined ? EXAMPLE_CONFIG : options.config;
   if (text !== null) {

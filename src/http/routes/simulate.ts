@@ -11,6 +11,7 @@ export function simulateRoutes(deps: RouteDeps): AnyRoute[] {
       method: 'POST',
       url: '/api/simulate',
       summary: 'Run a scenario (docs/configuration.md, "Simulation scenarios") and return the trace, changing nothing',
+      rateLimit: { max: 60, per: 'credentials' },
       tags: ['rules'],
       // Any signed-in user may try the rules; the simulation reads and never writes.
       access: 'user',
