@@ -48,6 +48,8 @@ export interface BatonOptions {
   readonly createId?: CreateId;
   /** Start the outbox worker and the backlog sweep (default true). Tests drain by hand. */
   readonly workers?: boolean;
+  /** How often open sockets re-check their credentials (default 5 s; tests set it long). */
+  readonly realtimeRecheckMs?: number;
 }
 
 export interface Baton {
@@ -72,9 +74,13 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
 
   let outbox: OutboxWorker | null = null;
   let assigner: WaitingAssigner | null = null;
+  // Open sockets in this process re-check their credentials when someone is signed out (other
+  // processes' sockets find out at their periodic re-check).
+  const signedOutListeners = new Set<() => void>();
   const afterCommit = (work: AfterCommitWork): void => {
     if (work.kind === 'outbox') outbox?.kick();
-    else assigner?.kick();
+    else if (work.kind === 'assign_waiting') assigner?.kick();
+    else for (const listener of signedOutListeners) listener();
   };
 
   const ctx: ServiceContext = {
@@ -122,7 +128,16 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     trustProxy: trustProxyOf(env),
     rateLimits: env.BATON_RATE_LIMITS === '1',
   });
-  await registerRealtimeSocket(app, { ctx, hub, authenticate: (credentials) => authenticate(ctx, credentials) });
+  await registerRealtimeSocket(app, {
+    ctx,
+    hub,
+    authenticate: (credentials) => authenticate(ctx, credentials),
+    ...(options.realtimeRecheckMs === undefined ? {} : { reauthenticateMs: options.realtimeRecheckMs }),
+    onSignedOut: (listener) => {
+      signedOutListeners.add(listener);
+      return () => signedOutListeners.delete(listener);
+    },
+  });
   registerWidgetCors(app);
 
   let smtp: SmtpListener | null = null;

@@ -21,4 +21,5 @@ export interface ServiceContext {
   readonly afterCommit: (work: AfterCommitWork) => void;
 }
 
-export type AfterCommitWork = { kind: 'outbox' } | { kind: 'assign_waiting' };
+/** `signed_out`: sessions or tokens were ended; open sockets check their credentials now. */
+export type AfterCommitWork = { kind: 'outbox' } | { kind: 'assign_waiting' } | { kind: 'signed_out' };

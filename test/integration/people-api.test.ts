@@ -351,14 +351,15 @@ eachDialect('the invitation email', (dialect) => {
 eachDialect('a deactivated user on the live stream', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp(dialect);
+    // The periodic re-check an hour away: only the immediate one can close the socket in time.
+    t = await startTestApp(dialect, { realtimeRecheckMs: 3_600_000 });
     await t.baton.app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
     await t.close();
   });
 
-  it('has their open WebSocket closed with 4401 within the re-check period (5 s)', async () => {
+  it('has their open WebSocket closed with 4401 at once', async () => {
     const address = t.baton.app.server.address();
     if (address === null || typeof address === 'string') throw new Error('no TCP address');
     const ana = await t.tokenFor('ana');
@@ -372,8 +373,6 @@ eachDialect('a deactivated user on the live stream', (dialect) => {
     const closed = new Promise<number>((done) => ws.once('close', (code) => done(code)));
     const deactivated = await t.request({ method: 'POST', url: '/api/users/ana/deactivate', headers: await t.tokenFor('olu') });
     expect(deactivated.statusCode).toBe(200);
-    const started = Date.now();
     expect(await closed).toBe(4401);
-    expect(Date.now() - started).toBeLessThan(6_000);
-  }, 15_000);
+  });
 });

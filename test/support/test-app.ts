@@ -133,6 +133,8 @@ export interface TestAppOptions {
   /** Default 2026-11-25T10:30:00+01:00, a Wednesday morning in Madrid. */
   readonly now?: number;
   readonly env?: Readonly<Record<string, string>>;
+  /** How often open sockets re-check their credentials (default the server's, 5 s). */
+  readonly realtimeRecheckMs?: number;
 }
 
 export const WEDNESDAY_MORNING = Date.parse('2026-11-25T10:30:00+01:00');
@@ -143,7 +145,14 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
   const processEnv = { ...EXAMPLE_ENV, ...options.env };
   // Request limits off unless a test turns them on: a test world makes many sessions in a minute.
   const env = parseEnv({ BATON_ADMIN_TOKEN: ADMIN_TOKEN, BATON_DEMO: '0', LOG_LEVEL: 'silent', DATABASE_URL: test.url, BATON_RATE_LIMITS: '0', ...options.env });
-  const baton = await createBaton({ env, processEnv, database: test.database, clock, workers: false });
+  const baton = await createBaton({
+    env,
+    processEnv,
+    database: test.database,
+    clock,
+    workers: false,
+    ...(options.realtimeRecheckMs === undefined ? {} : { realtimeRecheckMs: options.realtimeRecheckMs }),
+  });
   const text = options.config === undefined ? EXAMPLE_CONFIG : options.config;
   if (text !== null) {
     const parsed = parseConfigText(text, 'yaml', processEnv);

@@ -76,6 +76,8 @@ export interface RealtimeSocketOptions {
    * a revoked token or an ended session loses the live stream within this, not at reconnect.
    */
   readonly reauthenticateMs?: number;
+  /** Calls `listener` whenever someone was signed out in this process; returns the unsubscribe. */
+  readonly onSignedOut?: (listener: () => void) => () => void;
 }
 
 /**
@@ -129,16 +131,22 @@ export async function registerRealtimeSocket(app: FastifyInstance, options: Real
       });
       // Signed out everywhere means the live stream too: re-check the credentials
       // while the socket is open; 4401 tells the client to sign in again rather than reconnect.
-      const recheck = setInterval(() => {
+      const check = () => {
         options
           .authenticate(admission.credentials)
           .then((still) => {
             if (still === null) socket.close(4401, 'signed out');
           })
           .catch(() => undefined);
-      }, options.reauthenticateMs ?? 5_000);
+      };
+      const recheck = setInterval(check, options.reauthenticateMs ?? 5_000);
       recheck.unref();
-      socket.once('close', () => clearInterval(recheck));
+      // At once when this process signed someone out (a deactivation, a password reset).
+      const unsubscribe = options.onSignedOut?.(check);
+      socket.once('close', () => {
+        clearInterval(recheck);
+        unsubscribe?.();
+      });
     },
   );
 }

@@ -94,7 +94,9 @@ export async function logIn(ctx: ServiceContext, input: LoginInput): Promise<{ t
 }
 
 export async function logOut(ctx: ServiceContext, sessionToken: string | null): Promise<void> {
-  if (sessionToken) await deleteSession(ctx.database.db, hashToken(sessionToken));
+  if (!sessionToken) return;
+  await deleteSession(ctx.database.db, hashToken(sessionToken));
+  ctx.afterCommit({ kind: 'signed_out' });
 }
 
 export async function describeMe(ctx: ServiceContext, principal: Principal): Promise<Me> {

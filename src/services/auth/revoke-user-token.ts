@@ -20,7 +20,7 @@ export async function revokeUserToken(
   const self = principal.kind === 'user' && principal.userId === input.userId;
   if (!self && !actsAsAdmin(principal)) throw new BatonError('forbidden', "only an admin or the user themself may revoke a user's tokens");
   const now = ctx.clock.now();
-  return withTransaction(ctx.database, async (trx) => {
+  const outcome = await withTransaction(ctx.database, async (trx) => {
     // Looked up among this user's tokens, so a token id of another user is "not found" here.
     const token = (await listApiTokens(trx, { userId: input.userId })).find((t) => t.id === input.tokenId);
     if (!token) throw notFound('token', input.tokenId);
@@ -37,4 +37,6 @@ export async function revokeUserToken(
     }
     return { revoked };
   });
+  if (outcome.revoked) ctx.afterCommit({ kind: 'signed_out' });
+  return outcome;
 }

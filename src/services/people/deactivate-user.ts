@@ -71,6 +71,8 @@ export async function deactivateUser(ctx: ServiceContext, principal: Principal, 
     await appendAudit(trx, { actor, action: 'user.deactivated', entity: 'user', entityId: userId, data: { released }, now });
     return { released, now };
   });
+  // Their open sockets in this process close now, not at the next periodic re-check.
+  ctx.afterCommit({ kind: 'signed_out' });
   if (result.released.length > 0) {
     ctx.afterCommit({ kind: 'outbox' });
     ctx.afterCommit({ kind: 'assign_waiting' });

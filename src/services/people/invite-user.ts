@@ -82,5 +82,6 @@ export async function inviteUser(
     }
   });
   if (emailed) ctx.afterCommit({ kind: 'outbox' });
+  if (input.reset === true) ctx.afterCommit({ kind: 'signed_out' });
   return { url, expiresAt: iso(expiresAt), emailed };
 }

@@ -28,4 +28,5 @@ export async function setUserPassword(ctx: ServiceContext, input: { readonly use
     await supersedeInvitations(trx, input.userId, now);
     await appendAudit(trx, { actor: input.actor, action: 'user.password_set', entity: 'user', entityId: input.userId, data: {}, now });
   });
+  ctx.afterCommit({ kind: 'signed_out' });
 }
