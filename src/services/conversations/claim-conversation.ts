@@ -39,7 +39,7 @@ export async function claimConversation(
       now,
       capacity: user.capacity[current.channelType] ?? null,
       // A claim is the agent's own choice, but the cap still holds: a manual override is an
-      // admin's explicit transfer with `override: true` (PEERS: caps advisory elsewhere).
+      // admin's explicit transfer with `override: true` (caps are advisory elsewhere).
       enforceCapacity: true,
       ...(takingOver && current.ownerId !== null ? { takeOverFrom: current.ownerId, reason: 'take_over' } : {}),
     });

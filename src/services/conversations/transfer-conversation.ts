@@ -1,6 +1,6 @@
 /**
  * Transfer to a user, a team or a queue (docs/api.md `assign`). To a user: that user owns it now —
- * within their cap unless an admin passes `override: true`, which is audited (PEERS: capacity
+ * within their cap unless an admin passes `override: true`, which is audited (capacity
  * caps are advisory at HS/ZD; here only an explicit, recorded override exceeds one). To a team or
  * a queue: routed exactly like a handoff to that destination (its strategy, eligibility, skills,
  * hours), through `decideAndRecordHandoff`. Every manual reassignment is audited.

@@ -93,6 +93,7 @@ export async function assignWaitingConversations(ctx: ServiceContext): Promise<n
         queueId: conversation.queueId,
         capacity: loaded.model.users.get(owner)?.capacity[conversation.channelType] ?? null,
         enforceCapacity: true,
+        requireAvailable: true,
         reason: 'queue',
         actor: 'system',
         now,

@@ -3,7 +3,7 @@
  * job's transaction, so the breach, its alerts, the customer's message, the re-route and the
  * timer row's "done" commit together or not at all.
  *
- * PEERS: CW #13515/#13516/#14508 and RC #12579 — nobody reassigned a conversation whose agent
+ * Peers: CW #13515/#13516/#14508 and RC #12579 — nobody reassigned a conversation whose agent
  * did not reply. Here the breach re-routes through the rules (trigger `sla_breach`, else the
  * fallback), which sets the next SLA timer itself; after MAX_SLA_REROUTES breaches in a row it
  * only alerts.

@@ -128,8 +128,10 @@ export async function decideAndRecordHandoff(
       queueId: trace.queue,
       ...(keptOwner ? { status: locked.status } : {}),
       capacity,
-      // Automatic assignment never exceeds a cap (PEERS: HS/ZD caps are advisory; ours are not).
+      // Automatic assignment never exceeds a cap (HS/ZD caps are advisory; ours are not), and
+      // never lands on someone who went away or was deactivated since the agents were read.
       enforceCapacity: trace.outcome === 'assigned',
+      requireAvailable: trace.outcome === 'assigned',
       reason: input.reason ?? 'handoff',
       actor: input.actor,
       now,
@@ -167,6 +169,14 @@ export async function decideAndRecordHandoff(
         if (full !== undefined && toUserId !== null) {
           fresh.set(toUserId, { ...full, load: { ...full.load, [locked.channelType]: Math.max(written.load, full.load[locked.channelType] ?? 0) } });
         }
+        if (attempt + 1 >= MAX_ATTEMPTS) for (const [id, state] of fresh) fresh.set(id, { ...state, status: 'offline' });
+        agents = fresh;
+        break;
+      }
+      case 'owner_unavailable': {
+        // The chosen agent went away (or was deactivated) after the agents were read: read them
+        // again, so this one's new status counts, and decide again.
+        const fresh = await loadAgents(trx, loaded);
         if (attempt + 1 >= MAX_ATTEMPTS) for (const [id, state] of fresh) fresh.set(id, { ...state, status: 'offline' });
         agents = fresh;
         break;

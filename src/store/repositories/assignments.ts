@@ -71,6 +71,13 @@ export interface CapacityGuard {
   readonly capacity: number | null;
   /** False for a manual override (audit it); automatic assignment always enforces. */
   readonly enforceCapacity: boolean;
+  /**
+   * Automatic assignment: the new owner must still be available when the write happens, read
+   * under their row lock. A decision is made on agents read a moment earlier; someone who went
+   * away or was deactivated since (on PostgreSQL that commit can land in between) is refused
+   * `owner_unavailable`, and the caller decides again.
+   */
+  readonly requireAvailable?: boolean;
 }
 
 interface Common {
@@ -97,6 +104,7 @@ export interface Applied {
 export type NotFound = { readonly outcome: 'not_found' };
 export type Conflict = { readonly outcome: 'conflict'; readonly conversation: ConversationRecord };
 export type OverCapacity = { readonly outcome: 'over_capacity'; readonly load: number; readonly capacity: number };
+export type OwnerUnavailable = { readonly outcome: 'owner_unavailable'; readonly status: string };
 
 const isOpen = (status: ConversationStatus): boolean => (OPEN_STATUSES as readonly string[]).includes(status);
 
@@ -133,6 +141,7 @@ interface Transition<R> extends Common {
 type TransitionResult<R> =
   | NotFound
   | OverCapacity
+  | OwnerUnavailable
   | Conflict
   | { readonly outcome: 'refused'; readonly value: R }
   | ({ readonly outcome: 'applied' } & Applied);
@@ -164,6 +173,12 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
       // This conversation is not in the count: it is someone else's, or not open (addsLoad).
       const load = await openLoadOf(trx, newOwner, current.channelType);
       if (load >= t.guard.capacity) return { outcome: 'over_capacity', load, capacity: t.guard.capacity };
+    }
+    if (addsLoad && t.guard?.requireAvailable === true) {
+      await lockAgent(trx, newOwner);
+      const status = await statusOf(trx, newOwner);
+      // null: never set, the workspace's initial status applies (the decision read that one).
+      if (status !== null && status !== 'available') return { outcome: 'owner_unavailable', status };
     }
 
     const set: ConversationUpdate = { ...(t.set === undefined ? {} : patchToColumns(t.set)) };
@@ -295,6 +310,11 @@ async function lockAgent(trx: Executor, userId: string): Promise<void> {
   await LOCK_AGENT.run(trx, { userId });
 }
 
+async function statusOf(trx: Executor, userId: string): Promise<string | null> {
+  const row = await trx.selectFrom('user_state').select('status').where('user_id', '=', userId).executeTakeFirst();
+  return row?.status ?? null;
+}
+
 const LOCK_AGENT = preparedQuery((db, p: { userId: string }) =>
   db
     .insertInto('user_state')
@@ -354,6 +374,9 @@ function settle<R, T extends TransitionResult<R>>(
     case 'over_capacity':
     case 'conflict':
       return result as Extract<T, NotFound | OverCapacity | Conflict>;
+    case 'owner_unavailable':
+      // Only `assign` asks for it (requireAvailable), and it answers it before settling.
+      throw new Error('unreachable: owner_unavailable outside assign');
     case 'refused':
       return (result as { readonly value: R }).value;
     case 'applied': {
@@ -439,7 +462,7 @@ export interface AssignInput extends Common, CapacityGuard {
   readonly status?: ConversationStatus;
 }
 
-export type AssignOutcome = ({ readonly outcome: 'assigned' } & Applied) | Conflict | OverCapacity | NotFound;
+export type AssignOutcome = ({ readonly outcome: 'assigned' } & Applied) | Conflict | OverCapacity | OwnerUnavailable | NotFound;
 
 /**
  * Put the conversation where a decision said: owner, team, queue and status at once, if the
@@ -464,6 +487,7 @@ export async function assign(ex: Executor, input: AssignInput): Promise<AssignOu
       };
     },
   });
+  if (result.outcome === 'owner_unavailable') return result;
   return settle(result, (a): AssignOutcome => ({ outcome: 'assigned', ...a }));
 }
 
