@@ -223,6 +223,18 @@ eachDialect('webhook bot', (dialect) => {
     expect(again.statusCode).toBe(409);
   });
 
+  // Regression (issue 17 #9, in part): a bot token read the internal notes of the conversations it reached.
+  it('never shows a bot the internal notes', async () => {
+    const { id } = await start(t, 'bot-chat', 'My invoice shows the wrong amount');
+    const note = await t.request({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: t.admin, payload: { body: 'Customer owes us 3 invoices: careful', private: true } });
+    expect(note.statusCode).toBe(201);
+    const asBot = await t.request({ method: 'GET', url: `/api/conversations/${id}/messages`, headers: botToken });
+    expect(asBot.statusCode).toBe(200);
+    expect((asBot.data as { body: string; private: boolean }[]).some((m) => m.private || m.body.includes('careful'))).toBe(false);
+    const asAdmin = await t.request({ method: 'GET', url: `/api/conversations/${id}/messages`, headers: t.admin });
+    expect((asAdmin.data as { body: string }[]).some((m) => m.body.includes('careful'))).toBe(true);
+  });
+
   it('hands off at once when the customer asks for a person, without calling the bot; the human sees an extractive summary', async () => {
     const { id, data } = await start(t, 'bot-chat', 'I want to talk to a human');
     expect(data.handoff).toMatchObject({ trigger: 'customer_requested_human' });

@@ -155,14 +155,15 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
     defineRoute({
       method: 'GET',
       url: '/api/conversations/:id/messages',
-      summary: 'Messages and internal notes, in order (`after` = last seq seen)',
+      summary: 'Messages and internal notes, in order (`after` = last seq seen); a bot token reads the public messages only',
       tags: ['conversations'],
       access: 'user',
       params: IdParams,
       query: MessagesQuery,
       response: z.array(Message),
       bot: true,
-      handler: async ({ params, query }) => readMessages(ctx, params.id, { after: query.after, includePrivate: true }),
+      // Internal notes are the team's own words, never a bot's input.
+      handler: async ({ params, query, principal }) => readMessages(ctx, params.id, { after: query.after, includePrivate: !isBotPrincipal(principal) }),
     }),
     defineRoute({
       method: 'POST',
