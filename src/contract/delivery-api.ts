@@ -38,7 +38,7 @@ export const UserIdParams = z.object({ id: z.string().min(1) });
 
 // ── deliveries ──────────────────────────────────────────────────────────────────────────────────
 
-export const DeliveryStatus = z.enum(['pending', 'processing', 'done', 'failed', 'dead']);
+export const DeliveryStatus = z.enum(['pending', 'processing', 'done', 'failed', 'dead', 'cancelled']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
 /** `notify.email`, `deliver.webhook` …: the outbox kinds that leave the process or reach a person. */

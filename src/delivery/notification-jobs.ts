@@ -29,6 +29,7 @@ import { sendWebhook, webhookUrlHash } from './channels/webhook.js';
 import {
   defineJob,
   notifyInApp,
+  CancelledDelivery,
   PermanentDeliveryError,
   type ExternalJob,
   type JobDefinition,
@@ -224,8 +225,8 @@ export function deliverWebhookJob(ctx: ServiceContext): ExternalJob<typeof Webho
       const target = config.notifications.webhooks.find((w) => w.url === payload.url);
       // Removed from baton.yaml since: nothing to deliver to any more (the secret went with it).
       if (target === undefined) {
-        ctx.logger.info({ delivery: item.id }, 'webhook target no longer configured; delivery dropped');
-        return;
+        ctx.logger.info({ delivery: item.id }, 'webhook target no longer configured; delivery cancelled');
+        throw new CancelledDelivery('cancelled: this webhook target is no longer in the workspace');
       }
       await sendWebhook({
         url: target.url,

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Database, Executor } from '../store/database.js';
 import { inOptimisticSavepoint, inSavepoint, SavepointLost, withTransaction, WroteBeforeFailing } from '../store/database.js';
-import { claimDue, failTaken, markDone, markFailed, nextDueAt, settleTaken, takeDue, type OutboxItem, type RetryPolicy } from '../store/repositories/outbox.js';
+import { claimDue, failTaken, markCancelled, markDone, markFailed, nextDueAt, settleTaken, takeDue, type OutboxItem, type RetryPolicy } from '../store/repositories/outbox.js';
 import { createNotification } from '../store/repositories/notifications.js';
 import { createBackgroundLoop } from '../platform/background-loop.js';
 import { NotificationPayload } from '../services/notifications/enqueue-notification.js';
@@ -42,6 +42,14 @@ export interface ExternalJob<S extends z.ZodType> extends JobBase<S> {
 }
 
 export type JobDefinition<S extends z.ZodType> = TransactionalJob<S> | ExternalJob<S>;
+
+/** A delivery with nothing left to deliver to (its target left the workspace): cancelled, with the reason. */
+export class CancelledDelivery extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CancelledDelivery';
+  }
+}
 
 /** A delivery that no retry will fix: dead-letter now. */
 export class PermanentDeliveryError extends Error {
@@ -129,6 +137,10 @@ export function createOutboxWorker(options: {
       await job.send(parsed.data, item, now);
       done = await markDone(options.database.db, item.id, options.clock.now(), item.attempts, job.redactWhenDone?.(parsed.data));
     } catch (error) {
+      if (error instanceof CancelledDelivery) {
+        await markCancelled(options.database.db, { id: item.id, reason: error.message, now: options.clock.now(), attempt: item.attempts });
+        return;
+      }
       await markFailed(options.database.db, {
         id: item.id,
         error: error instanceof Error ? error.message : String(error),

@@ -324,6 +324,44 @@ describe('notification delivery to private addresses', () => {
   });
 });
 
+// Regression (issue 17 #10): a delivery whose target left the workspace was marked done, as if sent.
+eachDialect('a webhook target removed while a delivery waits', (dialect) => {
+  let t: TestApp;
+  let http: HttpReceiver;
+  beforeAll(async () => {
+    http = await startHttpReceiver();
+    t = await startTestApp(dialect, { config: configFor({ allowPrivateNetworks: true }), env: { SMTP_URL: 'smtp://127.0.0.1:9', HTTP_URL: http.url, BATON_PUBLIC_URL: PUBLIC_URL } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await http.close();
+  });
+
+  it('cancels the delivery and says why, instead of calling it done', async () => {
+    await http.setMode(503);
+    const id = await startConversation(t, 'Target Gone');
+    await t.baton.outbox.drain();
+    const failed = (await deliveriesOf(t, id)).filter((d) => d.kind === 'deliver.webhook');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const row of failed) expect(row.status).toBe('failed');
+
+    const withoutHooks = configFor({ allowPrivateNetworks: true }).replace(/ {2}webhooks:\n( {4}.*\n)+/, '');
+    expect(withoutHooks).not.toContain('/hook');
+    const applied = await t.request({ method: 'PUT', url: '/api/config', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: withoutHooks });
+    expect(applied.statusCode).toBe(200);
+    await http.setMode('ok');
+    t.clock.advance(60_000);
+    await t.baton.outbox.drain();
+    const after = (await deliveriesOf(t, id)).filter((d) => d.kind === 'deliver.webhook');
+    for (const row of after) expect(row).toMatchObject({ status: 'cancelled', lastError: 'cancelled: this webhook target is no longer in the workspace' });
+    // Nothing went out after the removal: only the first, refused attempts reached the receiver.
+    expect(http.to('/hook')).toHaveLength(failed.length);
+    const listed = await t.request({ method: 'GET', url: '/api/deliveries?status=cancelled', headers: t.admin });
+    expect(listed.statusCode).toBe(200);
+    expect((listed.data.items as { conversationId: string | null }[]).filter((d) => d.conversationId === id)).toHaveLength(after.length);
+  });
+});
+
 describe('one outbound POST', () => {
   it('gives up on a receiver that does not answer in time, as a failure worth retrying', async () => {
     const silent = createServer(() => undefined); // accepts, never answers

@@ -17,7 +17,7 @@ import { createId } from '../../platform/runtime.js';
  * run out → `dead` (the dead-letter list; a person may retry it). A `processing` row whose
  * lease ended (its worker died) is claimable again: delivery is at least once.
  */
-export type OutboxStatus = 'pending' | 'processing' | 'done' | 'failed' | 'dead';
+export type OutboxStatus = 'pending' | 'processing' | 'done' | 'failed' | 'dead' | 'cancelled';
 
 export interface OutboxItem {
   readonly id: string;
@@ -158,6 +158,22 @@ export async function claimDue(ex: Executor, options: ClaimOptions): Promise<Out
     .returningAll()
     .execute();
   return rows.map(rowToOutboxItem).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+}
+
+/**
+ * Not delivered, on purpose: what it was for is gone (its target left the workspace). Kept with
+ * the reason, so the deliveries list says why instead of showing it as sent. Only a row still
+ * `processing` (and, given `attempt`, this worker's attempt) changes.
+ */
+export async function markCancelled(ex: Executor, input: { readonly id: string; readonly reason: string; readonly now: number; readonly attempt?: number }): Promise<boolean> {
+  const result = await ex
+    .updateTable('outbox')
+    .set({ status: 'cancelled', updated_at: input.now, last_error: input.reason })
+    .where('id', '=', input.id)
+    .where('status', '=', 'processing')
+    .$if(input.attempt !== undefined, (q) => q.where('attempts', '=', input.attempt ?? 0))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /**
@@ -379,7 +395,7 @@ export async function countOutboxByStatus(ex: Executor): Promise<Record<OutboxSt
     .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
     .groupBy('status')
     .execute();
-  const counts: Record<OutboxStatus, number> = { pending: 0, processing: 0, done: 0, failed: 0, dead: 0 };
+  const counts: Record<OutboxStatus, number> = { pending: 0, processing: 0, done: 0, failed: 0, dead: 0, cancelled: 0 };
   for (const row of rows) counts[row.status as OutboxStatus] = Number(row.count);
   return counts;
 }
