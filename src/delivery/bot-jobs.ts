@@ -36,6 +36,7 @@ import { callChatCompletions } from './channels/chat-completions.js';
 import { postJson } from './channels/http-post.js';
 import { signWebhook } from './channels/webhook.js';
 import { defineJob, PermanentDeliveryError, type ExternalJob, type JobDefinition } from './outbox-worker.js';
+import { privateNetworksAllowed } from './private-networks.js';
 
 /** A webhook bot: 4 attempts, 1 s doubling (1, 2, 4 s) — then a person takes over. */
 export const BOT_WEBHOOK_RETRY: RetryPolicy = { attempts: 4, backoffMs: 1_000, maxBackoffMs: 10_000 };
@@ -102,7 +103,7 @@ export function botWebhookJob(ctx: ServiceContext): ExternalJob<typeof BotJobPay
           body,
           // webhook-id is the row's key: the same on every attempt, the bot's de-duplication key.
           headers: signWebhook({ secret: channel.botSecret, webhookId: item.idempotencyKey, at: now, body }),
-          allowPrivateNetworks: loaded.config.notifications.allowPrivateNetworks,
+          allowPrivateNetworks: await privateNetworksAllowed(ctx, item, loaded.config.notifications.allowPrivateNetworks),
           timeoutMs: BOT_TIMEOUT_MS,
         });
       });
@@ -165,7 +166,7 @@ export function botLlmJob(ctx: ServiceContext): ExternalJob<typeof BotJobPayload
           apiKey: llm.apiKey,
           body,
           timeoutMs: parseDurationSeconds(llm.timeout) * 1000,
-          allowPrivateNetworks: loaded.config.notifications.allowPrivateNetworks,
+          allowPrivateNetworks: await privateNetworksAllowed(ctx, item, loaded.config.notifications.allowPrivateNetworks),
         });
         if (answer.kind === 'tool_call') {
           if (answer.name !== HANDOFF_TOOL) throw new Error(`the model called an unknown tool "${answer.name}"`);

@@ -35,6 +35,7 @@ import {
   type JobDefinition,
   type TransactionalJob,
 } from './outbox-worker.js';
+import { privateNetworksAllowed } from './private-networks.js';
 import { NotificationPayload } from '../services/notifications/enqueue-notification.js';
 
 /**
@@ -178,7 +179,7 @@ export function notifySlackJob(ctx: ServiceContext): ExternalJob<typeof Notifica
     mode: 'external',
     payload: NotificationPayload,
     retry: NOTIFY_RETRY,
-    async send(payload) {
+    async send(payload, item) {
       // The message goes to a channel, not to a person: send it when anyone it is for wants it.
       const recipients = await recipientsWanting(ctx.database.db, payload.recipients, payload.type, 'slack');
       if (recipients.length === 0) return;
@@ -188,7 +189,7 @@ export function notifySlackJob(ctx: ServiceContext): ExternalJob<typeof Notifica
       const names = recipients.map((id) => config.users.find((u) => u.id === id)?.name ?? id);
       const link = payload.conversationId === null ? (ctx.env.BATON_PUBLIC_URL ?? 'http://localhost:3000') : conversationLink(ctx, payload.conversationId);
       const message = buildSlackMessage({ title: payload.title, body: payload.body, link, fields: [...facts, ['For', names.join(', ')]] });
-      await sendSlack({ target, message, allowPrivateNetworks: config.notifications.allowPrivateNetworks });
+      await sendSlack({ target, message, allowPrivateNetworks: await privateNetworksAllowed(ctx, item, config.notifications.allowPrivateNetworks) });
     },
   };
 }
@@ -235,7 +236,7 @@ export function deliverWebhookJob(ctx: ServiceContext): ExternalJob<typeof Webho
         webhookId: item.idempotencyKey,
         body: payload.body,
         at: now,
-        allowPrivateNetworks: config.notifications.allowPrivateNetworks,
+        allowPrivateNetworks: await privateNetworksAllowed(ctx, item, config.notifications.allowPrivateNetworks, Date.parse(payload.body.timestamp)),
       });
     },
   };

@@ -362,6 +362,43 @@ eachDialect('a webhook target removed while a delivery waits', (dialect) => {
   });
 });
 
+// Regression (issue 17 #10): a delivery queued to a private address while that was refused went
+// out once an admin switched allowPrivateNetworks on.
+eachDialect('private networks switched on after a delivery was queued', (dialect) => {
+  let t: TestApp;
+  let http: HttpReceiver;
+  beforeAll(async () => {
+    http = await startHttpReceiver();
+    t = await startTestApp(dialect, { config: configFor({ allowPrivateNetworks: false }), env: { SMTP_URL: 'smtp://127.0.0.1:9', HTTP_URL: http.url, BATON_PUBLIC_URL: PUBLIC_URL } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await http.close();
+  });
+
+  it('refuses what was queued while they were refused, and delivers what is queued after', async () => {
+    const before = await startConversation(t, 'Queued While Refused');
+    t.clock.advance(1_000);
+    const switched = await t.request({ method: 'PUT', url: '/api/config', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: configFor({ allowPrivateNetworks: true }) });
+    expect(switched.statusCode).toBe(200);
+    t.clock.advance(1_000);
+    await t.baton.outbox.drain();
+    const refused = (await deliveriesOf(t, before)).filter((d) => d.kind === 'deliver.webhook' || d.kind === 'notify.slack');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const row of refused) {
+      expect(row.status).toBe('dead');
+      expect(row.lastError).toMatch(/private address|loopback|127\.0\.0\.1/);
+    }
+    expect(http.requests).toEqual([]);
+
+    const after = await startConversation(t, 'Queued When Allowed');
+    await t.baton.outbox.drain();
+    const delivered = (await deliveriesOf(t, after)).filter((d) => d.kind === 'deliver.webhook' || d.kind === 'notify.slack');
+    expect(delivered.length).toBeGreaterThan(0);
+    for (const row of delivered) expect(row.status).toBe('done');
+  });
+});
+
 describe('one outbound POST', () => {
   it('gives up on a receiver that does not answer in time, as a failure worth retrying', async () => {
     const silent = createServer(() => undefined); // accepts, never answers

@@ -34,6 +34,12 @@ export async function getCurrentConfig(ex: Executor): Promise<ConfigRevision | n
   return row === undefined ? null : rowToConfigRevision(row);
 }
 
+/** The revision that was current at `at` (the latest written at or before it), or null. */
+export async function configRevisionAt(ex: Executor, at: number): Promise<ConfigRevision | null> {
+  const row = await ex.selectFrom('config_revisions').selectAll().where('created_at', '<=', at).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row === undefined ? null : rowToConfigRevision(row);
+}
+
 export async function getConfigRevision(ex: Executor, id: number): Promise<ConfigRevision | null> {
   const row = await ex.selectFrom('config_revisions').selectAll().where('id', '=', id).executeTakeFirst();
   return row === undefined ? null : rowToConfigRevision(row);
