@@ -219,6 +219,11 @@ export const ChannelConfig = z.strictObject({
   defaultRoute: doc(Destination, 'Where a handoff goes when no rule sends it elsewhere.', {
     queue: 'general',
   }),
+  maxMessageLength: doc(
+    z.number().int().min(100).max(100_000).default(20_000),
+    "The longest message a customer may send on this channel, in characters; a longer one is refused (413) and nothing is stored. Email is bounded by the server's inbound size instead.",
+    5_000,
+  ),
   address: doc(
     z.string().optional(),
     'For `type: email`: the address customers write to.',

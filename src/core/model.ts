@@ -81,6 +81,8 @@ export interface ChannelModel {
   readonly type: ChannelType;
   readonly assistant: AssistantKind;
   readonly defaultRoute: Destination;
+  /** `maxMessageLength`: the longest customer message taken on this channel (email: not applied). */
+  readonly maxMessageLength: number;
 }
 
 export interface WorkspaceModel {

@@ -86,6 +86,7 @@ export function buildWorkspace(config: WorkspaceConfig): WorkspaceModel {
       type: channel.type,
       assistant: channel.assistant,
       defaultRoute: channel.defaultRoute,
+      maxMessageLength: channel.maxMessageLength,
     });
   }
 

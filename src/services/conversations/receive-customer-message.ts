@@ -70,6 +70,13 @@ export async function customerTurn(
   /** What the caller read or wrote in this transaction already: the contact; a conversation it just created (no messages yet). */
   known: { readonly contact?: ContactRecord; readonly created?: boolean } = {},
 ): Promise<TurnOutcome> {
+  const channel = loaded.model.channels.get(locked.channelId);
+  if (channel !== undefined && channel.type !== 'email' && body.length > channel.maxMessageLength) {
+    // Refused before anything is written; the caller's transaction (a new conversation) rolls back.
+    throw new BatonError('too_large', `the message is longer than this channel takes (${channel.maxMessageLength} characters)`, {
+      details: [{ path: 'body', message: `at most ${channel.maxMessageLength} characters` }],
+    });
+  }
   const now = ctx.clock.now();
   const contact = known.contact?.id === locked.contactId ? known.contact : await getContact(trx, locked.contactId);
   if (contact === null) throw new Error(`conversation ${locked.id} has no contact`);
