@@ -58,9 +58,11 @@ function PasswordFields({ password, setPassword, confirm, setConfirm, error }: {
   );
 }
 
-/** `/invite#<token>`: choose a password, then the inbox. */
-export function InvitePage({ onSignedIn }: { onSignedIn: (me: MeWithStatus) => void }) {
-  const token = location.hash.replace(/^#/, '');
+/**
+ * The state both pages share: the password typed twice, the server's answer, and the submit that
+ * checks the two match, sends, and signs in with what the server returns.
+ */
+function useNewPassword(send: (password: string) => Promise<MeWithStatus>, onSignedIn: (me: MeWithStatus) => void) {
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
@@ -72,15 +74,24 @@ export function InvitePage({ onSignedIn }: { onSignedIn: (me: MeWithStatus) => v
     setBusy(true);
     setError(null);
     try {
-      const me = await api.acceptInvite(token, password);
-      history.replaceState(null, '', '/');
-      onSignedIn(me);
+      onSignedIn(await send(password));
     } catch (e) {
       setError(explain(e));
     } finally {
       setBusy(false);
     }
   };
+  return { password, setPassword, confirm, setConfirm, error, busy, submit };
+}
+
+/** `/invite#<token>`: choose a password, then the inbox. */
+export function InvitePage({ onSignedIn }: { onSignedIn: (me: MeWithStatus) => void }) {
+  const token = location.hash.replace(/^#/, '');
+  const { password, setPassword, confirm, setConfirm, error, busy, submit } = useNewPassword(async (chosen) => {
+    const me = await api.acceptInvite(token, chosen);
+    history.replaceState(null, '', '/');
+    return me;
+  }, onSignedIn);
 
   return (
     <Card title="Choose your password" intro="You were invited to Baton. Choose a password to sign in with from now on." onSubmit={(e) => void submit(e)}>
@@ -106,24 +117,10 @@ export function InvitePage({ onSignedIn }: { onSignedIn: (me: MeWithStatus) => v
 export function SetupPage({ onSignedIn }: { onSignedIn: (me: MeWithStatus) => void }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (password !== confirm) return setError({ message: 'The two passwords are not the same.', fields: {} });
-    setBusy(true);
-    setError(null);
-    try {
-      onSignedIn(await api.setup({ name: name.trim(), email: email.trim(), password }));
-    } catch (e) {
-      setError(explain(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { password, setPassword, confirm, setConfirm, error, busy, submit } = useNewPassword(
+    (chosen) => api.setup({ name: name.trim(), email: email.trim(), password: chosen }),
+    onSignedIn,
+  );
 
   return (
     <Card title="Set up Baton" intro="Nobody can sign in yet. Create the first admin account; you can invite your team from Settings → Users." onSubmit={(e) => void submit(e)}>
