@@ -41,6 +41,8 @@ export type TokenScope = z.infer<typeof TokenScope>;
 export const CreateTokenInput = z.strictObject({
   name: z.string().min(1).max(100),
   scopes: z.array(TokenScope).min(1).default(['read', 'write']),
+  /** With the `bot` scope, required: the channels whose bot this is; it reaches their conversations only. */
+  channels: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
 });
 export type CreateTokenInput = z.infer<typeof CreateTokenInput>;
 

@@ -81,6 +81,8 @@ export interface ApiTokenTable {
   name: string;
   token_hash: string;
   scopes: JsonText;
+  /** A bot token's channels (JSON array); null for other tokens. */
+  channels: JsonText | null;
   created_at: EpochMs;
   last_used_at: EpochMs | null;
   revoked_at: EpochMs | null;

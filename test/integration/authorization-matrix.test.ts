@@ -148,7 +148,7 @@ eachDialect('the authorization matrix', (dialect) => {
     const document = await t.request({ method: 'GET', url: '/api/openapi.json' });
     const paths = document.data.paths as Record<string, Record<string, unknown>>;
     operations = Object.entries(paths).flatMap(([path, byMethod]) => Object.keys(byMethod).map((method) => `${method.toUpperCase()} ${path}`));
-    const bot = await t.request({ method: 'POST', url: '/api/users/olu/tokens', headers: t.admin, payload: { name: 'matrix bot', scopes: ['bot'] } });
+    const bot = await t.request({ method: 'POST', url: '/api/users/olu/tokens', headers: t.admin, payload: { name: 'matrix bot', scopes: ['bot'], channels: ['web-chat'] } });
     const session = await t.request({ method: 'POST', url: '/api/widget/sessions', payload: { channel: 'web-chat', contact: { name: 'Matrix' } } });
     callers = {
       anonymous: {},
@@ -176,7 +176,7 @@ eachDialect('the authorization matrix', (dialect) => {
       const withBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
       const response = await t.request({
         method: method,
-        url: path.replace(/\{n\}/g, '1').replace(/\{[A-Za-z]+\}/g, 'matrix-x'),
+        url: path.replace(/\{n\}/g, '1').replace(/\{channel\}/g, 'web-chat').replace(/\{[A-Za-z]+\}/g, 'matrix-x'),
         headers: { ...t.admin, ...(withBody ? { 'content-type': 'application/json' } : {}) },
         ...(withBody ? { payload: '{}' } : {}),
       });
@@ -192,7 +192,7 @@ eachDialect('the authorization matrix', (dialect) => {
       const policy = POLICY[operation];
       if (policy === undefined) continue;
       const [method = 'GET', path = '/'] = operation.split(' ');
-      const url = path.replace(/\{n\}/g, '1').replace(/\{[A-Za-z]+\}/g, 'matrix-x');
+      const url = path.replace(/\{n\}/g, '1').replace(/\{channel\}/g, 'web-chat').replace(/\{[A-Za-z]+\}/g, 'matrix-x');
       const withBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
       for (const caller of Object.keys(callers) as Caller[]) {
         const response = await t.request({

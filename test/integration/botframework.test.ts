@@ -111,7 +111,7 @@ eachDialect('Bot Framework handoff', (dialect) => {
   beforeAll(async () => {
     connector = await startHttpReceiver();
     t = await startTestApp(dialect, { config: CONFIG });
-    const created = await t.request({ method: 'POST', url: '/api/users/olu/tokens', headers: t.admin, payload: { name: 'bot connector', scopes: ['bot'] } });
+    const created = await t.request({ method: 'POST', url: '/api/users/olu/tokens', headers: t.admin, payload: { name: 'bot connector', scopes: ['bot'], channels: ['bot-chat'] } });
     expect(created.statusCode).toBe(201);
     bot = { authorization: `Bearer ${created.data.token as string}` };
   });
@@ -261,7 +261,12 @@ eachDialect('Bot Framework handoff', (dialect) => {
 
     it('answers failed for an unknown channel, on the HTTP answer and on the Connector', async () => {
       const bfConversationId = `bf-${randomUUID()}`;
-      const answer = await post('nowhere', simpleInitiation(bfConversationId, aCustomer('Lost')));
+      // The bot's own token is for bot-chat only (issue 17 #9): another channel is refused outright.
+      const elsewhere = await post('nowhere', simpleInitiation(bfConversationId, aCustomer('Lost')));
+      expect(elsewhere.statusCode).toBe(403);
+      expect(elsewhere.data.error.message).toBe('this bot token is not for channel "nowhere"');
+      // The bootstrap token reaches every channel, so an unknown one is answered in the protocol.
+      const answer = await post('nowhere', simpleInitiation(bfConversationId, aCustomer('Lost')), t.admin);
       expect(answer.statusCode).toBe(200);
       expect(answer.data).toMatchObject({ type: 'event', name: 'handoff.status', value: { state: 'failed', message: 'unknown channel "nowhere"' } });
       await t.baton.outbox.drain();

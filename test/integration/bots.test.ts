@@ -158,7 +158,7 @@ eachDialect('webhook bot', (dialect) => {
   beforeAll(async () => {
     bot = await startHttpReceiver();
     t = await startTestApp(dialect, { config: CONFIG, env: { BOT_URL: bot.url, BOT_SECRET, LLM_URL: 'http://127.0.0.1:9', LLM_API_KEY: LLM_KEY } });
-    const created = await t.request({ method: 'POST', url: '/api/users/olu/tokens', headers: t.admin, payload: { name: 'our bot', scopes: ['bot'] } });
+    const created = await t.request({ method: 'POST', url: '/api/users/olu/tokens', headers: t.admin, payload: { name: 'our bot', scopes: ['bot'], channels: ['bot-chat'] } });
     expect(created.statusCode).toBe(201);
     botToken = { authorization: `Bearer ${created.data.token as string}` };
   });
@@ -221,6 +221,27 @@ eachDialect('webhook bot', (dialect) => {
     expect(late.data.error.code).toBe('conflict');
     const again = await t.request({ method: 'POST', url: `/api/conversations/${id}/handoff`, headers: botToken, payload: {} });
     expect(again.statusCode).toBe(409);
+  });
+
+  // Regression (issue 17 #9): a bot token read and answered every conversation, of every channel.
+  it("reaches only its own channels' conversations, and must name them", async () => {
+    const { id: elsewhere } = await start(t, 'llm-chat', 'hello from another channel');
+    for (const request of [
+      { method: 'GET' as const, url: `/api/conversations/${elsewhere}` },
+      { method: 'GET' as const, url: `/api/conversations/${elsewhere}/messages` },
+      { method: 'POST' as const, url: `/api/conversations/${elsewhere}/messages`, payload: { body: 'I am a bot' } },
+      { method: 'POST' as const, url: `/api/conversations/${elsewhere}/handoff`, payload: {} },
+    ]) {
+      const response = await t.request({ ...request, headers: botToken });
+      expect(response.statusCode, `${request.method} ${request.url}`).toBe(404);
+    }
+    const unnamed = await t.request({ method: 'POST', url: '/api/users/olu/tokens', headers: t.admin, payload: { name: 'bot', scopes: ['bot'] } });
+    expect(unnamed.statusCode).toBe(422);
+    expect(unnamed.data.error.details).toEqual([{ path: 'channels', message: 'required with the bot scope' }]);
+    const unknown = await t.request({ method: 'POST', url: '/api/users/olu/tokens', headers: t.admin, payload: { name: 'bot', scopes: ['bot'], channels: ['nope'] } });
+    expect(unknown.statusCode).toBe(422);
+    const person = await t.request({ method: 'POST', url: '/api/users/olu/tokens', headers: t.admin, payload: { name: 'me', channels: ['bot-chat'] } });
+    expect(person.statusCode).toBe(422);
   });
 
   // Regression (issue 17 #9, in part): a bot token read the internal notes of the conversations it reached.

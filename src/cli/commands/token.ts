@@ -8,12 +8,13 @@ import { commandEnv } from '../io.js';
 import { cliActor } from './apply.js';
 
 export const command: CommandSpec = {
-  usage: 'usage: baton token create --user <id> [--name n] [--scopes read,write]',
+  usage: 'usage: baton token create --user <id> [--name n] [--scopes read,write] [--channels id,id]',
   description: 'Create an API token acting as a workspace user, for automation. The token is printed once, on stdout alone;\nonly its hash is stored.',
   options: {
     user: { type: 'string', value: 'id', description: 'the user the token acts as (required)' },
     name: { type: 'string', value: 'n', description: 'a name to recognise the token by (default "cli")' },
     scopes: { type: 'string', value: 'list', description: 'comma-separated scopes: read, write, admin, bot (default read,write)' },
+    channels: { type: 'string', value: 'list', description: 'with --scopes bot (required then): the channels whose bot it is' },
   },
   maxPositionals: 1,
 };
@@ -28,10 +29,13 @@ export async function run(args: CommandArgs, io: CliIo): Promise<number> {
   const user = args.values.user;
   if (typeof user !== 'string') throw new BatonError('invalid', `name the user\n${USAGE}`, { details: [{ path: '--user', message: 'required' }] });
   const scopes = args.values.scopes;
+  const channels = args.values.channels;
   const name = args.values.name;
+  const list = (text: string) => text.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const input = CreateTokenInput.safeParse({
     name: typeof name === 'string' ? name : 'cli',
-    ...(typeof scopes === 'string' ? { scopes: scopes.split(',').map((s) => s.trim()).filter((s) => s !== '') } : {}),
+    ...(typeof scopes === 'string' ? { scopes: list(scopes) } : {}),
+    ...(typeof channels === 'string' ? { channels: list(channels) } : {}),
   });
   if (!input.success) {
     const details = flattenIssues(input.error.issues).map((d) => ({ ...d, path: `--${d.path.replace(/\[\d+\]$/, '')}` }));

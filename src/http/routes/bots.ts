@@ -9,6 +9,7 @@ import { BotActivity, BotChannelParams, BotframeworkAnswer } from '../../contrac
 import { receiveBotframeworkActivity } from '../../services/bots/receive-botframework-activity.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
+import { checkBotChannel } from '../../services/auth/bot-reach.js';
 
 export function botRoutes({ ctx }: RouteDeps): AnyRoute[] {
   return [
@@ -23,7 +24,8 @@ export function botRoutes({ ctx }: RouteDeps): AnyRoute[] {
       params: BotChannelParams,
       body: BotActivity,
       response: BotframeworkAnswer,
-      async handler({ params, body }) {
+      async handler({ params, body, principal }) {
+        checkBotChannel(principal, params.channel);
         return receiveBotframeworkActivity(ctx, { channelId: params.channel, activity: body });
       },
     }),

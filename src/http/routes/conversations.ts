@@ -44,6 +44,7 @@ import { searchConversationsView } from '../../services/conversations/search-con
 import { startConversation } from '../../services/conversations/start-conversation.js';
 import { transferConversation } from '../../services/conversations/transfer-conversation.js';
 import { BatonError } from '../../platform/errors.js';
+import { checkBotReach } from '../../services/auth/bot-reach.js';
 import { isBotPrincipal, type Principal } from '../../services/auth/principal.js';
 import type { OwnershipViewer } from '../../services/conversations/require-ownership.js';
 import { defineRoute, type AnyRoute } from '../route.js';
@@ -150,7 +151,10 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       params: IdParams,
       response: Conversation,
       bot: true,
-      handler: async ({ params, principal }) => readConversationView(ctx, params.id, ownershipViewerOf(principal)),
+      handler: async ({ params, principal }) => {
+        await checkBotReach(ctx, principal, params.id);
+        return readConversationView(ctx, params.id, ownershipViewerOf(principal));
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -163,7 +167,10 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       response: z.array(Message),
       bot: true,
       // Internal notes are the team's own words, never a bot's input.
-      handler: async ({ params, query, principal }) => readMessages(ctx, params.id, { after: query.after, includePrivate: !isBotPrincipal(principal) }),
+      handler: async ({ params, query, principal }) => {
+        await checkBotReach(ctx, principal, params.id);
+        return readMessages(ctx, params.id, { after: query.after, includePrivate: !isBotPrincipal(principal) });
+      },
     }),
     defineRoute({
       method: 'POST',
@@ -178,6 +185,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       response: Message,
       status: 201,
       handler: async ({ params, body, principal }) => {
+        await checkBotReach(ctx, principal, params.id);
         if (isBotPrincipal(principal)) {
           const message = await postAssistantMessage(ctx, { conversationId: params.id, body: body.body, private: body.private, data: { source: 'bot' } });
           return presentMessages(await ctx.workspace.current(), null, [message])[0];
@@ -201,6 +209,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       body: HandoffInput,
       response: ConversationWithTrace,
       handler: async ({ params, body, principal }) => {
+        await checkBotReach(ctx, principal, params.id);
         const note = [body.reason, body.note].filter((s) => s !== undefined && s !== '').join(' — ') || null;
         const trigger = body.trigger ?? 'workflow_flag';
         if (isBotPrincipal(principal)) {

@@ -44,7 +44,8 @@ export async function authenticate(ctx: ServiceContext, credentials: Credentials
     // Deactivation stops a user's tokens on their next request.
     if (await isDeactivated(db, user.id)) return null;
     if (token.lastUsedAt === null || now - token.lastUsedAt > TOUCH_EVERY_MS) await touchApiToken(db, token.id, now);
-    return { kind: 'user', userId: user.id, role: user.role, scopes: token.scopes as TokenScope[] };
+    const scopes = token.scopes as TokenScope[];
+    return { kind: 'user', userId: user.id, role: user.role, scopes, ...(scopes.includes('bot') ? { channels: token.channels ?? [] } : {}) };
   }
   if (credentials.session) {
     const session = await findSession(db, hashToken(credentials.session), now);
@@ -123,6 +124,21 @@ export async function createUserToken(
       details: [{ path: 'scopes', message: 'bot is not combined with other scopes' }],
     });
   }
+  const bot = input.scopes.includes('bot');
+  if (bot && (input.channels === undefined || input.channels.length === 0)) {
+    throw new BatonError('invalid', 'a bot token names the channels whose bot it is (channels: [...]); it reaches their conversations only', {
+      details: [{ path: 'channels', message: 'required with the bot scope' }],
+    });
+  }
+  if (!bot && input.channels !== undefined) {
+    throw new BatonError('invalid', 'only a bot token names channels; a person\'s token reaches what the person does', {
+      details: [{ path: 'channels', message: 'only with the bot scope' }],
+    });
+  }
+  const unknownChannel = input.channels?.find((id) => !model.channels.has(id));
+  if (unknownChannel !== undefined) {
+    throw new BatonError('invalid', `unknown channel "${unknownChannel}"`, { details: [{ path: 'channels', message: `unknown channel "${unknownChannel}"` }] });
+  }
   if (input.scopes.includes('admin') && user.role !== 'admin') {
     throw new BatonError('invalid', `user "${userId}" is not an admin; a token cannot have more rights than its user`, {
       details: [{ path: 'scopes', message: 'admin scope needs an admin user' }],
@@ -136,6 +152,7 @@ export async function createUserToken(
       name: input.name,
       tokenHash: hashToken(token),
       scopes: input.scopes,
+      channels: input.channels ?? null,
       now,
     });
     await appendAudit(trx, { actor, action: 'token.created', entity: 'user', entityId: userId, data: { tokenId: created.id, name: input.name, scopes: input.scopes }, now });

@@ -4,7 +4,14 @@
  * services' own notion, so they never reach into the HTTP layer for it.
  */
 export type Principal =
-  | { kind: 'user'; userId: string; role: 'admin' | 'agent'; scopes: readonly ('read' | 'write' | 'admin' | 'bot')[] | 'all' }
+  | {
+      kind: 'user';
+      userId: string;
+      role: 'admin' | 'agent';
+      scopes: readonly ('read' | 'write' | 'admin' | 'bot')[] | 'all';
+      /** A bot token's channels: the only conversations it reaches (empty: none). Absent for people. */
+      channels?: readonly string[];
+    }
   | { kind: 'admin_token' }
   | { kind: 'customer'; contactId: string; channelId: string };
 

@@ -16,6 +16,7 @@ import * as handoffPromise from './2026-12-03-handoff-promise.js';
 import * as invitations from './2026-12-07-invitations.js';
 import * as savedReplies from './2026-12-07-saved-replies.js';
 import * as search from './2026-12-07-search.js';
+import * as botTokenChannels from './2026-12-08-bot-token-channels.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -40,4 +41,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-07-invitations': invitations,
   '2026-12-07-saved-replies': savedReplies,
   '2026-12-07-search': search,
+  '2026-12-08-bot-token-channels': botTokenChannels,
 };

@@ -89,6 +89,8 @@ export interface ApiTokenRecord {
   readonly userId: string | null;
   readonly name: string;
   readonly scopes: readonly string[];
+  /** A bot token's channels; null for other tokens (and bot tokens made before channels existed). */
+  readonly channels: readonly string[] | null;
   readonly createdAt: number;
   readonly lastUsedAt: number | null;
   readonly revokedAt: number | null;
@@ -100,6 +102,7 @@ export function rowToApiToken(row: ApiTokenRow): ApiTokenRecord {
     userId: row.user_id,
     name: row.name,
     scopes: fromJsonOr<string[]>(row.scopes, []),
+    channels: row.channels === null ? null : fromJsonOr<string[]>(row.channels, []),
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
@@ -114,6 +117,7 @@ export async function createApiToken(
     readonly name: string;
     readonly tokenHash: string;
     readonly scopes: readonly string[];
+    readonly channels?: readonly string[] | null;
     readonly now: number;
   },
 ): Promise<ApiTokenRecord> {
@@ -125,6 +129,7 @@ export async function createApiToken(
       name: input.name,
       token_hash: input.tokenHash,
       scopes: toJson(input.scopes),
+      channels: input.channels === undefined || input.channels === null ? null : toJson(input.channels),
       created_at: input.now,
       last_used_at: null,
       revoked_at: null,
