@@ -168,14 +168,16 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
     // Capacity: only when someone takes on an open conversation they did not have open before.
     const newOwner = next.ownerId;
     const addsLoad = newOwner !== null && isOpen(next.status) && (ownerChanged || !isOpen(current.status));
-    if (addsLoad && t.guard !== undefined && t.guard.enforceCapacity && t.guard.capacity !== null) {
-      await lockAgent(trx, newOwner);
+    const capacity = addsLoad && t.guard !== undefined && t.guard.enforceCapacity ? t.guard.capacity : null;
+    const mustBeAvailable = addsLoad && t.guard?.requireAvailable === true;
+    // One lock on the new owner's row serialises both checks with other assignments to them.
+    if (newOwner !== null && (capacity !== null || mustBeAvailable)) await lockAgent(trx, newOwner);
+    if (newOwner !== null && capacity !== null) {
       // This conversation is not in the count: it is someone else's, or not open (addsLoad).
       const load = await openLoadOf(trx, newOwner, current.channelType);
-      if (load >= t.guard.capacity) return { outcome: 'over_capacity', load, capacity: t.guard.capacity };
+      if (load >= capacity) return { outcome: 'over_capacity', load, capacity };
     }
-    if (addsLoad && t.guard?.requireAvailable === true) {
-      await lockAgent(trx, newOwner);
+    if (newOwner !== null && mustBeAvailable) {
       const status = await statusOf(trx, newOwner);
       // null: never set, the workspace's initial status applies (the decision read that one).
       if (status !== null && status !== 'available') return { outcome: 'owner_unavailable', status };
