@@ -13,6 +13,7 @@ import {
   TimeZone,
   WorkspaceConfig,
 } from '../contract/config.js';
+import { unwrap } from './explain-schema-issues.js';
 import { toBatonYaml } from './export-config.js';
 
 /**
@@ -194,23 +195,6 @@ function namedType(schema: z.ZodType): string | undefined {
     current = (current._zod as { parent?: z.ZodType }).parent;
   }
   return undefined;
-}
-
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current = schema;
-  for (;;) {
-    if (
-      current instanceof z.ZodOptional ||
-      current instanceof z.ZodNullable ||
-      current instanceof z.ZodDefault
-    ) {
-      current = current.unwrap() as z.ZodType;
-    } else if (current instanceof z.ZodLazy) {
-      current = current.unwrap() as z.ZodType;
-    } else {
-      return current;
-    }
-  }
 }
 
 function defaultOf(schema: z.ZodType): string {

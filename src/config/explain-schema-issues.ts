@@ -217,7 +217,8 @@ function candidatesAt(schema: z.ZodType, path: readonly PropertyKey[]): string[]
   return [];
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
+/** The schema under optional, nullable, default and lazy wrappers. */
+export function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (;;) {
     if (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) {

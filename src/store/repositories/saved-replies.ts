@@ -30,16 +30,8 @@ export function rowToSavedReply(row: SavedReplyRow): SavedReplyRecord {
   };
 }
 
-export interface NewSavedReply {
-  readonly id: string;
-  readonly ownerId: string | null;
-  readonly title: string;
-  readonly shortcut: string | null;
-  readonly defaultLanguage: string;
-  readonly bodies: Readonly<Record<string, string>>;
-  readonly createdBy: string | null;
-  readonly now: number;
-}
+/** A saved reply to write: the record's fields, its two timestamps being `now`. */
+export type NewSavedReply = Omit<SavedReplyRecord, 'createdAt' | 'updatedAt'> & { readonly now: number };
 
 export async function insertSavedReply(ex: Executor, input: NewSavedReply): Promise<SavedReplyRecord> {
   const row = await ex
