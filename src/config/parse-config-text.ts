@@ -1,5 +1,4 @@
-import { LineCounter, parseDocument } from 'yaml';
-import type { Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { WorkspaceConfig } from '../contract/config.js';
 import { checkReferences } from './check-references.js';
 import type { ConfigProblem, PathKey } from './config-problem.js';
@@ -7,7 +6,8 @@ import { explainSchemaIssues } from './explain-schema-issues.js';
 import { interpolateEnv, isPlainObject } from './interpolate-env.js';
 import type { Env, Template } from './interpolate-env.js';
 import { locatePath } from './locate-path.js';
-import { MAX_NESTING, explainParserMessage, nestingProblem } from '../platform/nesting.js';
+import { nestingProblem } from '../platform/nesting.js';
+import { positionOf, readYaml, type YamlProblem } from '../platform/read-yaml.js';
 
 export type ConfigFormat = 'yaml' | 'json';
 
@@ -31,21 +31,11 @@ export type ParseConfigResult =
  * variables, the schema, then references between objects. Nothing is applied here.
  */
 export function parseConfigText(text: string, format: ConfigFormat, env: Env): ParseConfigResult {
-  const lineCounter = new LineCounter();
-  // JSON is YAML too: parsing it as YAML as well gives problems a line and column.
-  let doc: Document.Parsed;
-  try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    // The YAML parser recurses per level: tens of thousands of nested brackets overflow it.
-    return { ok: false, problems: [{ path: '(root)', message: `nested deeper than ${MAX_NESTING} levels` }], warnings: [] };
-  }
-  const position = (offset: number | undefined): { line?: number; column?: number } => {
-    if (offset === undefined) return {};
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
+  // JSON is YAML too: reading it as YAML as well gives problems a line and column.
+  const read = readYaml(text);
+  const { doc, lineCounter } = read;
+  if (doc === undefined) return { ok: false, problems: read.ok ? [] : read.problems.map(configProblemOf), warnings: [] };
+  const position = (offset: number | undefined) => positionOf(lineCounter, offset);
 
   let value: unknown;
   if (format === 'json') {
@@ -58,19 +48,8 @@ export function parseConfigText(text: string, format: ConfigFormat, env: Env): P
       return { ok: false, problems: [syntaxProblem(`invalid JSON: ${message}`, at)], warnings: [] };
     }
   } else {
-    if (doc.errors.length > 0) {
-      return {
-        ok: false,
-        problems: doc.errors.map((error) => syntaxProblem(explainParserMessage(error.message), position(error.pos[0]))),
-        warnings: [],
-      };
-    }
-    try {
-      value = doc.toJS({ maxAliasCount: 100 });
-    } catch (error) {
-      // Too many aliases (a "billion laughs" document) or a circular alias.
-      return { ok: false, problems: [{ path: '(root)', message: error instanceof Error ? error.message : String(error) }], warnings: [] };
-    }
+    if (!read.ok) return { ok: false, problems: read.problems.map(configProblemOf), warnings: [] };
+    value = read.value;
   }
 
   const yamlWarnings = format === 'yaml' ? doc.warnings.map((w) => syntaxProblem(w.message, position(w.pos[0]))) : [];
@@ -128,6 +107,10 @@ function setAt(target: unknown, path: readonly PathKey[], value: string): void {
   if (last === undefined || typeof current !== 'object' || current === null) return;
   const holder = current as Record<PropertyKey, unknown>;
   if (typeof holder[last] === 'string') holder[last] = value;
+}
+
+function configProblemOf(problem: YamlProblem): ConfigProblem {
+  return problem.path !== undefined ? { path: problem.path, message: problem.message } : syntaxProblem(problem.message, problem);
 }
 
 function syntaxProblem(message: string, at: { line?: number; column?: number }): ConfigProblem {

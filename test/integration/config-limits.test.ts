@@ -54,6 +54,10 @@ eachDialect('workspace limits', (dialect) => {
       ['10k-deep YAML rules', await t.request({ method: 'PUT', url: '/api/ruleset/draft', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: 'rules: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n' })],
       ['a cyclic YAML rule', await t.request({ method: 'PUT', url: '/api/ruleset/draft', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: 'rules: &r [*r]\n' })],
       ['a deep scenario', await t.request({ method: 'POST', url: '/api/simulate', headers: { ...t.admin, 'content-type': 'application/json' }, payload: deepObject(10_000) })],
+      // Shapes the YAML parser takes seconds over (or its stack): measured before it reads them.
+      ['500k compact YAML sequences', await yaml('- '.repeat(500_000) + 'x\n')],
+      ['100k explicit YAML keys in rules', await t.request({ method: 'PUT', url: '/api/ruleset/draft', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: 'rules:\n  ' + '? '.repeat(100_000) + 'x\n' })],
+      ['a 100k-deep YAML scenario', await t.request({ method: 'POST', url: '/api/simulate', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: 'channel: web-chat\nmessages: ' + '{a: '.repeat(100_000) + '\n' })],
       ['a cyclic scenario', await t.request({ method: 'POST', url: '/api/simulate', headers: { ...t.admin, 'content-type': 'application/yaml' }, payload: 'channel: web-chat\nmessages: &m [*m]\n' })],
     ] as const;
     for (const [what, response] of answers) {

@@ -8,8 +8,8 @@ import {
   RulesetVersionView,
   VersionParams,
 } from '../../contract/admin-api.js';
-import { parseDocument } from 'yaml';
-import { MAX_NESTING, explainParserMessage, nestingProblem } from '../../platform/nesting.js';
+import { nestingProblem } from '../../platform/nesting.js';
+import { readYaml } from '../../platform/read-yaml.js';
 import { PublishInput } from '../../contract/api.js';
 import { BatonError } from '../../platform/errors.js';
 import { actorOf } from '../../services/auth/authenticate.js';
@@ -27,31 +27,16 @@ const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
 /** The `handoff` section as YAML text; syntax errors are reported like any other problem. */
 function parseYamlRuleset(text: string): unknown {
-  const tooDeep = () =>
-    new BatonError('invalid', 'the ruleset is not valid YAML; nothing was changed', {
-      details: [{ path: '(document)', message: `nested deeper than ${MAX_NESTING} levels` }],
-    });
-  let doc: ReturnType<typeof parseDocument>;
-  try {
-    doc = parseDocument(text, { uniqueKeys: true });
-  } catch (error) {
-    // The YAML parser recurses per level: tens of thousands of nested brackets overflow it.
-    if (error instanceof RangeError) throw tooDeep();
-    throw error;
-  }
-  if (doc.errors.length > 0) {
+  const read = readYaml(text);
+  if (!read.ok) {
     throw new BatonError('invalid', 'the ruleset is not valid YAML; nothing was changed', {
-      details: doc.errors.map((error) => ({ path: '(document)', message: explainParserMessage(error.message) })),
+      details: read.problems.map((problem) => ({
+        path: problem.line === undefined ? '(document)' : `line ${problem.line}, column ${problem.column ?? 1}`,
+        message: problem.message,
+      })),
     });
   }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 }) as unknown;
-  } catch (error) {
-    throw new BatonError('invalid', 'the ruleset is not valid YAML; nothing was changed', {
-      details: [{ path: '(document)', message: error instanceof Error ? error.message : String(error) }],
-    });
-  }
+  const { value } = read;
   const shape = nestingProblem(value);
   if (shape) throw new BatonError('invalid', `the ruleset cannot be read: ${shape.path}: ${shape.message}; nothing was changed`, { details: [shape] });
   return value;

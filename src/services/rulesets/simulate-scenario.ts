@@ -4,8 +4,8 @@
  * now with the scenario's overrides, and the queues' live statistics are read — never written, no
  * transaction is opened — and `core/simulate` decides with the code the live path runs.
  */
-import { LineCounter, parseDocument } from 'yaml';
-import { MAX_NESTING, explainParserMessage, nestingProblem } from '../../platform/nesting.js';
+import { nestingProblem } from '../../platform/nesting.js';
+import { readYaml } from '../../platform/read-yaml.js';
 import { Scenario, type SimulationResult } from '../../contract/api.js';
 import { ChannelType, type ErrorDetail } from '../../contract/common.js';
 import { Ruleset } from '../../contract/config.js';
@@ -77,31 +77,16 @@ export async function simulateScenario(ctx: ServiceContext, scenario: Scenario):
  * errors with their line — as a 422.
  */
 export function parseScenarioText(text: string): Scenario {
-  const lineCounter = new LineCounter();
-  let doc: ReturnType<typeof parseDocument>;
-  try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  } catch (error) {
-    // The YAML parser recurses per level: tens of thousands of nested brackets overflow it.
-    if (error instanceof RangeError) throw invalidScenario([{ path: '(root)', message: `nested deeper than ${MAX_NESTING} levels` }]);
-    throw error;
-  }
-  if (doc.errors.length > 0) {
+  const read = readYaml(text);
+  if (!read.ok) {
     throw invalidScenario(
-      doc.errors.map((error) => {
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        return { path: '(root)', message: `line ${line}, column ${col}: ${explainParserMessage(error.message)}` };
-      }),
+      read.problems.map((problem) => ({
+        path: '(root)',
+        message: problem.line === undefined ? problem.message : `line ${problem.line}, column ${problem.column ?? 1}: ${problem.message}`,
+      })),
     );
   }
-  let value: unknown;
-  try {
-    // At most 100 aliases: a "billion laughs" document expands to nothing.
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw invalidScenario([{ path: '(root)', message: error instanceof Error ? error.message : String(error) }]);
-  }
-  return parseScenarioValue(value);
+  return parseScenarioValue(read.value);
 }
 
 export function parseScenarioValue(value: unknown): Scenario {
