@@ -107,6 +107,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     executor: database.db,
     workspace: ctx.workspace,
     hub,
+    clock,
     onError: (error) => logger.warn({ err: error }, 'a metrics gauge could not be read'),
   });
   outbox = createOutboxWorker({

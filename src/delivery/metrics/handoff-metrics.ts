@@ -12,10 +12,11 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { HANDOFF_OUTCOMES, NO_LABEL, type Observation } from '../../core/handoff-measures.js';
+import type { Clock } from '../../platform/runtime.js';
 import type { RealtimeHub } from '../../services/realtime/hub.js';
 import type { WorkspaceCache } from '../../services/workspace/workspace-cache.js';
 import type { Executor } from '../../store/database.js';
-import { countOutboxDead, countOutboxWaitingByKind, countWaitingByQueue } from '../../store/repositories/metrics-gauges.js';
+import { countOutboxDead, countOutboxDueByKind, countWaitingByQueue } from '../../store/repositories/metrics-gauges.js';
 
 /** Where committed observations go. */
 export interface HandoffMetricsSink {
@@ -31,12 +32,13 @@ export interface HandoffMetricsOptions {
   readonly executor: Executor;
   readonly workspace: WorkspaceCache;
   readonly hub: RealtimeHub;
+  readonly clock: Clock;
   /** A scrape's gauge reads fail quietly (the series keep their last value); logged here. */
   readonly onError: (error: unknown) => void;
 }
 
 export function registerHandoffMetrics(options: HandoffMetricsOptions): HandoffMetricsSink {
-  const { registry, executor, workspace, hub } = options;
+  const { registry, executor, workspace, hub, clock } = options;
   const registers = [registry];
 
   const handoffs = new Counter({
@@ -99,12 +101,12 @@ export function registerHandoffMetrics(options: HandoffMetricsOptions): HandoffM
   });
   new Gauge({
     name: 'baton_outbox_pending',
-    help: 'Outbox rows still to run (pending, running, or failed and due again), by job kind',
+    help: 'Outbox rows due and not yet run (timers set for later are not due), by job kind',
     labelNames: ['kind'],
     registers,
     async collect() {
       await guard(async () => {
-        const counts = await countOutboxWaitingByKind(executor);
+        const counts = await countOutboxDueByKind(executor, clock.now());
         this.reset();
         for (const [kind, count] of counts) this.set({ kind }, count);
       });

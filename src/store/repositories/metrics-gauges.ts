@@ -3,8 +3,8 @@
  * grows with what it counts, never with the size of the table:
  *
  * - waiting conversations per queue: a range of `conversations_line_idx` (status, queue_id, …);
- * - outbox rows still to run per kind: the partial index `outbox_waiting_idx` (pending,
- *   processing, failed), one table row read per waiting row;
+ * - outbox rows due and not yet run per kind: a range of the partial index `outbox_waiting_idx`
+ *   (pending, processing, failed; by available_at), one table row read per due row;
  * - dead-lettered outbox rows: the partial index `outbox_dead_idx` (2026-12-09-metrics-indexes),
  *   so the rows done and kept for good are never scanned.
  */
@@ -22,13 +22,18 @@ export async function countWaitingByQueue(ex: Executor): Promise<Map<string | nu
   return new Map(rows.map((row) => [row.queue_id, Number(row.count)]));
 }
 
-/** Outbox rows still to run (pending, being run, or failed and due again), per kind. */
-export async function countOutboxWaitingByKind(ex: Executor): Promise<Map<string, number>> {
+/**
+ * Outbox rows due and not yet run, per kind: pending, failed and due again, or claimed by a worker
+ * whose lease has lapsed — `available_at` at or before `now`. Timers set for later are not due.
+ * A range of `outbox_waiting_idx` (available_at, id), one table row read per due row.
+ */
+export async function countOutboxDueByKind(ex: Executor, now: number): Promise<Map<string, number>> {
   const rows = await ex
     .selectFrom('outbox')
     .select((eb) => ['kind', eb.fn.countAll<number | string>().as('count')])
     // The partial index's own predicate, written the same way, so both databases use it.
     .where(sql<boolean>`status in ('pending', 'processing', 'failed')`)
+    .where('available_at', '<=', now)
     .groupBy('kind')
     .execute();
   return new Map(rows.map((row) => [row.kind, Number(row.count)]));
