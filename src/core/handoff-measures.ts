@@ -41,13 +41,24 @@ export interface MeasuredEvent {
 }
 
 export type Observation =
-  | { readonly metric: 'handoff'; readonly trigger: string; readonly rule: string; readonly queue: string; readonly outcome: HandoffOutcomeLabel }
+  | {
+      readonly metric: 'handoff';
+      readonly trigger: string;
+      readonly rule: string;
+      readonly queue: string;
+      readonly outcome: HandoffOutcomeLabel;
+    }
   | { readonly metric: 'first_human_response'; readonly seconds: number }
   | { readonly metric: 'queue_wait'; readonly seconds: number }
   | { readonly metric: 'sla_breach'; readonly queue: string };
 
 /** Event types that make an observation (the rest are skipped without reading anything). */
-export const MEASURED_EVENT_TYPES: ReadonlySet<string> = new Set(['handoff.completed', 'sla.stopped', 'conversation.assigned', 'sla.breached']);
+export const MEASURED_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'handoff.completed',
+  'sla.stopped',
+  'conversation.assigned',
+  'sla.breached',
+]);
 
 /** Event types whose labels need the workspace's names. */
 export const LABELLED_EVENT_TYPES: ReadonlySet<string> = new Set(['handoff.completed', 'sla.breached']);
@@ -69,7 +80,9 @@ export function triggerLabel(value: unknown): string {
 }
 
 export function ruleLabel(value: unknown, known: KnownLabels): string {
-  return typeof value === 'string' && (known.rules.has(value) || BUILT_IN_RULE_LABELS.includes(value)) ? value : NO_LABEL;
+  return typeof value === 'string' && (known.rules.has(value) || BUILT_IN_RULE_LABELS.includes(value))
+    ? value
+    : NO_LABEL;
 }
 
 export function queueLabel(value: unknown, known: KnownLabels): string {
@@ -87,7 +100,9 @@ function instant(value: unknown): number | null {
 }
 
 const record = (value: unknown): Readonly<Record<string, unknown>> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 
 /** The observations one committed event makes (none for most events). */
 export function measureEvent(event: MeasuredEvent, known: KnownLabels): Observation[] {
@@ -108,12 +123,17 @@ export function measureEvent(event: MeasuredEvent, known: KnownLabels): Observat
     case 'sla.stopped': {
       const handedOffAt = instant(data.handedOffAt);
       const respondedAt = instant(data.firstHumanResponseAt);
-      return handedOffAt === null || respondedAt === null ? [] : [{ metric: 'first_human_response', seconds: firstHumanResponseSeconds(handedOffAt, respondedAt) }];
+      return handedOffAt === null || respondedAt === null
+        ? []
+        : [{ metric: 'first_human_response', seconds: firstHumanResponseSeconds(handedOffAt, respondedAt) }];
     }
     case 'conversation.assigned': {
       const queuedAt = instant(data.queuedAt);
-      const leftTheLine = data.fromStatus === 'queued' && data.toStatus !== 'queued' && typeof data.to === 'string';
-      return leftTheLine && queuedAt !== null ? [{ metric: 'queue_wait', seconds: queueWaitSeconds(queuedAt, event.createdAt) }] : [];
+      const leftTheLine =
+        data.fromStatus === 'queued' && data.toStatus !== 'queued' && typeof data.to === 'string';
+      return leftTheLine && queuedAt !== null
+        ? [{ metric: 'queue_wait', seconds: queueWaitSeconds(queuedAt, event.createdAt) }]
+        : [];
     }
     case 'sla.breached':
       return [{ metric: 'sla_breach', queue: queueLabel(data.queue, known) }];

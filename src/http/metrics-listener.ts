@@ -24,7 +24,9 @@ export async function startMetricsListener(options: {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: only GET /metrics is served on this port\n');
+      response
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('not found: only GET /metrics is served on this port\n');
       return;
     }
     registry.metrics().then(
@@ -34,7 +36,9 @@ export async function startMetricsListener(options: {
       },
       (error: unknown) => {
         options.onError(error);
-        response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('metrics could not be collected\n');
+        response
+          .writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
+          .end('metrics could not be collected\n');
       },
     );
   });

@@ -17,7 +17,9 @@ import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js'
 const SECOND = 1_000;
 const HOUR = 3_600 * SECOND;
 
-const DASHBOARD = JSON.parse(readFileSync(new URL('../../docs/grafana/baton-handoffs.json', import.meta.url), 'utf8')) as {
+const DASHBOARD = JSON.parse(
+  readFileSync(new URL('../../docs/grafana/baton-handoffs.json', import.meta.url), 'utf8'),
+) as {
   panels: { title: string; targets?: { expr: string }[] }[];
 };
 
@@ -41,10 +43,19 @@ eachDialect('metrics: the handoff view', (dialect) => {
 
   /** A widget customer with a conversation (with the AI agent); returns its id and their headers. */
   async function aCustomer(name: string): Promise<{ id: string; headers: Record<string, string> }> {
-    const session = await t.request({ method: 'POST', url: '/api/widget/sessions', payload: { channel: 'web-chat', contact: { name, language: 'en' } } });
+    const session = await t.request({
+      method: 'POST',
+      url: '/api/widget/sessions',
+      payload: { channel: 'web-chat', contact: { name, language: 'en' } },
+    });
     expect(session.statusCode).toBe(201);
     const headers = { authorization: `Bearer ${session.data.token as string}` };
-    const started = await t.request({ method: 'POST', url: '/api/widget/conversations', headers, payload: {} });
+    const started = await t.request({
+      method: 'POST',
+      url: '/api/widget/conversations',
+      headers,
+      payload: {},
+    });
     return { id: started.data.conversation.id as string, headers };
   }
 
@@ -60,15 +71,24 @@ eachDialect('metrics: the handoff view', (dialect) => {
     const lucia = await asksForAPerson('Lucía');
     await t.baton.outbox.drain();
     let m = await scrape();
-    expect(seriesOf(m, 'baton_handoffs_total')).toEqual({ 'queue=general,rule=fallback,trigger=customer_requested_human': 1 });
-    expect(seriesOf(m, 'baton_handoff_outcomes_total')).toEqual({ 'outcome=assigned': 0, 'outcome=queued': 1, 'outcome=kept_owner': 0 });
+    expect(seriesOf(m, 'baton_handoffs_total')).toEqual({
+      'queue=general,rule=fallback,trigger=customer_requested_human': 1,
+    });
+    expect(seriesOf(m, 'baton_handoff_outcomes_total')).toEqual({
+      'outcome=assigned': 0,
+      'outcome=queued': 1,
+      'outcome=kept_owner': 0,
+    });
     expect(seriesOf(m, 'baton_queue_waiting')).toEqual({ 'queue=general': 1 });
     expect(sampleValue(m, 'baton_queue_wait_seconds_count')).toBe(0);
     expect(sampleValue(m, 'baton_first_human_response_seconds_count')).toBe(0);
 
     // Ana takes her from the line after 90 s: one wait of 90 s.
     t.clock.advance(90 * SECOND);
-    expect((await t.request({ method: 'POST', url: `/api/conversations/${lucia}/claim`, headers: ana })).statusCode).toBe(200);
+    expect(
+      (await t.request({ method: 'POST', url: `/api/conversations/${lucia}/claim`, headers: ana }))
+        .statusCode,
+    ).toBe(200);
     await t.baton.outbox.drain();
     m = await scrape();
     expect(sampleValue(m, 'baton_queue_wait_seconds_count')).toBe(1);
@@ -80,11 +100,30 @@ eachDialect('metrics: the handoff view', (dialect) => {
     // A note does not answer the customer; the first public reply, 120 s after the handoff, does;
     // the second reply is not a first response.
     t.clock.advance(20 * SECOND);
-    await t.request({ method: 'POST', url: `/api/conversations/${lucia}/messages`, headers: ana, payload: { body: 'checking', private: true } });
+    await t.request({
+      method: 'POST',
+      url: `/api/conversations/${lucia}/messages`,
+      headers: ana,
+      payload: { body: 'checking', private: true },
+    });
     t.clock.advance(10 * SECOND);
-    expect((await t.request({ method: 'POST', url: `/api/conversations/${lucia}/messages`, headers: ana, payload: { body: 'Hi Lucía, Ana here.' } })).statusCode).toBe(201);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: `/api/conversations/${lucia}/messages`,
+          headers: ana,
+          payload: { body: 'Hi Lucía, Ana here.' },
+        })
+      ).statusCode,
+    ).toBe(201);
     t.clock.advance(10 * SECOND);
-    await t.request({ method: 'POST', url: `/api/conversations/${lucia}/messages`, headers: ana, payload: { body: 'Let me look.' } });
+    await t.request({
+      method: 'POST',
+      url: `/api/conversations/${lucia}/messages`,
+      headers: ana,
+      payload: { body: 'Let me look.' },
+    });
     await t.baton.outbox.drain();
     m = await scrape();
     expect(sampleValue(m, 'baton_first_human_response_seconds_count')).toBe(1);
@@ -103,7 +142,11 @@ eachDialect('metrics: the handoff view', (dialect) => {
       'queue=general,rule=fallback,trigger=customer_requested_human': 2,
       'queue=general,rule=fallback,trigger=sla_breach': 1,
     });
-    expect(seriesOf(m, 'baton_handoff_outcomes_total')).toEqual({ 'outcome=assigned': 0, 'outcome=queued': 3, 'outcome=kept_owner': 0 });
+    expect(seriesOf(m, 'baton_handoff_outcomes_total')).toEqual({
+      'outcome=assigned': 0,
+      'outcome=queued': 3,
+      'outcome=kept_owner': 0,
+    });
     expect(seriesOf(m, 'baton_queue_waiting')).toEqual({ 'queue=general': 1 });
     // Nothing else moved: still one wait and one first response.
     expect(sampleValue(m, 'baton_queue_wait_seconds_count')).toBe(1);
@@ -133,7 +176,12 @@ eachDialect('metrics: the handoff view', (dialect) => {
     await t.baton.outbox.drain();
     // The same handoff committed counts: the rolled-back one was a real one.
     const after = await scrape();
-    for (const name of ['baton_handoffs_total', 'baton_handoff_outcomes_total', 'baton_queue_waiting', 'baton_sla_breaches_total']) {
+    for (const name of [
+      'baton_handoffs_total',
+      'baton_handoff_outcomes_total',
+      'baton_queue_waiting',
+      'baton_sla_breaches_total',
+    ]) {
       expect(seriesOf(after, name)).toEqual(seriesOf(before, name));
     }
     const conversation = await t.request({ method: 'GET', url: `/api/conversations/${id}`, headers: ana });
@@ -147,9 +195,24 @@ eachDialect('metrics: the handoff view', (dialect) => {
     // Two due now, one set for later (not due), one dead-lettered.
     await enqueue(db, { kind: 'notify.email', idempotencyKey: 'metrics-test:1', payload: {}, now });
     await enqueue(db, { kind: 'notify.email', idempotencyKey: 'metrics-test:2', payload: {}, now });
-    await enqueue(db, { kind: 'notify.slack', idempotencyKey: 'metrics-test:later', payload: {}, now, availableAt: now + HOUR });
-    const dead = await enqueue(db, { kind: 'notify.webhook', idempotencyKey: 'metrics-test:dead', payload: {}, now });
-    await db.updateTable('outbox').set({ status: 'dead', attempts: 8 }).where('id', '=', dead.id ?? '').execute();
+    await enqueue(db, {
+      kind: 'notify.slack',
+      idempotencyKey: 'metrics-test:later',
+      payload: {},
+      now,
+      availableAt: now + HOUR,
+    });
+    const dead = await enqueue(db, {
+      kind: 'notify.webhook',
+      idempotencyKey: 'metrics-test:dead',
+      payload: {},
+      now,
+    });
+    await db
+      .updateTable('outbox')
+      .set({ status: 'dead', attempts: 8 })
+      .where('id', '=', dead.id ?? '')
+      .execute();
 
     await t.baton.app.listen({ host: '127.0.0.1', port: 0 });
     const address = t.baton.app.server.address();
@@ -157,7 +220,8 @@ eachDialect('metrics: the handoff view', (dialect) => {
     const socket = new WebSocket(`ws://127.0.0.1:${address.port}/api/realtime`, { headers: ana });
     await new Promise<void>((resolve, reject) => {
       socket.on('message', (raw) => {
-        if ((JSON.parse((raw as Buffer).toString('utf8')) as { type: string }).type === 'stream.ready') resolve();
+        if ((JSON.parse((raw as Buffer).toString('utf8')) as { type: string }).type === 'stream.ready')
+          resolve();
       });
       socket.on('error', reject);
     });
@@ -178,8 +242,12 @@ eachDialect('metrics: the handoff view', (dialect) => {
   it('names only metrics /metrics serves in the sample Grafana dashboard', async () => {
     const m = await scrape();
     const exprs = DASHBOARD.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
-    const named = new Set(exprs.flatMap((expr) => [...expr.matchAll(/\bbaton_[a-z_]+/g)].map((match) => match[0])));
-    const families = [...named].map((name) => name.replace(/_(bucket|sum|count)$/, '')).filter((name) => !m.has(name));
+    const named = new Set(
+      exprs.flatMap((expr) => [...expr.matchAll(/\bbaton_[a-z_]+/g)].map((match) => match[0])),
+    );
+    const families = [...named]
+      .map((name) => name.replace(/_(bucket|sum|count)$/, ''))
+      .filter((name) => !m.has(name));
     expect(families).toEqual([]);
     // Every metric of the handoff view has a panel.
     for (const name of [
@@ -194,7 +262,10 @@ eachDialect('metrics: the handoff view', (dialect) => {
       'baton_realtime_connections',
     ]) {
       expect(m.get(name)?.type, name).toMatch(/^(counter|gauge|histogram)$/);
-      expect(exprs.some((expr) => expr.includes(name)), `a panel for ${name}`).toBe(true);
+      expect(
+        exprs.some((expr) => expr.includes(name)),
+        `a panel for ${name}`,
+      ).toBe(true);
     }
   });
 });

@@ -79,7 +79,11 @@ export function parsePrometheusText(text: string): Map<string, Family> {
     const [, name = '', labels, value = ''] = match;
     const family = familyOf(name);
     if (family === undefined) throw new Error(`a sample before its TYPE: ${line}`);
-    family.samples.push({ name, labels: labels === undefined ? {} : parseLabels(labels, line), value: parseValue(value, line) });
+    family.samples.push({
+      name,
+      labels: labels === undefined ? {} : parseLabels(labels, line),
+      value: parseValue(value, line),
+    });
   }
   return families;
 }
@@ -88,13 +92,21 @@ export function parsePrometheusText(text: string): Map<string, Family> {
  * The value of the one sample named `name` whose labels are exactly `labels`; undefined when there
  * is none, an error when several match.
  */
-export function sampleValue(families: ReadonlyMap<string, Family>, name: string, labels: Readonly<Record<string, string>> = {}): number | undefined {
+export function sampleValue(
+  families: ReadonlyMap<string, Family>,
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): number | undefined {
   const found: Sample[] = [];
   for (const family of families.values()) {
     for (const sample of family.samples) {
       if (sample.name !== name) continue;
       const keys = Object.keys(sample.labels);
-      if (keys.length === Object.keys(labels).length && keys.every((key) => sample.labels[key] === labels[key])) found.push(sample);
+      if (
+        keys.length === Object.keys(labels).length &&
+        keys.every((key) => sample.labels[key] === labels[key])
+      )
+        found.push(sample);
     }
   }
   if (found.length > 1) throw new Error(`${found.length} samples of ${name} ${JSON.stringify(labels)}`);

@@ -16,7 +16,11 @@ import type { Clock } from '../../platform/runtime.js';
 import type { RealtimeHub } from '../../services/realtime/hub.js';
 import type { WorkspaceCache } from '../../services/workspace/workspace-cache.js';
 import type { Executor } from '../../store/database.js';
-import { countOutboxDead, countOutboxDueByKind, countWaitingByQueue } from '../../store/repositories/metrics-gauges.js';
+import {
+  countOutboxDead,
+  countOutboxDueByKind,
+  countWaitingByQueue,
+} from '../../store/repositories/metrics-gauges.js';
 
 /** Where committed observations go. */
 export interface HandoffMetricsSink {
@@ -24,7 +28,9 @@ export interface HandoffMetricsSink {
 }
 
 /** Seconds: 10 s to 1 day — first responses and waits in a line are minutes to hours. */
-export const WAIT_BUCKETS: readonly number[] = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400];
+export const WAIT_BUCKETS: readonly number[] = [
+  10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400,
+];
 
 export interface HandoffMetricsOptions {
   readonly registry: Registry;

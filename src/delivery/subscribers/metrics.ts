@@ -4,7 +4,13 @@
  * committed (`onCommitted`) — a job body run twice (group commit, a batch run again) counts once,
  * and a rolled-back handoff wrote no event to count. Writes nothing.
  */
-import { BUILT_IN_RULE_LABELS, LABELLED_EVENT_TYPES, MEASURED_EVENT_TYPES, measureEvent, type KnownLabels } from '../../core/handoff-measures.js';
+import {
+  BUILT_IN_RULE_LABELS,
+  LABELLED_EVENT_TYPES,
+  MEASURED_EVENT_TYPES,
+  measureEvent,
+  type KnownLabels,
+} from '../../core/handoff-measures.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { LoadedWorkspace } from '../../services/workspace/workspace-cache.js';
 import { onCommitted } from '../../store/database.js';
@@ -24,7 +30,10 @@ export function metricsSubscriber(ctx: ServiceContext, sink: HandoffMetricsSink)
       let known = NOTHING_KNOWN;
       if (LABELLED_EVENT_TYPES.has(event.type)) {
         const loaded = await ctx.workspace.current(trx);
-        known = knownOf.get(loaded) ?? { rules: new Set(loaded.ruleset.ruleIds), queues: new Set(loaded.model.queues.keys()) };
+        known = knownOf.get(loaded) ?? {
+          rules: new Set(loaded.ruleset.ruleIds),
+          queues: new Set(loaded.model.queues.keys()),
+        };
         knownOf.set(loaded, known);
       }
       const observations = measureEvent(event, known);
