@@ -12,6 +12,7 @@ import { parseConfigText } from './config/parse-config-text.js';
 import { closeMailTransports } from './delivery/channels/email.js';
 import { closeGracefully } from './http/close-gracefully.js';
 import { buildJobs } from './delivery/jobs.js';
+import { registerHandoffMetrics } from './delivery/metrics/handoff-metrics.js';
 import { createOutboxWorker, type OutboxWorker } from './delivery/outbox-worker.js';
 import { createStreamPruner } from './delivery/workers/stream-pruner.js';
 import { createLocalHub } from './delivery/realtime/local-hub.js';
@@ -19,6 +20,7 @@ import type { RealtimeHub } from './services/realtime/hub.js';
 import { createRealtimePublisher } from './delivery/subscribers/realtime-stream.js';
 import { buildHttpApp } from './http/app.js';
 import { allRoutes } from './http/routes/index.js';
+import { startMetricsListener, type MetricsListener } from './http/metrics-listener.js';
 import { startSmtpListener, type SmtpListener } from './inbound/smtp-listener.js';
 import { registerRealtimeSocket } from './http/routes/realtime.js';
 import { registerWidgetCors } from './http/routes/web.js';
@@ -62,6 +64,8 @@ export interface Baton {
   readonly hub: RealtimeHub;
   /** Inbound email over SMTP, when `BATON_SMTP_PORT` is set (its bound port, for port 0). */
   readonly smtp: SmtpListener | null;
+  /** /metrics on a port of its own, when `BATON_METRICS_PORT` is set (its bound port, for port 0). */
+  readonly metricsListener: MetricsListener | null;
   close(): Promise<void>;
 }
 
@@ -96,10 +100,20 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
 
   // In-process fan-out; a Redis hub (REDIS_URL) would replace it behind the same interface.
   const hub = createLocalHub();
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const handoffMetrics = registerHandoffMetrics({
+    registry: metrics,
+    executor: database.db,
+    workspace: ctx.workspace,
+    hub,
+    clock,
+    onError: (error) => logger.warn({ err: error }, 'a metrics gauge could not be read'),
+  });
   outbox = createOutboxWorker({
     database,
     clock,
-    jobs: buildJobs({ ctx, realtime: createRealtimePublisher({ ctx, hub }) }),
+    jobs: buildJobs({ ctx, realtime: createRealtimePublisher({ ctx, hub }), metrics: handoffMetrics }),
     onError: (error) => logger.error({ err: error }, 'outbox worker failed'),
   });
   assigner = createWaitingAssigner(ctx, { sweepMs: env.BATON_SWEEP_MS });
@@ -107,8 +121,6 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
 
   if (env.BATON_DEMO === '1') await seedDemo(ctx, options.processEnv);
 
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
   const httpDuration = new Histogram({
     name: 'baton_http_request_duration_seconds',
     help: 'HTTP request duration by route, method and status',
@@ -140,6 +152,24 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
   });
   registerWidgetCors(app);
 
+  let metricsListener: MetricsListener | null = null;
+  if (env.BATON_METRICS_PORT !== undefined) {
+    try {
+      metricsListener = await startMetricsListener({
+        registry: metrics,
+        host: env.HOST,
+        port: env.BATON_METRICS_PORT,
+        onError: (error) => logger.error({ err: error }, 'metrics could not be collected'),
+      });
+      logger.info({ host: metricsListener.host, port: metricsListener.port }, 'serving /metrics without credentials on its own port');
+    } catch (error) {
+      await app.close();
+      await hub.close();
+      if (ownsDatabase) await database.close();
+      throw error;
+    }
+  }
+
   let smtp: SmtpListener | null = null;
   if (env.BATON_SMTP_PORT !== undefined) {
     try {
@@ -147,6 +177,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
       logger.info({ host: smtp.host, port: smtp.port }, 'listening for inbound email over SMTP');
     } catch (error) {
       // The port is taken (or not ours to bind): fail the start without leaking what is open.
+      await metricsListener?.close();
       await app.close();
       await hub.close();
       if (ownsDatabase) await database.close();
@@ -168,8 +199,10 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     metrics,
     hub,
     smtp,
+    metricsListener,
     async close() {
       await smtp?.close();
+      await metricsListener?.close();
       await closeGracefully(app);
       await hub.close();
       await assigner?.stop();

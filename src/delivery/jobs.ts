@@ -15,16 +15,25 @@ import { webhookSubscriber } from './subscribers/webhooks.js';
 import { botframeworkSubscriber } from './subscribers/botframework.js';
 import type { RealtimePublisher } from './subscribers/realtime-stream.js';
 import type { Subscriber } from './subscribers/subscriber.js';
+import { metricsSubscriber } from './subscribers/metrics.js';
+import type { HandoffMetricsSink } from './metrics/handoff-metrics.js';
 
 export interface JobDeps {
   readonly ctx: ServiceContext;
   /** The realtime stream publisher (a subscriber that also wakes sockets after each job's commit). */
   readonly realtime?: RealtimePublisher;
+  /** The handoff metrics (/metrics), counted after each publish job's commit. */
+  readonly metrics?: HandoffMetricsSink;
 }
 
 /** Who reacts to conversation events and messages (realtime stream, webhooks …). */
 export function buildSubscribers(deps: JobDeps): Subscriber[] {
-  return [webhookSubscriber(deps.ctx), botframeworkSubscriber(deps.ctx), ...(deps.realtime === undefined ? [] : [deps.realtime])];
+  return [
+    webhookSubscriber(deps.ctx),
+    botframeworkSubscriber(deps.ctx),
+    ...(deps.realtime === undefined ? [] : [deps.realtime]),
+    ...(deps.metrics === undefined ? [] : [metricsSubscriber(deps.ctx, deps.metrics)]),
+  ];
 }
 
 export function buildJobs(deps: JobDeps): JobDefinition<z.ZodType>[] {

@@ -34,6 +34,8 @@ export const Env = z.object({
   BATON_RATE_LIMITS: z.enum(['0', '1']).default('1'),
   /** `1`: `/metrics` answers anyone (a scraper inside a private network); otherwise an admin's token. */
   BATON_METRICS_PUBLIC: z.enum(['0', '1']).default('0'),
+  /** Serve `/metrics` without credentials on this port too, bound to HOST (0: any free port, for tests). */
+  BATON_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

@@ -59,6 +59,7 @@ export async function postAgentMessage(
         type: 'sla.stopped',
         actor: input.userId,
         data: {
+          handedOffAt: new Date(conversation.handedOffAt).toISOString(),
           firstHumanResponseAt: new Date(now).toISOString(),
           firstResponseDueAt: dueAt === null ? null : new Date(dueAt).toISOString(),
           met: dueAt === null || now <= dueAt,

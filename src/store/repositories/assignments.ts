@@ -242,6 +242,8 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
           // Whether it left or joined a waiting line (realtime queue positions read these).
           fromStatus: current.status,
           toStatus: next.status,
+          // Since when it waited, when it leaves a waiting line (the queue-wait metric reads it).
+          ...(current.status === 'queued' && current.queuedAt !== null ? { queuedAt: new Date(current.queuedAt).toISOString() } : {}),
           reason: t.reason,
         },
       });
