@@ -43,3 +43,11 @@ describe('readYaml', () => {
     if (!deep.ok) expect(deep.problems[0]!.message).toMatch(/nested deeper than 64 levels/);
   });
 });
+
+describe('readYaml before the parser', () => {
+  it('refuses a text nested far too deep without parsing it (no line: the parser never saw it)', () => {
+    const read = readYaml('x: ' + '['.repeat(65_536));
+    expect(read).toMatchObject({ ok: false, problems: [{ path: '(root)', message: 'nested deeper than 64 levels' }] });
+    if (!read.ok) expect(read.doc).toBeUndefined();
+  });
+});

@@ -30,7 +30,7 @@ export function readYaml(text: string): ReadYamlResult {
   const lineCounter = new LineCounter();
   // Measured before parsing: the parser's time and stack grow with depth (see yaml-depth.ts).
   // The bound is loose on purpose; the value's exact depth is checked after, by the caller.
-  if (false && yamlNestingExceeds(text, 2 * MAX_NESTING)) {
+  if (yamlNestingExceeds(text, 2 * MAX_NESTING)) {
     return { ok: false, problems: [{ path: '(root)', message: `nested deeper than ${MAX_NESTING} levels` }], lineCounter };
   }
   let doc: Document.Parsed;

@@ -39,7 +39,7 @@ export async function run(args: CommandArgs, io: CliIo): Promise<number> {
   const env = commandEnv(io);
   let result: SimulationResult;
   try {
-    const scenario = parseScenarioText(text);
+    const scenario = await parseScenarioText(text);
     const ctx = await openStandaloneContext({ env, processEnv: io.env });
     try {
       result = await simulateScenario(ctx, scenario);
@@ -75,7 +75,7 @@ async function runFolder(folder: string, path: string, json: boolean, io: CliIo)
   try {
     for (const file of files) {
       try {
-        const scenario = parseScenarioText(await readFile(join(path, file), 'utf8'));
+        const scenario = await parseScenarioText(await readFile(join(path, file), 'utf8'));
         entries.push({ file, result: await simulateScenario(ctx, scenario) });
       } catch (error) {
         if (!(error instanceof BatonError && error.code === 'invalid')) throw error;

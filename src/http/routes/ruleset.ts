@@ -8,39 +8,20 @@ import {
   RulesetVersionView,
   VersionParams,
 } from '../../contract/admin-api.js';
-import { nestingProblem } from '../../platform/nesting.js';
-import { readYaml } from '../../platform/read-yaml.js';
 import { PublishInput } from '../../contract/api.js';
-import { BatonError } from '../../platform/errors.js';
 import { actorOf } from '../../services/auth/authenticate.js';
 import { diffRulesetVersions } from '../../services/rulesets/diff-ruleset-versions.js';
 import { publishRulesetDraft } from '../../services/rulesets/publish-ruleset-draft.js';
 import { readRulesetDraft } from '../../services/rulesets/read-ruleset-draft.js';
 import { restoreRulesetVersion } from '../../services/rulesets/restore-ruleset-version.js';
 import { reviewRuleset } from '../../services/rulesets/review-ruleset.js';
+import { parseRulesetText } from '../../services/rulesets/parse-ruleset-text.js';
 import { saveRulesetDraft } from '../../services/rulesets/save-ruleset-draft.js';
 import { listRulesetVersionSummaries, readActiveRuleset, readRulesetVersion } from '../../services/rulesets/read-ruleset-versions.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
-
-/** The `handoff` section as YAML text; syntax errors are reported like any other problem. */
-function parseYamlRuleset(text: string): unknown {
-  const read = readYaml(text);
-  if (!read.ok) {
-    throw new BatonError('invalid', 'the ruleset is not valid YAML; nothing was changed', {
-      details: read.problems.map((problem) => ({
-        path: problem.line === undefined ? '(document)' : `line ${problem.line}, column ${problem.column ?? 1}`,
-        message: problem.message,
-      })),
-    });
-  }
-  const { value } = read;
-  const shape = nestingProblem(value);
-  if (shape) throw new BatonError('invalid', `the ruleset cannot be read: ${shape.path}: ${shape.message}; nothing was changed`, { details: [shape] });
-  return value;
-}
 
 /**
  * Rules (docs/api.md "Rules"): a draft, published as numbered immutable versions; rollback publishes
@@ -81,7 +62,7 @@ export function rulesetRoutes(deps: RouteDeps): AnyRoute[] {
       rawBody: YAML_TYPES,
       response: RulesetDraftView,
       handler: async ({ body, principal }) =>
-        saveRulesetDraft(ctx, { ruleset: typeof body === 'string' ? parseYamlRuleset(body) : body, actor: actorOf(principal) }),
+        saveRulesetDraft(ctx, { ruleset: typeof body === 'string' ? await parseRulesetText(body) : body, actor: actorOf(principal) }),
     }),
     defineRoute({
       method: 'POST',

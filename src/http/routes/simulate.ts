@@ -22,7 +22,7 @@ export function simulateRoutes(deps: RouteDeps): AnyRoute[] {
       handler: async ({ body }) => {
         // Raw content types arrive as the text itself; JSON has been validated already.
         const raw: unknown = body;
-        const scenario = typeof raw === 'string' ? parseScenarioText(raw) : body;
+        const scenario = typeof raw === 'string' ? await parseScenarioText(raw) : body;
         return simulateScenario(ctx, scenario);
       },
     }),

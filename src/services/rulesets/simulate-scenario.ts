@@ -5,7 +5,7 @@
  * transaction is opened — and `core/simulate` decides with the code the live path runs.
  */
 import { nestingProblem } from '../../platform/nesting.js';
-import { readYaml } from '../../platform/read-yaml.js';
+import { readYamlOffThread } from '../../config/parse-off-thread.js';
 import { Scenario, type SimulationResult } from '../../contract/api.js';
 import { ChannelType, type ErrorDetail } from '../../contract/common.js';
 import { Ruleset } from '../../contract/config.js';
@@ -76,8 +76,9 @@ export async function simulateScenario(ctx: ServiceContext, scenario: Scenario):
  * A scenario written as YAML (or JSON, which is YAML too): every problem with its path — syntax
  * errors with their line — as a 422.
  */
-export function parseScenarioText(text: string): Scenario {
-  const read = readYaml(text);
+export async function parseScenarioText(text: string): Promise<Scenario> {
+  // A scenario may be a megabyte (50 messages of 20,000 characters): read off the thread.
+  const read = await readYamlOffThread(text);
   if (!read.ok) {
     throw invalidScenario(
       read.problems.map((problem) => ({

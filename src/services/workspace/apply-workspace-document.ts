@@ -1,5 +1,6 @@
 import type { ConfigProblem } from '../../config/config-problem.js';
-import { parseConfigText, parseConfigValue, type ConfigFormat, type ParseConfigResult } from '../../config/parse-config-text.js';
+import { parseConfigValue, type ConfigFormat, type ParseConfigResult } from '../../config/parse-config-text.js';
+import { parseConfigTextOffThread } from '../../config/parse-off-thread.js';
 import type { ConfigApplyOutcome } from '../../contract/admin-api.js';
 import { getCurrentConfig } from '../../store/repositories/config.js';
 import { getActiveRuleset } from '../../store/repositories/rulesets.js';
@@ -27,7 +28,7 @@ export interface ApplyWorkspaceDocumentInput {
  * as written, so secrets stay in the environment.
  */
 export async function applyWorkspaceDocument(ctx: ServiceContext, input: ApplyWorkspaceDocumentInput): Promise<ConfigApplyOutcome> {
-  const parsed = parseSource(input.source, ctx.processEnv);
+  const parsed = await parseSource(input.source, ctx.processEnv);
   if (!parsed.ok) throw invalidDocument('the workspace document', parsed.problems);
   const warnings: ConfigProblem[] = parsed.warnings;
   if (input.dryRun === true) {
@@ -55,6 +56,7 @@ export async function applyWorkspaceDocument(ctx: ServiceContext, input: ApplyWo
   };
 }
 
-export function parseSource(source: DocumentSource, env: Readonly<Record<string, string | undefined>>): ParseConfigResult {
-  return 'text' in source ? parseConfigText(source.text, source.format, env) : parseConfigValue(source.value, env);
+/** A long text is read on a worker thread (parse-off-thread.ts): the server goes on serving meanwhile. */
+export async function parseSource(source: DocumentSource, env: Readonly<Record<string, string | undefined>>): Promise<ParseConfigResult> {
+  return 'text' in source ? parseConfigTextOffThread(source.text, source.format, env) : parseConfigValue(source.value, env);
 }
