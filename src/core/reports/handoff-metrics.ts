@@ -74,3 +74,61 @@ export function metricsOf(rows: readonly ConversationReport[]): HandoffMetrics {
     },
   };
 }
+
+/** What a database sums of a group (the same definitions as `metricsOf`, in SQL). */
+export interface GroupSums {
+  readonly conversations: number;
+  readonly aiResolved: number;
+  readonly handoffs: number;
+  readonly reassignments: number;
+  readonly slaBreaches: number;
+  readonly csatHandedOffSum: number;
+  readonly csatHandedOffCount: number;
+  readonly csatAiOnlySum: number;
+  readonly csatAiOnlyCount: number;
+}
+
+/** A column's median and p90 (ms, nearest rank) and how many values it has; absent: none. */
+export interface GroupSpread {
+  readonly count: number;
+  readonly median: number;
+  readonly p90: number;
+}
+
+function spreadFrom(spread: GroupSpread | undefined): Spread {
+  return spread === undefined ? { median: null, p90: null, count: 0 } : { median: spread.median / 1000, p90: spread.p90 / 1000, count: spread.count };
+}
+
+/** A group's figures from what the database computed of it (report-rows.ts). */
+export function metricsFromParts(
+  sums: GroupSums,
+  spreads: { readonly firstResponse?: GroupSpread; readonly queueWait?: GroupSpread; readonly resolution?: GroupSpread },
+): HandoffMetrics {
+  return {
+    conversations: sums.conversations,
+    aiResolved: sums.aiResolved,
+    handoffs: sums.handoffs,
+    handoffRate: rateOf(sums.handoffs, sums.conversations),
+    firstHumanResponseSeconds: spreadFrom(spreads.firstResponse),
+    queueWaitSeconds: spreadFrom(spreads.queueWait),
+    reassignments: sums.reassignments,
+    slaBreaches: sums.slaBreaches,
+    resolutionSeconds: spreadFrom(spreads.resolution),
+    csat: {
+      handedOff: { average: sums.csatHandedOffCount === 0 ? null : sums.csatHandedOffSum / sums.csatHandedOffCount, count: sums.csatHandedOffCount },
+      aiOnly: { average: sums.csatAiOnlyCount === 0 ? null : sums.csatAiOnlySum / sums.csatAiOnlyCount, count: sums.csatAiOnlyCount },
+    },
+  };
+}
+
+export const NO_CONVERSATIONS: GroupSums = {
+  conversations: 0,
+  aiResolved: 0,
+  handoffs: 0,
+  reassignments: 0,
+  slaBreaches: 0,
+  csatHandedOffSum: 0,
+  csatHandedOffCount: 0,
+  csatAiOnlySum: 0,
+  csatAiOnlyCount: 0,
+};
