@@ -64,7 +64,9 @@ function row(key: string | null, label: string, m: HandoffMetrics): CsvRow {
 /** Empty cells for null (no value: a group without a key, a percentile of nothing). */
 export function handoffReportCsv(report: HandoffReport): string {
   const rows = [...report.groups.map((g) => row(g.key, g.label, g)), row('', 'Total', report.totals)];
-  return stringify(rows, { header: true, columns: [...COLUMNS], record_delimiter: 'windows', escape_formulas: true });
+  // With CRLF records, csv-stringify quotes a field holding CRLF but not a lone LF or CR, which
+  // RFC 4180 wants quoted too (a name with a line break would start a new row): quoted_match.
+  return stringify(rows, { header: true, columns: [...COLUMNS], record_delimiter: 'windows', escape_formulas: true, quoted_match: /[\r\n]/ });
 }
 
 /** The download's file name: handoffs-by-<groupBy>-<from>-to-<to>.csv. */
