@@ -22,9 +22,10 @@ describe('the handoff report as CSV', () => {
     expect(lines[0]!.startsWith('key,label,conversations,')).toBe(true);
     expect(lines[1]).toBe('eu,"Billing, ""EU""",0,0,0,0,,,0,,,0,0,0,,,0,,0,,0');
     expect(lines[2]!.startsWith(`x,"'=HYPERLINK(""http://evil.test"")",`)).toBe(true);
-    expect(lines[3]).toBe('n,"two');
-    expect(lines[5]).toBe(',Total,0,0,0,0,,,0,,,0,0,0,,,0,,0,,0');
-    expect(lines[6]).toBe('');
+    // The line break stays inside its quoted field: records end with CRLF only.
+    expect(lines[3]).toBe('n,"two\nlines",0,0,0,0,,,0,,,0,0,0,,,0,,0,,0');
+    expect(lines[4]).toBe(',Total,0,0,0,0,,,0,,,0,0,0,,,0,,0,,0');
+    expect(lines[5]).toBe('');
     expect(handoffReportFileName({ from: '2026-11-01', to: '2026-11-30', timezone: 'UTC', groupBy: 'team', totals: empty, groups: [] })).toBe(
       'handoffs-by-team-2026-11-01-to-2026-11-30.csv',
     );
