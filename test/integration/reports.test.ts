@@ -237,6 +237,14 @@ eachDialect('the handoff report', (dialect) => {
     expect(team.data.error.code).toBe('forbidden');
   });
 
+  it("gives a team lead every row, even on a token without the admin scope (Olu leads Billing)", async () => {
+    const { createUserToken } = await import('../../src/services/auth/authenticate.js');
+    const narrow = (await createUserToken(t.baton.ctx, 'olu', { name: 'lead, no admin scope', scopes: ['read', 'write'] }, 'test')).token;
+    const response = await report('groupBy=team', { authorization: `Bearer ${narrow}` });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.data.totals).toEqual(TOTALS);
+  });
+
   describe('the query', () => {
     it.each([
       ['from=2026-11-25&to=2026-11-30&groupBy=month', 'groupBy'],
