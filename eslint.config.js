@@ -11,7 +11,7 @@ export const ARROWS = {
   core: ['contract'],
   contract: [],
   platform: ['contract'],
-  store: ['contract', 'platform'],
+  store: ['core', 'contract', 'platform'],
   config: ['core', 'contract', 'platform'],
   services: ['core', 'store', 'config', 'contract', 'platform'],
   delivery: ['services', 'store', 'core', 'contract', 'platform'],

@@ -16,6 +16,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'mechanisms', load: () => import('./mechanisms.js') },
   { name: 'search', load: () => import('./search.js') },
   { name: 'metrics-scrape', load: () => import('./metrics-scrape.js') },
+  { name: 'reports', load: () => import('./reports.js') },
 ];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');

@@ -338,6 +338,31 @@ export interface UserAccessTable {
   last_signed_in_at: EpochMs | null;
 }
 
+/**
+ * One conversation's figures for the handoff report (core/reports/conversation-report.ts),
+ * kept by repositories/report-rows.ts in the transaction that appends its events.
+ */
+export interface ReportRowTable {
+  conversation_id: string;
+  contact_id: string;
+  channel_id: string;
+  started_at: EpochMs;
+  handed_off_at: EpochMs | null;
+  trigger: string | null;
+  rule: string | null;
+  team_id: string | null;
+  queue_id: string | null;
+  agent_id: string | null;
+  reassignments: number;
+  first_response_ms: number | null;
+  queue_wait_ms: number | null;
+  queued_since: EpochMs | null;
+  status: string | null;
+  resolution_ms: number | null;
+  sla_breaches: number;
+  csat_score: number | null;
+}
+
 export interface DB {
   config_revisions: ConfigRevisionTable;
   ruleset_versions: RulesetVersionTable;
@@ -364,6 +389,7 @@ export interface DB {
   saved_replies: SavedReplyTable;
   invitations: InvitationTable;
   user_access: UserAccessTable;
+  report_rows: ReportRowTable;
 }
 
 export type ConfigRevisionRow = Selectable<ConfigRevisionTable>;
@@ -390,3 +416,4 @@ export type EmailMessageRow = Selectable<EmailMessageTable>;
 export type BotframeworkConversationRow = Selectable<BotframeworkConversationTable>;
 export type InvitationRow = Selectable<InvitationTable>;
 export type UserAccessRow = Selectable<UserAccessTable>;
+export type ReportRow = Selectable<ReportRowTable>;

@@ -58,6 +58,8 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'GET /api/playbook': 'user',
   'GET /api/queues': 'user',
   'GET /api/queues/{id}': 'user',
+  // Admins and team leads see every row; an agent only their own (groupBy=agent), else 403 — reports.test.ts.
+  'GET /api/reports/handoffs': 'user',
   'GET /api/ruleset': 'user',
   'GET /api/ruleset/draft': 'admin',
   'GET /api/ruleset/versions': 'user',

@@ -14,6 +14,7 @@ import { notificationRoutes } from './notifications.js';
 import { playbookRoutes } from './playbook.js';
 import { peopleRoutes } from './people.js';
 import { realtimeRoutes } from './realtime.js';
+import { reportRoutes } from './reports.js';
 import { rulesetRoutes } from './ruleset.js';
 import { savedReplyRoutes } from './saved-replies.js';
 import { simulateRoutes } from './simulate.js';
@@ -40,6 +41,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...notificationRoutes(deps),
     ...deliveryRoutes(deps),
     ...auditRoutes(deps),
+    ...reportRoutes(deps),
     ...realtimeRoutes(deps),
     ...emailInboundRoutes(deps),
     ...botRoutes(deps),

@@ -4,6 +4,7 @@ import { fromJsonOr, isJsonExact, toJson } from '../json.js';
 import { preparedQuery } from '../prepared.js';
 import { keepWhenCommitted } from './committed-records.js';
 import { notePublished } from './publications.js';
+import { keepReportRow } from './report-rows.js';
 import { seqPage } from './seq-page.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import type { ConversationEventRow } from '../schema.js';
@@ -71,7 +72,7 @@ const advanceEventSeq = preparedQuery((db, p: { count: number; id: string }) =>
     .updateTable('conversations')
     .set((eb) => ({ last_event_seq: eb('last_event_seq', '+', p.count) }))
     .where('id', '=', p.id)
-    .returning(['last_event_seq', 'owner_id', 'team_id', 'queue_id']),
+    .returning(['last_event_seq', 'owner_id', 'team_id', 'queue_id', 'contact_id', 'channel_id']),
 );
 
 const insertEvent = preparedQuery((db, p: ConversationEventRow) =>
@@ -137,6 +138,9 @@ export async function appendEvents(ex: Executor, inputs: readonly NewEvent[]): P
     // conversation and transaction, covering all its events and messages (publications.ts).
     await notePublished(trx, { conversationId, record: 'event', fromSeq: firstSeq, seq: state.last_event_seq, now: first.now });
     keepWhenCommitted(trx, 'events', kept);
+    // The conversation's report row, folded from these events in this transaction: every path
+    // that writes an event passes here, so no report figure can miss one (report-rows.ts).
+    await keepReportRow(trx, { id: conversationId, contactId: state.contact_id, channelId: state.channel_id }, records);
     return records;
   });
 }
