@@ -4,6 +4,8 @@
  * the callers escape it for HTML.
  */
 export interface RatingTexts {
+  /** The language these texts are in (the page's `lang`). */
+  readonly language: string;
   readonly resolved: (organisation: string) => string;
   readonly question: (organisation: string) => string;
   readonly rateWithLink: string;
@@ -21,6 +23,7 @@ export interface RatingTexts {
 }
 
 const en: RatingTexts = {
+  language: 'en',
   resolved: (organisation) => `Your conversation with ${organisation} is resolved.`,
   question: (organisation) => `How would you rate the help you received from ${organisation}?`,
   rateWithLink: 'Rate it from 1 to 5 here (it takes a few seconds):',
@@ -38,6 +41,7 @@ const en: RatingTexts = {
 };
 
 const es: RatingTexts = {
+  language: 'es',
   resolved: (organisation) => `Tu conversación con ${organisation} está resuelta.`,
   question: (organisation) => `¿Cómo valoras la ayuda que recibiste de ${organisation}?`,
   rateWithLink: 'Valórala del 1 al 5 aquí (es un momento):',

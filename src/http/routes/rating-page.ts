@@ -35,9 +35,9 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-function page(title: string, body: string): string {
+function page(texts: RatingTexts, title: string, body: string): string {
   return `<!doctype html>
-<html>
+<html lang="${escapeHtml(texts.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -71,6 +71,7 @@ function formPage(texts: RatingTexts, organisation: string, options: { readonly 
     })
     .join('\n');
   return page(
+    texts,
     texts.question(organisation),
     `<h1>${escapeHtml(texts.question(organisation))}</h1>
 ${options.problem === undefined ? '' : `<p class="problem" role="alert">${escapeHtml(options.problem)}</p>`}
@@ -86,10 +87,10 @@ ${scores}
 }
 
 function messagePage(texts: RatingTexts, text: string): string {
-  return page(text, `<h1>${escapeHtml(text)}</h1>`);
+  return page(texts, text, `<h1>${escapeHtml(text)}</h1>`);
 }
 
-const MESSAGE_OF: Readonly<Record<Exclude<RatingLinkState, 'open'>, keyof RatingTexts>> = { used: 'used', expired: 'expired', stale: 'stale', unknown: 'unknown' };
+const MESSAGE_OF: Readonly<Record<Exclude<RatingLinkState, 'open'>, 'used' | 'expired' | 'stale' | 'unknown'>> = { used: 'used', expired: 'expired', stale: 'stale', unknown: 'unknown' };
 
 function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
   return reply
@@ -115,7 +116,7 @@ export function ratingPageRoutes({ ctx }: RouteDeps): AnyRoute[] {
       query: PageQuery,
       handler: async ({ params, query, reply }) => {
         const view = await readRatingPage(ctx, params.token);
-        if (view.state !== 'open') return sendPage(reply, STATUS_BY_STATE[view.state], messagePage(view.texts, view.texts[MESSAGE_OF[view.state]] as string));
+        if (view.state !== 'open') return sendPage(reply, STATUS_BY_STATE[view.state], messagePage(view.texts, view.texts[MESSAGE_OF[view.state]]));
         return sendPage(reply, 200, formPage(view.texts, view.organisation, query.score === undefined ? {} : { selected: query.score }));
       },
     }),
@@ -137,7 +138,7 @@ export function ratingPageRoutes({ ctx }: RouteDeps): AnyRoute[] {
         const parsed = RatingForm.safeParse({ score: fields.get('score') ?? undefined, ...(comment === '' ? {} : { comment }) });
         if (!parsed.success) {
           const view = await readRatingPage(ctx, params.token);
-          if (view.state !== 'open') return sendPage(reply, STATUS_BY_STATE[view.state], messagePage(view.texts, view.texts[MESSAGE_OF[view.state]] as string));
+          if (view.state !== 'open') return sendPage(reply, STATUS_BY_STATE[view.state], messagePage(view.texts, view.texts[MESSAGE_OF[view.state]]));
           const problem = parsed.error.issues.some((issue) => issue.path[0] === 'comment') ? view.texts.commentTooLong : view.texts.pickScore;
           const score = Number(fields.get('score'));
           return sendPage(reply, 422, formPage(view.texts, view.organisation, { ...(score >= 1 && score <= 5 ? { selected: score } : {}), comment, problem }));
@@ -145,7 +146,7 @@ export function ratingPageRoutes({ ctx }: RouteDeps): AnyRoute[] {
         const outcome = await rateWithLink(ctx, { token: params.token, score: parsed.data.score, comment: parsed.data.comment ?? null });
         if (outcome.rated) return sendPage(reply, 200, messagePage(outcome.texts, outcome.texts.thanks));
         const state = outcome.state === 'open' ? 'used' : outcome.state;
-        return sendPage(reply, STATUS_BY_STATE[state], messagePage(outcome.texts, outcome.texts[MESSAGE_OF[state]] as string));
+        return sendPage(reply, STATUS_BY_STATE[state], messagePage(outcome.texts, outcome.texts[MESSAGE_OF[state]]));
       },
     }),
   ];
