@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csatGroupOf, decideRating, isAwaitingRating } from './csat.js';
+import { csatGroupOf, decideRating, isAwaitingRating, summarizeCsat } from './csat.js';
 
 describe('decideRating', () => {
   it('refuses a conversation that is not resolved', () => {
@@ -43,5 +43,21 @@ describe('csatGroupOf', () => {
     expect(csatGroupOf({ handedOffAt: 1, firstHumanResponseAt: null, ownerId: null })).toBe('handed_off');
     expect(csatGroupOf({ handedOffAt: null, firstHumanResponseAt: 2, ownerId: null })).toBe('handed_off');
     expect(csatGroupOf({ handedOffAt: null, firstHumanResponseAt: null, ownerId: 'ana' })).toBe('handed_off');
+  });
+});
+
+describe('summarizeCsat', () => {
+  it('averages handed-off and AI-only ratings apart', () => {
+    expect(
+      summarizeCsat([
+        { score: 5, handedOff: true },
+        { score: 2, handedOff: true },
+        { score: 4, handedOff: false },
+        { score: 3, handedOff: true },
+      ]),
+    ).toEqual({ handedOff: { average: 3.33, count: 3 }, aiOnly: { average: 4, count: 1 } });
+  });
+  it('says null, not 0, where nobody rated', () => {
+    expect(summarizeCsat([])).toEqual({ handedOff: { average: null, count: 0 }, aiOnly: { average: null, count: 0 } });
   });
 });

@@ -56,3 +56,27 @@ export function decideRating(conversation: RatableConversation, forResolution?: 
 export function isAwaitingRating(conversation: RatableConversation): boolean {
   return decideRating(conversation).outcome === 'accept';
 }
+
+export interface CsatAverage {
+  /** Mean score, rounded to two decimals; null with no rating. */
+  readonly average: number | null;
+  readonly count: number;
+}
+
+/**
+ * Reports' CSAT (`csat {handedOff {average, count}, aiOnly {average, count}}`): the ratings split by
+ * whether a person had the conversation (`handedOff` as stored with each rating).
+ */
+export function summarizeCsat(ratings: Iterable<{ readonly score: number; readonly handedOff: boolean }>): { readonly handedOff: CsatAverage; readonly aiOnly: CsatAverage } {
+  const sums = { handedOff: { total: 0, count: 0 }, aiOnly: { total: 0, count: 0 } };
+  for (const rating of ratings) {
+    const bucket = rating.handedOff ? sums.handedOff : sums.aiOnly;
+    bucket.total += rating.score;
+    bucket.count += 1;
+  }
+  const average = (bucket: { total: number; count: number }): CsatAverage => ({
+    average: bucket.count === 0 ? null : Math.round((bucket.total / bucket.count) * 100) / 100,
+    count: bucket.count,
+  });
+  return { handedOff: average(sums.handedOff), aiOnly: average(sums.aiOnly) };
+}
