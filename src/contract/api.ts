@@ -125,7 +125,12 @@ export const Conversation = z.object({
   updatedAt: z.string(),
   lastActivityAt: z.string(),
   resolvedAt: z.string().nullable(),
-  rating: z.object({ score: z.number().int(), comment: z.string().nullable() }).nullable(),
+  /**
+   * The latest rating (CSAT 1–5, once per resolution); `current`: it rates the latest resolution
+   * (false once the conversation was reopened and resolved again without a new rating). null:
+   * never rated.
+   */
+  rating: z.object({ score: z.number().int(), comment: z.string().nullable(), current: z.boolean() }).nullable(),
   version: z.number().int(),
   /** Who holds it, by display name (null: nobody). */
   holder: z.object({ id: z.string(), name: z.string() }).nullable(),

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { ServiceContext } from '../services/context.js';
 import { emailReplyJob } from './email-reply-job.js';
+import { ratingRequestJob } from './rating-request-job.js';
 import { deliverBotframeworkJob } from './botframework-jobs.js';
 import { botJobs } from './bot-jobs.js';
 import { conversationPublishedJob, eventPublishedJob, messagePublishedJob } from './event-jobs.js';
@@ -45,6 +46,7 @@ export function buildJobs(deps: JobDeps): JobDefinition<z.ZodType>[] {
     defineJob(messagePublishedJob(subscribers)),
     ...timerJobs(deps.ctx),
     defineJob(emailReplyJob(deps.ctx)),
+    defineJob(ratingRequestJob(deps.ctx)),
     defineJob(deliverBotframeworkJob(deps.ctx)),
     ...botJobs(deps.ctx),
   ];

@@ -60,7 +60,7 @@ function contentTypeOf(request: FastifyRequest): string {
  * browser name no page and pass, as do bearer tokens, which no other site holds. Hosts are
  * compared without the scheme, so a TLS proxy in front changes nothing.
  */
-function checkSameOrigin(request: FastifyRequest, publicUrl: string | undefined): void {
+export function checkSameOrigin(request: FastifyRequest, publicUrl: string | undefined): void {
   const origin = request.headers.origin;
   const refuse = (why: string) => new BatonError('forbidden', `refused a change sent from another site (${why}); use Baton's own pages or an API token`);
   if (origin !== undefined) {
@@ -171,6 +171,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   for (const type of ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => done(null, body));
   }
+  // The rating page's form (http/routes/rating-page.ts), as text; a route that does not list it refuses it (415).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_request, body, done) => done(null, body));
   // A raw email (inbound hook) stays bytes: its charsets are declared inside, per MIME part.
   app.addContentTypeParser('message/rfc822', { parseAs: 'buffer', bodyLimit: options.emailBodyLimit ?? 2 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 

@@ -53,10 +53,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /**
- * API, session, customer and invitation tokens carry 256 random bits, so a fast hash is enough to store
+ * API, session, customer, invitation and rating-link tokens carry 256 random bits, so a fast hash is enough to store
  * them (a slow hash protects low-entropy passwords, not random keys).
  */
-export function newToken(prefix: 'bt' | 'bs' | 'bc' | 'bi'): string {
+export function newToken(prefix: 'bt' | 'bs' | 'bc' | 'bi' | 'br'): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
 }
 

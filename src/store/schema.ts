@@ -158,6 +158,9 @@ export interface ConversationTable {
   resolved_at: EpochMs | null;
   csat_score: number | null;
   csat_comment: string | null;
+  /** The event seq of its latest resolution; the resolution its latest rating belongs to. */
+  resolution_seq: number | null;
+  csat_resolution_seq: number | null;
   /** What the latest handoff told the customer: the expected wait (s) and the place in line. */
   promised_wait_seconds: number | null;
   promised_at_position: number | null;
@@ -361,6 +364,34 @@ export interface ReportRowTable {
   resolution_ms: number | null;
   sla_breaches: number;
   csat_score: number | null;
+  /** 1 when the latest rating was given with a person on the conversation, 0 when not. */
+  csat_handed_off: IntBool | null;
+}
+
+/** CSAT, one per resolution (named by the seq of the event that resolved the conversation). */
+export interface RatingTable {
+  id: string;
+  conversation_id: string;
+  resolution_seq: number;
+  score: number;
+  comment: string | null;
+  /** A person had the conversation (handed off, owned or answered by one) when it was rated. */
+  handed_off: IntBool;
+  /** `widget`, `email` (the rating page) or `api`. */
+  source: string;
+  actor: string | null;
+  created_at: EpochMs;
+}
+
+/** The rating page's single-use links (email conversations); only the token's SHA-256 is stored. */
+export interface RatingLinkTable {
+  id: string;
+  conversation_id: string;
+  resolution_seq: number;
+  token_hash: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  used_at: EpochMs | null;
 }
 
 export interface DB {
@@ -390,6 +421,8 @@ export interface DB {
   invitations: InvitationTable;
   user_access: UserAccessTable;
   report_rows: ReportRowTable;
+  ratings: RatingTable;
+  rating_links: RatingLinkTable;
 }
 
 export type ConfigRevisionRow = Selectable<ConfigRevisionTable>;
@@ -417,3 +450,5 @@ export type BotframeworkConversationRow = Selectable<BotframeworkConversationTab
 export type InvitationRow = Selectable<InvitationTable>;
 export type UserAccessRow = Selectable<UserAccessTable>;
 export type ReportRow = Selectable<ReportRowTable>;
+export type RatingRow = Selectable<RatingTable>;
+export type RatingLinkRow = Selectable<RatingLinkTable>;

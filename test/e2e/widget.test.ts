@@ -258,6 +258,28 @@ describe('chat widget (e2e, chromium)', () => {
   );
 
   it(
+    'asks again when the conversation is reopened and resolved again, and stores the new rating beside the first',
+    async () => {
+      const five = widget.getByRole('button', { name: 'Rate 5 out of 5' });
+      expect((await server.api('POST', `/api/conversations/${conversationId}/reopen`, {})).status).toBe(200);
+      await poll(() => status().textContent()).not.toContain('resolved');
+      expect(await five.isHidden()).toBe(true);
+      expect((await server.api('POST', `/api/conversations/${conversationId}/resolve`, {}, sam)).status).toBe(200);
+      const three = widget.getByRole('button', { name: 'Rate 3 out of 5' });
+      await three.waitFor({ timeout: POLL_MS });
+      await screenshot(page, 'widget-csat-again');
+      await three.click();
+      await poll(async () => (await server.api<{ rating: { score: number; current: boolean } | null }>('GET', `/api/conversations/${conversationId}`)).data.rating).toEqual({
+        score: 3,
+        comment: null,
+        current: true,
+      });
+      expect(await three.isHidden()).toBe(true);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
     'says who joined, and no wait, when the handoff assigns a person at once, and says it again after a reload',
     async () => {
       expect((await server.api('PATCH', '/api/users/sam/status', { status: 'available' })).status).toBe(200);

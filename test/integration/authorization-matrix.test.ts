@@ -102,7 +102,8 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /api/conversations/{id}/handback': 'user',
   'POST /api/conversations/{id}/handoff': 'user+bot',
   'POST /api/conversations/{id}/messages': 'user+bot',
-  'POST /api/conversations/{id}/rating': 'user',
+  // The customer's app (in_app, api channels) gives its customer's rating: a user token or the channel's bot token.
+  'POST /api/conversations/{id}/rating': 'user+bot',
   'POST /api/conversations/{id}/release': 'user',
   'POST /api/conversations/{id}/reopen': 'user',
   'POST /api/conversations/{id}/resolve': 'user',

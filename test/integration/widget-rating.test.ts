@@ -61,6 +61,6 @@ eachDialect('widget rating', (dialect) => {
     expect(rated.statusCode).toBe(200);
     expect(rated.data).toMatchObject({ id, status: 'resolved', rating: 4 });
     const seen = await t.request({ method: 'GET', url: `/api/conversations/${id}`, headers: ana });
-    expect(seen.data.rating).toEqual({ score: 4, comment: 'quick, thanks' });
+    expect(seen.data.rating).toEqual({ score: 4, comment: 'quick, thanks', current: true });
   });
 });

@@ -30,7 +30,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** Paths that belong to someone else: never answered with the app's index.html. */
-const NOT_THE_APP = [/^\/api(\/|$)/, /^\/widget\.js$/, /^\/demo(\/|$)/, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/];
+const NOT_THE_APP = [/^\/api(\/|$)/, /^\/widget\.js$/, /^\/demo(\/|$)/, /^\/rate(\/|$)/, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/];
 
 /**
  * The app's own documents can only load scripts and styles from this origin and talk to it

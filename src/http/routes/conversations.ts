@@ -300,15 +300,27 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
     defineRoute({
       method: 'POST',
       url: '/api/conversations/:id/rating',
-      summary: 'CSAT 1–5 after resolution',
+      summary:
+        "CSAT 1–5 after resolution, for in_app and api conversations: the customer's app gives the customer's rating (a user token, or a bot token of the channel); once per resolution (409 for a second), again after a reopen and a new resolution",
       tags: ['conversations'],
       access: 'user',
       writes: true,
+      bot: true,
       params: IdParams,
       body: RatingInput,
       response: Conversation,
-      handler: async ({ params, body, principal }) =>
-        present(principal, await rateConversation(ctx, { conversationId: params.id, score: body.score, comment: body.comment ?? null, actor: actorOf(principal) })),
+      handler: async ({ params, body, principal }) => {
+        await checkBotReach(ctx, principal, params.id);
+        const rated = await rateConversation(ctx, {
+          conversationId: params.id,
+          score: body.score,
+          comment: body.comment ?? null,
+          actor: actorOf(principal),
+          source: 'api',
+          channelTypes: ['in_app', 'api'],
+        });
+        return present(principal, rated);
+      },
     }),
     defineRoute({
       method: 'GET',

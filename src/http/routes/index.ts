@@ -12,6 +12,7 @@ import { directoryRoutes } from './directory.js';
 import { emailInboundRoutes } from './email-inbound.js';
 import { notificationRoutes } from './notifications.js';
 import { playbookRoutes } from './playbook.js';
+import { ratingPageRoutes } from './rating-page.js';
 import { peopleRoutes } from './people.js';
 import { realtimeRoutes } from './realtime.js';
 import { reportRoutes } from './reports.js';
@@ -46,6 +47,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...emailInboundRoutes(deps),
     ...botRoutes(deps),
     ...webRoutes(deps),
+    ...ratingPageRoutes(deps),
   ];
   // System routes after the API: they serve the OpenAPI document of all the others. The agent
   // app's catch-all GET is not part of the API document.

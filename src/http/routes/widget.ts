@@ -153,7 +153,7 @@ export function widgetRoutes({ ctx }: RouteDeps): AnyRoute[] {
     defineRoute({
       method: 'POST',
       url: '/api/widget/conversations/:id/rating',
-      summary: 'CSAT 1–5 after resolution',
+      summary: 'CSAT 1–5 after resolution; once per resolution (409 for a second), again after a reopen and a new resolution',
       tags: ['widget'],
       access: 'customer',
       writes: true,
@@ -162,7 +162,7 @@ export function widgetRoutes({ ctx }: RouteDeps): AnyRoute[] {
       response: CustomerConversation,
       handler: async ({ params, body, principal }) => {
         const { contactId } = customerOf(principal);
-        const rated = await rateConversation(ctx, { conversationId: params.id, score: body.score, comment: body.comment ?? null, actor: `contact:${contactId}`, contactId });
+        const rated = await rateConversation(ctx, { conversationId: params.id, score: body.score, comment: body.comment ?? null, actor: `contact:${contactId}`, contactId, source: 'widget' });
         return presentCustomerConversation(ctx, rated);
       },
     }),

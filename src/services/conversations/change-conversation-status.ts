@@ -5,14 +5,16 @@
  */
 import type { OwnershipAction, OwnershipViewer } from '../../core/ownership.js';
 import { BatonError } from '../../platform/errors.js';
+import { newToken } from '../../platform/secrets.js';
 import { withTransaction, type Executor } from '../../store/database.js';
 import { handBack, reopen, resolve, setWaiting, type OverCapacity, type StatusOutcome } from '../../store/repositories/assignments.js';
-import { getConversation, type ConversationRecord } from '../../store/repositories/conversations.js';
+import { getConversation, updateConversation, type ConversationRecord } from '../../store/repositories/conversations.js';
 import { appendMessage } from '../../store/repositories/messages.js';
 import { scheduleCheckIns } from '../../store/repositories/tasks.js';
 import type { ServiceContext } from '../context.js';
 import { loadAgentStates } from '../../store/repositories/routing.js';
 import { lockConversation } from './lock-conversation.js';
+import { requestRating } from './request-rating.js';
 import { requireOwnership } from './require-ownership.js';
 
 export type StatusAction = 'resolve' | 'reopen' | 'handback' | 'wait' | 'resume';
@@ -61,6 +63,24 @@ function settled(outcome: StatusOutcome | OverCapacity): StatusOutcome {
   return outcome;
 }
 
+/**
+ * A resolution is named by its event's seq (core/csat.ts: each is rated once); an email
+ * conversation's customer is sent the rating link in the same transaction.
+ */
+async function recordResolution(
+  trx: Executor,
+  ctx: ServiceContext,
+  outcome: Extract<StatusOutcome, { outcome: 'changed' }>,
+  ratingToken: string | null,
+  now: number,
+): Promise<ConversationRecord> {
+  const resolved = outcome.events.find((event) => event.type === 'conversation.status_changed' && event.data.to === 'resolved');
+  if (resolved === undefined) return outcome.conversation;
+  const updated = (await updateConversation(trx, outcome.conversation.id, { resolutionSeq: resolved.seq }, now)) ?? outcome.conversation;
+  if (ratingToken !== null) await requestRating(trx, ctx, { conversation: updated, resolutionSeq: resolved.seq, token: ratingToken, now });
+  return updated;
+}
+
 /** The action in words, for refusals a person reads. */
 const IN_WORDS: Readonly<Record<StatusAction, string>> = { resolve: 'resolve', reopen: 'reopen', handback: 'hand back', wait: 'set waiting on the customer', resume: 'resume' };
 
@@ -71,6 +91,8 @@ export async function changeConversationStatus(
   ctx: ServiceContext,
   input: { readonly conversationId: string; readonly action: StatusAction; readonly actor: string; readonly viewer: OwnershipViewer | null },
 ): Promise<ConversationRecord> {
+  // Made before the transaction, whose body may run twice: an email conversation's rating link.
+  const ratingToken = input.action === 'resolve' ? newToken('br') : null;
   const conversation = await withTransaction(ctx.database, async (trx) => {
     const current = await lockConversation(trx, input.conversationId);
     const policed = HOLDERS_ACTION[input.action];
@@ -81,7 +103,10 @@ export async function changeConversationStatus(
     switch (input.action) {
       case 'resolve':
         outcome = await resolve(trx, { ...common, reason: 'resolve' });
-        if (outcome.outcome === 'changed') await scheduleCheckIns(trx, current.id, now);
+        if (outcome.outcome === 'changed') {
+          await scheduleCheckIns(trx, current.id, now);
+          return recordResolution(trx, ctx, outcome, ratingToken, now);
+        }
         break;
       case 'reopen':
         outcome = await reopenToAvailableOwner(trx, ctx, { ...common, reason: 'reopen' });

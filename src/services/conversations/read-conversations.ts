@@ -18,6 +18,7 @@ import type { HandoffTrace } from '../../contract/trace.js';
 import { latestHandoffTrace, latestHandoffTraces, listEvents, type ConversationEventRecord } from '../../store/repositories/events.js';
 import { conversationActivity, listMessages, type ConversationActivity, type MessageRecord } from '../../store/repositories/messages.js';
 import { customerWaitingSince } from '../../core/customer-waiting-since.js';
+import { isAwaitingRating } from '../../core/csat.js';
 import { queuePosition } from '../../store/repositories/routing.js';
 import type { ServiceContext } from '../context.js';
 import type { OwnershipViewer } from '../../core/ownership.js';
@@ -289,9 +290,12 @@ export const CustomerConversation = z.object({
   nextOpenAt: z.string().nullable(),
   lastMessageSeq: z.number().int(),
   createdAt: z.string(),
+  /** The rating of the current resolution; null until the customer rates it (asked again after each new resolution). */
   rating: z.number().int().nullable(),
 });
 export type CustomerConversation = z.infer<typeof CustomerConversation>;
+
+const isOver = (status: ConversationStatus): boolean => status === 'resolved' || status === 'closed';
 
 export async function presentCustomerConversation(ctx: ServiceContext, conversation: ConversationRecord): Promise<CustomerConversation> {
   const loaded = await ctx.workspace.current();
@@ -309,6 +313,8 @@ export async function presentCustomerConversation(ctx: ServiceContext, conversat
     nextOpenAt: conversation.status === 'queued' ? (promise?.nextOpenAt ?? null) : null,
     lastMessageSeq: conversation.lastMessageSeq,
     createdAt: iso(conversation.createdAt),
-    rating: conversation.csatScore,
+    // This resolution's rating: null while the customer is still to be asked (core/csat.ts), so
+    // a conversation reopened and resolved again asks again.
+    rating: isOver(conversation.status) && !isAwaitingRating(conversation) ? conversation.csatScore : null,
   };
 }

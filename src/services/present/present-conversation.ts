@@ -76,7 +76,13 @@ export function presentConversation(
     lastActivityAt: iso(conversation.lastActivityAt),
     resolvedAt: isoOrNull(conversation.resolvedAt),
     rating:
-      conversation.csatScore === null ? null : { score: conversation.csatScore, comment: conversation.csatComment },
+      conversation.csatScore === null
+        ? null
+        : {
+            score: conversation.csatScore,
+            comment: conversation.csatComment,
+            current: conversation.csatResolutionSeq !== null && conversation.csatResolutionSeq === (conversation.resolutionSeq ?? 0),
+          },
     version: conversation.version,
     holder: ownerId === null ? null : { id: ownerId, name: model.users.get(ownerId)?.name ?? ownerId },
     viewerCan:

@@ -19,6 +19,7 @@ import * as search from './2026-12-07-search.js';
 import * as botTokenChannels from './2026-12-08-bot-token-channels.js';
 import * as metricsIndexes from './2026-12-09-metrics-indexes.js';
 import * as reports from './2026-12-09-reports.js';
+import * as ratingsPerResolution from './2026-12-09-ratings-per-resolution.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -46,4 +47,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-08-bot-token-channels': botTokenChannels,
   '2026-12-09-metrics-indexes': metricsIndexes,
   '2026-12-09-reports': reports,
+  '2026-12-09-ratings-per-resolution': ratingsPerResolution,
 };

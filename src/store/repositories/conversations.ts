@@ -45,8 +45,13 @@ export interface ConversationRecord {
   readonly updatedAt: number;
   readonly lastActivityAt: number;
   readonly resolvedAt: number | null;
+  /** The latest rating (any resolution's). */
   readonly csatScore: number | null;
   readonly csatComment: string | null;
+  /** The seq of the event of its latest resolution (null: never resolved). */
+  readonly resolutionSeq: number | null;
+  /** The resolution the latest rating belongs to: equal to `resolutionSeq`, this resolution is rated. */
+  readonly csatResolutionSeq: number | null;
 }
 
 /** Statuses in which a conversation counts toward its owner's load (capacity, least busy). */
@@ -85,6 +90,8 @@ export function rowToConversation(row: ConversationRow): ConversationRecord {
     resolvedAt: row.resolved_at,
     csatScore: row.csat_score,
     csatComment: row.csat_comment,
+    resolutionSeq: row.resolution_seq ?? null,
+    csatResolutionSeq: row.csat_resolution_seq ?? null,
   };
 }
 
@@ -171,6 +178,8 @@ const insertConversation = preparedQuery(
         resolved_at: null,
         csat_score: null,
         csat_comment: null,
+        resolution_seq: null,
+        csat_resolution_seq: null,
         promised_wait_seconds: null,
         promised_at_position: null,
       })
@@ -394,6 +403,8 @@ export interface ConversationFieldsPatch {
   readonly lastActivityAt?: number;
   readonly csatScore?: number | null;
   readonly csatComment?: string | null;
+  readonly resolutionSeq?: number | null;
+  readonly csatResolutionSeq?: number | null;
   /** Set by each handoff: what it told the customer (`expectedWaitSeconds`, `queuePosition` of its trace). */
   readonly promisedWaitSeconds?: number | null;
   readonly promisedAtPosition?: number | null;
@@ -419,6 +430,8 @@ export function patchToColumns(patch: ConversationFieldsPatch): ConversationUpda
   if (patch.lastActivityAt !== undefined) set.last_activity_at = patch.lastActivityAt;
   if (patch.csatScore !== undefined) set.csat_score = patch.csatScore;
   if (patch.csatComment !== undefined) set.csat_comment = patch.csatComment;
+  if (patch.resolutionSeq !== undefined) set.resolution_seq = patch.resolutionSeq;
+  if (patch.csatResolutionSeq !== undefined) set.csat_resolution_seq = patch.csatResolutionSeq;
   if (patch.promisedWaitSeconds !== undefined) set.promised_wait_seconds = patch.promisedWaitSeconds;
   if (patch.promisedAtPosition !== undefined) set.promised_at_position = patch.promisedAtPosition;
   return set;

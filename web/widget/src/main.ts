@@ -20,6 +20,9 @@ interface Saved {
 // Read while this script runs: `document.currentScript` is null in any later callback.
 const currentScript = document.currentScript as HTMLScriptElement | null;
 
+/** Resolved or closed: the customer is asked to rate (once per resolution). */
+const isOver = (status: string): boolean => status === 'resolved' || status === 'closed';
+
 function init(): void {
   const w = window as unknown as { Baton?: unknown };
   if (w.Baton !== undefined) return; // the tag twice on one page: one widget
@@ -215,7 +218,7 @@ function init(): void {
       }
     }
     status.textContent = text;
-    const over = c !== null && (c.status === 'resolved' || c.status === 'closed');
+    const over = c !== null && isOver(c.status);
     csat.hidden = !(over && c.rating === null && !rated);
     // Before the first message, with the AI agent, or after a rating (writing again starts anew).
     humanButton.hidden = c !== null && (over ? !csat.hidden : c.status !== 'bot');
@@ -249,7 +252,16 @@ function init(): void {
         const owner = (d.owner ?? null) as { name: string } | null;
         const nextStatus = typeof d.status === 'string' ? d.status : conversation.status;
         const leftQueue = nextStatus !== 'queued';
-        setConversation({ ...conversation, status: nextStatus, owner, ...(leftQueue ? { queuePosition: null, expectedWaitSeconds: null, nextOpenAt: null } : {}) });
+        // Resolved again after a reopen: a new resolution, rated anew (the server asks once per resolution).
+        const resolvedAnew = !isOver(conversation.status) && isOver(nextStatus);
+        if (resolvedAnew) rated = false;
+        setConversation({
+          ...conversation,
+          status: nextStatus,
+          owner,
+          ...(leftQueue ? { queuePosition: null, expectedWaitSeconds: null, nextOpenAt: null } : {}),
+          ...(resolvedAnew ? { rating: null } : {}),
+        });
         break;
       }
       case 'conversation.assigned':
@@ -387,6 +399,8 @@ function init(): void {
     try {
       const state = await api.rate(id, score);
       rated = true;
+      // The prompt hides; the score pressed must not look chosen when it asks again after a new resolution.
+      for (const star of stars.querySelectorAll('button')) star.blur();
       setConversation(state);
       addNote(s.thanks);
     } catch {

@@ -153,6 +153,15 @@ export function ConversationList({
                       {c.priority !== 'normal' && (
                         <span className={`badge priority-${c.priority}`}>{c.priority}</span>
                       )}
+                      {c.rating !== null && (
+                        <span
+                          className={c.rating.current ? 'row-rating' : 'row-rating earlier'}
+                          title={`Rated ${c.rating.score} out of 5${c.rating.current ? '' : ' (an earlier resolution)'}${c.rating.comment !== null && c.rating.comment !== '' ? `: “${c.rating.comment}”` : ''}`}
+                        >
+                          <span aria-hidden="true">★ {c.rating.score}</span>
+                          <span className="visually-hidden">Rated {c.rating.score} out of 5</span>
+                        </span>
+                      )}
                       <span className="muted">{channelName(directory, c.channel)}</span>
                       {where !== null && <span className="muted">· {where}</span>}
                     </>

@@ -95,6 +95,7 @@ export function ConversationView({ conversation: c, messages, me, directory, now
                   · Rated <span aria-hidden="true">{'★'.repeat(c.rating.score) + '☆'.repeat(Math.max(0, 5 - c.rating.score))}</span>
                   <span className="visually-hidden">{c.rating.score} out of 5</span>
                   {c.rating.comment !== null && c.rating.comment !== '' && <span className="rating-comment"> “{c.rating.comment}”</span>}
+                  {!c.rating.current && <span className="rating-comment"> (an earlier resolution)</span>}
                 </span>
               )}
             </p>

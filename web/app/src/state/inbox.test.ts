@@ -77,6 +77,16 @@ describe('applying realtime frames', () => {
     expect(next.lastSeq).toBe(12);
   });
 
+  it("shows the customer's rating the moment it is announced (conversation.rated), and keeps it through other changes", () => {
+    const state = withConversations(aConversation('c1', { status: 'resolved', rating: { score: 2, comment: null, current: false } }));
+    const rated = applyFrames(state, [
+      frame(3, 'conversation.updated', 'c1', { cause: 'conversation.rated', status: 'resolved', owner: 'ana', rating: { score: 5, comment: 'thanks', handedOff: true, resolutionSeq: 9, source: 'widget' } }),
+    ]);
+    expect(rated.conversations.c1?.rating).toEqual({ score: 5, comment: 'thanks', current: true });
+    const later = applyFrames(rated, [frame(4, 'conversation.updated', 'c1', { status: 'resolved', owner: 'ana', changes: { tags: ['vip'] } })]);
+    expect(later.conversations.c1?.rating).toEqual({ score: 5, comment: 'thanks', current: true });
+  });
+
   it('stops the SLA clock the moment the first reply is announced (sla.stopped)', () => {
     const state = withConversations(aConversation('c1', { status: 'assigned', owner: 'ana', firstResponseDueAt: at(60) }));
     const next = applyFrames(state, [frame(3, 'conversation.updated', 'c1', { cause: 'sla.stopped', status: 'assigned', owner: 'ana', firstHumanResponseAt: at(2), sla: 'met' })]);

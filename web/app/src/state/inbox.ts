@@ -88,6 +88,14 @@ const isStatus = (value: unknown): value is ConversationStatus =>
 const stringOrNull = (value: unknown): string | null | undefined =>
   value === null ? null : typeof value === 'string' ? value : undefined;
 
+/** A `conversation.rated` frame's rating (score 1–5, comment): the latest, so the current resolution's. */
+function ratingOf(value: unknown): Conversation['rating'] {
+  if (typeof value !== 'object' || value === null) return null;
+  const { score, comment } = value as { score?: unknown; comment?: unknown };
+  if (typeof score !== 'number') return null;
+  return { score, comment: typeof comment === 'string' ? comment : null, current: true };
+}
+
 function addStale(stale: readonly string[], id: string): readonly string[] {
   return stale.includes(id) ? stale : [...stale, id];
 }
@@ -152,6 +160,8 @@ function applyOne(state: InboxState, frame: Frame): InboxState {
           ...('queue' in d && stringOrNull(d.queue) !== undefined && { queue: stringOrNull(d.queue) ?? null }),
           // The first-response clock stopped (`sla.stopped`): the badge stops at once, everywhere.
           ...('firstHumanResponseAt' in d && stringOrNull(d.firstHumanResponseAt) !== undefined && { firstHumanResponseAt: stringOrNull(d.firstHumanResponseAt) ?? null }),
+          // The customer rated (`conversation.rated`): the row and the header show it at once.
+          ...(ratingOf(d.rating) !== null && { rating: ratingOf(d.rating) }),
         };
         // Who may do what depends on owner and status: unknown until the conversation is read
         // again (it is marked stale below), so no action is offered that the server would refuse.
