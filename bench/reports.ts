@@ -65,7 +65,7 @@ function reportRows(from: number, to: number): ReportRowRecord[] {
       status: resolved ? 'resolved' : 'assigned',
       resolutionMs: resolved ? Math.floor(60_000 * 2880 ** rng.next()) : null,
       slaBreaches: handed && rng.chance(0.05) ? 1 : 0,
-      csatScore: resolved && rng.chance(0.2) ? rng.int(1, 5) : null,
+      ...(resolved && rng.chance(0.2) ? { csatScore: rng.int(1, 5), csatHandedOff: agent !== null } : { csatScore: null, csatHandedOff: null }),
     });
   }
   return out;

@@ -68,6 +68,18 @@ describe('a conversation report row', () => {
     expect(row?.csatScore).toBe(5);
   });
 
+  it('groups a rating as it was given: the handedOff the rating recorded, else whether a person had the conversation', () => {
+    const claimedFromTheAi = reportOfEvents([ev('conversation.created', 0), assigned(1, null, 'ana'), status(3, 'assigned', 'resolved'), ev('conversation.rated', 4, { score: 5 })]);
+    expect(claimedFromTheAi?.csatHandedOff).toBe(true);
+    const aiAlone = reportOfEvents([ev('conversation.created', 0), status(3, 'bot', 'resolved'), ev('conversation.rated', 4, { score: 3 })]);
+    expect(aiAlone?.csatHandedOff).toBe(false);
+    const recorded = reportOfEvents([ev('conversation.created', 0), status(3, 'bot', 'resolved'), ev('conversation.rated', 4, { score: 3, handedOff: true })]);
+    expect(recorded?.csatHandedOff).toBe(true);
+    // The figures take the rating's group: the claimed one is a handed-off rating, not lost between the two.
+    const metrics = metricsOf([claimedFromTheAi!, aiAlone!]);
+    expect(metrics.csat).toEqual({ handedOff: { average: 5, count: 1 }, aiOnly: { average: 3, count: 1 } });
+  });
+
   it('counts SLA breaches and keeps the latest rating; other events change nothing', () => {
     const row = reportOfEvents([ev('conversation.created', 0), ev('sla.breached', 5), ev('message.noted', 6), ev('sla.breached', 9), ev('conversation.rated', 10, { score: 2 }), ev('conversation.rated', 11, { score: 4 })]);
     expect(row?.slaBreaches).toBe(2);

@@ -1,3 +1,4 @@
+import { csatGroupOf } from '../csat.js';
 /**
  * What the handoff report counts, defined once (docs/api.md "Reports"). Every figure of
  * `GET /api/reports/handoffs` is a sum, an average or a percentile over one row per
@@ -19,8 +20,9 @@
  * - resolution: from the start to the latest resolution, while it is resolved or closed;
  * - AI-resolved: resolved or closed, never handed off and never owned by a person;
  * - SLA breaches: its `sla.breached` events;
- * - CSAT: its latest rating; "handed off" when it was handed off, "AI only" when it was neither
- *   handed off nor owned by a person.
+ * - CSAT: its latest rating, in the group the rating was given in (core/csat.ts csatGroupOf,
+ *   stored with each `conversation.rated` event as `handedOff`: a person had the conversation);
+ *   a rating recorded before that was stored is grouped by the row as it stood then.
  */
 
 /** What the fold reads of an event (store/repositories/events.ts ConversationEventRecord has it all). */
@@ -52,6 +54,8 @@ export interface ConversationReport {
   readonly resolutionMs: number | null;
   readonly slaBreaches: number;
   readonly csatScore: number | null;
+  /** The latest rating's group: true when a person had the conversation (null: no rating). */
+  readonly csatHandedOff: boolean | null;
 }
 
 /** The event types that change a report row; every other type leaves it as it is. */
@@ -89,6 +93,7 @@ function opened(at: number): ConversationReport {
     resolutionMs: null,
     slaBreaches: 0,
     csatScore: null,
+    csatHandedOff: null,
   };
 }
 
@@ -126,7 +131,13 @@ export function foldReportEvent(row: ConversationReport | null, event: ReportEve
       return { ...r, slaBreaches: r.slaBreaches + 1 };
     case 'conversation.rated': {
       const score = event.data.score;
-      return typeof score === 'number' ? { ...r, csatScore: score } : r;
+      if (typeof score !== 'number') return r;
+      const recorded = event.data.handedOff;
+      const handedOff =
+        typeof recorded === 'boolean'
+          ? recorded
+          : csatGroupOf({ handedOffAt: r.handedOffAt, firstHumanResponseAt: r.firstResponseMs, ownerId: r.agentId }) === 'handed_off';
+      return { ...r, csatScore: score, csatHandedOff: handedOff };
     }
     default:
       // conversation.created: opens the row and nothing more.

@@ -69,8 +69,8 @@ export function metricsOf(rows: readonly ConversationReport[]): HandoffMetrics {
     slaBreaches: rows.reduce((sum, r) => sum + r.slaBreaches, 0),
     resolutionSeconds: spreadOf(defined(rows.map((r) => r.resolutionMs))),
     csat: {
-      handedOff: ratingOf(defined(rows.filter(isHandedOff).map((r) => r.csatScore))),
-      aiOnly: ratingOf(defined(rows.filter(isAiOnly).map((r) => r.csatScore))),
+      handedOff: ratingOf(defined(rows.filter((r) => r.csatHandedOff === true).map((r) => r.csatScore))),
+      aiOnly: ratingOf(defined(rows.filter((r) => r.csatHandedOff === false).map((r) => r.csatScore))),
     },
   };
 }

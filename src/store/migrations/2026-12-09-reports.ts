@@ -39,6 +39,7 @@ export async function up(db: AnyKysely): Promise<void> {
     .addColumn('resolution_ms', 'bigint')
     .addColumn('sla_breaches', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('csat_score', 'integer')
+    .addColumn('csat_handed_off', 'integer')
     .execute();
   await db.schema.createIndex('report_rows_started_idx').on('report_rows').column('started_at').execute();
 
@@ -91,6 +92,7 @@ export async function up(db: AnyKysely): Promise<void> {
               resolution_ms: r.resolutionMs,
               sla_breaches: r.slaBreaches,
               csat_score: r.csatScore,
+              csat_handed_off: r.csatHandedOff === null ? null : r.csatHandedOff ? 1 : 0,
             },
           ];
     });
@@ -129,6 +131,7 @@ interface Row {
   resolutionMs: number | null;
   slaBreaches: number;
   csatScore: number | null;
+  csatHandedOff: boolean | null;
 }
 
 const TYPES = new Set(['conversation.created', 'handoff.completed', 'conversation.assigned', 'conversation.status_changed', 'sla.stopped', 'sla.breached', 'conversation.rated']);
@@ -163,6 +166,7 @@ function fold(row: Row | null, event: EventRow): Row | null {
     resolutionMs: null,
     slaBreaches: 0,
     csatScore: null,
+    csatHandedOff: null,
   };
   const data = parse(event.data);
   switch (event.type) {
@@ -194,7 +198,10 @@ function fold(row: Row | null, event: EventRow): Row | null {
     case 'sla.breached':
       return { ...r, slaBreaches: r.slaBreaches + 1 };
     case 'conversation.rated':
-      return typeof data.score === 'number' ? { ...r, csatScore: data.score } : r;
+      if (typeof data.score !== 'number') return r;
+      // As core/csat.ts csatGroupOf reads it, when the rating did not record its group.
+      const handedOff = typeof data.handedOff === 'boolean' ? data.handedOff : r.handedOffAt !== null || r.firstResponseMs !== null || r.agentId !== null;
+      return { ...r, csatScore: data.score, csatHandedOff: handedOff };
     default:
       return r;
   }

@@ -42,6 +42,7 @@ export function rowToReport(row: ReportRow): ReportRowRecord {
     resolutionMs: numberOrNull(row.resolution_ms),
     slaBreaches: Number(row.sla_breaches),
     csatScore: numberOrNull(row.csat_score),
+    csatHandedOff: row.csat_handed_off === null ? null : Number(row.csat_handed_off) === 1,
   };
 }
 
@@ -69,6 +70,7 @@ export function reportToRow(r: ReportRowRecord): ReportRow {
     resolution_ms: r.resolutionMs,
     sla_breaches: r.slaBreaches,
     csat_score: r.csatScore,
+    csat_handed_off: r.csatHandedOff === null ? null : r.csatHandedOff ? 1 : 0,
   };
 }
 
@@ -240,10 +242,10 @@ export async function reportSums(ex: Executor, q: ReportQuery): Promise<ReportSu
       sum(case when ${handedOff} then 1 else 0 end) as handoffs,
       sum(r.reassignments) as reassignments,
       sum(r.sla_breaches) as sla_breaches,
-      sum(case when ${handedOff} then r.csat_score end) as csat_h_sum,
-      count(case when ${handedOff} then r.csat_score end) as csat_h_count,
-      sum(case when ${aiOnly} then r.csat_score end) as csat_a_sum,
-      count(case when ${aiOnly} then r.csat_score end) as csat_a_count
+      sum(case when r.csat_handed_off = 1 then r.csat_score end) as csat_h_sum,
+      count(case when r.csat_handed_off = 1 then r.csat_score end) as csat_h_count,
+      sum(case when r.csat_handed_off = 0 then r.csat_score end) as csat_a_sum,
+      count(case when r.csat_handed_off = 0 then r.csat_score end) as csat_a_count
     from report_rows r
     where ${whereOf(q)}
     group by 1`.execute(ex);
