@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { redactUrl } from './redact-url.js';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ErrorBody, ErrorDetail } from '../contract/common.js';
 import { flattenIssues } from '../contract/issues.js';
@@ -155,6 +155,16 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
             },
           },
     bodyLimit: 2 * 1024 * 1024,
+    // Errors the router meets before any route runs, in the usual shape like every other error
+    // (Fastify's default is its own `{error: "Bad Request", code: "FST_ERR_…"}`).
+    frameworkErrors: (error, _request, reply) => {
+      const message =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'the path has a segment longer than 100 characters, which no id is'
+          : 'the path is not valid percent-encoding (RFC 3986, section 2.1)';
+      // Fastify types this reply with the route generics no route has yet.
+      void (reply as unknown as FastifyReply).status(statusByCode.invalid).send(errorBody('invalid', message));
+    },
   });
   await app.register(cookie);
   // Per-route limits (RouteDefinition.rateLimit), counted in this process's memory (@fastify/rate-limit).

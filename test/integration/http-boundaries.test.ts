@@ -83,6 +83,21 @@ eachDialect('the HTTP boundary', (dialect) => {
     expect((messages.data as { body: string }[]).some((m) => m.body === 'hello' || m.body.length > 100_000)).toBe(false);
   });
 
+  // Regression (the fuzzer): a path that is not valid percent-encoding, or a segment over the
+  // router's 100 characters, was answered in Fastify's own shape ({error: "Bad Request", code: "FST_ERR_…"}).
+  it('answers a malformed or over-long path segment in the usual error shape', async () => {
+    for (const [method, url] of [
+      ['GET', '/api/users/%'],
+      ['GET', '/api/conversations/%E0%A4%A/messages'],
+      ['POST', `/api/users/${'a'.repeat(1_000)}/tokens`],
+      ['POST', `/api/conversations/${'x'.repeat(500)}/claim`],
+    ] as const) {
+      const response = await t.request({ method, url, headers: t.admin });
+      expect(response.statusCode, url).toBe(422);
+      expect(response.data, url).toEqual({ error: { code: 'invalid', message: expect.stringMatching(/^the path /) as string } });
+    }
+  });
+
   // Regression: the session cookie was never Secure behind a TLS proxy (X-Forwarded-Proto was not believed).
   it('marks the session cookie Secure and sends HSTS over https, believing a proxy only when told to', async () => {
     const signIn = (app: TestApp, headers: Record<string, string>) =>
