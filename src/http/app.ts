@@ -8,6 +8,7 @@ import type { ErrorBody, ErrorDetail } from '../contract/common.js';
 import { flattenIssues } from '../contract/issues.js';
 import { BatonError, statusByCode } from '../platform/errors.js';
 import { nestingProblem } from '../platform/nesting.js';
+import { textProblem } from '../platform/text.js';
 import { isBotPrincipal, type Credentials, type Principal } from '../services/auth/principal.js';
 import type { AnyRoute } from './route.js';
 
@@ -40,6 +41,12 @@ function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: str
   throw new BatonError('invalid', `invalid ${where}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, {
     details,
   });
+}
+
+/** Text no database keeps as sent (platform/text.ts): refused before the schema reads it. */
+function refuseIllFormedText(value: unknown, where: 'params' | 'query' | 'body'): void {
+  const problem = textProblem(value, where === 'body' ? '' : where);
+  if (problem) throw new BatonError('invalid', `invalid ${where}: ${problem.path}: ${problem.message}`, { details: [problem] });
 }
 
 /** A rate-limit key per credentials: a hash of the token or session carried, else the address. */
@@ -247,7 +254,9 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
         }
         const principal = route.access === 'public' ? null : await options.authenticate(credentials);
         checkAccess(route, principal, credentials);
+        refuseIllFormedText(request.params, 'params');
         const params = route.params ? parseOrThrow(route.params, request.params, 'params') : {};
+        if (route.query) refuseIllFormedText(request.query, 'query');
         const query = route.query ? parseOrThrow(route.query, request.query ?? {}, 'query') : {};
         let rawBody: unknown = request.body;
         const contentType = contentTypeOf(request);
@@ -261,6 +270,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
         if (route.body && !isRaw) {
           const shape = nestingProblem(rawBody);
           if (shape) throw new BatonError('invalid', `invalid body: ${shape.path}: ${shape.message}`, { details: [shape] });
+          refuseIllFormedText(rawBody, 'body');
         }
         const body = isRaw ? rawBody : route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
         const result = await route.handler({ params, query, body, principal, request, reply });
