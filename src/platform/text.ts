@@ -45,3 +45,13 @@ export function textProblem(value: unknown, prefix = ''): TextProblem | null {
   }
   return null;
 }
+
+const LONE_SURROGATES = /\p{Surrogate}/gu;
+
+/**
+ * Text from elsewhere that nobody can be asked to correct (an email another server relayed),
+ * made keepable: NUL characters dropped, each lone surrogate replaced by U+FFFD.
+ */
+export function keepableText(text: string): string {
+  return text.replaceAll('\u0000', '').replace(LONE_SURROGATES, '\uFFFD');
+}
