@@ -33,7 +33,10 @@ const HEAP_MARGIN = 64 * 1024 * 1024;
 
 /**
  * Operations that get only made-up ids, never the world's own: with a real one, a right-shaped
- * request legitimately ends what the rest of the run stands on. Each with its reason.
+ * request legitimately ends what the rest of the run stands on. Each with its reason. None so far:
+ * the run's requests use the bootstrap token, which nothing revokes, the workspace is re-applied
+ * after every operation that may change it, and the check after each operation names the one
+ * that ended the world, to be listed here.
  */
 const MADE_UP_IDS_ONLY: Readonly<Record<string, string>> = {};
 
