@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Availability, ErrorDetail } from './common.js';
+import { Availability, ErrorDetail, MAX_STORED_INTEGER } from './common.js';
 import {
   ChannelConfig,
   KnowledgeConfig,
@@ -85,7 +85,7 @@ export const DirectoryChange = z.object({
 export type DirectoryChange = z.infer<typeof DirectoryChange>;
 
 // ── rules ───────────────────────────────────────────────────────────────────────────────────────
-export const VersionParams = z.object({ n: z.coerce.number().int().min(1) });
+export const VersionParams = z.object({ n: z.coerce.number().int().min(1).max(MAX_STORED_INTEGER) });
 export type VersionParams = z.infer<typeof VersionParams>;
 
 export const RulesetVersionView = RulesetVersion.extend({
@@ -131,7 +131,7 @@ export const RestoreInput = z.strictObject({
 
 export const DiffQuery = z.object({
   /** The version to compare with; default the one before. */
-  against: z.coerce.number().int().min(1).optional(),
+  against: z.coerce.number().int().min(1).max(MAX_STORED_INTEGER).optional(),
 });
 
 export const FieldChange = z.object({ field: z.string(), before: z.unknown(), after: z.unknown() });

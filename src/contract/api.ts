@@ -4,6 +4,7 @@ import {
   ChannelType,
   ConversationStatus,
   LanguageTag,
+  MAX_STORED_INTEGER,
   MessageAuthor,
   Priority,
   Role,
@@ -247,7 +248,7 @@ export const PostMessageInput = z.strictObject({
 });
 export type PostMessageInput = z.infer<typeof PostMessageInput>;
 
-export const MessagesQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
+export const MessagesQuery = z.object({ after: z.coerce.number().int().min(0).max(MAX_STORED_INTEGER).default(0) });
 
 /** `takeOver: true` takes a conversation someone else holds (a teammate, lead or admin; audited, the holder is told). */
 export const ClaimInput = z.strictObject({
@@ -352,7 +353,7 @@ export const Scenario = z.strictObject({
     .optional(),
   // Bounded: a simulation runs on the request (90 messages of 20,000 characters held the server 3 s).
   messages: z.array(z.string().min(1).max(20_000)).min(1).max(50),
-  ruleset: z.union([z.literal('draft'), z.literal('active'), z.number().int().min(1)]).default('active'),
+  ruleset: z.union([z.literal('draft'), z.literal('active'), z.number().int().min(1).max(MAX_STORED_INTEGER)]).default('active'),
   agents: z.record(z.string(), AgentOverride).optional(),
   /** Workflow trigger instead of customer messages deciding (e.g. workflow_flag, sla_breach). */
   trigger: Trigger.optional(),

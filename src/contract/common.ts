@@ -7,6 +7,12 @@ export const Slug = z
   .max(64);
 export type Slug = z.infer<typeof Slug>;
 
+/**
+ * The largest version or sequence number a client may ask for: those columns are `integer` on
+ * PostgreSQL (at most 2^31 − 1), where a larger number fails the query instead of finding nothing.
+ */
+export const MAX_STORED_INTEGER = 2_147_483_647;
+
 const DURATION_UNIT_SECONDS = { s: 1, m: 60, h: 3_600, d: 86_400 } as const;
 /** The longest duration a workspace may hold: beyond it, instants stop being dates. */
 export const MAX_DURATION_SECONDS = 366 * 86_400;

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { redactUrl } from './redact-url.js';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ErrorBody, ErrorDetail } from '../contract/common.js';
 import { flattenIssues } from '../contract/issues.js';
 import { BatonError, statusByCode } from '../platform/errors.js';
 import { nestingProblem } from '../platform/nesting.js';
+import { textProblem } from '../platform/text.js';
 import { isBotPrincipal, type Credentials, type Principal } from '../services/auth/principal.js';
 import type { AnyRoute } from './route.js';
 
@@ -40,6 +41,12 @@ function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: str
   throw new BatonError('invalid', `invalid ${where}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, {
     details,
   });
+}
+
+/** Text no database keeps as sent (platform/text.ts): refused before the schema reads it. */
+function refuseIllFormedText(value: unknown, where: 'params' | 'query' | 'body'): void {
+  const problem = textProblem(value, where === 'body' ? '' : where);
+  if (problem) throw new BatonError('invalid', `invalid ${where}: ${problem.path}: ${problem.message}`, { details: [problem] });
 }
 
 /** A rate-limit key per credentials: a hash of the token or session carried, else the address. */
@@ -155,6 +162,16 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
             },
           },
     bodyLimit: 2 * 1024 * 1024,
+    // Errors the router meets before any route runs, in the usual shape like every other error
+    // (Fastify's default is its own `{error: "Bad Request", code: "FST_ERR_…"}`).
+    frameworkErrors: (error, _request, reply) => {
+      const message =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'the path has a segment longer than 100 characters, which no id is'
+          : 'the path is not valid percent-encoding (RFC 3986, section 2.1)';
+      // Fastify types this reply with the route generics no route has yet.
+      void (reply as unknown as FastifyReply).status(statusByCode.invalid).send(errorBody('invalid', message));
+    },
   });
   await app.register(cookie);
   // Per-route limits (RouteDefinition.rateLimit), counted in this process's memory (@fastify/rate-limit).
@@ -239,7 +256,9 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
         }
         const principal = route.access === 'public' ? null : await options.authenticate(credentials);
         checkAccess(route, principal, credentials);
+        refuseIllFormedText(request.params, 'params');
         const params = route.params ? parseOrThrow(route.params, request.params, 'params') : {};
+        if (route.query) refuseIllFormedText(request.query, 'query');
         const query = route.query ? parseOrThrow(route.query, request.query ?? {}, 'query') : {};
         let rawBody: unknown = request.body;
         const contentType = contentTypeOf(request);
@@ -253,6 +272,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
         if (route.body && !isRaw) {
           const shape = nestingProblem(rawBody);
           if (shape) throw new BatonError('invalid', `invalid body: ${shape.path}: ${shape.message}`, { details: [shape] });
+          refuseIllFormedText(rawBody, 'body');
         }
         const body = isRaw ? rawBody : route.body ? parseOrThrow(route.body, rawBody, 'body') : undefined;
         const result = await route.handler({ params, query, body, principal, request, reply });

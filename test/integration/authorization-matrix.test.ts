@@ -10,11 +10,11 @@
  * ids, so those rules do not come into play.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { apiOperations, callerHeaders, placeholderUrl, type Caller } from '../support/api-operations.js';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 /** `self-or-admin`: a user's own things (tokens, notification preferences): that user or an admin. */
 type Policy = 'public' | 'user' | 'user+bot' | 'self-or-admin' | 'admin' | 'customer' | 'bot';
-type Caller = 'anonymous' | 'agent' | 'admin' | 'bot' | 'customer';
 type Answer = 'allowed' | 401 | 403;
 
 const EXPECTED: Readonly<Record<Policy, Readonly<Record<Caller, Answer>>>> = {
@@ -148,18 +148,8 @@ eachDialect('the authorization matrix', (dialect) => {
 
   beforeAll(async () => {
     t = await startTestApp(dialect);
-    const document = await t.request({ method: 'GET', url: '/api/openapi.json' });
-    const paths = document.data.paths as Record<string, Record<string, unknown>>;
-    operations = Object.entries(paths).flatMap(([path, byMethod]) => Object.keys(byMethod).map((method) => `${method.toUpperCase()} ${path}`));
-    const bot = await t.request({ method: 'POST', url: '/api/users/olu/tokens', headers: t.admin, payload: { name: 'matrix bot', scopes: ['bot'], channels: ['web-chat'] } });
-    const session = await t.request({ method: 'POST', url: '/api/widget/sessions', payload: { channel: 'web-chat', contact: { name: 'Matrix' } } });
-    callers = {
-      anonymous: {},
-      agent: await t.tokenFor('ana'),
-      admin: await t.tokenFor('olu'),
-      bot: { authorization: `Bearer ${bot.data.token as string}` },
-      customer: { authorization: `Bearer ${session.data.token as string}` },
-    };
+    operations = (await apiOperations(t)).map((operation) => operation.key);
+    callers = await callerHeaders(t);
   });
   afterAll(async () => {
     await t.close();
@@ -179,7 +169,7 @@ eachDialect('the authorization matrix', (dialect) => {
       const withBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
       const response = await t.request({
         method: method,
-        url: path.replace(/\{n\}/g, '1').replace(/\{channel\}/g, 'web-chat').replace(/\{[A-Za-z]+\}/g, 'matrix-x'),
+        url: placeholderUrl(path),
         headers: { ...t.admin, ...(withBody ? { 'content-type': 'application/json' } : {}) },
         ...(withBody ? { payload: '{}' } : {}),
       });
@@ -195,7 +185,7 @@ eachDialect('the authorization matrix', (dialect) => {
       const policy = POLICY[operation];
       if (policy === undefined) continue;
       const [method = 'GET', path = '/'] = operation.split(' ');
-      const url = path.replace(/\{n\}/g, '1').replace(/\{channel\}/g, 'web-chat').replace(/\{[A-Za-z]+\}/g, 'matrix-x');
+      const url = placeholderUrl(path);
       const withBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
       for (const caller of Object.keys(callers) as Caller[]) {
         const response = await t.request({

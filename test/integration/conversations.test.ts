@@ -223,6 +223,19 @@ eachDialect('conversations', (dialect) => {
       const rest = await t.request({ method: 'GET', url: `/api/widget/conversations/${id}/messages?after=${mid}`, headers: customer.headers });
       expect((rest.data as { seq: number }[]).map((m) => m.seq)).toEqual(seqs.filter((s) => s > mid));
     });
+
+    // Regression (the fuzzer): `after` beyond PostgreSQL's `integer` (2^31 − 1) failed in the database (500 there).
+    it('refuses a sequence number larger than any stored one as invalid, and finds nothing after the largest', async () => {
+      const customer = await aCustomer(t, { name: 'Ike', language: 'en' });
+      const id = (await customer.start()).data.conversation.id as string;
+      for (const url of [`/api/conversations/${id}/messages`, `/api/conversations/${id}/events`, `/api/widget/conversations/${id}/messages`]) {
+        const headers = url.startsWith('/api/widget') ? customer.headers : ana;
+        const beyond = await t.request({ method: 'GET', url: `${url}?after=${2 ** 31}`, headers });
+        expect([beyond.statusCode, beyond.data.error?.details?.[0]?.path], url).toEqual([422, 'query.after']);
+        const largest = await t.request({ method: 'GET', url: `${url}?after=${2 ** 31 - 1}`, headers });
+        expect([largest.statusCode, largest.data], url).toEqual([200, []]);
+      }
+    });
   });
 
   describe('capacity and the waiting line', () => {

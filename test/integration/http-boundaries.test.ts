@@ -83,6 +83,46 @@ eachDialect('the HTTP boundary', (dialect) => {
     expect((messages.data as { body: string }[]).some((m) => m.body === 'hello' || m.body.length > 100_000)).toBe(false);
   });
 
+  // Regression (the fuzzer): a path that is not valid percent-encoding, or a segment over the
+  // router's 100 characters, was answered in Fastify's own shape ({error: "Bad Request", code: "FST_ERR_…"}).
+  it('answers a malformed or over-long path segment in the usual error shape', async () => {
+    for (const [method, url] of [
+      ['GET', '/api/users/%'],
+      ['GET', '/api/conversations/%E0%A4%A/messages'],
+      ['POST', `/api/users/${'a'.repeat(1_000)}/tokens`],
+      ['POST', `/api/conversations/${'x'.repeat(500)}/claim`],
+    ] as const) {
+      const response = await t.request({ method, url, headers: t.admin });
+      expect(response.statusCode, url).toBe(422);
+      expect(response.data, url).toEqual({ error: { code: 'invalid', message: expect.stringMatching(/^the path /) as string } });
+    }
+  });
+
+  // Regression (the fuzzer): a NUL in an id, a filter or a message failed on PostgreSQL, whose text
+  // cannot hold U+0000 (500); a lone surrogate was stored as U+FFFD, so the row was not what was sent.
+  it('refuses text with a NUL or a lone surrogate in the path, the query or the body, naming where, and stores nothing', async () => {
+    const token = await t.tokenFor('ana');
+    const before = (await t.request({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: token })).data as unknown[];
+    const cases = [
+      { method: 'GET', url: '/api/conversations/nul%00byte', path: 'params.id', message: 'must not contain a NUL character (U+0000)' },
+      { method: 'GET', url: '/api/tasks?conversation=%00', path: 'query.conversation', message: 'must not contain a NUL character (U+0000)' },
+      { method: 'POST', url: `/api/conversations/${conversationId}/messages`, payload: '{"body":"nul\\u0000byte"}', path: 'body', message: 'must not contain a NUL character (U+0000)' },
+      { method: 'POST', url: `/api/conversations/${conversationId}/messages`, payload: '{"body":"half \\ud800 a pair"}', path: 'body', message: 'must be well-formed Unicode (a lone surrogate, half of a UTF-16 pair)' },
+      { method: 'PATCH', url: `/api/conversations/${conversationId}`, payload: '{"properties":{"k\\u0000":"v"}}', path: 'properties', message: 'has a key with a NUL character (U+0000)' },
+    ] as const;
+    for (const c of cases) {
+      const response = await t.request({
+        method: c.method,
+        url: c.url,
+        headers: { ...token, ...('payload' in c ? { 'content-type': 'application/json' } : {}) },
+        ...('payload' in c ? { payload: c.payload } : {}),
+      });
+      expect([response.statusCode, response.data.error.code, response.data.error.details], c.url).toEqual([422, 'invalid', [{ path: c.path, message: c.message }]]);
+    }
+    const after = (await t.request({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: token })).data as unknown[];
+    expect(after).toHaveLength(before.length);
+  });
+
   // Regression: the session cookie was never Secure behind a TLS proxy (X-Forwarded-Proto was not believed).
   it('marks the session cookie Secure and sends HSTS over https, believing a proxy only when told to', async () => {
     const signIn = (app: TestApp, headers: Record<string, string>) =>

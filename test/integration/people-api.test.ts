@@ -1,11 +1,19 @@
 import WebSocket from 'ws';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { closeMailTransports } from '../../src/delivery/channels/email.js';
 import { SESSION_COOKIE } from '../../src/http/app.js';
+import type * as secrets from '../../src/platform/secrets.js';
+import { hashPassword } from '../../src/platform/secrets.js';
 import { listAudit } from '../../src/store/repositories/audit.js';
 import { getPasswordHash } from '../../src/store/repositories/users.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/loopback-receivers.js';
 import { eachDialect, startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+
+// Hashing as it is, counted: a closed setup must not spend a hash (scrypt, 32 MiB) on anyone.
+vi.mock('../../src/platform/secrets.js', async (importOriginal) => {
+  const original = await importOriginal<typeof secrets>();
+  return { ...original, hashPassword: vi.fn(original.hashPassword) };
+});
 
 const NEW_PASSWORD = 'plum tractor sunrise 42';
 const DAY_MS = 24 * 3_600_000;
@@ -59,11 +67,15 @@ eachDialect('people joining the desk', (dialect) => {
     }
   });
 
-  it('offers no setup on a desk where people sign in: GET says not needed, POST is refused with a sentence', async () => {
+  // Regression (the fuzzer's stall detector): the public POST hashed the password before it asked
+  // whether setup was open, so anyone could make a running desk spend a scrypt hash per request.
+  it('offers no setup on a desk where people sign in: GET says not needed, POST is refused with a sentence, hashing nothing', async () => {
     expect((await t.request({ method: 'GET', url: '/api/setup' })).data).toEqual({ needed: false });
+    vi.mocked(hashPassword).mockClear();
     const refused = await t.request({ method: 'POST', url: '/api/setup', payload: { name: 'Mallory', email: 'mallory@evil.test', password: NEW_PASSWORD } });
     expect(refused.statusCode).toBe(409);
     expect(refused.data.error.message).toBe('Baton is already set up: sign in, or ask an admin for an invitation');
+    expect(hashPassword).not.toHaveBeenCalled();
     const users = await t.request({ method: 'GET', url: '/api/users', headers: olu });
     expect(users.data.items.map((u: { id: string }) => u.id)).not.toContain('mallory');
   });

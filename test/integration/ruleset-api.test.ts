@@ -156,6 +156,20 @@ eachDialect('rules API', (dialect) => {
       expect(first.data.error.details[0].path).toBe('against');
       expect((await t.request({ method: 'GET', url: '/api/ruleset/versions/2/diff?against=7', headers: agent })).statusCode).toBe(404);
     });
+
+    // Regression (the fuzzer): a version beyond PostgreSQL's `integer` (2^31 − 1) but within
+    // JavaScript's safe integers passed validation and failed in the database (500 there).
+    it('refuses a version number larger than any stored one (2^31 − 1) as invalid, wherever it is asked', async () => {
+      const beyond = 2 ** 31;
+      const answers = [
+        await t.request({ method: 'GET', url: `/api/ruleset/versions/${beyond}`, headers: agent }),
+        await t.request({ method: 'GET', url: `/api/ruleset/versions/1/diff?against=${Number.MAX_SAFE_INTEGER}`, headers: agent }),
+        await t.request({ method: 'POST', url: `/api/ruleset/versions/${beyond}/restore`, headers: t.admin, payload: { summary: 'back' } }),
+        await t.request({ method: 'POST', url: '/api/simulate', headers: agent, payload: { channel: 'web-chat', messages: ['hola'], ruleset: beyond } }),
+      ];
+      expect(answers.map((a): [number, string] => [a.statusCode, a.data.error.code as string])).toEqual(Array(4).fill([422, 'invalid']));
+      expect((await t.request({ method: 'GET', url: `/api/ruleset/versions/${beyond - 1}`, headers: agent })).statusCode).toBe(404);
+    });
   });
 
   describe('POST /api/ruleset/versions/:n/restore', () => {

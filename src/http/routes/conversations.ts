@@ -54,7 +54,6 @@ import type { RouteDeps } from './deps.js';
 const StatusParam = z.string().optional().describe('one status or several separated by commas: bot, queued, assigned, waiting_on_customer, resolved, closed');
 const ListQuery = ListConversationsQuery.extend({ status: StatusParam });
 const CountsQuery = ConversationCountsQuery.extend({ status: StatusParam });
-const EventsQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
 const ConversationWithTrace = z.object({ conversation: Conversation, handoff: HandoffTrace.nullable() });
 
 /** Whose inbox views (`mine`, `team`) a list or count is for: a person, or nobody for a token. */
@@ -329,7 +328,7 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
       tags: ['conversations'],
       access: 'user',
       params: IdParams,
-      query: EventsQuery,
+      query: MessagesQuery,
       response: z.array(ConversationEvent),
       handler: async ({ params, query }) => readEvents(ctx, params.id, query.after),
     }),

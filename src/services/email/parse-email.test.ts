@@ -39,6 +39,16 @@ describe('parseMimeEmail', () => {
     expect((await parseMimeEmail(mime([...base, 'Precedence: bulk'], 'news'))).automated).toBe(true);
   });
 
+  // Regression (the fuzzer): a NUL byte in a raw email failed on PostgreSQL (its text cannot hold U+0000): 500 to the mail server.
+  it('drops NUL characters and mends lone surrogates: another server sent it, there is nobody to refuse it to', async () => {
+    const email = await parseMimeEmail(
+      mime(['From: "Nu\u0000l" <nul@example.test>', 'To: support@acme.test', 'Subject: hi\u0000there', 'Message-ID: <n\u00001@example.test>', 'Content-Type: text/plain; charset=utf-8'], 'body \u0000 with a NUL'),
+    );
+    expect(email).toMatchObject({ fromName: 'Nul', subject: 'hithere', text: 'body  with a NUL\n', messageId: '<n1@example.test>' });
+    const utf16 = await parseMimeEmail(mime(['From: a@example.test', 'Subject: x', 'Content-Type: text/plain; charset=utf-16le', 'Content-Transfer-Encoding: base64'], Buffer.from([0x41, 0x00, 0x00, 0xd8]).toString('base64')));
+    expect(utf16.text).not.toMatch(/\p{Surrogate}/u);
+  });
+
   it('refuses a message without a From address', async () => {
     await expect(parseMimeEmail(mime(['To: support@acme.test', 'Subject: x'], 'hi'))).rejects.toMatchObject({ code: 'invalid' });
   });

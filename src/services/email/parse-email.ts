@@ -7,6 +7,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import type { InboundEmailJson } from '../../contract/email-api.js';
 import { normalizeMessageId, parseMessageIds } from '../../core/email/threading.js';
 import { BatonError } from '../../platform/errors.js';
+import { keepableText } from '../../platform/text.js';
 import type { InboundEmail } from './receive-email.js';
 
 /** Longest HTML part converted to text (characters): a hostile 50 MB table must not pin the CPU. */
@@ -33,14 +34,17 @@ export async function parseMimeEmail(raw: Buffer | string): Promise<InboundEmail
   const mail = await simpleParser(raw, { maxHtmlLengthToParse: MAX_HTML_TO_TEXT, skipTextToHtml: true, skipImageLinks: true });
   const from = firstAddress(mail.from);
   if (from === null) throw new BatonError('invalid', 'the email has no From address', { details: [{ path: 'from', message: 'required' }] });
+  // Relayed by another server: a NUL or a lone surrogate is mended, not refused (platform/text.ts).
+  const keep = (text: string | undefined): string | undefined => (text === undefined ? undefined : keepableText(text));
+  const keepAll = (ids: string | string[] | undefined): string | string[] | undefined => (Array.isArray(ids) ? ids.map(keepableText) : keep(ids));
   return {
-    from: from.address,
-    fromName: from.name,
-    subject: mail.subject ?? '',
-    text: mail.text ?? '',
-    messageId: normalizeMessageId(mail.messageId),
-    inReplyTo: parseMessageIds(mail.inReplyTo),
-    references: parseMessageIds(mail.references),
+    from: keepableText(from.address),
+    fromName: from.name === null ? null : keepableText(from.name),
+    subject: keep(mail.subject) ?? '',
+    text: keep(mail.text) ?? '',
+    messageId: normalizeMessageId(keep(mail.messageId)),
+    inReplyTo: parseMessageIds(keepAll(mail.inReplyTo)),
+    references: parseMessageIds(keepAll(mail.references)),
     automated: isAutomated(mail.headers.get('auto-submitted'), mail.headers.get('precedence')),
     attachments: mail.attachments.length,
   };

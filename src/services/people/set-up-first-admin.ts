@@ -43,6 +43,8 @@ export async function readSetupState(ctx: ServiceContext): Promise<{ needed: boo
   return { needed: await isSetupNeeded(ctx.database.db, current?.document ?? null) };
 }
 
+const alreadySetUp = () => new BatonError('conflict', 'Baton is already set up: sign in, or ask an admin for an invitation');
+
 /** A workspace to start from when there is none (BATON_DEMO=0 on an empty store): one queue, the fallback to it. */
 function starterDocument(workspaceName: string): Record<string, unknown> {
   return {
@@ -70,13 +72,14 @@ function idFor(email: string, taken: ReadonlySet<string>): string {
  * made admin instead of added twice.
  */
 export async function setUpFirstAdmin(ctx: ServiceContext, input: SetupInput): Promise<{ token: string; expiresAt: number; me: Me }> {
+  // Asked before the password is hashed: the endpoint is public, and on a running desk (the usual
+  // case) nobody may make it spend a scrypt hash (32 MiB, tens of milliseconds) per request.
+  if (!(await readSetupState(ctx)).needed) throw alreadySetUp();
   const passwordHash = await hashPassword(input.password);
   const result = await withTransaction(ctx.database, async (trx) => {
     await lockWorkspace(trx, ctx.database.dialect);
     const current = await readWorkspaceDocument(trx);
-    if (!(await isSetupNeeded(trx, current?.document ?? null))) {
-      throw new BatonError('conflict', 'Baton is already set up: sign in, or ask an admin for an invitation');
-    }
+    if (!(await isSetupNeeded(trx, current?.document ?? null))) throw alreadySetUp();
     const document = current?.document ?? starterDocument(input.workspaceName ?? 'Support');
     const users = usersOf(document);
     const existing = users.find((u) => typeof u.email === 'string' && u.email.toLowerCase() === input.email.toLowerCase());
