@@ -9,11 +9,15 @@
  * - no handed-off conversation is without an owner or a queue, none has two owners (the row and
  *   its latest assignment event agree), and each agent's `open_loads` counter equals the open
  *   conversations they own (test/support/assignment-invariants.ts, as the property test);
- * - every notification due before the kill was delivered to the loopback receivers: each
- *   `notify.email` row's mail (by its Message-ID) and a signed webhook for every
+ * - every notification due before the kill was delivered: each `notify.in_app` row's entry per
+ *   recipient in the notification centre, and to the loopback receivers each `notify.email`
+ *   row's mail (by its Message-ID) and a signed webhook for every
  *   `handoff.completed`/`conversation.assigned`/`conversation.status_changed` event in the store
- *   (by conversation and seq). Redeliveries are allowed only with the same Message-ID /
- *   `webhook-id`, which a receiver de-duplicates; they are counted and printed.
+ *   (by conversation and seq);
+ * - every committed event and message reached the realtime stream an app replays on reconnect.
+ *
+ * Redeliveries are allowed only with the same Message-ID / `webhook-id`, which a receiver
+ * de-duplicates; they are counted and printed.
  *
  * On SQLite (a temporary file) and PostgreSQL (a throwaway database). `BATON_CRASH_ROUNDS`
  * rounds per database (default 2; `npm run crash` runs 20), `BATON_CRASH_SEED` picks the kill
@@ -366,6 +370,18 @@ async function ownerProblems(db: Database['db']): Promise<string[]> {
   return problems;
 }
 
+/** Every committed event and message reached the realtime stream (what a reconnecting app replays). */
+async function streamProblems(db: Database['db']): Promise<string[]> {
+  const rows = await db
+    .selectFrom('conversations as c')
+    .leftJoin('stream_cursors as s', 's.conversation_id', 'c.id')
+    .select(['c.id', 'c.last_event_seq', 'c.last_message_seq', 's.last_event_seq as streamed_event_seq', 's.last_message_seq as streamed_message_seq'])
+    .execute();
+  return rows
+    .filter((r) => (r.streamed_event_seq ?? 0) !== r.last_event_seq || (r.streamed_message_seq ?? 0) !== r.last_message_seq)
+    .map((r) => `${r.id}: events 1…${r.last_event_seq}, messages 1…${r.last_message_seq}; streamed up to ${r.streamed_event_seq ?? 0}, ${r.streamed_message_seq ?? 0}`);
+}
+
 interface Deliveries {
   readonly problems: string[];
   readonly expected: number;
@@ -399,6 +415,17 @@ async function deliveryProblems(db: Database['db'], smtp: SmtpReceiver, hooks: H
       if (!mailIds.has(id)) problems.push(`notify.email ${row.idempotency_key} (${row.status}) never arrived`);
     }
   }
+  // In-app: the notification centre's row per recipient (nobody here switched a channel off).
+  const inApp = await db.selectFrom('outbox').select(['idempotency_key', 'payload', 'status']).where('kind', '=', 'notify.in_app').where('created_at', '<=', before).execute();
+  const keys = inApp.flatMap((row) => (JSON.parse(row.payload) as { recipients: string[] }).recipients.map((userId) => `${row.idempotency_key}:${userId}`));
+  const stored = new Set<string>();
+  for (let i = 0; i < keys.length; i += 500) {
+    for (const row of await db.selectFrom('notifications').select('idempotency_key').where('idempotency_key', 'in', keys.slice(i, i + 500)).execute()) {
+      if (row.idempotency_key !== null) stored.add(row.idempotency_key);
+    }
+  }
+  expected += keys.length;
+  for (const key of keys) if (!stored.has(key)) problems.push(`in-app notification ${key} never written`);
   const events = await db
     .selectFrom('conversation_events')
     .select(['conversation_id', 'seq', 'type'])
@@ -515,6 +542,7 @@ eachDialect('kill -9 under handoff load, then restart', (dialect: Dialect) => {
         expect(orphanProblems(await allConversations(reader.db), USERS).join('\n'), 'routing state').toBe('');
         expect((await ownerProblems(reader.db)).join('\n'), 'two owners').toBe('');
         expect((await counterProblems(reader.db)).join('\n'), 'loads').toBe('');
+        expect((await streamProblems(reader.db)).join('\n'), 'realtime stream').toBe('');
         const deliveries = await deliveryProblems(reader.db, smtp, hooks, killedAt);
         expect(deliveries.problems.join('\n'), 'notifications due before the kill').toBe('');
         const conversations = await reader.db.selectFrom('conversations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -522,7 +550,7 @@ eachDialect('kill -9 under handoff load, then restart', (dialect: Dialect) => {
           `round ${round} (seed ${SEED}, killed after ${killAfterAcks} acks + ${extraMs} ms, ${killedAt - loadStarted} ms of load, ${inFlightAtKill} requests in flight): ` +
             `${acknowledged} writes acknowledged, restart ${restarted - killedAt} ms, outbox drained ${drainedMs} ms later, ` +
             `${Number(conversations.n)} conversations in the store, ${deliveries.expected} notifications due checked ` +
-            `(mails ${mailsBefore}→${smtp.mails.length}, webhooks ${hooksBefore}→${hooks.requests.length}), ${deliveries.redelivered} redelivered with the same id`,
+            `(mails ${mailsBefore}→${smtp.mails.length}, webhooks ${hooksBefore}→${hooks.requests.length}), ${deliveries.redelivered} redelivered with the same id so far`,
         );
       } finally {
         await reader.close();
