@@ -61,7 +61,7 @@ function random(seed: number): () => number {
 
 function workspaceYaml(smtpUrl: string, hookUrl: string): string {
   const agents = AGENTS.map(
-    (id) => `  - { id: ${id}, name: Agent ${id}, email: ${id}@crash.test, role: agent, skills: [lang:en], capacity: { chat: 2 }, schedule: always, status: available }`,
+    (id) => `  - { id: ${id}, name: Agent ${id}, email: ${id}@crash.test, role: agent, skills: [lang:en], capacity: { chat: 3 }, schedule: always, status: available }`,
   );
   return [
     'workspace: { name: Crash desk, timezone: UTC }',
@@ -74,10 +74,19 @@ function workspaceYaml(smtpUrl: string, hookUrl: string): string {
     `  - { id: desk, name: Desk, members: [${AGENTS.join(', ')}], leads: [boss], strategy: least_busy }`,
     'queues:',
     '  - { id: main, name: Main, team: desk, strategy: least_busy, sla: { firstResponse: 1h } }',
+    // Waits until someone claims it: the agents' claims race each other and the releases.
+    '  - { id: picks, name: Picks, team: desk, strategy: manual, sla: { firstResponse: 1h } }',
     'channels:',
     '  - { id: web-chat, type: chat, assistant: builtin, defaultRoute: { queue: main } }',
     'handoff:',
-    '  rules: []',
+    '  rules:',
+    '    - id: pro-picks',
+    '      when: [customer_requested_human]',
+    '      if: { contact.plan: { eq: pro } }',
+    '      then:',
+    '        destination: { queue: picks }',
+    '        assignment: unassign_to_queue',
+    '        notify: [in_app, email]',
     '  fallback:',
     '    destination: { queue: main }',
     '    assignment: unassign_to_queue',
@@ -217,7 +226,7 @@ async function customer(base: string, load: Load, rnd: () => number, n: number):
     if (r.status >= 500 && !load.stopped) load.serverErrors.push(`${what}: ${r.status} ${JSON.stringify(r.data)}`);
   };
   for (let i = 0; !load.stopped; i++) {
-    const session = await call(base, 'POST', '/api/widget/sessions', {}, { channel: 'web-chat', contact: { name: `Customer ${n}-${i}`, language: 'en' } }, load);
+    const session = await call(base, 'POST', '/api/widget/sessions', {}, { channel: 'web-chat', contact: { name: `Customer ${n}-${i}`, language: 'en', properties: { plan: rnd() < 0.5 ? 'pro' : 'free' } } }, load);
     note('session', session);
     if (!ok(session.status)) continue;
     const headers = { authorization: `Bearer ${session.data.token as string}` };
