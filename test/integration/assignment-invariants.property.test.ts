@@ -16,8 +16,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportConfig } from '../../src/config/export-config.js';
 import { aWorkspace } from '../../src/core/testing/factories.js';
-import { readAgentStateRows, readTables } from '../../src/store/repositories/agent-state-rows.js';
-import { describeAgentStateRows } from '../support/describe-agent-state-rows.js';
+import {
+  allConversations as allRows,
+  counterProblems as counters,
+  loads,
+  OPEN,
+  orphanProblems as orphans,
+  type RoutingRow,
+} from '../support/assignment-invariants.js';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 const AGENTS = ['a1', 'a2', 'a3', 'a4'] as const;
@@ -58,69 +64,11 @@ const CONFIG = workspaceYaml(CAPS);
 type Headers = Record<string, string>;
 type Response = Awaited<ReturnType<TestApp['request']>>;
 
-interface Row {
-  readonly id: string;
-  readonly status: string;
-  readonly owner_id: string | null;
-  readonly team_id: string | null;
-  readonly queue_id: string | null;
-  readonly channel_type: string;
-}
+type Row = RoutingRow;
 
-async function allConversations(t: TestApp): Promise<Row[]> {
-  return t.baton.ctx.database.db.selectFrom('conversations').select(['id', 'status', 'owner_id', 'team_id', 'queue_id', 'channel_type']).execute();
-}
-
-const OPEN = new Set(['assigned', 'waiting_on_customer']);
-
-/** Every breach of the §4 routing-state invariants among `rows`, in words (empty: none). */
-function orphanProblems(rows: readonly Row[], users: readonly string[] = AGENTS): string[] {
-  const problems: string[] = [];
-  for (const r of rows) {
-    const where = `${r.id} (${r.status}, owner ${r.owner_id}, team ${r.team_id}, queue ${r.queue_id})`;
-    if (r.status === 'queued' && r.owner_id !== null) problems.push(`queued with an owner: ${where}`);
-    if (r.status === 'queued' && r.queue_id === null && r.team_id === null) problems.push(`queued with neither queue nor team: ${where}`);
-    if (OPEN.has(r.status) && r.owner_id === null) problems.push(`open without an owner: ${where}`);
-    if (r.status === 'bot' && r.owner_id !== null) problems.push(`with the AI agent but owned: ${where}`);
-    if (r.owner_id !== null && !users.includes(r.owner_id)) problems.push(`owned by an unknown user: ${where}`);
-  }
-  return problems;
-}
-
-/** Open load per agent and channel type. */
-function loads(rows: readonly Row[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const r of rows) {
-    if (r.owner_id === null || !OPEN.has(r.status)) continue;
-    const key = `${r.owner_id}:${r.channel_type}`;
-    out.set(key, (out.get(key) ?? 0) + 1);
-  }
-  return out;
-}
-
-/**
- * Where the `open_loads` counter (kept by the one writer, read by routing and the capacity check)
- * differs from counting the open conversations each user owns, in words (empty: nowhere).
- */
-async function counterProblems(t: TestApp): Promise<string[]> {
-  const counted = loads(await allConversations(t));
-  const counters = new Map(
-    (await t.baton.ctx.database.db.selectFrom('open_loads').select(['user_id', 'channel_type', 'open']).execute()).map((r) => [`${r.user_id}:${r.channel_type}`, r.open]),
-  );
-  const problems: string[] = [];
-  for (const key of new Set([...counted.keys(), ...counters.keys()])) {
-    const count = counted.get(key) ?? 0;
-    const counter = counters.get(key) ?? 0;
-    if (count !== counter) problems.push(`${key}: open_loads says ${counter}, ${count} open conversations`);
-  }
-  // Routing's view of the agents (agent-state-rows.ts) equals the tables.
-  const db = t.baton.ctx.database.db;
-  const seen = describeAgentStateRows(await readAgentStateRows(db));
-  const stored = describeAgentStateRows(await readTables(db));
-  if (seen !== stored) problems.push(`routing sees ${seen}, the tables say ${stored}`);
-  return problems;
-}
-
+const allConversations = (t: TestApp): Promise<Row[]> => allRows(t.baton.ctx.database.db);
+const orphanProblems = (rows: readonly Row[], users: readonly string[] = AGENTS): string[] => orphans(rows, users);
+const counterProblems = (t: TestApp): Promise<string[]> => counters(t.baton.ctx.database.db);
 
 function capOf(agent: string, channelType: string): number {
   return CAPS[agent as Agent][channelType as ChannelType];

@@ -25,6 +25,8 @@ export interface SmtpReceiver {
   /** Stop listening (connections refused) until `up()`. */
   down(): Promise<void>;
   up(): Promise<void>;
+  /** Connections that failed mid-session (a client reset them). */
+  readonly connectionErrors: Error[];
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   const refused = new Set<string>();
+  const connectionErrors: Error[] = [];
   const make = (): SMTPServer =>
     new SMTPServer({
       // Plain SMTP on loopback: no STARTTLS offer (its self-signed certificate would be refused), no AUTH.
@@ -59,7 +62,14 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
         });
       },
     });
-  let server = make();
+  const makeKept = (): SMTPServer => {
+    const made = make();
+    // A client that goes away mid-session (a sender killed with SIGKILL) resets its connection:
+    // smtp-server reports it as an 'error' event, which unheard would crash the test process.
+    made.on('error', (error: Error) => connectionErrors.push(error));
+    return made;
+  };
+  let server = makeKept();
   const listen = (port: number): Promise<number> =>
     new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -87,9 +97,10 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     },
     down: close,
     async up() {
-      server = make();
+      server = makeKept();
       await listen(port);
     },
+    connectionErrors,
     close,
   };
 }
@@ -120,6 +131,8 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
   const make = (): Server =>
     createServer((req, res) => {
       const chunks: Buffer[] = [];
+      // A sender killed mid-request resets the connection; that request is simply not recorded.
+      req.on('error', () => undefined);
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
