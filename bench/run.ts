@@ -15,6 +15,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'realtime-latency', load: () => import('./realtime-latency.js') },
   { name: 'mechanisms', load: () => import('./mechanisms.js') },
   { name: 'search', load: () => import('./search.js') },
+  { name: 'event-loop', load: () => import('./event-loop.js') },
 ];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');
