@@ -26,10 +26,13 @@ import { registerRealtimeSocket } from './http/routes/realtime.js';
 import { registerWidgetCors } from './http/routes/web.js';
 import { trustProxyOf, type Env } from './platform/env.js';
 import { hashPassword } from './platform/secrets.js';
+import { openRedis, type RedisConnection } from './platform/redis.js';
 import { packageRoot } from './platform/package-root.js';
 import { createId as defaultCreateId, systemClock, type Clock, type CreateId } from './platform/runtime.js';
 import { applyValidatedConfig } from './services/workspace/apply-validated-config.js';
 import { authenticate } from './services/auth/authenticate.js';
+import { createLoginThrottle, type LoginThrottle } from './services/auth/login-throttle.js';
+import { createRedisLoginThrottle } from './services/auth/redis-login-throttle.js';
 import type { AfterCommitWork, ServiceContext } from './services/context.js';
 import { createWaitingAssigner, type WaitingAssigner } from './delivery/workers/waiting-assigner.js';
 import { createWorkspaceCache } from './services/workspace/workspace-cache.js';
@@ -129,7 +132,12 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     registers: [metrics],
   });
 
-  const routes = allRoutes({ ctx, metrics, hub });
+  // REDIS_URL: the request limits and the sign-in brake are counted there, shared by every
+  // process; a Redis that is down is logged and never fails the start or a request.
+  const redis: RedisConnection | null = env.REDIS_URL === undefined ? null : await openRedis(env.REDIS_URL, env.BATON_REDIS_PREFIX, logger);
+  const loginThrottle: LoginThrottle = redis === null ? createLoginThrottle(clock) : createRedisLoginThrottle(redis.client, redis.prefix, clock, logger);
+
+  const routes = allRoutes({ ctx, metrics, hub, loginThrottle });
   const app = await buildHttpApp({
     routes,
     authenticate: (credentials) => authenticate(ctx, credentials),
@@ -139,6 +147,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     publicUrl: env.BATON_PUBLIC_URL,
     trustProxy: trustProxyOf(env),
     rateLimits: env.BATON_RATE_LIMITS === '1',
+    ...(redis === null ? {} : { redis }),
   });
   await registerRealtimeSocket(app, {
     ctx,
@@ -180,6 +189,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
       await metricsListener?.close();
       await app.close();
       await hub.close();
+      await redis?.close();
       if (ownsDatabase) await database.close();
       throw error;
     }
@@ -209,6 +219,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
       await streamPruner.stop();
       await outbox?.stop();
       closeMailTransports();
+      await redis?.close();
       if (ownsDatabase) await database.close();
     },
   };

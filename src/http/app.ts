@@ -9,6 +9,7 @@ import { flattenIssues } from '../contract/issues.js';
 import { BatonError, statusByCode } from '../platform/errors.js';
 import { nestingProblem } from '../platform/nesting.js';
 import { textProblem } from '../platform/text.js';
+import type { RedisConnection } from '../platform/redis.js';
 import { isBotPrincipal, type Credentials, type Principal } from '../services/auth/principal.js';
 import type { AnyRoute } from './route.js';
 
@@ -26,6 +27,12 @@ export interface HttpOptions {
   publicUrl?: string;
   /** False: routes' `rateLimit` is not applied (`BATON_RATE_LIMITS=0`). Default true. */
   rateLimits?: boolean;
+  /**
+   * `REDIS_URL`: the limits are counted in this Redis, shared by every process; when a command
+   * fails (Redis down or slow) the request is served without a limit rather than refused.
+   * Unset: counted in this process's memory.
+   */
+  redis?: Pick<RedisConnection, 'client' | 'prefix'>;
   /** `BATON_TRUST_PROXY`, as Fastify's `trustProxy`. */
   trustProxy?: boolean | string[] | ((address: string, hop: number) => boolean);
 }
@@ -174,9 +181,11 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     },
   });
   await app.register(cookie);
-  // Per-route limits (RouteDefinition.rateLimit), counted in this process's memory (@fastify/rate-limit).
+  // Per-route limits (RouteDefinition.rateLimit) by @fastify/rate-limit: counted in Redis when
+  // there is one (shared by every process; fail open when it does not answer), else in memory.
   await app.register(rateLimit, {
     global: false,
+    ...(options.redis === undefined ? {} : { redis: options.redis.client, nameSpace: `${options.redis.prefix}rate:`, skipOnError: true }),
     errorResponseBuilder: (_request, context) =>
       Object.assign(new Error(`too many requests; try again in ${context.after}`), { statusCode: 429 }),
   });

@@ -9,7 +9,13 @@ export const Env = z.object({
     .string()
     .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
     .default('sqlite:./data/baton.db'),
-  REDIS_URL: z.string().optional(),
+  /**
+   * Shared counters for several processes: the per-route request limits and the sign-in brake
+   * count in this Redis instead of each process's memory. Unset: each process counts alone.
+   */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** What every key Baton writes in Redis starts with (several desks on one Redis). */
+  BATON_REDIS_PREFIX: z.string().min(1).max(100).default('baton:'),
   BATON_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BATON_DEMO: z.enum(['0', '1']).default('1'),
   /** Baton's public address (links in email and Slack); `https://…` also makes the session cookie Secure. */

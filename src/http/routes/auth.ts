@@ -4,7 +4,6 @@ import { BatonError } from '../../platform/errors.js';
 import { actorOf, createUserToken, logOut } from '../../services/auth/authenticate.js';
 import { describeMeWithStatus } from '../../services/people/describe-me-with-status.js';
 import { listUserTokens } from '../../services/auth/list-user-tokens.js';
-import { createLoginThrottle } from '../../services/auth/login-throttle.js';
 import { revokeUserToken } from '../../services/auth/revoke-user-token.js';
 import { setUserStatus } from '../../services/people/set-user-status.js';
 import { signIn } from '../../services/auth/sign-in.js';
@@ -15,9 +14,7 @@ import { answerSignedIn } from './signed-in.js';
 
 /** Sign-in, who am I, API tokens that act as a user, and availability (docs/api.md "Authentication"). */
 export function authRoutes(deps: RouteDeps): AnyRoute[] {
-  const { ctx } = deps;
-  // One brake per server: failures counted in this process (see createLoginThrottle).
-  const throttle = createLoginThrottle(ctx.clock);
+  const { ctx, loginThrottle: throttle } = deps;
 
   return [
     defineRoute({

@@ -10,14 +10,17 @@ import type { Clock } from '../../platform/runtime.js';
  * same way, and the real person — signing in from anywhere else — is never refused because of
  * them (a hard lock per email handed the lock to whoever typed ten wrong passwords).
  *
- * In memory, per process, bounded: a restart forgets, N processes allow N times the budget.
+ * Two implementations: createLoginThrottle counts in memory, per process, bounded (a restart
+ * forgets, N processes allow N times the budget); createRedisLoginThrottle (redis-login-throttle.ts)
+ * counts in Redis when `REDIS_URL` is set, shared by every process, and falls back to counting in
+ * memory while Redis cannot be reached. Both decide with the same rule (waitFor).
  */
 export interface LoginThrottle {
   /** Milliseconds until `email` may try again from `address`, or 0 when it may try now. */
-  retryAfterMs(email: string, address: string): number;
-  recordFailure(email: string, address: string): void;
+  retryAfterMs(email: string, address: string): Promise<number>;
+  recordFailure(email: string, address: string): Promise<void>;
   /** A successful sign-in forgets that pair's failures. */
-  reset(email: string, address: string): void;
+  reset(email: string, address: string): Promise<void>;
 }
 
 export interface LoginThrottleOptions {
@@ -38,38 +41,63 @@ export const LOGIN_FREE_FAILURES_PER_ADDRESS = 50;
 export const LOGIN_FIRST_DELAY_MS = 1_000;
 export const LOGIN_MAX_DELAY_MS = 15 * 60_000;
 
-interface Failures {
+export interface Failures {
   count: number;
   last: number;
 }
 
-export function createLoginThrottle(clock: Clock, options: LoginThrottleOptions = {}): LoginThrottle {
-  const freePair = options.freeFailures ?? LOGIN_FREE_FAILURES;
-  const freeAddress = options.freeFailuresPerAddress ?? LOGIN_FREE_FAILURES_PER_ADDRESS;
-  const firstDelayMs = options.firstDelayMs ?? LOGIN_FIRST_DELAY_MS;
+/** The limits, with their defaults filled in. */
+export interface ThrottleLimits {
+  readonly freePair: number;
+  readonly freeAddress: number;
+  readonly firstDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly forgetAfterMs: number;
+}
+
+export function throttleLimits(options: LoginThrottleOptions = {}): ThrottleLimits {
   const maxDelayMs = options.maxDelayMs ?? LOGIN_MAX_DELAY_MS;
-  const forgetAfterMs = options.forgetAfterMs ?? 2 * maxDelayMs;
+  return {
+    freePair: options.freeFailures ?? LOGIN_FREE_FAILURES,
+    freeAddress: options.freeFailuresPerAddress ?? LOGIN_FREE_FAILURES_PER_ADDRESS,
+    firstDelayMs: options.firstDelayMs ?? LOGIN_FIRST_DELAY_MS,
+    maxDelayMs,
+    forgetAfterMs: options.forgetAfterMs ?? 2 * maxDelayMs,
+  };
+}
+
+/**
+ * How long a key's failures make the next attempt wait at `now`: nothing for the first `free`,
+ * then twice as long for each further one (at most maxDelayMs), counted from the last failure.
+ */
+export function waitFor(entry: Failures | null, free: number, now: number, limits: ThrottleLimits): number {
+  if (entry === null || entry.count < free || now - entry.last >= limits.forgetAfterMs) return 0;
+  const delay = Math.min(limits.maxDelayMs, limits.firstDelayMs * 2 ** Math.min(30, entry.count - free));
+  return Math.max(0, entry.last + delay - now);
+}
+
+/** The wait for a pair, the longer of its own and its address's. */
+export function retryAfterFor(pair: Failures | null, address: Failures | null, now: number, limits: ThrottleLimits): number {
+  return Math.max(waitFor(pair, limits.freePair, now, limits), waitFor(address, limits.freeAddress, now, limits));
+}
+
+export function createLoginThrottle(clock: Clock, options: LoginThrottleOptions = {}): LoginThrottle {
+  const limits = throttleLimits(options);
   const maxTracked = options.maxTracked ?? 20_000;
   /** key → failures; Map order is least recently failed first (the eviction order). */
   const failures = new Map<string, Failures>();
 
-  const pairKey = (email: string, address: string): string => `${email.trim().toLowerCase()}\n${address}`;
+  const pairKey = (email: string, address: string): string => `${normalizeEmail(email)}\n${address}`;
   const addressKey = (address: string): string => `\n${address}`;
 
   function current(key: string, now: number): Failures | null {
     const entry = failures.get(key);
     if (entry === undefined) return null;
-    if (now - entry.last >= forgetAfterMs) {
+    if (now - entry.last >= limits.forgetAfterMs) {
       failures.delete(key);
       return null;
     }
     return entry;
-  }
-
-  function waitFor(entry: Failures | null, free: number, now: number): number {
-    if (entry === null || entry.count < free) return 0;
-    const delay = Math.min(maxDelayMs, firstDelayMs * 2 ** Math.min(30, entry.count - free));
-    return Math.max(0, entry.last + delay - now);
   }
 
   function bump(key: string, now: number): void {
@@ -86,20 +114,22 @@ export function createLoginThrottle(clock: Clock, options: LoginThrottleOptions 
   }
 
   return {
-    retryAfterMs(email, address) {
+    async retryAfterMs(email, address) {
       const now = clock.now();
-      return Math.max(
-        waitFor(current(pairKey(email, address), now), freePair, now),
-        waitFor(current(addressKey(address), now), freeAddress, now),
-      );
+      return retryAfterFor(current(pairKey(email, address), now), current(addressKey(address), now), now, limits);
     },
-    recordFailure(email, address) {
+    async recordFailure(email, address) {
       const now = clock.now();
       bump(pairKey(email, address), now);
       bump(addressKey(address), now);
     },
-    reset(email, address) {
+    async reset(email, address) {
       failures.delete(pairKey(email, address));
     },
   };
+}
+
+/** The email as counted: `Ana@Acme.test ` and `ana@acme.test` are one person. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
 }

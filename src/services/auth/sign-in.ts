@@ -14,17 +14,17 @@ export type SignInOutcome =
  * password counts as a failure (not a malformed request, not a database outage).
  */
 export async function signIn(ctx: ServiceContext, throttle: LoginThrottle, input: LoginInput, address: string): Promise<SignInOutcome> {
-  const retryAfterMs = throttle.retryAfterMs(input.email, address);
+  const retryAfterMs = await throttle.retryAfterMs(input.email, address);
   if (retryAfterMs > 0) {
     ctx.logger.warn({ email: input.email, address }, 'sign-in throttled after repeated failures');
     return { outcome: 'throttled', retryAfterMs };
   }
   try {
     const session = await logIn(ctx, input);
-    throttle.reset(input.email, address);
+    await throttle.reset(input.email, address);
     return { outcome: 'signed_in', ...session };
   } catch (error) {
-    if (error instanceof BatonError && error.code === 'unauthorized') throttle.recordFailure(input.email, address);
+    if (error instanceof BatonError && error.code === 'unauthorized') await throttle.recordFailure(input.email, address);
     throw error;
   }
 }
