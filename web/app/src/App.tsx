@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type MeWithStatus } from './api.js';
 import { SignIn } from './components/SignIn.js';
 import { InvitePage, SetupPage } from './components/JoinForms.js';
@@ -9,6 +9,9 @@ import { ContactPage } from './screens/ContactPage.js';
 import { Playbook } from './screens/Playbook.js';
 import { SavedReplies } from './screens/SavedReplies.js';
 import { Account } from './screens/Account.js';
+
+// The reports screen and its chart library load only when it is opened: the inbox does not pay for them.
+const Reports = lazy(() => import('./screens/Reports.js').then((module) => ({ default: module.Reports })));
 
 type Session =
   | { state: 'loading' }
@@ -77,6 +80,18 @@ export function App() {
       if (location.pathname === '/playbook') return <Playbook me={session.me} />;
       if (location.pathname === '/saved-replies') return <SavedReplies me={session.me} />;
       if (location.pathname === '/account') return <Account me={session.me} />;
+      if (location.pathname === '/reports')
+        return (
+          <Suspense
+            fallback={
+              <div className="splash" role="status">
+                Loading reports…
+              </div>
+            }
+          >
+            <Reports me={session.me} />
+          </Suspense>
+        );
       if (location.pathname.startsWith('/settings') && session.me.role === 'admin') return <Settings me={session.me} />;
       return <Workspace me={session.me} onSignOut={signOut} onSessionEnded={sessionEnded} />;
   }
