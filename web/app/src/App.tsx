@@ -23,7 +23,9 @@ type Session =
 /** Who is signed in decides the screen: the sign-in form, or the inbox. */
 export function App() {
   // An invitation link opens its page whoever is signed in: it is for the person it was sent to.
-  const [session, setSession] = useState<Session>(location.pathname === '/invite' ? { state: 'invite' } : { state: 'loading' });
+  const [session, setSession] = useState<Session>(
+    location.pathname === '/invite' ? { state: 'invite' } : { state: 'loading' },
+  );
 
   useEffect(() => {
     if (location.pathname === '/invite') return;
@@ -33,7 +35,8 @@ export function App() {
       .then((me) => live && setSession({ state: 'signed_in', me }))
       .catch(async (error: unknown) => {
         if (!live) return;
-        if (!(error instanceof ApiError && error.status === 401)) return setSession({ state: 'signed_out', notice: 'Baton is not reachable right now.' });
+        if (!(error instanceof ApiError && error.status === 401))
+          return setSession({ state: 'signed_out', notice: 'Baton is not reachable right now.' });
         // Nobody signed in: on a Baton nobody can sign in to yet, the one-time setup instead.
         const setup = await api.setupState().catch(() => ({ needed: false }));
         if (live) setSession(setup.needed ? { state: 'setup' } : { state: 'signed_out', notice: null });
@@ -92,7 +95,8 @@ export function App() {
             <Reports me={session.me} />
           </Suspense>
         );
-      if (location.pathname.startsWith('/settings') && session.me.role === 'admin') return <Settings me={session.me} />;
+      if (location.pathname.startsWith('/settings') && session.me.role === 'admin')
+        return <Settings me={session.me} />;
       return <Workspace me={session.me} onSignOut={signOut} onSessionEnded={sessionEnded} />;
   }
 }

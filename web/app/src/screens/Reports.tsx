@@ -1,13 +1,37 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, ApiError, call, type ChannelConfig, type MeWithStatus, type QueueConfig, type TeamConfig } from '../api.js';
-import type { HandoffReport, ReportGroupBy, ReportMetrics } from '../../../../src/contract/reports-api.js';
+import {
+  api,
+  ApiError,
+  call,
+  type ChannelConfig,
+  type MeWithStatus,
+  type QueueConfig,
+  type TeamConfig,
+} from '../api.js';
+import type { HandoffReport, ReportGroupBy, HandoffMetrics } from '../../../../src/contract/reports-api.js';
 import { formatDuration } from '../format.js';
 import { ScreenFrame } from './ScreenFrame.js';
 import './reports/reports.css';
 import { Chart, type ChartSeries } from './reports/Chart.js';
-import { GROUP_BY_LABELS, RANGE_PRESETS, dailySeries, datesOf, formatCsat, formatRate, presetRange, reportQuery, type RangePreset } from './reports/report-range.js';
+import {
+  GROUP_BY_LABELS,
+  RANGE_PRESETS,
+  dailySeries,
+  datesOf,
+  formatCsat,
+  formatRate,
+  presetRange,
+  reportQuery,
+  type RangePreset,
+} from './reports/report-range.js';
 
-const COLORS = { handoffs: '#3461c1', rate: '#c1572f', median: '#2f8f5b', p90: '#8a4fb8', breaches: '#c13451' };
+const COLORS = {
+  handoffs: '#3461c1',
+  rate: '#c1572f',
+  median: '#2f8f5b',
+  p90: '#8a4fb8',
+  breaches: '#c13451',
+};
 
 type Range = { preset: RangePreset } | { preset: 'custom'; from: string; to: string };
 
@@ -35,18 +59,27 @@ export function Reports({ me }: { me: MeWithStatus }) {
   const [groupBy, setGroupBy] = useState<ReportGroupBy>('queue');
   const [filters, setFilters] = useState({ channel: '', team: '', queue: '' });
   const [includeTest, setIncludeTest] = useState(false);
-  const [options, setOptions] = useState<{ channels: ChannelConfig[]; teams: TeamConfig[]; queues: QueueConfig[] }>({ channels: [], teams: [], queues: [] });
+  const [options, setOptions] = useState<{
+    channels: ChannelConfig[];
+    teams: TeamConfig[];
+    queues: QueueConfig[];
+  }>({ channels: [], teams: [], queues: [] });
   const [reports, setReports] = useState<{ byDay: HandoffReport; byGroup: HandoffReport } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
 
-  const dates = range.preset === 'custom' ? { from: range.from, to: range.to } : presetRange(range.preset, timezone, Date.now());
+  const dates =
+    range.preset === 'custom'
+      ? { from: range.from, to: range.to }
+      : presetRange(range.preset, timezone, Date.now());
   const query: Query = { ...dates, groupBy, ...filters, includeTest };
   const key = JSON.stringify(query);
 
   useEffect(() => {
     Promise.all([api.channels(), api.teams(), api.queues()])
-      .then(([channels, teams, queues]) => setOptions({ channels: channels.items, teams: teams.items, queues: queues.items }))
+      .then(([channels, teams, queues]) =>
+        setOptions({ channels: channels.items, teams: teams.items, queues: queues.items }),
+      )
       .catch(() => undefined);
   }, []);
 
@@ -58,14 +91,21 @@ export function Reports({ me }: { me: MeWithStatus }) {
     let live = true;
     setLoading(true);
     setError(null);
-    Promise.all([call<HandoffReport>('GET', reportQuery({ ...query, groupBy: 'day' })), call<HandoffReport>('GET', reportQuery(query))])
+    Promise.all([
+      call<HandoffReport>('GET', reportQuery({ ...query, groupBy: 'day' })),
+      call<HandoffReport>('GET', reportQuery(query)),
+    ])
       .then(([byDay, byGroup]) => {
         if (!live) return;
         setReports({ byDay, byGroup });
         // Presets are days in the workspace's time zone: read again if it is not the browser's.
         if (byDay.timezone !== timezone) setTimezone(byDay.timezone);
       })
-      .catch((e: unknown) => live && setError(e instanceof ApiError ? e.message : 'Could not load the report; check your connection.'))
+      .catch(
+        (e: unknown) =>
+          live &&
+          setError(e instanceof ApiError ? e.message : 'Could not load the report; check your connection.'),
+      )
       .finally(() => live && setLoading(false));
     return () => {
       live = false;
@@ -74,7 +114,11 @@ export function Reports({ me }: { me: MeWithStatus }) {
 
   return (
     <ScreenFrame me={me} title="Handoff reports">
-      <form className="report-filters" aria-label="Report range and grouping" onSubmit={(event) => event.preventDefault()}>
+      <form
+        className="report-filters"
+        aria-label="Report range and grouping"
+        onSubmit={(event) => event.preventDefault()}
+      >
         <div className="segmented" role="group" aria-label="Date range">
           {RANGE_PRESETS.map((preset) => (
             <button
@@ -89,11 +133,25 @@ export function Reports({ me }: { me: MeWithStatus }) {
         </div>
         <label>
           From
-          <input type="date" value={query.from} max={query.to} onChange={(e) => e.target.value !== '' && setRange({ preset: 'custom', from: e.target.value, to: query.to })} />
+          <input
+            type="date"
+            value={query.from}
+            max={query.to}
+            onChange={(e) =>
+              e.target.value !== '' && setRange({ preset: 'custom', from: e.target.value, to: query.to })
+            }
+          />
         </label>
         <label>
           To
-          <input type="date" value={query.to} min={query.from} onChange={(e) => e.target.value !== '' && setRange({ preset: 'custom', from: query.from, to: e.target.value })} />
+          <input
+            type="date"
+            value={query.to}
+            min={query.from}
+            onChange={(e) =>
+              e.target.value !== '' && setRange({ preset: 'custom', from: query.from, to: e.target.value })
+            }
+          />
         </label>
         <label>
           Group by
@@ -107,7 +165,10 @@ export function Reports({ me }: { me: MeWithStatus }) {
         </label>
         <label>
           Channel
-          <select value={filters.channel} onChange={(e) => setFilters({ ...filters, channel: e.target.value })}>
+          <select
+            value={filters.channel}
+            onChange={(e) => setFilters({ ...filters, channel: e.target.value })}
+          >
             <option value="">All</option>
             {options.channels.map((c) => (
               <option key={c.id} value={c.id}>
@@ -165,14 +226,27 @@ export function Reports({ me }: { me: MeWithStatus }) {
   );
 }
 
-function ReportBody({ byDay, byGroup, busy }: { byDay: HandoffReport; byGroup: HandoffReport; busy: boolean }) {
+function ReportBody({
+  byDay,
+  byGroup,
+  busy,
+}: {
+  byDay: HandoffReport;
+  byGroup: HandoffReport;
+  busy: boolean;
+}) {
   const { totals } = byGroup;
   const dates = useMemo(() => datesOf(byDay.from, byDay.to), [byDay.from, byDay.to]);
   const daily = useMemo(
     () => ({
       handoffs: dailySeries(dates, byDay.groups, (m) => m.handoffs, 0),
       rate: dailySeries<number | null>(dates, byDay.groups, (m) => m.handoffRate, null),
-      median: dailySeries<number | null>(dates, byDay.groups, (m) => m.firstHumanResponseSeconds.median, null),
+      median: dailySeries<number | null>(
+        dates,
+        byDay.groups,
+        (m) => m.firstHumanResponseSeconds.median,
+        null,
+      ),
       p90: dailySeries<number | null>(dates, byDay.groups, (m) => m.firstHumanResponseSeconds.p90, null),
       breaches: dailySeries(dates, byDay.groups, (m) => m.slaBreaches, 0),
     }),
@@ -188,26 +262,45 @@ function ReportBody({ byDay, byGroup, busy }: { byDay: HandoffReport; byGroup: H
       { label: 'Median', values: daily.median, color: COLORS.median, format: formatDuration },
       { label: 'p90', values: daily.p90, color: COLORS.p90, format: formatDuration },
     ];
-    const breaches: ChartSeries[] = [{ label: 'SLA breaches', values: daily.breaches, color: COLORS.breaches, kind: 'bars' }];
-    const groups: ChartSeries[] = [{ label: 'Handoffs', values: byGroup.groups.map((g) => g.handoffs), color: COLORS.handoffs, kind: 'bars' }];
+    const breaches: ChartSeries[] = [
+      { label: 'SLA breaches', values: daily.breaches, color: COLORS.breaches, kind: 'bars' },
+    ];
+    const groups: ChartSeries[] = [
+      {
+        label: 'Handoffs',
+        values: byGroup.groups.map((g) => g.handoffs),
+        color: COLORS.handoffs,
+        kind: 'bars',
+      },
+    ];
     return { handoffs, response, breaches, groups };
   }, [daily, byGroup]);
-  const busiest = daily.handoffs.reduce((best, value, index) => (value > (daily.handoffs[best] ?? 0) ? index : best), 0);
+  const busiest = daily.handoffs.reduce(
+    (best, value, index) => (value > (daily.handoffs[best] ?? 0) ? index : best),
+    0,
+  );
   const breachDays = daily.breaches.filter((v) => v > 0).length;
   const groupLabel = GROUP_BY_LABELS[byGroup.groupBy].toLowerCase();
 
   return (
     <div className="report" aria-busy={busy}>
       <p className="muted">
-        {byGroup.from === byGroup.to ? byGroup.from : `${byGroup.from} to ${byGroup.to}`}, days in {byGroup.timezone}.
+        {byGroup.from === byGroup.to ? byGroup.from : `${byGroup.from} to ${byGroup.to}`}, days in{' '}
+        {byGroup.timezone}.
       </p>
       <dl className="report-tiles" data-testid="report-totals">
         <Tile name="Conversations" value={String(totals.conversations)} />
         <Tile name="Handoffs" value={String(totals.handoffs)} />
         <Tile name="Handoff rate" value={formatRate(totals.handoffRate)} />
         <Tile name="Resolved by the AI agent" value={String(totals.aiResolved)} />
-        <Tile name="First human response" value={`${seconds(totals.firstHumanResponseSeconds.median)} median · ${seconds(totals.firstHumanResponseSeconds.p90)} p90`} />
-        <Tile name="Queue wait" value={`${seconds(totals.queueWaitSeconds.median)} median · ${seconds(totals.queueWaitSeconds.p90)} p90`} />
+        <Tile
+          name="First human response"
+          value={`${seconds(totals.firstHumanResponseSeconds.median)} median · ${seconds(totals.firstHumanResponseSeconds.p90)} p90`}
+        />
+        <Tile
+          name="Queue wait"
+          value={`${seconds(totals.queueWaitSeconds.median)} median · ${seconds(totals.queueWaitSeconds.p90)} p90`}
+        />
         <Tile name="Reassignments" value={String(totals.reassignments)} />
         <Tile name="SLA breaches" value={String(totals.slaBreaches)} />
         <Tile name="CSAT, handed off" value={formatCsat(totals.csat.handedOff)} />
@@ -225,7 +318,15 @@ function ReportBody({ byDay, byGroup, busy }: { byDay: HandoffReport; byGroup: H
           }
           x={dates}
           series={series.handoffs}
-          table={<DailyTable dates={dates} columns={[['Handoffs', daily.handoffs.map(String)], ['Handoff rate', daily.rate.map(formatRate)]]} />}
+          table={
+            <DailyTable
+              dates={dates}
+              columns={[
+                ['Handoffs', daily.handoffs.map(String)],
+                ['Handoff rate', daily.rate.map(formatRate)],
+              ]}
+            />
+          }
         />
         <Chart
           testId="chart-response"
@@ -233,12 +334,24 @@ function ReportBody({ byDay, byGroup, busy }: { byDay: HandoffReport; byGroup: H
           summary={`Median ${seconds(totals.firstHumanResponseSeconds.median)}, p90 ${seconds(totals.firstHumanResponseSeconds.p90)} over the range (${totals.firstHumanResponseSeconds.count} responses).`}
           x={dates}
           series={series.response}
-          table={<DailyTable dates={dates} columns={[['Median', daily.median.map(seconds)], ['p90', daily.p90.map(seconds)]]} />}
+          table={
+            <DailyTable
+              dates={dates}
+              columns={[
+                ['Median', daily.median.map(seconds)],
+                ['p90', daily.p90.map(seconds)],
+              ]}
+            />
+          }
         />
         <Chart
           testId="chart-breaches"
           title="SLA breaches per day"
-          summary={totals.slaBreaches === 0 ? 'No SLA breaches in this range.' : `${totals.slaBreaches} breaches on ${breachDays} ${breachDays === 1 ? 'day' : 'days'}.`}
+          summary={
+            totals.slaBreaches === 0
+              ? 'No SLA breaches in this range.'
+              : `${totals.slaBreaches} breaches on ${breachDays} ${breachDays === 1 ? 'day' : 'days'}.`
+          }
           x={dates}
           series={series.breaches}
           table={<DailyTable dates={dates} columns={[['SLA breaches', daily.breaches.map(String)]]} />}
@@ -247,7 +360,11 @@ function ReportBody({ byDay, byGroup, busy }: { byDay: HandoffReport; byGroup: H
           <Chart
             testId="chart-groups"
             title={`Handoffs by ${groupLabel}`}
-            summary={byGroup.groups.length === 0 ? 'Nothing to show.' : byGroup.groups.map((g) => `${g.label}: ${g.handoffs}`).join('; ') + '.'}
+            summary={
+              byGroup.groups.length === 0
+                ? 'Nothing to show.'
+                : byGroup.groups.map((g) => `${g.label}: ${g.handoffs}`).join('; ') + '.'
+            }
             x={byGroup.groups.map((g) => g.label)}
             categorical
             series={series.groups}
@@ -277,7 +394,12 @@ function ReportBody({ byDay, byGroup, busy }: { byDay: HandoffReport; byGroup: H
           </thead>
           <tbody>
             {byGroup.groups.map((group) => (
-              <MetricsRow key={group.key} header={group.label} metrics={group} groupKey={group.key} />
+              <MetricsRow
+                key={group.key ?? '(none)'}
+                header={group.label}
+                metrics={group}
+                groupKey={group.key ?? '(none)'}
+              />
             ))}
           </tbody>
           <tfoot>
@@ -298,7 +420,15 @@ function Tile({ name, value }: { name: string; value: string }) {
   );
 }
 
-function MetricsRow({ header, metrics, groupKey }: { header: string; metrics: ReportMetrics; groupKey: string }) {
+function MetricsRow({
+  header,
+  metrics,
+  groupKey,
+}: {
+  header: string;
+  metrics: HandoffMetrics;
+  groupKey: string;
+}) {
   return (
     <tr data-group={groupKey}>
       <th scope="row">{header}</th>
@@ -323,7 +453,13 @@ function MetricsRow({ header, metrics, groupKey }: { header: string; metrics: Re
   );
 }
 
-function DailyTable({ dates, columns }: { dates: readonly string[]; columns: ReadonlyArray<readonly [string, readonly string[]]> }) {
+function DailyTable({
+  dates,
+  columns,
+}: {
+  dates: readonly string[];
+  columns: ReadonlyArray<readonly [string, readonly string[]]>;
+}) {
   return (
     <table className="report-daily">
       <thead>

@@ -41,7 +41,9 @@ export function Chart({
   useEffect(() => {
     const element = holder.current;
     if (element === null) return;
-    const xs = categorical ? x.map((_, index) => index) : x.map((date) => Date.parse(`${date}T00:00:00Z`) / 1000);
+    const xs = categorical
+      ? x.map((_, index) => index)
+      : x.map((date) => Date.parse(`${date}T00:00:00Z`) / 1000);
     const hasRight = series.some((s) => s.axis === 'right');
     const rightFormat = series.find((s) => s.axis === 'right')?.format;
     const leftFormat = series.find((s) => s.axis !== 'right')?.format;
@@ -59,27 +61,57 @@ export function Chart({
       axes: [
         categorical
           ? { values: (_u, splits) => splits.map((i) => (Number.isInteger(i) ? (x[i] ?? '') : '')), gap: 6 }
-          : { values: (_u, splits) => splits.map((s) => new Date(s * 1000).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' })) },
-        { scale: 'y', ...(leftFormat === undefined ? {} : { values: (_u: uPlot, splits: number[]) => splits.map(leftFormat) }), size: 56 },
-        ...(hasRight ? [{ scale: 'right', side: 1, grid: { show: false }, ...(rightFormat === undefined ? {} : { values: (_u: uPlot, splits: number[]) => splits.map(rightFormat) }) }] : []),
+          : {
+              values: (_u, splits) =>
+                splits.map((s) =>
+                  new Date(s * 1000).toLocaleDateString(undefined, {
+                    day: 'numeric',
+                    month: 'short',
+                    timeZone: 'UTC',
+                  }),
+                ),
+            },
+        {
+          scale: 'y',
+          ...(leftFormat === undefined
+            ? {}
+            : { values: (_u: uPlot, splits: number[]) => splits.map(leftFormat) }),
+          size: 56,
+        },
+        ...(hasRight
+          ? [
+              {
+                scale: 'right',
+                side: 1,
+                grid: { show: false },
+                ...(rightFormat === undefined
+                  ? {}
+                  : { values: (_u: uPlot, splits: number[]) => splits.map(rightFormat) }),
+              },
+            ]
+          : []),
       ],
       series: [
         {},
-        ...series.map(
-          (s): uPlot.Series => ({
-            label: s.label,
-            stroke: s.color,
-            width: 2,
-            scale: s.axis === 'right' ? 'right' : 'y',
-            ...(s.kind === 'bars' && bars !== undefined ? { paths: bars, fill: `${s.color}cc`, points: { show: false } } : { points: { show: x.length <= 45 } }),
-            ...(s.format === undefined ? {} : { value: (_u: uPlot, v: number | null) => (v === null ? '–' : s.format!(v)) }),
-          }),
-        ),
+        ...series.map((s): uPlot.Series => ({
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          scale: s.axis === 'right' ? 'right' : 'y',
+          ...(s.kind === 'bars' && bars !== undefined
+            ? { paths: bars, fill: `${s.color}cc`, points: { show: false } }
+            : { points: { show: x.length <= 45 } }),
+          ...(s.format === undefined
+            ? {}
+            : { value: (_u: uPlot, v: number | null) => (v === null ? '–' : s.format!(v)) }),
+        })),
       ],
     };
     const data = [xs, ...series.map((s) => [...s.values])] as uPlot.AlignedData;
     const chart = new uPlot(options, data, element);
-    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(280, element.clientWidth), height: 220 }));
+    const resize = new ResizeObserver(() =>
+      chart.setSize({ width: Math.max(280, element.clientWidth), height: 220 }),
+    );
     resize.observe(element);
     return () => {
       resize.disconnect();

@@ -3,7 +3,7 @@
  * (report-range.test.ts). Dates are `YYYY-MM-DD` in the workspace's time zone, as the reports
  * API reads them (both ends inclusive).
  */
-import type { ReportGroupBy, ReportMetrics } from '../../../../../src/contract/reports-api.js';
+import type { ReportGroupBy, HandoffMetrics } from '../../../../../src/contract/reports-api.js';
 
 export type RangePreset = 'today' | '7d' | '30d' | 'quarter';
 
@@ -28,7 +28,12 @@ export const GROUP_BY_LABELS: Record<ReportGroupBy, string> = {
 /** The calendar date of an instant in a time zone, as `YYYY-MM-DD`. */
 export function dateIn(timeZone: string, at: number): string {
   // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
 }
 
 /** `YYYY-MM-DD` moved by whole days (calendar arithmetic, no time zone involved). */
@@ -38,7 +43,11 @@ export function addDays(date: string, days: number): string {
 }
 
 /** The inclusive range a preset names, on the day it is today in the workspace's time zone. */
-export function presetRange(preset: RangePreset, timeZone: string, now: number): { from: string; to: string } {
+export function presetRange(
+  preset: RangePreset,
+  timeZone: string,
+  now: number,
+): { from: string; to: string } {
   const today = dateIn(timeZone, now);
   switch (preset) {
     case 'today':
@@ -65,8 +74,8 @@ export function datesOf(from: string, to: string, limit = 400): string[] {
 /** One value per date of the range from a report grouped by day; days with no group read `empty`. */
 export function dailySeries<T>(
   dates: readonly string[],
-  groups: ReadonlyArray<{ key: string } & ReportMetrics>,
-  pick: (metrics: ReportMetrics) => T,
+  groups: ReadonlyArray<{ key: string | null } & HandoffMetrics>,
+  pick: (metrics: HandoffMetrics) => T,
   empty: T,
 ): T[] {
   const byDay = new Map(groups.map((g) => [g.key, g]));
