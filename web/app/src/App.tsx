@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type MeWithStatus } from './api.js';
 import { SignIn } from './components/SignIn.js';
 import { InvitePage, SetupPage } from './components/JoinForms.js';
@@ -10,6 +10,9 @@ import { Playbook } from './screens/Playbook.js';
 import { SavedReplies } from './screens/SavedReplies.js';
 import { Account } from './screens/Account.js';
 
+// The reports screen and its chart library load only when it is opened: the inbox does not pay for them.
+const Reports = lazy(() => import('./screens/Reports.js').then((module) => ({ default: module.Reports })));
+
 type Session =
   | { state: 'loading' }
   | { state: 'invite' }
@@ -20,7 +23,9 @@ type Session =
 /** Who is signed in decides the screen: the sign-in form, or the inbox. */
 export function App() {
   // An invitation link opens its page whoever is signed in: it is for the person it was sent to.
-  const [session, setSession] = useState<Session>(location.pathname === '/invite' ? { state: 'invite' } : { state: 'loading' });
+  const [session, setSession] = useState<Session>(
+    location.pathname === '/invite' ? { state: 'invite' } : { state: 'loading' },
+  );
 
   useEffect(() => {
     if (location.pathname === '/invite') return;
@@ -30,7 +35,8 @@ export function App() {
       .then((me) => live && setSession({ state: 'signed_in', me }))
       .catch(async (error: unknown) => {
         if (!live) return;
-        if (!(error instanceof ApiError && error.status === 401)) return setSession({ state: 'signed_out', notice: 'Baton is not reachable right now.' });
+        if (!(error instanceof ApiError && error.status === 401))
+          return setSession({ state: 'signed_out', notice: 'Baton is not reachable right now.' });
         // Nobody signed in: on a Baton nobody can sign in to yet, the one-time setup instead.
         const setup = await api.setupState().catch(() => ({ needed: false }));
         if (live) setSession(setup.needed ? { state: 'setup' } : { state: 'signed_out', notice: null });
@@ -77,7 +83,20 @@ export function App() {
       if (location.pathname === '/playbook') return <Playbook me={session.me} />;
       if (location.pathname === '/saved-replies') return <SavedReplies me={session.me} />;
       if (location.pathname === '/account') return <Account me={session.me} />;
-      if (location.pathname.startsWith('/settings') && session.me.role === 'admin') return <Settings me={session.me} />;
+      if (location.pathname === '/reports')
+        return (
+          <Suspense
+            fallback={
+              <div className="splash" role="status">
+                Loading reports…
+              </div>
+            }
+          >
+            <Reports me={session.me} />
+          </Suspense>
+        );
+      if (location.pathname.startsWith('/settings') && session.me.role === 'admin')
+        return <Settings me={session.me} />;
       return <Workspace me={session.me} onSignOut={signOut} onSessionEnded={sessionEnded} />;
   }
 }

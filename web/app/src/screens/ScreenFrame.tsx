@@ -28,6 +28,9 @@ export function ScreenFrame({ me, title, children }: { me: MeWithStatus; title: 
           <a href="/playbook" aria-current={location.pathname === '/playbook' ? 'page' : undefined}>
             Playbook
           </a>
+          <a href="/reports" aria-current={location.pathname === '/reports' ? 'page' : undefined}>
+            Reports
+          </a>
           {me.role === 'admin' && (
             <a href="/settings/rules" aria-current={location.pathname.startsWith('/settings') ? 'page' : undefined}>
               Settings
