@@ -5,7 +5,7 @@
  * least p of the values at or below it (PostgreSQL's `percentile_disc`) — over every value in
  * the range, never averaged from smaller ranges. Seconds are the rows' milliseconds / 1000.
  */
-import { isAiOnly, isAiResolved, isHandedOff, type ConversationReport } from './conversation-report.js';
+import { isAiResolved, isHandedOff, type ConversationReport } from './conversation-report.js';
 
 export interface Spread {
   readonly median: number | null;

@@ -197,11 +197,12 @@ function fold(row: Row | null, event: EventRow): Row | null {
       return r.handedOffAt === null || r.firstResponseMs !== null ? r : { ...r, firstResponseMs: at - r.handedOffAt };
     case 'sla.breached':
       return { ...r, slaBreaches: r.slaBreaches + 1 };
-    case 'conversation.rated':
+    case 'conversation.rated': {
       if (typeof data.score !== 'number') return r;
       // As core/csat.ts csatGroupOf reads it, when the rating did not record its group.
       const handedOff = typeof data.handedOff === 'boolean' ? data.handedOff : r.handedOffAt !== null || r.firstResponseMs !== null || r.agentId !== null;
       return { ...r, csatScore: data.score, csatHandedOff: handedOff };
+    }
     default:
       return r;
   }
