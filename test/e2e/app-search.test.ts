@@ -4,16 +4,14 @@
  * markup as text), opening it shows the conversation, Esc clears the search, and the contact
  * page — linked from the conversation's contact name — lists the contact's conversations.
  */
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, ensureAppBuilt, type RunningBaton, screenshot, signIn, startBaton, useChromium } from './support.js';
+import { chromiumAvailable, ensureAppBuilt, type RunningBaton, screenshot, startBaton, useChromium } from './support.js';
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
 
 describe.skipIf(!chromiumAvailable())('search in the inbox and the contact page', () => {
   const chromium = useChromium();
   let running: RunningBaton;
-  let page: Page;
   let invoiceId: string;
   let otherId: string;
 
@@ -30,7 +28,6 @@ describe.skipIf(!chromiumAvailable())('search in the inbox and the contact page'
     invoiceId = await start('My <b>invoice</b> number 7731 is wrong');
     otherId = await start('And the delivery never came');
     expect(otherId).not.toBe(invoiceId);
-    ({ page } = await chromium.newPage({ timeout: 15_000 }));
   }, 180_000);
 
   afterAll(async () => {
@@ -38,7 +35,7 @@ describe.skipIf(!chromiumAvailable())('search in the inbox and the contact page'
   });
 
   it('focuses the search with /, shows the match highlighted in its snippet, and opens it', async () => {
-    await signIn(page, running.url, 'maria@acme.test');
+    const { page } = await chromium.signedInPage(running.url, 'maria@acme.test', { timeout: 15_000 });
     await page.getByText('Live', { exact: true }).waitFor();
     const box = page.getByRole('searchbox', { name: 'Search conversations' });
     await page.locator('body').click({ position: { x: 5, y: 400 } });
@@ -66,7 +63,15 @@ describe.skipIf(!chromiumAvailable())('search in the inbox and the contact page'
     await poll(() => results.count()).toBe(0);
   }, 60_000);
 
+  /** Each test its own page, signed in, on the invoice conversation. */
+  const onTheInvoiceConversation = async () => {
+    const { page } = await chromium.signedInPage(`${running.url}/conversations/${invoiceId}`, 'maria@acme.test', { timeout: 15_000 });
+    await page.getByRole('heading', { name: 'Priya Raman' }).waitFor();
+    return page;
+  };
+
   it("doesn't take / from someone typing in a field", async () => {
+    const page = await onTheInvoiceConversation();
     const box = page.getByRole('searchbox', { name: 'Search conversations' });
     const composer = page.locator('textarea').first();
     await composer.click();
@@ -77,6 +82,7 @@ describe.skipIf(!chromiumAvailable())('search in the inbox and the contact page'
   }, 30_000);
 
   it("opens the contact page from the conversation's contact name, with their conversations", async () => {
+    const page = await onTheInvoiceConversation();
     await page.getByRole('link', { name: 'Priya Raman' }).click();
     await page.waitForURL('**/contacts/*');
     await page.getByRole('heading', { name: 'Priya Raman' }).waitFor();

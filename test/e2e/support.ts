@@ -13,7 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { appBuildDir } from '../../src/http/routes/app.js';
 import { parseEnv } from '../../src/platform/env.js';
 import { packageRoot } from '../../src/platform/package-root.js';
@@ -288,20 +288,35 @@ export interface ChromiumHarness {
   /** `pageerror` messages of every page opened through the harness, in order. */
   readonly pageErrors: string[];
   newPage(options?: HarnessPageOptions): Promise<{ context: BrowserContext; page: Page }>;
+  /**
+   * A test's own page: a fresh context signed in as `email` and opened at `url`, closed after the
+   * test. The sign-in form is filled once per person and server; later pages start from that
+   * session's cookies, so each test begins from `url` with nothing another test navigated, typed
+   * or opened. (A test that signs out ends the session the next test would reuse: it signs in
+   * with `newPage` and `signIn` instead.)
+   */
+  signedInPage(url: string, email: string, options?: HarnessPageOptions): Promise<{ context: BrowserContext; page: Page }>;
 }
 
 /** Call inside a `describe` (or at the top of a file): registers the launch and the close. */
 export function useChromium(): ChromiumHarness {
   let browser: Browser | undefined;
   const pageErrors: string[] = [];
+  /** Cookies of a signed-in session, by server origin and email. */
+  const sessions = new Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>();
+  /** Contexts of `signedInPage`, closed after the test that opened them. */
+  const perTest: BrowserContext[] = [];
   beforeAll(async () => {
     browser = await launchChromium();
+  });
+  afterEach(async () => {
+    for (const context of perTest.splice(0)) await context.close();
   });
   afterAll(async () => {
     await browser?.close();
     browser = undefined;
   });
-  return {
+  const harness: ChromiumHarness = {
     get browser(): Browser {
       if (browser === undefined) throw new Error('the browser is launched in beforeAll: use it inside tests and hooks');
       return browser;
@@ -317,5 +332,21 @@ export function useChromium(): ChromiumHarness {
       page.on('pageerror', (error) => pageErrors.push(error.message));
       return { context, page };
     },
+    async signedInPage(url, email, options = {}) {
+      const key = `${new URL(url).origin} ${email}`;
+      const storageState = sessions.get(key);
+      const opened = await harness.newPage(storageState === undefined ? options : { ...options, storageState });
+      perTest.push(opened.context);
+      if (storageState === undefined) {
+        await signIn(opened.page, url, email);
+        // Signed in once the form is gone (the button alone changes its name while it submits).
+        await opened.page.getByRole('heading', { name: 'Sign in to your inbox' }).waitFor({ state: 'detached' });
+        sessions.set(key, await opened.context.storageState());
+      } else {
+        await opened.page.goto(url);
+      }
+      return opened;
+    },
   };
+  return harness;
 }

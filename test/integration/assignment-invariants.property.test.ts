@@ -13,7 +13,7 @@
  */
 import fc from 'fast-check';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exportConfig } from '../../src/config/export-config.js';
 import { aWorkspace } from '../../src/core/testing/factories.js';
 import {
@@ -348,12 +348,14 @@ class Run {
 eachDialect('assignment invariants', (dialect) => {
   let t: TestApp;
   let tokens: Record<Agent, Headers>;
-  beforeAll(async () => {
+  // Each test its own Baton: every agent available, every seat free (statuses and open
+  // conversations of one test would change what the next one can assert).
+  beforeEach(async () => {
     t = await startTestApp(dialect, { config: CONFIG });
     tokens = {} as Record<Agent, Headers>;
     for (const a of AGENTS) tokens[a] = await t.tokenFor(a);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await closeApp(t);
   });
 

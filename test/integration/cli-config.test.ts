@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { hashToken } from '../../src/platform/secrets.js';
@@ -149,13 +149,17 @@ describe('baton options', () => {
 eachDialect('baton apply, export and token', (dialect) => {
   let db: TestDatabase;
   let env: Record<string, string>;
-  beforeAll(async () => {
+  // Each test its own empty database; those that need a workspace apply baton.yaml first.
+  beforeEach(async () => {
     db = await openTestDatabase(dialect);
     env = { DATABASE_URL: db.url };
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await db.drop();
   });
+  const applyExample = async (): Promise<void> => {
+    expect((await baton(['apply', '-f', 'baton.yaml'], env)).code).toBe(0);
+  };
 
   const revisions = async (): Promise<number> => {
     const row = await db.database.db.selectFrom('config_revisions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
@@ -202,6 +206,7 @@ eachDialect('baton apply, export and token', (dialect) => {
   });
 
   it('exports the workspace as YAML that validates and applies back unchanged', async () => {
+    await applyExample();
     const run = await baton(['export'], env);
     expect(run.code).toBe(0);
     const doc = parseYaml(run.out) as { users: { id: string }[]; notifications: { slack: { webhookUrl: string } } };
@@ -214,6 +219,7 @@ eachDialect('baton apply, export and token', (dialect) => {
   });
 
   it('creates a token for a user, printed once on stdout', async () => {
+    await applyExample();
     const run = await baton(['token', 'create', '--user', 'olu', '--name', 'ci', '--scopes', 'read,write,admin'], env);
     expect(run.code).toBe(0);
     const token = run.out.trim();
@@ -224,6 +230,7 @@ eachDialect('baton apply, export and token', (dialect) => {
   });
 
   it('refuses a token for an unknown user (exit 4), bad scopes and a missing user (exit 2)', async () => {
+    await applyExample();
     expect((await baton(['token', 'create', '--user', 'ghost'], env)).code).toBe(4);
     const scopes = await baton(['token', 'create', '--user', 'ana', '--scopes', 'read,everything'], env);
     expect(scopes.code).toBe(2);

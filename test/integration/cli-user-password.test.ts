@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/platform/secrets.js';
 import { openDatabase } from '../../src/store/database.js';
 import { getPasswordHash } from '../../src/store/repositories/users.js';
@@ -48,13 +48,14 @@ async function storedHash(cwd: string, userId: string): Promise<string | null> {
 
 describe('baton user password', () => {
   let cwd: string;
-  beforeAll(async () => {
+  // Each test its own working folder and database, so a password one test sets is not there for the next.
+  beforeEach(async () => {
     cwd = mkdtempSync(join(tmpdir(), 'baton-cli-user-'));
     mkdirSync(join(cwd, 'data'));
     const applied = await runCli(['apply', '-f', EXAMPLE], cwd);
     expect(applied.code, applied.stderr).toBe(0);
   }, 60_000);
-  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+  afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
   it('prints its usage and exits 0 with --help, doing nothing', async () => {
     const help = await runCli(['user', '--help'], cwd);

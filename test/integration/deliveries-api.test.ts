@@ -3,7 +3,7 @@
  * `GET|PUT /api/users/{id}/notification-preferences`. The workspace asks for email but configures
  * no SMTP server, so every email delivery is dead-lettered at once — a dead list without receivers.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 const CONFIG = `
@@ -53,7 +53,10 @@ eachDialect('deliveries API', (dialect) => {
     return id;
   }
 
-  beforeAll(async () => {
+  // Each test gets its own Baton with the same three dead-lettered hand-offs: retries,
+  // preference changes and new conversations stay in the test that makes them.
+  beforeEach(async () => {
+    conversations.length = 0;
     t = await startTestApp(dialect, { config: CONFIG });
     ana = await t.tokenFor('ana');
     bea = await t.tokenFor('bea');
@@ -64,7 +67,7 @@ eachDialect('deliveries API', (dialect) => {
     }
     await t.baton.outbox.drain();
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
   });
 

@@ -6,7 +6,7 @@
  * (support@acme.test) has no AI agent, so every new email is handed off as it arrives.
  */
 import { createTransport, type Transporter } from 'nodemailer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Conversation } from '../../src/contract/api.js';
 import { closeMailTransports } from '../../src/delivery/channels/email.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../support/loopback-receivers.js';
@@ -21,7 +21,8 @@ eachDialect('email channel', (dialect) => {
   let customer: Transporter;
   let ana: Record<string, string>;
 
-  beforeAll(async () => {
+  // Each test its own relay, Baton and mail client: mails received and conversations stay in it.
+  beforeEach(async () => {
     relay = await startSmtpReceiver();
     t = await startTestApp(dialect, { env: { BATON_SMTP_PORT: '0', BATON_SMTP_MAX_BYTES: String(MAX_BYTES), SMTP_URL: relay.url } });
     const port = t.baton.smtp?.port;
@@ -30,7 +31,7 @@ eachDialect('email channel', (dialect) => {
     customer = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
     ana = await t.tokenFor('ana');
   });
-  afterAll(async () => {
+  afterEach(async () => {
     customer.close();
     await t.close();
     closeMailTransports();
@@ -100,7 +101,8 @@ eachDialect('email channel', (dialect) => {
     let conversationId: string;
     let replyMessageId: string;
 
-    it("starts a conversation on the email channel from a customer's email, handed off as it arrives (no AI agent)", async () => {
+    /** Grace writes in; the conversation it starts is `conversationId`. */
+    async function graceWrites() {
       const sent = await customer.sendMail({
         from: '"Grace Hopper" <grace@example.test>',
         to: 'Support@Acme.test',
@@ -108,9 +110,39 @@ eachDialect('email channel', (dialect) => {
         text: 'Hello,\n\nthe amount on my last invoice is wrong.\n\nGrace',
         messageId: '<grace-1@example.test>',
       });
+      conversationId = (await conversationWith('<grace-1@example.test>')).id;
+      return sent;
+    }
+
+    /** Ana answers Grace (and writes a note); the acknowledgement and the reply leave, the reply's Message-ID is `replyMessageId`. */
+    async function anaReplies(): Promise<void> {
+      await graceWrites();
+      expect((await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/messages`, headers: ana, payload: { body: 'Sorry about that — I have corrected the invoice.\n<b>Ana</b>', private: false } })).statusCode).toBeLessThan(300);
+      expect((await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/messages`, headers: ana, payload: { body: 'SECRET internal note', private: true } })).statusCode).toBeLessThan(300);
+      await t.baton.outbox.drain();
+      await relay.waitFor(2);
+      replyMessageId = (await messagesOf(conversationId)).find((m) => m.body.startsWith('Sorry about that'))!.external_id!;
+    }
+
+    /** Ana resolves; Grace answers the reply, quoting it. */
+    async function graceAnswers(): Promise<void> {
+      const resolved = await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/resolve`, headers: ana, payload: {} });
+      expect(resolved.statusCode).toBeLessThan(300);
+      await customer.sendMail({
+        from: '"Grace Hopper" <grace@example.test>',
+        to: 'support@acme.test',
+        subject: 'Re: Invoice looks wrong',
+        text: `Thank you, it is right now.\n\nOn Wed, 25 Nov 2026 at 10:40, Ana García <support@acme.test> wrote:\n> Sorry about that — I have corrected the invoice.\n`,
+        messageId: '<grace-2@example.test>',
+        inReplyTo: replyMessageId,
+        references: ['<grace-1@example.test>', replyMessageId],
+      });
+    }
+
+    it("starts a conversation on the email channel from a customer's email, handed off as it arrives (no AI agent)", async () => {
+      const sent = await graceWrites();
       expect(sent.accepted).toHaveLength(1);
       const conversation = await conversationWith('<grace-1@example.test>');
-      conversationId = conversation.id;
       expect(conversation).toMatchObject({
         channel: 'support-email',
         channelType: 'email',
@@ -124,6 +156,7 @@ eachDialect('email channel', (dialect) => {
     });
 
     it("emails the handoff's message and an agent's reply to the customer, threaded, and never an internal note", async () => {
+      await graceWrites();
       const reply = await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/messages`, headers: ana, payload: { body: 'Sorry about that — I have corrected the invoice.\n<b>Ana</b>', private: false } });
       expect(reply.statusCode).toBeLessThan(300);
       const note = await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/messages`, headers: ana, payload: { body: 'SECRET internal note', private: true } });
@@ -161,6 +194,7 @@ eachDialect('email channel', (dialect) => {
     });
 
     it('sends a retried reply with the same Message-ID', async () => {
+      await anaReplies();
       const stored = (await messagesOf(conversationId)).find((m) => m.body.startsWith('Sorry about that'))!;
       // As if the worker had crashed after the send and before "done": the row is claimed again.
       const reset = await db()
@@ -176,17 +210,8 @@ eachDialect('email channel', (dialect) => {
     });
 
     it("threads the customer's answer into the same conversation, reopening it, with the quoted history trimmed", async () => {
-      const resolved = await t.request({ method: 'POST', url: `/api/conversations/${conversationId}/resolve`, headers: ana, payload: {} });
-      expect(resolved.statusCode).toBeLessThan(300);
-      await customer.sendMail({
-        from: '"Grace Hopper" <grace@example.test>',
-        to: 'support@acme.test',
-        subject: 'Re: Invoice looks wrong',
-        text: `Thank you, it is right now.\n\nOn Wed, 25 Nov 2026 at 10:40, Ana García <support@acme.test> wrote:\n> Sorry about that — I have corrected the invoice.\n`,
-        messageId: '<grace-2@example.test>',
-        inReplyTo: replyMessageId,
-        references: ['<grace-1@example.test>', replyMessageId],
-      });
+      await anaReplies();
+      await graceAnswers();
       const conversation = await conversationWith('<grace-2@example.test>');
       expect(conversation.id).toBe(conversationId);
       expect(conversation.status).not.toBe('resolved');
@@ -195,6 +220,8 @@ eachDialect('email channel', (dialect) => {
     });
 
     it('stores the same email delivered twice once', async () => {
+      await anaReplies();
+      await graceAnswers();
       const mail = {
         from: '"Grace Hopper" <grace@example.test>',
         to: 'support@acme.test',

@@ -4,7 +4,7 @@
  * then the migration runs. After it, the one writer keeps the counter moving.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { reopen, resolve } from '../../src/store/repositories/assignments.js';
 import { eachDialect, openTestDatabaseAt, type TestDatabase } from '../support/test-app.js';
@@ -25,30 +25,35 @@ async function counters(test: TestDatabase): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [`${r.user_id}:${r.channel_type}`, r.open]));
 }
 
+/** The conversations in the store when the migration runs. */
+async function theConversationsBefore(test: TestDatabase): Promise<void> {
+  await aConversation(test, 'c1', 'chat', 'assigned', 'maria');
+  await aConversation(test, 'c2', 'chat', 'assigned', 'maria');
+  await aConversation(test, 'c3', 'chat', 'waiting_on_customer', 'maria');
+  await aConversation(test, 'c4', 'email', 'assigned', 'maria');
+  await aConversation(test, 'c5', 'chat', 'resolved', 'maria');
+  await aConversation(test, 'c6', 'chat', 'closed', 'maria');
+  await aConversation(test, 'c7', 'api', 'waiting_on_customer', 'jon');
+  // Resolved and closed only: no open load, no row.
+  await aConversation(test, 'c8', 'chat', 'resolved', 'ana');
+  await aConversation(test, 'c9', 'chat', 'closed', 'ana');
+  // Nobody owns these.
+  await aConversation(test, 'c10', 'chat', 'queued', null);
+  await aConversation(test, 'c11', 'chat', 'bot', null);
+}
+
 eachDialect('open load counters', (dialect) => {
   let test: TestDatabase;
-  beforeAll(async () => {
+  beforeEach(async () => {
     test = await openTestDatabaseAt(dialect, BEFORE);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await test.drop();
   });
 
   describe('the migration', () => {
     it('counts the open conversations each user owns per channel type, and nothing else', async () => {
-      await aConversation(test, 'c1', 'chat', 'assigned', 'maria');
-      await aConversation(test, 'c2', 'chat', 'assigned', 'maria');
-      await aConversation(test, 'c3', 'chat', 'waiting_on_customer', 'maria');
-      await aConversation(test, 'c4', 'email', 'assigned', 'maria');
-      await aConversation(test, 'c5', 'chat', 'resolved', 'maria');
-      await aConversation(test, 'c6', 'chat', 'closed', 'maria');
-      await aConversation(test, 'c7', 'api', 'waiting_on_customer', 'jon');
-      // Resolved and closed only: no open load, no row.
-      await aConversation(test, 'c8', 'chat', 'resolved', 'ana');
-      await aConversation(test, 'c9', 'chat', 'closed', 'ana');
-      // Nobody owns these.
-      await aConversation(test, 'c10', 'chat', 'queued', null);
-      await aConversation(test, 'c11', 'chat', 'bot', null);
+      await theConversationsBefore(test);
 
       await migrateToLatest(test.database.db);
 
@@ -58,6 +63,8 @@ eachDialect('open load counters', (dialect) => {
 
   describe('after the migration', () => {
     it('moves the backfilled counter when the one writer resolves and reopens a conversation', async () => {
+      await theConversationsBefore(test);
+      await migrateToLatest(test.database.db);
       const resolved = await resolve(test.database.db, { conversationId: 'c1', reason: 'test', actor: 'maria', now: NOW + 1 });
       expect(resolved.outcome).toBe('changed');
       expect(await counters(test)).toMatchObject({ 'maria:chat': 2 });

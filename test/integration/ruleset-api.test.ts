@@ -1,19 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eachDialect, startTestApp, WEDNESDAY_MORNING, type TestApp } from '../support/test-app.js';
 
 const DAY_MS = 86_400_000;
 
+// Each test starts from the example workspace at version 1 and builds the history it needs.
 eachDialect('rules API', (dialect) => {
   let t: TestApp;
   let agent: Record<string, string>;
-  beforeAll(async () => {
+  beforeEach(async () => {
     t = await startTestApp(dialect);
     agent = await t.tokenFor('ana');
+    t.clock.advance(60_000);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
   });
-  beforeEach(() => t.clock.advance(60_000));
 
   const versionCount = async (): Promise<number> => {
     const row = await t.baton.ctx.database.db.selectFrom('ruleset_versions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
@@ -21,6 +22,22 @@ eachDialect('rules API', (dialect) => {
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rulesets are edited as JSON here
   const activeRules = async (): Promise<any> => (await t.request({ method: 'GET', url: '/api/ruleset', headers: t.admin })).data.ruleset;
+
+  /** A draft with urgent-flag first and the Spanish rule sending to general (account-owner left out). */
+  const saveReorderedDraft = async (): Promise<void> => {
+    const rules = await activeRules();
+    rules.rules = [rules.rules[1], rules.rules[0]];
+    rules.rules[1].then.destination = { queue: 'general' };
+    expect((await t.request({ method: 'PUT', url: '/api/ruleset/draft', headers: t.admin, payload: rules })).statusCode).toBe(200);
+    t.clock.advance(60_000);
+  };
+  /** Version 2: that draft, published by olu. */
+  const publishVersion2 = async (): Promise<void> => {
+    await saveReorderedDraft();
+    const published = await t.request({ method: 'POST', url: '/api/ruleset/publish', headers: await t.tokenFor('olu'), payload: { summary: 'urgent first; Spanish to general' } });
+    expect(published.statusCode).toBe(201);
+    t.clock.advance(60_000);
+  };
 
   describe('GET /api/ruleset', () => {
     it('refuses without credentials (401)', async () => {
@@ -100,6 +117,7 @@ eachDialect('rules API', (dialect) => {
     });
 
     it('publishes the draft as the next version, audited, and the workspace routes with it', async () => {
+      await saveReorderedDraft();
       const published = await t.request({
         method: 'POST',
         url: '/api/ruleset/publish',
@@ -116,6 +134,7 @@ eachDialect('rules API', (dialect) => {
     });
 
     it('refuses to publish a draft that equals the active version (409)', async () => {
+      await publishVersion2();
       const again = await t.request({ method: 'POST', url: '/api/ruleset/publish', headers: t.admin, payload: { summary: 'again' } });
       expect(again.statusCode).toBe(409);
       expect(again.data.error.code).toBe('conflict');
@@ -125,6 +144,7 @@ eachDialect('rules API', (dialect) => {
 
   describe('versions', () => {
     it('lists the history newest first and shows one version, or 404', async () => {
+      await publishVersion2();
       const list = await t.request({ method: 'GET', url: '/api/ruleset/versions', headers: agent });
       expect(list.statusCode).toBe(200);
       expect(list.data.items.map((v: { version: number; active: boolean; rules: number }) => [v.version, v.active, v.rules])).toEqual([
@@ -141,6 +161,7 @@ eachDialect('rules API', (dialect) => {
     });
 
     it('diffs a version against the one before, rule by rule', async () => {
+      await publishVersion2();
       const diff = await t.request({ method: 'GET', url: '/api/ruleset/versions/2/diff', headers: agent });
       expect(diff.statusCode).toBe(200);
       expect(diff.data).toMatchObject({ from: 1, to: 2, identical: false, added: [], fallback: [], settings: [] });
@@ -174,6 +195,7 @@ eachDialect('rules API', (dialect) => {
 
   describe('POST /api/ruleset/versions/:n/restore', () => {
     it('refuses without credentials (401), agents (403), an unknown version (404) and the active one (409)', async () => {
+      await publishVersion2();
       expect((await t.request({ method: 'POST', url: '/api/ruleset/versions/1/restore', payload: {} })).statusCode).toBe(401);
       expect((await t.request({ method: 'POST', url: '/api/ruleset/versions/1/restore', headers: agent, payload: {} })).statusCode).toBe(403);
       const invalid = await t.request({ method: 'POST', url: '/api/ruleset/versions/1/restore', headers: t.admin, payload: { summary: 3 } });
@@ -184,6 +206,7 @@ eachDialect('rules API', (dialect) => {
     });
 
     it('publishes an old version again as a new version (rollback), audited', async () => {
+      await publishVersion2();
       const restored = await t.request({ method: 'POST', url: '/api/ruleset/versions/1/restore', headers: t.admin, payload: {} });
       expect(restored.statusCode).toBe(201);
       expect(restored.data).toMatchObject({ version: 3, active: true, summary: 'restored version 1' });
@@ -196,6 +219,7 @@ eachDialect('rules API', (dialect) => {
     });
 
     it('refuses to restore rules that no longer fit the workspace, with their paths', async () => {
+      await publishVersion2();
       // Version 2 routes urgent conversations to the on-call team; take the team away from the rules' reach.
       const rules = await activeRules();
       rules.rules = rules.rules.filter((r: { id: string }) => r.id !== 'urgent-flag');
@@ -268,6 +292,7 @@ eachDialect('rules API', (dialect) => {
     });
 
     it('filters by actor and pages with a cursor', async () => {
+      await publishVersion2();
       const byOlu = await t.request({ method: 'GET', url: '/api/audit?actor=olu', headers: t.admin });
       expect(byOlu.data.items.every((e: { actor: string }) => e.actor === 'olu')).toBe(true);
       expect(byOlu.data.items.length).toBeGreaterThan(0);

@@ -5,7 +5,7 @@
  * to end — asserted on the database's own EXPLAIN output, not on timings.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { explainConversationSearch, searchConversations } from '../../src/store/repositories/search.js';
 import { eachDialect, openTestDatabaseAt, type TestDatabase } from '../support/test-app.js';
@@ -15,10 +15,11 @@ const NOW = 1_764_000_000_000;
 
 eachDialect('search index', (dialect) => {
   let test: TestDatabase;
-  beforeAll(async () => {
+  // Each test its own database under the schema before the index; it writes its rows and migrates.
+  beforeEach(async () => {
     test = await openTestDatabaseAt(dialect, BEFORE);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await test.drop();
   });
 
@@ -27,13 +28,19 @@ eachDialect('search index', (dialect) => {
       (h) => h.conversation.id,
     );
 
+  /** Olga's conversation, written under the schema before the index. */
+  const olgaBefore = async (): Promise<void> => {
+    const db = test.database.db;
+    await sql`insert into contacts (id, name, email, created_at, updated_at) values ('k1', 'Olga Petrova', 'olga@example.org', ${NOW}, ${NOW})`.execute(db);
+    await sql`insert into conversations (id, channel_id, channel_type, contact_id, status, tags, created_at, updated_at, last_activity_at)
+      values ('c1', 'web-chat', 'chat', 'k1', 'bot', '["warranty"]', ${NOW}, ${NOW}, ${NOW})`.execute(db);
+    await sql`insert into messages (id, conversation_id, seq, author, body, created_at) values ('m1', 'c1', 1, 'contact', 'The kettle whistles backwards', ${NOW})`.execute(db);
+  };
+
   describe('the migration', () => {
     it('indexes the messages, contacts and tags already in the store', async () => {
       const db = test.database.db;
-      await sql`insert into contacts (id, name, email, created_at, updated_at) values ('k1', 'Olga Petrova', 'olga@example.org', ${NOW}, ${NOW})`.execute(db);
-      await sql`insert into conversations (id, channel_id, channel_type, contact_id, status, tags, created_at, updated_at, last_activity_at)
-        values ('c1', 'web-chat', 'chat', 'k1', 'bot', '["warranty"]', ${NOW}, ${NOW}, ${NOW})`.execute(db);
-      await sql`insert into messages (id, conversation_id, seq, author, body, created_at) values ('m1', 'c1', 1, 'contact', 'The kettle whistles backwards', ${NOW})`.execute(db);
+      await olgaBefore();
 
       await migrateToLatest(db);
 
@@ -46,6 +53,8 @@ eachDialect('search index', (dialect) => {
 
     it('keeps the index in step with rows written afterwards, updated and deleted, whoever writes them', async () => {
       const db = test.database.db;
+      await olgaBefore();
+      await migrateToLatest(db);
       await sql`insert into messages (id, conversation_id, seq, author, body, created_at) values ('m2', 'c1', 2, 'contact', 'teapot too', ${NOW})`.execute(db);
       expect(await find('teapot')).toEqual(['c1']);
       await sql`update messages set body = 'samovar' where id = 'm2'`.execute(db);
@@ -67,6 +76,7 @@ eachDialect('search index', (dialect) => {
   describe('the plan', () => {
     it('reads the full-text index on 10,000 messages, not the whole messages table', async () => {
       const db = test.database.db;
+      await migrateToLatest(db);
       // 1,000 conversations of 10 messages; one message holds the rare word.
       if (dialect === 'sqlite') {
         await sql`insert into contacts (id, name, created_at, updated_at)

@@ -3,7 +3,7 @@
  * outbox row due at its instant; the tests move the manual clock and drain the worker by hand.
  */
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/parse-config-text.js';
 import { parseEnv } from '../../src/platform/env.js';
 import { manualClock } from '../../src/platform/runtime.js';
@@ -68,12 +68,13 @@ eachDialect('timers: SLA first response', (dialect) => {
     expect(response.statusCode).toBe(200);
   };
 
-  beforeAll(async () => {
+  // Each test its own Baton: ana's status, the clock and the queues start as the example has them.
+  beforeEach(async () => {
     t = await startTestApp(dialect, { config: withRefusedWebhook(EXAMPLE_CONFIG) });
     olu = await t.tokenFor('olu');
     ana = await t.tokenFor('ana');
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
   });
 
@@ -120,6 +121,8 @@ eachDialect('timers: SLA first response', (dialect) => {
   });
 
   it('repeats at each missed target, re-routing at most 3 times in a row, then only alerts', async () => {
+    // Nobody to take it: ana, billing's only agent, is away.
+    await setAna('away');
     const max = await aCustomerAsksForAPerson(request, { name: 'Max', language: 'en' }, 'talk to a human');
     expect(max.conversation).toMatchObject({ status: 'queued' });
     expect((await t.request({ method: 'GET', url: `/api/conversations/${max.id}`, headers: olu })).data.queue).toBe('general');
@@ -238,13 +241,13 @@ eachDialect('timers: overflow and tasks', (dialect) => {
       (n) => n.type === 'task.due' && n.conversationId === conversationId,
     );
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     expect(OVERFLOW_CONFIG).toContain('firstResponse: 30m');
     expect(OVERFLOW_CONFIG).toContain('type: check_in');
     t = await startTestApp(dialect, { config: withRefusedWebhook(OVERFLOW_CONFIG) });
     ana = await t.tokenFor('ana');
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
   });
 

@@ -6,17 +6,23 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../src/http/app.js';
 import type { RouteDeps } from '../../src/http/routes/deps.js';
 import { webRoutes } from '../../src/http/routes/web.js';
 import { eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('GET /widget.js and /demo', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-web-'));
-  const bundle = join(dir, 'widget.js');
-  const app = buildHttpApp({ routes: webRoutes({} as RouteDeps, { widgetPath: () => bundle }), authenticate: async () => null, logLevel: 'silent' });
-  afterAll(async () => {
+  // Each test its own folder (no bundle in it yet) and server: a bundle one test writes is not there for the next.
+  let dir: string;
+  let bundle: string;
+  let app: ReturnType<typeof buildHttpApp>;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-web-'));
+    bundle = join(dir, 'widget.js');
+    app = buildHttpApp({ routes: webRoutes({} as RouteDeps, { widgetPath: () => bundle }), authenticate: async () => null, logLevel: 'silent' });
+  });
+  afterEach(async () => {
     await (await app).close();
     rmSync(dir, { recursive: true, force: true });
   });
