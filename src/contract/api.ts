@@ -125,6 +125,8 @@ export const Conversation = z.object({
   updatedAt: z.string(),
   lastActivityAt: z.string(),
   resolvedAt: z.string().nullable(),
+  /** The closed conversation this one follows: the customer wrote again after it closed; null otherwise. */
+  previousConversationId: z.string().nullable(),
   rating: z.object({ score: z.number().int(), comment: z.string().nullable() }).nullable(),
   version: z.number().int(),
   /** Who holds it, by display name (null: nobody). */
@@ -317,6 +319,8 @@ export const RulesetVersion = z.object({
   author: z.string().nullable(),
   createdAt: z.string(),
   reviewedAt: z.string().nullable(),
+  /** Who marked it reviewed last (null: nobody since its author published it). */
+  reviewedBy: z.string().nullable(),
   ruleset: Ruleset,
 });
 export type RulesetVersion = z.infer<typeof RulesetVersion>;

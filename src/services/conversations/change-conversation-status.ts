@@ -12,6 +12,7 @@ import { appendMessage } from '../../store/repositories/messages.js';
 import { scheduleCheckIns } from '../../store/repositories/tasks.js';
 import type { ServiceContext } from '../context.js';
 import { loadAgentStates } from '../../store/repositories/routing.js';
+import { armAutoClose, autoCloseAfterSeconds } from './auto-close-conversation.js';
 import { lockConversation } from './lock-conversation.js';
 import { requireOwnership } from './require-ownership.js';
 
@@ -81,7 +82,11 @@ export async function changeConversationStatus(
     switch (input.action) {
       case 'resolve':
         outcome = await resolve(trx, { ...common, reason: 'resolve' });
-        if (outcome.outcome === 'changed') await scheduleCheckIns(trx, current.id, now);
+        if (outcome.outcome === 'changed') {
+          await scheduleCheckIns(trx, current.id, now);
+          // `closed` comes by time: armed with the resolution, so a crash cannot lose it.
+          await armAutoClose(trx, { conversationId: current.id, resolvedAt: now, dueAt: now + (await autoCloseAfterSeconds(trx, ctx)) * 1000, now });
+        }
         break;
       case 'reopen':
         outcome = await reopenToAvailableOwner(trx, ctx, { ...common, reason: 'reopen' });

@@ -12,7 +12,7 @@ export async function reviewRuleset(ctx: ServiceContext, input: { readonly actor
   return withTransaction(ctx.database, async (trx) => {
     const active = await getActiveRuleset(trx);
     if (active === null) throw new BatonError('not_found', 'no ruleset has been published yet');
-    await markRulesetReviewed(trx, active.version, now);
+    await markRulesetReviewed(trx, active.version, now, input.actor);
     await appendAudit(trx, { actor: input.actor, action: 'ruleset.reviewed', entity: 'ruleset', entityId: String(active.version), data: { version: active.version }, now });
     const record = (await getRulesetVersion(trx, active.version)) ?? active;
     return presentRulesetVersion(record, active.version);

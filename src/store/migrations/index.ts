@@ -17,6 +17,8 @@ import * as invitations from './2026-12-07-invitations.js';
 import * as savedReplies from './2026-12-07-saved-replies.js';
 import * as search from './2026-12-07-search.js';
 import * as botTokenChannels from './2026-12-08-bot-token-channels.js';
+import * as previousConversation from './2026-12-09-previous-conversation.js';
+import * as rulesetReviewer from './2026-12-09-ruleset-reviewer.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -42,4 +44,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-07-saved-replies': savedReplies,
   '2026-12-07-search': search,
   '2026-12-08-bot-token-channels': botTokenChannels,
+  '2026-12-09-previous-conversation': previousConversation,
+  '2026-12-09-ruleset-reviewer': rulesetReviewer,
 };

@@ -47,6 +47,8 @@ export interface ConversationRecord {
   readonly resolvedAt: number | null;
   readonly csatScore: number | null;
   readonly csatComment: string | null;
+  /** The closed conversation this one follows (the customer wrote again after it closed). */
+  readonly previousConversationId: string | null;
 }
 
 /** Statuses in which a conversation counts toward its owner's load (capacity, least busy). */
@@ -85,6 +87,7 @@ export function rowToConversation(row: ConversationRow): ConversationRecord {
     resolvedAt: row.resolved_at,
     csatScore: row.csat_score,
     csatComment: row.csat_comment,
+    previousConversationId: row.previous_conversation_id ?? null,
   };
 }
 
@@ -99,6 +102,7 @@ export interface NewConversation {
   readonly language?: string | null;
   readonly intent?: string | null;
   readonly subject?: string | null;
+  readonly previousConversationId?: string | null;
   readonly now: number;
 }
 
@@ -118,6 +122,7 @@ export async function createConversation(ex: Executor, input: NewConversation): 
     language: input.language ?? null,
     intent: input.intent ?? null,
     subject: input.subject ?? null,
+    previousConversationId: input.previousConversationId ?? null,
     now: input.now,
   });
   if (row === undefined) throw new Error('conversation insert returned no row');
@@ -138,6 +143,7 @@ const insertConversation = preparedQuery(
       language: string | null;
       intent: string | null;
       subject: string | null;
+      previousConversationId: string | null;
       now: number;
     },
   ) =>
@@ -173,6 +179,7 @@ const insertConversation = preparedQuery(
         csat_comment: null,
         promised_wait_seconds: null,
         promised_at_position: null,
+        previous_conversation_id: p.previousConversationId,
       })
       .returningAll(),
 );
