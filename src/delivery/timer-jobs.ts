@@ -13,6 +13,7 @@ import type { ServiceContext } from '../services/context.js';
 import { overflowQueue } from '../services/handoff/overflow-queue.js';
 import { remindDueTask } from '../services/tasks/remind-due-task.js';
 import { AUTO_CLOSE_TIMER, autoCloseConversation } from '../services/conversations/auto-close-conversation.js';
+import { RULESET_REVIEW_TIMER, remindRulesetReview } from '../services/rulesets/review-reminder.js';
 import { TASK_DUE_TIMER } from '../store/repositories/tasks.js';
 import { defineJob, type JobDefinition, type TransactionalJob } from './outbox-worker.js';
 
@@ -86,6 +87,22 @@ export function autoCloseJob(ctx: ServiceContext): TransactionalJob<typeof AutoC
   };
 }
 
+export const RulesetReviewTimerPayload = z.object({ version: z.number().int().min(1), reviewedAt: z.number().int() });
+
+/** `timer.ruleset.review`: admins are reminded to review the rules, weekly while overdue (review-reminder.ts). */
+export function rulesetReviewJob(ctx: ServiceContext): TransactionalJob<typeof RulesetReviewTimerPayload> {
+  return {
+    kind: RULESET_REVIEW_TIMER,
+    payload: RulesetReviewTimerPayload,
+    retry: RETRY,
+    async run(trx, payload, _item, now) {
+      const decision = await remindRulesetReview(trx, ctx, payload, now);
+      if (decision.remind) ctx.logger.info({ version: payload.version, round: decision.round }, 'rules review reminder sent');
+    },
+    onDone: () => ctx.afterCommit({ kind: 'outbox' }),
+  };
+}
+
 export function timerJobs(ctx: ServiceContext): JobDefinition<z.ZodType>[] {
-  return [defineJob(slaFirstResponseJob(ctx)), defineJob(queueOverflowJob(ctx)), defineJob(taskDueJob(ctx)), defineJob(autoCloseJob(ctx))];
+  return [defineJob(slaFirstResponseJob(ctx)), defineJob(queueOverflowJob(ctx)), defineJob(taskDueJob(ctx)), defineJob(autoCloseJob(ctx)), defineJob(rulesetReviewJob(ctx))];
 }

@@ -44,7 +44,8 @@ eachDialect('auto-close and the conversation that follows a closed one', (dialec
 
   const statusEvents = async (id: string) =>
     (await listEvents(t.baton.ctx.database.db, id, { types: ['conversation.status_changed'] })).map((e) => ({ to: e.data.to, reason: e.data.reason, actor: e.actor }));
-  const read = async (id: string) => (await t.request({ method: 'GET', url: `/api/conversations/${id}`, headers: t.admin })).data;
+  const read = async (id: string) =>
+    (await t.request({ method: 'GET', url: `/api/conversations/${id}`, headers: t.admin })).data as { status: string; previousConversationId: string | null };
   const resolve = async (id: string) => expect((await t.request({ method: 'POST', url: `/api/conversations/${id}/resolve`, headers: t.admin })).statusCode).toBe(200);
 
   async function aWidgetConversation(name: string) {

@@ -52,6 +52,8 @@ export function describeEvent(d: Directory, event: ConversationEvent): string {
       return `${who} transferred it${because}`;
     case 'conversation.updated':
       return `${who} changed ${Object.keys(data).filter((k) => k !== 'by').join(', ') || 'its details'}`;
+    case 'conversation.continued':
+      return 'The customer wrote again after it closed: a new conversation follows it';
     case 'conversation.rated':
       return `The customer rated it ${typeof data.score === 'number' ? `${data.score}/5` : ''}`.trim();
     case 'handoff.started':
