@@ -5,6 +5,7 @@ import {
   ConversationStatus,
   LanguageTag,
   MessageAuthor,
+  NotifyChannel,
   Priority,
   Role,
   TaskStatus,
@@ -283,6 +284,27 @@ export const RatingInput = z.strictObject({
 });
 export type RatingInput = z.infer<typeof RatingInput>;
 
+/**
+ * The data of a `notification.enqueued` event: a notification about the conversation was enqueued
+ * on a channel for these users (`notification` is its kind, e.g. `handoff.assigned`). Never the
+ * notification's payload, nor a webhook's or Slack's address.
+ */
+export const NotificationEventData = z.object({
+  channel: NotifyChannel,
+  notification: z.string(),
+  recipients: z.array(z.string()),
+  title: z.string(),
+});
+export type NotificationEventData = z.infer<typeof NotificationEventData>;
+
+/**
+ * One entry of a conversation's history. `type` is dotted, past tense: `conversation.created`,
+ * `conversation.assigned`, `conversation.status_changed` (to `closed` with reason `auto_close` when
+ * `workspace.autoCloseAfter` passed), `conversation.continued` (the customer wrote again after it
+ * closed: `data.conversationId` is the new conversation), `handoff.started`, `handoff.completed`,
+ * `sla.breached`, `notification.enqueued` (NotificationEventData), and others; clients show types
+ * they do not know as they are.
+ */
 export const ConversationEvent = z.object({
   id: z.string(),
   seq: z.number().int(),
