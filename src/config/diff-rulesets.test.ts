@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Ruleset, type Rule } from '../contract/config.js';
-import { diffRulesets } from './diff-rulesets.js';
+import { describeRulesetDiff, diffRulesets } from './diff-rulesets.js';
 
 const rule = (id: string, queue = 'general', extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   id,
@@ -71,5 +71,19 @@ describe('diffRulesets', () => {
       { field: 'notify', before: ['in_app'], after: ['email'] },
     ]);
     expect(diff.settings).toEqual([{ field: 'reviewEvery', before: '90d', after: '30d' }]);
+  });
+});
+
+describe('describeRulesetDiff', () => {
+  it('says what changed in one sentence', () => {
+    const before = ruleset([rule('a'), rule('b'), rule('c')]);
+    const after = ruleset([rule('c'), rule('a', 'billing'), rule('d')], { reviewEvery: '30d' });
+    expect(describeRulesetDiff(diffRulesets(before, after))).toMatch(/^added rule d; removed rule b; changed rule a \(then\.destination\); moved rule [ac]; reviewEvery 90d → 30d$/);
+  });
+  it('says so when nothing changed, and bounds long lists', () => {
+    const few = ruleset([]);
+    expect(describeRulesetDiff(diffRulesets(few, few))).toBe('no changes');
+    const many = ruleset(Array.from({ length: 9 }, (_, i) => rule(`r${i}`)));
+    expect(describeRulesetDiff(diffRulesets(few, many))).toBe('added rules r0, r1, r2, r3, r4 and 4 more');
   });
 });

@@ -83,3 +83,28 @@ function longestCommonSubsequence(a: readonly string[], b: readonly string[]): s
   }
   return out;
 }
+
+/** At most this many rule ids per list in `describeRulesetDiff`'s sentence (the rest are counted). */
+const MAX_IDS = 5;
+
+/**
+ * A ruleset diff in one short sentence, for the audit log ("added rule vip; changed rule urgent-flag
+ * (then.destination); reviewEvery 90d → 30d"). Bounded: a few ids per kind, the rest counted.
+ */
+export function describeRulesetDiff(diff: RulesetDiff): string {
+  if (diff.identical) return 'no changes';
+  const ids = (list: readonly string[]): string =>
+    list.length <= MAX_IDS ? list.join(', ') : `${list.slice(0, MAX_IDS).join(', ')} and ${list.length - MAX_IDS} more`;
+  const rules = (n: number): string => (n === 1 ? 'rule' : 'rules');
+  const parts: string[] = [];
+  if (diff.added.length > 0) parts.push(`added ${rules(diff.added.length)} ${ids(diff.added.map((r) => r.id))}`);
+  if (diff.removed.length > 0) parts.push(`removed ${rules(diff.removed.length)} ${ids(diff.removed.map((r) => r.id))}`);
+  if (diff.changed.length > 0) {
+    const shown = diff.changed.slice(0, MAX_IDS).map((c) => `${c.id} (${c.fields.map((f) => f.field).join(', ')})`);
+    parts.push(`changed ${rules(diff.changed.length)} ${shown.join(', ')}${diff.changed.length > MAX_IDS ? ` and ${diff.changed.length - MAX_IDS} more` : ''}`);
+  }
+  if (diff.moved.length > 0) parts.push(`moved ${rules(diff.moved.length)} ${ids(diff.moved.map((m) => m.id))}`);
+  if (diff.fallback.length > 0) parts.push(`changed the fallback (${diff.fallback.map((f) => f.field).join(', ')})`);
+  for (const setting of diff.settings) parts.push(`${setting.field} ${String(setting.before)} → ${String(setting.after)}`);
+  return parts.join('; ');
+}

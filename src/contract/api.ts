@@ -6,6 +6,7 @@ import {
   LanguageTag,
   MAX_STORED_INTEGER,
   MessageAuthor,
+  NotifyChannel,
   Priority,
   Role,
   TaskStatus,
@@ -132,6 +133,8 @@ export const Conversation = z.object({
    * never rated.
    */
   rating: z.object({ score: z.number().int(), comment: z.string().nullable(), current: z.boolean() }).nullable(),
+  /** The closed conversation this one follows: the customer wrote again after it closed; null otherwise. */
+  previousConversationId: z.string().nullable(),
   version: z.number().int(),
   /** Who holds it, by display name (null: nobody). */
   holder: z.object({ id: z.string(), name: z.string() }).nullable(),
@@ -287,6 +290,27 @@ export const RatingInput = z.strictObject({
 });
 export type RatingInput = z.infer<typeof RatingInput>;
 
+/**
+ * The data of a `notification.enqueued` event: a notification about the conversation was enqueued
+ * on a channel for these users (`notification` is its kind, e.g. `handoff.assigned`). Never the
+ * notification's payload, nor a webhook's or Slack's address.
+ */
+export const NotificationEventData = z.object({
+  channel: NotifyChannel,
+  notification: z.string(),
+  recipients: z.array(z.string()),
+  title: z.string(),
+});
+export type NotificationEventData = z.infer<typeof NotificationEventData>;
+
+/**
+ * One entry of a conversation's history. `type` is dotted, past tense: `conversation.created`,
+ * `conversation.assigned`, `conversation.status_changed` (to `closed` with reason `auto_close` when
+ * `workspace.autoCloseAfter` passed), `conversation.continued` (the customer wrote again after it
+ * closed: `data.conversationId` is the new conversation), `handoff.started`, `handoff.completed`,
+ * `sla.breached`, `notification.enqueued` (NotificationEventData), and others; clients show types
+ * they do not know as they are.
+ */
 export const ConversationEvent = z.object({
   id: z.string(),
   seq: z.number().int(),
@@ -323,6 +347,8 @@ export const RulesetVersion = z.object({
   author: z.string().nullable(),
   createdAt: z.string(),
   reviewedAt: z.string().nullable(),
+  /** Who marked it reviewed last (null: nobody since its author published it). */
+  reviewedBy: z.string().nullable(),
   ruleset: Ruleset,
 });
 export type RulesetVersion = z.infer<typeof RulesetVersion>;

@@ -500,6 +500,11 @@ export const WorkspaceConfig = z.strictObject({
         "Customers' language when it is neither set nor detected.",
         'en',
       ),
+      autoCloseAfter: doc(
+        Duration.default('7d'),
+        'A resolved conversation closes this long after it was resolved. A customer reply before then reopens it; a message after then starts a new conversation linked to the closed one.',
+        '7d',
+      ),
     }),
     'The help desk itself.',
   ),

@@ -144,3 +144,66 @@ export function checkInText(language: string | null, name: string | null): strin
   const trimmed = name?.trim() ?? '';
   return trimmed === '' ? template.replace(' {name},', ',') : template.replace('{name}', trimmed);
 }
+
+// ── governance: closing resolved conversations, reminding admins to review the rules ─────────────
+
+export interface AutoCloseFacts {
+  readonly now: number;
+  readonly status: ConversationStatus;
+  /** When the conversation was resolved, as it is now (null: not resolved). */
+  readonly resolvedAt: number | null;
+  /** The resolution the timer was set for. */
+  readonly timerResolvedAt: number;
+  /** `workspace.autoCloseAfter` as it is now, in seconds. */
+  readonly autoCloseAfterSeconds: number;
+}
+
+export type AutoCloseDecision =
+  | { readonly close: true }
+  /** Reopened since (a reply, an agent), or reopened and resolved again: that resolution's timer decides. */
+  | { readonly close: false; readonly reason: 'not_resolved' | 'superseded' }
+  /** `autoCloseAfter` was made longer since the timer was set: wait until then. */
+  | { readonly close: false; readonly reason: 'not_due'; readonly dueAt: number };
+
+/** A resolved conversation's auto-close timer fell due: close it, or not (it is stale, or early). */
+export function decideAutoClose(facts: AutoCloseFacts): AutoCloseDecision {
+  if (facts.status !== 'resolved' || facts.resolvedAt === null) return { close: false, reason: 'not_resolved' };
+  if (facts.resolvedAt !== facts.timerResolvedAt) return { close: false, reason: 'superseded' };
+  const dueAt = facts.resolvedAt + facts.autoCloseAfterSeconds * 1000;
+  if (dueAt > facts.now) return { close: false, reason: 'not_due', dueAt };
+  return { close: true };
+}
+
+/** How often admins are reminded again while the review stays overdue. */
+export const REVIEW_REMINDER_REPEAT_MS = 7 * 24 * 3600 * 1000;
+
+export interface ReviewReminderFacts {
+  readonly now: number;
+  /** The active ruleset version and when it was last reviewed (published counts); null: none published. */
+  readonly active: { readonly version: number; readonly reviewedAt: number; readonly reviewEverySeconds: number } | null;
+  /** The version and review the timer was set for. */
+  readonly timerVersion: number;
+  readonly timerReviewedAt: number;
+}
+
+export type ReviewReminderDecision =
+  /** Remind now (round 0 at the due time, then one a week); the next reminder is due at `nextAt`. */
+  | { readonly remind: true; readonly round: number; readonly dueAt: number; readonly nextAt: number }
+  /** Published or reviewed since: the timer armed by that publish or review reminds instead. */
+  | { readonly remind: false; readonly reason: 'superseded' }
+  /** `reviewEvery` was made longer since: wait until then. */
+  | { readonly remind: false; readonly reason: 'not_due'; readonly dueAt: number };
+
+/**
+ * The review reminder's timer fell due. Rounds are counted from the due time, so a timer that
+ * runs twice, or late, names the same round (the notification's idempotency key) and the same
+ * next instant.
+ */
+export function decideReviewReminder(facts: ReviewReminderFacts): ReviewReminderDecision {
+  const active = facts.active;
+  if (active === null || active.version !== facts.timerVersion || active.reviewedAt !== facts.timerReviewedAt) return { remind: false, reason: 'superseded' };
+  const dueAt = active.reviewedAt + active.reviewEverySeconds * 1000;
+  if (dueAt > facts.now) return { remind: false, reason: 'not_due', dueAt };
+  const round = Math.floor((facts.now - dueAt) / REVIEW_REMINDER_REPEAT_MS);
+  return { remind: true, round, dueAt, nextAt: dueAt + (round + 1) * REVIEW_REMINDER_REPEAT_MS };
+}

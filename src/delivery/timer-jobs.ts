@@ -12,6 +12,8 @@ import { breachSla } from '../services/handoff/breach-sla.js';
 import type { ServiceContext } from '../services/context.js';
 import { overflowQueue } from '../services/handoff/overflow-queue.js';
 import { remindDueTask } from '../services/tasks/remind-due-task.js';
+import { AUTO_CLOSE_TIMER, autoCloseConversation } from '../services/conversations/auto-close-conversation.js';
+import { RULESET_REVIEW_TIMER, remindRulesetReview } from '../services/rulesets/review-reminder.js';
 import { TASK_DUE_TIMER } from '../store/repositories/tasks.js';
 import { defineJob, type JobDefinition, type TransactionalJob } from './outbox-worker.js';
 
@@ -70,6 +72,37 @@ export function taskDueJob(ctx: ServiceContext): TransactionalJob<typeof TaskTim
   };
 }
 
+export const AutoCloseTimerPayload = z.object({ conversationId: z.string().min(1), resolvedAt: z.number().int() });
+
+/** `timer.conversation.auto_close`: a resolved conversation closes (auto-close-conversation.ts). */
+export function autoCloseJob(ctx: ServiceContext): TransactionalJob<typeof AutoCloseTimerPayload> {
+  return {
+    kind: AUTO_CLOSE_TIMER,
+    payload: AutoCloseTimerPayload,
+    retry: RETRY,
+    async run(trx, payload, _item, now) {
+      const result = await autoCloseConversation(trx, ctx, payload, now);
+      if (result.outcome === 'closed') ctx.logger.info({ conversationId: payload.conversationId }, 'resolved conversation closed');
+    },
+  };
+}
+
+export const RulesetReviewTimerPayload = z.object({ version: z.number().int().min(1), reviewedAt: z.number().int() });
+
+/** `timer.ruleset.review`: admins are reminded to review the rules, weekly while overdue (review-reminder.ts). */
+export function rulesetReviewJob(ctx: ServiceContext): TransactionalJob<typeof RulesetReviewTimerPayload> {
+  return {
+    kind: RULESET_REVIEW_TIMER,
+    payload: RulesetReviewTimerPayload,
+    retry: RETRY,
+    async run(trx, payload, _item, now) {
+      const decision = await remindRulesetReview(trx, ctx, payload, now);
+      if (decision.remind) ctx.logger.info({ version: payload.version, round: decision.round }, 'rules review reminder sent');
+    },
+    onDone: () => ctx.afterCommit({ kind: 'outbox' }),
+  };
+}
+
 export function timerJobs(ctx: ServiceContext): JobDefinition<z.ZodType>[] {
-  return [defineJob(slaFirstResponseJob(ctx)), defineJob(queueOverflowJob(ctx)), defineJob(taskDueJob(ctx))];
+  return [defineJob(slaFirstResponseJob(ctx)), defineJob(queueOverflowJob(ctx)), defineJob(taskDueJob(ctx)), defineJob(autoCloseJob(ctx)), defineJob(rulesetReviewJob(ctx))];
 }

@@ -33,6 +33,8 @@ export interface RulesetVersionTable {
   author: string | null;
   created_at: EpochMs;
   reviewed_at: EpochMs | null;
+  /** Who marked it reviewed last (migration 2026-12-09-ruleset-reviewer). */
+  reviewed_by: string | null;
 }
 
 export interface RulesetDraftTable {
@@ -164,6 +166,8 @@ export interface ConversationTable {
   /** What the latest handoff told the customer: the expected wait (s) and the place in line. */
   promised_wait_seconds: number | null;
   promised_at_position: number | null;
+  /** The closed conversation this one follows (migration 2026-12-09-previous-conversation). */
+  previous_conversation_id: string | null;
 }
 
 export interface MessageTable {

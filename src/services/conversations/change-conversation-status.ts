@@ -13,6 +13,7 @@ import { appendMessage } from '../../store/repositories/messages.js';
 import { scheduleCheckIns } from '../../store/repositories/tasks.js';
 import type { ServiceContext } from '../context.js';
 import { loadAgentStates } from '../../store/repositories/routing.js';
+import { armAutoClose, autoCloseAfterSeconds } from './auto-close-conversation.js';
 import { lockConversation } from './lock-conversation.js';
 import { requestRating } from './request-rating.js';
 import { requireOwnership } from './require-ownership.js';
@@ -105,6 +106,8 @@ export async function changeConversationStatus(
         outcome = await resolve(trx, { ...common, reason: 'resolve' });
         if (outcome.outcome === 'changed') {
           await scheduleCheckIns(trx, current.id, now);
+          // `closed` comes by time: armed with the resolution, so a crash cannot lose it.
+          await armAutoClose(trx, { conversationId: current.id, resolvedAt: now, dueAt: now + (await autoCloseAfterSeconds(trx, ctx)) * 1000, now });
           return recordResolution(trx, ctx, outcome, ratingToken, now);
         }
         break;

@@ -12,11 +12,11 @@ import { claim } from '../../store/repositories/assignments.js';
 import { appendAudit } from '../../store/repositories/audit.js';
 import { getContact } from '../../store/repositories/contacts.js';
 import type { ConversationRecord } from '../../store/repositories/conversations.js';
-import { enqueue } from '../../store/repositories/outbox.js';
 import { announceJoin } from './announce-join.js';
 import { lockConversation } from './lock-conversation.js';
 import { displayNameOf, requireOwnership } from './require-ownership.js';
 import type { ServiceContext } from '../context.js';
+import { enqueueNotification } from '../notifications/enqueue-notification.js';
 
 export async function claimConversation(
   ctx: ServiceContext,
@@ -58,8 +58,8 @@ export async function claimConversation(
           });
           const contact = await getContact(trx, current.contactId);
           const customer = contact?.name ?? contact?.email ?? 'a customer';
-          await enqueue(trx, {
-            kind: 'notify.in_app',
+          await enqueueNotification(trx, {
+            channel: 'in_app',
             idempotencyKey: `${current.id}:notify.in_app:take_over:${result.conversation.version}`,
             payload: {
               conversationId: current.id,

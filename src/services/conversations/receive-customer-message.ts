@@ -1,6 +1,6 @@
 /**
  * The customer writes (widget, in-app API, email through receive-email.ts). In one transaction: store the message,
- * reopen a resolved conversation, and — while the
+ * reopen a resolved conversation (or, on a closed one, start a new conversation that names it), and — while the
  * conversation is with the AI agent — decide the turn (`decideTurn`, the simulator's code):
  * the AI answers, or the conversation is handed off through `decideAndRecordHandoff`.
  */
@@ -16,6 +16,8 @@ import { getContact } from '../../store/repositories/contacts.js';
 import { getConversationForUpdate, updateConversation, type ConversationRecord } from '../../store/repositories/conversations.js';
 import { appendMessage, listRecentMessages, type MessageRecord } from '../../store/repositories/messages.js';
 import { BatonError, notFound } from '../../platform/errors.js';
+import { appendEvent } from '../../store/repositories/events.js';
+import { startConversationIn } from './start-conversation.js';
 import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
 import { deferToAssistant } from '../bots/defer-to-assistant.js';
 import type { ServiceContext } from '../context.js';
@@ -48,9 +50,6 @@ export async function receiveCustomerMessage(ctx: ServiceContext, input: Receive
     if (conversation === null || (input.contactId !== undefined && conversation.contactId !== input.contactId)) {
       throw notFound('conversation', input.conversationId);
     }
-    if (conversation.status === 'closed') {
-      throw new BatonError('conflict', 'this conversation is closed; start a new one');
-    }
     return customerTurn(trx, ctx, loaded, conversation, input.body, input.externalId ?? null);
   });
   ctx.afterCommit({ kind: 'outbox' });
@@ -70,6 +69,7 @@ export async function customerTurn(
   /** What the caller read or wrote in this transaction already: the contact; a conversation it just created (no messages yet). */
   known: { readonly contact?: ContactRecord; readonly created?: boolean } = {},
 ): Promise<TurnOutcome> {
+  if (locked.status === 'closed') return continueClosed(trx, ctx, loaded, locked, body, externalId, data);
   const channel = loaded.model.channels.get(locked.channelId);
   if (channel !== undefined && channel.type !== 'email' && body.length > channel.maxMessageLength) {
     // Refused before anything is written; the caller's transaction (a new conversation) rolls back.
@@ -170,4 +170,33 @@ export async function customerTurn(
       return { conversation: handed.conversation, contact: handed.contact, messages: [...messages, ...handed.messages], handoff: handed.trace };
     }
   }
+}
+
+/**
+ * A message to a closed conversation starts a new one on the same channel for the same contact,
+ * naming the closed one (`previousConversationId`); the closed one records where the customer
+ * went (`conversation.continued`). A resolved conversation, by contrast, is reopened by a reply.
+ */
+async function continueClosed(
+  trx: Executor,
+  ctx: ServiceContext,
+  loaded: LoadedWorkspace,
+  closed: ConversationRecord,
+  body: string,
+  externalId: string | null,
+  data: Readonly<Record<string, unknown>> | undefined,
+): Promise<TurnOutcome> {
+  const actor = `contact:${closed.contactId}`;
+  const next = await startConversationIn(trx, ctx, loaded, {
+    channelId: closed.channelId,
+    contact: { id: closed.contactId },
+    message: body,
+    actor,
+    subject: closed.subject,
+    externalId,
+    ...(data === undefined ? {} : { messageData: data }),
+    previousConversationId: closed.id,
+  });
+  await appendEvent(trx, { conversationId: closed.id, type: 'conversation.continued', actor, data: { conversationId: next.conversation.id }, now: ctx.clock.now() });
+  return next;
 }

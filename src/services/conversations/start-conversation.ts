@@ -26,6 +26,8 @@ export interface StartConversationInput {
   /** The first message's channel-side id and details (an email's Message-ID and headers). */
   readonly externalId?: string | null;
   readonly messageData?: Readonly<Record<string, unknown>>;
+  /** The closed conversation the customer wrote to again (receive-customer-message.ts). */
+  readonly previousConversationId?: string;
 }
 
 export async function startConversation(ctx: ServiceContext, input: StartConversationInput): Promise<TurnOutcome> {
@@ -58,9 +60,16 @@ export async function startConversationIn(
     contactId: contact.id,
     language: contact.language,
     subject: input.subject ?? null,
+    previousConversationId: input.previousConversationId ?? null,
     now,
   });
-  const createdEvent = await appendEvent(trx, { conversationId: created.id, type: 'conversation.created', actor: input.actor, data: { channel: channel.id }, now });
+  const createdEvent = await appendEvent(trx, {
+    conversationId: created.id,
+    type: 'conversation.created',
+    actor: input.actor,
+    data: { channel: channel.id, ...(input.previousConversationId === undefined ? {} : { previousConversationId: input.previousConversationId }) },
+    now,
+  });
 
   if (input.message !== undefined) {
     // Written by this transaction, so already its own: no other writer can see the row yet.

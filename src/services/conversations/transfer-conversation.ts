@@ -15,11 +15,11 @@ import { withTransaction } from '../../store/database.js';
 import { assign } from '../../store/repositories/assignments.js';
 import { appendAudit } from '../../store/repositories/audit.js';
 import type { ConversationRecord } from '../../store/repositories/conversations.js';
-import { enqueue } from '../../store/repositories/outbox.js';
 import { announceJoin } from './announce-join.js';
 import { decideAndRecordHandoff } from '../handoff/decide-and-record-handoff.js';
 import { notBackTo } from '../handoff/gave-away.js';
 import type { ServiceContext } from '../context.js';
+import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { lockConversation } from './lock-conversation.js';
 import { displayNameOf, requireOwnership } from './require-ownership.js';
 
@@ -72,8 +72,8 @@ export async function transferConversation(
       if (written.outcome !== 'assigned') throw new Error(`transfer under row lock: ${written.outcome}`);
       if (written.changed) {
         await announceJoin(trx, loaded, { conversationId: current.id, userId: user.id, language: current.language, now });
-        await enqueue(trx, {
-          kind: 'notify.in_app',
+        await enqueueNotification(trx, {
+          channel: 'in_app',
           idempotencyKey: `${current.id}:notify.in_app:transfer:${written.conversation.version}`,
           payload: {
             conversationId: current.id,

@@ -104,9 +104,10 @@ export async function receiveEmail(ctx: ServiceContext, input: { readonly channe
       const thread = known === null ? null : await getConversationForUpdate(trx, known.conversationId);
       let turn: TurnOutcome;
       let outcome: 'created' | 'appended';
-      if (thread !== null && thread.status !== 'closed') {
+      // A reply to a closed conversation's mail starts a new conversation that names it (customerTurn).
+      if (thread !== null) {
         turn = await customerTurn(trx, ctx, loaded, thread, body, email.messageId, data);
-        outcome = 'appended';
+        outcome = turn.conversation.id === thread.id ? 'appended' : 'created';
       } else {
         let contact = await findContactByEmail(trx, email.from);
         if (contact === null) {

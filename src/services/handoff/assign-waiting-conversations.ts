@@ -12,10 +12,10 @@ import { latestHandoffTrace } from '../../store/repositories/events.js';
 import { assign } from '../../store/repositories/assignments.js';
 import { getContact } from '../../store/repositories/contacts.js';
 import { getConversationForUpdate } from '../../store/repositories/conversations.js';
-import { enqueue } from '../../store/repositories/outbox.js';
 import { listWaiting } from '../../store/repositories/routing.js';
 import { announceJoin } from '../conversations/announce-join.js';
 import type { ServiceContext } from '../context.js';
+import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { contactFacts, conversationFacts, decideWithStats, loadAgents } from './decision-state.js';
 import { notBackTo } from './gave-away.js';
 
@@ -101,8 +101,8 @@ export async function assignWaitingConversations(ctx: ServiceContext): Promise<n
       });
       if (written.outcome !== 'assigned') return 'nobody' as const;
       await announceJoin(trx, loaded, { conversationId: conversation.id, userId: owner, language: conversation.language, now });
-      await enqueue(trx, {
-        kind: 'notify.in_app',
+      await enqueueNotification(trx, {
+        channel: 'in_app',
         idempotencyKey: `${conversation.id}:notify.in_app:queue:${written.conversation.version}`,
         payload: {
           conversationId: conversation.id,

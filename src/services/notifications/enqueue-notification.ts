@@ -6,8 +6,10 @@
  * Slack (one channel message) and webhooks (fanned out per target by their job) keep one row.
  */
 import { z } from 'zod';
+import type { NotificationEventData } from '../../contract/api.js';
 import type { NotifyChannel } from '../../contract/common.js';
 import type { Executor } from '../../store/database.js';
+import { appendEvent } from '../../store/repositories/events.js';
 import { enqueue } from '../../store/repositories/outbox.js';
 
 /** What every `notify.*` row carries (the jobs in delivery/notification-jobs.ts parse it). */
@@ -31,16 +33,34 @@ export interface NewNotification {
 
 export async function enqueueNotification(trx: Executor, input: NewNotification): Promise<void> {
   const kind = `notify.${input.channel}`;
+  let inserted = false;
   if (input.channel !== 'email') {
-    await enqueue(trx, { kind, idempotencyKey: input.idempotencyKey, payload: input.payload, now: input.now });
-    return;
+    inserted = (await enqueue(trx, { kind, idempotencyKey: input.idempotencyKey, payload: input.payload, now: input.now })).inserted;
+  } else {
+    for (const userId of new Set(input.payload.recipients)) {
+      const row = await enqueue(trx, {
+        kind,
+        idempotencyKey: `${input.idempotencyKey}:${userId}`,
+        payload: { ...input.payload, recipients: [userId] },
+        now: input.now,
+      });
+      inserted ||= row.inserted;
+    }
   }
-  for (const userId of new Set(input.payload.recipients)) {
-    await enqueue(trx, {
-      kind,
-      idempotencyKey: `${input.idempotencyKey}:${userId}`,
-      payload: { ...input.payload, recipients: [userId] },
+  // A notification about a conversation is part of its history (GET /api/conversations/{id}/events:
+  // "every status change, assignment and notification"), written with it in this transaction. The
+  // event names the channel, the kind and the people — never the payload's data (an invitation's
+  // link is a secret), nor a webhook's or Slack's address. Enqueued again under the same key: no event.
+  if (inserted && input.payload.conversationId !== null) {
+    await appendEvent(trx, {
+      conversationId: input.payload.conversationId,
+      type: NOTIFICATION_EVENT,
+      actor: 'system',
+      data: { channel: input.channel, notification: input.payload.type, recipients: [...new Set(input.payload.recipients)], title: input.payload.title } satisfies NotificationEventData,
       now: input.now,
     });
   }
 }
+
+/** The conversation event of a notification enqueued about it. */
+export const NOTIFICATION_EVENT = 'notification.enqueued';

@@ -29,6 +29,7 @@ export function presentRulesetVersion(record: RulesetVersionRecord, activeVersio
     author: record.author,
     createdAt: iso(record.createdAt),
     reviewedAt: isoOrNull(record.reviewedAt),
+    reviewedBy: record.reviewedBy ?? (record.reviewedAt === null ? null : record.author),
     ruleset,
     active: record.version === activeVersion,
     reviewDueAt,

@@ -75,6 +75,7 @@ export function presentConversation(
     updatedAt: iso(conversation.updatedAt),
     lastActivityAt: iso(conversation.lastActivityAt),
     resolvedAt: isoOrNull(conversation.resolvedAt),
+    previousConversationId: conversation.previousConversationId,
     rating:
       conversation.csatScore === null
         ? null

@@ -8,6 +8,7 @@ import { checkRuleset, sameRuleset } from './check-ruleset.js';
 import type { ServiceContext } from '../context.js';
 import { invalidDocument } from '../workspace/invalid-document.js';
 import { presentRulesetVersion } from '../present/present-admin.js';
+import { armRulesetReview } from './review-reminder.js';
 
 /**
  * Publish the draft as the next, immutable version with its author, time and summary.
@@ -31,6 +32,8 @@ export async function publishRulesetDraft(
     if (!check.ok) throw invalidDocument('the draft', check.problems);
     const record = await publishRuleset(trx, { ruleset: check.ruleset, summary: input.summary, author: input.actor, now });
     await discardRulesetDraft(trx);
+    // Publishing is a review: the reminder counts from here.
+    await armRulesetReview(trx, record, now);
     await appendAudit(trx, {
       actor: input.actor,
       action: 'ruleset.published',

@@ -8,6 +8,7 @@ import { checkRuleset, sameRuleset } from './check-ruleset.js';
 import type { ServiceContext } from '../context.js';
 import { invalidDocument } from '../workspace/invalid-document.js';
 import { presentRulesetVersion } from '../present/present-admin.js';
+import { armRulesetReview } from './review-reminder.js';
 
 /**
  * Rollback = publish an older version again: version N's rules become a new
@@ -33,6 +34,7 @@ export async function restoreRulesetVersion(
     if (!check.ok) throw invalidDocument(`version ${input.version}'s ruleset`, check.problems);
     const summary = input.summary ?? `restored version ${input.version}`;
     const record = await publishRuleset(trx, { ruleset: check.ruleset, summary, author: input.actor, now });
+    await armRulesetReview(trx, record, now);
     const keptDraft = input.keepDraft === true;
     if (!keptDraft) await discardRulesetDraft(trx);
     await appendAudit(trx, {

@@ -9,10 +9,10 @@ import type { WorkspaceModel } from '../../core/model.js';
 import type { Executor } from '../../store/database.js';
 import { getContact } from '../../store/repositories/contacts.js';
 import { getConversation, getConversationForUpdate } from '../../store/repositories/conversations.js';
-import { enqueue } from '../../store/repositories/outbox.js';
 import { getTaskForUpdate } from '../../store/repositories/task-locks.js';
 import { getTask, markTaskReminded, type TaskRecord } from '../../store/repositories/tasks.js';
 import type { ServiceContext } from '../context.js';
+import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { sendCheckIn, type SendCheckInResult } from './send-check-in.js';
 
 export type RemindDueTaskResult =
@@ -56,8 +56,8 @@ export async function remindDueTask(trx: Executor, ctx: ServiceContext, taskId: 
     const name = contact?.name ?? contact?.email ?? null;
     if (name !== null) about = `: ${name}`;
   }
-  await enqueue(trx, {
-    kind: 'notify.in_app',
+  await enqueueNotification(trx, {
+    channel: 'in_app',
     idempotencyKey: `task:${task.id}:notify.in_app:due:${task.dueAt}`,
     payload: {
       conversationId: task.conversationId,

@@ -5,6 +5,7 @@ import { appendAudit } from '../../store/repositories/audit.js';
 import { appendConfigRevision, getCurrentConfig } from '../../store/repositories/config.js';
 import { getActiveRuleset, publishRuleset } from '../../store/repositories/rulesets.js';
 import type { ServiceContext } from '../context.js';
+import { armRulesetReview } from '../rulesets/review-reminder.js';
 
 export interface ApplyValidatedConfigInput {
   /** The validated document as written (`${VAR}` kept), from `parseConfigText`/`parseConfigValue`. */
@@ -46,6 +47,7 @@ export async function applyValidatedConfig(ctx: ServiceContext, input: ApplyVali
         now,
       });
       publishedVersion = published.version;
+      await armRulesetReview(trx, published, now);
       activeVersion = published.version;
     }
     if (changed || publishedVersion !== null) {

@@ -20,6 +20,8 @@ import * as botTokenChannels from './2026-12-08-bot-token-channels.js';
 import * as metricsIndexes from './2026-12-09-metrics-indexes.js';
 import * as reports from './2026-12-09-reports.js';
 import * as ratingsPerResolution from './2026-12-09-ratings-per-resolution.js';
+import * as previousConversation from './2026-12-09-previous-conversation.js';
+import * as rulesetReviewer from './2026-12-09-ruleset-reviewer.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -48,4 +50,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-09-metrics-indexes': metricsIndexes,
   '2026-12-09-reports': reports,
   '2026-12-09-ratings-per-resolution': ratingsPerResolution,
+  '2026-12-09-previous-conversation': previousConversation,
+  '2026-12-09-ruleset-reviewer': rulesetReviewer,
 };

@@ -52,6 +52,8 @@ export interface ConversationRecord {
   readonly resolutionSeq: number | null;
   /** The resolution the latest rating belongs to: equal to `resolutionSeq`, this resolution is rated. */
   readonly csatResolutionSeq: number | null;
+  /** The closed conversation this one follows (the customer wrote again after it closed). */
+  readonly previousConversationId: string | null;
 }
 
 /** Statuses in which a conversation counts toward its owner's load (capacity, least busy). */
@@ -92,6 +94,7 @@ export function rowToConversation(row: ConversationRow): ConversationRecord {
     csatComment: row.csat_comment,
     resolutionSeq: row.resolution_seq ?? null,
     csatResolutionSeq: row.csat_resolution_seq ?? null,
+    previousConversationId: row.previous_conversation_id ?? null,
   };
 }
 
@@ -106,6 +109,7 @@ export interface NewConversation {
   readonly language?: string | null;
   readonly intent?: string | null;
   readonly subject?: string | null;
+  readonly previousConversationId?: string | null;
   readonly now: number;
 }
 
@@ -125,6 +129,7 @@ export async function createConversation(ex: Executor, input: NewConversation): 
     language: input.language ?? null,
     intent: input.intent ?? null,
     subject: input.subject ?? null,
+    previousConversationId: input.previousConversationId ?? null,
     now: input.now,
   });
   if (row === undefined) throw new Error('conversation insert returned no row');
@@ -145,6 +150,7 @@ const insertConversation = preparedQuery(
       language: string | null;
       intent: string | null;
       subject: string | null;
+      previousConversationId: string | null;
       now: number;
     },
   ) =>
@@ -182,6 +188,7 @@ const insertConversation = preparedQuery(
         csat_resolution_seq: null,
         promised_wait_seconds: null,
         promised_at_position: null,
+        previous_conversation_id: p.previousConversationId,
       })
       .returningAll(),
 );

@@ -14,6 +14,8 @@ export interface RulesetVersionRecord {
   readonly author: string | null;
   readonly createdAt: number;
   readonly reviewedAt: number | null;
+  /** Who marked it reviewed last; null: nobody since its author published it. */
+  readonly reviewedBy: string | null;
 }
 
 export interface RulesetDraftRecord {
@@ -30,6 +32,7 @@ export function rowToRulesetVersion(row: RulesetVersionRow): RulesetVersionRecor
     author: row.author,
     createdAt: row.created_at,
     reviewedAt: row.reviewed_at,
+    reviewedBy: row.reviewed_by ?? null,
   };
 }
 
@@ -87,6 +90,7 @@ export async function publishRuleset(ex: Executor, input: PublishRuleset): Promi
         created_at: input.now,
         // Publishing is a review: the 90-day reminder counts from here.
         reviewed_at: input.now,
+        reviewed_by: input.author,
       })
       .onConflict((oc) => oc.column('version').doNothing())
       .returningAll()
@@ -97,10 +101,10 @@ export async function publishRuleset(ex: Executor, input: PublishRuleset): Promi
 }
 
 /** Record that an admin reviewed the active rules ("last reviewed"). */
-export async function markRulesetReviewed(ex: Executor, version: number, now: number): Promise<boolean> {
+export async function markRulesetReviewed(ex: Executor, version: number, now: number, by: string): Promise<boolean> {
   const result = await ex
     .updateTable('ruleset_versions')
-    .set({ reviewed_at: now })
+    .set({ reviewed_at: now, reviewed_by: by })
     .where('version', '=', version)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;

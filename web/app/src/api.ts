@@ -208,6 +208,8 @@ export const api = {
   publishRuleset: (summary: string) => call<RulesetVersionView>('POST', '/api/ruleset/publish', { summary }),
   // Settings → Handoff rules (the rules form editor): the active version, saving the draft, schedules.
   activeRuleset: () => call<RulesetVersionView>('GET', '/api/ruleset'),
+  /** The active rules still fit: the review reminder counts from now. */
+  reviewRuleset: () => call<RulesetVersionView>('POST', '/api/ruleset/review'),
   /** A refusal (422) keeps every problem with its path in the ruleset (`rules[2].then.destination.queue`). */
   saveRulesetDraft: (ruleset: RulesetVersionView['ruleset']) => call<RulesetDraftView>('PUT', '/api/ruleset/draft', ruleset),
   schedules: () => call<{ items: { id: string; name?: string | undefined }[] }>('GET', '/api/schedules'),

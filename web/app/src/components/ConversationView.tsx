@@ -99,6 +99,14 @@ export function ConversationView({ conversation: c, messages, me, directory, now
                 </span>
               )}
             </p>
+            {c.previousConversationId !== null && (
+              <p className="muted small previous-conversation">
+                Follows{' '}
+                <a href={`/conversations/${encodeURIComponent(c.previousConversationId)}`} title="Open the closed conversation this customer wrote to again">
+                  an earlier, closed conversation
+                </a>
+              </p>
+            )}
           </div>
           <div className="actions" role="toolbar" aria-label="Conversation actions">
             {can('claim') && (
@@ -128,9 +136,12 @@ export function ConversationView({ conversation: c, messages, me, directory, now
               </button>
             )}
             {closed ? (
-              <button type="button" disabled={busy !== null} onClick={() => void run('reopen', () => api.reopen(c.id))}>
-                Reopen
-              </button>
+              // A closed conversation is not reopened: the customer's next message starts a new one.
+              c.status === 'resolved' && (
+                <button type="button" disabled={busy !== null} onClick={() => void run('reopen', () => api.reopen(c.id))}>
+                  Reopen
+                </button>
+              )
             ) : (
               can('resolve') && (
                 <button type="button" className="success" disabled={busy !== null} onClick={() => void run('resolve', () => api.resolve(c.id))}>

@@ -33,6 +33,7 @@ function aConversation(over: Partial<Conversation> = {}): Conversation {
     updatedAt: at,
     lastActivityAt: at,
     resolvedAt: null,
+    previousConversationId: null,
     rating: null,
     version: 1,
     holder: null,

@@ -50,6 +50,10 @@ describe('describeEvent', () => {
     expect(describeEvent(directory, event('handoff.completed', { rule: 'fallback' }))).toBe('Handed off by rule fallback');
     expect(describeEvent(directory, event('sla.breached', {}))).toBe('First-response target missed');
     expect(describeEvent(directory, event('conversation.rated', { score: 4 }, 'contact:c1'))).toBe('The customer rated it 4/5');
+    expect(describeEvent(directory, event('notification.enqueued', { channel: 'email', notification: 'handoff.assigned', recipients: ['ana', 'nobody-known'], title: 'New conversation' }, 'system'))).toBe(
+      'Notified to Ana García, nobody-known (by email): New conversation',
+    );
+    expect(describeEvent(directory, event('conversation.continued', { conversationId: 'c2' }, 'contact:c1'))).toBe('The customer wrote again after it closed: a new conversation follows it');
     expect(describeEvent(directory, event('conversation.updated', { priority: 'high', tags: ['vip'] }, 'user:ana'))).toBe('Ana García changed priority, tags');
     expect(describeEvent(directory, event('task.due', {}))).toBe('A follow-up fell due');
   });

@@ -31,6 +31,8 @@ const statusLabel = (value: unknown): string => {
   return status !== null && status in STATUS_LABELS ? STATUS_LABELS[status as ConversationStatus] : (status ?? '?');
 };
 
+const CHANNEL_WORDS: Readonly<Record<string, string>> = { in_app: 'in the app', email: 'by email', slack: 'on Slack', webhook: 'by webhook' };
+
 export function describeEvent(d: Directory, event: ConversationEvent): string {
   const who = actorName(d, event.actor);
   const data = event.data;
@@ -52,6 +54,8 @@ export function describeEvent(d: Directory, event: ConversationEvent): string {
       return `${who} transferred it${because}`;
     case 'conversation.updated':
       return `${who} changed ${Object.keys(data).filter((k) => k !== 'by').join(', ') || 'its details'}`;
+    case 'conversation.continued':
+      return 'The customer wrote again after it closed: a new conversation follows it';
     case 'conversation.rated':
       return `The customer rated it ${typeof data.score === 'number' ? `${data.score}/5` : ''}`.trim();
     case 'handoff.started':
@@ -65,6 +69,12 @@ export function describeEvent(d: Directory, event: ConversationEvent): string {
       return 'First-response target missed';
     case 'sla.stopped':
       return `${who} replied first: the first-response clock stopped${data.met === false ? ', after the target' : ' in time'}`;
+    case 'notification.enqueued': {
+      const recipients = Array.isArray(data.recipients) ? data.recipients.filter((r): r is string => typeof r === 'string') : [];
+      const to = recipients.length === 0 ? '' : ` to ${recipients.map((id) => userName(d, id) ?? id).join(', ')}`;
+      const channel = str(data.channel);
+      return `Notified${to}${channel === null ? '' : ` (${CHANNEL_WORDS[channel] ?? channel.replaceAll('_', ' ')})`}${str(data.title) === null ? '' : `: ${str(data.title)}`}`;
+    }
     case 'task.due':
       return 'A follow-up fell due';
     case 'task.completed':

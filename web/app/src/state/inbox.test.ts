@@ -47,6 +47,7 @@ function aConversation(id: string, over: Partial<Conversation> = {}): Conversati
     updatedAt: at(0),
     lastActivityAt: at(0),
     resolvedAt: null,
+    previousConversationId: null,
     rating: null,
     version: 1,
     holder: null,

@@ -28,6 +28,9 @@ export function diffText(diff: RulesetVersionDiffView): string {
 const when = (iso: string): string =>
   new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
+/** `user:olu` or `olu` → `olu`; nobody → "someone". */
+const bareActor = (actor: string | null): string => (actor === null ? 'someone' : actor.replace(/^user:/, ''));
+
 /** Rules versions (issue 4): every published version, a diff against the active one, restore with a confirm step. */
 export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; onRestored: () => void }) {
   const [versions, setVersions] = useState<RulesetVersionSummary[] | null>(null);
@@ -59,7 +62,8 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
     };
   }, [refreshKey, reload]);
 
-  const active = versions?.find((v) => v.active)?.version ?? null;
+  const activeVersion = versions?.find((v) => v.active) ?? null;
+  const active = activeVersion?.version ?? null;
   /** A saved draft that differs from the active rules: a restore resets it unless the admin keeps it. */
   const pendingDraft = draft !== null && draft.saved && draft.changed;
 
@@ -98,6 +102,17 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
     }
   };
 
+  const markReviewed = async () => {
+    setError(null);
+    try {
+      await api.reviewRuleset();
+      setNotice('The rules are marked reviewed; the next reminder counts from now.');
+      setReload((n) => n + 1);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'The rules could not be marked reviewed.');
+    }
+  };
+
   const publish = async () => {
     setError(null);
     try {
@@ -128,6 +143,19 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
         <p className="settings-ok" role="status">
           {notice}
         </p>
+      )}
+      {activeVersion !== null && (
+        <div className="rules-review-status settings-actions" role="group" aria-label="Rules review">
+          <p className="small">
+            Last reviewed {when(activeVersion.reviewedAt ?? activeVersion.createdAt)} by{' '}
+            {bareActor(activeVersion.reviewedBy ?? activeVersion.author)}
+            {activeVersion.reviewDueAt === null ? '' : `, next review due ${when(activeVersion.reviewDueAt)}`}
+            {activeVersion.reviewDueAt !== null && Date.parse(activeVersion.reviewDueAt) <= Date.now() ? ' (overdue)' : ''}.
+          </p>
+          <button type="button" onClick={() => void markReviewed()}>
+            Mark reviewed
+          </button>
+        </div>
       )}
       {draft !== null && draft.saved && draft.changed && (
         <div className="rules-draft" role="group" aria-labelledby="rules-draft-title">

@@ -8,6 +8,7 @@ const version = (n: number, active: boolean, summary: string | null): RulesetVer
   author: 'olu',
   createdAt: '2026-11-25T10:00:00.000Z',
   reviewedAt: null,
+  reviewedBy: null,
   active,
   reviewDueAt: null,
   rules: 3,
