@@ -91,6 +91,13 @@ export interface RecordedHandoff {
   readonly input: HandoffDecisionInput | null;
 }
 
+/** Why a handoff cannot be replayed whatever the workspace and ruleset, or null. */
+export function unreplayable(recorded: RecordedHandoff): string | null {
+  if (recorded.input === null) return 'recorded before replay kept the decision input';
+  if (recorded.input.ruleset === 'given') return `decided by a ${recorded.trace.rule}, not by the rules`;
+  return null;
+}
+
 export type Rebuilt =
   | { readonly ok: true; readonly input: HandoffInput }
   | { readonly ok: false; readonly reason: string };
@@ -101,8 +108,8 @@ export type Rebuilt =
  */
 export function rebuildHandoffInput(recorded: RecordedHandoff, workspace: WorkspaceModel, ruleset: CompiledRuleset): Rebuilt {
   const { trace, input } = recorded;
-  if (input === null) return { ok: false, reason: 'recorded before replay kept the decision input' };
-  if (input.ruleset === 'given') return { ok: false, reason: `decided by a ${trace.rule}, not by the rules` };
+  const cannot = unreplayable(recorded);
+  if (cannot !== null || input === null) return { ok: false, reason: cannot ?? 'recorded before replay kept the decision input' };
   const now = Date.parse(trace.decidedAt);
   if (Number.isNaN(now)) return { ok: false, reason: 'the trace has no valid decision instant' };
   for (const userId of Object.keys(input.agents)) {
@@ -177,13 +184,21 @@ export type ReplayOutcome =
       /** The replayed trace (null: the soft trigger matched no rule of the replayed ruleset). */
       readonly trace: HandoffTrace | null;
     }
-  | { readonly kind: 'skipped'; readonly conversationId: string; readonly seq: number; readonly at: string; readonly reason: string };
+  | {
+      readonly kind: 'skipped';
+      readonly conversationId: string;
+      readonly seq: number;
+      readonly at: string;
+      /** Null only when the recorded trace itself could not be read. */
+      readonly recorded: DecisionSummary | null;
+      readonly reason: string;
+    };
 
 /** Decide the recorded handoff again with `ruleset` and compare with what happened. */
 export function replayHandoff(recorded: RecordedHandoff, workspace: WorkspaceModel, ruleset: CompiledRuleset): ReplayOutcome {
   const at = recorded.trace.decidedAt;
   const rebuilt = rebuildHandoffInput(recorded, workspace, ruleset);
-  if (!rebuilt.ok) return { kind: 'skipped', conversationId: recorded.conversationId, seq: recorded.seq, at, reason: rebuilt.reason };
+  if (!rebuilt.ok) return { kind: 'skipped', conversationId: recorded.conversationId, seq: recorded.seq, at, recorded: summarize(recorded.trace), reason: rebuilt.reason };
   const trace = decideHandoff(rebuilt.input);
   const changed = compareDecisions(recorded.trace, trace, recorded.input?.stats?.place ?? null);
   return {
@@ -219,7 +234,7 @@ function placeOf(trace: HandoffTrace): string | null {
   return trace.queue ?? trace.team;
 }
 
-function summarize(trace: HandoffTrace): DecisionSummary {
+export function summarize(trace: HandoffTrace): DecisionSummary {
   return {
     trigger: trace.trigger,
     rule: trace.rule,
