@@ -14,6 +14,7 @@ import { notificationRoutes } from './notifications.js';
 import { playbookRoutes } from './playbook.js';
 import { peopleRoutes } from './people.js';
 import { realtimeRoutes } from './realtime.js';
+import { replayRoutes } from './replay.js';
 import { rulesetRoutes } from './ruleset.js';
 import { savedReplyRoutes } from './saved-replies.js';
 import { simulateRoutes } from './simulate.js';
@@ -32,6 +33,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...rulesetRoutes(deps),
     ...playbookRoutes(deps),
     ...simulateRoutes(deps),
+    ...replayRoutes(deps),
     ...conversationRoutes(deps),
     ...contactRoutes(deps),
     ...widgetRoutes(deps),
