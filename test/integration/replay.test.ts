@@ -3,7 +3,9 @@
  * others to general; a draft sending that rule to general moves exactly the Spanish ones.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { EXAMPLE_CONFIG, eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { EXAMPLE_CONFIG, EXAMPLE_ENV, eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
 
 type Headers = Record<string, string>;
 
@@ -124,5 +126,39 @@ eachDialect('POST /api/replay', (dialect) => {
     const agent = await replay({ ruleset: 'draft', from: day, to: day }, await t.tokenFor('ana'));
     expect(agent.statusCode).toBe(403);
   });
-});
 
+  async function baton(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const io: CliIo = {
+      out: (text) => {
+        out += text;
+      },
+      err: (text) => {
+        err += text;
+      },
+      env: { ...EXAMPLE_ENV, LOG_LEVEL: 'silent', BATON_DEMO: '0', DATABASE_URL: t.url },
+      cwd: process.cwd(),
+    };
+    return { code: await main(args, io), out, err };
+  }
+
+  it('baton replay prints the summary and what moves; --fail-on-change exits 1 only when something changes', async () => {
+    const run = await baton(['replay', '--ruleset', 'draft', '--from', day, '--to', day]);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/^changed\s+3$/m);
+    expect(run.out).toContain('3  enterprise-spanish (queue es-support) → enterprise-spanish (queue general)');
+    for (const id of spanish) expect(run.out).toContain(id);
+
+    expect((await baton(['replay', '--ruleset', 'draft', '--from', day, '--to', day, '--fail-on-change'])).code).toBe(1);
+    const active = await t.request({ method: 'GET', url: '/api/ruleset', headers: t.admin });
+    const same = await baton(['replay', '--ruleset', String(active.data.version as number), '--from', day, '--to', day, '--fail-on-change', '--json']);
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.out).summary).toMatchObject({ changed: 0, replayed: 5 });
+
+    const bad = await baton(['replay', '--ruleset', 'draft', '--from', day]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--to:');
+  });
+});
