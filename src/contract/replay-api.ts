@@ -21,27 +21,45 @@ export const ReplayRequest = z
   .strictObject({
     ruleset: z
       .union([z.literal('draft'), z.number().int().min(1)])
-      .describe("'draft' (the saved draft; the active rules when there is none) or a published version number"),
+      .describe(
+        "'draft' (the saved draft; the active rules when there is none) or a published version number",
+      ),
     from: ReplayDate.describe("first day, in the workspace's time zone"),
     to: ReplayDate.describe("last day (included), in the workspace's time zone"),
     channel: z.string().min(1).max(200).optional().describe('only conversations of this channel'),
     queue: z.string().min(1).max(200).optional().describe('only handoffs that went to this queue'),
     limit: z.number().int().min(1).max(500).default(100).describe('items per page'),
     cursor: z.string().min(1).max(500).optional().describe('nextCursor of the previous page'),
-    all: z.boolean().default(false).describe('true lists every handoff (unchanged and skipped too), not only the changed ones'),
+    all: z
+      .boolean()
+      .default(false)
+      .describe('true lists every handoff (unchanged and skipped too), not only the changed ones'),
   })
   .superRefine((q, ctx) => {
     const from = Date.parse(`${q.from}T00:00:00Z`);
     const to = Date.parse(`${q.to}T00:00:00Z`);
     if (to < from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
     else if ((to - from) / DAY_MS + 1 > MAX_REPLAY_DAYS) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `a replay covers at most ${MAX_REPLAY_DAYS} days` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `a replay covers at most ${MAX_REPLAY_DAYS} days`,
+      });
     }
   });
 export type ReplayRequest = z.infer<typeof ReplayRequest>;
 
 /** The fields replay compares between what was decided and what the ruleset decides now. */
-export const ReplayField = z.enum(['trigger', 'rule', 'destination', 'assignment', 'assignee', 'customerMessages', 'notifications', 'tasks']);
+export const ReplayField = z.enum([
+  'trigger',
+  'rule',
+  'destination',
+  'assignment',
+  'assignee',
+  'customerMessages',
+  'notifications',
+  'tasks',
+]);
 export type ReplayField = z.infer<typeof ReplayField>;
 
 export const ReplayDecision = z.object({
@@ -82,7 +100,9 @@ export const ReplayResult = z.object({
     unchanged: z.number().int(),
     /** Handoffs that could not be replayed (see the items' `skipped`). */
     skipped: z.number().int(),
-    byChange: z.array(z.object({ from: RuleAndDestination, to: RuleAndDestination, count: z.number().int() })),
+    byChange: z.array(
+      z.object({ from: RuleAndDestination, to: RuleAndDestination, count: z.number().int() }),
+    ),
   }),
   items: z.array(ReplayItem),
   nextCursor: z.string().nullable(),

@@ -15,7 +15,13 @@ import type { ReplayOutcome } from '../../src/core/replay/replay.js';
 import { assignWaitingConversations } from '../../src/services/handoff/assign-waiting-conversations.js';
 import { replayRuleset } from '../../src/services/rulesets/replay-ruleset.js';
 import { listEvents } from '../../src/store/repositories/events.js';
-import { EXAMPLE_CONFIG, WEDNESDAY_MORNING, eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
+import {
+  EXAMPLE_CONFIG,
+  WEDNESDAY_MORNING,
+  eachDialect,
+  startTestApp,
+  type TestApp,
+} from '../support/test-app.js';
 
 const MINUTE = 60_000;
 type Headers = Record<string, string>;
@@ -63,7 +69,12 @@ const directory: fc.Arbitrary<Directory> = fc.record({
 
 /** Rulesets published mid-history: the example's rules, reordered, retargeted, disabled. */
 const rulesetVariant = fc.record({
-  spanishTo: fc.constantFrom({ queue: 'es-support' }, { queue: 'general' }, { team: 'billing' }, { user: 'bea' }),
+  spanishTo: fc.constantFrom(
+    { queue: 'es-support' },
+    { queue: 'general' },
+    { team: 'billing' },
+    { user: 'bea' },
+  ),
   spanishAssignment: fc.constantFrom('unassign_to_queue' as const, 'reassign' as const),
   urgentEnabled: fc.boolean(),
   fallbackTo: fc.constantFrom({ queue: 'general' }, { team: 'billing' }, { queue: 'es-support' }),
@@ -78,11 +89,26 @@ function rulesetOf(v: RulesetVariant): Record<string, unknown> {
         id: 'enterprise-spanish',
         when: ['customer_requested_human', 'unsupported_topic'],
         if: { all: [{ 'contact.plan': { eq: 'enterprise' } }, { language: { eq: 'es' } }] },
-        then: { destination: v.spanishTo, assignment: v.spanishAssignment, notify: ['in_app'], tasks: [{ type: 'callback', assignee: 'owner', due: '1h' }], set: { priority: 'high' } },
+        then: {
+          destination: v.spanishTo,
+          assignment: v.spanishAssignment,
+          notify: ['in_app'],
+          tasks: [{ type: 'callback', assignee: 'owner', due: '1h' }],
+          set: { priority: 'high' },
+        },
       },
-      { id: 'urgent-flag', enabled: v.urgentEnabled, when: ['workflow_flag'], if: { priority: { eq: 'urgent' } }, then: { destination: { team: 'oncall' }, assignment: 'reassign', notify: ['in_app'] } },
+      {
+        id: 'urgent-flag',
+        enabled: v.urgentEnabled,
+        when: ['workflow_flag'],
+        if: { priority: { eq: 'urgent' } },
+        then: { destination: { team: 'oncall' }, assignment: 'reassign', notify: ['in_app'] },
+      },
     ],
-    fallback: { destination: v.fallbackTo, assignment: 'queue' in v.fallbackTo ? 'unassign_to_queue' : 'reassign' },
+    fallback: {
+      destination: v.fallbackTo,
+      assignment: 'queue' in v.fallbackTo ? 'unassign_to_queue' : 'reassign',
+    },
   };
 }
 
@@ -93,7 +119,13 @@ const action = fc.oneof(
     weight: 4,
     arbitrary: fc.record({
       kind: fc.constant('widget' as const),
-      message: fc.constantFrom('talk to a human', 'How do I reset my password?', 'quiero hablar con una persona', 'I want a refund', 'I was charged twice'),
+      message: fc.constantFrom(
+        'talk to a human',
+        'How do I reset my password?',
+        'quiero hablar con una persona',
+        'I want a refund',
+        'I was charged twice',
+      ),
       spanish: fc.boolean(),
       enterprise: fc.boolean(),
       button: fc.boolean(),
@@ -101,18 +133,52 @@ const action = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('email' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('claim' as const), conv, by: person }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('release' as const, 'resolve' as const, 'reopen' as const, 'handback' as const), conv }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('release' as const, 'resolve' as const, 'reopen' as const, 'handback' as const),
+      conv,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('handoff' as const), conv }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('urgent' as const), conv }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('transfer' as const), conv, to: fc.constantFrom<Record<string, string>>({ user: 'ana' }, { queue: 'general' }, { queue: 'es-support' }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('status' as const), who: person, status: fc.constantFrom('available' as const, 'away' as const, 'offline' as const) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('time' as const), minutes: fc.integer({ min: 1, max: 40 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('transfer' as const),
+      conv,
+      to: fc.constantFrom<Record<string, string>>(
+        { user: 'ana' },
+        { queue: 'general' },
+        { queue: 'es-support' },
+      ),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('status' as const),
+      who: person,
+      status: fc.constantFrom('available' as const, 'away' as const, 'offline' as const),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('time' as const), minutes: fc.integer({ min: 1, max: 40 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('publish' as const), variant: rulesetVariant }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('directory' as const), directory }) },
 );
 type Action = typeof action extends fc.Arbitrary<infer A> ? A : never;
 
-const START: Directory = { anaChat: 2, beaChat: 1, beaSpanish: true, beaSchedule: 'always', billing: 'least_busy', general: 'round_robin' };
+const START: Directory = {
+  anaChat: 2,
+  beaChat: 1,
+  beaSpanish: true,
+  beaSchedule: 'always',
+  billing: 'least_busy',
+  general: 'round_robin',
+};
 
 eachDialect('replay fidelity', (dialect) => {
   let t: TestApp;
@@ -128,29 +194,67 @@ eachDialect('replay fidelity', (dialect) => {
     await t.close();
   });
 
-  const pick = (ix: number): string | undefined => (conversations.length === 0 ? undefined : conversations[ix % conversations.length]);
+  const pick = (ix: number): string | undefined =>
+    conversations.length === 0 ? undefined : conversations[ix % conversations.length];
 
   async function step(a: Action): Promise<void> {
     t.clock.advance(7_000);
     let r: Awaited<ReturnType<TestApp['request']>> | null = null;
     switch (a.kind) {
       case 'widget': {
-        const contact = { name: `C${serial++}`, language: a.spanish ? 'es' : 'en', ...(a.enterprise ? { properties: { plan: 'enterprise' } } : {}) };
-        const session = await t.request({ method: 'POST', url: '/api/widget/sessions', payload: { channel: 'web-chat', contact } });
+        const contact = {
+          name: `C${serial++}`,
+          language: a.spanish ? 'es' : 'en',
+          ...(a.enterprise ? { properties: { plan: 'enterprise' } } : {}),
+        };
+        const session = await t.request({
+          method: 'POST',
+          url: '/api/widget/sessions',
+          payload: { channel: 'web-chat', contact },
+        });
         const customer = { authorization: `Bearer ${session.data.token as string}` };
-        const started = await t.request({ method: 'POST', url: '/api/widget/conversations', headers: customer, payload: {} });
+        const started = await t.request({
+          method: 'POST',
+          url: '/api/widget/conversations',
+          headers: customer,
+          payload: {},
+        });
         const id = started.data.conversation.id as string;
         conversations.push(id);
-        r = await t.request({ method: 'POST', url: `/api/widget/conversations/${id}/messages`, headers: customer, payload: { body: a.message } });
-        if (a.button) r = await t.request({ method: 'POST', url: `/api/widget/conversations/${id}/human`, headers: customer });
+        r = await t.request({
+          method: 'POST',
+          url: `/api/widget/conversations/${id}/messages`,
+          headers: customer,
+          payload: { body: a.message },
+        });
+        if (a.button)
+          r = await t.request({
+            method: 'POST',
+            url: `/api/widget/conversations/${id}/human`,
+            headers: customer,
+          });
         break;
       }
       case 'email':
-        r = await t.request({ method: 'POST', url: '/api/conversations', headers: t.admin, payload: { channel: 'support-email', contact: { name: `E${serial++}` }, message: 'my invoice is wrong' } });
+        r = await t.request({
+          method: 'POST',
+          url: '/api/conversations',
+          headers: t.admin,
+          payload: {
+            channel: 'support-email',
+            contact: { name: `E${serial++}` },
+            message: 'my invoice is wrong',
+          },
+        });
         conversations.push(r.data.conversation.id as string);
         break;
       case 'status':
-        r = await t.request({ method: 'PATCH', url: `/api/users/${a.who}/status`, headers: t.admin, payload: { status: a.status } });
+        r = await t.request({
+          method: 'PATCH',
+          url: `/api/users/${a.who}/status`,
+          headers: t.admin,
+          payload: { status: a.status },
+        });
         await assignWaitingConversations(t.baton.ctx);
         break;
       case 'time':
@@ -158,13 +262,23 @@ eachDialect('replay fidelity', (dialect) => {
         await t.baton.outbox.drain();
         return;
       case 'publish': {
-        const saved = await t.request({ method: 'PUT', url: '/api/ruleset/draft', headers: t.admin, payload: rulesetOf(a.variant) });
+        const saved = await t.request({
+          method: 'PUT',
+          url: '/api/ruleset/draft',
+          headers: t.admin,
+          payload: rulesetOf(a.variant),
+        });
         expect(saved.statusCode, saved.body).toBe(200);
         r = await t.request({ method: 'POST', url: '/api/ruleset/publish', headers: t.admin, payload: {} });
         break;
       }
       case 'directory':
-        r = await t.request({ method: 'PUT', url: '/api/config', headers: { ...t.admin, 'content-type': 'text/yaml' }, payload: configText(a.directory) });
+        r = await t.request({
+          method: 'PUT',
+          url: '/api/config',
+          headers: { ...t.admin, 'content-type': 'text/yaml' },
+          payload: configText(a.directory),
+        });
         expect(r.statusCode, r.body).toBeLessThan(300);
         await assignWaitingConversations(t.baton.ctx);
         break;
@@ -178,11 +292,40 @@ eachDialect('replay fidelity', (dialect) => {
       case 'handback': {
         const id = pick(a.conv);
         if (id === undefined) return;
-        if (a.kind === 'claim') r = await t.request({ method: 'POST', url: `/api/conversations/${id}/claim`, headers: tokens[a.by] });
-        else if (a.kind === 'handoff') r = await t.request({ method: 'POST', url: `/api/conversations/${id}/handoff`, headers: t.admin, payload: { reason: 'workflow_flag', note: 'please take this' } });
-        else if (a.kind === 'urgent') r = await t.request({ method: 'PATCH', url: `/api/conversations/${id}`, headers: t.admin, payload: { priority: 'urgent' } });
-        else if (a.kind === 'transfer') r = await t.request({ method: 'POST', url: `/api/conversations/${id}/assign`, headers: tokens.olu, payload: { ...a.to, ...('user' in a.to ? { override: true } : {}) } });
-        else r = await t.request({ method: 'POST', url: `/api/conversations/${id}/${a.kind}`, headers: tokens.olu, payload: {} });
+        if (a.kind === 'claim')
+          r = await t.request({
+            method: 'POST',
+            url: `/api/conversations/${id}/claim`,
+            headers: tokens[a.by],
+          });
+        else if (a.kind === 'handoff')
+          r = await t.request({
+            method: 'POST',
+            url: `/api/conversations/${id}/handoff`,
+            headers: t.admin,
+            payload: { reason: 'workflow_flag', note: 'please take this' },
+          });
+        else if (a.kind === 'urgent')
+          r = await t.request({
+            method: 'PATCH',
+            url: `/api/conversations/${id}`,
+            headers: t.admin,
+            payload: { priority: 'urgent' },
+          });
+        else if (a.kind === 'transfer')
+          r = await t.request({
+            method: 'POST',
+            url: `/api/conversations/${id}/assign`,
+            headers: tokens.olu,
+            payload: { ...a.to, ...('user' in a.to ? { override: true } : {}) },
+          });
+        else
+          r = await t.request({
+            method: 'POST',
+            url: `/api/conversations/${id}/${a.kind}`,
+            headers: tokens.olu,
+            payload: {},
+          });
       }
     }
     // Refusals (a conflict, a closed conversation, capacity) are part of a random history; a crash is not.
@@ -215,8 +358,12 @@ eachDialect('replay fidelity', (dialect) => {
           }
           expect(outcome.changed, `${outcome.conversationId} #${outcome.seq}`).toEqual([]);
           // The whole trace, not only the compared fields: the rebuilt input is the recorded one.
-          const [event] = await listEvents(db, outcome.conversationId, { afterSeq: outcome.seq - 1, limit: 1 });
-          const { summary: _summary, ...recorded } = (event!.data as { trace: Record<string, unknown> }).trace;
+          const [event] = await listEvents(db, outcome.conversationId, {
+            afterSeq: outcome.seq - 1,
+            limit: 1,
+          });
+          const { summary: _summary, ...recorded } = (event!.data as { trace: Record<string, unknown> })
+            .trace;
           expect(outcome.trace, `${outcome.conversationId} #${outcome.seq}`).toEqual(recorded);
         }
         expect(result.summary.changed).toBe(0);

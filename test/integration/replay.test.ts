@@ -18,37 +18,66 @@ eachDialect('POST /api/replay', (dialect) => {
   let day = '';
 
   async function handOff(name: string, es: boolean): Promise<{ id: string; customer: Headers }> {
-    const contact = es ? { name, language: 'es', properties: { plan: 'enterprise' } } : { name, language: 'en' };
-    const session = await t.request({ method: 'POST', url: '/api/widget/sessions', payload: { channel: 'web-chat', contact } });
+    const contact = es
+      ? { name, language: 'es', properties: { plan: 'enterprise' } }
+      : { name, language: 'en' };
+    const session = await t.request({
+      method: 'POST',
+      url: '/api/widget/sessions',
+      payload: { channel: 'web-chat', contact },
+    });
     const customer = { authorization: `Bearer ${session.data.token as string}` };
-    const started = await t.request({ method: 'POST', url: '/api/widget/conversations', headers: customer, payload: {} });
+    const started = await t.request({
+      method: 'POST',
+      url: '/api/widget/conversations',
+      headers: customer,
+      payload: {},
+    });
     const id = started.data.conversation.id as string;
-    const human = await t.request({ method: 'POST', url: `/api/widget/conversations/${id}/human`, headers: customer });
+    const human = await t.request({
+      method: 'POST',
+      url: `/api/widget/conversations/${id}/human`,
+      headers: customer,
+    });
     expect(human.statusCode, human.body).toBeLessThan(300);
     t.clock.advance(60_000);
     return { id, customer };
   }
 
   beforeAll(async () => {
-    t = await startTestApp(dialect, { config: EXAMPLE_CONFIG.replace('https://hooks.acme.test/baton', 'http://127.0.0.1:9/baton') });
+    t = await startTestApp(dialect, {
+      config: EXAMPLE_CONFIG.replace('https://hooks.acme.test/baton', 'http://127.0.0.1:9/baton'),
+    });
     day = new Date(t.clock.now()).toISOString().slice(0, 10);
     for (let i = 0; i < 3; i++) spanish.push((await handOff(`Sofía ${i}`, true)).id);
     for (let i = 0; i < 2; i++) english.push((await handOff(`Sam ${i}`, false)).id);
     transferred = english[1]!;
-    const moved = await t.request({ method: 'POST', url: `/api/conversations/${transferred}/assign`, headers: t.admin, payload: { queue: 'es-support' } });
+    const moved = await t.request({
+      method: 'POST',
+      url: `/api/conversations/${transferred}/assign`,
+      headers: t.admin,
+      payload: { queue: 'es-support' },
+    });
     expect(moved.statusCode, moved.body).toBeLessThan(300);
 
     const draft = await t.request({ method: 'GET', url: '/api/ruleset/draft', headers: t.admin });
     const ruleset = draft.data.ruleset as { rules: { id: string; then: { destination: unknown } }[] };
-    for (const rule of ruleset.rules) if (rule.id === 'enterprise-spanish') rule.then.destination = { queue: 'general' };
-    const saved = await t.request({ method: 'PUT', url: '/api/ruleset/draft', headers: t.admin, payload: ruleset });
+    for (const rule of ruleset.rules)
+      if (rule.id === 'enterprise-spanish') rule.then.destination = { queue: 'general' };
+    const saved = await t.request({
+      method: 'PUT',
+      url: '/api/ruleset/draft',
+      headers: t.admin,
+      payload: ruleset,
+    });
     expect(saved.statusCode, saved.body).toBe(200);
   });
   afterAll(async () => {
     await t.close();
   });
 
-  const replay = (payload: Record<string, unknown>, headers: Headers = t.admin) => t.request({ method: 'POST', url: '/api/replay', headers, payload });
+  const replay = (payload: Record<string, unknown>, headers: Headers = t.admin) =>
+    t.request({ method: 'POST', url: '/api/replay', headers, payload });
 
   it('shows the Spanish conversations moving from es-support to general, the others unchanged', async () => {
     const r = await replay({ ruleset: 'draft', from: day, to: day });
@@ -60,10 +89,16 @@ eachDialect('POST /api/replay', (dialect) => {
       unchanged: 2,
       skipped: 1,
       byChange: [
-        { from: { rule: 'enterprise-spanish', destination: { queue: 'es-support' } }, to: { rule: 'enterprise-spanish', destination: { queue: 'general' } }, count: 3 },
+        {
+          from: { rule: 'enterprise-spanish', destination: { queue: 'es-support' } },
+          to: { rule: 'enterprise-spanish', destination: { queue: 'general' } },
+          count: 3,
+        },
       ],
     });
-    expect((r.data.items as { conversationId: string }[]).map((i) => i.conversationId).sort()).toEqual([...spanish].sort());
+    expect((r.data.items as { conversationId: string }[]).map((i) => i.conversationId).sort()).toEqual(
+      [...spanish].sort(),
+    );
     expect(r.data.items[0]).toMatchObject({
       recorded: { rule: 'enterprise-spanish', destination: { queue: 'es-support' }, queue: 'es-support' },
       replayed: { rule: 'enterprise-spanish', destination: { queue: 'general' }, queue: 'general' },
@@ -78,8 +113,12 @@ eachDialect('POST /api/replay', (dialect) => {
     expect(r.statusCode, r.body).toBe(200);
     const items = r.data.items as { conversationId: string; changed: string[]; skipped: string | null }[];
     expect(items).toHaveLength(6);
-    for (const id of english) expect(items.find((i) => i.conversationId === id && i.skipped === null)?.changed).toEqual([]);
-    expect(items.find((i) => i.skipped !== null)).toMatchObject({ conversationId: transferred, skipped: 'decided by a transfer, not by the rules' });
+    for (const id of english)
+      expect(items.find((i) => i.conversationId === id && i.skipped === null)?.changed).toEqual([]);
+    expect(items.find((i) => i.skipped !== null)).toMatchObject({
+      conversationId: transferred,
+      skipped: 'decided by a transfer, not by the rules',
+    });
   });
 
   it('replayed with the active version, nothing changes', async () => {
@@ -94,7 +133,13 @@ eachDialect('POST /api/replay', (dialect) => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const r = await replay({ ruleset: 'draft', from: day, to: day, limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+      const r = await replay({
+        ruleset: 'draft',
+        from: day,
+        to: day,
+        limit: 2,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
       expect(r.statusCode, r.body).toBe(200);
       expect(r.data.summary.changed).toBe(3);
       seen.push(...(r.data.items as { conversationId: string }[]).map((i) => i.conversationId));
@@ -114,7 +159,9 @@ eachDialect('POST /api/replay', (dialect) => {
   it('refuses bad requests with the usual 422, an unknown version with 404, and agents with 403', async () => {
     const backwards = await replay({ ruleset: 'draft', from: '2026-11-30', to: '2026-11-01' });
     expect(backwards.statusCode).toBe(422);
-    expect(backwards.data.error.details).toEqual([expect.objectContaining({ path: 'to', message: 'to is before from' })]);
+    expect(backwards.data.error.details).toEqual([
+      expect.objectContaining({ path: 'to', message: 'to is before from' }),
+    ]);
     const tooLong = await replay({ ruleset: 'draft', from: '2025-01-01', to: '2026-11-30' });
     expect(tooLong.statusCode).toBe(422);
     const notADate = await replay({ ruleset: 'draft', from: '2026-02-30', to: today() });
@@ -148,12 +195,26 @@ eachDialect('POST /api/replay', (dialect) => {
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^changed\s+3$/m);
-    expect(run.out).toContain('3  enterprise-spanish (queue es-support) → enterprise-spanish (queue general)');
+    expect(run.out).toContain(
+      '3  enterprise-spanish (queue es-support) → enterprise-spanish (queue general)',
+    );
     for (const id of spanish) expect(run.out).toContain(id);
 
-    expect((await baton(['replay', '--ruleset', 'draft', '--from', day, '--to', day, '--fail-on-change'])).code).toBe(1);
+    expect(
+      (await baton(['replay', '--ruleset', 'draft', '--from', day, '--to', day, '--fail-on-change'])).code,
+    ).toBe(1);
     const active = await t.request({ method: 'GET', url: '/api/ruleset', headers: t.admin });
-    const same = await baton(['replay', '--ruleset', String(active.data.version as number), '--from', day, '--to', day, '--fail-on-change', '--json']);
+    const same = await baton([
+      'replay',
+      '--ruleset',
+      String(active.data.version as number),
+      '--from',
+      day,
+      '--to',
+      day,
+      '--fail-on-change',
+      '--json',
+    ]);
     expect(same.code).toBe(0);
     expect(JSON.parse(same.out).summary).toMatchObject({ changed: 0, replayed: 5 });
 

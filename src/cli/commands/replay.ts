@@ -13,7 +13,8 @@ import { replayRuleset } from '../../services/rulesets/replay-ruleset.js';
 import { commandEnv, type CliIo, type CommandArgs, type CommandSpec } from '../io.js';
 
 export const command: CommandSpec = {
-  usage: 'usage: baton replay --ruleset <draft | version> --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--json] [--fail-on-change]',
+  usage:
+    'usage: baton replay --ruleset <draft | version> --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--json] [--fail-on-change]',
   description:
     "The handoffs of a date range (the workspace's time zone, both days included) decided again with the draft\nor a published version, against the workspace in DATABASE_URL, changing nothing: where routing would change.\nExit 0; 1 with --fail-on-change when a rule, destination or assignee would change; 2 when the arguments are invalid.",
   options: {
@@ -35,7 +36,8 @@ export async function run(args: CommandArgs, io: CliIo): Promise<number> {
   const v = args.values;
   const rulesetText = typeof v.ruleset === 'string' ? v.ruleset : undefined;
   const parsed = ReplayRequest.safeParse({
-    ruleset: rulesetText === undefined ? undefined : /^\d+$/.test(rulesetText) ? Number(rulesetText) : rulesetText,
+    ruleset:
+      rulesetText === undefined ? undefined : /^\d+$/.test(rulesetText) ? Number(rulesetText) : rulesetText,
     from: v.from,
     to: v.to,
     ...(typeof v.channel === 'string' ? { channel: v.channel } : {}),
@@ -44,7 +46,8 @@ export async function run(args: CommandArgs, io: CliIo): Promise<number> {
   });
   if (!parsed.success) {
     io.err(`${command.usage}\n`);
-    for (const detail of flattenIssues(parsed.error.issues)) io.err(`  --${detail.path}: ${detail.message}\n`);
+    for (const detail of flattenIssues(parsed.error.issues))
+      io.err(`  --${detail.path}: ${detail.message}\n`);
     return 2;
   }
 
@@ -80,17 +83,28 @@ export function formatReplay(result: ReplayResult): string {
   if (result.items.length > 0) {
     lines.push('', 'changed conversations:');
     for (const item of result.items) {
-      const to = item.replayed === null ? 'no handoff' : `${item.replayed.rule} → ${destinationText(item.replayed.destination)}${item.replayed.assignee === null ? '' : ` (${item.replayed.assignee})`}`;
-      const from = item.recorded === null ? '?' : `${item.recorded.rule} → ${destinationText(item.recorded.destination)}${item.recorded.assignee === null ? '' : ` (${item.recorded.assignee})`}`;
+      const to =
+        item.replayed === null
+          ? 'no handoff'
+          : `${item.replayed.rule} → ${destinationText(item.replayed.destination)}${item.replayed.assignee === null ? '' : ` (${item.replayed.assignee})`}`;
+      const from =
+        item.recorded === null
+          ? '?'
+          : `${item.recorded.rule} → ${destinationText(item.recorded.destination)}${item.recorded.assignee === null ? '' : ` (${item.recorded.assignee})`}`;
       lines.push(`  ${item.at}  ${item.conversationId}  ${from}  ⇒  ${to}  [${item.changed.join(', ')}]`);
     }
-    if (s.changed > result.items.length) lines.push(`  … and ${s.changed - result.items.length} more (--json lists up to 500; POST /api/replay pages through all)`);
+    if (s.changed > result.items.length)
+      lines.push(
+        `  … and ${s.changed - result.items.length} more (--json lists up to 500; POST /api/replay pages through all)`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }
 
 function ruleText(side: { rule: string | null; destination: Destination | null }): string {
-  return side.rule === null ? 'no handoff' : `${side.rule} (${side.destination === null ? '—' : destinationText(side.destination)})`;
+  return side.rule === null
+    ? 'no handoff'
+    : `${side.rule} (${side.destination === null ? '—' : destinationText(side.destination)})`;
 }
 
 function destinationText(destination: Destination): string {

@@ -10,12 +10,27 @@ const MORNING = Date.parse('2026-11-25T10:30:00Z');
 function spanishDesk() {
   return aWorkspace()
     .withTeam('billing', { strategy: 'round_robin' })
-    .withAgent('ana', { skills: ['lang:es'], capacity: { chat: 3 }, teams: ['billing'], lastAssignedAt: MORNING - 60_000 })
-    .withAgent('bea', { skills: ['lang:es'], capacity: { chat: 3 }, teams: ['billing'], lastAssignedAt: MORNING - 600_000, status: 'offline' })
+    .withAgent('ana', {
+      skills: ['lang:es'],
+      capacity: { chat: 3 },
+      teams: ['billing'],
+      lastAssignedAt: MORNING - 60_000,
+    })
+    .withAgent('bea', {
+      skills: ['lang:es'],
+      capacity: { chat: 3 },
+      teams: ['billing'],
+      lastAssignedAt: MORNING - 600_000,
+      status: 'offline',
+    })
     .withAgent('eli', { skills: ['lang:en'], teams: ['billing'], status: 'offline' })
     .withQueue('es-support', { team: 'billing', requiredSkills: ['lang:es'], sla: { firstResponse: '5m' } })
     .withQueue('general', { team: 'billing' })
-    .withRule('spanish', { when: ['customer_requested_human'], if: { language: { eq: 'es' } }, then: { destination: { queue: 'es-support' }, assignment: 'unassign_to_queue', notify: ['in_app'] } })
+    .withRule('spanish', {
+      when: ['customer_requested_human'],
+      if: { language: { eq: 'es' } },
+      then: { destination: { queue: 'es-support' }, assignment: 'unassign_to_queue', notify: ['in_app'] },
+    })
     .withFallback({ destination: { queue: 'general' }, assignment: 'unassign_to_queue' });
 }
 
@@ -24,11 +39,18 @@ function record(input: HandoffInput, place: string | null): RecordedHandoff {
   if (trace === null) throw new Error('expected a handoff');
   const stats = place === null ? null : { place, stats: input.queueStats(place) };
   // Stored as JSON: what replay reads back has been through it.
-  const stored = JSON.parse(JSON.stringify({ trace, input: recordDecisionInput(input, { revision: 1, ruleset: 'active', stats }) })) as {
+  const stored = JSON.parse(
+    JSON.stringify({ trace, input: recordDecisionInput(input, { revision: 1, ruleset: 'active', stats }) }),
+  ) as {
     trace: RecordedHandoff['trace'];
     input: unknown;
   };
-  return { conversationId: input.conversation.id, seq: 2, trace: stored.trace, input: HandoffDecisionInput.parse(stored.input) };
+  return {
+    conversationId: input.conversation.id,
+    seq: 2,
+    trace: stored.trace,
+    input: HandoffDecisionInput.parse(stored.input),
+  };
 }
 
 describe('replay of one recorded handoff', () => {
@@ -57,7 +79,13 @@ describe('replay of one recorded handoff', () => {
     const recorded = record(input, null);
     const draftConfig = spanishDesk().config().handoff;
     const draft = compileRuleset(
-      { ...draftConfig, rules: draftConfig.rules.map((r) => ({ ...r, then: { ...r.then, destination: { queue: 'general' } } })) },
+      {
+        ...draftConfig,
+        rules: draftConfig.rules.map((r) => ({
+          ...r,
+          then: { ...r.then, destination: { queue: 'general' } },
+        })),
+      },
       { schedules: built.workspace.schedules, timezone: built.workspace.timezone },
       null,
     );
@@ -78,7 +106,8 @@ describe('replay of one recorded handoff', () => {
     expect(recorded.trace.queuePosition).toBe(4);
     const outcome = replayHandoff(recorded, built.workspace, built.ruleset());
     expect(outcome).toMatchObject({ kind: 'replayed', changed: [] });
-    if (outcome.kind === 'replayed') expect(outcome.trace?.customerMessages).toEqual(recorded.trace.customerMessages);
+    if (outcome.kind === 'replayed')
+      expect(outcome.trace?.customerMessages).toEqual(recorded.trace.customerMessages);
   });
 
   it('skips, with the reason, what cannot be replayed', () => {
@@ -92,7 +121,16 @@ describe('replay of one recorded handoff', () => {
       .withAgent('bea', { teams: ['billing'] })
       .withQueue('general', { team: 'billing' })
       .build();
-    expect(replayHandoff(recorded, withoutAna.workspace, withoutAna.ruleset())).toMatchObject({ kind: 'skipped', reason: expect.stringContaining('agent ana no longer exists') });
-    expect(replayHandoff({ ...recorded, input: { ...recorded.input!, ruleset: 'given' } }, built.workspace, built.ruleset())).toMatchObject({ kind: 'skipped' });
+    expect(replayHandoff(recorded, withoutAna.workspace, withoutAna.ruleset())).toMatchObject({
+      kind: 'skipped',
+      reason: expect.stringContaining('agent ana no longer exists'),
+    });
+    expect(
+      replayHandoff(
+        { ...recorded, input: { ...recorded.input!, ruleset: 'given' } },
+        built.workspace,
+        built.ruleset(),
+      ),
+    ).toMatchObject({ kind: 'skipped' });
   });
 });

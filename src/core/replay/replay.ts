@@ -66,11 +66,19 @@ export function recordDecisionInput(
     stats:
       context.stats === null
         ? null
-        : { place: context.stats.place, waiting: context.stats.stats.waiting, recentFirstResponseSeconds: context.stats.stats.recentFirstResponseSeconds },
+        : {
+            place: context.stats.place,
+            waiting: context.stats.stats.waiting,
+            recentFirstResponseSeconds: context.stats.stats.recentFirstResponseSeconds,
+          },
     exclude:
       input.exclude === undefined
         ? null
-        : { users: [...input.exclude.userIds], reason: input.exclude.reason, unlessNobodyElse: input.exclude.unlessNobodyElse === true },
+        : {
+            users: [...input.exclude.userIds],
+            reason: input.exclude.reason,
+            unlessNobodyElse: input.exclude.unlessNobodyElse === true,
+          },
   };
 }
 
@@ -99,24 +107,36 @@ export function unreplayable(recorded: RecordedHandoff): string | null {
 }
 
 export type Rebuilt =
-  | { readonly ok: true; readonly input: HandoffInput }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly input: HandoffInput } | { readonly ok: false; readonly reason: string };
 
 /**
  * The exact input `decideHandoff` was given at the recorded handoff, with `ruleset` in place of
  * the rules it ran. `workspace` must be the model of the recorded revision.
  */
-export function rebuildHandoffInput(recorded: RecordedHandoff, workspace: WorkspaceModel, ruleset: CompiledRuleset): Rebuilt {
+export function rebuildHandoffInput(
+  recorded: RecordedHandoff,
+  workspace: WorkspaceModel,
+  ruleset: CompiledRuleset,
+): Rebuilt {
   const { trace, input } = recorded;
   const cannot = unreplayable(recorded);
-  if (cannot !== null || input === null) return { ok: false, reason: cannot ?? 'recorded before replay kept the decision input' };
+  if (cannot !== null || input === null)
+    return { ok: false, reason: cannot ?? 'recorded before replay kept the decision input' };
   const now = Date.parse(trace.decidedAt);
   if (Number.isNaN(now)) return { ok: false, reason: 'the trace has no valid decision instant' };
   for (const userId of Object.keys(input.agents)) {
-    if (!workspace.users.has(userId)) return { ok: false, reason: `agent ${userId} no longer exists in configuration revision ${String(input.revision)}` };
+    if (!workspace.users.has(userId))
+      return {
+        ok: false,
+        reason: `agent ${userId} no longer exists in configuration revision ${String(input.revision)}`,
+      };
   }
   for (const userId of input.exclude?.users ?? []) {
-    if (!workspace.users.has(userId)) return { ok: false, reason: `agent ${userId} no longer exists in configuration revision ${String(input.revision)}` };
+    if (!workspace.users.has(userId))
+      return {
+        ok: false,
+        reason: `agent ${userId} no longer exists in configuration revision ${String(input.revision)}`,
+      };
   }
 
   const agents = new AgentStates(workspace);
@@ -141,18 +161,35 @@ export function rebuildHandoffInput(recorded: RecordedHandoff, workspace: Worksp
     messageText: input.messageText,
     agents,
     queueStats: (place) =>
-      stats !== null && stats.place === place ? { waiting: stats.waiting, recentFirstResponseSeconds: stats.recentFirstResponseSeconds } : NO_STATS,
+      stats !== null && stats.place === place
+        ? { waiting: stats.waiting, recentFirstResponseSeconds: stats.recentFirstResponseSeconds }
+        : NO_STATS,
     soft: input.soft,
     note: trace.note,
     ...(input.exclude === null
       ? {}
-      : { exclude: { userIds: new Set(input.exclude.users), reason: input.exclude.reason, unlessNobodyElse: input.exclude.unlessNobodyElse } }),
+      : {
+          exclude: {
+            userIds: new Set(input.exclude.users),
+            reason: input.exclude.reason,
+            unlessNobodyElse: input.exclude.unlessNobodyElse,
+          },
+        }),
   };
   return { ok: true, input: rebuilt };
 }
 
 /** The fields replay compares, in this order. */
-export const COMPARED_FIELDS = ['trigger', 'rule', 'destination', 'assignment', 'assignee', 'customerMessages', 'notifications', 'tasks'] as const;
+export const COMPARED_FIELDS = [
+  'trigger',
+  'rule',
+  'destination',
+  'assignment',
+  'assignee',
+  'customerMessages',
+  'notifications',
+  'tasks',
+] as const;
 export type ComparedField = (typeof COMPARED_FIELDS)[number];
 
 /** A conversation is changed when one of these differs. */
@@ -195,10 +232,22 @@ export type ReplayOutcome =
     };
 
 /** Decide the recorded handoff again with `ruleset` and compare with what happened. */
-export function replayHandoff(recorded: RecordedHandoff, workspace: WorkspaceModel, ruleset: CompiledRuleset): ReplayOutcome {
+export function replayHandoff(
+  recorded: RecordedHandoff,
+  workspace: WorkspaceModel,
+  ruleset: CompiledRuleset,
+): ReplayOutcome {
   const at = recorded.trace.decidedAt;
   const rebuilt = rebuildHandoffInput(recorded, workspace, ruleset);
-  if (!rebuilt.ok) return { kind: 'skipped', conversationId: recorded.conversationId, seq: recorded.seq, at, recorded: summarize(recorded.trace), reason: rebuilt.reason };
+  if (!rebuilt.ok)
+    return {
+      kind: 'skipped',
+      conversationId: recorded.conversationId,
+      seq: recorded.seq,
+      at,
+      recorded: summarize(recorded.trace),
+      reason: rebuilt.reason,
+    };
   const trace = decideHandoff(rebuilt.input);
   const changed = compareDecisions(recorded.trace, trace, recorded.input?.stats?.place ?? null);
   return {
@@ -220,11 +269,16 @@ export function replayHandoff(recorded: RecordedHandoff, workspace: WorkspaceMod
  * compared only where the replayed decision waits in the place whose statistics were recorded
  * (elsewhere its expected wait is unknown, so a difference there would be a guess).
  */
-export function compareDecisions(recorded: HandoffTrace, replayed: HandoffTrace | null, statsPlace: string | null): ComparedField[] {
+export function compareDecisions(
+  recorded: HandoffTrace,
+  replayed: HandoffTrace | null,
+  statsPlace: string | null,
+): ComparedField[] {
   if (replayed === null) return [...COMPARED_FIELDS];
   const out: ComparedField[] = [];
   for (const field of COMPARED_FIELDS) {
-    if (field === 'customerMessages' && replayed.outcome === 'queued' && placeOf(replayed) !== statsPlace) continue;
+    if (field === 'customerMessages' && replayed.outcome === 'queued' && placeOf(replayed) !== statsPlace)
+      continue;
     if (!sameValue(recorded[field], replayed[field])) out.push(field);
   }
   return out;
@@ -252,7 +306,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
   const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
   const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
   if (ka.length !== kb.length) return false;

@@ -11,7 +11,7 @@ export function replayRoutes(deps: RouteDeps): AnyRoute[] {
       method: 'POST',
       url: '/api/replay',
       summary:
-        "Decide the handoffs of a date range again with the draft ruleset or a published version, and show where routing would change (rule, destination or assignee), changing nothing",
+        'Decide the handoffs of a date range again with the draft ruleset or a published version, and show where routing would change (rule, destination or assignee), changing nothing',
       // Each call reads the whole range once: bounded like the simulator.
       rateLimit: { max: 30, per: 'credentials' },
       tags: ['rules'],

@@ -13,12 +13,23 @@ import type { ReplayDecision, ReplayItem, ReplayRequest, ReplayResult } from '..
 import { HandoffDecisionInput, HandoffTrace } from '../../contract/trace.js';
 import type { WorkspaceModel } from '../../core/model.js';
 import { localDateRange } from '../../core/replay/replay-range.js';
-import { replayHandoff, summarize, unreplayable, type DecisionSummary, type RecordedHandoff, type ReplayOutcome } from '../../core/replay/replay.js';
+import {
+  replayHandoff,
+  summarize,
+  unreplayable,
+  type DecisionSummary,
+  type RecordedHandoff,
+  type ReplayOutcome,
+} from '../../core/replay/replay.js';
 import { compileRuleset, type CompiledRuleset } from '../../core/rules/compile.js';
 import { buildWorkspace } from '../../core/workspace.js';
 import { BatonError } from '../../platform/errors.js';
 import { getConfigRevision } from '../../store/repositories/config.js';
-import { countHandedOffConversations, listHandoffHistory, type HandoffHistoryPosition } from '../../store/repositories/handoff-history.js';
+import {
+  countHandedOffConversations,
+  listHandoffHistory,
+  type HandoffHistoryPosition,
+} from '../../store/repositories/handoff-history.js';
 import { getRulesetDraft, getRulesetVersion } from '../../store/repositories/rulesets.js';
 import type { ServiceContext } from '../context.js';
 import { resolveStoredConfig } from '../workspace/workspace-cache.js';
@@ -38,7 +49,11 @@ export interface ReplayOptions extends Omit<ReplayRequest, 'ruleset'> {
 /** One replayed or skipped handoff, as the service saw it (tests read the full outcome). */
 export type ReplayVisit = (outcome: ReplayOutcome) => void;
 
-export async function replayRuleset(ctx: ServiceContext, options: ReplayOptions, visit?: ReplayVisit): Promise<ReplayResult> {
+export async function replayRuleset(
+  ctx: ServiceContext,
+  options: ReplayOptions,
+  visit?: ReplayVisit,
+): Promise<ReplayResult> {
   const db = ctx.database.db;
   const current = await ctx.workspace.current(db);
   const { fromMs, toMs } = localDateRange(options.from, options.to, current.model.timezone);
@@ -87,7 +102,11 @@ export async function replayRuleset(ctx: ServiceContext, options: ReplayOptions,
   };
 
   for (;;) {
-    const page = await listHandoffHistory(db, { ...filters, limit: PAGE, ...(position === undefined ? {} : { after: position }) });
+    const page = await listHandoffHistory(db, {
+      ...filters,
+      limit: PAGE,
+      ...(position === undefined ? {} : { after: position }),
+    });
     for (const row of page) {
       const outcome = await replayOne(row, chosen, revision, version);
       visit?.(outcome);
@@ -105,9 +124,13 @@ export async function replayRuleset(ctx: ServiceContext, options: ReplayOptions,
         } else summary.unchanged++;
       }
       const listed = options.all || (outcome.kind === 'replayed' && outcome.routingChanged);
-      const afterCursor = after === undefined || row.createdAt > after.createdAt || (row.createdAt === after.createdAt && row.id > after.id);
+      const afterCursor =
+        after === undefined ||
+        row.createdAt > after.createdAt ||
+        (row.createdAt === after.createdAt && row.id > after.id);
       if (listed && afterCursor) {
-        if (items.length < options.limit) items.push({ item: itemOf(outcome), position: { createdAt: row.createdAt, id: row.id } });
+        if (items.length < options.limit)
+          items.push({ item: itemOf(outcome), position: { createdAt: row.createdAt, id: row.id } });
         else more = true;
       }
     }
@@ -136,7 +159,14 @@ interface Revision {
   readonly compiled: Map<number, CompiledRuleset>;
 }
 
-type Chosen = { readonly kind: 'fixed'; readonly ruleset: Ruleset; readonly version: number | null; readonly key: number } | { readonly kind: 'recorded' };
+type Chosen =
+  | {
+      readonly kind: 'fixed';
+      readonly ruleset: Ruleset;
+      readonly version: number | null;
+      readonly key: number;
+    }
+  | { readonly kind: 'recorded' };
 
 async function chooseRuleset(ctx: ServiceContext, which: ReplayOptions['ruleset']): Promise<Chosen> {
   if (which === 'recorded') return { kind: 'recorded' };
@@ -147,19 +177,33 @@ async function chooseRuleset(ctx: ServiceContext, which: ReplayOptions['ruleset'
     const text = draft === null ? (await ctx.workspace.current(db)).config.handoff : draft.ruleset;
     const parsed = Ruleset.safeParse(text);
     if (!parsed.success) {
-      throw new BatonError('invalid', 'the saved draft ruleset no longer validates', { details: flattenIssues(parsed.error.issues, ['ruleset']) });
+      throw new BatonError('invalid', 'the saved draft ruleset no longer validates', {
+        details: flattenIssues(parsed.error.issues, ['ruleset']),
+      });
     }
     return { kind: 'fixed', ruleset: parsed.data, version: null, key: -1 };
   }
   const stored = await getRulesetVersion(db, which);
-  if (stored === null) throw new BatonError('not_found', `no ruleset version ${which}`, { details: [{ path: 'ruleset', message: `no ruleset version ${which}` }] });
+  if (stored === null)
+    throw new BatonError('not_found', `no ruleset version ${which}`, {
+      details: [{ path: 'ruleset', message: `no ruleset version ${which}` }],
+    });
   const parsed = Ruleset.safeParse(stored.ruleset);
-  if (!parsed.success) throw new BatonError('invalid', `ruleset version ${which} no longer validates`, { details: flattenIssues(parsed.error.issues, ['ruleset']) });
+  if (!parsed.success)
+    throw new BatonError('invalid', `ruleset version ${which} no longer validates`, {
+      details: flattenIssues(parsed.error.issues, ['ruleset']),
+    });
   return { kind: 'fixed', ruleset: parsed.data, version: which, key: which };
 }
 
 async function replayOne(
-  row: { readonly id: string; readonly conversationId: string; readonly seq: number; readonly createdAt: number; readonly data: unknown },
+  row: {
+    readonly id: string;
+    readonly conversationId: string;
+    readonly seq: number;
+    readonly createdAt: number;
+    readonly data: unknown;
+  },
   chosen: Chosen,
   revision: (id: number | null) => Promise<Revision | null>,
   version: (n: number) => Promise<Ruleset | null>,
@@ -167,17 +211,38 @@ async function replayOne(
   const at = new Date(row.createdAt).toISOString();
   const data = (row.data ?? {}) as { trace?: unknown; input?: unknown };
   const trace = HandoffTrace.safeParse(data.trace);
-  if (!trace.success) return { kind: 'skipped', conversationId: row.conversationId, seq: row.seq, at, recorded: null, reason: 'the recorded trace does not parse' };
-  const skip = (reason: string): ReplayOutcome => ({ kind: 'skipped', conversationId: row.conversationId, seq: row.seq, at, recorded: summarize(trace.data), reason });
+  if (!trace.success)
+    return {
+      kind: 'skipped',
+      conversationId: row.conversationId,
+      seq: row.seq,
+      at,
+      recorded: null,
+      reason: 'the recorded trace does not parse',
+    };
+  const skip = (reason: string): ReplayOutcome => ({
+    kind: 'skipped',
+    conversationId: row.conversationId,
+    seq: row.seq,
+    at,
+    recorded: summarize(trace.data),
+    reason,
+  });
   let input: HandoffDecisionInput | null = null;
   if (data.input !== undefined) {
     const parsed = HandoffDecisionInput.safeParse(data.input);
     if (!parsed.success) return skip('the recorded decision input does not parse');
     input = parsed.data;
   }
-  const recorded: RecordedHandoff = { conversationId: row.conversationId, seq: row.seq, trace: trace.data, input };
+  const recorded: RecordedHandoff = {
+    conversationId: row.conversationId,
+    seq: row.seq,
+    trace: trace.data,
+    input,
+  };
   const cannot = unreplayable(recorded);
-  if (cannot !== null || input === null) return skip(cannot ?? 'recorded before replay kept the decision input');
+  if (cannot !== null || input === null)
+    return skip(cannot ?? 'recorded before replay kept the decision input');
   const workspace = await revision(input.revision);
   if (workspace === null) return skip(`configuration revision ${String(input.revision)} is missing`);
 
@@ -202,9 +267,15 @@ async function replayOne(
   let compiled = workspace.compiled.get(key);
   if (compiled === undefined) {
     try {
-      compiled = compileRuleset(ruleset, { schedules: workspace.model.schedules, timezone: workspace.model.timezone }, versionNumber);
+      compiled = compileRuleset(
+        ruleset,
+        { schedules: workspace.model.schedules, timezone: workspace.model.timezone },
+        versionNumber,
+      );
     } catch (error) {
-      return skip(`the ruleset does not compile in configuration revision ${String(input.revision)}: ${error instanceof Error ? error.message : String(error)}`);
+      return skip(
+        `the ruleset does not compile in configuration revision ${String(input.revision)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     workspace.compiled.set(key, compiled);
   }
@@ -214,7 +285,9 @@ async function replayOne(
 type RuleAndDestination = ReplayResult['summary']['byChange'][number]['from'];
 
 function ruleAndDestination(decision: DecisionSummary | null): RuleAndDestination {
-  return decision === null ? { rule: null, destination: null } : { rule: decision.rule, destination: decision.destination };
+  return decision === null
+    ? { rule: null, destination: null }
+    : { rule: decision.rule, destination: decision.destination };
 }
 
 function decisionOf(decision: DecisionSummary): ReplayDecision {
@@ -257,9 +330,17 @@ function cursorOf(position: HandoffHistoryPosition): string {
 function parseCursor(cursor: string): HandoffHistoryPosition {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'string') return { createdAt: value[0], id: value[1] };
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'number' &&
+      typeof value[1] === 'string'
+    )
+      return { createdAt: value[0], id: value[1] };
   } catch {
     // fall through
   }
-  throw new BatonError('invalid', 'cursor is not one this endpoint returned', { details: [{ path: 'cursor', message: 'not a cursor this endpoint returned' }] });
+  throw new BatonError('invalid', 'cursor is not one this endpoint returned', {
+    details: [{ path: 'cursor', message: 'not a cursor this endpoint returned' }],
+  });
 }

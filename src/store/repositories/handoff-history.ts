@@ -34,7 +34,10 @@ export interface HandoffHistoryQuery {
   readonly limit: number;
 }
 
-export async function listHandoffHistory(ex: Executor, query: HandoffHistoryQuery): Promise<HandoffHistoryRecord[]> {
+export async function listHandoffHistory(
+  ex: Executor,
+  query: HandoffHistoryQuery,
+): Promise<HandoffHistoryRecord[]> {
   const limit = Math.max(1, Math.min(query.limit, 1_000));
   const after = query.after;
   const rows = await ex
@@ -45,7 +48,10 @@ export async function listHandoffHistory(ex: Executor, query: HandoffHistoryQuer
     .where('e.created_at', '<', query.toMs)
     .$if(after !== undefined, (q) =>
       q.where((eb) =>
-        eb.or([eb('e.created_at', '>', after!.createdAt), eb.and([eb('e.created_at', '=', after!.createdAt), eb('e.id', '>', after!.id)])]),
+        eb.or([
+          eb('e.created_at', '>', after!.createdAt),
+          eb.and([eb('e.created_at', '=', after!.createdAt), eb('e.id', '>', after!.id)]),
+        ]),
       ),
     )
     .$if(query.queueId !== undefined, (q) => q.where('e.queue_id', '=', query.queueId!))
@@ -74,7 +80,10 @@ export async function listHandoffHistory(ex: Executor, query: HandoffHistoryQuer
 }
 
 /** How many distinct conversations were handed off in the range (with the same filters). */
-export async function countHandedOffConversations(ex: Executor, query: Omit<HandoffHistoryQuery, 'after' | 'limit'>): Promise<number> {
+export async function countHandedOffConversations(
+  ex: Executor,
+  query: Omit<HandoffHistoryQuery, 'after' | 'limit'>,
+): Promise<number> {
   const row = await ex
     .selectFrom('conversation_events as e')
     .select((eb) => eb.fn.count<number | string>('e.conversation_id').distinct().as('n'))
