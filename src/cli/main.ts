@@ -20,6 +20,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   apply: { summary: 'apply -f baton.yaml: validate, then apply in one transaction', load: () => import('./commands/apply.js') },
   export: { summary: 'export: the workspace as baton.yaml on stdout', load: () => import('./commands/export.js') },
   simulate: { summary: 'simulate <scenario.yaml | folder> [--json]: the routing trace; exit 1 when `expect` differs', load: () => import('./commands/simulate.js') },
+  replay: { summary: 'replay --ruleset draft --from d --to d [--json] [--fail-on-change]: where past routing would change', load: () => import('./commands/replay.js') },
   user: { summary: 'user password <id>: set a user\'s password, read from stdin (no echo on a terminal)', load: () => import('./commands/user.js') },
   token: { summary: 'token create --user <id> [--name n] [--scopes read,write]: an API token acting as a user', load: () => import('./commands/token.js') },
 };

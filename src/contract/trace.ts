@@ -2,11 +2,13 @@ import { z } from 'zod';
 import {
   AssignmentBehaviour,
   Availability,
+  ConversationStatus,
   NotifyChannel,
   Priority,
   TaskType,
   Trigger,
 } from './common.js';
+import { Scalar } from './conditions.js';
 import { Destination, SetSpec } from './config.js';
 
 /** For each rule tried before the winner: did it match, and if not the first condition that failed. */
@@ -115,3 +117,64 @@ export const AgentOverride = z.strictObject({
   load: z.record(z.string(), z.number().int().min(0)).optional(),
 });
 export type AgentOverride = z.infer<typeof AgentOverride>;
+
+/** One agent's state as a handoff decision read it. */
+export const RecordedAgentState = z.object({
+  status: Availability,
+  /** Open conversations owned, per channel type. */
+  load: z.record(z.string(), z.number().int().min(0)),
+  /** Epoch milliseconds of their last assignment (round robin's order), null if never. */
+  lastAssignedAt: z.number().nullable(),
+});
+export type RecordedAgentState = z.infer<typeof RecordedAgentState>;
+
+/**
+ * Everything a handoff decision read besides the workspace and the ruleset, stored on its
+ * `handoff.completed` event beside the trace (`data.input`), so the decision can be replayed
+ * exactly, with the same or another ruleset (POST /api/replay). The trigger, the note and the
+ * instant are the trace's own. Absent on events written before replay existed: those handoffs
+ * are reported as skipped, never guessed.
+ */
+export const HandoffDecisionInput = z.object({
+  /** The configuration revision the decision was made in (its people, teams, queues, schedules). */
+  revision: z.number().int().nullable(),
+  /** `given`: decided against a one-destination ruleset (a transfer), not the workspace's rules. */
+  ruleset: z.enum(['active', 'given']),
+  soft: z.boolean(),
+  messageText: z.string(),
+  conversation: z.object({
+    id: z.string(),
+    channelId: z.string(),
+    status: ConversationStatus,
+    ownerId: z.string().nullable(),
+    teamId: z.string().nullable(),
+    queueId: z.string().nullable(),
+    priority: Priority,
+    tags: z.array(z.string()),
+    properties: z.record(z.string(), Scalar),
+    language: z.string().nullable(),
+    intent: z.string().nullable(),
+    previousOwnerId: z.string().nullable(),
+  }),
+  contact: z.object({
+    id: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    language: z.string().nullable(),
+    timezone: z.string().nullable(),
+    ownerId: z.string().nullable(),
+    properties: z.record(z.string(), Scalar),
+  }),
+  /**
+   * Every user's state by id, except those offline with no open conversation and never
+   * assigned (read back as exactly that): the decision read every user of the revision.
+   */
+  agents: z.record(z.string(), RecordedAgentState),
+  /** The statistics of the one place the conversation waited in (they shape the expected wait only). */
+  stats: z
+    .object({ place: z.string(), waiting: z.number().int().min(0), recentFirstResponseSeconds: z.number().nullable() })
+    .nullable(),
+  /** People the decision did not assign, and why. */
+  exclude: z.object({ users: z.array(z.string()), reason: z.string(), unlessNobodyElse: z.boolean() }).nullable(),
+});
+export type HandoffDecisionInput = z.infer<typeof HandoffDecisionInput>;

@@ -113,6 +113,7 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /api/knowledge': 'admin',
   'POST /api/notifications/read': 'user',
   'POST /api/queues': 'admin',
+  'POST /api/replay': 'admin',
   'POST /api/ruleset/publish': 'admin',
   'POST /api/ruleset/review': 'admin',
   'POST /api/ruleset/versions/{n}/restore': 'admin',

@@ -165,6 +165,11 @@ eachDialect('notification delivery', (dialect) => {
       const payload = verifyWebhook(request.body, request.headers) as { type: string; timestamp: string; data: Record<string, unknown> };
       expect(payload.data.conversationId).toBe(id);
       expect(request.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/=]+$/);
+      // The decision's input kept for replay (every agent's status and load) stays inside.
+      if (payload.type === 'handoff.completed') {
+        expect(payload.data.trace).toBeDefined();
+        expect(payload.data).not.toHaveProperty('input');
+      }
     }
     const assigned = received.find((r) => (JSON.parse(r.body) as { type: string }).type === 'conversation.assigned')!;
     const row = await oneDelivery(t, id, 'deliver.webhook', 'conversation.assigned');

@@ -39,7 +39,7 @@ export function webhookSubscriber(ctx: ServiceContext): Subscriber {
           type: event.type,
           timestamp: iso(event.createdAt),
           data: {
-            ...event.data,
+            ...withoutDecisionInput(event.type, event.data),
             conversationId: event.conversationId,
             seq: event.seq,
             actor: event.actor,
@@ -54,4 +54,14 @@ export function webhookSubscriber(ctx: ServiceContext): Subscriber {
       });
     },
   };
+}
+
+/**
+ * A `handoff.completed` event also keeps the decision's input for replay (every agent's status
+ * and load, the contact's properties): internal, never sent to webhook receivers.
+ */
+function withoutDecisionInput(type: string, data: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  if (type !== 'handoff.completed' || !('input' in data)) return { ...data };
+  const { input: _input, ...rest } = data;
+  return rest;
 }

@@ -16,6 +16,7 @@ import { ratingPageRoutes } from './rating-page.js';
 import { peopleRoutes } from './people.js';
 import { realtimeRoutes } from './realtime.js';
 import { reportRoutes } from './reports.js';
+import { replayRoutes } from './replay.js';
 import { rulesetRoutes } from './ruleset.js';
 import { savedReplyRoutes } from './saved-replies.js';
 import { simulateRoutes } from './simulate.js';
@@ -34,6 +35,7 @@ export function allRoutes(deps: RouteDeps): AnyRoute[] {
     ...rulesetRoutes(deps),
     ...playbookRoutes(deps),
     ...simulateRoutes(deps),
+    ...replayRoutes(deps),
     ...conversationRoutes(deps),
     ...contactRoutes(deps),
     ...widgetRoutes(deps),

@@ -26,7 +26,8 @@ import { createTask } from '../../store/repositories/tasks.js';
 import type { ServiceContext } from '../context.js';
 import { announceJoin } from '../conversations/announce-join.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
-import { contactFacts, conversationFacts, decideWithStats, loadAgents } from './decision-state.js';
+import { contactFacts, conversationFacts, decideWithStatsAndInput, loadAgents, type Decided } from './decision-state.js';
+import { recordDecisionInput } from '../../core/replay/replay.js';
 import type { LoadedWorkspace } from '../workspace/workspace-cache.js';
 
 export interface DecideAndRecordHandoffInput {
@@ -98,9 +99,10 @@ export async function decideAndRecordHandoff(
   const summary = input.summary ?? (await extractiveSummary(trx, locked.id, input.transcript));
 
   let trace: HandoffTrace | null = null;
+  let decided: Decided | null = null;
   let conversation: ConversationRecord | null = null;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS && conversation === null; attempt++) {
-    trace = await decideWithStats(trx, {
+    decided = await decideWithStatsAndInput(trx, {
       loaded,
       conversation: facts,
       contact: contactFacts(contact),
@@ -113,6 +115,7 @@ export async function decideAndRecordHandoff(
       ...(input.ruleset === undefined ? {} : { ruleset: input.ruleset }),
       ...(input.exclude === undefined ? {} : { exclude: input.exclude }),
     });
+    trace = decided.trace;
     if (trace === null) return { outcome: 'no_rule' };
     if (input.ruleLabel !== undefined) trace = { ...trace, rule: input.ruleLabel };
     trace = { ...trace, summary };
@@ -187,12 +190,18 @@ export async function decideAndRecordHandoff(
         throw new Error(`handoff of ${locked.id}: the conversation changed under its row lock (${written.outcome})`);
     }
   }
-  if (trace === null || conversation === null) throw new Error(`handoff of ${locked.id}: no assignment after ${MAX_ATTEMPTS} attempts`);
+  if (trace === null || decided === null || conversation === null) throw new Error(`handoff of ${locked.id}: no assignment after ${MAX_ATTEMPTS} attempts`);
+  // What the decision read, beside its trace: POST /api/replay decides it again from exactly this.
+  const recordedInput = recordDecisionInput(decided.input, {
+    revision: loaded.revision,
+    ruleset: input.ruleset === undefined ? 'active' : 'given',
+    stats: decided.stats,
+  });
 
   const [started, completed] = (await appendEvents(trx, [
     { conversationId: locked.id, type: 'handoff.started', actor: input.actor, data: { trigger: trace.trigger, note: input.note }, now },
     // `reason` (transfer, release, sla_breach …): who gave it away by this handoff is not handed it back (gave-away.ts).
-    { conversationId: locked.id, type: 'handoff.completed', actor: input.actor, data: { trace, reason: input.reason ?? 'handoff' }, now },
+    { conversationId: locked.id, type: 'handoff.completed', actor: input.actor, data: { trace, reason: input.reason ?? 'handoff', input: recordedInput }, now },
   ])) ?? [];
   const seq = completed?.seq ?? started?.seq ?? 0;
 

@@ -5,7 +5,7 @@
  */
 import type { Availability, Trigger } from '../../contract/common.js';
 import type { HandoffTrace } from '../../contract/trace.js';
-import { decideHandoff, type Exclusion } from '../../core/handoff.js';
+import { decideHandoff, type Exclusion, type HandoffInput } from '../../core/handoff.js';
 import type { AgentState, ContactFacts, ConversationFacts, QueueStats } from '../../core/model.js';
 import { AgentStates } from '../../core/routing/agent-states.js';
 import type { Executor } from '../../store/database.js';
@@ -70,31 +70,45 @@ export interface DecideInput {
   readonly exclude?: Exclusion;
 }
 
+/** A decision, the input it was made on, and the statistics read for it (what replay needs). */
+export interface Decided {
+  readonly trace: HandoffTrace | null;
+  readonly input: HandoffInput;
+  readonly stats: { readonly place: string; readonly stats: QueueStats } | null;
+}
+
 /**
  * `decideHandoff` with live queue statistics. Statistics only shape the expected wait, never the
  * route, so the decision is made once to learn where it waits, the statistics of that one place
  * are read, and the decision is made again with them (decisions cost microseconds, queries don't).
  */
 export async function decideWithStats(ex: Executor, input: DecideInput): Promise<HandoffTrace | null> {
-  const decide = (stats: (placeId: string) => QueueStats): HandoffTrace | null =>
-    decideHandoff({
-      now: input.now,
-      trigger: input.trigger,
-      workspace: input.loaded.model,
-      ruleset: input.ruleset ?? input.loaded.ruleset,
-      conversation: input.conversation,
-      contact: input.contact,
-      messageText: input.messageText,
-      agents: input.agents,
-      queueStats: stats,
-      soft: input.soft,
-      note: input.note,
-      ...(input.exclude === undefined ? {} : { exclude: input.exclude }),
-    });
-  const first = decide(() => NO_STATS);
-  if (first === null || first.outcome !== 'queued') return first;
+  return (await decideWithStatsAndInput(ex, input)).trace;
+}
+
+/** `decideWithStats`, also returning the exact input of the decision (recorded for replay). */
+export async function decideWithStatsAndInput(ex: Executor, input: DecideInput): Promise<Decided> {
+  const handoffInput = (stats: (placeId: string) => QueueStats): HandoffInput => ({
+    now: input.now,
+    trigger: input.trigger,
+    workspace: input.loaded.model,
+    ruleset: input.ruleset ?? input.loaded.ruleset,
+    conversation: input.conversation,
+    contact: input.contact,
+    messageText: input.messageText,
+    agents: input.agents,
+    queueStats: stats,
+    soft: input.soft,
+    note: input.note,
+    ...(input.exclude === undefined ? {} : { exclude: input.exclude }),
+  });
+  const firstInput = handoffInput(() => NO_STATS);
+  const first = decideHandoff(firstInput);
+  if (first === null || first.outcome !== 'queued') return { trace: first, input: firstInput, stats: null };
+  const place = first.queue ?? first.team;
   const target = first.queue !== null ? { queueId: first.queue } : first.team !== null ? { teamId: first.team } : null;
-  if (target === null) return first;
+  if (target === null || place === null) return { trace: first, input: firstInput, stats: null };
   const stats = await queueStats(ex, target, { excludeConversationId: input.conversation.id });
-  return decide(() => stats);
+  const secondInput = handoffInput((placeId) => (placeId === place ? stats : NO_STATS));
+  return { trace: decideHandoff(secondInput), input: secondInput, stats: { place, stats } };
 }

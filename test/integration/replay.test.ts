@@ -1,0 +1,225 @@
+/**
+ * POST /api/replay: a history where Spanish enterprise conversations went to es-support and the
+ * others to general; a draft sending that rule to general moves exactly the Spanish ones.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { EXAMPLE_CONFIG, EXAMPLE_ENV, eachDialect, startTestApp, type TestApp } from '../support/test-app.js';
+
+type Headers = Record<string, string>;
+
+eachDialect('POST /api/replay', (dialect) => {
+  let t: TestApp;
+  const spanish: string[] = [];
+  const english: string[] = [];
+  let transferred = '';
+  const today = (): string => new Date().toISOString().slice(0, 10);
+  let day = '';
+
+  async function handOff(name: string, es: boolean): Promise<{ id: string; customer: Headers }> {
+    const contact = es
+      ? { name, language: 'es', properties: { plan: 'enterprise' } }
+      : { name, language: 'en' };
+    const session = await t.request({
+      method: 'POST',
+      url: '/api/widget/sessions',
+      payload: { channel: 'web-chat', contact },
+    });
+    const customer = { authorization: `Bearer ${session.data.token as string}` };
+    const started = await t.request({
+      method: 'POST',
+      url: '/api/widget/conversations',
+      headers: customer,
+      payload: {},
+    });
+    const id = started.data.conversation.id as string;
+    const human = await t.request({
+      method: 'POST',
+      url: `/api/widget/conversations/${id}/human`,
+      headers: customer,
+    });
+    expect(human.statusCode, human.body).toBeLessThan(300);
+    t.clock.advance(60_000);
+    return { id, customer };
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect, {
+      config: EXAMPLE_CONFIG.replace('https://hooks.acme.test/baton', 'http://127.0.0.1:9/baton'),
+    });
+    day = new Date(t.clock.now()).toISOString().slice(0, 10);
+    for (let i = 0; i < 3; i++) spanish.push((await handOff(`Sofía ${i}`, true)).id);
+    for (let i = 0; i < 2; i++) english.push((await handOff(`Sam ${i}`, false)).id);
+    transferred = english[1]!;
+    const moved = await t.request({
+      method: 'POST',
+      url: `/api/conversations/${transferred}/assign`,
+      headers: t.admin,
+      payload: { queue: 'es-support' },
+    });
+    expect(moved.statusCode, moved.body).toBeLessThan(300);
+
+    const draft = await t.request({ method: 'GET', url: '/api/ruleset/draft', headers: t.admin });
+    const ruleset = draft.data.ruleset as { rules: { id: string; then: { destination: unknown } }[] };
+    for (const rule of ruleset.rules)
+      if (rule.id === 'enterprise-spanish') rule.then.destination = { queue: 'general' };
+    const saved = await t.request({
+      method: 'PUT',
+      url: '/api/ruleset/draft',
+      headers: t.admin,
+      payload: ruleset,
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const replay = (payload: Record<string, unknown>, headers: Headers = t.admin) =>
+    t.request({ method: 'POST', url: '/api/replay', headers, payload });
+
+  it('shows the Spanish conversations moving from es-support to general, the others unchanged', async () => {
+    const r = await replay({ ruleset: 'draft', from: day, to: day });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.data.summary).toEqual({
+      conversations: 5,
+      replayed: 5,
+      changed: 3,
+      unchanged: 2,
+      skipped: 1,
+      byChange: [
+        {
+          from: { rule: 'enterprise-spanish', destination: { queue: 'es-support' } },
+          to: { rule: 'enterprise-spanish', destination: { queue: 'general' } },
+          count: 3,
+        },
+      ],
+    });
+    expect((r.data.items as { conversationId: string }[]).map((i) => i.conversationId).sort()).toEqual(
+      [...spanish].sort(),
+    );
+    expect(r.data.items[0]).toMatchObject({
+      recorded: { rule: 'enterprise-spanish', destination: { queue: 'es-support' }, queue: 'es-support' },
+      replayed: { rule: 'enterprise-spanish', destination: { queue: 'general' }, queue: 'general' },
+      skipped: null,
+    });
+    expect(r.data.items[0].changed).toContain('destination');
+    expect(r.data.nextCursor).toBeNull();
+  });
+
+  it('with all=true lists every handoff, the transfer skipped with its reason', async () => {
+    const r = await replay({ ruleset: 'draft', from: day, to: day, all: true });
+    expect(r.statusCode, r.body).toBe(200);
+    const items = r.data.items as { conversationId: string; changed: string[]; skipped: string | null }[];
+    expect(items).toHaveLength(6);
+    for (const id of english)
+      expect(items.find((i) => i.conversationId === id && i.skipped === null)?.changed).toEqual([]);
+    expect(items.find((i) => i.skipped !== null)).toMatchObject({
+      conversationId: transferred,
+      skipped: 'decided by a transfer, not by the rules',
+    });
+  });
+
+  it('replayed with the active version, nothing changes', async () => {
+    const active = await t.request({ method: 'GET', url: '/api/ruleset', headers: t.admin });
+    const r = await replay({ ruleset: active.data.version as number, from: day, to: day });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.data.summary).toMatchObject({ replayed: 5, changed: 0, unchanged: 5, skipped: 1 });
+    expect(r.data.items).toEqual([]);
+  });
+
+  it('pages the items with a cursor, the summary always of the whole range', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const r = await replay({
+        ruleset: 'draft',
+        from: day,
+        to: day,
+        limit: 2,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.data.summary.changed).toBe(3);
+      seen.push(...(r.data.items as { conversationId: string }[]).map((i) => i.conversationId));
+      cursor = (r.data.nextCursor as string | null) ?? undefined;
+      if (cursor === undefined) break;
+    }
+    expect(seen.sort()).toEqual([...spanish].sort());
+  });
+
+  it('narrows to a queue and a channel', async () => {
+    const general = await replay({ ruleset: 'draft', from: day, to: day, queue: 'general' });
+    expect(general.data.summary).toMatchObject({ conversations: 2, replayed: 2, changed: 0 });
+    const email = await replay({ ruleset: 'draft', from: day, to: day, channel: 'support-email' });
+    expect(email.data.summary).toMatchObject({ conversations: 0, replayed: 0, skipped: 0 });
+  });
+
+  it('refuses bad requests with the usual 422, an unknown version with 404, and agents with 403', async () => {
+    const backwards = await replay({ ruleset: 'draft', from: '2026-11-30', to: '2026-11-01' });
+    expect(backwards.statusCode).toBe(422);
+    expect(backwards.data.error.details).toEqual([
+      expect.objectContaining({ path: 'to', message: 'to is before from' }),
+    ]);
+    const tooLong = await replay({ ruleset: 'draft', from: '2025-01-01', to: '2026-11-30' });
+    expect(tooLong.statusCode).toBe(422);
+    const notADate = await replay({ ruleset: 'draft', from: '2026-02-30', to: today() });
+    expect(notADate.statusCode).toBe(422);
+    const badCursor = await replay({ ruleset: 'draft', from: day, to: day, cursor: 'nope' });
+    expect(badCursor.statusCode).toBe(422);
+    const missing = await replay({ ruleset: 999, from: day, to: day });
+    expect(missing.statusCode).toBe(404);
+    const agent = await replay({ ruleset: 'draft', from: day, to: day }, await t.tokenFor('ana'));
+    expect(agent.statusCode).toBe(403);
+  });
+
+  async function baton(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const io: CliIo = {
+      out: (text) => {
+        out += text;
+      },
+      err: (text) => {
+        err += text;
+      },
+      env: { ...EXAMPLE_ENV, LOG_LEVEL: 'silent', BATON_DEMO: '0', DATABASE_URL: t.url },
+      cwd: process.cwd(),
+    };
+    return { code: await main(args, io), out, err };
+  }
+
+  it('baton replay prints the summary and what moves; --fail-on-change exits 1 only when something changes', async () => {
+    const run = await baton(['replay', '--ruleset', 'draft', '--from', day, '--to', day]);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/^changed\s+3$/m);
+    expect(run.out).toContain(
+      '3  enterprise-spanish (queue es-support) → enterprise-spanish (queue general)',
+    );
+    for (const id of spanish) expect(run.out).toContain(id);
+
+    expect(
+      (await baton(['replay', '--ruleset', 'draft', '--from', day, '--to', day, '--fail-on-change'])).code,
+    ).toBe(1);
+    const active = await t.request({ method: 'GET', url: '/api/ruleset', headers: t.admin });
+    const same = await baton([
+      'replay',
+      '--ruleset',
+      String(active.data.version as number),
+      '--from',
+      day,
+      '--to',
+      day,
+      '--fail-on-change',
+      '--json',
+    ]);
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.out).summary).toMatchObject({ changed: 0, replayed: 5 });
+
+    const bad = await baton(['replay', '--ruleset', 'draft', '--from', day]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--to:');
+  });
+});
