@@ -11,8 +11,9 @@
  * (a backtracking regex, 3.6 s per message; 90 simulated messages of 20,000 characters, 3 s;
  * quadratic text scans of one long message, over a second).
  *
- * Not here: workspace documents near the 2 MB body limit, whose YAML parse alone holds the loop
- * longer than the ceiling (slow-inputs.ts LARGEST_WORKSPACE_INPUTS; bench/results/event-loop.md).
+ * Not here: workspace documents near the 2 MB body limit (slow-inputs.ts LARGEST_WORKSPACE_INPUTS;
+ * bench/results/event-loop.md). Their YAML parse held the loop longer than the ceiling; documents
+ * of 32 KB and more are now read on a worker thread (config/parse-off-thread.ts).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SLOW_INPUTS, percentile, watchEventLoop, workspaceWithRegexRules, type SlowInput, type Target } from '../support/slow-inputs.js';
@@ -40,20 +41,24 @@ eachDialect('event-loop guard', (dialect) => {
   it(`never holds the event loop ${STALL_CEILING_MS} ms for the slowest inputs, one by one and all at once`, async () => {
     const all: SlowInput = { name: 'all of them at once', send: async (to) => void (await Promise.all(SLOW_INPUTS.map((input) => input.send(to)))) };
     const lines: string[] = [];
+    // Per input, the smallest block over its attempts that the process was busy for (see below).
     const best = new Map<string, number>();
     for (const input of [...SLOW_INPUTS, all]) {
-      // A stall that is the input's recurs; one that is another process taking the CPU (a busy
-      // machine) does not, every time: an input is sent again, up to ATTEMPTS times, until once
-      // it stays under the ceiling. The faults this guards against block on every attempt.
+      // A stall that is the input's recurs, and the process spends it working: a block of N ms
+      // needs at least N ms of this process's CPU. One that is another process taking the cores
+      // (a busy machine: the loop waited, using a fraction of that) is no stall of the input's.
+      // So an input is sent again, up to ATTEMPTS times, until once it stays under the ceiling or
+      // its round used less CPU than the ceiling. The faults this guards against fail every way.
       for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
         const watch = await watchEventLoop(target, () => input.send(target));
         expect(watch.healthzMs.length, input.name).toBeGreaterThan(0);
-        best.set(input.name, Math.min(best.get(input.name) ?? Infinity, watch.maxBlockMs));
+        const stall = Math.min(watch.maxBlockMs, watch.cpuMs);
+        best.set(input.name, Math.min(best.get(input.name) ?? Infinity, stall));
         lines.push(
           `  ${Math.round(watch.maxBlockMs)} ms max block (${Math.round(watch.cpuMs)} ms CPU), /healthz p99 ${Math.round(percentile(watch.healthzMs, 0.99))} ms ` +
             `(max ${Math.round(Math.max(...watch.healthzMs))}, ${watch.healthzMs.length} polls): ${input.name}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
         );
-        if (watch.maxBlockMs < STALL_CEILING_MS) break;
+        if (stall < STALL_CEILING_MS) break;
       }
     }
     console.log(`event-loop guard [${dialect}] (ceiling ${STALL_CEILING_MS} ms, goal 100 ms):\n${lines.join('\n')}`);
