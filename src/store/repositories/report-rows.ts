@@ -15,6 +15,7 @@ import { preparedQuery } from '../prepared.js';
 import type { ReportRow } from '../schema.js';
 import { foldReportEvent, REPORT_EVENT_TYPES, type ConversationReport, type ReportEvent } from '../../core/reports/conversation-report.js';
 import type { ReportRange } from '../../core/reports/report-range.js';
+import type { GroupSums } from '../../core/reports/handoff-metrics.js';
 
 export interface ReportRowRecord extends ConversationReport {
   readonly conversationId: string;
@@ -98,6 +99,7 @@ const UPSERT_ROW = preparedQuery((db, p: ReportRow) =>
       resolution_ms: p.resolution_ms,
       sla_breaches: p.sla_breaches,
       csat_score: p.csat_score,
+      csat_handed_off: p.csat_handed_off,
     })
     .onConflict((oc) =>
       oc.column('conversation_id').doUpdateSet({
@@ -115,6 +117,7 @@ const UPSERT_ROW = preparedQuery((db, p: ReportRow) =>
         resolution_ms: p.resolution_ms,
         sla_breaches: p.sla_breaches,
         csat_score: p.csat_score,
+        csat_handed_off: p.csat_handed_off,
       }),
     ),
 );
@@ -165,17 +168,8 @@ export interface ReportQuery {
 }
 
 /** A group's sums as the database gives them: `key` null for conversations without one (no team …). */
-export interface ReportSums {
+export interface ReportSums extends GroupSums {
   readonly key: string | null;
-  readonly conversations: number;
-  readonly aiResolved: number;
-  readonly handoffs: number;
-  readonly reassignments: number;
-  readonly slaBreaches: number;
-  readonly csatHandedOffSum: number;
-  readonly csatHandedOffCount: number;
-  readonly csatAiOnlySum: number;
-  readonly csatAiOnlyCount: number;
 }
 
 export type SpreadColumn = 'first_response_ms' | 'queue_wait_ms' | 'resolution_ms';
