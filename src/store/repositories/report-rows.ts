@@ -77,49 +77,42 @@ export function reportToRow(r: ReportRowRecord): ReportRow {
 
 const READ_ROW = preparedQuery((db, p: { id: string }) => db.selectFrom('report_rows').selectAll().where('conversation_id', '=', p.id));
 
+/**
+ * Every column of a report row, listed once for the insert and the update of the upsert. The
+ * compiler checks that none is missing: a column left out of the update would keep its first value.
+ */
+const ROW_COLUMNS = [
+  'conversation_id',
+  'contact_id',
+  'channel_id',
+  'started_at',
+  'handed_off_at',
+  'trigger',
+  'rule',
+  'team_id',
+  'queue_id',
+  'agent_id',
+  'reassignments',
+  'first_response_ms',
+  'queue_wait_ms',
+  'queued_since',
+  'status',
+  'resolution_ms',
+  'sla_breaches',
+  'csat_score',
+  'csat_handed_off',
+] as const satisfies readonly (keyof ReportRow)[];
+const _everyColumnListed: [Exclude<keyof ReportRow, (typeof ROW_COLUMNS)[number]>] extends [never] ? true : never = true;
+/** Written once, with the row: the conversation it is and where it started. */
+const UPDATED_COLUMNS = ROW_COLUMNS.filter((column) => !['conversation_id', 'contact_id', 'channel_id', 'started_at'].includes(column));
+
+const columnsOf = (p: ReportRow, columns: readonly (keyof ReportRow)[]): ReportRow => Object.fromEntries(columns.map((column) => [column, p[column]])) as ReportRow;
+
 const UPSERT_ROW = preparedQuery((db, p: ReportRow) =>
   db
     .insertInto('report_rows')
-    .values({
-      conversation_id: p.conversation_id,
-      contact_id: p.contact_id,
-      channel_id: p.channel_id,
-      started_at: p.started_at,
-      handed_off_at: p.handed_off_at,
-      trigger: p.trigger,
-      rule: p.rule,
-      team_id: p.team_id,
-      queue_id: p.queue_id,
-      agent_id: p.agent_id,
-      reassignments: p.reassignments,
-      first_response_ms: p.first_response_ms,
-      queue_wait_ms: p.queue_wait_ms,
-      queued_since: p.queued_since,
-      status: p.status,
-      resolution_ms: p.resolution_ms,
-      sla_breaches: p.sla_breaches,
-      csat_score: p.csat_score,
-      csat_handed_off: p.csat_handed_off,
-    })
-    .onConflict((oc) =>
-      oc.column('conversation_id').doUpdateSet({
-        handed_off_at: p.handed_off_at,
-        trigger: p.trigger,
-        rule: p.rule,
-        team_id: p.team_id,
-        queue_id: p.queue_id,
-        agent_id: p.agent_id,
-        reassignments: p.reassignments,
-        first_response_ms: p.first_response_ms,
-        queue_wait_ms: p.queue_wait_ms,
-        queued_since: p.queued_since,
-        status: p.status,
-        resolution_ms: p.resolution_ms,
-        sla_breaches: p.sla_breaches,
-        csat_score: p.csat_score,
-        csat_handed_off: p.csat_handed_off,
-      }),
-    ),
+    .values(columnsOf(p, ROW_COLUMNS))
+    .onConflict((oc) => oc.column('conversation_id').doUpdateSet(columnsOf(p, UPDATED_COLUMNS))),
 );
 
 /**
