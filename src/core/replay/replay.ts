@@ -9,6 +9,7 @@
  * the version active at it reproduces every recorded decision).
  */
 import type { Destination } from '../../contract/config.js';
+import { ReplayField } from '../../contract/replay-api.js';
 import type { HandoffDecisionInput, HandoffTrace, RecordedAgentState } from '../../contract/trace.js';
 import { decideHandoff, type HandoffInput } from '../handoff.js';
 import type { AgentState, QueueStats, WorkspaceModel } from '../model.js';
@@ -179,18 +180,9 @@ export function rebuildHandoffInput(
   return { ok: true, input: rebuilt };
 }
 
-/** The fields replay compares, in this order. */
-export const COMPARED_FIELDS = [
-  'trigger',
-  'rule',
-  'destination',
-  'assignment',
-  'assignee',
-  'customerMessages',
-  'notifications',
-  'tasks',
-] as const;
-export type ComparedField = (typeof COMPARED_FIELDS)[number];
+/** The fields replay compares, in this order: the contract's list (`ReplayField`). */
+export const COMPARED_FIELDS = ReplayField.options;
+export type ComparedField = ReplayField;
 
 /** A conversation is changed when one of these differs. */
 export const ROUTING_FIELDS: ReadonlySet<ComparedField> = new Set(['rule', 'destination', 'assignee']);
