@@ -34,26 +34,13 @@ export interface HandoffHistoryQuery {
   readonly limit: number;
 }
 
-export async function listHandoffHistory(
-  ex: Executor,
-  query: HandoffHistoryQuery,
-): Promise<HandoffHistoryRecord[]> {
-  const limit = Math.max(1, Math.min(query.limit, 1_000));
-  const after = query.after;
-  const rows = await ex
+/** The `handoff.completed` events of the range, with the query's queue and channel filters. */
+function handoffsInRange(ex: Executor, query: Omit<HandoffHistoryQuery, 'after' | 'limit'>) {
+  return ex
     .selectFrom('conversation_events as e')
-    .select(['e.id', 'e.conversation_id', 'e.seq', 'e.created_at', 'e.data'])
     .where('e.type', '=', 'handoff.completed')
     .where('e.created_at', '>=', query.fromMs)
     .where('e.created_at', '<', query.toMs)
-    .$if(after !== undefined, (q) =>
-      q.where((eb) =>
-        eb.or([
-          eb('e.created_at', '>', after!.createdAt),
-          eb.and([eb('e.created_at', '=', after!.createdAt), eb('e.id', '>', after!.id)]),
-        ]),
-      ),
-    )
     .$if(query.queueId !== undefined, (q) => q.where('e.queue_id', '=', query.queueId!))
     .$if(query.channelId !== undefined, (q) =>
       q.where((eb) =>
@@ -64,6 +51,24 @@ export async function listHandoffHistory(
             .whereRef('c.id', '=', 'e.conversation_id')
             .where('c.channel_id', '=', query.channelId!),
         ),
+      ),
+    );
+}
+
+export async function listHandoffHistory(
+  ex: Executor,
+  query: HandoffHistoryQuery,
+): Promise<HandoffHistoryRecord[]> {
+  const limit = Math.max(1, Math.min(query.limit, 1_000));
+  const after = query.after;
+  const rows = await handoffsInRange(ex, query)
+    .select(['e.id', 'e.conversation_id', 'e.seq', 'e.created_at', 'e.data'])
+    .$if(after !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('e.created_at', '>', after!.createdAt),
+          eb.and([eb('e.created_at', '=', after!.createdAt), eb('e.id', '>', after!.id)]),
+        ]),
       ),
     )
     .orderBy('e.created_at')
@@ -84,24 +89,8 @@ export async function countHandedOffConversations(
   ex: Executor,
   query: Omit<HandoffHistoryQuery, 'after' | 'limit'>,
 ): Promise<number> {
-  const row = await ex
-    .selectFrom('conversation_events as e')
+  const row = await handoffsInRange(ex, query)
     .select((eb) => eb.fn.count<number | string>('e.conversation_id').distinct().as('n'))
-    .where('e.type', '=', 'handoff.completed')
-    .where('e.created_at', '>=', query.fromMs)
-    .where('e.created_at', '<', query.toMs)
-    .$if(query.queueId !== undefined, (q) => q.where('e.queue_id', '=', query.queueId!))
-    .$if(query.channelId !== undefined, (q) =>
-      q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('conversations as c')
-            .select('c.id')
-            .whereRef('c.id', '=', 'e.conversation_id')
-            .where('c.channel_id', '=', query.channelId!),
-        ),
-      ),
-    )
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
