@@ -396,6 +396,62 @@ eachDialect('Bot Framework handoff', (dialect) => {
       expect((events.data as { type: string }[]).filter((e) => e.type === 'handoff.completed')).toHaveLength(2);
     });
 
+    it('goes on in a new conversation that names the closed one: an initiate and a relayed message after it closed', async () => {
+      const customer = aCustomer('Back Next Month');
+      const bfConversationId = `bf-${randomUUID()}`;
+      const context = { skill: 'billing', properties: { plan: 'enterprise' } };
+      await post('bot-chat', simpleInitiation(bfConversationId, customer, context));
+      const first = (await linkOf(bfConversationId)).conversationId;
+      expect((await t.request({ method: 'POST', url: `/api/conversations/${first}/resolve`, headers: t.admin })).statusCode).toBe(200);
+      t.clock.advance(8 * 86_400_000);
+      await t.baton.outbox.drain();
+      expect((await t.request({ method: 'GET', url: `/api/conversations/${first}`, headers: t.admin })).data).toMatchObject({ status: 'closed' });
+
+      // The bot hands the same Bot Framework conversation off again: accepted, in a new conversation.
+      const again = await post('bot-chat', simpleInitiation(bfConversationId, customer, { ...context, summary: 'a new question' }));
+      expect(again.data.value).toEqual({ state: 'accepted' });
+      const second = (await linkOf(bfConversationId)).conversationId;
+      expect(second).not.toBe(first);
+      expect((await t.request({ method: 'GET', url: `/api/conversations/${second}`, headers: t.admin })).data).toMatchObject({
+        status: 'assigned',
+        owner: 'ana',
+        previousConversationId: first,
+      });
+      const continued = await t.request({ method: 'GET', url: `/api/conversations/${first}/events`, headers: t.admin });
+      expect((continued.data as { type: string; data: unknown }[]).filter((e) => e.type === 'conversation.continued')).toEqual([
+        expect.objectContaining({ data: { conversationId: second } }),
+      ]);
+      // The agent's reply goes out from the new conversation to the same Bot Framework conversation.
+      const ana = await t.tokenFor('ana');
+      expect((await t.request({ method: 'POST', url: `/api/conversations/${second}/messages`, headers: ana, payload: { body: 'Welcome back' } })).statusCode).toBeLessThan(300);
+      await t.baton.outbox.drain();
+      expect(received(bfConversationId).filter((a) => a.type === 'message').map((a) => a.text)).toContain('Welcome back');
+
+      // Closed again; this time the bot relays a message as if people still had it: not dropped.
+      expect((await t.request({ method: 'POST', url: `/api/conversations/${second}/resolve`, headers: ana })).statusCode).toBe(200);
+      t.clock.advance(8 * 86_400_000);
+      await t.baton.outbox.drain();
+      expect((await t.request({ method: 'GET', url: `/api/conversations/${second}`, headers: t.admin })).data).toMatchObject({ status: 'closed' });
+      const relay = {
+        type: 'message',
+        id: `m-${randomUUID()}`,
+        text: 'Hello again, my invoice is wrong',
+        serviceUrl: connector.url,
+        channelId: 'directline',
+        from: { id: customer.id, name: customer.name, role: 'user' },
+        recipient: BOT,
+        conversation: { id: bfConversationId },
+      };
+      expect((await post('bot-chat', relay)).statusCode).toBe(200);
+      await post('bot-chat', relay);
+      const third = (await linkOf(bfConversationId)).conversationId;
+      expect(third).not.toBe(second);
+      expect((await t.request({ method: 'GET', url: `/api/conversations/${third}`, headers: t.admin })).data).toMatchObject({ previousConversationId: second });
+      expect((await t.request({ method: 'GET', url: `/api/conversations/${third}`, headers: t.admin })).data).not.toMatchObject({ status: 'bot' });
+      expect((await messagesOf(third)).filter((m) => m.body === 'Hello again, my invoice is wrong')).toEqual([expect.objectContaining({ author: 'contact' })]);
+      expect((await messagesOf(second)).filter((m) => m.body === 'Hello again, my invoice is wrong')).toEqual([]);
+    });
+
     it('sends completed when an agent hands the conversation back to the bot', async () => {
       const bfConversationId = `bf-${randomUUID()}`;
       await post('bot-chat', simpleInitiation(bfConversationId, aCustomer('Back To Bot')));

@@ -10,6 +10,8 @@
  *   Connector as an outbox row. The HTTP answer carries the same activity (same id).
  *   Refusals the bot should act on (unknown channel, unusable context) answer `failed`.
  * - `message` for a conversation that is with people: the customer writes (relayed by the bot).
+ * - Either on a conversation that closed since (`workspace.autoCloseAfter`): the Bot Framework
+ *   conversation goes on in a new Baton conversation that names the closed one, handed to people.
  * - anything else is acknowledged and ignored, as a Connector does.
  *
  * `completed` (resolve, hand back) and the agents' replies go out from the conversation's events
@@ -26,10 +28,12 @@ import {
   existingMessageExternalIds,
   findBotframeworkLink,
   getBotframeworkLink,
+  moveBotframeworkLink,
   touchBotframeworkLink,
+  type BotframeworkLinkRecord,
   type ChannelAccountRecord,
 } from '../../store/repositories/botframework-conversations.js';
-import { findOrCreateContactByExternalId, updateContact, type ContactRecord } from '../../store/repositories/contacts.js';
+import { findOrCreateContactByExternalId, getContact, updateContact, type ContactRecord } from '../../store/repositories/contacts.js';
 import { createConversation, getConversationForUpdate, updateConversation, type ConversationRecord } from '../../store/repositories/conversations.js';
 import { appendEvent } from '../../store/repositories/events.js';
 import { appendMessage } from '../../store/repositories/messages.js';
@@ -201,8 +205,8 @@ async function handOffInTransaction(trx: Executor, ctx: ServiceContext, input: H
       // The same initiate again (the bot retried after a timeout): answered already.
       return accepted;
     }
-    if (conversation.status === 'closed') throw new HandoffRefused('this conversation is closed in Baton');
     contact = await contactFor(trx, activity, context, now);
+    if (conversation.status === 'closed') ({ conversation, link } = await continueClosed(trx, { closed: conversation, link, contact, channelType: channel.type, activity, now }));
   }
 
   const lastCustomerText = await importTranscript(trx, conversation, contact, activity, input.transcript, now);
@@ -260,6 +264,43 @@ async function handOffInTransaction(trx: Executor, ctx: ServiceContext, input: H
     now,
   });
   return accepted;
+}
+
+/**
+ * A closed conversation is never reopened (a resolved one is): the Bot Framework conversation goes
+ * on in a new one that names it (`previousConversationId`), the closed one records where it went
+ * (`conversation.continued`, as on every channel), and the link moves to the new one.
+ */
+async function continueClosed(
+  trx: Executor,
+  input: {
+    readonly closed: ConversationRecord;
+    readonly link: BotframeworkLinkRecord;
+    readonly contact: ContactRecord;
+    readonly channelType: ConversationRecord['channelType'];
+    readonly activity: BotActivity;
+    readonly now: number;
+  },
+): Promise<{ readonly conversation: ConversationRecord; readonly link: BotframeworkLinkRecord }> {
+  const { closed, activity, now } = input;
+  const conversation = await createConversation(trx, {
+    channelId: closed.channelId,
+    channelType: input.channelType,
+    contactId: input.contact.id,
+    language: closed.language,
+    subject: closed.subject,
+    previousConversationId: closed.id,
+    now,
+  });
+  await appendEvent(trx, {
+    conversationId: conversation.id,
+    type: 'conversation.created',
+    actor: 'assistant',
+    data: { channel: closed.channelId, previousConversationId: closed.id, botframework: { conversationId: activity.conversation.id, channelId: input.link.bfChannelId } },
+    now,
+  });
+  await appendEvent(trx, { conversationId: closed.id, type: 'conversation.continued', actor: 'assistant', data: { conversationId: conversation.id }, now });
+  return { conversation, link: await moveBotframeworkLink(trx, input.link, conversation.id, now) };
 }
 
 /** The customer, one contact per Bot Framework user (`botframework:<channelId>:<from.id>`), with what the context says of them. */
@@ -347,8 +388,8 @@ function contextNote(context: BotHandoffContext): string {
 
 /**
  * A `message` the bot relays while people have the conversation: the customer writes (reopening
- * a resolved one). While the conversation is with the AI agent the bot is that agent,
- * so Baton keeps out. Idempotent by activity id.
+ * a resolved one; continuing a closed one in a new conversation). While the conversation is with
+ * the AI agent the bot is that agent, so Baton keeps out. Idempotent by activity id.
  */
 async function relayCustomerMessage(ctx: ServiceContext, channelId: string, activity: BotActivity): Promise<void> {
   const text = activity.text?.trim() ?? '';
@@ -356,13 +397,35 @@ async function relayCustomerMessage(ctx: ServiceContext, channelId: string, acti
   const found = await findBotframeworkLink(ctx.database.db, channelId, activity.conversation.id);
   if (found === null) return;
   const written = await withTransaction(ctx.database, async (trx) => {
-    const conversation = await getConversationForUpdate(trx, found.conversationId);
-    if (conversation === null || conversation.status === 'bot' || conversation.status === 'closed') return false;
+    const locked = await getConversationForUpdate(trx, found.conversationId);
+    if (locked === null || locked.status === 'bot') return false;
     const externalId = `bf:${activity.id}`;
-    if ((await existingMessageExternalIds(trx, conversation.id, [externalId])).size > 0) return false;
+    if ((await existingMessageExternalIds(trx, locked.id, [externalId])).size > 0) return false;
     const loaded = await ctx.workspace.current(trx);
-    await customerTurn(trx, ctx, loaded, conversation, activity.text ?? text, externalId);
-    const link = (await getBotframeworkLink(trx, conversation.id)) ?? found;
+    let link = (await getBotframeworkLink(trx, locked.id)) ?? found;
+    if (locked.status === 'closed') {
+      // The bot still relays as if people had it, long after the conversation closed: the
+      // customer is not dropped. A new conversation that names the closed one, handed to people.
+      const contact = await getContact(trx, locked.contactId);
+      if (contact === null) throw new Error(`conversation ${locked.id} has no contact`);
+      const now = ctx.clock.now();
+      const continued = await continueClosed(trx, { closed: locked, link, contact, channelType: loaded.model.channels.get(channelId)?.type ?? locked.channelType, activity, now });
+      link = continued.link;
+      await appendMessage(trx, { conversationId: continued.conversation.id, author: 'contact', authorId: contact.id, body: activity.text ?? text, externalId, now });
+      const handed = await decideAndRecordHandoff(trx, ctx, loaded, {
+        conversationId: continued.conversation.id,
+        trigger: 'customer_requested_human',
+        soft: false,
+        note: 'the Bot Framework bot relayed a message to a closed conversation',
+        messageText: activity.text ?? text,
+        actor: 'assistant',
+        language: null,
+        intent: null,
+      });
+      if (handed.outcome !== 'handed_off') throw new Error(`Bot Framework handoff of ${continued.conversation.id} failed: ${handed.outcome}`);
+    } else {
+      await customerTurn(trx, ctx, loaded, locked, activity.text ?? text, externalId);
+    }
     await touchBotframeworkLink(trx, link, { serviceUrl: activity.serviceUrl, botAccount: botAccountOf(activity), now: ctx.clock.now() });
     return true;
   });

@@ -118,6 +118,22 @@ export async function touchBotframeworkLink(
     .execute();
 }
 
+/**
+ * The Bot Framework conversation goes on in another Baton conversation (its own was closed):
+ * the link moves, so replies and statuses go out from the new one and the closed one has none.
+ * Call it under the closed conversation's row lock.
+ */
+export async function moveBotframeworkLink(ex: Executor, link: BotframeworkLinkRecord, toConversationId: string, now: number): Promise<BotframeworkLinkRecord> {
+  const row = await ex
+    .updateTable('botframework_conversations')
+    .set({ conversation_id: toConversationId, updated_at: now })
+    .where('conversation_id', '=', link.conversationId)
+    .returningAll()
+    .executeTakeFirst();
+  if (row === undefined) throw new Error(`Bot Framework link of ${link.conversationId} vanished`);
+  return rowToBotframeworkLink(row);
+}
+
 /** Of `externalIds`, those the conversation already has a message for (transcript re-imports write nothing twice). */
 export async function existingMessageExternalIds(ex: Executor, conversationId: string, externalIds: readonly string[]): Promise<Set<string>> {
   if (externalIds.length === 0) return new Set();
