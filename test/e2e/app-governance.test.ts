@@ -61,6 +61,10 @@ describe.skipIf(!chromiumAvailable())('Governance in the app: the rules review a
     await page.locator('.conversation-head .badge.status-closed').waitFor();
     // A closed conversation offers no Reopen: the customer's next message starts a new one.
     expect(await page.getByRole('toolbar', { name: 'Conversation actions' }).getByRole('button', { name: 'Reopen' }).count()).toBe(0);
+    // Nor a reply box the API would refuse (409): a note says why there is none.
+    await page.getByRole('note').filter({ hasText: 'This conversation is closed' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Send reply' }).count()).toBe(0);
+    expect(await page.getByRole('textbox', { name: /reply/i }).count()).toBe(0);
     await screenshot(page, 'app-closed-conversation');
     expect(chromium.pageErrors).toEqual([]);
   });

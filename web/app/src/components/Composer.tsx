@@ -13,11 +13,9 @@ import { shouldSendTyping } from './typing-indicator.js';
  */
 export function Composer({
   conversationId,
-  disabled,
   onPosted,
 }: {
   conversationId: string;
-  disabled: boolean;
   onPosted: (m: Message) => void;
 }) {
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
@@ -37,7 +35,7 @@ export function Composer({
   const [dismissed, setDismissed] = useState(false);
   const [active, setActive] = useState(0);
   const query = pickerByButton ? text.slice(anchor.length).trim() : slashQuery(text);
-  const pickerOpen = !disabled && (pickerByButton || (query !== null && !dismissed));
+  const pickerOpen = (pickerByButton || (query !== null && !dismissed));
   const matches = pickerOpen && replies !== null ? filterSavedReplies(replies, query ?? '') : [];
   const listId = `saved-replies-${conversationId}`;
 
@@ -60,8 +58,8 @@ export function Composer({
     setMode(next);
     field.current?.focus();
   };
-  useShortcut('r', 'Reply to the customer', () => focusAs('reply'), !disabled);
-  useShortcut('n', 'Write an internal note', () => focusAs('note'), !disabled);
+  useShortcut('r', 'Reply to the customer', () => focusAs('reply'));
+  useShortcut('n', 'Write an internal note', () => focusAs('note'));
 
   const onText = (value: string) => {
     setText(value);
@@ -162,7 +160,6 @@ export function Composer({
           className="ghost saved-replies-button"
           aria-expanded={pickerOpen}
           aria-controls={listId}
-          disabled={disabled}
           title="Saved replies (type / at the start, or Alt+/)"
           onClick={() => {
             if (pickerOpen) closePicker();
@@ -235,7 +232,6 @@ export function Composer({
         }
         onChange={(e) => onText(e.target.value)}
         onKeyDown={onKey}
-        disabled={disabled}
         rows={2}
         maxLength={20_000}
         role={pickerOpen ? 'combobox' : undefined}
@@ -248,7 +244,7 @@ export function Composer({
         <span className="muted small">
           {mode === 'note' ? 'Only your team sees notes.' : 'The customer sees replies.'}
         </span>
-        <button type="submit" className="primary" disabled={disabled || busy || text.trim() === ''}>
+        <button type="submit" className="primary" disabled={busy || text.trim() === ''}>
           {busy ? 'Sending…' : mode === 'reply' ? 'Send reply' : 'Add note'}
         </button>
       </div>

@@ -250,7 +250,15 @@ export function ConversationView({ conversation: c, messages, me, directory, now
         {typing}
       </p>
 
-      <Composer conversationId={c.id} disabled={c.status === 'closed'} onPosted={onMessage} />
+      {c.status === 'closed' ? (
+        // Nothing can be written to a closed conversation (the API answers 409): say so instead of a dead box.
+        <p className="composer-closed" role="note">
+          This conversation is closed: replies and notes can no longer be added. If the customer writes again, a new
+          conversation starts and links back to this one.
+        </p>
+      ) : (
+        <Composer conversationId={c.id} onPosted={onMessage} />
+      )}
     </article>
   );
 }
