@@ -141,6 +141,17 @@ eachDialect('Bot Framework handoff', (dialect) => {
     return listed.data as MessageView[];
   };
   const aCustomer = (name: string): Customer => ({ id: `user-${randomUUID()}`, name });
+  /** A customer's message the bot relays to Baton (it thinks people have the conversation). */
+  const relayedMessage = (bfConversationId: string, customer: Customer, text: string) => ({
+    type: 'message',
+    id: `m-${randomUUID()}`,
+    text,
+    serviceUrl: connector.url,
+    channelId: 'directline',
+    from: { id: customer.id, name: customer.name, role: 'user' },
+    recipient: BOT,
+    conversation: { id: bfConversationId },
+  });
   const simpleInitiation = (bfConversationId: string, customer: Customer, context: Record<string, unknown> = {}) =>
     handoffInitiation({
       serviceUrl: connector.url,
@@ -361,16 +372,7 @@ eachDialect('Bot Framework handoff', (dialect) => {
       const messages = received(bfConversationId).filter((a) => a.type === 'message');
       expect(messages).toEqual([expect.objectContaining({ type: 'message', text: 'Hi, Ana here. Let me check.', from: expect.objectContaining({ name: 'Ana García' }) })]);
 
-      const customerMessage = {
-        type: 'message',
-        id: `m-${randomUUID()}`,
-        text: 'Thanks Ana, it is invoice 42',
-        serviceUrl: connector.url,
-        channelId: 'directline',
-        from: { id: customer.id, name: customer.name, role: 'user' },
-        recipient: BOT,
-        conversation: { id: bfConversationId },
-      };
+      const customerMessage = relayedMessage(bfConversationId, customer, 'Thanks Ana, it is invoice 42');
       const relayed = await post('bot-chat', customerMessage);
       expect(relayed.statusCode).toBe(200);
       expect(relayed.data).toEqual({ id: customerMessage.id });
@@ -432,16 +434,7 @@ eachDialect('Bot Framework handoff', (dialect) => {
       t.clock.advance(8 * 86_400_000);
       await t.baton.outbox.drain();
       expect((await t.request({ method: 'GET', url: `/api/conversations/${second}`, headers: t.admin })).data).toMatchObject({ status: 'closed' });
-      const relay = {
-        type: 'message',
-        id: `m-${randomUUID()}`,
-        text: 'Hello again, my invoice is wrong',
-        serviceUrl: connector.url,
-        channelId: 'directline',
-        from: { id: customer.id, name: customer.name, role: 'user' },
-        recipient: BOT,
-        conversation: { id: bfConversationId },
-      };
+      const relay = relayedMessage(bfConversationId, customer, 'Hello again, my invoice is wrong');
       expect((await post('bot-chat', relay)).statusCode).toBe(200);
       await post('bot-chat', relay);
       const third = (await linkOf(bfConversationId)).conversationId;
