@@ -57,10 +57,24 @@ interface Child {
   readonly log: string;
 }
 
+/** Children still running when the test process exits (a timeout, a crash) are killed with it. */
+const living = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of living) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 function spawnLogged(command: string, args: readonly string[], env: NodeJS.ProcessEnv, log: string): Child {
   const fd = openSync(log, 'a');
   try {
     const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd], detached: true });
+    living.add(child);
+    child.once('exit', () => living.delete(child));
     const exited = new Promise<void>((done) => {
       if (child.exitCode !== null || child.signalCode !== null) done();
       else child.once('exit', () => done());
