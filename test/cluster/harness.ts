@@ -4,6 +4,11 @@
  * the site file docs/deployment.md recommends (docs/nginx/baton.conf) with only its addresses,
  * ports, certificate lines and log path replaced. Every child's output goes to a file in the
  * cluster's temporary folder; `tails()` prints the end of each, for a failing test's message.
+ *
+ * Environment: `BATON_CLUSTER_LOG_LEVEL` (the processes' LOG_LEVEL, default warn),
+ * `BATON_CLUSTER_KEEP=1` (keep the temporary folder), `BATON_TEST_PG_URL`, `BATON_TEST_REDIS_URL`
+ * (default redis://127.0.0.1:6379), `BATON_TEST_NGINX` (default /usr/sbin/nginx),
+ * `BATON_TEST_REDIS_SERVER` (default redis-server).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -197,7 +202,8 @@ async function ready(child: Child, url: string, timeoutMs = 120_000): Promise<vo
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-cluster-'));
-  const cleanups: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
+  // BATON_CLUSTER_KEEP=1 keeps the folder (logs, nginx config) after the run, to read at leisure.
+  const cleanups: (() => Promise<void>)[] = [async () => (process.env.BATON_CLUSTER_KEEP === '1' ? undefined : rmSync(dir, { recursive: true, force: true }))];
   const children: Child[] = [];
   const logs: string[] = [...(options.logs ?? [])];
   const tails = (): string => logs.map((log) => `── ${log} ──\n${tailOf(log)}`).join('\n');

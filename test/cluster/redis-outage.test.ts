@@ -91,7 +91,14 @@ describe.skipIf(!clusterEnabled)('a cluster whose Redis is stopped mid-run and r
     const heard = async (id: string, withinMs: number): Promise<void> => {
       await client.frame((f) => f.type === 'handoff.completed' && f.conversationId === id, withinMs, `handoff.completed of ${id} on A`);
     };
+    const notDegraded = async (): Promise<void> => {
+      for (const node of cluster.nodes) {
+        await eventually(`${node.name} /readyz no longer degraded`, async () => ((await call(node.url, 'GET', '/readyz', {})).data?.redis !== 'degraded' ? true : undefined), 20_000);
+      }
+    };
     try {
+      // The test before restarted Redis: both processes are connected again.
+      await notDegraded();
       await heard(await handOff(b.url, 'Up'), 1_000);
 
       await redis.kill9();
@@ -101,9 +108,7 @@ describe.skipIf(!clusterEnabled)('a cluster whose Redis is stopped mid-run and r
       await heard(await handOff(b.url, 'Down'), 2_000);
 
       await redis.start();
-      for (const node of cluster.nodes) {
-        await eventually(`${node.name} /readyz no longer degraded`, async () => ((await call(node.url, 'GET', '/readyz', {})).data?.redis !== 'degraded' ? true : undefined), 20_000);
-      }
+      await notDegraded();
       await heard(await handOff(b.url, 'Back'), 1_000);
 
       // Nothing missed or doubled on the way.
