@@ -16,6 +16,8 @@ import { registerHandoffMetrics } from './delivery/metrics/handoff-metrics.js';
 import { createOutboxWorker, type OutboxWorker } from './delivery/outbox-worker.js';
 import { createStreamPruner } from './delivery/workers/stream-pruner.js';
 import { createLocalHub } from './delivery/realtime/local-hub.js';
+import { createRedisHub, type RedisHub } from './delivery/realtime/redis-hub.js';
+import { audiencesMovedBetween, streamHead } from './services/realtime/read-stream.js';
 import type { RealtimeHub } from './services/realtime/hub.js';
 import { createRealtimePublisher } from './delivery/subscribers/realtime-stream.js';
 import { buildHttpApp } from './http/app.js';
@@ -101,8 +103,20 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     afterCommit,
   };
 
-  // In-process fan-out; a Redis hub (REDIS_URL) would replace it behind the same interface.
-  const hub = createLocalHub();
+  // REDIS_URL: the request limits, the sign-in brake and realtime fan-out between processes go
+  // through Redis; a Redis that is down is logged and never fails the start or a request.
+  const redis: RedisConnection | null = env.REDIS_URL === undefined ? null : await openRedis(env.REDIS_URL, env.BATON_REDIS_PREFIX, logger);
+  // Fan-out: in this process only (the embedded default), or to every process through Redis.
+  const redisHub: RedisHub | null =
+    redis === null
+      ? null
+      : await createRedisHub({
+          client: redis.client,
+          prefix: redis.prefix,
+          stream: { head: () => streamHead(ctx), audiencesBetween: (after, upTo, limit) => audiencesMovedBetween(ctx, after, upTo, limit) },
+          logger,
+        });
+  const hub: RealtimeHub = redisHub ?? createLocalHub();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const handoffMetrics = registerHandoffMetrics({
@@ -132,12 +146,9 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     registers: [metrics],
   });
 
-  // REDIS_URL: the request limits and the sign-in brake are counted there, shared by every
-  // process; a Redis that is down is logged and never fails the start or a request.
-  const redis: RedisConnection | null = env.REDIS_URL === undefined ? null : await openRedis(env.REDIS_URL, env.BATON_REDIS_PREFIX, logger);
   const loginThrottle: LoginThrottle = redis === null ? createLoginThrottle(clock) : createRedisLoginThrottle(redis.client, redis.prefix, clock, logger);
 
-  const routes = allRoutes({ ctx, metrics, hub, loginThrottle });
+  const routes = allRoutes({ ctx, metrics, hub, loginThrottle, ...(redisHub === null ? {} : { redisHealth: () => redisHub.health() }) });
   const app = await buildHttpApp({
     routes,
     authenticate: (credentials) => authenticate(ctx, credentials),
@@ -174,6 +185,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     } catch (error) {
       await app.close();
       await hub.close();
+      await redis?.close();
       if (ownsDatabase) await database.close();
       throw error;
     }
