@@ -246,8 +246,13 @@ export async function createRedisHub(options: RedisHubOptions): Promise<RedisHub
   // The process's connection logs the outage (platform/redis.ts); this one's errors are the same.
   subscriber.on('error', () => undefined);
 
-  await subscriber.connect().catch(() => undefined);
-  if (subscriber.status === 'ready' && !subscribed) await subscribe();
+  // Wait for the first attempt only when Redis answered the process's connection (it already
+  // waited for its own): a Redis that is down does not make the start slower twice.
+  const connecting = subscriber.connect().catch(() => undefined);
+  if (client.status === 'ready') {
+    await connecting;
+    if (subscriber.status === 'ready' && !subscribed) await subscribe();
+  }
   const timer = setInterval(tick, probeMs);
   timer.unref();
   tick();
