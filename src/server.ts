@@ -83,13 +83,20 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
 
   let outbox: OutboxWorker | null = null;
   let assigner: WaitingAssigner | null = null;
-  // Open sockets in this process re-check their credentials when someone is signed out (other
-  // processes' sockets find out at their periodic re-check).
+  // Open sockets re-check their credentials when someone is signed out: this process's at once,
+  // other processes' when the Redis hub tells them (else at their periodic re-check).
   const signedOutListeners = new Set<() => void>();
+  const recheckSockets = (): void => {
+    for (const listener of signedOutListeners) listener();
+  };
+  let redisHub: RedisHub | null = null;
   const afterCommit = (work: AfterCommitWork): void => {
     if (work.kind === 'outbox') outbox?.kick();
     else if (work.kind === 'assign_waiting') assigner?.kick();
-    else for (const listener of signedOutListeners) listener();
+    else {
+      recheckSockets();
+      redisHub?.signedOut();
+    }
   };
 
   const ctx: ServiceContext = {
@@ -107,7 +114,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
   // through Redis; a Redis that is down is logged and never fails the start or a request.
   const redis: RedisConnection | null = env.REDIS_URL === undefined ? null : await openRedis(env.REDIS_URL, env.BATON_REDIS_PREFIX, logger);
   // Fan-out: in this process only (the embedded default), or to every process through Redis.
-  const redisHub: RedisHub | null =
+  redisHub =
     redis === null
       ? null
       : await createRedisHub({
@@ -115,6 +122,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
           prefix: redis.prefix,
           stream: { head: () => streamHead(ctx), audiencesBetween: (after, upTo, limit) => audiencesMovedBetween(ctx, after, upTo, limit) },
           logger,
+          onSignedOut: recheckSockets,
         });
   const hub: RealtimeHub = redisHub ?? createLocalHub();
   const metrics = new Registry();
@@ -148,7 +156,8 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
 
   const loginThrottle: LoginThrottle = redis === null ? createLoginThrottle(clock) : createRedisLoginThrottle(redis.client, redis.prefix, clock, logger);
 
-  const routes = allRoutes({ ctx, metrics, hub, loginThrottle, ...(redisHub === null ? {} : { redisHealth: () => redisHub.health() }) });
+  const shared = redisHub;
+  const routes = allRoutes({ ctx, metrics, hub, loginThrottle, ...(shared === null ? {} : { redisHealth: () => shared.health() }) });
   const app = await buildHttpApp({
     routes,
     authenticate: (credentials) => authenticate(ctx, credentials),

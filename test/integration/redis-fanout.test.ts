@@ -114,8 +114,9 @@ describe.skipIf(!onPostgres)('realtime fan-out through Redis [postgres]', () => 
 
   beforeEach(async () => {
     const env = { REDIS_URL, BATON_REDIS_PREFIX: `baton-test:${randomBytes(6).toString('hex')}:` };
-    a = await startTestApp('postgres', { config: CONFIG, env });
-    b = await startPeerApp(a, { env });
+    // The sockets' periodic credential re-check an hour away: only the signal can close one in time.
+    a = await startTestApp('postgres', { config: CONFIG, env, realtimeRecheckMs: 3_600_000 });
+    b = await startPeerApp(a, { env, realtimeRecheckMs: 3_600_000 });
     urlA = await listen(a);
     urlB = await listen(b);
   });
@@ -160,6 +161,20 @@ describe.skipIf(!onPostgres)('realtime fan-out through Redis [postgres]', () => 
     expect(of(onA.frames, id, 'typing')[0]?.data).toMatchObject({ author: 'contact' });
     await onA.close();
     await onB.close();
+  });
+
+  it('a socket on A of a user deactivated through B is closed with 4401 at once', async () => {
+    const ws = new WebSocket(urlA, { headers: await a.tokenFor('ana') });
+    await new Promise<void>((ready, fail) => {
+      ws.on('message', (raw) => {
+        if ((JSON.parse((raw as Buffer).toString('utf8')) as { type: string }).type === 'stream.ready') ready();
+      });
+      ws.on('error', fail);
+    });
+    const closed = new Promise<number>((done) => ws.once('close', (code) => done(code)));
+    const deactivated = await b.request({ method: 'POST', url: '/api/users/ana/deactivate', headers: await b.tokenFor('olu') });
+    expect(deactivated.statusCode).toBe(200);
+    expect(await closed).toBe(4401);
   });
 
   it('a workspace applied through A routes the next handoff on B', async () => {

@@ -6,6 +6,8 @@
  *   through Redis for them) and PUBLISHed on one channel, `<BATON_REDIS_PREFIX>realtime`; what
  *   arrives on the channel from another process goes to the local hub, and this process's own
  *   echo is ignored (each message names its origin), so nothing is delivered twice.
+ * - "Someone was signed out" travels the same way, so every process's sockets re-check their
+ *   credentials at once (server.ts; otherwise at their periodic re-check, every 5 s).
  * - The channel is read on a connection of its own (a subscribed connection can do nothing
  *   else), duplicated from the process's one; a publish that fails never fails its caller: the
  *   notices it carried are merged and published again once Redis is back.
@@ -44,6 +46,12 @@ export type CrossProcessHealth = 'ok' | 'degraded';
 export interface RedisHub extends RealtimeHub {
   /** `ok` while this process both publishes and hears the channel; `degraded` otherwise. */
   health(): CrossProcessHealth;
+  /**
+   * Someone was signed out in this process (a session or token ended, a user deactivated): the
+   * other processes' sockets re-check their credentials now (`onSignedOut` there), not at their
+   * periodic re-check. Lost while Redis is down: the periodic re-check remains.
+   */
+  signedOut(): void;
 }
 
 /** How the hub reads the stream while Redis is down (services/realtime/read-stream.ts). */
@@ -61,6 +69,8 @@ export interface RedisHubOptions {
   readonly prefix: string;
   readonly stream: StreamHead;
   readonly logger: { warn(object: object, message: string): void; info(object: object, message: string): void };
+  /** Another process signed someone out: re-check this process's sockets. */
+  readonly onSignedOut?: () => void;
   /** Tests only: a faster or slower probe. */
   readonly probeMs?: number;
   readonly echoDeadlineMs?: number;
@@ -73,6 +83,7 @@ const Wire = z.discriminatedUnion('k', [
   /** `a` null: every socket (more audiences than a message names). */
   z.object({ o: z.string(), k: z.literal('notice'), a: Audiences.nullable(), s: z.number().int().nonnegative() }),
   z.object({ o: z.string(), k: z.literal('typing'), a: Audiences, c: z.string(), d: z.record(z.string(), z.unknown()) }),
+  z.object({ o: z.string(), k: z.literal('signed_out') }),
 ]);
 type Wire = z.infer<typeof Wire>;
 
@@ -218,6 +229,8 @@ export async function createRedisHub(options: RedisHubOptions): Promise<RedisHub
       else local.notify({ audiences: message.a, seq: message.s });
     } else if (message.k === 'typing') {
       local.broadcast({ audiences: message.a, type: 'typing', conversationId: message.c, data: message.d });
+    } else if (message.k === 'signed_out') {
+      options.onSignedOut?.();
     }
   }
 
@@ -266,6 +279,9 @@ export async function createRedisHub(options: RedisHubOptions): Promise<RedisHub
       local.broadcast(frame);
       // Typing that cannot be sent now is not worth sending late.
       if (frame.audiences.length <= MAX_AUDIENCES) void send({ o: origin, k: 'typing', a: [...frame.audiences], c: frame.conversationId, d: { ...frame.data } });
+    },
+    signedOut() {
+      void send({ o: origin, k: 'signed_out' });
     },
     subscribe: (listener) => local.subscribe(listener),
     size: () => local.size(),
