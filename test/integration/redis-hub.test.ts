@@ -4,9 +4,10 @@
  * it does while Redis cannot be reached.
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRedisHub, type RedisHub, type StreamHead } from '../../src/delivery/realtime/redis-hub.js';
 import { openRedis, type RedisConnection } from '../../src/platform/redis.js';
 import type { EphemeralFrame, StreamNotice } from '../../src/services/realtime/hub.js';
@@ -121,6 +122,24 @@ describe('the Redis hub', () => {
     expect(onA.notices.map((n) => n.seq)).toEqual([42, 43]);
     expect(onA.frames).toHaveLength(1);
     expect(otherAudience.notices).toEqual([]);
+  });
+
+  it('is ok again once the publishing connection alone has dropped and come back', async () => {
+    const prefix = `baton-test:${randomBytes(6).toString('hex')}:`;
+    const connection = await openRedis(REDIS_URL, prefix, logger);
+    const a = await createRedisHub({ client: connection.client, prefix, stream: aStream(), logger });
+    open.push(connection, a);
+    const b = await aHub(REDIS_URL, prefix);
+    const onB = aListener(['agents']);
+    b.subscribe(onB);
+    expect(a.health()).toBe('ok');
+    // Drop the connection A publishes on (its subscription stays): ioredis reconnects it.
+    const reconnected = once(connection.client, 'ready');
+    connection.client.disconnect(true);
+    await reconnected;
+    await vi.waitFor(() => expect(a.health()).toBe('ok'), { timeout: 10_000, interval: 50 });
+    a.notify({ audiences: ['agents'], seq: 5 });
+    await onB.until(() => onB.notices.length === 1, "A's notice after its reconnect");
   });
 
   it('hears only its own prefix (several desks on one Redis)', async () => {

@@ -250,12 +250,14 @@ export async function createRedisHub(options: RedisHubOptions): Promise<RedisHub
   subscriber.on('ready', () => {
     void subscribe();
   });
+  // The subscription ends with its connection (and is made again on its next 'ready'); the
+  // process's connection closing only stops publishing, which `healthy` reads from its status.
   const lost = (): void => {
     subscribed = false;
     tick();
   };
   subscriber.on('close', lost);
-  client.on('close', lost);
+  client.on('close', tick);
   // The process's connection logs the outage (platform/redis.ts); this one's errors are the same.
   subscriber.on('error', () => undefined);
 
@@ -289,7 +291,7 @@ export async function createRedisHub(options: RedisHubOptions): Promise<RedisHub
     async close() {
       closed = true;
       clearInterval(timer);
-      client.off('close', lost);
+      client.off('close', tick);
       subscriber.off('close', lost);
       if (subscriber.status === 'ready') await subscriber.quit().catch(() => subscriber.disconnect());
       else subscriber.disconnect();
