@@ -13,6 +13,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'sqlite-floor', load: () => import('./sqlite-floor.js') },
   { name: 'handoff-http', load: () => import('./handoff-http.js') },
   { name: 'realtime-latency', load: () => import('./realtime-latency.js') },
+  { name: 'realtime-fanout', load: () => import('./realtime-fanout.js') },
   { name: 'mechanisms', load: () => import('./mechanisms.js') },
   { name: 'search', load: () => import('./search.js') },
   { name: 'metrics-scrape', load: () => import('./metrics-scrape.js') },

@@ -16,6 +16,8 @@ import { registerHandoffMetrics } from './delivery/metrics/handoff-metrics.js';
 import { createOutboxWorker, type OutboxWorker } from './delivery/outbox-worker.js';
 import { createStreamPruner } from './delivery/workers/stream-pruner.js';
 import { createLocalHub } from './delivery/realtime/local-hub.js';
+import { createRedisHub, type RedisHub } from './delivery/realtime/redis-hub.js';
+import { audiencesMovedBetween, streamHead } from './services/realtime/read-stream.js';
 import type { RealtimeHub } from './services/realtime/hub.js';
 import { createRealtimePublisher } from './delivery/subscribers/realtime-stream.js';
 import { buildHttpApp } from './http/app.js';
@@ -81,13 +83,20 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
 
   let outbox: OutboxWorker | null = null;
   let assigner: WaitingAssigner | null = null;
-  // Open sockets in this process re-check their credentials when someone is signed out (other
-  // processes' sockets find out at their periodic re-check).
+  // Open sockets re-check their credentials when someone is signed out: this process's at once,
+  // other processes' when the Redis hub tells them (else at their periodic re-check).
   const signedOutListeners = new Set<() => void>();
+  const recheckSockets = (): void => {
+    for (const listener of signedOutListeners) listener();
+  };
+  let redisHub: RedisHub | null = null;
   const afterCommit = (work: AfterCommitWork): void => {
     if (work.kind === 'outbox') outbox?.kick();
     else if (work.kind === 'assign_waiting') assigner?.kick();
-    else for (const listener of signedOutListeners) listener();
+    else {
+      recheckSockets();
+      redisHub?.signedOut();
+    }
   };
 
   const ctx: ServiceContext = {
@@ -101,8 +110,21 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     afterCommit,
   };
 
-  // In-process fan-out; a Redis hub (REDIS_URL) would replace it behind the same interface.
-  const hub = createLocalHub();
+  // REDIS_URL: the request limits, the sign-in brake and realtime fan-out between processes go
+  // through Redis; a Redis that is down is logged and never fails the start or a request.
+  const redis: RedisConnection | null = env.REDIS_URL === undefined ? null : await openRedis(env.REDIS_URL, env.BATON_REDIS_PREFIX, logger);
+  // Fan-out: in this process only (the embedded default), or to every process through Redis.
+  redisHub =
+    redis === null
+      ? null
+      : await createRedisHub({
+          client: redis.client,
+          prefix: redis.prefix,
+          stream: { head: () => streamHead(ctx), audiencesBetween: (after, upTo, limit) => audiencesMovedBetween(ctx, after, upTo, limit) },
+          logger,
+          onSignedOut: recheckSockets,
+        });
+  const hub: RealtimeHub = redisHub ?? createLocalHub();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const handoffMetrics = registerHandoffMetrics({
@@ -132,12 +154,10 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     registers: [metrics],
   });
 
-  // REDIS_URL: the request limits and the sign-in brake are counted there, shared by every
-  // process; a Redis that is down is logged and never fails the start or a request.
-  const redis: RedisConnection | null = env.REDIS_URL === undefined ? null : await openRedis(env.REDIS_URL, env.BATON_REDIS_PREFIX, logger);
   const loginThrottle: LoginThrottle = redis === null ? createLoginThrottle(clock) : createRedisLoginThrottle(redis.client, redis.prefix, clock, logger);
 
-  const routes = allRoutes({ ctx, metrics, hub, loginThrottle });
+  const shared = redisHub;
+  const routes = allRoutes({ ctx, metrics, hub, loginThrottle, ...(shared === null ? {} : { redisHealth: () => shared.health() }) });
   const app = await buildHttpApp({
     routes,
     authenticate: (credentials) => authenticate(ctx, credentials),
@@ -174,6 +194,7 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     } catch (error) {
       await app.close();
       await hub.close();
+      await redis?.close();
       if (ownsDatabase) await database.close();
       throw error;
     }

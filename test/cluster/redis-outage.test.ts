@@ -80,9 +80,9 @@ describe.skipIf(!clusterEnabled)('a cluster whose Redis is stopped mid-run and r
     expect(resumed.frames.map((f) => f.seq).filter((seq) => seq <= last)).toEqual(expected);
   }, 120_000);
 
-  // needs: redis fan-out (issue 20): Redis carries what each process commits to the others; while
-  // it is down they read the stream within 2 s and /readyz says `redis: degraded`.
-  it.skip('fan-out between processes falls back to the stream while Redis is down and recovers once it is back', async () => {
+  // Redis carries what each process commits to the others; while it is down they read the stream
+  // (within 2 s: the ping alone would take up to 30 s) and /readyz says `redis: degraded`.
+  it('fan-out between processes falls back to the stream while Redis is down and recovers once it is back', async () => {
     tailsOnFailure();
     const [a, b] = cluster.nodes;
     const client = new StreamClient(a.url, await tokenFor(a.url, 'd1'));
@@ -111,10 +111,12 @@ describe.skipIf(!clusterEnabled)('a cluster whose Redis is stopped mid-run and r
       await notDegraded();
       await heard(await handOff(b.url, 'Back'), 1_000);
 
-      // Nothing missed or doubled on the way.
+      // Nothing missed or doubled on the way (up to the stream's end as read now: frames written
+      // after this read — a queue position told late — may already have arrived, and are not judged).
       const expected = await agentsStream(cluster, start);
-      await client.until(() => (client.lastSeq ?? 0) >= expected.at(-1)!, 10_000, 'the end of the stream');
-      expect(client.frames.map((f) => f.seq)).toEqual(expected);
+      const last = expected.at(-1)!;
+      await client.until(() => (client.lastSeq ?? 0) >= last, 10_000, 'the end of the stream');
+      expect(client.frames.map((f) => f.seq).filter((seq) => seq <= last)).toEqual(expected);
     } finally {
       client.close();
     }

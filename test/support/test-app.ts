@@ -140,7 +140,20 @@ export interface TestAppOptions {
 export const WEDNESDAY_MORNING = Date.parse('2026-11-25T10:30:00+01:00');
 
 export async function startTestApp(dialect: Dialect, options: TestAppOptions = {}): Promise<TestApp> {
-  const test = await openTestDatabase(dialect);
+  return buildTestApp(dialect, await openTestDatabase(dialect), options);
+}
+
+/**
+ * A second Baton on the database of `first`, as another process of the same desk would be (its
+ * own connections, caches, hub and clock): for what must hold between processes. The workspace
+ * is `first`'s (none is applied); closing it leaves the database to `first`.
+ */
+export async function startPeerApp(first: TestApp, options: Omit<TestAppOptions, 'config'> = {}): Promise<TestApp> {
+  const database = await openDatabase(first.url, { migrate: true, checks: true, ...(first.dialect === 'postgres' ? { poolSize: 12 } : {}) });
+  return buildTestApp(first.dialect, { database, url: first.url, drop: () => database.close() }, { ...options, config: null });
+}
+
+async function buildTestApp(dialect: Dialect, test: TestDatabase, options: TestAppOptions): Promise<TestApp> {
   const clock = manualClock(options.now ?? WEDNESDAY_MORNING);
   const processEnv = { ...EXAMPLE_ENV, ...options.env };
   // Request limits off unless a test turns them on: a test world makes many sessions in a minute.

@@ -4,8 +4,17 @@
  */
 import type { HubListener, RealtimeHub } from '../../services/realtime/hub.js';
 
+export interface LocalHub extends RealtimeHub {
+  /**
+   * Wake every listener of this process, whatever its audiences: each reads the stream after its
+   * own last seq (finding nothing costs one read). For the Redis hub when it cannot tell which
+   * audiences moved (an outage began; more audiences moved than it lists).
+   */
+  wakeAll(): void;
+}
+
 /** The in-process hub: listeners indexed by audience. */
-export function createLocalHub(): RealtimeHub {
+export function createLocalHub(): LocalHub {
   const byAudience = new Map<string, Set<HubListener>>();
   let count = 0;
 
@@ -26,6 +35,12 @@ export function createLocalHub(): RealtimeHub {
   return {
     notify(notice) {
       for (const listener of listenersOf(notice.audiences)) safely(() => listener.onNotice(notice));
+    },
+    wakeAll() {
+      const all = new Set<HubListener>();
+      for (const set of byAudience.values()) for (const listener of set) all.add(listener);
+      const notice = { audiences: [], seq: Number.MAX_SAFE_INTEGER };
+      for (const listener of all) safely(() => listener.onNotice(notice));
     },
     broadcast(frame) {
       for (const listener of listenersOf(frame.audiences)) safely(() => listener.onEphemeral(frame));

@@ -11,4 +11,6 @@ export interface RouteDeps {
   readonly hub: RealtimeHub;
   /** The sign-in brake: in this process, or shared through Redis (`REDIS_URL`). */
   readonly loginThrottle: LoginThrottle;
+  /** With `REDIS_URL`: whether fan-out between processes goes through Redis now (`/readyz`). */
+  readonly redisHealth?: () => 'ok' | 'degraded';
 }

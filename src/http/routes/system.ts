@@ -26,11 +26,11 @@ export function systemRoutes(deps: RouteDeps, apiRoutes: readonly AnyRoute[]): A
     defineRoute({
       method: 'GET',
       url: '/readyz',
-      summary: 'The database is reachable and migrated',
+      summary: 'The database is reachable and migrated (and, with REDIS_URL, whether Redis fan-out is ok or degraded)',
       tags: ['operations'],
       access: 'public',
       handler: async ({ reply }) => {
-        const readiness = await checkReadiness(ctx);
+        const readiness = await checkReadiness(ctx, deps.redisHealth);
         return reply.status(readiness.ok ? 200 : 503).send(readiness);
       },
     }),

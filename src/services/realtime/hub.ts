@@ -4,10 +4,11 @@
  * notice costs latency, never data: a connection reads the database after its own last seq, and
  * its heartbeat reads once more anyway.
  *
- * One interface, two implementations in time: `createLocalHub` (in-process, one Baton process —
- * the embedded default) and, for scale-out (`REDIS_URL`, docs/api.md "Running"), a Redis pub/sub hub
- * that PUBLISHes each notice and ephemeral frame and hands what it receives to a local hub's
- * `notify`/`broadcast` — connections and the publisher only ever see `RealtimeHub`.
+ * One interface, two implementations: `createLocalHub` (in-process, one Baton process — the
+ * embedded default) and, for scale-out (`REDIS_URL`, docs/deployment.md "Several processes"),
+ * `createRedisHub` (delivery/realtime/redis-hub.ts), which PUBLISHes each notice and ephemeral
+ * frame and hands what it receives from other processes to a local hub's `notify`/`broadcast` —
+ * connections and the publisher only ever see `RealtimeHub`.
  */
 
 export interface StreamNotice {

@@ -3,7 +3,7 @@
  * seq for its audiences, in the contract's frame shape.
  */
 import type { RealtimeFrame } from '../../contract/realtime.js';
-import { firstStreamSeq, lastStreamSeq, readStream } from '../../store/repositories/stream.js';
+import { firstStreamSeq, lastStreamSeq, readStream, streamAudiencesBetween } from '../../store/repositories/stream.js';
 import type { ServiceContext } from '../context.js';
 
 export interface StreamAdmission {
@@ -28,4 +28,14 @@ export async function admitToStream(ctx: ServiceContext, after: number | undefin
 export async function readStreamFrames(ctx: ServiceContext, audiences: readonly string[], after: number, limit: number): Promise<RealtimeFrame[]> {
   const rows = await readStream(ctx.database.db, { audiences, after, limit });
   return rows.map((row) => ({ seq: row.seq, type: row.type as RealtimeFrame['type'], conversationId: row.conversationId, data: { ...row.data } }));
+}
+
+/** How far the stream has gone: its highest seq (0 when empty). */
+export function streamHead(ctx: ServiceContext): Promise<number> {
+  return lastStreamSeq(ctx.database.db);
+}
+
+/** The audiences that got frames with `after` < seq ≤ `upTo`, at most `limit` of them. */
+export function audiencesMovedBetween(ctx: ServiceContext, after: number, upTo: number, limit: number): Promise<string[]> {
+  return streamAudiencesBetween(ctx.database.db, after, upTo, limit);
 }

@@ -129,6 +129,24 @@ export async function lastStreamSeq(ex: Executor): Promise<number> {
   return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
 }
 
+/**
+ * The audiences that got rows with `after` < seq ≤ `upTo`, at most `limit` of them (a range of
+ * the primary key): whom to wake when the stream moved and no one said for whom (the Redis hub
+ * while Redis is down).
+ */
+export async function streamAudiencesBetween(ex: Executor, after: number, upTo: number, limit: number): Promise<string[]> {
+  if (upTo <= after) return [];
+  const rows = await ex
+    .selectFrom('stream_events')
+    .select('audience')
+    .distinct()
+    .where('seq', '>', after)
+    .where('seq', '<=', upTo)
+    .limit(Math.max(1, limit))
+    .execute();
+  return rows.map((row) => row.audience);
+}
+
 /** The lowest seq still stored (null for an empty stream): older rows were pruned. */
 export async function firstStreamSeq(ex: Executor): Promise<number | null> {
   const row = await ex
