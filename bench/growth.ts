@@ -287,6 +287,7 @@ export async function run(): Promise<void> {
     lines.push(`${dialect} big/small p99: ${JSON.stringify(ratios)}`);
     console.log(lines.slice(-7).join('\n'));
   }
+  if (process.env.GROWTH_DESK === 'big') return;
   const loadAfter = os.loadavg().map((v) => round(v, 2));
   const written = writeResult(process.env.GROWTH_RESULT ?? 'growth', {
     parameters: {
