@@ -19,6 +19,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'metrics-scrape', load: () => import('./metrics-scrape.js') },
   { name: 'reports', load: () => import('./reports.js') },
   { name: 'event-loop', load: () => import('./event-loop.js') },
+  { name: 'growth', load: () => import('./growth.js') },
 ];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');

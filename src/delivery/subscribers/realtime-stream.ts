@@ -74,11 +74,19 @@ type PublishedThrough = Pick<StreamCursor, 'lastEventSeq' | 'lastMessageSeq'>;
 
 /** Records read per page when a conversation has a long backlog (first publish after an upgrade). */
 const PAGE = 1_000;
-/** Waiting conversations whose position is recomputed per queue at most (a longer line updates as it moves). */
-const MAX_QUEUE = 5_000;
+/**
+ * The places of a line that hear of its moves: only the first LINE_HORIZON are numbered per move.
+ * Further back a customer keeps the position they were last told (the one given when they joined)
+ * until they come within the horizon, then hear of it as below. So the work and the frames of one
+ * move are bounded — at most LIVE_POSITIONS frames plus one per POSITION_STEP block up to the
+ * horizon — however long the line: numbering the first 5,000 places per claim, as before, cost a
+ * claim in a line of 50,000 about 500 frames and ~20× the time of a claim in a line of 50
+ * (bench/results/growth.md).
+ */
+export const LINE_HORIZON = 100;
 /** Positions up to this one hear of every move. */
 const LIVE_POSITIONS = 20;
-/** Further back, a frame when the position enters another block of this many places. */
+/** Further back (up to LINE_HORIZON), a frame when the position enters another block of this many places. */
 const POSITION_STEP = 10;
 
 export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; readonly hub: RealtimeHub }): RealtimePublisher {
@@ -209,10 +217,12 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
    * `queue.position` to every contact whose place in a touched line changed — including the
    * conversation that just left it (position null) — so the widget shows "you are number 3".
    * Near the front every move is sent; further back (LIVE_POSITIONS) a contact hears of it when
-   * their position enters another block of POSITION_STEP places, so one claim in a line of
-   * 1,000 writes tens of frames, not a thousand. The database returns only the places that may
+   * their position enters another block of POSITION_STEP places, and beyond LINE_HORIZON not
+   * until they come within it: one claim writes at most ~30 frames and numbers at most
+   * LINE_HORIZON places, however long the line. The database returns only the places that may
    * get a frame (listLineMoves), and the handoff's promise (for the expected wait) is read only
-   * for those who get one.
+   * for those who get one. The conversation that moved is always told (its place counted when
+   * it is beyond the horizon).
    */
   async function publishQueuePositions(trx: Executor, targets: readonly QueueTarget[], origin: ConversationRecord, trigger: string, now: number): Promise<void> {
     const positions = new Map<string, { contactId: string; position: number | null; told: number | null }>();
@@ -222,7 +232,7 @@ export function createRealtimePublisher(deps: { readonly ctx: ServiceContext; re
       if ('teamId' in target && !(await anyoneWaitingOnTeamItself(trx, target.teamId))) continue;
       // Only the places worth telling come back (and the origin's): the line is numbered and
       // filtered by the database, by the rule of worthTelling, which still decides below.
-      const moves = await listLineMoves(trx, target, { limit: MAX_QUEUE, originId: origin.id, livePositions: LIVE_POSITIONS, positionStep: POSITION_STEP });
+      const moves = await listLineMoves(trx, target, { limit: LINE_HORIZON, originId: origin.id, livePositions: LIVE_POSITIONS, positionStep: POSITION_STEP });
       for (const place of moves) {
         // A team's line counts everyone waiting with the team; its own frames go to those queued on it directly.
         if ('queueId' in target || place.queueId === null) positions.set(place.id, { contactId: place.contactId, position: place.position, told: place.told });

@@ -21,6 +21,7 @@ import * as metricsIndexes from './2026-12-09-metrics-indexes.js';
 import * as reports from './2026-12-09-reports.js';
 import * as ratingsPerResolution from './2026-12-09-ratings-per-resolution.js';
 import * as previousConversation from './2026-12-09-previous-conversation.js';
+import * as firstResponseIndexes from './2026-12-10-first-response-indexes.js';
 import * as rulesetReviewer from './2026-12-09-ruleset-reviewer.js';
 
 /**
@@ -52,4 +53,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-09-ratings-per-resolution': ratingsPerResolution,
   '2026-12-09-previous-conversation': previousConversation,
   '2026-12-09-ruleset-reviewer': rulesetReviewer,
+  '2026-12-10-first-response-indexes': firstResponseIndexes,
 };

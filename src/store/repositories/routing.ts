@@ -105,20 +105,29 @@ export async function queueStats(
   if (options.excludeConversationId !== undefined) waitingQuery = waitingQuery.where('id', '<>', options.excludeConversationId);
   const waiting = Number((await waitingQuery.executeTakeFirst())?.count ?? 0);
 
-  const samples = await ex
-    .selectFrom('conversations')
-    .select(['handed_off_at', 'first_human_response_at'])
-    .where(column, '=', id)
-    .where('handed_off_at', 'is not', null)
-    .where('first_human_response_at', 'is not', null)
-    .orderBy('first_human_response_at', 'desc')
-    .limit(Math.max(1, options.sampleSize ?? 50))
-    .execute();
+  const samples = await firstResponseSamplesQuery(ex, target, options.sampleSize ?? 50).execute();
   const seconds = samples
     .map((s) => ((s.first_human_response_at ?? 0) - (s.handed_off_at ?? 0)) / 1000)
     .filter((v) => v >= 0)
     .sort((a, b) => a - b);
   return { waiting, recentFirstResponseSeconds: median(seconds) };
+}
+
+/**
+ * The place's latest answered handoffs, newest first response first: the last entries of one
+ * range of a partial index (migration 2026-12-10-first-response-indexes), not a scan of every
+ * conversation (test/integration/queue-stats-index.test.ts checks the plan).
+ */
+export function firstResponseSamplesQuery(ex: Executor, target: QueueTarget, sampleSize: number) {
+  const [column, id] = targetFilter(target);
+  return ex
+    .selectFrom('conversations')
+    .select(['handed_off_at', 'first_human_response_at'])
+    .where(column, '=', id)
+    .where('first_human_response_at', 'is not', null)
+    .where('handed_off_at', 'is not', null)
+    .orderBy('first_human_response_at', 'desc')
+    .limit(Math.max(1, sampleSize));
 }
 
 function median(sorted: readonly number[]): number | null {

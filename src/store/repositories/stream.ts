@@ -241,10 +241,10 @@ const upsertStreamCursor = preparedQuery(
 );
 
 /**
- * Prepared: a claim in a long line tells ~1 place in 10 behind it of its new block of positions
- * (realtime-stream.ts `worthTelling`), each through this upsert — ~100 per claim in a line of
- * 1,000, where building and compiling it through Kysely each time was a measurable share of a
- * claim's CPU (bench/results/handoff-profile.md).
+ * Prepared: a claim tells up to ~30 places of the line of their new position (realtime-stream.ts
+ * `worthTelling`, `LINE_HORIZON`), each through this upsert, where building and compiling it
+ * through Kysely each time was a measurable share of a claim's CPU
+ * (bench/results/handoff-profile.md).
  */
 const upsertQueuePosition = preparedQuery((db, p: { conversationId: string; position: number | null; now: number }) =>
   db
