@@ -7,6 +7,8 @@
  * recorded and replayed traces side by side, publishes with the test's result in the confirmation,
  * and the next Spanish conversation goes to general. Each test starts its own Baton.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,6 +20,22 @@ import {
   startBaton,
   useChromium,
 } from './support.js';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.x A/AA verdict on one part of the page as it is now (as app-accessibility.test.ts
+ * runs it on whole pages).
+ */
+async function violations(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: AXE_SOURCE });
+  const found = await page.evaluate(async (include) => {
+    const g = globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: unknown[] }> }; document: unknown };
+    const result = await g.axe.run({ include: [include] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return result.violations;
+  }, selector);
+  return (found as { id: string; help: string; nodes: { target: unknown[] }[] }[]).flatMap((v) => v.nodes.map((n) => `${v.id}: ${v.help} — ${JSON.stringify(n.target)}`));
+}
 
 interface ReplaySummary {
   conversations: number;
@@ -72,7 +90,8 @@ describe.skipIf(!chromiumAvailable())('Rules: test a draft against past conversa
   it('an admin edits a rule, tests it, sees the Spanish conversations move from es-support to general, opens one, publishes', async () => {
     const { running, ids } = await aDeskWithHistory(3, 2);
     try {
-      const { page } = await chromium.newPage({ timeout: 15_000 });
+      // bypassCSP: axe-core is injected into the page, whose CSP forbids inline scripts.
+      const { page } = await chromium.newPage({ timeout: 15_000, bypassCSP: true });
       await signIn(page, `${running.url}/settings/rules`, 'olu@acme.test');
       await page.getByRole('heading', { name: 'Handoff rules' }).waitFor();
       await sendSpanishToGeneral(page);
@@ -147,6 +166,8 @@ describe.skipIf(!chromiumAvailable())('Rules: test a draft against past conversa
       expect(await page.evaluate<string>('document.activeElement?.id ?? ""')).toBe('replay-compare-title');
       await compare.scrollIntoViewIfNeeded();
       await screenshot(page, 'app-replay-compare');
+      expect(await violations(page, '#replay-panel')).toEqual([]);
+      expect(await page.evaluate<string>('document.activeElement?.id ?? ""')).toBe('replay-compare-title');
       await page.keyboard.press('Escape');
       await expect.poll(() => compare.count()).toBe(0);
       await expect.poll(() => page.evaluate<string>('document.activeElement?.textContent ?? ""')).toContain('Compare traces');
