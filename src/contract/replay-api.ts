@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Trigger } from './common.js';
 import { Destination } from './config.js';
+import { HandoffTrace } from './trace.js';
 
 /** The longest range one replay covers, in days (both ends included). */
 export const MAX_REPLAY_DAYS = 366;
@@ -75,6 +76,8 @@ export type ReplayDecision = z.infer<typeof ReplayDecision>;
 
 export const ReplayItem = z.object({
   conversationId: z.string(),
+  /** The handoff's `handoff.completed` event in its conversation (`POST /api/replay/handoff` takes it). */
+  seq: z.number().int(),
   /** The handoff's instant (ISO). */
   at: z.string(),
   /** Null only when the recorded trace itself cannot be read. */
@@ -103,8 +106,30 @@ export const ReplayResult = z.object({
     byChange: z.array(
       z.object({ from: RuleAndDestination, to: RuleAndDestination, count: z.number().int() }),
     ),
+    /** Why handoffs were skipped, most frequent first, with how many each reason skipped. */
+    skippedReasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
   }),
   items: z.array(ReplayItem),
   nextCursor: z.string().nullable(),
 });
 export type ReplayResult = z.infer<typeof ReplayResult>;
+
+/** One past handoff decided again (the screen's side-by-side traces). */
+export const ReplayHandoffRequest = z.strictObject({
+  ruleset: z
+    .union([z.literal('draft'), z.number().int().min(1)])
+    .describe("'draft' (the saved draft; the active rules when there is none) or a published version number"),
+  conversationId: z.string().min(1).max(200),
+  seq: z.number().int().min(1).describe("the item's seq: its handoff.completed event"),
+});
+export type ReplayHandoffRequest = z.infer<typeof ReplayHandoffRequest>;
+
+export const ReplayHandoffResult = z.object({
+  /** The handoff as `POST /api/replay` lists it with `all: true`. */
+  item: ReplayItem,
+  /** The trace recorded at the handoff (null when it does not parse). */
+  recordedTrace: HandoffTrace.nullable(),
+  /** The trace the ruleset decides now (null when skipped, or when a soft trigger would not hand off). */
+  replayedTrace: HandoffTrace.nullable(),
+});
+export type ReplayHandoffResult = z.infer<typeof ReplayHandoffResult>;

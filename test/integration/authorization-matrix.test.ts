@@ -114,6 +114,7 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /api/notifications/read': 'user',
   'POST /api/queues': 'admin',
   'POST /api/replay': 'admin',
+  'POST /api/replay/handoff': 'admin',
   'POST /api/ruleset/publish': 'admin',
   'POST /api/ruleset/review': 'admin',
   'POST /api/ruleset/versions/{n}/restore': 'admin',

@@ -95,6 +95,7 @@ eachDialect('POST /api/replay', (dialect) => {
           count: 3,
         },
       ],
+      skippedReasons: [{ reason: 'decided by a transfer, not by the rules', count: 1 }],
     });
     expect((r.data.items as { conversationId: string }[]).map((i) => i.conversationId).sort()).toEqual(
       [...spanish].sort(),
@@ -156,6 +157,68 @@ eachDialect('POST /api/replay', (dialect) => {
     expect(email.data.summary).toMatchObject({ conversations: 0, replayed: 0, skipped: 0 });
   });
 
+  it('POST /api/replay/handoff decides one listed handoff again: the recorded and the replayed trace', async () => {
+    const listed = await replay({ ruleset: 'draft', from: day, to: day });
+    const item = listed.data.items[0] as { conversationId: string; seq: number };
+    const one = await t.request({
+      method: 'POST',
+      url: '/api/replay/handoff',
+      headers: t.admin,
+      payload: { ruleset: 'draft', conversationId: item.conversationId, seq: item.seq },
+    });
+    expect(one.statusCode, one.body).toBe(200);
+    expect(one.data.item).toEqual(item);
+    expect(one.data.recordedTrace).toMatchObject({
+      rule: 'enterprise-spanish',
+      destination: { queue: 'es-support' },
+      queue: 'es-support',
+    });
+    expect(one.data.replayedTrace).toMatchObject({
+      rule: 'enterprise-spanish',
+      destination: { queue: 'general' },
+      queue: 'general',
+    });
+    expect(one.data.replayedTrace.evaluated[0]).toMatchObject({ rule: 'enterprise-spanish', matched: true });
+
+    // The transfer is skipped with its reason; the recorded trace is still shown.
+    const all = await replay({ ruleset: 'draft', from: day, to: day, all: true });
+    const skipped = (
+      all.data.items as { seq: number; conversationId: string; skipped: string | null }[]
+    ).find((i) => i.skipped !== null)!;
+    const transfer = await t.request({
+      method: 'POST',
+      url: '/api/replay/handoff',
+      headers: t.admin,
+      payload: { ruleset: 'draft', conversationId: skipped.conversationId, seq: skipped.seq },
+    });
+    expect(transfer.statusCode, transfer.body).toBe(200);
+    expect(transfer.data.item.skipped).toBe('decided by a transfer, not by the rules');
+    expect(transfer.data.recordedTrace).not.toBeNull();
+    expect(transfer.data.replayedTrace).toBeNull();
+
+    const notAHandoff = await t.request({
+      method: 'POST',
+      url: '/api/replay/handoff',
+      headers: t.admin,
+      payload: { ruleset: 'draft', conversationId: item.conversationId, seq: 1 },
+    });
+    expect(notAHandoff.statusCode).toBe(404);
+    const noSeq = await t.request({
+      method: 'POST',
+      url: '/api/replay/handoff',
+      headers: t.admin,
+      payload: { ruleset: 'draft', conversationId: item.conversationId },
+    });
+    expect(noSeq.statusCode).toBe(422);
+    const agent = await t.request({
+      method: 'POST',
+      url: '/api/replay/handoff',
+      headers: await t.tokenFor('ana'),
+      payload: { ruleset: 'draft', conversationId: item.conversationId, seq: item.seq },
+    });
+    expect(agent.statusCode).toBe(403);
+  });
+
   it('refuses bad requests with the usual 422, an unknown version with 404, and agents with 403', async () => {
     const backwards = await replay({ ruleset: 'draft', from: '2026-11-30', to: '2026-11-01' });
     expect(backwards.statusCode).toBe(422);
@@ -198,6 +261,7 @@ eachDialect('POST /api/replay', (dialect) => {
     expect(run.out).toContain(
       '3  enterprise-spanish (queue es-support) → enterprise-spanish (queue general)',
     );
+    expect(run.out).toContain('1  decided by a transfer, not by the rules');
     for (const id of spanish) expect(run.out).toContain(id);
 
     expect(

@@ -80,6 +80,11 @@ export function formatReplay(result: ReplayResult): string {
       lines.push(`  ${String(change.count).padStart(6)}  ${ruleText(change.from)} → ${ruleText(change.to)}`);
     }
   }
+  if (s.skippedReasons.length > 0) {
+    lines.push('', 'skipped:');
+    for (const skipped of s.skippedReasons)
+      lines.push(`  ${String(skipped.count).padStart(6)}  ${skipped.reason}`);
+  }
   if (result.items.length > 0) {
     lines.push('', 'changed conversations:');
     for (const item of result.items) {

@@ -1,4 +1,10 @@
-import { ReplayRequest, ReplayResult } from '../../contract/replay-api.js';
+import {
+  ReplayHandoffRequest,
+  ReplayHandoffResult,
+  ReplayRequest,
+  ReplayResult,
+} from '../../contract/replay-api.js';
+import { replayPastHandoff } from '../../services/rulesets/replay-past-handoff.js';
 import { replayRuleset } from '../../services/rulesets/replay-ruleset.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import type { RouteDeps } from './deps.js';
@@ -19,6 +25,18 @@ export function replayRoutes(deps: RouteDeps): AnyRoute[] {
       body: ReplayRequest,
       response: ReplayResult,
       handler: async ({ body }) => replayRuleset(ctx, body),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/replay/handoff',
+      summary:
+        'Decide one past handoff (an item of POST /api/replay: conversationId and seq) again with the draft ruleset or a published version: the recorded trace and the replayed one, changing nothing',
+      rateLimit: { max: 120, per: 'credentials' },
+      tags: ['rules'],
+      access: 'admin',
+      body: ReplayHandoffRequest,
+      response: ReplayHandoffResult,
+      handler: async ({ body }) => replayPastHandoff(ctx, body),
     }),
   ];
 }

@@ -40,6 +40,9 @@ const PAGE = 500;
 const MAX_REVISIONS = 32;
 /** Distinct from → to pairs counted; past this, further pairs are counted in `changed` only. */
 const MAX_BY_CHANGE = 1_000;
+/** Distinct skip reasons listed; past this, further ones are counted under OTHER_REASONS. */
+const MAX_REASONS = 50;
+const OTHER_REASONS = 'other reasons';
 
 export interface ReplayOptions extends Omit<ReplayRequest, 'ruleset'> {
   /** `recorded`: each handoff with the version it ran (the fidelity check). */
@@ -60,6 +63,142 @@ export async function replayRuleset(
   const after = options.cursor === undefined ? undefined : parseCursor(options.cursor);
   const chosen = await chooseRuleset(ctx, options.ruleset);
 
+  const replay = handoffReplayer(ctx, chosen);
+
+  const summary = { replayed: 0, changed: 0, unchanged: 0, skipped: 0 };
+  const skippedReasons = new Map<string, number>();
+  const byChange = new Map<string, { from: RuleAndDestination; to: RuleAndDestination; count: number }>();
+  const items: { item: ReplayItem; position: HandoffHistoryPosition }[] = [];
+  let more = false;
+  let position: HandoffHistoryPosition | undefined;
+  const filters = {
+    fromMs,
+    toMs,
+    ...(options.channel === undefined ? {} : { channelId: options.channel }),
+    ...(options.queue === undefined ? {} : { queueId: options.queue }),
+  };
+
+  for (;;) {
+    const page = await listHandoffHistory(db, {
+      ...filters,
+      limit: PAGE,
+      ...(position === undefined ? {} : { after: position }),
+    });
+    for (const row of page) {
+      const outcome = await replay(row);
+      visit?.(outcome);
+      if (outcome.kind === 'skipped') {
+        summary.skipped++;
+        const reason =
+          skippedReasons.has(outcome.reason) || skippedReasons.size < MAX_REASONS
+            ? outcome.reason
+            : OTHER_REASONS;
+        skippedReasons.set(reason, (skippedReasons.get(reason) ?? 0) + 1);
+      } else {
+        summary.replayed++;
+        if (outcome.routingChanged) {
+          summary.changed++;
+          const from = ruleAndDestination(outcome.recorded);
+          const to = ruleAndDestination(outcome.replayed);
+          const key = JSON.stringify([from, to]);
+          const entry = byChange.get(key);
+          if (entry !== undefined) entry.count++;
+          else if (byChange.size < MAX_BY_CHANGE) byChange.set(key, { from, to, count: 1 });
+        } else summary.unchanged++;
+      }
+      const listed = options.all || (outcome.kind === 'replayed' && outcome.routingChanged);
+      const afterCursor =
+        after === undefined ||
+        row.createdAt > after.createdAt ||
+        (row.createdAt === after.createdAt && row.id > after.id);
+      if (listed && afterCursor) {
+        if (items.length < options.limit)
+          items.push({ item: replayItemOf(outcome), position: { createdAt: row.createdAt, id: row.id } });
+        else more = true;
+      }
+    }
+    if (page.length < PAGE) break;
+    const last = page[page.length - 1]!;
+    position = { createdAt: last.createdAt, id: last.id };
+  }
+
+  const conversations = await countHandedOffConversations(db, filters);
+  const lastItem = items[items.length - 1];
+  return {
+    summary: {
+      conversations,
+      ...summary,
+      byChange: [...byChange.values()].sort((a, b) => b.count - a.count),
+      skippedReasons: [...skippedReasons]
+        .map(([reason, count]) => ({ reason, count }))
+        .sort((a, b) => b.count - a.count),
+    },
+    items: items.map((listed) => listed.item),
+    nextCursor: more && lastItem !== undefined ? cursorOf(lastItem.position) : null,
+  };
+}
+
+interface Revision {
+  readonly config: WorkspaceConfig;
+  readonly model: WorkspaceModel;
+  /** Rulesets compiled against this revision's schedules and time zone, by version (0: its own rules, -1: the draft). */
+  readonly compiled: Map<number, CompiledRuleset>;
+}
+
+export type Chosen =
+  | {
+      readonly kind: 'fixed';
+      readonly ruleset: Ruleset;
+      readonly version: number | null;
+      readonly key: number;
+    }
+  | { readonly kind: 'recorded' };
+
+export async function chooseRuleset(ctx: ServiceContext, which: ReplayOptions['ruleset']): Promise<Chosen> {
+  if (which === 'recorded') return { kind: 'recorded' };
+  const db = ctx.database.db;
+  if (which === 'draft') {
+    const draft = await getRulesetDraft(db);
+    // No draft yet: the draft is the active rules (editing starts from them).
+    const text = draft === null ? (await ctx.workspace.current(db)).config.handoff : draft.ruleset;
+    const parsed = Ruleset.safeParse(text);
+    if (!parsed.success) {
+      throw new BatonError('invalid', 'the saved draft ruleset no longer validates', {
+        details: flattenIssues(parsed.error.issues, ['ruleset']),
+      });
+    }
+    return { kind: 'fixed', ruleset: parsed.data, version: null, key: -1 };
+  }
+  const stored = await getRulesetVersion(db, which);
+  if (stored === null)
+    throw new BatonError('not_found', `no ruleset version ${which}`, {
+      details: [{ path: 'ruleset', message: `no ruleset version ${which}` }],
+    });
+  const parsed = Ruleset.safeParse(stored.ruleset);
+  if (!parsed.success)
+    throw new BatonError('invalid', `ruleset version ${which} no longer validates`, {
+      details: flattenIssues(parsed.error.issues, ['ruleset']),
+    });
+  return { kind: 'fixed', ruleset: parsed.data, version: which, key: which };
+}
+
+/** A `handoff.completed` event as the history reads it. */
+export interface HandoffRow {
+  readonly conversationId: string;
+  readonly seq: number;
+  readonly createdAt: number;
+  readonly data: unknown;
+}
+
+/**
+ * Replays handoffs one after another with the chosen ruleset, keeping the configuration
+ * revisions and the rulesets compiled in them (at most MAX_REVISIONS) between calls.
+ */
+export function handoffReplayer(
+  ctx: ServiceContext,
+  chosen: Chosen,
+): (row: HandoffRow) => Promise<ReplayOutcome> {
+  const db = ctx.database.db;
   const revisions = new Map<number, Revision | null>();
   const revision = async (id: number | null): Promise<Revision | null> => {
     if (id === null) return null;
@@ -88,122 +227,11 @@ export async function replayRuleset(
     }
     return versions.get(n) ?? null;
   };
-
-  const summary = { replayed: 0, changed: 0, unchanged: 0, skipped: 0 };
-  const byChange = new Map<string, { from: RuleAndDestination; to: RuleAndDestination; count: number }>();
-  const items: { item: ReplayItem; position: HandoffHistoryPosition }[] = [];
-  let more = false;
-  let position: HandoffHistoryPosition | undefined;
-  const filters = {
-    fromMs,
-    toMs,
-    ...(options.channel === undefined ? {} : { channelId: options.channel }),
-    ...(options.queue === undefined ? {} : { queueId: options.queue }),
-  };
-
-  for (;;) {
-    const page = await listHandoffHistory(db, {
-      ...filters,
-      limit: PAGE,
-      ...(position === undefined ? {} : { after: position }),
-    });
-    for (const row of page) {
-      const outcome = await replayOne(row, chosen, revision, version);
-      visit?.(outcome);
-      if (outcome.kind === 'skipped') summary.skipped++;
-      else {
-        summary.replayed++;
-        if (outcome.routingChanged) {
-          summary.changed++;
-          const from = ruleAndDestination(outcome.recorded);
-          const to = ruleAndDestination(outcome.replayed);
-          const key = JSON.stringify([from, to]);
-          const entry = byChange.get(key);
-          if (entry !== undefined) entry.count++;
-          else if (byChange.size < MAX_BY_CHANGE) byChange.set(key, { from, to, count: 1 });
-        } else summary.unchanged++;
-      }
-      const listed = options.all || (outcome.kind === 'replayed' && outcome.routingChanged);
-      const afterCursor =
-        after === undefined ||
-        row.createdAt > after.createdAt ||
-        (row.createdAt === after.createdAt && row.id > after.id);
-      if (listed && afterCursor) {
-        if (items.length < options.limit)
-          items.push({ item: itemOf(outcome), position: { createdAt: row.createdAt, id: row.id } });
-        else more = true;
-      }
-    }
-    if (page.length < PAGE) break;
-    const last = page[page.length - 1]!;
-    position = { createdAt: last.createdAt, id: last.id };
-  }
-
-  const conversations = await countHandedOffConversations(db, filters);
-  const lastItem = items[items.length - 1];
-  return {
-    summary: {
-      conversations,
-      ...summary,
-      byChange: [...byChange.values()].sort((a, b) => b.count - a.count),
-    },
-    items: items.map((listed) => listed.item),
-    nextCursor: more && lastItem !== undefined ? cursorOf(lastItem.position) : null,
-  };
-}
-
-interface Revision {
-  readonly config: WorkspaceConfig;
-  readonly model: WorkspaceModel;
-  /** Rulesets compiled against this revision's schedules and time zone, by version (0: its own rules, -1: the draft). */
-  readonly compiled: Map<number, CompiledRuleset>;
-}
-
-type Chosen =
-  | {
-      readonly kind: 'fixed';
-      readonly ruleset: Ruleset;
-      readonly version: number | null;
-      readonly key: number;
-    }
-  | { readonly kind: 'recorded' };
-
-async function chooseRuleset(ctx: ServiceContext, which: ReplayOptions['ruleset']): Promise<Chosen> {
-  if (which === 'recorded') return { kind: 'recorded' };
-  const db = ctx.database.db;
-  if (which === 'draft') {
-    const draft = await getRulesetDraft(db);
-    // No draft yet: the draft is the active rules (editing starts from them).
-    const text = draft === null ? (await ctx.workspace.current(db)).config.handoff : draft.ruleset;
-    const parsed = Ruleset.safeParse(text);
-    if (!parsed.success) {
-      throw new BatonError('invalid', 'the saved draft ruleset no longer validates', {
-        details: flattenIssues(parsed.error.issues, ['ruleset']),
-      });
-    }
-    return { kind: 'fixed', ruleset: parsed.data, version: null, key: -1 };
-  }
-  const stored = await getRulesetVersion(db, which);
-  if (stored === null)
-    throw new BatonError('not_found', `no ruleset version ${which}`, {
-      details: [{ path: 'ruleset', message: `no ruleset version ${which}` }],
-    });
-  const parsed = Ruleset.safeParse(stored.ruleset);
-  if (!parsed.success)
-    throw new BatonError('invalid', `ruleset version ${which} no longer validates`, {
-      details: flattenIssues(parsed.error.issues, ['ruleset']),
-    });
-  return { kind: 'fixed', ruleset: parsed.data, version: which, key: which };
+  return (row) => replayOne(row, chosen, revision, version);
 }
 
 async function replayOne(
-  row: {
-    readonly id: string;
-    readonly conversationId: string;
-    readonly seq: number;
-    readonly createdAt: number;
-    readonly data: unknown;
-  },
+  row: HandoffRow,
   chosen: Chosen,
   revision: (id: number | null) => Promise<Revision | null>,
   version: (n: number) => Promise<Ruleset | null>,
@@ -302,10 +330,12 @@ function decisionOf(decision: DecisionSummary): ReplayDecision {
   };
 }
 
-function itemOf(outcome: ReplayOutcome): ReplayItem {
+/** An outcome as the API lists it. */
+export function replayItemOf(outcome: ReplayOutcome): ReplayItem {
   if (outcome.kind === 'skipped') {
     return {
       conversationId: outcome.conversationId,
+      seq: outcome.seq,
       at: outcome.at,
       recorded: outcome.recorded === null ? null : decisionOf(outcome.recorded),
       replayed: null,
@@ -315,6 +345,7 @@ function itemOf(outcome: ReplayOutcome): ReplayItem {
   }
   return {
     conversationId: outcome.conversationId,
+    seq: outcome.seq,
     at: outcome.at,
     recorded: decisionOf(outcome.recorded),
     replayed: outcome.replayed === null ? null : decisionOf(outcome.replayed),

@@ -38,12 +38,14 @@ import type { CreateSavedReplyInput, PatchSavedReplyInput, SavedReply, SavedRepl
 import type { Deactivated, InvitationCreated, SetupInput, SetupState, UserAccess, UserAccessList } from '../../../src/contract/access-api.js';
 import type { z } from 'zod';
 import type { HandoffTrace } from '../../../src/contract/trace.js';
+import type { ReplayHandoffRequest, ReplayHandoffResult, ReplayItem, ReplayRequest, ReplayResult } from '../../../src/contract/replay-api.js';
 import type { Filters, InboxNotification, View } from './state/inbox.js';
 
 export type { ConversationEvent, OwnershipAction, Task, ContactDetail, ConversationListItem, SearchSnippet, SavedReply, Playbook };
 export type { Conversation, Message, MeWithStatus, Availability, Priority, HandoffTrace, UserView, TeamConfig, QueueConfig, ChannelConfig, Scenario, SimulationResult, ErrorDetail };
 export type { ConfigApplyOutcome, ConfigProblem, RulesetDraftView, RulesetVersionView };
 export type { InvitationCreated, UserAccess };
+export type { ReplayItem, ReplayResult, ReplayHandoffResult };
 export type RulesetVersionSummary = z.infer<typeof RulesetVersionList>['items'][number];
 export type RulesetVersionDiffView = z.infer<typeof RulesetVersionDiff>;
 type ConversationPage = z.infer<typeof ConversationList>;
@@ -212,6 +214,12 @@ export const api = {
   reviewRuleset: () => call<RulesetVersionView>('POST', '/api/ruleset/review'),
   /** A refusal (422) keeps every problem with its path in the ruleset (`rules[2].then.destination.queue`). */
   saveRulesetDraft: (ruleset: RulesetVersionView['ruleset']) => call<RulesetDraftView>('PUT', '/api/ruleset/draft', ruleset),
+  /** Past handoffs decided again with the draft (docs/api.md "Replay"); changes nothing. */
+  replay: (request: z.input<typeof ReplayRequest>) => call<ReplayResult>('POST', '/api/replay', request),
+  /** One handoff of a replay with its recorded and replayed traces. */
+  replayHandoff: (request: ReplayHandoffRequest) => call<ReplayHandoffResult>('POST', '/api/replay/handoff', request),
+  /** The workspace's time zone (replay's dates are days there). */
+  workspaceTimezone: () => call<{ workspace?: { timezone?: string } }>('GET', '/api/config').then((c) => c.workspace?.timezone ?? 'UTC'),
   schedules: () => call<{ items: { id: string; name?: string | undefined }[] }>('GET', '/api/schedules'),
   // A conversation's follow-ups and timeline.
   events: (conversationId: string) => call<ConversationEvent[]>('GET', `/api/conversations/${enc(conversationId)}/events`),

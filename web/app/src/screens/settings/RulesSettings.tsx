@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api, ApiError, type RulesetDraftView } from '../../api.js';
+import type { Directory as TraceDirectory } from '../../components/directory.js';
+import { RulesReplay, useRulesReplay } from './RulesReplay.js';
 import { RulesVersions } from './RulesVersions.js';
 import { ActionEditor, type Directory } from './rules/ActionEditor.js';
 import {
@@ -17,6 +19,7 @@ import { CHANNEL_TYPES, PRIORITIES, TRIGGERS, WEEKDAYS } from './rules/options.j
 import { FieldProblems, invalidProps } from './rules/form-bits.js';
 import { RuleForm } from './rules/RuleForm.js';
 import { describeAction, summarizeRule } from './rules/summarize-rule.js';
+import { rulesetKey, type LastReplay } from './rules/replay-view.js';
 
 type Ruleset = RulesetDraftView['ruleset'];
 
@@ -29,6 +32,18 @@ interface Item {
 type Status = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
 
 const EMPTY_DIRECTORY: Directory = { users: [], teams: [], queues: [], schedules: [], channels: [] };
+const EMPTY_TRACE_DIRECTORY: TraceDirectory = { users: [], teams: [], queues: [], channels: [] };
+
+/** The last test against past conversations, kept for the tab's session (settings sections are page loads). */
+const LAST_REPLAY = 'baton.rules.lastReplay';
+function readLastReplay(): LastReplay | null {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(LAST_REPLAY) ?? 'null') as LastReplay | null;
+    return stored !== null && typeof stored.draftKey === 'string' && typeof stored.ranAt === 'number' ? stored : null;
+  } catch {
+    return null;
+  }
+}
 const FALLBACK = 'fallback';
 
 /** `rules[3].then…` → 3 */
@@ -57,6 +72,8 @@ export function RulesSettings() {
   const [status, setStatus] = useState<Status>(null);
   const [versionsKey, setVersionsKey] = useState(0);
   const [directory, setDirectory] = useState<Directory>(EMPTY_DIRECTORY);
+  const [traceDirectory, setTraceDirectory] = useState<TraceDirectory>(EMPTY_TRACE_DIRECTORY);
+  const [lastReplay, setLastReplay] = useState<LastReplay | null>(readLastReplay);
   const nextKey = useRef(0);
   /** After a move the focus goes back to the moved rule's button (its element may be re-created). */
   const focusAfter = useRef<string | null>(null);
@@ -102,6 +119,7 @@ export function RulesSettings() {
         schedules: schedules.map((s) => s.id),
         channels: channels.map((c) => c.id),
       });
+      setTraceDirectory({ users, teams, queues, channels });
     });
     return () => {
       live = false;
@@ -185,9 +203,10 @@ export function RulesSettings() {
   const ruleset = (): Ruleset | null =>
     fallback === null ? null : { reviewEvery, rules: items.map((i) => i.rule), fallback };
 
-  const save = async () => {
+  /** Save the editor's rules as the draft: the saved draft, or null when refused (the problems are shown). */
+  const save = async (): Promise<RulesetDraftView | null> => {
     const current = ruleset();
-    if (current === null) return;
+    if (current === null) return null;
     setStatus({ kind: 'busy', text: 'Saving the draft…' });
     try {
       const saved = await api.saveRulesetDraft(current);
@@ -201,6 +220,7 @@ export function RulesSettings() {
           : 'Draft saved. It is the same as the active version.',
       });
       setVersionsKey((n) => n + 1);
+      return saved;
     } catch (error) {
       if (error instanceof ApiError && error.details.length > 0) {
         setProblems(error.details);
@@ -226,8 +246,25 @@ export function RulesSettings() {
               : 'Not saved: the server could not be reached.',
         });
       }
+      return null;
     }
   };
+
+  // The test replays the saved draft: unsaved edits are saved first (the server's one draft, not a copy).
+  const prepareReplay = async (): Promise<string | null> => {
+    if (!dirty) return draft === null ? null : rulesetKey(draft.ruleset);
+    const saved = await save();
+    return saved === null ? null : rulesetKey(saved.ruleset);
+  };
+  const keepLastReplay = useCallback((last: LastReplay) => {
+    setLastReplay(last);
+    try {
+      sessionStorage.setItem(LAST_REPLAY, JSON.stringify(last));
+    } catch {
+      // Storage refused (private mode, full): the result still shows until the page is left.
+    }
+  }, []);
+  const replay = useRulesReplay({ prepare: prepareReplay, onResult: keepLastReplay });
 
   const discard = async () => {
     setConfirmDiscard(false);
@@ -310,6 +347,16 @@ export function RulesSettings() {
             >
               Save draft
             </button>
+            <button
+              type="button"
+              onClick={() => void replay.run()}
+              disabled={replay.running || status?.kind === 'busy'}
+              aria-controls="replay-panel"
+              aria-label="Test against past conversations"
+            >
+              {/* On a phone the bar shows "Test" (the name keeps the whole label). */}
+              Test<span className="wide-only"> against past conversations</span>
+            </button>
             {dirty && (
               <button
                 type="button"
@@ -385,6 +432,16 @@ export function RulesSettings() {
             ))}
           </ul>
         )}
+
+        <div id="replay-panel">
+          <RulesReplay
+            control={replay}
+            channels={traceDirectory.channels.map((c) => ({ id: c.id, name: c.name ?? c.id }))}
+            queues={traceDirectory.queues.map((q) => ({ id: q.id, name: q.name ?? q.id }))}
+            directory={traceDirectory}
+            stale={dirty || (lastReplay !== null && lastReplay.draftKey !== rulesetKey(draft.ruleset))}
+          />
+        </div>
 
         <ol className="rules-list" aria-label="Rules, in order">
           {items.map((item, index) => {
@@ -611,7 +668,16 @@ export function RulesSettings() {
         </datalist>
       </section>
       <div className="rules-history">
-        <RulesVersions refreshKey={versionsKey} onRestored={onVersionsChanged} />
+        <RulesVersions
+          refreshKey={versionsKey}
+          onRestored={onVersionsChanged}
+          lastReplay={lastReplay}
+          editorDirty={dirty}
+          onTest={() => {
+            void replay.run();
+            document.getElementById('replay-panel')?.scrollIntoView({ block: 'start' });
+          }}
+        />
       </div>
     </>
   );

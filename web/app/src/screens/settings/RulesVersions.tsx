@@ -6,6 +6,7 @@ import {
   type RulesetVersionDiffView,
   type RulesetVersionSummary,
 } from '../../api.js';
+import { lastTestText, replayFreshness, rulesetKey, type LastReplay } from './rules/replay-view.js';
 
 const json = (value: unknown): string => (value === undefined ? '(none)' : JSON.stringify(value));
 
@@ -32,7 +33,22 @@ const when = (iso: string): string =>
 const bareActor = (actor: string | null): string => (actor === null ? 'someone' : actor.replace(/^user:/, ''));
 
 /** Rules versions (issue 4): every published version, a diff against the active one, restore with a confirm step. */
-export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; onRestored: () => void }) {
+export function RulesVersions({
+  refreshKey,
+  onRestored,
+  lastReplay = null,
+  editorDirty = false,
+  onTest,
+}: {
+  refreshKey: number;
+  onRestored: () => void;
+  /** The last test against past conversations (the rules editor's), shown in the publish form. */
+  lastReplay?: LastReplay | null;
+  /** The editor holds edits that are not in the saved draft. */
+  editorDirty?: boolean;
+  /** Run the test against past conversations (the editor's panel). */
+  onTest?: () => void;
+}) {
   const [versions, setVersions] = useState<RulesetVersionSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [diff, setDiff] = useState<{ title: string; text: string } | null>(null);
@@ -113,11 +129,15 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
     }
   };
 
+  const draftKey = draft === null ? '' : rulesetKey(draft.ruleset);
+  const lastTest = lastTestText(lastReplay, draftKey, Date.now());
+  const tested = replayFreshness(lastReplay, draftKey);
+
   const publish = async () => {
     setError(null);
     try {
       const published = await api.publishRuleset(publishSummary.trim());
-      setNotice(`The draft was published as version ${published.version}.`);
+      setNotice(`The draft was published as version ${published.version}. ${lastTest}`);
       setPublishSummary('');
       setDiff(null);
       setReload((n) => n + 1);
@@ -181,8 +201,20 @@ export function RulesVersions({ refreshKey, onRestored }: { refreshKey: number; 
               ))}
             </ul>
           )}
+          <div className={tested === 'fresh' ? 'rules-last-test' : 'rules-last-test rules-last-test-warn'}>
+            <p className="small" id="rules-last-test" aria-live="polite">
+              {lastTest}
+              {editorDirty && ' The editor above holds unsaved edits: they are not part of this draft.'}
+            </p>
+            {onTest !== undefined && (
+              <button type="button" onClick={onTest}>
+                {tested === 'none' ? 'Test the draft against past conversations' : 'Test the draft again'}
+              </button>
+            )}
+          </div>
           <form
             className="settings-actions"
+            aria-describedby="rules-last-test"
             onSubmit={(e) => {
               e.preventDefault();
               void publish();
