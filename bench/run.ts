@@ -18,6 +18,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'metrics-scrape', load: () => import('./metrics-scrape.js') },
   { name: 'reports', load: () => import('./reports.js') },
   { name: 'event-loop', load: () => import('./event-loop.js') },
+  { name: 'jobs', load: () => import('./jobs.js') },
 ];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');
