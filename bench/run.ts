@@ -20,6 +20,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'reports', load: () => import('./reports.js') },
   { name: 'event-loop', load: () => import('./event-loop.js') },
   { name: 'growth', load: () => import('./growth.js') },
+  { name: 'jobs', load: () => import('./jobs.js') },
 ];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');

@@ -4,6 +4,7 @@
  * `baton serve` and the tests both start Baton through `createBaton`.
  */
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -14,7 +15,7 @@ import { closeGracefully } from './http/close-gracefully.js';
 import { buildJobs } from './delivery/jobs.js';
 import { registerHandoffMetrics } from './delivery/metrics/handoff-metrics.js';
 import { createOutboxWorker, type OutboxWorker } from './delivery/outbox-worker.js';
-import { createStreamPruner } from './delivery/workers/stream-pruner.js';
+import { createStreamPruner, type StreamPruner } from './delivery/workers/stream-pruner.js';
 import { createLocalHub } from './delivery/realtime/local-hub.js';
 import { createRedisHub, type RedisHub } from './delivery/realtime/redis-hub.js';
 import { audiencesMovedBetween, streamHead } from './services/realtime/read-stream.js';
@@ -64,6 +65,8 @@ export interface Baton {
   readonly ctx: ServiceContext;
   readonly outbox: OutboxWorker;
   readonly assigner: WaitingAssigner;
+  /** Prunes the realtime stream hourly, once per hour across the processes of the database. */
+  readonly streamPruner: StreamPruner;
   readonly metrics: Registry;
   /** Realtime fan-out to the connected WebSockets. */
   readonly hub: RealtimeHub;
@@ -71,7 +74,22 @@ export interface Baton {
   readonly smtp: SmtpListener | null;
   /** /metrics on a port of its own, when `BATON_METRICS_PORT` is set (its bound port, for port 0). */
   readonly metricsListener: MetricsListener | null;
-  close(): Promise<void>;
+  /**
+   * Shut down (SIGTERM): stop accepting connections, tell realtime sockets 1001, answer the
+   * requests in flight, let the outbox commit its batch in progress and finish its sends
+   * (`jobGraceMs`), give back the deliveries it still holds so another process takes them at once,
+   * then close the database. Bounded: each step has its grace.
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+export interface CloseOptions {
+  /** How long realtime sockets get to answer the close frame (default 1 s). */
+  readonly socketGraceMs?: number;
+  /** How long requests in flight get to be answered (default 5 s). */
+  readonly requestGraceMs?: number;
+  /** How long external sends in flight get to finish before they are given back (default 10 s). */
+  readonly jobGraceMs?: number;
 }
 
 export async function createBaton(options: BatonOptions): Promise<Baton> {
@@ -135,14 +153,17 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     clock,
     onError: (error) => logger.warn({ err: error }, 'a metrics gauge could not be read'),
   });
+  // Which process took a period of the cluster's periodic work (cluster_leases), for diagnostics.
+  const processId = `${hostname()}:${process.pid}:${ctx.createId().slice(-8)}`;
   outbox = createOutboxWorker({
     database,
     clock,
+    leaseMs: env.BATON_OUTBOX_LEASE_MS,
     jobs: buildJobs({ ctx, realtime: createRealtimePublisher({ ctx, hub }), metrics: handoffMetrics }),
     onError: (error) => logger.error({ err: error }, 'outbox worker failed'),
   });
-  assigner = createWaitingAssigner(ctx, { sweepMs: env.BATON_SWEEP_MS });
-  const streamPruner = createStreamPruner(ctx);
+  assigner = createWaitingAssigner(ctx, { sweepMs: env.BATON_SWEEP_MS, holder: processId });
+  const streamPruner = createStreamPruner(ctx, { holder: processId });
 
   if (env.BATON_DEMO === '1') await seedDemo(ctx, options.processEnv);
 
@@ -227,18 +248,22 @@ export async function createBaton(options: BatonOptions): Promise<Baton> {
     ctx,
     outbox,
     assigner,
+    streamPruner,
     metrics,
     hub,
     smtp,
     metricsListener,
-    async close() {
+    async close(closeOptions: CloseOptions = {}) {
       await smtp?.close();
       await metricsListener?.close();
-      await closeGracefully(app);
+      await closeGracefully(app, {
+        ...(closeOptions.socketGraceMs === undefined ? {} : { socketGraceMs: closeOptions.socketGraceMs }),
+        ...(closeOptions.requestGraceMs === undefined ? {} : { requestGraceMs: closeOptions.requestGraceMs }),
+      });
       await hub.close();
       await assigner?.stop();
       await streamPruner.stop();
-      await outbox?.stop();
+      await outbox?.stop(closeOptions.jobGraceMs === undefined ? {} : { graceMs: closeOptions.jobGraceMs });
       closeMailTransports();
       await redis?.close();
       if (ownsDatabase) await database.close();

@@ -1,7 +1,20 @@
 import type { z } from 'zod';
 import type { Database, Executor } from '../store/database.js';
 import { inOptimisticSavepoint, inSavepoint, SavepointLost, withTransaction, WroteBeforeFailing } from '../store/database.js';
-import { claimDue, failTaken, markCancelled, markDone, markFailed, nextDueAt, settleTaken, takeDue, type OutboxItem, type RetryPolicy } from '../store/repositories/outbox.js';
+import {
+  claimDue,
+  extendLeases,
+  failTaken,
+  markCancelled,
+  markDone,
+  markFailed,
+  nextDueAt,
+  releaseClaims,
+  settleTaken,
+  takeDue,
+  type OutboxItem,
+  type RetryPolicy,
+} from '../store/repositories/outbox.js';
 import { createNotification } from '../store/repositories/notifications.js';
 import { createBackgroundLoop } from '../platform/background-loop.js';
 import { NotificationPayload } from '../services/notifications/enqueue-notification.js';
@@ -106,14 +119,30 @@ export interface OutboxWorker {
   /** Ask for a drain soon (after a commit). */
   kick(): void;
   start(): void;
-  stop(): Promise<void>;
+  /** Renew the leases of the external rows this worker holds (claimed, not yet settled); returns how many. */
+  renewLeases(): Promise<number>;
+  /**
+   * Stop claiming and shut down (a process being stopped): the transactional batch in progress
+   * commits; external rows claimed but not yet started are released at once (due now, for
+   * another process); the sends in flight get `graceMs` (default 10 s) to finish and settle, and
+   * those still running then are released too. Nothing is left leased to a process that is gone.
+   */
+  stop(options?: { readonly graceMs?: number }): Promise<void>;
 }
+
+/** How long a claimed external row is this worker's before another may take it (ms), unless renewed. */
+export const DEFAULT_LEASE_MS = 30_000;
 
 export function createOutboxWorker(options: {
   database: Database;
   clock: Clock;
   jobs?: readonly JobDefinition<z.ZodType>[];
   pollMs?: number;
+  /**
+   * Lease of a claimed external row (ms). Renewed every third of it while the row is held, so it
+   * runs out only when this process is gone; then another process takes the row over.
+   */
+  leaseMs?: number;
   onError?: (error: unknown) => void;
 }): OutboxWorker {
   const jobs = new Map((options.jobs ?? DEFAULT_JOBS).map((job) => [job.kind, job]));
@@ -121,9 +150,48 @@ export function createOutboxWorker(options: {
   const transactionalKinds = [...jobs.values()].filter((job) => job.mode !== 'external').map((job) => job.kind);
   const externalKinds = [...jobs.values()].filter((job) => job.mode === 'external').map((job) => job.kind);
   const pollMs = options.pollMs ?? 1_000;
+  const leaseMs = Math.max(1, options.leaseMs ?? DEFAULT_LEASE_MS);
+
+  /** External rows claimed and not yet settled (queued in a lane or being sent), by id. */
+  const held = new Map<string, OutboxItem>();
+  /** The ones whose send has begun. */
+  const started = new Set<string>();
+  let stopping = false;
+  const stopSignal = signal();
+  let renewal: NodeJS.Timeout | null = null;
+
+  async function renewLeases(): Promise<number> {
+    if (held.size === 0) return 0;
+    const now = options.clock.now();
+    return extendLeases(options.database.db, [...held.values()], now + leaseMs, now);
+  }
+
+  function hold(item: OutboxItem): void {
+    held.set(item.id, item);
+    if (renewal !== null) return;
+    renewal = setInterval(() => {
+      if (held.size === 0) {
+        if (renewal !== null) clearInterval(renewal);
+        renewal = null;
+        return;
+      }
+      renewLeases().catch((error: unknown) => options.onError?.(error));
+    }, Math.max(1, Math.floor(leaseMs / 3)));
+    renewal.unref();
+  }
 
   /** One claimed external send, outside any transaction; then "done", or a retry or dead letter. */
   async function sendOne(item: OutboxItem): Promise<void> {
+    started.add(item.id);
+    try {
+      await settleOne(item);
+    } finally {
+      started.delete(item.id);
+      held.delete(item.id);
+    }
+  }
+
+  async function settleOne(item: OutboxItem): Promise<void> {
     const job = jobs.get(item.kind);
     const now = options.clock.now();
     if (job === undefined || job.mode !== 'external') return;
@@ -237,7 +305,7 @@ export function createOutboxWorker(options: {
 
   async function drainOnce(): Promise<number> {
     let settled = 0;
-    for (;;) {
+    while (!stopping) {
       // External rows are claimed before the transactional jobs run, so a row such a job
       // enqueues now (a "completed" for the bot) is claimed after the rows that were already
       // waiting (its "accepted") and queued behind them in its conversation's lane.
@@ -245,17 +313,49 @@ export function createOutboxWorker(options: {
       const items =
         externalKinds.length === 0 || room <= 0
           ? []
-          : await withTransaction(options.database, (trx) => claimDue(trx, { now: options.clock.now(), limit: Math.min(50, room), leaseMs: 30_000, kinds: externalKinds }));
-      for (const item of items) dispatch(item);
+          : await withTransaction(options.database, (trx) => claimDue(trx, { now: options.clock.now(), limit: Math.min(50, room), leaseMs, kinds: externalKinds }));
+      for (const item of items) {
+        hold(item);
+        dispatch(item);
+      }
       const transactional = transactionalKinds.length === 0 ? 0 : await runDueTransactional();
       settled += transactional + items.length;
       if (transactional === 0 && items.length === 0) {
         // Nothing new to take: wait for a send to finish (it may have settled a row that makes
         // another due, or freed room), and return once none is in flight.
         if (sending.size === 0) return settled;
-        await Promise.race(sending);
+        await Promise.race([...sending, stopSignal.stopped]);
       }
     }
+    return settled;
+  }
+
+  async function stop(stopOptions: { readonly graceMs?: number } = {}): Promise<void> {
+    stopping = true;
+    stopSignal.stop();
+    // The drain in progress ends after its current claim or transactional batch (committed).
+    await loop.stop();
+    // Rows queued behind a send of their conversation will not be sent here: given back now.
+    for (const queue of lanes.values()) queue.splice(0);
+    await giveBack(false);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((done) => {
+      timer = setTimeout(done, stopOptions.graceMs ?? 10_000);
+    });
+    await Promise.race([Promise.all(sending), grace]);
+    clearTimeout(timer);
+    // Still sending after the grace: the process ends without settling them, so they go back too.
+    await giveBack(true);
+    if (renewal !== null) clearInterval(renewal);
+    renewal = null;
+  }
+
+  /** Releases the held rows whose send has (`true`) or has not begun. */
+  async function giveBack(begun: boolean): Promise<void> {
+    const items = [...held.values()].filter((item) => started.has(item.id) === begun);
+    if (items.length === 0) return;
+    for (const item of items) held.delete(item.id);
+    await releaseClaims(options.database.db, items, options.clock.now(), begun).catch((error: unknown) => options.onError?.(error));
   }
 
   const loop = createBackgroundLoop({
@@ -269,7 +369,16 @@ export function createOutboxWorker(options: {
     },
   });
 
-  return { drain: loop.run, kick: loop.kick, start: loop.start, stop: loop.stop };
+  return { drain: loop.run, kick: loop.kick, start: loop.start, stop, renewLeases };
+}
+
+/** A promise that resolves once `stop()` is called. */
+function signal(): { readonly stopped: Promise<void>; stop(): void } {
+  let stop = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  return { stopped, stop };
 }
 
 interface Batch {

@@ -4,10 +4,14 @@
  * waits up to 30 s for a peer that does not), and a request in flight holds its connection
  * until it is answered. A restart must not hang on a slow browser or a stuck request, so:
  *
- * 1. every realtime socket is told 1001 "going away" (clients reconnect with `?after=` and
+ * 1. the listening socket closes first: no new connection is accepted, so a client sent away
+ *    (and a load balancer's next connection) reaches another process, not this one again; idle
+ *    keep-alive connections close (Node's `server.close()`);
+ * 2. every realtime socket is told 1001 "going away" (clients reconnect with `?after=` and
  *    catch up) and, after `socketGraceMs`, the ones still open are terminated;
- * 2. Fastify closes as usual (idle keep-alive connections at once, requests in flight answered);
- *    after `requestGraceMs`, the connections still open are destroyed.
+ * 3. Fastify closes as usual (requests in flight answered, new ones on open connections told
+ *    503 with `Connection: close`); after `requestGraceMs`, the connections still open are
+ *    destroyed.
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -18,6 +22,8 @@ export interface CloseGracefullyOptions {
 }
 
 export async function closeGracefully(app: FastifyInstance, options: CloseGracefullyOptions = {}): Promise<void> {
+  // Fastify's own close calls server.close() again later and accepts ERR_SERVER_NOT_RUNNING.
+  if (app.server.listening) app.server.close();
   const sockets = (app as { websocketServer?: { clients: Set<WebSocket> } }).websocketServer?.clients;
   if (sockets !== undefined && sockets.size > 0) await closeSockets([...sockets], options.socketGraceMs ?? 1_000);
   const force = setTimeout(() => app.server.closeAllConnections(), options.requestGraceMs ?? 5_000);

@@ -29,6 +29,13 @@ export const Env = z.object({
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be true, false, a number of hops, or addresses/CIDRs separated by commas')
     .optional(),
   BATON_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
+  /**
+   * How long a claimed external delivery (email, Slack, webhook, bot) is its process's before
+   * another process may take it over (ms). Renewed every third of it while the process works on
+   * it, so it runs out only when the process is gone; shorter means a dead process's deliveries
+   * resume sooner.
+   */
+  BATON_OUTBOX_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(30_000),
   /** How long realtime frames stay replayable with `?after=` (hours); older ones are pruned. */
   BATON_STREAM_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
   /** Inbound email over SMTP: listen on this port when set (0: any free port, for tests). */

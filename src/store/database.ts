@@ -292,6 +292,11 @@ function openPostgres(connectionString: string, options: OpenDatabaseOptions): D
   // An idle client's connection can die (server restart, admin kill): without a listener that
   // error is unhandled and ends the process. The pool drops the client; the next query reconnects.
   pool.on('error', () => undefined);
+  // The same for a client checked out (in a transaction) when its connection dies: the pool
+  // listens only to idle clients, so the error would end the process — seen when a worker's
+  // backend was terminated while its job awaited something other than a query. The transaction's
+  // next query fails instead (its caller hears of it), and the pool drops the client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   if (options.checks === true) enableChecks(db);
   return { db, dialect: 'postgres', close: () => db.destroy() };

@@ -212,6 +212,17 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
+/** Periodic work shared by the processes of one database (migration 2026-12-10-cluster-leases). */
+export interface ClusterLeaseTable {
+  /** The work: `sweep.waiting`, `prune.stream`. */
+  name: string;
+  /** The process that took the current period. */
+  holder: string;
+  /** No run starts before this instant (the period taken ends here). */
+  due_at: EpochMs;
+  updated_at: EpochMs;
+}
+
 export interface NotificationTable {
   id: string;
   user_id: string;
@@ -413,6 +424,7 @@ export interface DB {
   messages: MessageTable;
   conversation_events: ConversationEventTable;
   outbox: OutboxTable;
+  cluster_leases: ClusterLeaseTable;
   notifications: NotificationTable;
   tasks: TaskTable;
   audit_log: AuditLogTable;

@@ -23,6 +23,7 @@ import * as ratingsPerResolution from './2026-12-09-ratings-per-resolution.js';
 import * as previousConversation from './2026-12-09-previous-conversation.js';
 import * as firstResponseIndexes from './2026-12-10-first-response-indexes.js';
 import * as rulesetReviewer from './2026-12-09-ruleset-reviewer.js';
+import * as clusterLeases from './2026-12-10-cluster-leases.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -53,5 +54,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-09-ratings-per-resolution': ratingsPerResolution,
   '2026-12-09-previous-conversation': previousConversation,
   '2026-12-09-ruleset-reviewer': rulesetReviewer,
+  '2026-12-10-cluster-leases': clusterLeases,
   '2026-12-10-first-response-indexes': firstResponseIndexes,
 };

@@ -160,6 +160,70 @@ export async function claimDue(ex: Executor, options: ClaimOptions): Promise<Out
   return rows.map(rowToOutboxItem).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
 }
 
+/** A claimed row as its claimer holds it: the row and the attempt its claim counted. */
+export interface HeldClaim {
+  readonly id: string;
+  readonly attempts: number;
+}
+
+/** Held claims grouped by attempt, in chunks: one UPDATE per (attempt, chunk) instead of one per row. */
+function* byAttempt(items: readonly HeldClaim[]): Generator<{ readonly attempts: number; readonly ids: string[] }> {
+  const idsByAttempt = new Map<number, string[]>();
+  for (const item of items) {
+    const ids = idsByAttempt.get(item.attempts);
+    if (ids === undefined) idsByAttempt.set(item.attempts, [item.id]);
+    else ids.push(item.id);
+  }
+  for (const [attempts, ids] of idsByAttempt) {
+    for (let i = 0; i < ids.length; i += 500) yield { attempts, ids: ids.slice(i, i + 500) };
+  }
+}
+
+/**
+ * The claimer is still at work on these rows: their leases now run until `until`. Only rows
+ * still `processing` in the claimer's attempt change (a row whose lease ran out and that another
+ * worker took has a later attempt). Renewed while a send is in flight or queued behind another
+ * of its conversation, so a lease runs out only when its process is gone — never because a
+ * receiver was slow — and a second process does not send the same row at the same time.
+ * Returns how many rows were renewed.
+ */
+export async function extendLeases(ex: Executor, items: readonly HeldClaim[], until: number, now: number): Promise<number> {
+  let renewed = 0;
+  for (const { attempts, ids } of byAttempt(items)) {
+    const result = await ex
+      .updateTable('outbox')
+      .set({ available_at: until, updated_at: now })
+      .where('id', 'in', ids)
+      .where('status', '=', 'processing')
+      .where('attempts', '=', attempts)
+      .executeTakeFirst();
+    renewed += Number(result.numUpdatedRows);
+  }
+  return renewed;
+}
+
+/**
+ * Claimed rows given back (a process shutting down): due again at once, so another process takes
+ * them now instead of after the lease. `started: false` for rows whose send never began — their
+ * claim's attempt is not counted; a send that began (and may have reached its receiver) keeps its
+ * attempt, so that its late "done" (attempt check) cannot settle the next claimer's attempt.
+ * Only rows still `processing` in the claimer's attempt change. Returns how many were released.
+ */
+export async function releaseClaims(ex: Executor, items: readonly HeldClaim[], now: number, started: boolean): Promise<number> {
+  let released = 0;
+  for (const { attempts, ids } of byAttempt(items)) {
+    const result = await ex
+      .updateTable('outbox')
+      .set({ status: 'pending', attempts: started ? attempts : Math.max(0, attempts - 1), available_at: now, updated_at: now })
+      .where('id', 'in', ids)
+      .where('status', '=', 'processing')
+      .where('attempts', '=', attempts)
+      .executeTakeFirst();
+    released += Number(result.numUpdatedRows);
+  }
+  return released;
+}
+
 /**
  * Not delivered, on purpose: what it was for is gone (its target left the workspace). Kept with
  * the reason, so the deliveries list says why instead of showing it as sent. Only a row still
@@ -209,20 +273,8 @@ export async function takeDue(ex: Executor, options: Omit<ClaimOptions, 'leaseMs
 
 /** Rows taken with `takeDue` whose job succeeded, in the taking transaction: done, their attempt counted. */
 export async function settleTaken(ex: Executor, items: readonly { readonly id: string; readonly attempts: number }[], now: number): Promise<void> {
-  const idsByAttempt = new Map<number, string[]>();
-  for (const item of items) {
-    const ids = idsByAttempt.get(item.attempts);
-    if (ids === undefined) idsByAttempt.set(item.attempts, [item.id]);
-    else ids.push(item.id);
-  }
-  for (const [attempts, ids] of idsByAttempt) {
-    for (let i = 0; i < ids.length; i += 500) {
-      await ex
-        .updateTable('outbox')
-        .set({ status: 'done', attempts, updated_at: now, last_error: null })
-        .where('id', 'in', ids.slice(i, i + 500))
-        .execute();
-    }
+  for (const { attempts, ids } of byAttempt(items)) {
+    await ex.updateTable('outbox').set({ status: 'done', attempts, updated_at: now, last_error: null }).where('id', 'in', ids).execute();
   }
 }
 
