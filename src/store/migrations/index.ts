@@ -22,6 +22,7 @@ import * as reports from './2026-12-09-reports.js';
 import * as ratingsPerResolution from './2026-12-09-ratings-per-resolution.js';
 import * as previousConversation from './2026-12-09-previous-conversation.js';
 import * as rulesetReviewer from './2026-12-09-ruleset-reviewer.js';
+import * as reportScanIndex from './2026-12-10-report-scan-index.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -52,4 +53,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-09-ratings-per-resolution': ratingsPerResolution,
   '2026-12-09-previous-conversation': previousConversation,
   '2026-12-09-ruleset-reviewer': rulesetReviewer,
+  '2026-12-10-report-scan-index': reportScanIndex,
 };
