@@ -1,7 +1,7 @@
 /**
  * The handoff report over a year (issue 18) on SQLite and PostgreSQL, at 10,000, 100,000 and
  * 1,000,000 conversations: p50 of `GET /api/reports/handoffs`'s service (readHandoffReport —
- * the grouped sums and the exact median/p90 of three durations, for the groups and the totals)
+ * one read for the groups and the totals: the sums and the exact median/p90 of three durations)
  * for each groupBy over 2026-01-01..2026-12-31, written to bench/results/reports.json.
  *
  * Also measured: the longest the event loop was held while a grouping's requests ran
