@@ -25,6 +25,7 @@ import {
 import pg from 'pg';
 import { migrateToLatest } from './migrate.js';
 import { registerSqliteConnection } from './prepared.js';
+import { offThreadReads, type OffThreadReads } from './read-off-thread.js';
 import type { DB } from './schema.js';
 import { enableChecks } from './transactions/checks.js';
 import { fastPaths } from './transactions/fast-paths.js';
@@ -48,6 +49,8 @@ export interface Database {
   readonly dialect: Dialect;
   /** SQLite: commits so far and the logical transactions they carried (group commit; /metrics). */
   readonly commitStats?: () => CommitStats;
+  /** SQLite in a file: long reads on a worker thread with its own connection (read-off-thread.ts). */
+  readonly offThread?: OffThreadReads;
   close(): Promise<void>;
 }
 
@@ -143,11 +146,14 @@ function openSqlite(filename: string, options: OpenDatabaseOptions): Database {
   registerSqliteConnection(db.getExecutor().adapter, sqlite);
   if (options.checks === true) enableChecks(db);
   const group = startGroupCommit(db, fastPaths.groupCommit ? (options.groupCommitUnits ?? GROUP_COMMIT_UNITS) : 1, options.checks === true);
+  const offThread = memory ? undefined : offThreadReads(resolve(filename));
   return {
     db,
     dialect: 'sqlite',
     commitStats: () => group.stats(),
+    ...(offThread === undefined ? {} : { offThread }),
     close: async () => {
+      await offThread?.close();
       await group.idle();
       await db.destroy();
     },

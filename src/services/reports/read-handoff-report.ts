@@ -2,18 +2,18 @@
  * The handoff report (docs/api.md "Reports"): over local dates of the workspace's time zone,
  * grouped by one dimension, every figure as core/reports defines it, read from the report rows
  * (store/repositories/report-rows.ts) — never from the event log, so a year of a large desk is
- * one grouped scan of narrow rows plus the database's own sort for each percentile.
+ * one walk of one index for the groups and the totals, off the server's thread on SQLite.
  *
  * Who sees what: admins and team leads see every conversation; an agent sees only their own row —
  * `groupBy=agent`, restricted to the conversations they own last (any other grouping would
  * show their colleagues' work in its sums, so it is refused).
  */
 import type { HandoffMetrics, HandoffReport, HandoffReportGroup, HandoffReportQuery, ReportGroupBy } from '../../contract/reports-api.js';
-import { metricsFromParts, NO_CONVERSATIONS, type GroupSpread } from '../../core/reports/handoff-metrics.js';
+import { metricsFromParts } from '../../core/reports/handoff-metrics.js';
 import { dayLabel, reportRange } from '../../core/reports/report-range.js';
 import type { WorkspaceModel } from '../../core/model.js';
 import { BatonError } from '../../platform/errors.js';
-import { reportSpreads, reportSums, type ReportDimension, type ReportQuery, type ReportSpread, type SpreadColumn } from '../../store/repositories/report-rows.js';
+import { readReport, type ReportDimension, type ReportFigures, type ReportQuery } from '../../store/repositories/report-rows.js';
 import { actsAsAdmin } from '../access/acts-as-admin.js';
 import type { Principal } from '../auth/principal.js';
 import type { ServiceContext } from '../context.js';
@@ -23,7 +23,8 @@ export async function readHandoffReport(ctx: ServiceContext, principal: Principa
   const model = loaded.model;
   const agentId = ownRowOnly(model, principal, query.groupBy);
   const timezone = model.timezone;
-  const base: Omit<ReportQuery, 'groupBy'> = {
+  const q: ReportQuery = {
+    groupBy: query.groupBy,
     dialect: ctx.database.dialect,
     range: reportRange(query.from, query.to, timezone),
     includeTest: query.includeTest,
@@ -32,9 +33,9 @@ export async function readHandoffReport(ctx: ServiceContext, principal: Principa
     ...(query.queue === undefined ? {} : { queueId: query.queue }),
     ...(agentId === null ? {} : { agentId }),
   };
-  const db = ctx.database.db;
-  const [grouped, totals] = await Promise.all([figures(db, { ...base, groupBy: query.groupBy }), figures(db, { ...base, groupBy: 'total' })]);
-  const groups: HandoffReportGroup[] = [...grouped.entries()].map(([key, metrics]) => ({ key, label: labelOf(model, query.groupBy, key), ...metrics }));
+  // One read for the groups and the totals (store/repositories/report-rows.ts readReport).
+  const answer = await readReport(ctx.database, q);
+  const groups: HandoffReportGroup[] = answer.groups.map((group) => ({ key: group.key, label: labelOf(model, query.groupBy, group.key), ...metricsOf(group) }));
   const chronological = query.groupBy === 'day' || query.groupBy === 'week';
   groups.sort((a, b) =>
     a.key === null ? 1 : b.key === null ? -1 : chronological ? Number(a.key) - Number(b.key) : a.label.localeCompare(b.label) || a.key.localeCompare(b.key),
@@ -44,7 +45,7 @@ export async function readHandoffReport(ctx: ServiceContext, principal: Principa
     to: query.to,
     timezone,
     groupBy: query.groupBy,
-    totals: totals.get(null) ?? metricsFromParts(NO_CONVERSATIONS, {}),
+    totals: metricsOf(answer.totals),
     // Day and week keys are dates (a week: its Monday), not the day numbers the database groups by.
     groups: chronological ? groups.map((g) => ({ ...g, key: g.key === null ? null : dayLabel(Number(g.key)) })) : groups,
   };
@@ -60,34 +61,12 @@ function ownRowOnly(model: WorkspaceModel, principal: Principal, groupBy: Report
   return principal.userId;
 }
 
-const SPREADS: readonly (readonly [SpreadColumn, 'firstResponse' | 'queueWait' | 'resolution'])[] = [
-  ['first_response_ms', 'firstResponse'],
-  ['queue_wait_ms', 'queueWait'],
-  ['resolution_ms', 'resolution'],
-];
-
-async function figures(db: ServiceContext['database']['db'], q: ReportQuery): Promise<Map<string | null, HandoffMetrics>> {
-  // One after the other: on SQLite they share one connection anyway, and on PostgreSQL four
-  // sorts of a year at once would take four backends' work memory for one request.
-  const sums = await reportSums(db, q);
-  const spreads: Record<string, ReadonlyMap<string | null, ReportSpread>> = {};
-  for (const [column, name] of SPREADS) spreads[name] = new Map((await reportSpreads(db, q, column)).map((s) => [s.key, s]));
-  const out = new Map<string | null, HandoffMetrics>();
-  for (const group of sums) {
-    const pick = (name: string): GroupSpread | undefined => spreads[name]?.get(group.key);
-    const firstResponse = pick('firstResponse');
-    const queueWait = pick('queueWait');
-    const resolution = pick('resolution');
-    out.set(
-      group.key,
-      metricsFromParts(group, {
-        ...(firstResponse === undefined ? {} : { firstResponse }),
-        ...(queueWait === undefined ? {} : { queueWait }),
-        ...(resolution === undefined ? {} : { resolution }),
-      }),
-    );
-  }
-  return out;
+function metricsOf(figures: ReportFigures): HandoffMetrics {
+  return metricsFromParts(figures, {
+    ...(figures.firstResponse === undefined ? {} : { firstResponse: figures.firstResponse }),
+    ...(figures.queueWait === undefined ? {} : { queueWait: figures.queueWait }),
+    ...(figures.resolution === undefined ? {} : { resolution: figures.resolution }),
+  });
 }
 
 const NONE_LABELS: Readonly<Record<ReportGroupBy, string>> = {

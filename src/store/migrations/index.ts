@@ -24,6 +24,7 @@ import * as previousConversation from './2026-12-09-previous-conversation.js';
 import * as firstResponseIndexes from './2026-12-10-first-response-indexes.js';
 import * as rulesetReviewer from './2026-12-09-ruleset-reviewer.js';
 import * as clusterLeases from './2026-12-10-cluster-leases.js';
+import * as reportScanIndex from './2026-12-10-report-scan-index.js';
 
 /**
  * Every migration, by name, in the order they apply (names sort by date). A static object of
@@ -56,4 +57,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-09-ruleset-reviewer': rulesetReviewer,
   '2026-12-10-cluster-leases': clusterLeases,
   '2026-12-10-first-response-indexes': firstResponseIndexes,
+  '2026-12-10-report-scan-index': reportScanIndex,
 };

@@ -10,12 +10,12 @@
  * again: nothing is kept in memory.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { Dialect, Executor } from '../database.js';
+import type { Database, Dialect, Executor } from '../database.js';
 import { preparedQuery } from '../prepared.js';
 import type { ReportRow } from '../schema.js';
 import { foldReportEvent, REPORT_EVENT_TYPES, type ConversationReport, type ReportEvent } from '../../core/reports/conversation-report.js';
 import type { ReportRange } from '../../core/reports/report-range.js';
-import type { GroupSums } from '../../core/reports/handoff-metrics.js';
+import { NO_CONVERSATIONS, spreadRanks, type GroupSpread, type GroupSums } from '../../core/reports/handoff-metrics.js';
 
 export interface ReportRowRecord extends ConversationReport {
   readonly conversationId: string;
@@ -165,14 +165,17 @@ export interface ReportSums extends GroupSums {
   readonly key: string | null;
 }
 
-export type SpreadColumn = 'first_response_ms' | 'queue_wait_ms' | 'resolution_ms';
+/** A group's sums and the median, p90 and count of each duration (ms; absent: no values). */
+export interface ReportFigures extends ReportSums {
+  readonly firstResponse?: GroupSpread;
+  readonly queueWait?: GroupSpread;
+  readonly resolution?: GroupSpread;
+}
 
-/** The median and p90 (nearest rank) of one column in a group, and how many values it has. */
-export interface ReportSpread {
-  readonly key: string | null;
-  readonly count: number;
-  readonly median: number;
-  readonly p90: number;
+/** A report's groups and its totals (every conversation in the range, `key` null). */
+export interface ReportAnswer {
+  readonly groups: readonly ReportFigures[];
+  readonly totals: ReportFigures;
 }
 
 const COLUMNS: Readonly<Record<Exclude<ReportDimension, 'day' | 'week' | 'total'>, string>> = {
@@ -213,32 +216,30 @@ function whereOf(q: ReportQuery): RawBuilder<unknown> {
   return sql.join(parts, sql` and `);
 }
 
+
 /** A group key as text (day numbers come back as numbers or strings, by dialect). */
 function keyText(value: unknown): string | null {
   return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : null;
 }
 
-/** The sums of each group in the range (one grouped scan of the report rows). */
-export async function reportSums(ex: Executor, q: ReportQuery): Promise<ReportSums[]> {
-  const handedOff = sql`r.handed_off_at is not null`;
-  const aiOnly = sql`r.handed_off_at is null and r.agent_id is null`;
-  const result = await sql<Record<string, unknown>>`
-    select ${keyOf(q)} as k,
-      count(*) as conversations,
-      sum(case when r.resolution_ms is not null and ${aiOnly} then 1 else 0 end) as ai_resolved,
-      sum(case when ${handedOff} then 1 else 0 end) as handoffs,
+const HANDED_OFF = sql`r.handed_off_at is not null`;
+const AI_ONLY = sql`r.handed_off_at is null and r.agent_id is null`;
+
+/** The sums of a group, as columns (the same definitions as core's `metricsOf`). */
+const SUMS = sql`count(*) as conversations,
+      sum(case when r.resolution_ms is not null and ${AI_ONLY} then 1 else 0 end) as ai_resolved,
+      sum(case when ${HANDED_OFF} then 1 else 0 end) as handoffs,
       sum(r.reassignments) as reassignments,
       sum(r.sla_breaches) as sla_breaches,
       sum(case when r.csat_handed_off = 1 then r.csat_score end) as csat_h_sum,
       count(case when r.csat_handed_off = 1 then r.csat_score end) as csat_h_count,
       sum(case when r.csat_handed_off = 0 then r.csat_score end) as csat_a_sum,
-      count(case when r.csat_handed_off = 0 then r.csat_score end) as csat_a_count
-    from report_rows r
-    where ${whereOf(q)}
-    group by 1`.execute(ex);
-  return result.rows.map((row) => ({
+      count(case when r.csat_handed_off = 0 then r.csat_score end) as csat_a_count`;
+
+function sumsOf(row: Record<string, unknown>): ReportSums {
+  return {
     key: keyText(row.k),
-    conversations: Number(row.conversations),
+    conversations: Number(row.conversations ?? 0),
     aiResolved: Number(row.ai_resolved ?? 0),
     handoffs: Number(row.handoffs ?? 0),
     reassignments: Number(row.reassignments ?? 0),
@@ -247,38 +248,117 @@ export async function reportSums(ex: Executor, q: ReportQuery): Promise<ReportSu
     csatHandedOffCount: Number(row.csat_h_count ?? 0),
     csatAiOnlySum: Number(row.csat_a_sum ?? 0),
     csatAiOnlyCount: Number(row.csat_a_count ?? 0),
-  }));
+  };
 }
 
+const SPREAD_COLUMNS = [
+  ['first_response_ms', 'fr', 'firstResponse'],
+  ['queue_wait_ms', 'qw', 'queueWait'],
+  ['resolution_ms', 'res', 'resolution'],
+] as const;
+
 /**
- * The exact median and p90 of `column` per group over every row in the range: the values of each
- * group numbered in order by a window function, and only the two ranks kept —
- * ceil(n/2) and ceil(9n/10), nearest rank as core/reports/handoff-metrics.ts defines them. The
- * database sorts; two rows per group come back.
+ * The handoff report's figures over the range: one pass over the report rows of the range (an
+ * index holding every column read: migration 2026-12-10-report-scan-index) for the groups and
+ * the totals at once — the sums, and the exact median and p90 (nearest rank, core's
+ * `spreadRanks`) of each duration over every value of the group and of the range.
+ *
+ * PostgreSQL: one grouped query, `grouping sets ((k), ())` for the groups and the totals, its
+ * `percentile_disc` (nearest rank: the first value at position ⌈p·n⌉; ⌈0.9·n⌉ in floating point
+ * is the integer rank core takes for every n up to 2·10⁷, checked one by one).
+ *
+ * SQLite: its `percentile_disc` takes the position ⌊(n−1)·p⌋ (0-based), which is not nearest rank
+ * for p90, and a second percentile per value costs a second copy of it; so the query hands each
+ * group's values over as one JSON array per duration and `figuresOfSqliteRows` takes the ranks —
+ * on a worker thread with its own read-only connection when the database is a file
+ * (store/read-off-thread.ts), so a report over a year never holds up the server's one thread.
  */
-export async function reportSpreads(ex: Executor, q: ReportQuery, column: SpreadColumn): Promise<ReportSpread[]> {
-  const value = sql.ref(`r.${column}`);
-  // One window, so one sort per group: the count over the whole partition reuses the ordering
-  // row_number() needs (a frame over all of it) instead of a second, unordered window.
-  const result = await sql<{ k: unknown; v: unknown; rn: unknown; n: unknown }>`
-    select k, v, rn, n from (
-      select k, v,
-        row_number() over w as rn,
-        count(*) over (w rows between unbounded preceding and unbounded following) as n
-      from (select ${keyOf(q)} as k, ${value} as v from report_rows r where ${whereOf(q)} and ${value} is not null) picked
-      window w as (partition by k order by v)
-    ) ranked
-    where rn = (n + 1) / 2 or rn = (9 * n + 9) / 10`.execute(ex);
-  const byKey = new Map<string | null, { count: number; median: number; p90: number }>();
-  for (const row of result.rows) {
-    const key = keyText(row.k);
-    const n = Number(row.n);
-    const rn = Number(row.rn);
-    const v = Number(row.v);
-    const entry = byKey.get(key) ?? { count: n, median: v, p90: v };
-    if (rn === Math.floor((n + 1) / 2)) entry.median = v;
-    if (rn === Math.floor((9 * n + 9) / 10)) entry.p90 = v;
-    byKey.set(key, entry);
+export async function readReport(database: Database, q: ReportQuery): Promise<ReportAnswer> {
+  if (q.dialect === 'postgres') return readReportPostgres(database.db, q);
+  const compiled = sql<SqliteReportRow>`
+    select ${keyOf(q)} as k, ${SUMS},
+      ${sql.join(
+        SPREAD_COLUMNS.map(([column, alias]) => sql`json_group_array(r.${sql.ref(column)}) filter (where r.${sql.ref(column)} is not null) as ${sql.ref(alias)}`),
+      )}
+    from report_rows r
+    where ${whereOf(q)}
+    group by 1`.compile(database.db);
+  if (database.offThread !== undefined) return database.offThread.report(compiled);
+  const result = await database.db.executeQuery(compiled);
+  return figuresOfSqliteRows(result.rows);
+}
+
+/** A row of the SQLite query: the sums, and each duration's values as a JSON array. */
+export interface SqliteReportRow extends Record<string, unknown> {
+  readonly fr: string;
+  readonly qw: string;
+  readonly res: string;
+}
+
+function spreadOfSorted(sorted: Float64Array): GroupSpread | undefined {
+  if (sorted.length === 0) return undefined;
+  const ranks = spreadRanks(sorted.length);
+  return { count: sorted.length, median: sorted[ranks.median - 1]!, p90: sorted[ranks.p90 - 1]! };
+}
+
+/** The groups' and the totals' figures from the SQLite query's rows (pure: the worker runs it too). */
+export function figuresOfSqliteRows(rows: readonly Record<string, unknown>[]): ReportAnswer {
+  const groups: ReportFigures[] = [];
+  const all: Record<(typeof SPREAD_COLUMNS)[number][1], Float64Array[]> = { fr: [], qw: [], res: [] };
+  const totals: Record<keyof GroupSums, number> = { ...NO_CONVERSATIONS };
+  for (const row of rows) {
+    const sums = sumsOf(row);
+    for (const name of Object.keys(totals) as (keyof GroupSums)[]) totals[name] += sums[name];
+    const spreads: { -readonly [K in (typeof SPREAD_COLUMNS)[number][2]]?: GroupSpread } = {};
+    for (const [, alias, name] of SPREAD_COLUMNS) {
+      const text = row[alias];
+      const values = Float64Array.from(typeof text === 'string' ? (JSON.parse(text) as number[]) : []).sort();
+      all[alias].push(values);
+      const spread = spreadOfSorted(values);
+      if (spread !== undefined) spreads[name] = spread;
+    }
+    groups.push({ ...sums, ...spreads });
   }
-  return [...byKey.entries()].map(([key, s]) => ({ key, ...s }));
+  const totalSpreads: { -readonly [K in (typeof SPREAD_COLUMNS)[number][2]]?: GroupSpread } = {};
+  for (const [, alias, name] of SPREAD_COLUMNS) {
+    const parts = all[alias];
+    const merged = new Float64Array(parts.reduce((n, part) => n + part.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      merged.set(part, at);
+      at += part.length;
+    }
+    const spread = spreadOfSorted(parts.length === 1 ? merged : merged.sort());
+    if (spread !== undefined) totalSpreads[name] = spread;
+  }
+  return { groups, totals: { key: null, ...totals, ...totalSpreads } };
+}
+
+async function readReportPostgres(ex: Executor, q: ReportQuery): Promise<ReportAnswer> {
+  const result = await sql<Record<string, unknown>>`
+    select grouping(k) as is_total, k, ${SUMS},
+      ${sql.join(
+        SPREAD_COLUMNS.map(
+          ([column, alias]) => sql`count(r.${sql.ref(column)}) as ${sql.ref(`${alias}_n`)},
+            percentile_disc(0.5) within group (order by r.${sql.ref(column)}) as ${sql.ref(`${alias}_median`)},
+            percentile_disc(0.9) within group (order by r.${sql.ref(column)}) as ${sql.ref(`${alias}_p90`)}`,
+        ),
+      )}
+    from (select ${keyOf(q)} as k, r.* from report_rows r where ${whereOf(q)}) r
+    group by grouping sets ((k), ())`.execute(ex);
+  const figuresOf = (row: Record<string, unknown>): ReportFigures => {
+    const spreads: { -readonly [K in (typeof SPREAD_COLUMNS)[number][2]]?: GroupSpread } = {};
+    for (const [, alias, name] of SPREAD_COLUMNS) {
+      const count = Number(row[`${alias}_n`] ?? 0);
+      if (count > 0) spreads[name] = { count, median: Number(row[`${alias}_median`]), p90: Number(row[`${alias}_p90`]) };
+    }
+    return { ...sumsOf(row), ...spreads };
+  };
+  const groups: ReportFigures[] = [];
+  let totals: ReportFigures = { key: null, ...NO_CONVERSATIONS };
+  for (const row of result.rows) {
+    if (Number(row.is_total) === 1) totals = { ...figuresOf(row), key: null };
+    else groups.push(figuresOf(row));
+  }
+  return { groups, totals };
 }
