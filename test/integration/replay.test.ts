@@ -174,6 +174,26 @@ eachDialect('POST /api/replay', (dialect) => {
     expect(agent.statusCode).toBe(403);
   });
 
+  it("shows a handoff's recorded decision input (every agent's state) to admins only on GET …/events", async () => {
+    const id = spanish[0]!;
+    const completed = async (headers: Headers) => {
+      const r = await t.request({ method: 'GET', url: `/api/conversations/${id}/events`, headers });
+      expect(r.statusCode, r.body).toBe(200);
+      const events = r.data as { type: string; data: Record<string, unknown> }[];
+      const event = events.find((e) => e.type === 'handoff.completed');
+      expect(event).toBeDefined();
+      return event!.data;
+    };
+    for (const admin of [t.admin, await t.tokenFor('olu')]) {
+      const data = await completed(admin);
+      expect(data.input).toMatchObject({ ruleset: 'active', agents: expect.objectContaining({ ana: expect.any(Object) }) });
+    }
+    // An agent reads why it was routed (the trace), not every colleague's status and load.
+    const agent = await completed(await t.tokenFor('ana'));
+    expect(agent).not.toHaveProperty('input');
+    expect(agent.trace).toMatchObject({ rule: 'enterprise-spanish', queue: 'es-support' });
+  });
+
   async function baton(args: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
