@@ -27,6 +27,7 @@ import { BatonError } from '../../platform/errors.js';
 import { getConfigRevision } from '../../store/repositories/config.js';
 import {
   countHandedOffConversations,
+  countHandoffsInRange,
   listHandoffHistory,
   type HandoffHistoryPosition,
 } from '../../store/repositories/handoff-history.js';
@@ -49,11 +50,25 @@ export interface ReplayOptions extends Omit<ReplayRequest, 'ruleset'> {
 /** One replayed or skipped handoff, as the service saw it (tests read the full outcome). */
 export type ReplayVisit = (outcome: ReplayOutcome) => void;
 
+/** How far a replay is (`baton replay`'s progress bar). */
+export interface ReplayProgress {
+  /** Before the first page: how many handoffs the range holds (one count query, only when asked). */
+  start(total: number): void;
+  /** After each page: how many handoffs have been read so far. */
+  advance(done: number): void;
+}
+
+export interface ReplayHooks {
+  readonly visit?: ReplayVisit;
+  readonly progress?: ReplayProgress;
+}
+
 export async function replayRuleset(
   ctx: ServiceContext,
   options: ReplayOptions,
-  visit?: ReplayVisit,
+  hooks: ReplayHooks = {},
 ): Promise<ReplayResult> {
+  const { visit, progress } = hooks;
   const db = ctx.database.db;
   const current = await ctx.workspace.current(db);
   const { fromMs, toMs } = localDateRange(options.from, options.to, current.model.timezone);
@@ -101,6 +116,8 @@ export async function replayRuleset(
     ...(options.queue === undefined ? {} : { queueId: options.queue }),
   };
 
+  if (progress !== undefined) progress.start(await countHandoffsInRange(db, filters));
+  let read = 0;
   for (;;) {
     const page = await listHandoffHistory(db, {
       ...filters,
@@ -134,6 +151,8 @@ export async function replayRuleset(
         else more = true;
       }
     }
+    read += page.length;
+    progress?.advance(read);
     if (page.length < PAGE) break;
     const last = page[page.length - 1]!;
     position = { createdAt: last.createdAt, id: last.id };

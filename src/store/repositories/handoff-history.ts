@@ -94,3 +94,17 @@ export async function countHandedOffConversations(
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/**
+ * How many handoffs the range holds (the rows `listHandoffHistory` pages through, with the same
+ * filters): the total a progress bar counts towards, read by an index-only count before the pages.
+ */
+export async function countHandoffsInRange(
+  ex: Executor,
+  query: Omit<HandoffHistoryQuery, 'after' | 'limit'>,
+): Promise<number> {
+  const row = await handoffsInRange(ex, query)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
