@@ -10,7 +10,7 @@
 import { Ruleset, type WorkspaceConfig } from '../../contract/config.js';
 import { flattenIssues } from '../../contract/issues.js';
 import type { ReplayDecision, ReplayItem, ReplayRequest, ReplayResult } from '../../contract/replay-api.js';
-import { HandoffDecisionInput, HandoffTrace } from '../../contract/trace.js';
+import { HandoffDecisionInput, RecordedTrace } from '../../contract/trace.js';
 import type { WorkspaceModel } from '../../core/model.js';
 import { localDateRange } from '../../core/replay/replay-range.js';
 import {
@@ -229,7 +229,8 @@ async function replayOne(
 ): Promise<ReplayOutcome> {
   const at = new Date(row.createdAt).toISOString();
   const data = (row.data ?? {}) as { trace?: unknown; input?: unknown };
-  const trace = HandoffTrace.safeParse(data.trace);
+  // Only what replay reads (RecordedTrace): not the evaluation list nor the candidates.
+  const trace = RecordedTrace.safeParse(data.trace);
   if (!trace.success)
     return {
       kind: 'skipped',
