@@ -138,8 +138,8 @@ function teamIds(): string[] {
   return Array.from({ length: SIZE.teams }, (_, i) => `team-${String(i).padStart(2, '0')}`);
 }
 
-function agentIds(): string[] {
-  return Array.from({ length: SIZE.agents }, (_, i) => `agent-${String(i).padStart(4, '0')}`);
+function agentIds(count: number = SIZE.agents): string[] {
+  return Array.from({ length: count }, (_, i) => `agent-${String(i).padStart(4, '0')}`);
 }
 
 const NOW_BASE = Date.parse('2026-11-23T00:00:00Z'); // a Monday
@@ -147,18 +147,20 @@ const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 export interface World {
   readonly built: BuiltWorkspace;
+  readonly agentIds: readonly string[];
   readonly rules: readonly Rule[];
   readonly stats: ReadonlyMap<string, QueueStats>;
 }
 
-export function buildWorld(rng: Rng): World {
+/** `agents`: fewer than this benchmark's 2,000 for bench/replay.ts, whose history records each agent's state per handoff. */
+export function buildWorld(rng: Rng, agents: number = SIZE.agents): World {
   const builder = aWorkspace().withSettings({ timezone: 'Europe/Madrid', language: 'en' });
   for (const schedule of SCHEDULES) {
     builder.withSchedule(schedule.id, schedule.hours, { timezone: schedule.timezone, holidays: schedule.holidays });
   }
   const officeSchedules = SCHEDULES.filter((s) => s.id !== 'always').map((s) => s.id);
   const teams = teamIds();
-  const agents = agentIds();
+  const agentList = agentIds(agents);
 
   for (const team of teams) {
     builder.withTeam(team, {
@@ -170,7 +172,7 @@ export function buildWorld(rng: Rng): World {
       sticky: rng.chance(0.3),
     });
   }
-  for (const id of agents) {
+  for (const id of agentList) {
     const primary = rng.weighted([
       ['en', 40],
       ['es', 20],
@@ -240,7 +242,7 @@ export function buildWorld(rng: Rng): World {
   for (const rule of rules) builder.withRule(rule.id, rule);
   builder.withFallback({ destination: { queue: 'general-en' }, assignment: 'unassign_to_queue' });
   const built = builder.build();
-  return { built, rules: built.config.handoff.rules, stats };
+  return { built, agentIds: agentList, rules: built.config.handoff.rules, stats };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -361,7 +363,7 @@ export interface Sample {
 export function makeSamples(rng: Rng, world: World, count: number): Sample[] {
   const { workspace, agents } = world.built;
   const ruleset = world.built.ruleset();
-  const agentList = agentIds();
+  const agentList = world.agentIds;
   const queueStats = (placeId: string): QueueStats => world.stats.get(placeId) ?? { waiting: 0, recentFirstResponseSeconds: null };
   const samples: Sample[] = [];
   for (let i = 0; i < count; i += 1) {

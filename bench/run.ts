@@ -18,6 +18,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'search', load: () => import('./search.js') },
   { name: 'metrics-scrape', load: () => import('./metrics-scrape.js') },
   { name: 'reports', load: () => import('./reports.js') },
+  { name: 'replay', load: () => import('./replay.js') },
   { name: 'event-loop', load: () => import('./event-loop.js') },
   { name: 'growth', load: () => import('./growth.js') },
   { name: 'jobs', load: () => import('./jobs.js') },

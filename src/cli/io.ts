@@ -10,6 +10,11 @@ export interface CliIo {
   readonly cwd: string;
   /** What a command reads a secret from (`baton user password`); absent: nothing to read. */
   readonly stdin?: NodeJS.ReadStream;
+  /**
+   * The process's own streams, for what only a terminal shows (`baton replay`'s progress bar on
+   * stderr when both are TTYs); absent: not a terminal, nothing of the kind is drawn.
+   */
+  readonly terminal?: { readonly stdout: { readonly isTTY?: boolean }; readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number } };
 }
 
 export const processIo: CliIo = {
@@ -18,6 +23,7 @@ export const processIo: CliIo = {
   env: process.env,
   cwd: process.cwd(),
   stdin: process.stdin,
+  terminal: { stdout: process.stdout, stderr: process.stderr },
 };
 
 /** The parsed environment of a command (every problem listed, as the server does). */

@@ -112,6 +112,31 @@ export const HandoffTrace = z.object({
 });
 export type HandoffTrace = z.infer<typeof HandoffTrace>;
 
+/**
+ * What replay reads of a recorded trace: the decision it compares and what rebuilding its input
+ * needs (instant, trigger, note). Not the evaluation list or the candidates, which are most of a
+ * trace's size (one entry per rule tried: hundreds in a large ruleset) and which replay neither
+ * compares nor uses: parsing only these fields is what keeps replay bound by its decisions
+ * (bench/results/replay.md).
+ */
+export const RecordedTrace = HandoffTrace.pick({
+  trigger: true,
+  rule: true,
+  ruleVersion: true,
+  destination: true,
+  assignment: true,
+  outcome: true,
+  assignee: true,
+  team: true,
+  queue: true,
+  customerMessages: true,
+  notifications: true,
+  tasks: true,
+  note: true,
+  decidedAt: true,
+});
+export type RecordedTrace = z.infer<typeof RecordedTrace>;
+
 export const AgentOverride = z.strictObject({
   status: Availability.optional(),
   load: z.record(z.string(), z.number().int().min(0)).optional(),

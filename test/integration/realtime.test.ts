@@ -194,6 +194,8 @@ eachDialect('realtime', (dialect) => {
       expect(mine.find((f) => f.type === 'message.created' && f.data.body === 'quiero hablar con una persona')).toMatchObject({ data: { author: 'contact', authorName: 'Lucía', seq: 1 } });
       expect(mine.find((f) => f.type === 'handoff.started')?.data).toMatchObject({ trigger: 'customer_requested_human' });
       expect(mine.find((f) => f.type === 'handoff.completed')?.data).toMatchObject({ trigger: 'customer_requested_human', rule: 'enterprise-spanish', assignee: 'ana', queue: 'es-support' });
+      // The decision's recorded input (every agent's state, for replay) is an admin's, never on the agents' stream.
+      expect(mine.find((f) => f.type === 'handoff.completed')?.data).not.toHaveProperty('input');
       expect(mine.find((f) => f.type === 'conversation.assigned')?.data).toMatchObject({ to: 'ana', from: null, toQueue: 'es-support', reason: 'handoff', owner: 'ana' });
       expect(mine.find((f) => f.type === 'conversation.updated' && f.data.cause === 'conversation.status_changed')?.data).toMatchObject({ status: 'assigned', owner: 'ana' });
       expect(agent.frames.find((f) => f.type === 'notification.created' && f.conversationId === id)?.data).toMatchObject({ read: false });

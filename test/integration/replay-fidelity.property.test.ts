@@ -348,7 +348,7 @@ eachDialect('replay fidelity', (dialect) => {
             limit: 500,
             all: true,
           },
-          (outcome) => outcomes.push(outcome),
+          { visit: (outcome) => outcomes.push(outcome) },
         );
         for (const outcome of outcomes) {
           if (outcome.kind === 'skipped') {

@@ -2,6 +2,8 @@
  * POST /api/replay: a history where Spanish enterprise conversations went to es-support and the
  * others to general; a draft sending that rule to general moves exactly the Spanish ones.
  */
+import { execFile } from 'node:child_process';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -237,7 +239,30 @@ eachDialect('POST /api/replay', (dialect) => {
     expect(agent.statusCode).toBe(403);
   });
 
-  async function baton(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  it("shows a handoff's recorded decision input (every agent's state) to admins only on GET …/events", async () => {
+    const id = spanish[0]!;
+    const completed = async (headers: Headers) => {
+      const r = await t.request({ method: 'GET', url: `/api/conversations/${id}/events`, headers });
+      expect(r.statusCode, r.body).toBe(200);
+      const events = r.data as { type: string; data: Record<string, unknown> }[];
+      const event = events.find((e) => e.type === 'handoff.completed');
+      expect(event).toBeDefined();
+      return event!.data;
+    };
+    for (const admin of [t.admin, await t.tokenFor('olu')]) {
+      const data = await completed(admin);
+      expect(data.input).toMatchObject({ ruleset: 'active', agents: expect.objectContaining({ ana: expect.any(Object) }) });
+    }
+    // An agent reads why it was routed (the trace), not every colleague's status and load.
+    const agent = await completed(await t.tokenFor('ana'));
+    expect(agent).not.toHaveProperty('input');
+    expect(agent.trace).toMatchObject({ rule: 'enterprise-spanish', queue: 'es-support' });
+  });
+
+  async function baton(
+    args: string[],
+    terminal?: CliIo['terminal'],
+  ): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
     const io: CliIo = {
@@ -249,9 +274,69 @@ eachDialect('POST /api/replay', (dialect) => {
       },
       env: { ...EXAMPLE_ENV, LOG_LEVEL: 'silent', BATON_DEMO: '0', DATABASE_URL: t.url },
       cwd: process.cwd(),
+      ...(terminal === undefined ? {} : { terminal }),
     };
     return { code: await main(args, io), out, err };
   }
+
+  /** A terminal's stderr that keeps what the progress bar draws on it. */
+  function aTerminal(isTTY: boolean): NonNullable<CliIo['terminal']>['stderr'] & { drawn: () => string } {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        chunks.push(chunk.toString());
+        done();
+      },
+    });
+    return Object.assign(stream, { isTTY, columns: 120, drawn: () => chunks.join('') });
+  }
+
+  /** The bar's characters, or a terminal escape sequence. */
+  const BAR = new RegExp(`[█░]|${String.fromCharCode(27)}\\[`);
+
+  it('baton replay draws a progress bar on a terminal only: not when stdout is piped, not with --json', async () => {
+    const args = ['replay', '--ruleset', 'draft', '--from', day, '--to', day];
+    const onTerminal = aTerminal(true);
+    const drawn = await baton(args, { stdout: { isTTY: true }, stderr: onTerminal });
+    expect(drawn.code).toBe(0);
+    // Six handoffs in the range (five by the rules, one transfer), counted before the first page.
+    expect(onTerminal.drawn()).toContain('100% | 6/6 handoffs');
+    expect(drawn.out).not.toMatch(BAR);
+    expect(drawn.out).toMatch(/^changed\s+3$/m);
+
+    const piped = aTerminal(true);
+    const toPipe = await baton(args, { stdout: { isTTY: false }, stderr: piped });
+    expect(toPipe.code).toBe(0);
+    expect(piped.drawn()).toBe('');
+    expect(toPipe.out).toBe(drawn.out);
+
+    const json = aTerminal(true);
+    const asJson = await baton([...args, '--json'], { stdout: { isTTY: true }, stderr: json });
+    expect(json.drawn()).toBe('');
+    expect(JSON.parse(asJson.out).summary).toMatchObject({ changed: 3, replayed: 5, skipped: 1 });
+  });
+
+  it('baton replay as a process with piped output: the summary and nothing drawn; --json is JSON alone; --fail-on-change exits 1', async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+        const env: NodeJS.ProcessEnv = { ...process.env, ...EXAMPLE_ENV, LOG_LEVEL: 'silent', BATON_DEMO: '0', DATABASE_URL: t.url };
+        execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'replay', ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : null;
+          done({ code, stdout, stderr });
+        });
+      });
+    const args = ['--ruleset', 'draft', '--from', day, '--to', day];
+    const [text, json, failing] = await Promise.all([run(args), run([...args, '--json']), run([...args, '--fail-on-change'])]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stderr).toBe('');
+    expect(text.stdout).toMatch(/^changed\s+3$/m);
+    expect(text.stdout).not.toMatch(BAR);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout).summary).toMatchObject({ changed: 3 });
+    expect(failing.code, failing.stderr).toBe(1);
+    expect(failing.stderr).toBe('');
+  }, 90_000);
 
   it('baton replay prints the summary and what moves; --fail-on-change exits 1 only when something changes', async () => {
     const run = await baton(['replay', '--ruleset', 'draft', '--from', day, '--to', day]);

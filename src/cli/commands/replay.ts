@@ -2,7 +2,8 @@
  * `baton replay --ruleset draft --from 2026-11-01 --to 2026-11-30 [--json] [--fail-on-change]`:
  * the past handoffs of a date range decided again with the draft or a published version, against
  * the workspace in DATABASE_URL, changing nothing (POST /api/replay). The summary, what moved
- * from where to where, and the changed conversations. Exit 0; 1 with --fail-on-change when
+ * from where to where, and the changed conversations; a progress bar on stderr while it runs, on a
+ * terminal only (not piped, not with --json). Exit 0; 1 with --fail-on-change when
  * anything changed (a CI job guarding a ruleset kept in Git); 2 when the arguments are invalid.
  */
 import { ReplayRequest, type ReplayResult } from '../../contract/replay-api.js';
@@ -11,6 +12,7 @@ import { flattenIssues } from '../../contract/issues.js';
 import { openStandaloneContext } from '../../services/open-standalone-context.js';
 import { replayRuleset } from '../../services/rulesets/replay-ruleset.js';
 import { commandEnv, type CliIo, type CommandArgs, type CommandSpec } from '../io.js';
+import { progressBar, progressStream } from '../progress.js';
 
 export const command: CommandSpec = {
   usage:
@@ -52,10 +54,14 @@ export async function run(args: CommandArgs, io: CliIo): Promise<number> {
   }
 
   const ctx = await openStandaloneContext({ env: commandEnv(io), processEnv: io.env });
+  // A bar on a terminal only: piped, in CI or with --json, stdout is the result and nothing else.
+  const stream = progressStream(io, { json: v.json === true });
+  const bar = stream === null ? null : progressBar(stream, 'handoffs');
   let result: ReplayResult;
   try {
-    result = await replayRuleset(ctx, parsed.data);
+    result = await replayRuleset(ctx, parsed.data, bar === null ? {} : { progress: bar });
   } finally {
+    bar?.stop();
     await ctx.close();
   }
   io.out(v.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatReplay(result));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HandoffDecisionInput } from '../../contract/trace.js';
+import { HandoffDecisionInput, type HandoffTrace } from '../../contract/trace.js';
 import { decideHandoff, type HandoffInput } from '../handoff.js';
 import { compileRuleset } from '../rules/compile.js';
 import { aContact, aConversation, aWorkspace, statsOf } from '../testing/factories.js';
@@ -34,7 +34,7 @@ function spanishDesk() {
     .withFallback({ destination: { queue: 'general' }, assignment: 'unassign_to_queue' });
 }
 
-function record(input: HandoffInput, place: string | null): RecordedHandoff {
+function record(input: HandoffInput, place: string | null): RecordedHandoff & { readonly trace: HandoffTrace } {
   const trace = decideHandoff(input);
   if (trace === null) throw new Error('expected a handoff');
   const stats = place === null ? null : { place, stats: input.queueStats(place) };
@@ -42,7 +42,7 @@ function record(input: HandoffInput, place: string | null): RecordedHandoff {
   const stored = JSON.parse(
     JSON.stringify({ trace, input: recordDecisionInput(input, { revision: 1, ruleset: 'active', stats }) }),
   ) as {
-    trace: RecordedHandoff['trace'];
+    trace: HandoffTrace;
     input: unknown;
   };
   return {

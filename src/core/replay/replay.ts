@@ -10,7 +10,7 @@
  */
 import type { Destination } from '../../contract/config.js';
 import { ReplayField } from '../../contract/replay-api.js';
-import type { HandoffDecisionInput, HandoffTrace, RecordedAgentState } from '../../contract/trace.js';
+import type { HandoffDecisionInput, HandoffTrace, RecordedAgentState, RecordedTrace } from '../../contract/trace.js';
 import { decideHandoff, type HandoffInput } from '../handoff.js';
 import type { AgentState, QueueStats, WorkspaceModel } from '../model.js';
 import { AgentStates } from '../routing/agent-states.js';
@@ -95,7 +95,8 @@ export interface RecordedHandoff {
   readonly conversationId: string;
   /** The `handoff.completed` event's seq in its conversation. */
   readonly seq: number;
-  readonly trace: HandoffTrace;
+  /** What replay reads of the recorded trace (a whole `HandoffTrace` is one). */
+  readonly trace: RecordedTrace;
   /** Null on handoffs recorded before replay existed. */
   readonly input: HandoffDecisionInput | null;
 }
@@ -262,7 +263,7 @@ export function replayHandoff(
  * (elsewhere its expected wait is unknown, so a difference there would be a guess).
  */
 export function compareDecisions(
-  recorded: HandoffTrace,
+  recorded: RecordedTrace,
   replayed: HandoffTrace | null,
   statsPlace: string | null,
 ): ComparedField[] {
@@ -276,11 +277,11 @@ export function compareDecisions(
   return out;
 }
 
-function placeOf(trace: HandoffTrace): string | null {
+function placeOf(trace: RecordedTrace): string | null {
   return trace.queue ?? trace.team;
 }
 
-export function summarize(trace: HandoffTrace): DecisionSummary {
+export function summarize(trace: RecordedTrace): DecisionSummary {
   return {
     trigger: trace.trigger,
     rule: trace.rule,

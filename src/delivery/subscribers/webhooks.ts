@@ -8,6 +8,7 @@
 import type { ServiceContext } from '../../services/context.js';
 import type { LoadedWorkspace } from '../../services/workspace/workspace-cache.js';
 import type { Executor } from '../../store/database.js';
+import { withoutDecisionInput } from '../../services/present/decision-input.js';
 import { iso } from '../../services/present/present-conversation.js';
 import { enqueueWebhookDeliveries, webhooksFor } from '../notification-jobs.js';
 import type { Subscriber } from './subscriber.js';
@@ -54,14 +55,4 @@ export function webhookSubscriber(ctx: ServiceContext): Subscriber {
       });
     },
   };
-}
-
-/**
- * A `handoff.completed` event also keeps the decision's input for replay (every agent's status
- * and load, the contact's properties): internal, never sent to webhook receivers.
- */
-function withoutDecisionInput(type: string, data: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  if (type !== 'handoff.completed' || !('input' in data)) return { ...data };
-  const { input: _input, ...rest } = data;
-  return rest;
 }

@@ -24,6 +24,7 @@ import { actorOf } from '../../services/auth/authenticate.js';
 import { changeConversationStatus, type StatusAction } from '../../services/conversations/change-conversation-status.js';
 import { claimConversation } from '../../services/conversations/claim-conversation.js';
 import { actingUser } from '../../services/access/acting-user.js';
+import { actsAsAdmin } from '../../services/access/acts-as-admin.js';
 import { handOffOnRequest } from '../../services/handoff/hand-off-on-request.js';
 import { patchConversation } from '../../services/conversations/patch-conversation.js';
 import { postAgentMessage } from '../../services/conversations/post-agent-message.js';
@@ -324,13 +325,14 @@ export function conversationRoutes({ ctx }: RouteDeps): AnyRoute[] {
     defineRoute({
       method: 'GET',
       url: '/api/conversations/:id/events',
-      summary: 'Every status change, assignment, handoff and notification, in order',
+      summary:
+        "Every status change, assignment, handoff and notification, in order; a handoff's recorded decision input (`data.input` of `handoff.completed`: every agent's state, for replay) to admins only",
       tags: ['conversations'],
       access: 'user',
       params: IdParams,
       query: MessagesQuery,
       response: z.array(ConversationEvent),
-      handler: async ({ params, query }) => readEvents(ctx, params.id, query.after),
+      handler: async ({ params, query, principal }) => readEvents(ctx, params.id, query.after, { decisionInput: principal !== null && actsAsAdmin(principal) }),
     }),
   ];
 }

@@ -23,6 +23,7 @@ import { queuePosition } from '../../store/repositories/routing.js';
 import type { ServiceContext } from '../context.js';
 import type { OwnershipViewer } from '../../core/ownership.js';
 import { waitingReasonOf } from '../handoff/gave-away.js';
+import { withoutDecisionInput } from '../present/decision-input.js';
 import { iso, presentConversation, presentMessage, type ConversationActivityView } from '../present/present-conversation.js';
 import type { LoadedWorkspace } from '../workspace/workspace-cache.js';
 
@@ -259,13 +260,14 @@ export async function readMessages(
   return presentMessages(loaded, contact, messages);
 }
 
-export function presentEvent(event: ConversationEventRecord): ConversationEvent {
+/** `decisionInput`: the viewer acts as an admin and may read a handoff's recorded decision input. */
+export function presentEvent(event: ConversationEventRecord, viewer: { readonly decisionInput: boolean }): ConversationEvent {
   return {
     id: event.id,
     seq: event.seq,
     type: event.type,
     actor: event.actor,
-    data: { ...event.data },
+    data: viewer.decisionInput ? { ...event.data } : withoutDecisionInput(event.type, event.data),
     owner: event.ownerId,
     team: event.teamId,
     queue: event.queueId,
@@ -273,9 +275,15 @@ export function presentEvent(event: ConversationEventRecord): ConversationEvent 
   };
 }
 
-export async function readEvents(ctx: ServiceContext, id: string, after: number): Promise<ConversationEvent[]> {
+/** `decisionInput`: whether the caller may read handoffs' recorded decision input (admins: `actsAsAdmin`). */
+export async function readEvents(
+  ctx: ServiceContext,
+  id: string,
+  after: number,
+  viewer: { readonly decisionInput: boolean },
+): Promise<ConversationEvent[]> {
   await readConversation(ctx, id);
-  return (await listEvents(ctx.database.db, id, { afterSeq: after, limit: 5_000 })).map(presentEvent);
+  return (await listEvents(ctx.database.db, id, { afterSeq: after, limit: 5_000 })).map((event) => presentEvent(event, viewer));
 }
 
 /** What the customer may see of their conversation: where it stands, never the routing trace. */

@@ -10,7 +10,7 @@
 import { Ruleset, type WorkspaceConfig } from '../../contract/config.js';
 import { flattenIssues } from '../../contract/issues.js';
 import type { ReplayDecision, ReplayItem, ReplayRequest, ReplayResult } from '../../contract/replay-api.js';
-import { HandoffDecisionInput, HandoffTrace } from '../../contract/trace.js';
+import { HandoffDecisionInput, RecordedTrace } from '../../contract/trace.js';
 import type { WorkspaceModel } from '../../core/model.js';
 import { localDateRange } from '../../core/replay/replay-range.js';
 import {
@@ -27,6 +27,7 @@ import { BatonError } from '../../platform/errors.js';
 import { getConfigRevision } from '../../store/repositories/config.js';
 import {
   countHandedOffConversations,
+  countHandoffsInRange,
   listHandoffHistory,
   type HandoffHistoryPosition,
 } from '../../store/repositories/handoff-history.js';
@@ -52,11 +53,25 @@ export interface ReplayOptions extends Omit<ReplayRequest, 'ruleset'> {
 /** One replayed or skipped handoff, as the service saw it (tests read the full outcome). */
 export type ReplayVisit = (outcome: ReplayOutcome) => void;
 
+/** How far a replay is (`baton replay`'s progress bar). */
+export interface ReplayProgress {
+  /** Before the first page: how many handoffs the range holds (one count query, only when asked). */
+  start(total: number): void;
+  /** After each page: how many handoffs have been read so far. */
+  advance(done: number): void;
+}
+
+export interface ReplayHooks {
+  readonly visit?: ReplayVisit;
+  readonly progress?: ReplayProgress;
+}
+
 export async function replayRuleset(
   ctx: ServiceContext,
   options: ReplayOptions,
-  visit?: ReplayVisit,
+  hooks: ReplayHooks = {},
 ): Promise<ReplayResult> {
+  const { visit, progress } = hooks;
   const db = ctx.database.db;
   const current = await ctx.workspace.current(db);
   const { fromMs, toMs } = localDateRange(options.from, options.to, current.model.timezone);
@@ -78,6 +93,8 @@ export async function replayRuleset(
     ...(options.queue === undefined ? {} : { queueId: options.queue }),
   };
 
+  if (progress !== undefined) progress.start(await countHandoffsInRange(db, filters));
+  let read = 0;
   for (;;) {
     const page = await listHandoffHistory(db, {
       ...filters,
@@ -117,6 +134,8 @@ export async function replayRuleset(
         else more = true;
       }
     }
+    read += page.length;
+    progress?.advance(read);
     if (page.length < PAGE) break;
     const last = page[page.length - 1]!;
     position = { createdAt: last.createdAt, id: last.id };
@@ -238,7 +257,8 @@ async function replayOne(
 ): Promise<ReplayOutcome> {
   const at = new Date(row.createdAt).toISOString();
   const data = (row.data ?? {}) as { trace?: unknown; input?: unknown };
-  const trace = HandoffTrace.safeParse(data.trace);
+  // Only what replay reads (RecordedTrace): not the evaluation list nor the candidates.
+  const trace = RecordedTrace.safeParse(data.trace);
   if (!trace.success)
     return {
       kind: 'skipped',

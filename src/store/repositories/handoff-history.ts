@@ -1,10 +1,15 @@
+import { sql } from 'kysely';
 import type { Executor } from '../database.js';
 import { fromJsonOr } from '../json.js';
+import { isSqlite } from '../transactions/savepoints.js';
 
 /**
  * Past handoffs for replay: the `handoff.completed` events of a time range, oldest first, read a
  * page at a time by a (created_at, id) keyset on the (type, created_at) index, so a long range
- * never sits in memory. Data is returned as stored (`unknown`): the service parses it.
+ * never sits in memory. Data is returned as stored (`unknown`, the service parses it), less the
+ * trace's evaluation list and candidates: replay compares neither, and with a large ruleset they
+ * are most of each row (a 500-rule workspace: ~27 of ~43 KB), so the database's JSON functions
+ * drop them before the text reaches JavaScript's JSON.parse (bench/results/replay.md).
  */
 export interface HandoffHistoryRecord {
   readonly id: string;
@@ -61,8 +66,11 @@ export async function listHandoffHistory(
 ): Promise<HandoffHistoryRecord[]> {
   const limit = Math.max(1, Math.min(query.limit, 1_000));
   const after = query.after;
+  const data = isSqlite(ex)
+    ? sql<string>`json_remove(e.data, '$.trace.evaluated', '$.trace.candidates')`
+    : sql<string>`((e.data::jsonb) #- '{trace,evaluated}' #- '{trace,candidates}')::text`;
   const rows = await handoffsInRange(ex, query)
-    .select(['e.id', 'e.conversation_id', 'e.seq', 'e.created_at', 'e.data'])
+    .select(['e.id', 'e.conversation_id', 'e.seq', 'e.created_at', data.as('data')])
     .$if(after !== undefined, (q) =>
       q.where((eb) =>
         eb.or([
@@ -91,6 +99,20 @@ export async function countHandedOffConversations(
 ): Promise<number> {
   const row = await handoffsInRange(ex, query)
     .select((eb) => eb.fn.count<number | string>('e.conversation_id').distinct().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * How many handoffs the range holds (the rows `listHandoffHistory` pages through, with the same
+ * filters): the total a progress bar counts towards, read by an index-only count before the pages.
+ */
+export async function countHandoffsInRange(
+  ex: Executor,
+  query: Omit<HandoffHistoryQuery, 'after' | 'limit'>,
+): Promise<number> {
+  const row = await handoffsInRange(ex, query)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
