@@ -18,7 +18,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const DEMO = readFileSync(new URL('../../demo/baton.yaml', import.meta.url), 'utf8');
 /** The handoff request: one transaction. */
-const HANDOFF_BOUND = 46;
+const HANDOFF_BOUND = 22;
 /** The outbox work the handoff leaves, drained to the end. */
 const OUTBOX_BOUND = 29;
 
