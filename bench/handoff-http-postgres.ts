@@ -206,6 +206,8 @@ export async function runPostgres(): Promise<void> {
         postgres = await handoffPhase(client, server.baton, server.base);
       } finally {
         await server.baton.close();
+        // Opened here, so closed here (createBaton closes only a database it opened).
+        await database.close();
       }
     } finally {
       await scratch.drop();
