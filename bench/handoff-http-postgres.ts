@@ -59,7 +59,20 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 async function scratchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   await admin((client) => client.query(`create database ${name}`));
-  return { url: `${PG_URL}/${name}`, drop: () => admin((client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined) };
+  return {
+    url: `${PG_URL}/${name}`,
+    // pg-pool's end() resolves before its idle clients have disconnected, and a forced drop kills
+    // them (an unhandled 57P01): wait until the server has no backend left on the database.
+    drop: () =>
+      admin(async (client) => {
+        for (let i = 0; i < 100; i++) {
+          const left = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          if (Number((left.rows[0] as { n: number } | undefined)?.n ?? 0) === 0) break;
+          await new Promise((done) => setTimeout(done, 100));
+        }
+        await client.query(`drop database if exists ${name} with (force)`);
+      }),
+  };
 }
 
 function uptime(): string {
