@@ -225,6 +225,11 @@ async function measureHttpCeiling(client: HttpClient): Promise<{ requests: numbe
 // ---------------------------------------------------------------------------------------------
 
 export async function run(): Promise<void> {
+  // `--db postgres`: PostgreSQL beside pgbench and SQLite, in one run (bench/handoff-http-postgres.ts).
+  if (process.argv.includes('--db') && process.argv[process.argv.indexOf('--db') + 1] === 'postgres') {
+    await (await import('./handoff-http-postgres.js')).runPostgres();
+    return;
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'baton-bench-handoff-http-'));
   const file = path.join(dir, 'baton.db');
   const rng = new Rng(SEED);

@@ -24,7 +24,9 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'jobs', load: () => import('./jobs.js') },
 ];
 
-const filters = process.argv.slice(2).filter((arg) => arg !== '--');
+// `--db postgres` and the like are options of the programs (they read process.argv), not filters.
+const args = process.argv.slice(2).filter((arg) => arg !== '--');
+const filters = args.filter((arg, i) => !arg.startsWith('--') && !(args[i - 1] ?? '').startsWith('--'));
 const selected = BENCHMARKS.filter((bench) => filters.length === 0 || filters.some((filter) => bench.name.includes(filter)));
 if (selected.length === 0) {
   console.error(`no benchmark matches ${filters.join(', ')}; known: ${BENCHMARKS.map((bench) => bench.name).join(', ')}`);

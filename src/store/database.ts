@@ -51,7 +51,21 @@ export interface Database {
   readonly commitStats?: () => CommitStats;
   /** SQLite in a file: long reads on a worker thread with its own connection (read-off-thread.ts). */
   readonly offThread?: OffThreadReads;
+  /** PostgreSQL opened with `countRoundTrips`: the statements sent to the server (tests and benchmarks). */
+  readonly roundTrips?: RoundTrips;
   close(): Promise<void>;
+}
+
+/**
+ * What a PostgreSQL database opened with `countRoundTrips` has sent: every query a client of its
+ * pool sent (BEGIN, COMMIT and SAVEPOINT included) is one round trip. The texts are kept only
+ * while `logging` is on (a test prints them to see what one use case sends).
+ */
+export interface RoundTrips {
+  readonly count: number;
+  readonly statements: readonly string[];
+  /** Start counting (and, with `log`, keeping the texts) from zero. */
+  reset(options?: { readonly log?: boolean }): void;
 }
 
 
@@ -78,6 +92,8 @@ export interface OpenDatabaseOptions {
    * commit; a breach throws `InvariantBroken`. Tests turn it on; it costs far more than it saves.
    */
   readonly checks?: boolean;
+  /** PostgreSQL: count the statements sent to the server (`Database.roundTrips`); tests and benchmarks only. */
+  readonly countRoundTrips?: boolean;
 }
 
 export type DatabaseLocation =
@@ -303,7 +319,37 @@ function openPostgres(connectionString: string, options: OpenDatabaseOptions): D
   // backend was terminated while its job awaited something other than a query. The transaction's
   // next query fails instead (its caller hears of it), and the pool drops the client on release.
   pool.on('connect', (client) => client.on('error', () => undefined));
+  const roundTrips = options.countRoundTrips === true ? countingRoundTrips(pool) : undefined;
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   if (options.checks === true) enableChecks(db);
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', ...(roundTrips === undefined ? {} : { roundTrips }), close: () => db.destroy() };
+}
+
+/** Wraps `query` of every client the pool connects: each call is one statement sent, one round trip. */
+function countingRoundTrips(pool: pg.Pool): RoundTrips {
+  let count = 0;
+  let log: string[] | null = null;
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]): unknown => {
+      count += 1;
+      if (log !== null) {
+        const first = args[0];
+        log.push(typeof first === 'string' ? first : typeof first === 'object' && first !== null && 'text' in first ? String(first.text) : '?');
+      }
+      return query(...args);
+    };
+  });
+  return {
+    get count() {
+      return count;
+    },
+    get statements() {
+      return log ?? [];
+    },
+    reset(options = {}) {
+      count = 0;
+      log = options.log === true ? [] : null;
+    },
+  };
 }

@@ -70,7 +70,10 @@ export async function openTestDatabaseAt(dialect: Dialect, migration: string): P
  * `checks: false` only for a test that counts how often the production path runs transaction
  * bodies (the checking mode rehearses every transaction, so each body runs once more).
  */
-export async function openTestDatabase(dialect: Dialect, options: { readonly migrate?: boolean; readonly checks?: boolean } = {}): Promise<TestDatabase> {
+export async function openTestDatabase(
+  dialect: Dialect,
+  options: { readonly migrate?: boolean; readonly checks?: boolean; readonly countRoundTrips?: boolean } = {},
+): Promise<TestDatabase> {
   const migrate = options.migrate ?? true;
   const checks = options.checks ?? true;
   if (dialect === 'sqlite') {
@@ -95,7 +98,7 @@ export async function openTestDatabase(dialect: Dialect, options: { readonly mig
     await admin.end();
   }
   const url = `${PG_URL}/${name}`;
-  const database = await openDatabase(url, { migrate, poolSize: 12, checks });
+  const database = await openDatabase(url, { migrate, poolSize: 12, checks, countRoundTrips: options.countRoundTrips === true });
   return {
     database,
     url,
@@ -135,12 +138,23 @@ export interface TestAppOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** How often open sockets re-check their credentials (default the server's, 5 s). */
   readonly realtimeRecheckMs?: number;
+  /**
+   * The store's checking mode (default on). Off only for a test that counts what the production
+   * path sends (the commit checks add statements of their own).
+   */
+  readonly checks?: boolean;
+  /** PostgreSQL: count the statements sent (`baton.ctx.database.roundTrips`). */
+  readonly countRoundTrips?: boolean;
 }
 
 export const WEDNESDAY_MORNING = Date.parse('2026-11-25T10:30:00+01:00');
 
 export async function startTestApp(dialect: Dialect, options: TestAppOptions = {}): Promise<TestApp> {
-  return buildTestApp(dialect, await openTestDatabase(dialect), options);
+  const test = await openTestDatabase(dialect, {
+    ...(options.checks === undefined ? {} : { checks: options.checks }),
+    ...(options.countRoundTrips === undefined ? {} : { countRoundTrips: options.countRoundTrips }),
+  });
+  return buildTestApp(dialect, test, options);
 }
 
 /**

@@ -25,9 +25,9 @@ function customerOf(principal: Principal | null): { contactId: string; channelId
 
 export function widgetRoutes({ ctx }: RouteDeps): AnyRoute[] {
   const turn = async (outcome: TurnOutcome) => {
-    const loaded = await ctx.workspace.current();
+    const loaded = outcome.workspace ?? (await ctx.workspace.current());
     return {
-      conversation: await presentCustomerConversation(ctx, outcome.conversation),
+      conversation: await presentCustomerConversation(ctx, outcome.conversation, loaded),
       // Internal notes never reach the customer.
       messages: presentMessages(loaded, outcome.contact, outcome.messages.filter((m) => !m.private)),
     };

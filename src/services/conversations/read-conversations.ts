@@ -305,8 +305,13 @@ export type CustomerConversation = z.infer<typeof CustomerConversation>;
 
 const isOver = (status: ConversationStatus): boolean => status === 'resolved' || status === 'closed';
 
-export async function presentCustomerConversation(ctx: ServiceContext, conversation: ConversationRecord): Promise<CustomerConversation> {
-  const loaded = await ctx.workspace.current();
+export async function presentCustomerConversation(
+  ctx: ServiceContext,
+  conversation: ConversationRecord,
+  /** The workspace the caller has read already (the use case's, in its transaction). */
+  workspace?: LoadedWorkspace,
+): Promise<CustomerConversation> {
+  const loaded = workspace ?? (await ctx.workspace.current());
   const owner = conversation.ownerId === null ? undefined : loaded.model.users.get(conversation.ownerId);
   const position = await queuePosition(ctx.database.db, conversation);
   const promise = conversation.status === 'queued' ? await latestHandoffTrace(ctx.database.db, conversation.id) : null;

@@ -30,6 +30,8 @@ export interface TurnOutcome {
   /** Messages written by this request, in order (the customer's, then replies). */
   readonly messages: readonly MessageRecord[];
   readonly handoff: HandoffTrace | null;
+  /** The workspace the turn was decided with, for presenting it (no second read after commit). */
+  readonly workspace?: LoadedWorkspace;
 }
 
 export interface ReceiveCustomerMessageInput {
@@ -50,7 +52,7 @@ export async function receiveCustomerMessage(ctx: ServiceContext, input: Receive
     if (conversation === null || (input.contactId !== undefined && conversation.contactId !== input.contactId)) {
       throw notFound('conversation', input.conversationId);
     }
-    return customerTurn(trx, ctx, loaded, conversation, input.body, input.externalId ?? null);
+    return { ...(await customerTurn(trx, ctx, loaded, conversation, input.body, input.externalId ?? null)), workspace: loaded };
   });
   ctx.afterCommit({ kind: 'outbox' });
   return outcome;
@@ -163,6 +165,8 @@ export async function customerTurn(
         intent: decision.turn?.intent ?? null,
         agents,
         contact,
+        // Still the record read under the lock: only the customer's message was written since.
+        locked: conversation,
         // Fewer than HISTORY public messages before this one: that is all of them.
         ...(history.length < HISTORY ? { transcript: [...history, customerMessage] } : {}),
       });

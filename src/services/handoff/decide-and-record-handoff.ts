@@ -57,6 +57,12 @@ export interface DecideAndRecordHandoffInput {
   readonly exclude?: Exclusion;
   /** The language model's or the bot's summary; default extractive, from the customer's messages. */
   readonly summary?: HandoffSummary;
+  /**
+   * The conversation as the caller read it under its row lock in this transaction, its routing
+   * state and fields unchanged since (messages appended since are fine): not read again. The
+   * writer's UPDATE still applies only at its version.
+   */
+  readonly locked?: ConversationRecord;
   /** The conversation's contact, when the caller has read it in this transaction. */
   readonly contact?: ContactRecord;
   /** Every public message of the conversation in order, when the caller has them all (for the extractive summary). */
@@ -84,7 +90,7 @@ export async function decideAndRecordHandoff(
   input: DecideAndRecordHandoffInput,
 ): Promise<DecideAndRecordHandoffResult> {
   const now = ctx.clock.now();
-  const locked = await getConversationForUpdate(trx, input.conversationId);
+  const locked = input.locked?.id === input.conversationId ? input.locked : await getConversationForUpdate(trx, input.conversationId);
   if (locked === null) return { outcome: 'not_found' };
   const contact = input.contact?.id === locked.contactId ? input.contact : await getContact(trx, locked.contactId);
   if (contact === null) throw new Error(`conversation ${locked.id} has no contact ${locked.contactId}`);
@@ -125,6 +131,8 @@ export async function decideAndRecordHandoff(
     const capacity = toUserId === null ? null : (loaded.model.users.get(toUserId)?.capacity[locked.channelType] ?? null);
     const written = await assign(trx, {
       conversationId: locked.id,
+      // Read (or handed over) under the lock just now: the writer need not read it again.
+      locked,
       expectedVersion: locked.version,
       toUserId,
       teamId: trace.team,

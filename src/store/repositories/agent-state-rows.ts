@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ChannelType } from '../../contract/common.js';
 import type { Executor } from '../database.js';
 import { preparedQuery } from '../prepared.js';
@@ -19,8 +20,46 @@ export interface AgentStateRow {
 
 export type AgentStateRows = ReadonlyMap<string, AgentStateRow>;
 
-const ALL_USER_STATES = preparedQuery((db) => db.selectFrom('user_state').select(['user_id', 'status', 'last_assigned_at']));
-const ALL_OPEN_LOADS = preparedQuery((db) => db.selectFrom('open_loads').select(['user_id', 'channel_type', 'open']));
+/**
+ * Both tables in one statement (one round trip on PostgreSQL): `user_state` rows with `kind` 's',
+ * `open_loads` rows with `kind` 'l', each with the other's columns null.
+ */
+function bothTables(ex: Executor, users: readonly string[] | undefined) {
+  const states = ex
+    .selectFrom('user_state')
+    .select([
+      sql<string>`'s'`.as('kind'),
+      'user_id',
+      'status',
+      'last_assigned_at',
+      sql<string | null>`cast(null as text)`.as('channel_type'),
+      sql<number | null>`cast(null as integer)`.as('open'),
+    ] as const)
+    .$if(users !== undefined, (qb) => qb.where('user_id', 'in', users ?? []));
+  const loads = ex
+    .selectFrom('open_loads')
+    .select([
+      sql<string>`'l'`.as('kind'),
+      'user_id',
+      sql<string | null>`cast(null as text)`.as('status'),
+      sql<number | null>`cast(null as bigint)`.as('last_assigned_at'),
+      'channel_type',
+      'open',
+    ] as const)
+    .$if(users !== undefined, (qb) => qb.where('user_id', 'in', users ?? []));
+  return states.unionAll(loads);
+}
+
+const ALL_ROWS = preparedQuery((db) => bothTables(db, undefined));
+
+interface BothRow {
+  readonly kind: string;
+  readonly user_id: string;
+  readonly status: string | null;
+  readonly last_assigned_at: number | null;
+  readonly channel_type: string | null;
+  readonly open: number | null;
+}
 
 /** Every user's row, read now: both tables whole, or with `users` only theirs by id. */
 export async function readAgentStateRows(ex: Executor, users?: readonly string[]): Promise<AgentStateRows> {
@@ -29,15 +68,13 @@ export async function readAgentStateRows(ex: Executor, users?: readonly string[]
 
 type Building = Map<string, { status: string | null; lastAssignedAt: number | null; load: Partial<Record<string, number>> }>;
 
-function take(
-  out: Building,
-  states: readonly { user_id: string; status: string | null; last_assigned_at: number | null }[],
-  loads: readonly { user_id: string; channel_type: string; open: number }[],
-): AgentStateRows {
-  for (const row of states) out.set(row.user_id, { status: row.status, lastAssignedAt: row.last_assigned_at === null ? null : Number(row.last_assigned_at), load: {} });
-  for (const row of loads) {
+function take(out: Building, rows: readonly BothRow[]): AgentStateRows {
+  for (const row of rows) {
+    if (row.kind === 's') out.set(row.user_id, { status: row.status, lastAssignedAt: row.last_assigned_at === null ? null : Number(row.last_assigned_at), load: out.get(row.user_id)?.load ?? {} });
+  }
+  for (const row of rows) {
     // A row at 0 stays behind when the last open conversation closes; no row means no load.
-    if (Number(row.open) === 0) continue;
+    if (row.kind !== 'l' || row.channel_type === null || Number(row.open) === 0) continue;
     let entry = out.get(row.user_id);
     if (entry === undefined) {
       entry = { status: null, lastAssignedAt: null, load: {} };
@@ -54,22 +91,17 @@ function take(
 
 /** Both tables whole. */
 export async function readTables(ex: Executor): Promise<AgentStateRows> {
-  return take(new Map(), await ALL_USER_STATES.all(ex, {}), await ALL_OPEN_LOADS.all(ex, {}));
+  return take(new Map(), await ALL_ROWS.all(ex, {}));
 }
 
-/** SQLite's parameter limit is 32766 and PostgreSQL's 65535; stay well below both. */
+/** SQLite's parameter limit is 32766 and PostgreSQL's 65535; stay well below both (each id is bound twice). */
 const CHUNK = 1_000;
 
 async function readTablesFor(ex: Executor, users: readonly string[]): Promise<AgentStateRows> {
   const out: Building = new Map();
   const unique = [...new Set(users)];
   for (let i = 0; i < unique.length; i += CHUNK) {
-    const ids = unique.slice(i, i + CHUNK);
-    take(
-      out,
-      await ex.selectFrom('user_state').select(['user_id', 'status', 'last_assigned_at']).where('user_id', 'in', ids).execute(),
-      await ex.selectFrom('open_loads').select(['user_id', 'channel_type', 'open']).where('user_id', 'in', ids).execute(),
-    );
+    take(out, await bothTables(ex, unique.slice(i, i + CHUNK)).execute());
   }
   return out;
 }

@@ -8,6 +8,8 @@ import { appendEvents } from './events.js';
 import type { ConversationFieldsPatch, ConversationRecord } from './conversations.js';
 import { getConversationForUpdate, OPEN_STATUSES, patchToColumns, rowToConversation } from './conversations.js';
 import { openLoadOf } from './routing.js';
+import { sql } from 'kysely';
+import { isSqlite } from '../transactions/savepoints.js';
 
 /**
  * THE ONE WRITER OF ASSIGNMENTS. Every change of a conversation's owner, team, queue or status
@@ -91,6 +93,13 @@ interface Common {
   readonly set?: ConversationFieldsPatch;
   /** Extra data merged into the `conversation.assigned` event (rule, trigger, override …). */
   readonly eventData?: Readonly<Record<string, unknown>>;
+  /**
+   * The conversation as the caller read it under its row lock (`getConversationForUpdate`) in
+   * this transaction, so the writer need not read it again. The writer still checks it in the
+   * database: its UPDATE applies only at that record's version, and when the version has moved
+   * (this transaction changed the routing state since) it reads the row and decides again.
+   */
+  readonly locked?: ConversationRecord;
 }
 
 /** A transition that happened (or found nothing to change: `changed` false, no events). */
@@ -148,8 +157,11 @@ type TransitionResult<R> =
 
 async function transition<R>(ex: Executor, t: Transition<R>): Promise<TransitionResult<R>> {
   return withTransaction(ex, async (trx) => {
-    const current = await getConversationForUpdate(trx, t.conversationId);
+    const known = t.locked !== undefined && t.locked.id === t.conversationId ? t.locked : undefined;
+    const current = known ?? (await getConversationForUpdate(trx, t.conversationId));
     if (current === null) return { outcome: 'not_found' };
+    /** The caller's record was not the row as it stands: read it and decide again. */
+    const again = (): Promise<TransitionResult<R>> => transition(trx, { ...t, locked: undefined });
     const decision = t.decide(current);
     if ('refuse' in decision) return { outcome: 'refused', value: decision.refuse };
     const next = decision.write;
@@ -170,18 +182,17 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
     const addsLoad = newOwner !== null && isOpen(next.status) && (ownerChanged || !isOpen(current.status));
     const capacity = addsLoad && t.guard !== undefined && t.guard.enforceCapacity ? t.guard.capacity : null;
     const mustBeAvailable = addsLoad && t.guard?.requireAvailable === true;
-    // One lock on the new owner's row serialises both checks with other assignments to them.
-    if (newOwner !== null && (capacity !== null || mustBeAvailable)) await lockAgent(trx, newOwner);
+    // One lock on the new owner's row serialises both checks with other assignments to them. The
+    // lock's upsert returns the row as it stands once locked (the latest committed version on
+    // PostgreSQL), so the status needs no read of its own; the load is read after it.
+    const status = newOwner !== null && (capacity !== null || mustBeAvailable) ? await lockAgent(trx, newOwner) : null;
     if (newOwner !== null && capacity !== null) {
       // This conversation is not in the count: it is someone else's, or not open (addsLoad).
       const load = await openLoadOf(trx, newOwner, current.channelType);
       if (load >= capacity) return { outcome: 'over_capacity', load, capacity };
     }
-    if (newOwner !== null && mustBeAvailable) {
-      const status = await statusOf(trx, newOwner);
-      // null: never set, the workspace's initial status applies (the decision read that one).
-      if (status !== null && status !== 'available') return { outcome: 'owner_unavailable', status };
-    }
+    // null: never set, the workspace's initial status applies (the decision read that one).
+    if (newOwner !== null && mustBeAvailable && status !== null && status !== 'available') return { outcome: 'owner_unavailable', status };
 
     const set: ConversationUpdate = { ...(t.set === undefined ? {} : patchToColumns(t.set)) };
     if (!assignmentChanged && !statusChanged) {
@@ -190,8 +201,13 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
         .updateTable('conversations')
         .set({ ...set, updated_at: t.now })
         .where('id', '=', current.id)
+        .$if(known !== undefined, (qb) => qb.where('version', '=', current.version))
         .returningAll()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      if (updated === undefined) {
+        if (known !== undefined) return again();
+        throw new Error(`conversation ${current.id} vanished under its row lock`);
+      }
       return { outcome: 'applied', conversation: rowToConversation(updated), previous, changed: false, events: [] };
     }
 
@@ -202,14 +218,19 @@ async function transition<R>(ex: Executor, t: Transition<R>): Promise<Transition
     const columns = Object.keys(set).sort() as (keyof ConversationUpdate)[];
     const values: Record<string, unknown> = { status: next.status, ownerId: next.ownerId, teamId: next.teamId, queueId: next.queueId, now: t.now, id: current.id, version: current.version };
     for (const column of columns) values[`set_${column}`] = set[column] ?? null;
-    const updated = await transitionUpdate(columns).first(trx, values);
+    const notesOwner = ownerChanged && newOwner !== null;
+    const updated =
+      notesOwner && !isSqlite(trx)
+        ? await updateNotingOwner(trx, columns, set, next, current, newOwner, t.now)
+        : await transitionUpdate(columns).first(trx, values);
     if (updated === undefined) {
+      if (known !== undefined) return again();
       // Only reachable when a writer bypassed the row lock (a non-transactional handle on SQLite).
       const latest = await trx.selectFrom('conversations').selectAll().where('id', '=', current.id).executeTakeFirst();
       return latest === undefined ? { outcome: 'not_found' } : { outcome: 'conflict', conversation: rowToConversation(latest) };
     }
 
-    if (ownerChanged && newOwner !== null) {
+    if (notesOwner && isSqlite(trx)) {
       await noteAssigned.run(trx, { userId: newOwner, now: t.now });
       // Stickiness prefers the contact's last human owner (CW #9587: only when eligible now —
       // decided by core/routing, not here).
@@ -306,24 +327,61 @@ function transitionUpdate(columns: readonly (keyof ConversationUpdate)[]): Prepa
 const transitionUpdates = new Map<string, PreparedQuery<Record<string, unknown>, ConversationRow>>();
 
 /**
+ * PostgreSQL: the transition's UPDATE (as `transitionUpdate`), and with it, when it applied, what
+ * a new owner notes — `user_state.last_assigned_at` (round robin) and the contact's last owner
+ * (stickiness) — in one statement. The new owner's `user_state` row is the agent row of the lock
+ * order (conversation, agent, load rows): locked here at the latest, before `moveOpenLoad`.
+ */
+const OWN_COLUMNS: ReadonlySet<string> = new Set(['status', 'owner_id', 'team_id', 'queue_id', 'version', 'updated_at']);
+
+async function updateNotingOwner(
+  trx: Executor,
+  columns: readonly (keyof ConversationUpdate)[],
+  set: ConversationUpdate,
+  next: RoutingState,
+  current: ConversationRecord,
+  newOwner: string,
+  now: number,
+): Promise<ConversationRow | undefined> {
+  const assignments = [
+    // As in transitionUpdate's object, where the routing columns, version and updated_at come last and win.
+    ...columns.filter((column) => !OWN_COLUMNS.has(column)).map((column) => sql`${sql.ref(column)} = ${set[column] ?? null}`),
+    sql`status = ${next.status}`,
+    sql`owner_id = ${next.ownerId}`,
+    sql`team_id = ${next.teamId}`,
+    sql`queue_id = ${next.queueId}`,
+    sql`version = version + 1`,
+    sql`updated_at = ${now}::bigint`,
+  ];
+  const result = await sql<ConversationRow>`with u as (
+      update conversations set ${sql.join(assignments)} where id = ${current.id} and version = ${current.version}::int returning *
+    ), a as (
+      insert into user_state (user_id, last_assigned_at) select ${newOwner}::text, ${now}::bigint from u
+      on conflict (user_id) do update set last_assigned_at = excluded.last_assigned_at
+    ), c as (
+      update contacts set last_owner_id = ${newOwner}::text from u where contacts.id = ${current.contactId}
+    )
+    select * from u`.execute(trx);
+  return result.rows[0];
+}
+
+/**
  * Serialise assignments to one agent: lock (creating if needed) the agent's `user_state` row
  * until the transaction ends. Concurrent transactions assigning to the same agent queue here,
  * and each counts the load only after the previous one committed (RC #18217, CW PR #15694).
  */
-async function lockAgent(trx: Executor, userId: string): Promise<void> {
-  await LOCK_AGENT.run(trx, { userId });
-}
-
-async function statusOf(trx: Executor, userId: string): Promise<string | null> {
-  const row = await trx.selectFrom('user_state').select('status').where('user_id', '=', userId).executeTakeFirst();
+async function lockAgent(trx: Executor, userId: string): Promise<string | null> {
+  const row = await LOCK_AGENT.first(trx, { userId });
   return row?.status ?? null;
 }
 
+/** Returns the agent's status as it stands under the lock. */
 const LOCK_AGENT = preparedQuery((db, p: { userId: string }) =>
   db
     .insertInto('user_state')
     .values({ user_id: p.userId })
-    .onConflict((oc) => oc.column('user_id').doUpdateSet({ user_id: p.userId })),
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ user_id: p.userId }))
+    .returning('status'),
 );
 const noteAssigned = preparedQuery((db, p: { userId: string; now: number }) =>
   db

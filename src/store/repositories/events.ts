@@ -3,8 +3,11 @@ import { withTransaction } from '../database.js';
 import { fromJsonOr, isJsonExact, toJson } from '../json.js';
 import { preparedQuery } from '../prepared.js';
 import { keepWhenCommitted } from './committed-records.js';
-import { notePublished } from './publications.js';
-import { keepReportRow } from './report-rows.js';
+import { sql } from 'kysely';
+import { isSqlite } from '../transactions/savepoints.js';
+import { notePublished, publicationCte } from './publications.js';
+import { keepReportRow, readsReport } from './report-rows.js';
+import type { ReportRow } from '../schema.js';
 import { seqPage } from './seq-page.js';
 import type { HandoffTrace } from '../../contract/trace.js';
 import type { ConversationEventRow } from '../schema.js';
@@ -104,6 +107,7 @@ export async function appendEvents(ex: Executor, inputs: readonly NewEvent[]): P
   const conversationId = first.conversationId;
   if (inputs.some((input) => input.conversationId !== conversationId)) throw new Error('appendEvents: events of one conversation only');
   return withTransaction(ex, async (trx) => {
+    if (!isSqlite(trx)) return appendEventsInOneStatement(trx, conversationId, inputs);
     const state = await advanceEventSeq.first(trx, { count: inputs.length, id: conversationId });
     if (state === undefined) return null;
     const firstSeq = state.last_event_seq - inputs.length + 1;
@@ -143,6 +147,70 @@ export async function appendEvents(ex: Executor, inputs: readonly NewEvent[]): P
     await keepReportRow(trx, { id: conversationId, contactId: state.contact_id, channelId: state.channel_id }, records);
     return records;
   });
+}
+
+/**
+ * PostgreSQL: `appendEvents` in one statement — the counter UPDATE, the rows (one INSERT from
+ * arrays, one row per event), the publish note (publications.ts `publicationCte`) and, when the
+ * events fold into the report row, that row as it stands — and the report row's upsert after it.
+ * The same rows as the SQLite path, which sends each statement on its own (no round trips there).
+ */
+async function appendEventsInOneStatement(trx: Executor, conversationId: string, inputs: readonly NewEvent[]): Promise<ConversationEventRecord[] | null> {
+  const first = inputs[0]!;
+  const n = inputs.length;
+  const ids = inputs.map((input) => input.id ?? createId());
+  const datas = inputs.map((input) => toJson(input.data ?? {}));
+  const publication = publicationCte(trx, { conversationId, record: 'event', now: first.now });
+  const report = readsReport(inputs);
+  const result = await sql<{
+    first: number;
+    last: number;
+    owner_id: string | null;
+    team_id: string | null;
+    queue_id: string | null;
+    contact_id: string;
+    channel_id: string;
+    published: string | null;
+    report: ReportRow | null;
+  }>`with s as (
+      update conversations set last_event_seq = last_event_seq + ${n}::int where id = ${conversationId}
+      returning last_event_seq - ${n}::int + 1 as first, last_event_seq as last, owner_id, team_id, queue_id, contact_id, channel_id
+    ), ins as (
+      insert into conversation_events (id, conversation_id, seq, type, actor, data, owner_id, team_id, queue_id, created_at)
+      select v.id, ${conversationId}, s.first + v.ord::int - 1, v.type, v.actor, v.data, s.owner_id, s.team_id, s.queue_id, v.created_at
+      from s cross join unnest(${ids}::text[], ${inputs.map((input) => input.type)}::text[], ${inputs.map((input) => input.actor)}::text[], ${datas}::text[], ${inputs.map((input) => input.now)}::bigint[])
+        with ordinality as v(id, type, actor, data, created_at, ord)
+    )${publication === null ? sql`` : sql`, ${publication.cte}`}
+    select s.*, ${publication === null ? sql`null` : sql`(select id from pub)`} as published,
+      ${report ? sql`(select row_to_json(r) from report_rows r where r.conversation_id = ${conversationId})` : sql`null`} as report
+    from s`.execute(trx);
+  const state = result.rows[0];
+  if (state === undefined) return null;
+  const records: ConversationEventRecord[] = [];
+  const kept: ConversationEventRecord[] = [];
+  for (const [i, input] of inputs.entries()) {
+    const row: ConversationEventRow = {
+      id: ids[i]!,
+      conversation_id: conversationId,
+      seq: state.first + i,
+      type: input.type,
+      actor: input.actor,
+      data: datas[i]!,
+      owner_id: state.owner_id,
+      team_id: state.team_id,
+      queue_id: state.queue_id,
+      created_at: input.now,
+    };
+    const data = input.data ?? {};
+    const record = { ...rowToEvent({ ...row, data: '{}' }), data };
+    records.push(record);
+    kept.push(isJsonExact(data) ? record : rowToEvent(row));
+  }
+  if (publication === null) await notePublished(trx, { conversationId, record: 'event', fromSeq: state.first, seq: state.last, now: first.now });
+  else await publication.settle(state.published, state.first, state.last);
+  keepWhenCommitted(trx, 'events', kept);
+  await keepReportRow(trx, { id: conversationId, contactId: state.contact_id, channelId: state.channel_id }, records, report ? state.report : undefined);
+  return records;
 }
 
 /**

@@ -7,7 +7,8 @@ import type { MessageRow } from '../schema.js';
 import { enqueue } from './outbox.js';
 import { preparedQuery } from '../prepared.js';
 import { keepWhenCommitted } from './committed-records.js';
-import { notePublished } from './publications.js';
+import { notePublished, publicationCte } from './publications.js';
+import { isSqlite } from '../transactions/savepoints.js';
 import { seqPage } from './seq-page.js';
 import { createId } from '../../platform/runtime.js';
 
@@ -101,23 +102,20 @@ export async function appendMessage(ex: Executor, input: NewMessage): Promise<Me
   const isPrivate = input.private ?? false;
   const humanReply = input.author === 'user' && !isPrivate;
   return withTransaction(ex, async (trx) => {
-    const counter = await (humanReply ? nextMessageSeqOnHumanReply : nextMessageSeq).first(trx, { now: input.now, id: input.conversationId });
-    if (counter === undefined) return null;
-    const row: MessageRow = {
-      id: input.id ?? createId(),
-      conversation_id: input.conversationId,
-      seq: counter.last_message_seq,
-      author: input.author,
-      author_id: input.authorId ?? null,
-      body: input.body,
-      private: toIntBool(isPrivate),
-      external_id: input.externalId ?? null,
-      data: toJson(input.data ?? {}),
-      created_at: input.now,
-    };
-    await insertMessage.run(trx, row);
-    // As for events: the outbox row that realtime delivery hangs off, committed with the message.
-    await notePublished(trx, { conversationId: input.conversationId, record: 'message', seq: row.seq, now: input.now });
+    const id = input.id ?? createId();
+    const data = toJson(input.data ?? {});
+    let counter: { readonly last_message_seq: number; readonly channel_type: string } | undefined;
+    if (isSqlite(trx)) {
+      counter = await (humanReply ? nextMessageSeqOnHumanReply : nextMessageSeq).first(trx, { now: input.now, id: input.conversationId });
+      if (counter === undefined) return null;
+      await insertMessage.run(trx, rowOf(input, id, counter.last_message_seq, isPrivate, data));
+      // As for events: the outbox row that realtime delivery hangs off, committed with the message.
+      await notePublished(trx, { conversationId: input.conversationId, record: 'message', seq: counter.last_message_seq, now: input.now });
+    } else {
+      counter = await appendInOneStatement(trx, input, id, isPrivate, humanReply, data);
+      if (counter === undefined) return null;
+    }
+    const row = rowOf(input, id, counter.last_message_seq, isPrivate, data);
     // On an email conversation what the customer should read goes out as an email reply: enqueued
     // here, in the message's transaction, so every path that speaks to the customer (an agent's
     // reply, the AI agent's answer, the handoff's message, a check-in) sends it, and none twice.
@@ -134,6 +132,53 @@ export async function appendMessage(ex: Executor, input: NewMessage): Promise<Me
     keepWhenCommitted(trx, 'messages', [record]);
     return record;
   });
+}
+
+function rowOf(input: NewMessage, id: string, seq: number, isPrivate: boolean, data: string): MessageRow {
+  return {
+    id,
+    conversation_id: input.conversationId,
+    seq,
+    author: input.author,
+    author_id: input.authorId ?? null,
+    body: input.body,
+    private: toIntBool(isPrivate),
+    external_id: input.externalId ?? null,
+    data,
+    created_at: input.now,
+  };
+}
+
+/**
+ * PostgreSQL: the counter UPDATE, the row and its publish note (publications.ts `publicationCte`)
+ * in one statement — the same writes as the SQLite path's three.
+ */
+async function appendInOneStatement(
+  trx: Executor,
+  input: NewMessage,
+  id: string,
+  isPrivate: boolean,
+  humanReply: boolean,
+  data: string,
+): Promise<{ last_message_seq: number; channel_type: string } | undefined> {
+  const publication = publicationCte(trx, { conversationId: input.conversationId, record: 'message', now: input.now });
+  const firstHuman = humanReply
+    ? sql`, first_human_response_at = coalesce(first_human_response_at, case when handed_off_at is not null then ${input.now}::bigint else null end)`
+    : sql``;
+  const result = await sql<{ first: number; last: number; channel_type: string; published: string | null }>`with s as (
+      update conversations set last_message_seq = last_message_seq + 1, last_activity_at = ${input.now}::bigint, updated_at = ${input.now}::bigint${firstHuman}
+      where id = ${input.conversationId}
+      returning last_message_seq as first, last_message_seq as last, channel_type
+    ), ins as (
+      insert into messages (id, conversation_id, seq, author, author_id, body, private, external_id, data, created_at)
+      select ${id}, ${input.conversationId}, s.last, ${input.author}, ${input.authorId ?? null}, ${input.body}, ${toIntBool(isPrivate)}::int, ${input.externalId ?? null}, ${data}, ${input.now}::bigint from s
+    )${publication === null ? sql`` : sql`, ${publication.cte}`}
+    select s.*, ${publication === null ? sql`null` : sql`(select id from pub)`} as published from s`.execute(trx);
+  const state = result.rows[0];
+  if (state === undefined) return undefined;
+  if (publication === null) await notePublished(trx, { conversationId: input.conversationId, record: 'message', seq: state.last, now: input.now });
+  else await publication.settle(state.published, state.last, state.last);
+  return { last_message_seq: state.last, channel_type: state.channel_type };
 }
 
 /**

@@ -1,5 +1,7 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../database.js';
 import { toJson } from '../json.js';
+import { createId } from '../../platform/runtime.js';
 import { preparedQuery } from '../prepared.js';
 import { enqueue } from './outbox.js';
 import { fastPaths } from '../transactions/fast-paths.js';
@@ -116,6 +118,61 @@ export async function notePublished(
   });
   if (enqueued.id === null) throw new Error(`publish row for ${input.conversationId} ${input.record} ${input.seq} exists already`);
   byConversation.set(input.conversationId, { id: enqueued.id, payload });
+}
+
+/**
+ * PostgreSQL: the publish note written by the append's own statement, so an append is one round
+ * trip. `cte` is the `pub` part of a `with` whose CTE `s` hands out the seqs (columns `first` and
+ * `last`): it widens the row this transaction wrote for the conversation (by id, still `pending`,
+ * as `notePublished`), or inserts it; `(select id from pub)` says whether it did. `settle` then
+ * does what `notePublished` does with the answer: remembers the row, or — the row this executor
+ * wrote was rolled back — inserts a fresh one (a second statement, as `notePublished` would).
+ * Null when publication ranges are off (the older path: `notePublished` after the append).
+ */
+export function publicationCte(
+  trx: Executor,
+  input: { readonly conversationId: string; readonly record: 'event' | 'message'; readonly now: number },
+): { readonly cte: RawBuilder<unknown>; settle(published: string | null, fromSeq: number, seq: number): Promise<void> } | null {
+  if (!fastPaths.publicationRanges) return null;
+  const key = input.record === 'event' ? 'events' : 'messages';
+  const known = open.get(trx)?.get(input.conversationId);
+  const mine = known?.payload[key] ?? null;
+  const other = known === undefined ? null : known.payload[input.record === 'event' ? 'messages' : 'events'];
+  const range = sql`json_build_object('from', ${mine === null ? sql`s.first` : sql`least(${mine.from}::int, s.first)`}, 'to', s.last)`;
+  const otherJson = other === null ? sql`null::json` : sql`${toJson(other)}::json`;
+  const payload =
+    input.record === 'event'
+      ? sql`json_build_object('conversationId', ${input.conversationId}::text, 'events', ${range}, 'messages', ${otherJson})::text`
+      : sql`json_build_object('conversationId', ${input.conversationId}::text, 'events', ${otherJson}, 'messages', ${range})::text`;
+  const id = createId();
+  const cte =
+    known !== undefined
+      ? sql`pub as (update outbox set payload = ${payload} from s where outbox.id = ${known.id} and outbox.status = 'pending' returning outbox.id)`
+      : sql`pub as (insert into outbox (id, kind, idempotency_key, payload, status, attempts, available_at, created_at, updated_at, last_error)
+          select ${id}, ${CONVERSATION_PUBLISHED}, ${`${input.conversationId}:published:${input.record}:`} || s.first, ${payload}, 'pending', 0, ${input.now}::bigint, ${input.now}::bigint, ${input.now}::bigint, null from s
+          on conflict (idempotency_key) do nothing returning id)`;
+  return {
+    cte,
+    async settle(published, fromSeq, seq) {
+      let byConversation = open.get(trx);
+      if (byConversation === undefined) {
+        byConversation = new Map();
+        open.set(trx, byConversation);
+      }
+      if (published !== null) {
+        const payload: ConversationPublishedPayload =
+          known !== undefined
+            ? extend(known.payload, input.record, fromSeq, seq)
+            : { conversationId: input.conversationId, events: null, messages: null, [key]: { from: fromSeq, to: seq } };
+        byConversation.set(input.conversationId, { id: published, payload });
+        return;
+      }
+      if (known === undefined) throw new Error(`publish row for ${input.conversationId} ${input.record} ${seq} exists already`);
+      // The row this executor wrote is gone (rolled back with its savepoint): a fresh one, as notePublished does.
+      byConversation.delete(input.conversationId);
+      await notePublished(trx, { conversationId: input.conversationId, record: input.record, fromSeq, seq, now: input.now });
+    },
+  };
 }
 
 /** The range grows to take in from..to (appends come in seq order within a transaction). */

@@ -123,13 +123,23 @@ export async function keepReportRow(
   trx: Executor,
   conversation: { readonly id: string; readonly contactId: string; readonly channelId: string },
   events: readonly ReportEvent[],
+  /**
+   * The row as it stands (null: there is none), when the caller read it in this transaction
+   * after the last write to it; undefined: read here.
+   */
+  read?: ReportRow | null,
 ): Promise<void> {
-  if (!events.some((event) => REPORT_EVENT_TYPES.has(event.type))) return;
-  const stored = await READ_ROW.first(trx, { id: conversation.id });
+  if (!readsReport(events)) return;
+  const stored = read === undefined ? await READ_ROW.first(trx, { id: conversation.id }) : (read ?? undefined);
   const before: ConversationReport | null = stored === undefined ? null : rowToReport(stored);
   const after = events.reduce(foldReportEvent, before);
   if (after === null) return;
   await UPSERT_ROW.run(trx, reportToRow({ ...after, conversationId: conversation.id, contactId: conversation.contactId, channelId: conversation.channelId }));
+}
+
+/** Whether any of `events` folds into the report row. */
+export function readsReport(events: readonly Pick<ReportEvent, 'type'>[]): boolean {
+  return events.some((event) => REPORT_EVENT_TYPES.has(event.type));
 }
 
 export async function getReportRow(ex: Executor, conversationId: string): Promise<ReportRowRecord | null> {
