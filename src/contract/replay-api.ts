@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Trigger } from './common.js';
+import { MAX_STORED_INTEGER, Trigger } from './common.js';
 import { Destination } from './config.js';
 import { HandoffTrace } from './trace.js';
 
@@ -21,7 +21,7 @@ const ReplayDate = z
 export const ReplayRequest = z
   .strictObject({
     ruleset: z
-      .union([z.literal('draft'), z.number().int().min(1)])
+      .union([z.literal('draft'), z.number().int().min(1).max(MAX_STORED_INTEGER)])
       .describe(
         "'draft' (the saved draft; the active rules when there is none) or a published version number",
       ),
@@ -117,10 +117,10 @@ export type ReplayResult = z.infer<typeof ReplayResult>;
 /** One past handoff decided again (the screen's side-by-side traces). */
 export const ReplayHandoffRequest = z.strictObject({
   ruleset: z
-    .union([z.literal('draft'), z.number().int().min(1)])
+    .union([z.literal('draft'), z.number().int().min(1).max(MAX_STORED_INTEGER)])
     .describe("'draft' (the saved draft; the active rules when there is none) or a published version number"),
   conversationId: z.string().min(1).max(200),
-  seq: z.number().int().min(1).describe("the item's seq: its handoff.completed event"),
+  seq: z.number().int().min(1).max(MAX_STORED_INTEGER).describe("the item's seq: its handoff.completed event"),
 });
 export type ReplayHandoffRequest = z.infer<typeof ReplayHandoffRequest>;
 
